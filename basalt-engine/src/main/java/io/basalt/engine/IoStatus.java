@@ -1,0 +1,17 @@
+package io.basalt.engine;
+
+/** Outcomes of a {@link BlockIo}; the volume adapter turns them into NVMe status codes. */
+public final class IoStatus {
+    public static final int OK = 0;
+    /** The media failed to read the data, or the data failed its checksum. */
+    public static final int READ_ERROR = 1;
+    /** The media failed to write. */
+    public static final int WRITE_ERROR = 2;
+    /** No space is left to hold the write. */
+    public static final int NO_SPACE = 3;
+    /** The operation is not supported by this store, or an internal error occurred. */
+    public static final int INTERNAL_ERROR = 4;
+
+    private IoStatus() {
+    }
+}
