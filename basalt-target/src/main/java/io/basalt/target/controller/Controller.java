@@ -262,6 +262,7 @@ public final class Controller {
             return;
         }
         registry.remove(this);
+        LOG.info("host {} disconnected: {} removed ({})", hostNqn, this, reason);
         if (!discovery) {
             subsystem.removeNamespaceListener(namespaceListener);
         }
