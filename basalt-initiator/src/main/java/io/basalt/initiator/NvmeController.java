@@ -137,7 +137,8 @@ public final class NvmeController implements AutoCloseable {
     // ---- setup ------------------------------------------------------------------------------
 
     private void establish(boolean first) {
-        long timeout = config.connectTimeoutMillis();
+        // The connection's own ICResp timer fires first and says why.
+        long timeout = config.connectTimeoutMillis() + 1000L;
         QueueConnection a = await(QueueConnection.open(name(0), 0, InitiatorConfig.ADMIN_QUEUE_DEPTH, config,
                 initiator.eventLoop(0), initiator.channelClass(), address, false, this::connectionLost), timeout,
                 "admin queue ICReq");
