@@ -244,7 +244,7 @@ public final class FileBlockStore implements BlockStore {
     }
 
     /**
-     * Completes every queued operation, then closes the file. The caller stops submitting first: an
+     * Completes every queued operation, flushes, then closes the file. The caller stops submitting first: an
      * operation submitted while close runs may complete with INTERNAL_ERROR.
      */
     @Override
@@ -262,10 +262,10 @@ public final class FileBlockStore implements BlockStore {
         for (BlockIo late; (late = queue.poll()) != null; ) {
             complete(late, IoStatus.INTERNAL_ERROR);
         }
-        try {
-            channel.close();
+        try (FileChannel c = channel) {
+            c.force(false);
         } catch (IOException e) {
-            LOG.warn("{}: close failed: {}", path, e.toString());
+            LOG.warn("{}: flush on close failed: {}", path, e.toString());
         }
         if (nativeFile != null) {
             nativeFile.close();
