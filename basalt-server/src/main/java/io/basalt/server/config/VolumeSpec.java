@@ -108,6 +108,18 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
         };
     }
 
+    /** HostAccess has no value equality; compare its canonical text. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VolumeSpec v && name.equals(v.name) && sizeBytes == v.sizeBytes
+                && blockSize == v.blockSize && backend == v.backend && Hosts.format(hosts).equals(Hosts.format(v.hosts));
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
     /** The command-line form, which {@link #parse} reads back. */
     public String format() {
         return "name=" + name + ",size=" + Sizes.format(sizeBytes).replace(" ", "").replace("bytes", "")

@@ -22,6 +22,19 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     private static final String BACKEND = "backend";
     private static final String HOSTS = "hosts";
 
+    /** HostAccess has no value equality; compare its canonical text so an unchanged volume is not rewritten. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VolumeMetadata v && name.equals(v.name) && nsid == v.nsid && uuid.equals(v.uuid)
+                && sizeBytes == v.sizeBytes && blockSize == v.blockSize && backend == v.backend
+                && Hosts.format(hosts).equals(Hosts.format(v.hosts));
+    }
+
+    @Override
+    public int hashCode() {
+        return uuid.hashCode();
+    }
+
     public VolumeMetadata withSizeAndHosts(long newSize, HostAccess newHosts) {
         return new VolumeMetadata(name, nsid, uuid, newSize, blockSize, backend, newHosts);
     }
