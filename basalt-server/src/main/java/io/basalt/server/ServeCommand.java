@@ -2,7 +2,6 @@ package io.basalt.server;
 
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.ConfigFile;
-import io.basalt.server.config.Hosts;
 import io.basalt.server.config.ServeConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +95,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (brick.volumes().stream().noneMatch(v -> v.metadata().hosts().isAny()
                 || !v.metadata().hosts().hosts().isEmpty())) {
-            LOG.warn("No volume allows any host: every Connect will be refused ({})", Hosts.NONE);
+            LOG.warn("No exported volume allows any host, so every host's Connect will be refused");
         }
     }
 

@@ -116,7 +116,8 @@ class BrickTest {
 
     @Test
     void shouldRefuseASecondBrickOnTheSameDataDir() throws Exception {
-        try (Brick ignored = Brick.start(config("name=a,size=1MiB,hosts=any"))) {
+        try (Brick first = Brick.start(config("name=a,size=1MiB,hosts=any"))) {
+            assertThat(first.volumes()).hasSize(1);
             assertThatThrownBy(() -> Brick.start(config("name=a,size=1MiB,hosts=any")))
                     .isInstanceOf(StartupException.class)
                     .hasMessageContaining("in use by another Basalt brick");

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DataDirLockTest {
@@ -13,7 +14,8 @@ class DataDirLockTest {
 
     @Test
     void shouldKeepASecondBrickOffTheDataDir() throws DataDirException {
-        try (DataDirLock ignored = DataDirLock.acquire(dir.resolve("data"))) {
+        try (DataDirLock held = DataDirLock.acquire(dir.resolve("data"))) {
+            assertThat(held).isNotNull();
             assertThatThrownBy(() -> DataDirLock.acquire(dir.resolve("data")))
                     .isInstanceOf(DataDirException.class)
                     .hasMessageContaining("is in use by another Basalt brick");
