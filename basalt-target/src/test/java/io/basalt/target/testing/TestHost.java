@@ -12,6 +12,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,16 @@ public final class TestHost implements AutoCloseable {
 
     public TestHost(ControllerRegistry registry, PortInfo port) {
         channel = new EmbeddedChannel(new ConnectionHandler(registry, port));
+    }
+
+    /** A connection whose local address (what the host dialled) is {@code local}, as a real socket has. */
+    public TestHost(ControllerRegistry registry, PortInfo port, SocketAddress local) {
+        channel = new EmbeddedChannel(true, false, new ConnectionHandler(registry, port)) {
+            @Override
+            protected SocketAddress localAddress0() {
+                return local;
+            }
+        };
     }
 
     public EmbeddedChannel channel() {
@@ -189,6 +200,37 @@ public final class TestHost implements AutoCloseable {
         Pdus.transport(sqe, length);
         send(Pdus.capsule(sqe, null, hdgst, ddgst));
         return drain();
+    }
+
+    /**
+     * Sends a command whose data (if {@code length} > 0) comes back by C2HData and returns the data
+     * (empty if none was sent) with the completion, which is null when a C2HData with SUCCESS ended
+     * the command.
+     */
+    public Reply transfer(ByteBuf sqe, int length) {
+        List<ReceivedPdu> pdus = readCommand(sqe, length);
+        assertThat(pdus).as("PDUs answering the command").isNotEmpty();
+        ByteBuf data = Unpooled.buffer();
+        ReceivedPdu resp = null;
+        for (ReceivedPdu p : pdus) {
+            if (p.type() == PduType.C2H_DATA) {
+                data.writeBytes(p.data());
+            } else if (p.type() == PduType.CAPSULE_RESP) {
+                resp = p;
+            }
+        }
+        return new Reply(data, resp);
+    }
+
+    /** What a command returned: its data, and its completion (null if C2HData carried SUCCESS). */
+    public record Reply(ByteBuf data, ReceivedPdu resp) {
+        public int status() {
+            return resp.cqeStatus();
+        }
+
+        public long result() {
+            return resp.cqeResult();
+        }
     }
 
     public boolean isOpen() {
