@@ -3,6 +3,7 @@ package io.basalt.target.testing;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvme.tcp.CommonHeader;
+import io.basalt.nvme.tcp.PduFlags;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.target.controller.ControllerRegistry;
 import io.basalt.target.transport.ConnectionHandler;
@@ -14,6 +15,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,6 +33,8 @@ public final class TestHost implements AutoCloseable {
     private boolean hdgst;
     private boolean ddgst;
     private int nextCid = 1;
+    /** PDUs that {@link #transfer} read but that answer other commands, handed out by {@link #poll} first. */
+    private final ArrayDeque<ReceivedPdu> stashed = new ArrayDeque<>();
 
     public TestHost(ControllerRegistry registry) {
         this(registry, IO_PORT);
@@ -85,6 +89,9 @@ public final class TestHost implements AutoCloseable {
 
     /** The next whole PDU the target sent, or null if none is complete. */
     public ReceivedPdu poll() {
+        if (!stashed.isEmpty()) {
+            return stashed.poll();
+        }
         channel.runPendingTasks();
         Object o;
         while ((o = channel.readOutbound()) != null) {
@@ -208,17 +215,23 @@ public final class TestHost implements AutoCloseable {
      * the command.
      */
     public Reply transfer(ByteBuf sqe, int length) {
+        int cid = sqe.getUnsignedShortLE(2);
         List<ReceivedPdu> pdus = readCommand(sqe, length);
-        assertThat(pdus).as("PDUs answering the command").isNotEmpty();
         ByteBuf data = Unpooled.buffer();
         ReceivedPdu resp = null;
+        boolean answered = false;
         for (ReceivedPdu p : pdus) {
-            if (p.type() == PduType.C2H_DATA) {
+            if (p.type() == PduType.C2H_DATA && p.cccid() == cid && !answered) {
                 data.writeBytes(p.data());
-            } else if (p.type() == PduType.CAPSULE_RESP) {
+                answered = (p.flags() & PduFlags.SUCCESS) != 0;
+            } else if (p.type() == PduType.CAPSULE_RESP && p.cqeCid() == cid && !answered) {
                 resp = p;
+                answered = true;
+            } else {
+                stashed.add(p);
             }
         }
+        assertThat(answered).as("an answer to command %d", cid).isTrue();
         return new Reply(data, resp);
     }
 
