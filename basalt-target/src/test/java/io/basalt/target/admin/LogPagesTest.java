@@ -96,6 +96,35 @@ class LogPagesTest {
     }
 
     @Test
+    void shouldCountReadsInTheSmartLog() {
+        writeOneBlock();
+        for (int i = 0; i < 3; i++) {
+            TestHost.Reply r = io.transfer(Sqes.blocks(Opcodes.IO_READ, io.cid(), 1, 0, 1), Fixtures.BLOCK);
+            assertThat(r.status()).isZero();
+        }
+        ByteBuf smart = page(LogPages.LID_SMART, 512);
+        assertThat(smart.getLongLE(64)).as("host read commands").isEqualTo(3);
+        assertThat(smart.getLongLE(32)).as("data units read").isEqualTo(1);
+        assertThat(smart.getLongLE(80)).as("host write commands").isEqualTo(1);
+    }
+
+    @Test
+    void shouldLeaveOtherHostsIoOutOfTheSmartLog() {
+        try (TestHost other = new TestHost(registry)) {
+            int otherId = other.connectAndEnable(Fixtures.SUBNQN, Fixtures.OTHER);
+            try (TestHost otherIo = new TestHost(registry)) {
+                otherIo.initialize(false, false);
+                assertThat(otherIo.connect(1, 31, otherId, Fixtures.SUBNQN, Fixtures.OTHER, 0, 0).cqeStatus())
+                        .isZero();
+                ByteBuf data = Unpooled.buffer().writeZero(Fixtures.BLOCK);
+                assertThat(otherIo.command(Sqes.blocks(Opcodes.IO_WRITE, otherIo.cid(), 2, 0, 1), data).cqeStatus())
+                        .isZero();
+            }
+        }
+        assertThat(page(LogPages.LID_SMART, 512).getLongLE(80)).isZero();
+    }
+
+    @Test
     void shouldReturnTheRequestedWindowOfTheSmartLog() {
         writeOneBlock();
         ByteBuf whole = page(LogPages.LID_SMART, 512);
