@@ -92,7 +92,7 @@ public final class IoCommands {
     public int execute(Request req) {
         Namespace ns = req.namespace();
         switch (req.op()) {
-            case BlockIo.OP_READ -> req.allocateData(req.length());
+            case BlockIo.OP_READ -> req.allocateReadData(req.length());
             case BlockIo.OP_DEALLOCATE -> {
                 if ((req.cdw(11) & DSM_DEALLOCATE) == 0) {
                     return Status.SUCCESS; // only attributes (hints): nothing to do
