@@ -35,7 +35,7 @@ missing_pkgs() {
     command -v "${t%%:*}" >/dev/null 2>&1 || pkgs="$pkgs ${t#*:}"
   done
   # the guest needs a statically linked busybox with the ip applet (busybox-static, not busybox)
-  if ! { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 && /bin/busybox --list | grep -qx ip; }; then
+  if ! { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1 && /bin/busybox --list | grep -x ip >/dev/null; }; then
     pkgs="$pkgs busybox-static"
   fi
   echo $pkgs | tr ' ' '\n' | sort -u | tr '\n' ' '
