@@ -1,0 +1,129 @@
+package io.basalt.target;
+
+import io.basalt.target.controller.ControllerRegistry;
+import io.basalt.target.subsystem.Subsystem;
+import io.basalt.target.transport.ConnectionHandler;
+import io.basalt.target.transport.PortInfo;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+
+/**
+ * An NVMe/TCP target serving one {@link Subsystem}: an I/O port (which also answers discovery) and
+ * an optional dedicated discovery port. Each accepted connection is one NVMe queue, owned by one
+ * event loop for its whole life.
+ */
+public final class NvmeTcpTarget implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NvmeTcpTarget.class);
+
+    private final TargetConfig config;
+    private final Subsystem subsystem;
+    private final ControllerRegistry controllers;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel ioChannel;
+    private Channel discoveryChannel;
+
+    public NvmeTcpTarget(TargetConfig config, Subsystem subsystem) {
+        this.config = Objects.requireNonNull(config);
+        this.subsystem = Objects.requireNonNull(subsystem);
+        this.controllers = new ControllerRegistry(subsystem, config);
+    }
+
+    /** Binds the ports; throws if one cannot be bound. */
+    public synchronized void start() throws InterruptedException {
+        boolean epoll = config.nativeTransport() && Epoll.isAvailable();
+        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("basalt-accept"), factory);
+        workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("basalt-io"), factory);
+        try {
+            ioChannel = bind(channelClass, config.listen(), false);
+            if (config.discoveryListen() != null) {
+                discoveryChannel = bind(channelClass, config.discoveryListen(), true);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("NVMe/TCP target for {} listening on {} (discovery on {}), transport {}", subsystem.nqn(),
+                ioAddress(), discoveryAddress(), epoll ? "epoll" : "nio");
+    }
+
+    private Channel bind(Class<? extends ServerChannel> channelClass, InetSocketAddress address,
+                         boolean discoveryOnly) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ConnectionHandler(controllers, portInfo(discoveryOnly)));
+                    }
+                });
+        return b.bind(address).sync().channel();
+    }
+
+    private PortInfo portInfo(boolean discoveryOnly) {
+        return new PortInfo(discoveryOnly, (InetSocketAddress) ioChannel.localAddress(), discoveryOnly ? 2 : 1);
+    }
+
+    /** Where hosts connect for I/O. */
+    public InetSocketAddress ioAddress() {
+        return ioChannel == null ? null : (InetSocketAddress) ioChannel.localAddress();
+    }
+
+    /** The dedicated discovery port, or null. */
+    public InetSocketAddress discoveryAddress() {
+        return discoveryChannel == null ? null : (InetSocketAddress) discoveryChannel.localAddress();
+    }
+
+    public Subsystem subsystem() {
+        return subsystem;
+    }
+
+    /** Number of live controllers (I/O and discovery), for tests and metrics. */
+    public int controllerCount() {
+        return controllers.size();
+    }
+
+    /** Stops listening, closes every connection and waits for the event loops to finish. */
+    @Override
+    public synchronized void close() {
+        if (ioChannel != null) {
+            ioChannel.close().syncUninterruptibly();
+        }
+        if (discoveryChannel != null) {
+            discoveryChannel.close().syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        controllers.closeAll();
+    }
+}

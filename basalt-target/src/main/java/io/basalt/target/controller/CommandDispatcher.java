@@ -1,0 +1,60 @@
+package io.basalt.target.controller;
+
+import io.basalt.nvme.Opcodes;
+import io.basalt.nvme.Status;
+import io.basalt.target.admin.AdminCommands;
+import io.basalt.target.discovery.DiscoveryCommands;
+import io.basalt.target.fabrics.FabricsCommands;
+import io.basalt.target.io.IoCommands;
+import io.basalt.target.transport.Request;
+
+/**
+ * Routes a command to the command set that handles it, given the queue it arrived on: fabrics
+ * commands anywhere, admin commands on queue 0 (I/O or discovery controller), NVM commands on I/O
+ * queues. Each handler has two steps: {@code prepare} validates before any data is solicited, and
+ * {@code execute} does the work, returning a status or {@link Request#PENDING}.
+ */
+public final class CommandDispatcher {
+    private final FabricsCommands fabrics = new FabricsCommands();
+    private final AdminCommands admin = new AdminCommands();
+    private final DiscoveryCommands discovery = new DiscoveryCommands();
+    private final IoCommands io = new IoCommands();
+
+    /** Validates a command; returns SUCCESS or the status to complete it with at once. */
+    public int prepare(Request req) {
+        Queue q = req.queue();
+        if (req.opcode() == Opcodes.FABRICS) {
+            return fabrics.prepare(req);
+        }
+        if (!q.connected()) {
+            return Status.COMMAND_SEQUENCE_ERROR | Status.DNR;
+        }
+        Controller c = q.controller();
+        c.touch();
+        if (q.isAdmin()) {
+            int ready = c.requireReady();
+            if (ready != Status.SUCCESS) {
+                return ready;
+            }
+            return c.isDiscovery() ? discovery.prepare(req) : admin.prepare(req);
+        }
+        return io.prepare(req);
+    }
+
+    /** Executes a prepared command whose data (if any) has arrived. */
+    public int execute(Request req) {
+        Queue q = req.queue();
+        if (req.opcode() == Opcodes.FABRICS) {
+            return fabrics.execute(req);
+        }
+        if (q.isAdmin()) {
+            return q.controller().isDiscovery() ? discovery.execute(req) : admin.execute(req);
+        }
+        return io.execute(req);
+    }
+
+    /** Finishes a block operation submitted by an I/O command. */
+    public int blockOpDone(Request req, int ioStatus) {
+        return io.blockOpDone(req, ioStatus);
+    }
+}

@@ -1,0 +1,84 @@
+package io.basalt.target.controller;
+
+import io.basalt.target.TargetConfig;
+import io.basalt.target.subsystem.Subsystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The live controllers of a target, by controller ID. Controller IDs are allocated in
+ * 1..0xFFEF (the dynamic controller model) and not reused until the ID space wraps.
+ */
+public final class ControllerRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(ControllerRegistry.class);
+    /** Highest controller ID the dynamic model may hand out; 0xFFF0 and above are reserved. */
+    static final int MAX_CNTLID = 0xFFEF;
+
+    private final Subsystem subsystem;
+    private final TargetConfig config;
+    private final ConcurrentHashMap<Integer, Controller> controllers = new ConcurrentHashMap<>();
+    private final AtomicInteger nextCntlid = new AtomicInteger(1);
+    private final LongAdder keepAliveExpiries = new LongAdder();
+
+    public ControllerRegistry(Subsystem subsystem, TargetConfig config) {
+        this.subsystem = subsystem;
+        this.config = config;
+    }
+
+    public Subsystem subsystem() {
+        return subsystem;
+    }
+
+    public TargetConfig config() {
+        return config;
+    }
+
+    /** Creates and registers a controller with a fresh ID, or returns null if none is free. */
+    Controller create(boolean discovery, String hostNqn, byte[] hostId, Queue adminQueue, int katoMillis) {
+        for (int attempt = 0; attempt < MAX_CNTLID; attempt++) {
+            int id = nextCntlid.getAndUpdate(v -> v >= MAX_CNTLID ? 1 : v + 1);
+            if (!controllers.containsKey(id)) {
+                Controller c = new Controller(this, subsystem, discovery, id, hostNqn, hostId, adminQueue,
+                        katoMillis);
+                if (controllers.putIfAbsent(id, c) == null) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    public Controller get(int cntlid) {
+        return controllers.get(cntlid);
+    }
+
+    void remove(Controller c) {
+        if (controllers.remove(c.cntlid(), c)) {
+            LOG.info("{} removed", c);
+        }
+    }
+
+    public int size() {
+        return controllers.size();
+    }
+
+    void countKeepAliveExpiry() {
+        keepAliveExpiries.increment();
+    }
+
+    public long keepAliveExpiries() {
+        return keepAliveExpiries.sum();
+    }
+
+    /** Shuts every controller down (target stopping). */
+    public void closeAll() {
+        for (Controller c : new ArrayList<>(controllers.values())) {
+            c.shutdown("target stopping");
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.basalt.target.subsystem;
+
+import java.util.Set;
+
+/**
+ * Which hosts (by host NQN) may see a namespace. There is no implicit default: a volume is either
+ * open to {@link #any()} host, said explicitly, or to a listed set.
+ */
+public final class HostAccess {
+    private static final HostAccess ANY = new HostAccess(null);
+    private final Set<String> hosts;
+
+    private HostAccess(Set<String> hosts) {
+        this.hosts = hosts;
+    }
+
+    /** Every host may see the namespace. */
+    public static HostAccess any() {
+        return ANY;
+    }
+
+    /** Only the given host NQNs may see the namespace; an empty set hides it from everyone. */
+    public static HostAccess of(Set<String> hostNqns) {
+        return new HostAccess(Set.copyOf(hostNqns));
+    }
+
+    public boolean allows(String hostNqn) {
+        return hosts == null || hosts.contains(hostNqn);
+    }
+
+    public boolean isAny() {
+        return hosts == null;
+    }
+
+    /** The listed host NQNs; empty when {@link #isAny()}. */
+    public Set<String> hosts() {
+        return hosts == null ? Set.of() : hosts;
+    }
+
+    @Override
+    public String toString() {
+        return hosts == null ? "any" : String.join(";", hosts);
+    }
+}

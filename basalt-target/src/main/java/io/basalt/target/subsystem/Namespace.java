@@ -1,0 +1,106 @@
+package io.basalt.target.subsystem;
+
+import io.basalt.engine.BlockStore;
+
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A volume exported as an NVMe namespace: a stable NSID and identity (UUID, NGUID, EUI-64 derived
+ * from the UUID), the store that holds its blocks, and the hosts allowed to see it.
+ */
+public final class Namespace {
+    private final int nsid;
+    private final String name;
+    private final UUID uuid;
+    private final BlockStore store;
+    private volatile HostAccess access;
+    /** Counters for the SMART log; LongAdder keeps the per-I/O update free of contention. */
+    private final LongAdder readCommands = new LongAdder();
+    private final LongAdder writeCommands = new LongAdder();
+    private final LongAdder bytesRead = new LongAdder();
+    private final LongAdder bytesWritten = new LongAdder();
+
+    public Namespace(int nsid, String name, UUID uuid, BlockStore store, HostAccess access) {
+        if (nsid <= 0 || nsid == 0xFFFFFFFF) {
+            throw new IllegalArgumentException("NSID must be between 1 and 0xFFFFFFFE: " + nsid);
+        }
+        this.nsid = nsid;
+        this.name = Objects.requireNonNull(name);
+        this.uuid = Objects.requireNonNull(uuid);
+        this.store = Objects.requireNonNull(store);
+        this.access = Objects.requireNonNull(access);
+    }
+
+    public int nsid() {
+        return nsid;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public UUID uuid() {
+        return uuid;
+    }
+
+    /** The NGUID is the UUID's 16 bytes: the same on every path to this volume. */
+    public byte[] nguid() {
+        byte[] b = new byte[16];
+        long hi = uuid.getMostSignificantBits();
+        long lo = uuid.getLeastSignificantBits();
+        for (int i = 0; i < 8; i++) {
+            b[i] = (byte) (hi >>> (56 - 8 * i));
+            b[8 + i] = (byte) (lo >>> (56 - 8 * i));
+        }
+        return b;
+    }
+
+    public BlockStore store() {
+        return store;
+    }
+
+    public HostAccess access() {
+        return access;
+    }
+
+    public void setAccess(HostAccess access) {
+        this.access = Objects.requireNonNull(access);
+    }
+
+    public int blockSize() {
+        return store.blockSize();
+    }
+
+    /** Number of logical blocks. */
+    public long blocks() {
+        return store.capacityBytes() / store.blockSize();
+    }
+
+    public void countRead(int bytes) {
+        readCommands.increment();
+        bytesRead.add(bytes);
+    }
+
+    public void countWrite(int bytes) {
+        writeCommands.increment();
+        bytesWritten.add(bytes);
+    }
+
+    public long readCommands() {
+        return readCommands.sum();
+    }
+
+    public long writeCommands() {
+        return writeCommands.sum();
+    }
+
+    public long bytesRead() {
+        return bytesRead.sum();
+    }
+
+    public long bytesWritten() {
+        return bytesWritten.sum();
+    }
+}

@@ -1,0 +1,140 @@
+package io.basalt.target.subsystem;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+
+/**
+ * The brick's one NVM subsystem: its NQN and identity strings, and the namespaces it exports.
+ * Namespaces may be added, removed and re-masked at runtime; connected controllers hear of it
+ * through {@link #onNamespaceChange} (they raise a Namespace Attribute Changed event).
+ */
+public final class Subsystem {
+    /** The well-known NQN of the discovery subsystem. */
+    public static final String DISCOVERY_NQN = "nqn.2014-08.org.nvmexpress.discovery";
+
+    private final String nqn;
+    private final String serial;
+    private final String model;
+    private final String firmware;
+    private final ConcurrentSkipListMap<Integer, Namespace> namespaces = new ConcurrentSkipListMap<>();
+    private final List<IntConsumer> namespaceListeners = new CopyOnWriteArrayList<>();
+    /** Bumped on every change that can alter what discovery returns to some host. */
+    private final AtomicLong generation = new AtomicLong(1);
+
+    public Subsystem(String nqn, String serial, String model, String firmware) {
+        this.nqn = Nqn.requireValid(nqn);
+        this.serial = Objects.requireNonNull(serial);
+        this.model = Objects.requireNonNull(model);
+        this.firmware = Objects.requireNonNull(firmware);
+    }
+
+    public String nqn() {
+        return nqn;
+    }
+
+    public String serial() {
+        return serial;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public String firmware() {
+        return firmware;
+    }
+
+    /** Adds a namespace; its NSID must be free. */
+    public void addNamespace(Namespace ns) {
+        if (namespaces.putIfAbsent(ns.nsid(), ns) != null) {
+            throw new IllegalArgumentException("NSID " + ns.nsid() + " is already in use");
+        }
+        changed(ns.nsid());
+    }
+
+    /** Removes a namespace, returning it (or null if there was none). */
+    public Namespace removeNamespace(int nsid) {
+        Namespace ns = namespaces.remove(nsid);
+        if (ns != null) {
+            changed(nsid);
+        }
+        return ns;
+    }
+
+    /** Changes who may see a namespace; connected hosts are told. */
+    public void setAccess(int nsid, HostAccess access) {
+        Namespace ns = namespaces.get(nsid);
+        if (ns == null) {
+            throw new IllegalArgumentException("no namespace " + nsid);
+        }
+        ns.setAccess(access);
+        changed(nsid);
+    }
+
+    private void changed(int nsid) {
+        generation.incrementAndGet();
+        for (IntConsumer l : namespaceListeners) {
+            l.accept(nsid);
+        }
+    }
+
+    /** Registers a callback run with the NSID of every namespace added, removed or re-masked. */
+    public void onNamespaceChange(IntConsumer listener) {
+        namespaceListeners.add(listener);
+    }
+
+    public void removeNamespaceListener(IntConsumer listener) {
+        namespaceListeners.remove(listener);
+    }
+
+    /** The namespace with this NSID, or null. */
+    public Namespace namespace(int nsid) {
+        return namespaces.get(nsid);
+    }
+
+    /** The namespace with this NSID if the host may see it, else null. */
+    public Namespace visibleNamespace(int nsid, String hostNqn) {
+        Namespace ns = namespaces.get(nsid);
+        return ns != null && ns.access().allows(hostNqn) ? ns : null;
+    }
+
+    public Collection<Namespace> namespaces() {
+        return namespaces.values();
+    }
+
+    /** Namespaces the host may see, in NSID order. */
+    public List<Namespace> visibleNamespaces(String hostNqn) {
+        List<Namespace> out = new ArrayList<>();
+        for (Namespace ns : namespaces.values()) {
+            if (ns.access().allows(hostNqn)) {
+                out.add(ns);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the host may see at least one namespace (else Connect refuses it). */
+    public boolean admits(String hostNqn) {
+        for (Namespace ns : namespaces.values()) {
+            if (ns.access().allows(hostNqn)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The highest NSID the subsystem supports (Identify Controller NN). */
+    public int maxNamespaces() {
+        return 1024;
+    }
+
+    public long generation() {
+        return generation.get();
+    }
+}

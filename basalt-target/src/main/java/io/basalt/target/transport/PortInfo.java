@@ -1,0 +1,13 @@
+package io.basalt.target.transport;
+
+import java.net.InetSocketAddress;
+
+/**
+ * What a connection needs to know about the port it arrived on.
+ *
+ * @param discoveryOnly true on the dedicated discovery port, where only the discovery subsystem answers
+ * @param ioAddress     the I/O listener's address, advertised in discovery log entries
+ * @param portId        the port identifier reported in discovery log entries
+ */
+public record PortInfo(boolean discoveryOnly, InetSocketAddress ioAddress, int portId) {
+}
