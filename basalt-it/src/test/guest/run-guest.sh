@@ -54,7 +54,7 @@ cat "$guest/initramfs.gz" "$tmp/overlay.gz" > "$tmp/initrd.gz"
 # qemu's stdio, so we hand it our stdin explicitly (background jobs would get /dev/null).
 # Software emulation (TCG) because nested KVM is not available; single-threaded TCG because the
 # multi-threaded one now and then crashes the guest kernel during boot.
-exec 3<&0
+{ exec 3<&0; } 2>/dev/null || exec 3</dev/null   # stdin may be closed
 qemu-system-x86_64 -accel tcg,thread=single -cpu max -smp "${BASALT_GUEST_CPUS:-2}" -m "${BASALT_GUEST_MEM:-1024}" \
   -nographic -no-reboot -pidfile "$tmp/qemu.pid" \
   -kernel "$guest/vmlinuz" -initrd "$tmp/initrd.gz" \

@@ -28,7 +28,7 @@ final class BrickProcess implements AutoCloseable {
     static final String MODE_PROP_NAME = "basalt.it.brick";
     static final String MODE_DEFAULT = "launcher";
     static final String MAIN_CLASS_PROP_NAME = "basalt.it.brickMainClass";
-    static final String MAIN_CLASS_DEFAULT = "io.basalt.server.Main";
+    static final String MAIN_CLASS_DEFAULT = "io.basalt.server.BasaltMain";
     static final String JVM_FLAGS_PROP_NAME = "basalt.it.jvmFlags";
 
     static final Duration START_LIMIT = Duration.ofSeconds(120);
