@@ -1,10 +1,11 @@
 #!/bin/sh
 # The Linux kernel NVMe/TCP host against a Basalt brick on the build machine. Runs inside the guest
-# (run-guest.sh); LinuxHostInteropIT starts the brick with two volumes:
-#   v1      256 MiB, any host                 secret  64 MiB, only nqn.2014-08.org.example:nobody
+# (run-guest.sh); LinuxHostInteropIT starts two bricks:
+#   main        v1 256 MiB for any host, secret 64 MiB only for nqn.2014-08.org.example:nobody
+#   restricted  one 64 MiB volume only for nobody, so that other hosts are allowed no namespace
 #
-# Variables: BASALT_ADDR (the build machine as the guest sees it, default 10.0.2.2), BASALT_IO_PORT,
-# BASALT_DISCOVERY_PORT.
+# Variables: BASALT_ADDR (the build machine as the guest sees it, default 10.0.2.2), BASALT_IO_PORT and
+# BASALT_DISCOVERY_PORT (main brick), BASALT_RESTRICTED_PORT (restricted brick, I/O and discovery).
 #
 # Console protocol: "BASALT-STEP <name>" starts a step, "BASALT-PASS <name>" or "BASALT-FAIL <name>"
 # ends it, "BASALT-WHY <text>" explains a failure. A failed step ends the run unless it is a check
@@ -15,10 +16,13 @@
 ADDR=${BASALT_ADDR:-10.0.2.2}
 IO_PORT=${BASALT_IO_PORT:?BASALT_IO_PORT is not set}
 DISC_PORT=${BASALT_DISCOVERY_PORT:?BASALT_DISCOVERY_PORT is not set}
+RESTRICTED_PORT=${BASALT_RESTRICTED_PORT:?BASALT_RESTRICTED_PORT is not set}
 V1_BYTES=268435456        # 256 MiB
 SECRET_BYTES=67108864     # 64 MiB
 NOBODY=nqn.2014-08.org.example:nobody
+NOBODY_ID=$(cat /proc/sys/kernel/random/uuid)   # one host ID per host NQN, as the kernel insists
 STRANGER=nqn.2014-08.org.example:stranger
+STRANGER_ID=$(cat /proc/sys/kernel/random/uuid)
 MIB=1048576
 # busybox's shell prefers its own applets to same-named programs in PATH; util-linux's blkdiscard
 # is called by path because busybox's has no --zeroout
@@ -76,11 +80,12 @@ discover() {
 controllers() { ls /sys/class/nvme 2>/dev/null; }
 namespaces() { ls /sys/block 2>/dev/null | grep -E '^nvme[0-9]+n[0-9]+$'; }
 
-# connect ARGS...: nvme connect to the subsystem on the I/O port, then wait for the controller to
-# be live and its namespaces to be scanned; sets CTRL and NS (NS only if exactly one is visible)
+# connect ARGS...: nvme connect to subsystem $NQN on port $PORT, then wait for the controller to be
+# live and its namespaces to be scanned; sets CTRL and NS (NS only if exactly one is visible)
+PORT=$IO_PORT
 connect() {
   [ -z "$(controllers)" ] || why "a controller is still present before connecting: $(controllers)" || return 1
-  run timeout 90 nvme connect -t tcp -a "$ADDR" -s "$IO_PORT" -n "$NQN" "$@" || why "nvme connect $* failed" || return 1
+  run timeout 90 nvme connect -t tcp -a "$ADDR" -s "$PORT" -n "$NQN" "$@" || why "nvme connect $* failed" || return 1
   wait_live 60 || return 1
   i=0
   while [ -z "$(namespaces)" ] && [ $i -lt 30 ]; do sleep 1; i=$((i + 1)); done
@@ -253,10 +258,24 @@ identity_after_restart() {
   disconnect
 }
 
-stranger_refused() {
+nobody_sees_both() { # on the main brick nobody sees v1 (any host) and secret (its own)
+  connect --hostnqn="$NOBODY" --hostid="$NOBODY_ID" || return 1
+  sizes=$(for n in $(namespaces); do echo $(( $(cat /sys/block/$n/size) * 512 )); done | sort -n | tr '\n' ' ')
+  echo "namespace sizes: $sizes"
+  [ "$sizes" = "$SECRET_BYTES $V1_BYTES " ] || why "expected v1 and secret ($SECRET_BYTES $V1_BYTES bytes), found: $sizes" || { disconnect; return 1; }
+  disconnect
+}
+
+discover_restricted() {
+  discover "$RESTRICTED_PORT" || return 1
+  NQN=${DISCOVERED% *}
+  PORT=$RESTRICTED_PORT
+  echo "restricted brick: subsystem $NQN"
+}
+
+stranger_refused() { # a host allowed no namespace is refused at Connect (Connect Invalid Host)
   dmesg -c > /dev/null
-  if run timeout 90 nvme connect -t tcp -a "$ADDR" -s "$IO_PORT" -n "$NQN" \
-       --hostnqn="$STRANGER" --hostid="$(cat /proc/sys/kernel/random/uuid)"; then
+  if run timeout 90 nvme connect -t tcp -a "$ADDR" -s "$PORT" -n "$NQN" --hostnqn="$STRANGER" --hostid="$STRANGER_ID"; then
     why "a host allowed no volume was let in"
     disconnect
     return 1
@@ -266,8 +285,8 @@ stranger_refused() {
   [ -z "$(controllers)" ] || why "a controller is left after the refused connect: $(controllers)"
 }
 
-nobody_sees_only_secret() {
-  connect --hostnqn="$NOBODY" --hostid="$(cat /proc/sys/kernel/random/uuid)" || return 1
+nobody_sees_only_its_volume() {
+  connect --hostnqn="$NOBODY" --hostid="$NOBODY_ID" || return 1
   expect_one_namespace $SECRET_BYTES || { disconnect; return 1; }
   fio_verify secret-write --rw=write --bs=64k --size=$((4 * MIB)) || { disconnect; return 1; }
   disconnect
@@ -275,7 +294,7 @@ nobody_sees_only_secret() {
 
 # --- the run ----------------------------------------------------------------------------------
 
-echo "host $(cat /etc/nvme/hostnqn), kernel $(uname -r), brick $ADDR io:$IO_PORT discovery:$DISC_PORT"
+echo "host $(cat /etc/nvme/hostnqn), kernel $(uname -r), brick $ADDR io:$IO_PORT discovery:$DISC_PORT restricted:$RESTRICTED_PORT"
 
 step  discover-discovery-port   discover_discovery_port
 check discover-io-port          discover_io_port
@@ -302,6 +321,8 @@ step  restart-target-term       restart_target term
 step  files-after-restart       files_after_restart
 step  disconnect-after-restart  disconnect
 check identity-after-restart    identity_after_restart
+check nobody-sees-v1-and-secret nobody_sees_both
+step  discover-restricted-brick discover_restricted
 check host-without-access       stranger_refused
-check host-sees-only-its-volume nobody_sees_only_secret
+check host-sees-only-its-volume nobody_sees_only_its_volume
 finish

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * The stock Linux NVMe/TCP host (nvme-cli, the nvme-tcp driver, fio, ext4) on Debian's kernels 6.1 and
- * 6.12, in a qemu guest, against a real brick started with {@code ./basalt serve} on this machine.
+ * 6.12, in a qemu guest, against real bricks started with {@code ./basalt serve} on this machine: the
+ * main one with a volume for any host and one for a single host, and a restricted one whose only volume
+ * is for that single host, so that every other host is allowed nothing there.
  * The guest side is {@code src/test/guest/linux-host-interop.sh}; its header describes the steps.
  * A missing tool or kernel package fails the test with what to install; nothing is skipped.
  */
@@ -33,11 +35,13 @@ class LinuxHostInteropIT {
             "fio-randrw-4k-qd32", "fio-seq-128k", "fio-seq-1m", "trim", "write-zeroes",
             "mkfs-ext4-files", "disconnect", "connect-digests-2-queues", "queue-count", "files-after-reconnect",
             "write-with-digests", "restart-target-term", "files-after-restart", "disconnect-after-restart",
-            "identity-after-restart", "host-without-access", "host-sees-only-its-volume");
+            "identity-after-restart", "nobody-sees-v1-and-secret", "discover-restricted-brick",
+            "host-without-access", "host-sees-only-its-volume");
 
     static final List<String> KERNELS = LinuxGuest.KERNELS;
 
     private BrickProcess brick;
+    private BrickProcess restricted;
     private GuestRun guest;
 
     @AfterEach
@@ -47,6 +51,9 @@ class LinuxHostInteropIT {
         }
         if (brick != null) {
             brick.close();
+        }
+        if (restricted != null) {
+            restricted.close();
         }
     }
 
@@ -68,12 +75,22 @@ class LinuxHostInteropIT {
                 "--volume", "name=v1,size=256MiB,hosts=any",
                 "--volume", "name=secret,size=64MiB,hosts=" + NOBODY));
         brick.start();
+        int restrictedPort = BrickProcess.freePort();
+        Path restrictedLog = logDir().resolve("restricted-brick-linux-" + kernel + ".log");
+        Files.deleteIfExists(restrictedLog);
+        restricted = BrickProcess.serve("restricted-brick", restrictedLog, List.of(restrictedPort), List.of(
+                "--data-dir", Files.createDirectories(tmp.resolve("restricted-data")).toString(),
+                "--listen", "127.0.0.1:" + restrictedPort,
+                "--discovery-listen", "none",
+                "--volume", "name=only-nobody,size=64MiB,hosts=" + NOBODY));
+        restricted.start();
 
         TargetRestarts restarts = new TargetRestarts(brick);
         guest = linux.boot(LinuxGuest.guestDir().resolve("linux-host-interop.sh"),
                 Map.of("BASALT_ADDR", LinuxGuest.HOST_ADDRESS,
                         "BASALT_IO_PORT", Integer.toString(ioPort),
-                        "BASALT_DISCOVERY_PORT", Integer.toString(discoveryPort)),
+                        "BASALT_DISCOVERY_PORT", Integer.toString(discoveryPort),
+                        "BASALT_RESTRICTED_PORT", Integer.toString(restrictedPort)),
                 GUEST_LIMIT, restarts);
         int status = guest.awaitExit();
 
@@ -89,7 +106,8 @@ class LinuxHostInteropIT {
         assertThat(restarts.done()).as("restarts the guest asked for").containsExactly("term");
         assertThat(guest.hasLine("BASALT-INTEROP-END failures=0")).as(verdict).isTrue();
         assertThat(status).as("guest exit status\n" + verdict).isZero();
-        assertThat(brick.isAlive()).as("the brick is still running at the end").isTrue();
+        assertThat(brick.isAlive()).as("the main brick is still running at the end").isTrue();
+        assertThat(restricted.isAlive()).as("the restricted brick is still running at the end").isTrue();
     }
 
     static Path logDir() throws java.io.IOException {
