@@ -62,19 +62,21 @@ check() {
 
 # --- helpers ----------------------------------------------------------------------------------
 
-# discover PORT: prints the log; sets DISCOVERED to "<subnqn> <trsvcid>" of the first NVM subsystem
+# discover PORT [ARGS...]: prints the log; sets DISCOVERED to "<subnqn> <trsvcid>" of the first NVM
+# subsystem entry
 discover() {
-  timeout 60 nvme discover -t tcp -a "$ADDR" -s "$1" > /tmp/discover.out 2>&1
+  port=$1; shift
+  timeout 60 nvme discover -t tcp -a "$ADDR" -s "$port" "$@" > /tmp/discover.out 2>&1
   rc=$?
   cat /tmp/discover.out
-  [ $rc = 0 ] || why "nvme discover on port $1 exited with $rc"
+  [ $rc = 0 ] || why "nvme discover on port $port exited with $rc" || return 1
   DISCOVERED=$(awk '
       /^=====Discovery Log Entry/ { if (type ~ /nvme subsystem/) { print nqn, svc; exit } type = ""; nqn = ""; svc = "" }
       $1 == "subtype:" { type = $0 }
       $1 == "subnqn:"  { nqn = $2 }
       $1 == "trsvcid:" { svc = $2 }
       END { if (type ~ /nvme subsystem/) print nqn, svc }' /tmp/discover.out | head -n 1)
-  [ -n "$DISCOVERED" ] || why "no NVM subsystem entry in the discovery log from port $1"
+  [ -n "$DISCOVERED" ] || why "no NVM subsystem entry in the discovery log from port $port"
 }
 
 controllers() { ls /sys/class/nvme 2>/dev/null; }
@@ -266,8 +268,8 @@ nobody_sees_both() { # on the main brick nobody sees v1 (any host) and secret (i
   disconnect
 }
 
-discover_restricted() {
-  discover "$RESTRICTED_PORT" || return 1
+discover_restricted() { # as nobody: a target may well list a subsystem only to hosts it lets in
+  discover "$RESTRICTED_PORT" --hostnqn="$NOBODY" --hostid="$NOBODY_ID" || return 1
   NQN=${DISCOVERED% *}
   PORT=$RESTRICTED_PORT
   echo "restricted brick: subsystem $NQN"
