@@ -147,7 +147,7 @@ if [ "$status" != 0 ]; then
   echo "--- guest kernel log, last 80 lines"
   dmesg | tail -n 80
 fi
-sync
+# no sync: nothing here outlives the guest, and a sync can block forever on a target that went away
 echo "BASALT-GUEST-EXIT $status"
 poweroff -f
 INIT

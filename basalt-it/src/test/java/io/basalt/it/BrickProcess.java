@@ -43,6 +43,7 @@ final class BrickProcess implements AutoCloseable {
     private final List<Integer> ports;
     private Process process;
     private int starts;
+    private volatile boolean stopping;
 
     private BrickProcess(String name, List<String> command, Path log, List<Integer> ports) {
         this.name = name;
@@ -100,8 +101,18 @@ final class BrickProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot().toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        stopping = false;
         process = pb.start();
         Process p = process;
+        // a brick that dies while the test still needs it explains many later failures: say so loudly
+        p.onExit().thenAccept(dead -> {
+            if (!stopping) {
+                String msg = "=== " + name + " exited unexpectedly with status " + dead.exitValue()
+                        + (dead.exitValue() == 143 ? " (SIGTERM from outside this test)" : dead.exitValue() == 137 ? " (SIGKILL from outside this test)" : "");
+                System.out.println("[" + name + "] " + msg);
+                appendLog(msg);
+            }
+        });
         Processes.pumpLines(name + "-out-" + starts, p.getInputStream(), line -> {
             System.out.println("[" + name + "] " + line);
             appendLog(line);
@@ -132,6 +143,7 @@ final class BrickProcess implements AutoCloseable {
         if (process == null || !process.isAlive()) {
             return;
         }
+        stopping = true;
         appendLog("=== stop with SIG" + how);
         boolean ended = Processes.signalTree(process.toHandle(), how == Stop.KILL, STOP_LIMIT);
         if (!ended) {
@@ -176,6 +188,7 @@ final class BrickProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        stopping = true;
         if (process != null && process.isAlive()) {
             Processes.killTree(process);
         }
