@@ -137,6 +137,7 @@ ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
 [ -f /guest/env ] && . /guest/env
+echo   # the BIOS may have left a line unfinished
 echo "BASALT-GUEST-READY $(uname -r) $(cat /etc/nvme/hostnqn)"
 status=127
 if [ -f /guest/run ]; then

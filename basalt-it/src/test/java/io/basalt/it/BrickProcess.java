@@ -41,7 +41,7 @@ final class BrickProcess implements AutoCloseable {
     private final List<String> command;
     private final Path log;
     private final List<Integer> ports;
-    private Process process;
+    private volatile Process process;
     private int starts;
     private volatile boolean stopping;
 
@@ -106,7 +106,7 @@ final class BrickProcess implements AutoCloseable {
         Process p = process;
         // a brick that dies while the test still needs it explains many later failures: say so loudly
         p.onExit().thenAccept(dead -> {
-            if (!stopping) {
+            if (dead == process && !stopping) {
                 String msg = "=== " + name + " exited unexpectedly with status " + dead.exitValue()
                         + (dead.exitValue() == 143 ? " (SIGTERM from outside this test)" : dead.exitValue() == 137 ? " (SIGKILL from outside this test)" : "");
                 System.out.println("[" + name + "] " + msg);

@@ -25,7 +25,8 @@ final class GuestRun implements AutoCloseable {
     /** Slack on top of run-guest.sh's own limit before we stop it ourselves. */
     private static final Duration SLACK = Duration.ofSeconds(30);
     /** Terminal control sequences the BIOS and the serial console print. */
-    private static final Pattern ESCAPES = Pattern.compile("\u001B(\\[[0-9;?]*[A-Za-z]|c)|\r");
+    private static final Pattern RESET = Pattern.compile("\u001Bc");
+    private static final Pattern ESCAPES = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\r");
     private static final Pattern EXIT_LINE = Pattern.compile("^" + EXIT_MARKER + "(\\d+)$");
 
     private final String kernel;
@@ -41,10 +42,14 @@ final class GuestRun implements AutoCloseable {
         this.limit = limit;
         this.toGuest = process.getOutputStream();
         this.pump = Processes.pumpLines("guest-" + kernel, process.getInputStream(), raw -> {
-            String line = ESCAPES.matcher(raw).replaceAll("");
-            console.add(line);
-            System.out.println("[guest " + kernel + "] " + line);
-            onLine.accept(this, line);
+            // the console is reset (ESC c) when the kernel takes over from the BIOS, often in the
+            // middle of a BIOS line: start a new line there
+            for (String piece : RESET.split(raw, -1)) {
+                String line = ESCAPES.matcher(piece).replaceAll("");
+                console.add(line);
+                System.out.println("[guest " + kernel + "] " + line);
+                onLine.accept(this, line);
+            }
         });
     }
 
