@@ -13,6 +13,13 @@ import java.util.function.Consumer;
 /** Small helpers for the child processes the interop tests run (qemu, the brick, shell scripts). */
 final class Processes {
 
+    static {
+        // qemu and the bricks are children of the test JVM: if it is stopped (a time-out, Ctrl-C),
+        // take them along rather than leave them running
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+                ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
+    }
+
     private Processes() {}
 
     /**
