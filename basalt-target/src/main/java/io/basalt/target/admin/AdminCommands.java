@@ -18,7 +18,10 @@ public final class AdminCommands {
     static final int CNS_CONTROLLER = 0x01;
     static final int CNS_ACTIVE_NS_LIST = 0x02;
     static final int CNS_NS_DESCRIPTORS = 0x03;
+    static final int CNS_CSI_NAMESPACE = 0x05;
     static final int CNS_CSI_CONTROLLER = 0x06;
+    static final int CNS_CSI_ACTIVE_NS_LIST = 0x07;
+    static final int CNS_CSI_INDEPENDENT_NAMESPACE = 0x08;
     static final int CSI_NVM = 0;
     static final int NSID_BROADCAST = 0xFFFFFFFF;
     /** Most admin data a host may send in one command (Set Features data). */
@@ -55,7 +58,7 @@ public final class AdminCommands {
     static int asyncEventRequest(Request req) {
         Controller c = req.queue().controller();
         if (!c.addAer(req, IdentifyController.AERL + 1)) {
-            return Status.ASYNC_LIMIT_EXCEEDED;
+            return Status.ASYNC_LIMIT_EXCEEDED | Status.DNR;
         }
         return Request.PENDING;
     }
@@ -81,7 +84,10 @@ public final class AdminCommands {
                     IdentifyNamespace.fill(b, ns);
                 }
             }
-            case CNS_ACTIVE_NS_LIST -> {
+            case CNS_ACTIVE_NS_LIST, CNS_CSI_ACTIVE_NS_LIST -> {
+                if (cns == CNS_CSI_ACTIVE_NS_LIST && csi(req) != CSI_NVM) {
+                    return Status.INVALID_FIELD | Status.DNR;
+                }
                 if (nsid == NSID_BROADCAST || nsid == 0xFFFFFFFE) {
                     return Status.INVALID_NAMESPACE | Status.DNR;
                 }
@@ -94,6 +100,23 @@ public final class AdminCommands {
                     }
                 }
             }
+            case CNS_CSI_NAMESPACE -> {
+                if (csi(req) != CSI_NVM) {
+                    return Status.INVALID_FIELD | Status.DNR;
+                }
+                if (c.namespace(nsid) == null) {
+                    return Status.INVALID_NAMESPACE | Status.DNR;
+                }
+                // NVM command set specific fields (protection, extended LBA formats): none used.
+                zeroed(req);
+            }
+            case CNS_CSI_INDEPENDENT_NAMESPACE -> {
+                Namespace ns = c.namespace(nsid);
+                if (ns == null) {
+                    return Status.INVALID_NAMESPACE | Status.DNR;
+                }
+                IdentifyNamespace.fillIndependent(zeroed(req), ns);
+            }
             case CNS_NS_DESCRIPTORS -> {
                 Namespace ns = c.namespace(nsid);
                 if (ns == null) {
@@ -102,8 +125,7 @@ public final class AdminCommands {
                 IdentifyNamespace.fillDescriptors(zeroed(req), ns);
             }
             case CNS_CSI_CONTROLLER -> {
-                int csi = req.cdw(11) >>> 24;
-                if (csi != CSI_NVM) {
+                if (csi(req) != CSI_NVM) {
                     return Status.INVALID_FIELD | Status.DNR;
                 }
                 // All zero: no extra limits on Verify, Write Zeroes, Write Uncorrectable or DSM.
@@ -114,6 +136,11 @@ public final class AdminCommands {
             }
         }
         return Status.SUCCESS;
+    }
+
+    /** The command set identifier of a CSI-specific Identify (CDW11 bits 31:24). */
+    private static int csi(Request req) {
+        return req.cdw(11) >>> 24;
     }
 
     private static ByteBuf zeroed(Request req) {

@@ -49,6 +49,17 @@ public final class IdentifyNamespace {
         b.setByte(LBAF0_OFFSET + 2, Integer.numberOfTrailingZeros(ns.blockSize()));
     }
 
+    /**
+     * Fills the I/O command set independent Identify Namespace (CNS 08h): NSFEAT @0, NMIC @1,
+     * ANAGRPID @4, NSTAT @14 (bit 0: ready).
+     */
+    public static void fillIndependent(ByteBuf b, Namespace ns) {
+        b.setByte(0, NSFEAT_THIN);
+        b.setByte(1, 1);
+        b.setIntLE(4, IdentifyController.ANA_GROUP_ID);
+        b.setByte(14, 1);
+    }
+
     /** Fills the descriptor list: NGUID, UUID, and command set identifier (NVM). */
     public static void fillDescriptors(ByteBuf b, Namespace ns) {
         byte[] id = ns.nguid();

@@ -2,8 +2,6 @@ package io.basalt.target.controller;
 
 import io.basalt.target.TargetConfig;
 import io.basalt.target.subsystem.Subsystem;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +13,6 @@ import java.util.concurrent.atomic.LongAdder;
  * 1..0xFFEF (the dynamic controller model) and not reused until the ID space wraps.
  */
 public final class ControllerRegistry {
-    private static final Logger LOG = LoggerFactory.getLogger(ControllerRegistry.class);
     /** Highest controller ID the dynamic model may hand out; 0xFFF0 and above are reserved. */
     static final int MAX_CNTLID = 0xFFEF;
 
@@ -58,9 +55,7 @@ public final class ControllerRegistry {
     }
 
     void remove(Controller c) {
-        if (controllers.remove(c.cntlid(), c)) {
-            LOG.info("{} removed", c);
-        }
+        controllers.remove(c.cntlid(), c);
     }
 
     public int size() {

@@ -1,0 +1,105 @@
+package io.basalt.engine;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A BlockIo for tests: records the completing thread and lets the test wait for the status. */
+final class TestIo implements BlockIo {
+    private final int op;
+    private final long offset;
+    private final int length;
+    private final ByteBuf buffer;
+    private final boolean fua;
+    final CompletableFuture<Integer> status = new CompletableFuture<>();
+    volatile Thread completedOn;
+
+    private TestIo(int op, long offset, int length, ByteBuf buffer, boolean fua) {
+        this.op = op;
+        this.offset = offset;
+        this.length = length;
+        this.buffer = buffer;
+        this.fua = fua;
+    }
+
+    static TestIo read(long offset, int length) {
+        return new TestIo(OP_READ, offset, length, Unpooled.buffer(length), false);
+    }
+
+    static TestIo write(long offset, byte[] data) {
+        return new TestIo(OP_WRITE, offset, data.length, Unpooled.wrappedBuffer(data), false);
+    }
+
+    static TestIo writeFua(long offset, byte[] data) {
+        return new TestIo(OP_WRITE, offset, data.length, Unpooled.wrappedBuffer(data), true);
+    }
+
+    static TestIo writeZeroes(long offset, int length) {
+        return new TestIo(OP_WRITE_ZEROES, offset, length, null, false);
+    }
+
+    static TestIo flush() {
+        return new TestIo(OP_FLUSH, 0, 0, null, false);
+    }
+
+    /** ranges: offset, length, offset, length, ... in bytes. */
+    static TestIo deallocate(long... ranges) {
+        ByteBuf buf = Unpooled.buffer(ranges.length * 8);
+        for (long r : ranges) {
+            buf.writeLong(r);
+        }
+        return new TestIo(OP_DEALLOCATE, 0, ranges.length / 2, buf, false);
+    }
+
+    /** Submits and waits for completion; returns the status. */
+    int runOn(BlockStore store) {
+        store.submit(this);
+        try {
+            return status.get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no completion for op " + op, e);
+        }
+    }
+
+    /** The bytes a completed read produced. */
+    byte[] data() {
+        byte[] out = new byte[buffer.readableBytes()];
+        buffer.getBytes(buffer.readerIndex(), out);
+        return out;
+    }
+
+    @Override
+    public int op() {
+        return op;
+    }
+
+    @Override
+    public long offset() {
+        return offset;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public ByteBuf buffer() {
+        return buffer;
+    }
+
+    @Override
+    public boolean fua() {
+        return fua;
+    }
+
+    @Override
+    public void complete(int ioStatus) {
+        completedOn = Thread.currentThread();
+        if (!status.complete(ioStatus)) {
+            throw new AssertionError("completed twice");
+        }
+    }
+}

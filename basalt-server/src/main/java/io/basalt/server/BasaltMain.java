@@ -1,0 +1,68 @@
+package io.basalt.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code basalt} command. Subcommands: {@code serve}; {@code bench}, {@code volume} and the
+ * rest join here. Exit codes: 0 success, 1 failure at run time, 2 usage error.
+ */
+@Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = BasaltMain.Version.class,
+        description = "Basalt: disaggregated block storage over NVMe/TCP.",
+        subcommands = {ServeCommand.class, io.basalt.initiator.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+public final class BasaltMain implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILURE = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given streams; returns the exit code. */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(new ServeCommand(), out, err).execute(args);
+    }
+
+    static CommandLine commandLine(ServeCommand serve, PrintWriter out, PrintWriter err) {
+        CommandLine withServe = new CommandLine(new BasaltMain(), new ServeFactory(serve));
+        withServe.setOut(out);
+        withServe.setErr(err);
+        return withServe;
+    }
+
+    /** Without a subcommand there is nothing to do: say so, as a usage error. */
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: try 'basalt serve'");
+    }
+
+    /** Prints a one-line usage error for a subcommand and returns the usage exit code. */
+    static int usageError(CommandSpec spec, String message) {
+        spec.commandLine().getErr().println("basalt " + spec.name() + ": " + message);
+        spec.commandLine().getErr().println("Try 'basalt " + spec.name() + " --help' for more information.");
+        return EXIT_USAGE;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"basalt " + BasaltVersion.version()};
+        }
+    }
+
+    /** Hands picocli a given ServeCommand, so tests can reach the brick it starts. */
+    private record ServeFactory(ServeCommand serve) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            return type == ServeCommand.class ? type.cast(serve) : CommandLine.defaultFactory().create(type);
+        }
+    }
+}

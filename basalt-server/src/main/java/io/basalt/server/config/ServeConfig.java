@@ -1,0 +1,77 @@
+package io.basalt.server.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Everything {@code serve} needs, resolved: each setting comes from its flag, else the config file,
+ * else the default below. The defaults live here and nowhere else.
+ *
+ * @param discoveryListen null when the dedicated discovery port is off (the I/O port still answers discovery)
+ * @param volumes         empty when none are configured: the brick then exports the volumes of the
+ *                        previous run, or {@link #DEFAULT_VOLUME} if there are none
+ */
+public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
+                          List<VolumeSpec> volumes) {
+    public static final String DATA_DIR_KEY = "data-dir";
+    public static final String DATA_DIR_DEFAULT = "./basalt-data";
+    public static final String LISTEN_KEY = "listen";
+    public static final String LISTEN_DEFAULT = "127.0.0.1:4420";
+    public static final String DISCOVERY_LISTEN_KEY = "discovery-listen";
+    public static final String DISCOVERY_LISTEN_DEFAULT = "127.0.0.1:8009";
+    public static final String VOLUMES_KEY = "volumes";
+    /** The quick-start volume, so that a bare {@code serve} gives a host something to connect to. */
+    public static final String DEFAULT_VOLUME = "name=vol1,size=1GiB,hosts=any,backend=file";
+
+    public ServeConfig {
+        Objects.requireNonNull(dataDir);
+        Objects.requireNonNull(listen);
+        volumes = List.copyOf(volumes);
+        Set<String> names = new HashSet<>();
+        for (VolumeSpec v : volumes) {
+            if (!names.add(v.name())) {
+                throw new ConfigException("volume '" + v.name() + "' is defined twice");
+            }
+        }
+        if (discoveryListen != null && discoveryListen.getPort() != 0 && discoveryListen.equals(listen)) {
+            throw new ConfigException("listen and discovery-listen are both " + HostPort.format(listen)
+                    + " (the I/O port answers discovery too; use discovery-listen: none to need only one)");
+        }
+    }
+
+    public static VolumeSpec defaultVolume() {
+        return VolumeSpec.parse(DEFAULT_VOLUME);
+    }
+
+    /**
+     * Resolves flags over file values over defaults; a null argument means "not given". Volumes given
+     * as flags replace the file's list rather than adding to it.
+     */
+    public static ServeConfig resolve(ConfigFile file, Path dataDir, String listen, String discoveryListen,
+                                      List<String> volumeFlags) {
+        ConfigFile f = file == null ? ConfigFile.EMPTY : file;
+        Path dir = dataDir != null ? dataDir : Path.of(f.dataDir() != null ? f.dataDir() : DATA_DIR_DEFAULT);
+        InetSocketAddress io = listen != null ? parse("--listen", () -> HostPort.parse(listen))
+                : f.listen() != null ? f.listen() : HostPort.parse(LISTEN_DEFAULT);
+        InetSocketAddress discovery = discoveryListen != null
+                ? parse("--discovery-listen", () -> HostPort.parseOptional(discoveryListen))
+                : f.discoveryListenGiven() ? f.discoveryListen() : HostPort.parse(DISCOVERY_LISTEN_DEFAULT);
+        List<VolumeSpec> volumes = f.volumes();
+        if (volumeFlags != null && !volumeFlags.isEmpty()) {
+            volumes = volumeFlags.stream().map(s -> parse("--volume " + s, () -> VolumeSpec.parse(s))).toList();
+        }
+        return new ServeConfig(dir, io, discovery, volumes);
+    }
+
+    private static <T> T parse(String where, java.util.function.Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (ConfigException e) {
+            throw e.at(where);
+        }
+    }
+}

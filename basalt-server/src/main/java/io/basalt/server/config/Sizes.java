@@ -1,0 +1,54 @@
+package io.basalt.server.config;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Byte sizes as people write them: plain bytes ({@code 1048576}), binary units ({@code KiB MiB GiB
+ * TiB}, also written {@code K M G T}) and decimal units ({@code KB MB GB TB}). Units are
+ * case-insensitive; a trailing {@code B} alone means bytes.
+ */
+public final class Sizes {
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([a-zA-Z]*)");
+    private static final String[] BINARY = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+
+    private Sizes() {
+    }
+
+    public static long parse(String text) {
+        Matcher m = SIZE.matcher(text == null ? "" : text.trim());
+        if (!m.matches()) {
+            throw new ConfigException("invalid size '" + text + "' (expected a number with an optional unit, e.g. 512MiB, 10GiB, 1TiB)");
+        }
+        long multiplier = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "", "b" -> 1L;
+            case "k", "kib" -> 1L << 10;
+            case "m", "mib" -> 1L << 20;
+            case "g", "gib" -> 1L << 30;
+            case "t", "tib" -> 1L << 40;
+            case "kb" -> 1_000L;
+            case "mb" -> 1_000_000L;
+            case "gb" -> 1_000_000_000L;
+            case "tb" -> 1_000_000_000_000L;
+            default -> throw new ConfigException("unknown size unit '" + m.group(2) + "' in '" + text
+                    + "' (use KiB, MiB, GiB, TiB, or KB, MB, GB, TB)");
+        };
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), multiplier);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new ConfigException("size '" + text + "' is too large");
+        }
+    }
+
+    /** The largest binary unit that shows the size exactly: "1 GiB", "1536 MiB", "512 bytes". */
+    public static String format(long bytes) {
+        int unit = 0;
+        long value = bytes;
+        while (unit < BINARY.length - 1 && value != 0 && value % 1024 == 0) {
+            value /= 1024;
+            unit++;
+        }
+        return value + " " + BINARY[unit];
+    }
+}

@@ -1,0 +1,180 @@
+package io.basalt.server.volume;
+
+import io.basalt.server.config.Hosts;
+import io.basalt.server.config.Sizes;
+import io.basalt.server.config.VolumeSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The volumes a data dir holds, one {@code volumes/NAME.properties} each (file-backed data next to
+ * it as {@code NAME.img}), and the rules for matching them to this run's configuration: a volume
+ * keeps its NSID and UUID forever, may grow but not shrink, and never changes block size or backend.
+ * Volumes missing from the configuration keep their files; they are just not exported.
+ */
+public final class VolumeCatalog {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeCatalog.class);
+    public static final String DIR_NAME = "volumes";
+    private static final String METADATA_SUFFIX = ".properties";
+    private static final String DATA_SUFFIX = ".img";
+
+    private final Path dir;
+    private final Map<String, VolumeMetadata> volumes;
+
+    private VolumeCatalog(Path dir, Map<String, VolumeMetadata> volumes) {
+        this.dir = dir;
+        this.volumes = volumes;
+    }
+
+    public static VolumeCatalog load(Path dataDir) throws DataDirException {
+        Path dir = dataDir.resolve(DIR_NAME);
+        Map<String, VolumeMetadata> volumes = new TreeMap<>();
+        Map<Integer, String> byNsid = new HashMap<>();
+        try {
+            Files.createDirectories(dir);
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + METADATA_SUFFIX)) {
+                for (Path file : files) {
+                    VolumeMetadata v = read(file);
+                    String other = byNsid.putIfAbsent(v.nsid(), v.name());
+                    if (other != null) {
+                        throw new DataDirException("volumes '" + other + "' and '" + v.name() + "' both claim NSID "
+                                + v.nsid() + " in " + dir);
+                    }
+                    volumes.put(v.name(), v);
+                }
+            }
+        } catch (IOException e) {
+            throw new DataDirException("cannot read " + dir + ": " + e.getMessage(), e);
+        }
+        return new VolumeCatalog(dir, volumes);
+    }
+
+    private static VolumeMetadata read(Path file) throws IOException, DataDirException {
+        String fileName = file.getFileName().toString();
+        String name = fileName.substring(0, fileName.length() - METADATA_SUFFIX.length());
+        try {
+            Properties p = AtomicFiles.readProperties(file);
+            VolumeMetadata v = VolumeMetadata.fromProperties(p == null ? new Properties() : p);
+            if (!v.name().equals(name)) {
+                throw new IllegalArgumentException("it names volume '" + v.name() + "'");
+            }
+            return v;
+        } catch (IllegalArgumentException e) {
+            throw new DataDirException(file + " is damaged: " + e.getMessage());
+        }
+    }
+
+    /** Every volume in the data dir, by name. */
+    public List<VolumeMetadata> all() {
+        return List.copyOf(volumes.values());
+    }
+
+    public VolumeMetadata get(String name) {
+        return volumes.get(name);
+    }
+
+    /** Where a file-backed volume keeps its blocks. */
+    public Path dataFile(String name) {
+        return dir.resolve(name + DATA_SUFFIX);
+    }
+
+    /**
+     * Decides which volumes to export and records them. With volumes configured, exactly those, in
+     * configuration order. With none configured, every volume of the previous run with its recorded
+     * hosts, or, in an empty data dir, {@code fallback}. Checks everything before writing anything.
+     */
+    public List<VolumeMetadata> reconcile(List<VolumeSpec> configured, VolumeSpec fallback) throws DataDirException {
+        if (configured.isEmpty()) {
+            if (!volumes.isEmpty()) {
+                List<VolumeMetadata> previous = new ArrayList<>(volumes.values());
+                previous.sort(Comparator.comparingInt(VolumeMetadata::nsid));
+                LOG.info("No volumes configured: exporting the {} volume(s) of the previous run", previous.size());
+                return previous;
+            }
+            LOG.info("No volumes configured and none in the data dir: creating the default volume {} ({}, {} backend, hosts={})",
+                    fallback.name(), Sizes.format(fallback.sizeBytes()), fallback.backend().label(),
+                    Hosts.format(fallback.hosts()));
+            configured = List.of(fallback);
+        }
+        List<VolumeMetadata> plan = new ArrayList<>();
+        Set<Integer> usedNsids = new HashSet<>();
+        volumes.values().forEach(v -> usedNsids.add(v.nsid()));
+        for (VolumeSpec spec : configured) {
+            VolumeMetadata old = volumes.get(spec.name());
+            plan.add(old == null ? create(spec, usedNsids) : update(old, spec));
+        }
+        for (VolumeMetadata v : plan) {
+            VolumeMetadata old = volumes.get(v.name());
+            if (!v.equals(old)) {
+                store(v);
+                if (old == null) {
+                    LOG.info("Created volume {}: NSID {}, UUID {}, {}", v.name(), v.nsid(), v.uuid(),
+                            Sizes.format(v.sizeBytes()));
+                } else if (old.sizeBytes() != v.sizeBytes()) {
+                    LOG.info("Growing volume {} from {} to {}", v.name(), Sizes.format(old.sizeBytes()),
+                            Sizes.format(v.sizeBytes()));
+                }
+            }
+        }
+        Set<String> exported = new HashSet<>();
+        plan.forEach(v -> exported.add(v.name()));
+        for (VolumeMetadata v : volumes.values()) {
+            if (!exported.contains(v.name())) {
+                LOG.info("Volume {} (NSID {}) from a previous run is not configured: its data is kept but not exported",
+                        v.name(), v.nsid());
+            }
+        }
+        return plan;
+    }
+
+    private static VolumeMetadata create(VolumeSpec spec, Set<Integer> usedNsids) {
+        int nsid = 1;
+        while (usedNsids.contains(nsid)) {
+            nsid++;
+        }
+        usedNsids.add(nsid);
+        return new VolumeMetadata(spec.name(), nsid, UUID.randomUUID(), spec.sizeBytes(), spec.blockSize(),
+                spec.backend(), spec.hosts());
+    }
+
+    private static VolumeMetadata update(VolumeMetadata old, VolumeSpec spec) throws DataDirException {
+        if (old.blockSize() != spec.blockSize()) {
+            throw new DataDirException("volume " + old.name() + " has " + old.blockSize()
+                    + "-byte blocks; it cannot change to " + spec.blockSize() + " (its data would be misread)");
+        }
+        if (old.backend() != spec.backend()) {
+            throw new DataDirException("volume " + old.name() + " uses the " + old.backend().label()
+                    + " backend; it cannot change to " + spec.backend().label());
+        }
+        if (spec.sizeBytes() < old.sizeBytes()) {
+            throw new DataDirException("volume " + old.name() + " is " + Sizes.format(old.sizeBytes())
+                    + "; it cannot shrink to " + Sizes.format(spec.sizeBytes()) + " (data would be lost)");
+        }
+        return old.withSizeAndHosts(spec.sizeBytes(), spec.hosts());
+    }
+
+    private void store(VolumeMetadata v) throws DataDirException {
+        Path file = dir.resolve(v.name() + METADATA_SUFFIX);
+        try {
+            AtomicFiles.writeProperties(file, v.toProperties(), "Basalt volume: NSID and UUID must never change");
+        } catch (IOException e) {
+            throw new DataDirException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+        volumes.put(v.name(), v);
+    }
+}

@@ -1,0 +1,187 @@
+package io.basalt.server;
+
+import io.basalt.engine.BlockIo;
+import io.basalt.engine.BlockStore;
+import io.basalt.engine.FileBlockStore;
+import io.basalt.engine.IoStatus;
+import io.basalt.server.config.ServeConfig;
+import io.basalt.server.config.VolumeSpec;
+import io.basalt.target.subsystem.Namespace;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BrickTest {
+    @TempDir
+    Path dataDir;
+
+    private ServeConfig config(String... volumes) {
+        return new ServeConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), new InetSocketAddress("127.0.0.1", 0),
+                List.of(volumes).stream().map(VolumeSpec::parse).toList());
+    }
+
+    @Test
+    void shouldBindBothPortsAndReleaseThemOnClose() throws Exception {
+        InetSocketAddress io;
+        InetSocketAddress discovery;
+        try (Brick brick = Brick.start(config("name=a,size=1MiB,hosts=any"))) {
+            io = brick.ioAddress();
+            discovery = brick.discoveryAddress();
+            assertThat(io.getPort()).isPositive();
+            assertThat(discovery.getPort()).isPositive().isNotEqualTo(io.getPort());
+            try (Socket s = new Socket(io.getAddress(), io.getPort());
+                 Socket d = new Socket(discovery.getAddress(), discovery.getPort())) {
+                assertThat(s.isConnected()).isTrue();
+                assertThat(d.isConnected()).isTrue();
+            }
+        }
+        try (ServerSocket again = new ServerSocket(io.getPort(), 1, io.getAddress())) {
+            assertThat(again.isBound()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRunWithoutADiscoveryPort() throws Exception {
+        ServeConfig c = new ServeConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), null,
+                List.of(VolumeSpec.parse("name=a,size=1MiB,hosts=any")));
+        try (Brick brick = Brick.start(c)) {
+            assertThat(brick.discoveryAddress()).isNull();
+        }
+    }
+
+    @Test
+    void shouldExportEachVolumeAsANamespace() throws Exception {
+        try (Brick brick = Brick.start(config("name=a,size=1MiB,hosts=any", "name=b,size=2MiB,block-size=512,backend=ram"))) {
+            var subsystem = brick.target().subsystem();
+            Namespace a = subsystem.namespace(1);
+            Namespace b = subsystem.namespace(2);
+
+            assertThat(subsystem.nqn()).isEqualTo(brick.identity().subsystemNqn());
+            assertThat(subsystem.model()).isEqualTo("Basalt");
+            assertThat(subsystem.firmware()).isEqualTo(BasaltVersion.firmware());
+            assertThat(a.name()).isEqualTo("a");
+            assertThat(a.store()).isInstanceOf(FileBlockStore.class);
+            assertThat(a.access().isAny()).isTrue();
+            assertThat(b.blockSize()).isEqualTo(512);
+            assertThat(b.blocks()).isEqualTo(4096);
+            assertThat(b.access().allows("nqn.2014-08.org.nvmexpress:uuid:1")).isFalse();
+        }
+    }
+
+    @Test
+    void shouldKeepIdentityAndDataAcrossARestart() throws Exception {
+        String nqn;
+        java.util.UUID uuid;
+        try (Brick brick = Brick.start(config("name=a,size=1MiB,hosts=any"))) {
+            nqn = brick.identity().subsystemNqn();
+            uuid = brick.volumes().getFirst().metadata().uuid();
+            assertThat(submit(brick.volumes().getFirst().store(), BlockIo.OP_WRITE, 8192,
+                    Unpooled.wrappedBuffer("hello, basalt".repeat(400).substring(0, 4096).getBytes()))).isEqualTo(IoStatus.OK);
+        }
+
+        try (Brick brick = Brick.start(config("name=a,size=2MiB,hosts=any"))) {
+            assertThat(brick.identity().subsystemNqn()).isEqualTo(nqn);
+            assertThat(brick.volumes().getFirst().metadata().uuid()).isEqualTo(uuid);
+            assertThat(brick.volumes().getFirst().metadata().nsid()).isEqualTo(1);
+            BlockStore store = brick.volumes().getFirst().store();
+            assertThat(store.capacityBytes()).isEqualTo(2L << 20);
+            ByteBuf read = Unpooled.buffer(4096);
+            assertThat(submit(store, BlockIo.OP_READ, 8192, read)).isEqualTo(IoStatus.OK);
+            assertThat(read.toString(java.nio.charset.StandardCharsets.US_ASCII)).startsWith("hello, basalt");
+        }
+    }
+
+    @Test
+    void shouldRefuseToShrinkAVolumeAndReleaseEverything() throws Exception {
+        Brick.start(config("name=a,size=2MiB,hosts=any")).close();
+
+        assertThatThrownBy(() -> Brick.start(config("name=a,size=1MiB,hosts=any")))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("volume a is 2 MiB; it cannot shrink to 1 MiB");
+        Brick.start(config("name=a,size=2MiB,hosts=any")).close();
+    }
+
+    @Test
+    void shouldRefuseASecondBrickOnTheSameDataDir() throws Exception {
+        try (Brick first = Brick.start(config("name=a,size=1MiB,hosts=any"))) {
+            assertThat(first.volumes()).hasSize(1);
+            assertThatThrownBy(() -> Brick.start(config("name=a,size=1MiB,hosts=any")))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("in use by another Basalt brick");
+        }
+    }
+
+    @Test
+    void shouldReportAPortInUseInOneLine() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ServeConfig c = new ServeConfig(dataDir, new InetSocketAddress("127.0.0.1", taken.getLocalPort()), null,
+                    List.of(VolumeSpec.parse("name=a,size=1MiB,hosts=any")));
+
+            assertThatThrownBy(() -> Brick.start(c)).isInstanceOf(StartupException.class)
+                    .hasMessageStartingWith("cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+        // Nothing was left locked or open by the failed start.
+        try (Brick brick = assertStarts(config("name=a,size=1MiB,hosts=any"))) {
+            assertThat(brick.volumes()).hasSize(1);
+        }
+    }
+
+    private static Brick assertStarts(ServeConfig c) {
+        try {
+            return Brick.start(c);
+        } catch (StartupException e) {
+            throw new AssertionError(e.getMessage());
+        }
+    }
+
+    @Test
+    void shouldCloseTwiceHarmlessly() throws Exception {
+        Brick brick = Brick.start(config("name=a,size=1MiB,hosts=any"));
+        brick.close();
+        brick.close();
+    }
+
+    private static int submit(BlockStore store, int op, long offset, ByteBuf buf) throws Exception {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        int length = op == BlockIo.OP_READ ? buf.writableBytes() : buf.readableBytes();
+        store.submit(new BlockIo() {
+            public int op() {
+                return op;
+            }
+
+            public long offset() {
+                return offset;
+            }
+
+            public int length() {
+                return length;
+            }
+
+            public ByteBuf buffer() {
+                return buf;
+            }
+
+            public boolean fua() {
+                return false;
+            }
+
+            public void complete(int ioStatus) {
+                done.complete(ioStatus);
+            }
+        });
+        return done.get(10, TimeUnit.SECONDS);
+    }
+}
