@@ -233,4 +233,18 @@ class ManagementApiTest {
         Path docs = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("openapi.yaml");
         assertThat(served).isEqualTo(Files.readAllBytes(docs));
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void shouldDocumentExactlyTheServedRoutes() throws Exception {
+        Path docs = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("openapi.yaml");
+        Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(Files.readString(docs));
+        java.util.Set<String> documented = new java.util.TreeSet<>();
+        ((Map<String, Map<String, Object>>) doc.get("paths")).forEach((path, ops) -> ops.keySet().stream()
+                .filter(k -> !k.equals("parameters")).forEach(m -> documented.add(m.toUpperCase() + " " + path)));
+        java.util.Set<String> served = new java.util.TreeSet<>();
+        io.basalt.api.http.ApiRoutes.router(brick.service()).routes()
+                .forEach(r -> served.add(r.method() + " " + r.template()));
+        assertThat(documented).isEqualTo(served);
+    }
 }
