@@ -21,8 +21,9 @@ import java.io.PrintWriter;
  */
 @Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = BasaltMain.Version.class,
         description = "Basalt: disaggregated block storage over NVMe/TCP.",
-        subcommands = {ServeCommand.class, VolumeCommand.class, HostCommand.class, QosCommand.class,
-                InfoCommand.class, EventsCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, io.basalt.initiator.bench.BenchCommand.class, VolumeCommand.class,
+                HostCommand.class, QosCommand.class, InfoCommand.class, EventsCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BasaltMain implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

@@ -247,4 +247,17 @@ class ManagementApiTest {
                 .forEach(r -> served.add(r.method() + " " + r.template()));
         assertThat(documented).isEqualTo(served);
     }
+
+    @Test
+    void shouldExportEveryMetricTheGrafanaDashboardUses() throws Exception {
+        Path dashboard = Path.of(System.getProperty("user.dir")).resolveSibling("docs").resolve("grafana/basalt.json");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("basalt_[a-z_]+").matcher(Files.readString(dashboard));
+        String metrics = api.get("/metrics").text();
+        int used = 0;
+        while (m.find()) {
+            assertThat(metrics).as("metric %s", m.group()).contains("\n" + m.group());
+            used++;
+        }
+        assertThat(used).isGreaterThan(10);
+    }
 }
