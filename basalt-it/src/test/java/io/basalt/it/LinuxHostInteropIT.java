@@ -65,11 +65,14 @@ class LinuxHostInteropIT {
 
         int ioPort = BrickProcess.freePort();
         int discoveryPort = BrickProcess.freePort();
+        // Each brick gets its own management API port: two on the default 8080 would collide.
+        int apiPort = BrickProcess.freePort();
         Path dataDir = Files.createDirectories(tmp.resolve("data"));
         Path log = logDir().resolve("brick-linux-" + kernel + ".log");
         Files.deleteIfExists(log);
-        brick = BrickProcess.serve("brick", log, List.of(ioPort, discoveryPort), List.of(
+        brick = BrickProcess.serve("brick", log, List.of(ioPort, discoveryPort, apiPort), List.of(
                 "--data-dir", dataDir.toString(),
+                "--api-listen", "127.0.0.1:" + apiPort,
                 "--listen", "127.0.0.1:" + ioPort,
                 "--discovery-listen", "127.0.0.1:" + discoveryPort,
                 "--volume", "name=v1,size=256MiB,hosts=any",
@@ -82,6 +85,7 @@ class LinuxHostInteropIT {
                 "--data-dir", Files.createDirectories(tmp.resolve("restricted-data")).toString(),
                 "--listen", "127.0.0.1:" + restrictedPort,
                 "--discovery-listen", "none",
+                "--api-listen", "none",
                 "--volume", "name=only-nobody,size=64MiB,hosts=" + NOBODY));
         restricted.start();
 
