@@ -33,6 +33,7 @@ class LinuxHostInteropIT {
             "discover-discovery-port", "discover-io-port", "connect-default", "namespace-masking",
             "nvme-list", "nvme-id-ctrl", "nvme-id-ns", "nvme-smart-log", "nvme-error-log", "nvme-list-subsys",
             "fio-randrw-4k-qd32", "fio-seq-128k", "fio-seq-1m", "trim", "write-zeroes",
+            "cli-create-appears", "cli-revoke-disappears", "cli-other-host-never-sees",
             "mkfs-ext4-files", "disconnect", "connect-digests-2-queues", "queue-count", "files-after-reconnect",
             "write-with-digests", "restart-target-term", "files-after-restart", "disconnect-after-restart",
             "identity-after-restart", "nobody-sees-v1-and-secret", "discover-restricted-brick",
@@ -90,12 +91,13 @@ class LinuxHostInteropIT {
         restricted.start();
 
         TargetRestarts restarts = new TargetRestarts(brick);
+        CliRequests cli = new CliRequests("http://127.0.0.1:" + apiPort);
         guest = linux.boot(LinuxGuest.guestDir().resolve("linux-host-interop.sh"),
                 Map.of("BASALT_ADDR", LinuxGuest.HOST_ADDRESS,
                         "BASALT_IO_PORT", Integer.toString(ioPort),
                         "BASALT_DISCOVERY_PORT", Integer.toString(discoveryPort),
                         "BASALT_RESTRICTED_PORT", Integer.toString(restrictedPort)),
-                GUEST_LIMIT, restarts);
+                GUEST_LIMIT, restarts.andThen(cli));
         int status = guest.awaitExit();
 
         String verdict = summary(guest, restarts, status, log);
@@ -108,6 +110,7 @@ class LinuxHostInteropIT {
         assertThat(STEPS.stream().filter(s -> !guest.hasLine("BASALT-PASS " + s)).toList())
                 .as("steps that did not pass\n" + verdict).isEmpty();
         assertThat(restarts.done()).as("restarts the guest asked for").containsExactly("term");
+        assertThat(cli.done()).as("CLI commands the guest asked for").isNotEmpty().allMatch(c -> c.endsWith("-> 0"));
         assertThat(guest.hasLine("BASALT-INTEROP-END failures=0")).as(verdict).isTrue();
         assertThat(status).as("guest exit status\n" + verdict).isZero();
         assertThat(brick.isAlive()).as("the main brick is still running at the end").isTrue();
@@ -125,7 +128,7 @@ class LinuxHostInteropIT {
                 + "\n");
         for (String line : guest.console()) {
             if (line.startsWith("BASALT-PASS ") || line.startsWith("BASALT-FAIL ") || line.startsWith("BASALT-WHY ")
-                    || line.startsWith("BASALT-INTEROP-END") || line.startsWith(TargetRestarts.REQUEST)) {
+                    || line.startsWith("BASALT-INTEROP-END") || line.startsWith(TargetRestarts.REQUEST) || line.startsWith(CliRequests.REQUEST)) {
                 s.append("  ").append(line).append('\n');
             }
         }
