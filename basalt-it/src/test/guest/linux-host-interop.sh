@@ -11,6 +11,8 @@
 # ends it, "BASALT-WHY <text>" explains a failure. A failed step ends the run unless it is a check
 # whose failure leaves later steps meaningful. To restart the brick the script prints
 # "BASALT-RESTART-TARGET <term|kill>" and waits for the line "BASALT-TARGET-RESTARTED ok" on stdin.
+# To have the operator run the CLI against the main brick's API it prints "BASALT-CLI <args>" and
+# waits for "BASALT-CLI-DONE <exit code>".
 # The last line is "BASALT-INTEROP-END failures=<n>"; the exit status is 0 only if n is 0.
 
 ADDR=${BASALT_ADDR:-10.0.2.2}
@@ -226,6 +228,50 @@ add_file() { # add_file NAME: one more file, added to the recorded checksums
   sync
 }
 
+# cli ARGS...: have the test run "./basalt ARGS" against the main brick's API; fails unless it exits 0
+cli() {
+  echo "BASALT-CLI $*"
+  reply=""
+  read -t 150 reply || why "no answer to the CLI request within 150 s" || return 1
+  case $reply in
+    *"BASALT-CLI-DONE 0"*) ;;
+    *) why "basalt $* did not succeed: $reply"; return 1 ;;
+  esac
+}
+
+# wait_namespaces N SECONDS: until exactly N namespaces are visible
+wait_namespaces() {
+  i=0
+  while [ "$(namespaces | wc -l)" != "$1" ] && [ $i -lt "$2" ]; do sleep 1; i=$((i + 1)); done
+  [ "$(namespaces | wc -l)" = "$1" ] || why "expected $1 namespace(s) after $2 s, found: $(namespaces | tr '\n' ' ')"
+}
+
+# A volume created through the CLI for this host appears without reconnecting (Namespace Attribute
+# Changed AEN, then the kernel rescans), with the size asked for.
+cli_create_appears() {
+  cli volume create live --size 32MiB --hosts "$(cat /etc/nvme/hostnqn)" || return 1
+  wait_namespaces 2 30 || return 1
+  new=$(namespaces | grep -v "^$NS\$")
+  bytes=$(( $(cat /sys/block/$new/size) * 512 ))
+  [ "$bytes" = $((32 * MIB)) ] || why "the new namespace $new has $bytes bytes, expected $((32 * MIB))"
+}
+
+# Revoking this host makes the namespace disappear; v1 stays.
+cli_revoke_disappears() {
+  cli host revoke live "$(cat /etc/nvme/hostnqn)" || return 1
+  wait_namespaces 1 30 || return 1
+  [ "$(namespaces)" = "$NS" ] || why "v1 ($NS) should be the namespace left, found $(namespaces)"
+}
+
+# A volume for another host never shows up here; the CLI then deletes both volumes.
+cli_other_host_never_sees() {
+  cli volume create elsewhere --size 16MiB --hosts "$STRANGER" || return 1
+  sleep 3
+  wait_namespaces 1 1 || return 1
+  cli volume delete elsewhere || return 1
+  cli volume delete live
+}
+
 restart_target() { # restart_target term|kill: have the test restart the brick, then wait for the host to reconnect
   WWID=$(cat /sys/block/$NS/wwid)
   sync
@@ -313,6 +359,9 @@ check fio-seq-128k              fio_verify seq-128k --rw=write --bs=128k --iodep
 check fio-seq-1m                fio_verify seq-1m --rw=write --bs=1M --iodepth=4 --offset=$((48 * MIB)) --size=$((32 * MIB))
 check trim                      trim
 check write-zeroes              write_zeroes
+check cli-create-appears        cli_create_appears
+check cli-revoke-disappears     cli_revoke_disappears
+check cli-other-host-never-sees cli_other_host_never_sees
 step  mkfs-ext4-files           make_filesystem
 step  disconnect                disconnect
 step  connect-digests-2-queues  connect --hdr-digest --data-digest --nr-io-queues=2

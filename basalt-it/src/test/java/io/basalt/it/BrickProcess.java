@@ -54,6 +54,14 @@ final class BrickProcess implements AutoCloseable {
 
     /** A real brick: {@code serve} with these arguments, through the launcher or straight with java. */
     static BrickProcess serve(String name, Path log, List<Integer> ports, List<String> serveArgs) {
+        List<String> cmd = basaltCommand();
+        cmd.add("serve");
+        cmd.addAll(serveArgs);
+        return new BrickProcess(name, cmd, log, ports);
+    }
+
+    /** The {@code basalt} command, as bricks are started: the launcher, or java with the test class path. */
+    static List<String> basaltCommand() {
         List<String> cmd = new ArrayList<>();
         if (System.getProperty(MODE_PROP_NAME, MODE_DEFAULT).equals("java")) {
             cmd.add(javaExecutable());
@@ -64,9 +72,7 @@ final class BrickProcess implements AutoCloseable {
         } else {
             cmd.add(repoRoot().resolve("basalt").toString());
         }
-        cmd.add("serve");
-        cmd.addAll(serveArgs);
-        return new BrickProcess(name, cmd, log, ports);
+        return cmd;
     }
 
     /** Any command standing in for a brick, for testing the harness itself. */

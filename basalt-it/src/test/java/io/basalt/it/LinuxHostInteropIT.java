@@ -33,6 +33,7 @@ class LinuxHostInteropIT {
             "discover-discovery-port", "discover-io-port", "connect-default", "namespace-masking",
             "nvme-list", "nvme-id-ctrl", "nvme-id-ns", "nvme-smart-log", "nvme-error-log", "nvme-list-subsys",
             "fio-randrw-4k-qd32", "fio-seq-128k", "fio-seq-1m", "trim", "write-zeroes",
+            "cli-create-appears", "cli-revoke-disappears", "cli-other-host-never-sees",
             "mkfs-ext4-files", "disconnect", "connect-digests-2-queues", "queue-count", "files-after-reconnect",
             "write-with-digests", "restart-target-term", "files-after-restart", "disconnect-after-restart",
             "identity-after-restart", "nobody-sees-v1-and-secret", "discover-restricted-brick",
@@ -65,11 +66,14 @@ class LinuxHostInteropIT {
 
         int ioPort = BrickProcess.freePort();
         int discoveryPort = BrickProcess.freePort();
+        // Each brick gets its own management API port: two on the default 8080 would collide.
+        int apiPort = BrickProcess.freePort();
         Path dataDir = Files.createDirectories(tmp.resolve("data"));
         Path log = logDir().resolve("brick-linux-" + kernel + ".log");
         Files.deleteIfExists(log);
-        brick = BrickProcess.serve("brick", log, List.of(ioPort, discoveryPort), List.of(
+        brick = BrickProcess.serve("brick", log, List.of(ioPort, discoveryPort, apiPort), List.of(
                 "--data-dir", dataDir.toString(),
+                "--api-listen", "127.0.0.1:" + apiPort,
                 "--listen", "127.0.0.1:" + ioPort,
                 "--discovery-listen", "127.0.0.1:" + discoveryPort,
                 "--volume", "name=v1,size=256MiB,hosts=any",
@@ -82,16 +86,18 @@ class LinuxHostInteropIT {
                 "--data-dir", Files.createDirectories(tmp.resolve("restricted-data")).toString(),
                 "--listen", "127.0.0.1:" + restrictedPort,
                 "--discovery-listen", "none",
+                "--api-listen", "none",
                 "--volume", "name=only-nobody,size=64MiB,hosts=" + NOBODY));
         restricted.start();
 
         TargetRestarts restarts = new TargetRestarts(brick);
+        CliRequests cli = new CliRequests("http://127.0.0.1:" + apiPort);
         guest = linux.boot(LinuxGuest.guestDir().resolve("linux-host-interop.sh"),
                 Map.of("BASALT_ADDR", LinuxGuest.HOST_ADDRESS,
                         "BASALT_IO_PORT", Integer.toString(ioPort),
                         "BASALT_DISCOVERY_PORT", Integer.toString(discoveryPort),
                         "BASALT_RESTRICTED_PORT", Integer.toString(restrictedPort)),
-                GUEST_LIMIT, restarts);
+                GUEST_LIMIT, restarts.andThen(cli));
         int status = guest.awaitExit();
 
         String verdict = summary(guest, restarts, status, log);
@@ -104,6 +110,7 @@ class LinuxHostInteropIT {
         assertThat(STEPS.stream().filter(s -> !guest.hasLine("BASALT-PASS " + s)).toList())
                 .as("steps that did not pass\n" + verdict).isEmpty();
         assertThat(restarts.done()).as("restarts the guest asked for").containsExactly("term");
+        assertThat(cli.done()).as("CLI commands the guest asked for").isNotEmpty().allMatch(c -> c.endsWith("-> 0"));
         assertThat(guest.hasLine("BASALT-INTEROP-END failures=0")).as(verdict).isTrue();
         assertThat(status).as("guest exit status\n" + verdict).isZero();
         assertThat(brick.isAlive()).as("the main brick is still running at the end").isTrue();
@@ -121,7 +128,7 @@ class LinuxHostInteropIT {
                 + "\n");
         for (String line : guest.console()) {
             if (line.startsWith("BASALT-PASS ") || line.startsWith("BASALT-FAIL ") || line.startsWith("BASALT-WHY ")
-                    || line.startsWith("BASALT-INTEROP-END") || line.startsWith(TargetRestarts.REQUEST)) {
+                    || line.startsWith("BASALT-INTEROP-END") || line.startsWith(TargetRestarts.REQUEST) || line.startsWith(CliRequests.REQUEST)) {
                 s.append("  ").append(line).append('\n');
             }
         }

@@ -1,5 +1,6 @@
 package io.basalt.server;
 
+import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.ConfigFile;
 import io.basalt.server.config.ServeConfig;
@@ -48,6 +49,26 @@ final class ServeCommand implements Callable<Integer> {
                             + "has none: " + ServeConfig.DEFAULT_VOLUME + "."})
     List<String> volumes;
 
+    @Option(names = "--api-listen", paramLabel = "HOST:PORT|none",
+            description = "Management REST API (and /metrics), or none (default: " + ApiConfig.LISTEN_DEFAULT + ").")
+    String apiListen;
+
+    @Option(names = "--api-tls-cert", paramLabel = "PEM", description = "Serve the API over HTTPS with this certificate chain.")
+    String apiTlsCert;
+
+    @Option(names = "--api-tls-key", paramLabel = "PEM", description = "The certificate's PKCS#8 private key.")
+    String apiTlsKey;
+
+    @Option(names = "--api-jwt-public-key", paramLabel = "PEM",
+            description = "Require RS256 bearer tokens verified by this RSA public key (roles admin, viewer).")
+    String apiJwtPublicKey;
+
+    @Option(names = "--api-jwt-issuer", paramLabel = "ISS", description = "Required iss claim of API tokens.")
+    String apiJwtIssuer;
+
+    @Option(names = "--api-jwt-audience", paramLabel = "AUD", description = "Required aud claim of API tokens.")
+    String apiJwtAudience;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile Brick brick;
 
@@ -55,8 +76,15 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         ServeConfig resolved;
         try {
+            java.util.Map<String, String> api = new java.util.HashMap<>();
+            putIfGiven(api, ApiConfig.LISTEN_KEY, apiListen);
+            putIfGiven(api, ApiConfig.TLS_CERT_KEY, apiTlsCert);
+            putIfGiven(api, ApiConfig.TLS_KEY_KEY, apiTlsKey);
+            putIfGiven(api, ApiConfig.JWT_PUBLIC_KEY_KEY, apiJwtPublicKey);
+            putIfGiven(api, ApiConfig.JWT_ISSUER_KEY, apiJwtIssuer);
+            putIfGiven(api, ApiConfig.JWT_AUDIENCE_KEY, apiJwtAudience);
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
-                    discoveryListen, volumes);
+                    discoveryListen, volumes, api);
         } catch (ConfigException e) {
             return BasaltMain.usageError(spec, e.getMessage());
         }
@@ -84,6 +112,12 @@ final class ServeCommand implements Callable<Integer> {
             removeHook(hook);
         }
         return BasaltMain.EXIT_OK;
+    }
+
+    private static void putIfGiven(java.util.Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     private static void warnAboutHiddenVolumes(Brick brick) {

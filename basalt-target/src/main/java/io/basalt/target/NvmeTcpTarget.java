@@ -104,6 +104,11 @@ public final class NvmeTcpTarget implements AutoCloseable {
         return subsystem;
     }
 
+    /** The live controllers, for the management plane. */
+    public ControllerRegistry controllers() {
+        return controllers;
+    }
+
     /** Number of live controllers (I/O and discovery), for tests and metrics. */
     public int controllerCount() {
         return controllers.size();

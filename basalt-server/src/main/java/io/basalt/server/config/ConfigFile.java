@@ -31,10 +31,21 @@ import java.util.Set;
  * Values left out are null here and take their defaults in {@link ServeConfig}.
  */
 public record ConfigFile(String dataDir, InetSocketAddress listen, boolean discoveryListenGiven,
-                         InetSocketAddress discoveryListen, List<VolumeSpec> volumes) {
-    public static final ConfigFile EMPTY = new ConfigFile(null, null, false, null, List.of());
-    private static final Set<String> KEYS = Set.of(ServeConfig.DATA_DIR_KEY, ServeConfig.LISTEN_KEY,
-            ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY);
+                         InetSocketAddress discoveryListen, List<VolumeSpec> volumes, Map<String, String> api) {
+    public static final ConfigFile EMPTY = new ConfigFile(null, null, false, null, List.of(), Map.of());
+    private static final Set<String> KEYS = keys();
+
+    public ConfigFile(String dataDir, InetSocketAddress listen, boolean discoveryListenGiven,
+                      InetSocketAddress discoveryListen, List<VolumeSpec> volumes) {
+        this(dataDir, listen, discoveryListenGiven, discoveryListen, volumes, Map.of());
+    }
+
+    private static Set<String> keys() {
+        Set<String> keys = new java.util.HashSet<>(Set.of(ServeConfig.DATA_DIR_KEY, ServeConfig.LISTEN_KEY,
+                ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY));
+        keys.addAll(ApiConfig.KEYS);
+        return Set.copyOf(keys);
+    }
 
     public static ConfigFile load(Path path) {
         try (Reader reader = Files.newBufferedReader(path)) {
@@ -66,19 +77,27 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             if (!KEYS.contains(String.valueOf(key))) {
                 String hint = "volume".equals(key) ? " (did you mean 'volumes'?)" : "";
                 throw new ConfigException(source + ": unknown key '" + key + "'" + hint
-                        + " (known: data-dir, listen, discovery-listen, volumes)");
+                        + " (known: data-dir, listen, discovery-listen, volumes, " + String.join(", ",
+                        new java.util.TreeSet<>(ApiConfig.KEYS)) + ")");
             }
         }
         try {
             String dataDir = scalar(map, ServeConfig.DATA_DIR_KEY);
             String listen = scalar(map, ServeConfig.LISTEN_KEY);
             String discovery = scalar(map, ServeConfig.DISCOVERY_LISTEN_KEY);
+            Map<String, String> api = new java.util.HashMap<>();
+            for (String key : ApiConfig.KEYS) {
+                String v = scalar(map, key);
+                if (v != null) {
+                    api.put(key, v);
+                }
+            }
             return new ConfigFile(dataDir,
                     listen == null ? null : at(ServeConfig.LISTEN_KEY, () -> HostPort.parse(listen)),
                     discovery != null,
                     discovery == null ? null
                             : at(ServeConfig.DISCOVERY_LISTEN_KEY, () -> HostPort.parseOptional(discovery)),
-                    volumes(map.get(ServeConfig.VOLUMES_KEY)));
+                    volumes(map.get(ServeConfig.VOLUMES_KEY)), Map.copyOf(api));
         } catch (ConfigException e) {
             throw e.at(source);
         }

@@ -16,7 +16,7 @@ import java.util.Set;
  *                        previous run, or {@link #DEFAULT_VOLUME} if there are none
  */
 public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
-                          List<VolumeSpec> volumes) {
+                          List<VolumeSpec> volumes, ApiConfig api) {
     public static final String DATA_DIR_KEY = "data-dir";
     public static final String DATA_DIR_DEFAULT = "./basalt-data";
     public static final String LISTEN_KEY = "listen";
@@ -27,8 +27,15 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
     /** The quick-start volume, so that a bare {@code serve} gives a host something to connect to. */
     public static final String DEFAULT_VOLUME = "name=vol1,size=1GiB,hosts=any,backend=file";
 
+    /** Without the management API. */
+    public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
+                       List<VolumeSpec> volumes) {
+        this(dataDir, listen, discoveryListen, volumes, ApiConfig.OFF);
+    }
+
     public ServeConfig {
         Objects.requireNonNull(dataDir);
+        Objects.requireNonNull(api);
         Objects.requireNonNull(listen);
         volumes = List.copyOf(volumes);
         Set<String> names = new HashSet<>();
@@ -53,6 +60,12 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
      */
     public static ServeConfig resolve(ConfigFile file, Path dataDir, String listen, String discoveryListen,
                                       List<String> volumeFlags) {
+        return resolve(file, dataDir, listen, discoveryListen, volumeFlags, java.util.Map.of());
+    }
+
+    /** As above, with the management API's flags by YAML key ({@link ApiConfig#KEYS}). */
+    public static ServeConfig resolve(ConfigFile file, Path dataDir, String listen, String discoveryListen,
+                                      List<String> volumeFlags, java.util.Map<String, String> apiFlags) {
         ConfigFile f = file == null ? ConfigFile.EMPTY : file;
         Path dir = dataDir != null ? dataDir : Path.of(f.dataDir() != null ? f.dataDir() : DATA_DIR_DEFAULT);
         InetSocketAddress io = listen != null ? parse("--listen", () -> HostPort.parse(listen))
@@ -64,7 +77,7 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
         if (volumeFlags != null && !volumeFlags.isEmpty()) {
             volumes = volumeFlags.stream().map(s -> parse("--volume " + s, () -> VolumeSpec.parse(s))).toList();
         }
-        return new ServeConfig(dir, io, discovery, volumes);
+        return new ServeConfig(dir, io, discovery, volumes, ApiConfig.resolve(f.api(), apiFlags));
     }
 
     private static <T> T parse(String where, java.util.function.Supplier<T> parser) {
