@@ -28,6 +28,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * What the initiator must do against any NVMe/TCP target. Subclasses start a target (Basalt's in
  * this JVM, the Linux kernel's in a guest) and say where it is; the assertions stay the same.
  * The target must export {@link #nsid()} with at least 16 MiB, writable by {@link #hostNqn()}.
+ *
+ * <p>Where a target legitimately behaves otherwise than Basalt's (the Linux kernel's reports no
+ * transfer limit, for one), its subclass overrides that test with the target's own expected
+ * behaviour and says why; those tests are {@code protected} for that reason. Nothing is skipped.
  */
 public abstract class AbstractInitiatorContractTest {
     protected static final Duration WAIT = Duration.ofSeconds(20);
@@ -92,7 +96,7 @@ public abstract class AbstractInitiatorContractTest {
     }
 
     @Test
-    void shouldFindTheSubsystemInTheDiscoveryLog() {
+    protected void shouldFindTheSubsystemInTheDiscoveryLog() {
         DiscoveryLog log = initiator.discover(discoveryAddress());
 
         assertThat(log.entries()).anySatisfy(e -> {
@@ -261,7 +265,7 @@ public abstract class AbstractInitiatorContractTest {
     }
 
     @Test
-    void shouldFailWithTheNvmeStatusWhenTheLbaIsOutOfRange() {
+    protected void shouldFailWithTheNvmeStatusWhenTheLbaIsOutOfRange() {
         try (NvmeController c = connect(config().build())) {
             NamespaceInfo ns = c.identifyNamespace(nsid());
             ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(ns.blockSize());
@@ -283,9 +287,10 @@ public abstract class AbstractInitiatorContractTest {
     }
 
     @Test
-    void shouldRefuseATransferLargerThanMdts() {
+    protected void shouldRefuseATransferLargerThanMdts() {
         try (NvmeController c = connect(config().build())) {
             NamespaceInfo ns = c.identifyNamespace(nsid());
+            assertThat(c.info().mdts()).as("MDTS: this target limits transfers").isPositive();
             int tooMany = c.info().maxTransferSize() / ns.blockSize() + 1;
             ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(1);
             try {
