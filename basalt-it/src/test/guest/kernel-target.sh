@@ -70,6 +70,8 @@ while [ "$(date +%s)" -lt $deadline ]; do
       drops=$((drops + 1))
       echo "KERNEL-TARGET-DROPPED $drops" ;;
     "kernel-target stop")
+      echo "--- what nvmet and the block layer logged"
+      dmesg | grep -E 'nvmet|beyond end of device' | grep -v 'creating .* controller' | tail -n 40
       echo "KERNEL-TARGET-STOPPED"
       exit 0 ;;
   esac

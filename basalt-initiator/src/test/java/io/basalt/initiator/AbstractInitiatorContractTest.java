@@ -303,6 +303,30 @@ public abstract class AbstractInitiatorContractTest {
         }
     }
 
+    /**
+     * A target that enforces KATO (the Linux kernel's does) ends a controller that hears nothing for
+     * that long; the keep-alives sent every KATO/2 must keep an idle one alive, without a reconnection.
+     */
+    @Test
+    void shouldKeepAnIdleControllerAliveWithKeepAlives() throws Exception {
+        int kato = 2000;
+        try (NvmeController c = connect(config().keepAliveMillis(kato).build())) {
+            NamespaceInfo ns = c.identifyNamespace(nsid());
+            int before = c.generation();
+
+            Thread.sleep(kato * 2L + kato / 4);
+
+            assertThat(c.isLive()).isTrue();
+            assertThat(c.generation()).as("reconnections while idle").isEqualTo(before);
+            ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(ns.blockSize());
+            try {
+                join(c.ioQueue(0).readAsync(ns, 0, 1, dst));
+            } finally {
+                dst.release();
+            }
+        }
+    }
+
     @Test
     void shouldReconnectAfterTheTargetDropsTheConnections() throws Exception {
         try (NvmeController c = connect(config().build())) {

@@ -90,6 +90,11 @@ final class GuestRun implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** True until run-guest.sh (and with it qemu) has ended. */
+    boolean isRunning() {
+        return process.isAlive();
+    }
+
     List<String> console() {
         return List.copyOf(console);
     }

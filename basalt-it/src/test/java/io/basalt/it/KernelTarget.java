@@ -73,10 +73,11 @@ final class KernelTarget implements AutoCloseable {
     static KernelTarget start(String kernel, Duration limit) throws IOException, InterruptedException {
         KernelTarget t = new KernelTarget(kernel, limit);
         try {
-            String first = t.answers.poll(READY_LIMIT.toSeconds(), TimeUnit.SECONDS);
+            String first = t.awaitAnswer(READY_LIMIT);
             if (first == null || !first.startsWith(READY)) {
                 throw new AssertionError("the kernel target in the Linux " + kernel + " guest did not get ready"
-                        + (first == null ? " within " + READY_LIMIT : ": " + first) + t.consoleTail());
+                        + (first == null ? " within " + READY_LIMIT + " (or the guest ended)" : ": " + first)
+                        + t.consoleTail());
             }
             if (!first.startsWith(READY + kernel + ".")) {
                 throw new AssertionError("expected Linux " + kernel + ", the guest runs " + first);
@@ -108,11 +109,27 @@ final class KernelTarget implements AutoCloseable {
     void dropConnections() throws InterruptedException {
         answers.clear();
         guest.reply("kernel-target drop");
-        String answer = answers.poll(COMMAND_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        String answer = awaitAnswer(COMMAND_LIMIT);
         if (answer == null || !answer.startsWith(DROPPED)) {
             throw new AssertionError("the kernel target did not drop its connections"
-                    + (answer == null ? " within " + COMMAND_LIMIT : ": " + answer) + consoleTail());
+                    + (answer == null ? " within " + COMMAND_LIMIT + " (or the guest ended)" : ": " + answer)
+                    + consoleTail());
         }
+    }
+
+    /** The script's next answer, or null after {@code limit} or as soon as the guest has ended. */
+    private String awaitAnswer(Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            String answer = answers.poll(1, TimeUnit.SECONDS);
+            if (answer != null) {
+                return answer;
+            }
+            if (!guest.isRunning()) {
+                return answers.poll();   // qemu may have failed to start, e.g. a forwarded port taken
+            }
+        }
+        return null;
     }
 
     /**

@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.AfterParameterizedClassInvocation;
 import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
 import org.junit.jupiter.params.Parameter;
@@ -32,18 +34,31 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code BasaltTargetContractTest}) against the Linux kernel's own NVMe/TCP target, nvmet-tcp, in a
  * qemu guest ({@link KernelTarget}, {@code src/test/guest/kernel-target.sh}): one subsystem open to
  * any host, namespace 1 a 64 MiB RAM disk, an I/O port and a discovery port, both forwarded to
- * 127.0.0.1 here. One guest boot per kernel serves every test.
+ * 127.0.0.1 here. One guest boot per kernel serves every test; "restart the target" is nvmet
+ * dropping every controller and listening again ({@link KernelTarget#dropConnections()}).
+ *
+ * <p>Both kernels of the interop suite, Debian's 6.1 and 6.12: nvmet-tcp changed a good deal between
+ * them (TLS support arrived in 6.7, for one), and a boot plus the whole suite takes only about 10 s
+ * per kernel on the 2-core build machine, far inside the budget of a few minutes each. The guest's
+ * time limit is {@link #GUEST_LIMIT}; {@code -Dbasalt.it.kernels=6.12} runs one kernel only.
+ *
+ * <p>Where nvmet legitimately differs from Basalt's target, the test is overridden below with the
+ * kernel's expected behaviour and the reason: the discovery log is per port, there is no maximum
+ * transfer size, and a read past the end completes with Internal Error. Everything else, including
+ * the SUCCESS-flag reads (nvmet sets SUCCESS whenever SQ flow control is disabled), is unchanged.
  */
 @ParameterizedClass(name = "Linux {0} target")
 @MethodSource("kernels")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)   // a backstop per test: every wait inside is bounded
 class KernelTargetIT extends AbstractInitiatorContractTest {
 
     static final String KERNELS_PROP_NAME = "basalt.it.kernels";
-    /** Boot, every test and shutdown; the tests themselves take about TODO. */
-    static final Duration GUEST_LIMIT = Duration.ofSeconds(420);
+    /** Boot, every test and shutdown; together they usually take about 10 s. */
+    static final Duration GUEST_LIMIT = Duration.ofSeconds(240);
 
     private static KernelTarget target;
 
+    /** The kernel of this invocation (the guest is booted once for it, before its tests). */
     @Parameter
     String kernel;
 
