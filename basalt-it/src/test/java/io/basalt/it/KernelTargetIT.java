@@ -38,7 +38,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * dropping every controller and listening again ({@link KernelTarget#dropConnections()}).
  *
  * <p>Both kernels of the interop suite, Debian's 6.1 and 6.12: nvmet-tcp changed a good deal between
- * them (TLS support arrived in 6.7, for one), and a boot plus the whole suite takes only about 10 s
+ * them (TLS support arrived in 6.7, for one), and a boot plus the whole suite takes only about 15 s
  * per kernel on the 2-core build machine, far inside the budget of a few minutes each. The guest's
  * time limit is {@link #GUEST_LIMIT}; {@code -Dbasalt.it.kernels=6.12} runs one kernel only.
  *
@@ -53,7 +53,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KernelTargetIT extends AbstractInitiatorContractTest {
 
     static final String KERNELS_PROP_NAME = "basalt.it.kernels";
-    /** Boot, every test and shutdown; together they usually take about 10 s. */
+    /** Boot, every test and shutdown; together they usually take about 15 s. */
     static final Duration GUEST_LIMIT = Duration.ofSeconds(240);
 
     private static KernelTarget target;
