@@ -25,12 +25,11 @@ final class KernelTarget implements AutoCloseable {
     /** The namespace: a brd RAM disk in the guest (TCG is slow; the contract needs 16 MiB). */
     static final int SIZE_MIB = 64;
 
+    /** The script's answers; anything else it says starting with "KERNEL-TARGET-" is a failure. */
     static final String READY = "KERNEL-TARGET-READY ";
-    static final String FAILED = "KERNEL-TARGET-FAILED ";
     static final String DROPPED = "KERNEL-TARGET-DROPPED ";
-    static final String STOPPED = "KERNEL-TARGET-STOPPED";
 
-    /** Booting the guest under TCG and configuring nvmet; the guest itself usually needs under a minute. */
+    /** Booting the guest under TCG and configuring nvmet: usually about 8 s, far more on a loaded machine. */
     static final Duration READY_LIMIT = Duration.ofSeconds(180);
     static final Duration COMMAND_LIMIT = Duration.ofSeconds(30);
     /** From the stop command to qemu's exit: the script ends at once, the guest powers off. */
