@@ -75,14 +75,24 @@ final class GuestRun implements AutoCloseable {
      * itself hangs past its limit, the process tree is killed and this returns 124 as well.
      */
     int awaitExit() throws InterruptedException {
-        if (!process.waitFor(limit.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS)) {
-            System.out.println("[guest " + kernel + "] no end after " + limit.plus(SLACK) + "; killing qemu");
+        return awaitExit(limit.plus(SLACK));
+    }
+
+    /** As {@link #awaitExit()}, but stops the guest (and returns 124) if it has not ended within {@code wait}. */
+    int awaitExit(Duration wait) throws InterruptedException {
+        if (!process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            System.out.println("[guest " + kernel + "] no end after " + wait + "; killing qemu");
             Processes.killTree(process);
             pump.join(5_000);
             return 124;
         }
         pump.join(10_000);
         return process.exitValue();
+    }
+
+    /** True until run-guest.sh (and with it qemu) has ended. */
+    boolean isRunning() {
+        return process.isAlive();
     }
 
     List<String> console() {

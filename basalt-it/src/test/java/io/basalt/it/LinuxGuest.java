@@ -78,11 +78,25 @@ final class LinuxGuest {
      */
     GuestRun boot(Path script, Map<String, String> env, Duration limit, BiConsumer<GuestRun, String> onLine)
             throws IOException {
+        return boot(script, env, Map.of(), limit, onLine);
+    }
+
+    /**
+     * As {@link #boot(Path, Map, Duration, BiConsumer)}, and forwards each {@code 127.0.0.1:HOSTPORT} on
+     * this machine to {@code GUESTPORT} in the guest (keys are host ports, values guest ports), so that
+     * a server in the guest is reachable from here. Only loopback is ever bound.
+     */
+    GuestRun boot(Path script, Map<String, String> env, Map<Integer, Integer> forwards, Duration limit,
+                  BiConsumer<GuestRun, String> onLine) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(guestDir().resolve("run-guest.sh").toString(),
                 "-k", kernel, "-t", Long.toString(limit.toSeconds())));
         env.forEach((k, v) -> {
             cmd.add("-e");
             cmd.add(k + "=" + v);
+        });
+        forwards.forEach((host, guest) -> {
+            cmd.add("-p");
+            cmd.add(host + ":" + guest);
         });
         cmd.add(script.toString());
         return GuestRun.start(kernel, cmd, limit, onLine);
