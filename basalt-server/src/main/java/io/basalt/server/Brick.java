@@ -3,6 +3,11 @@ package io.basalt.server;
 import io.basalt.engine.BlockStore;
 import io.basalt.engine.FileBlockStore;
 import io.basalt.engine.RamBlockStore;
+import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.device.FileDevice;
+import io.basalt.engine.pool.EngineBlockStore;
+import io.basalt.engine.pool.Pool;
+import io.basalt.engine.pool.PoolConfig;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.config.ServeConfig;
@@ -20,14 +25,15 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A running brick: the data dir (locked), the volumes' stores, the subsystem exporting them as
- * namespaces, and the NVMe/TCP target serving it. {@link #close} stops in reverse order: the target
- * first, so no I/O reaches a closed store.
+ * A running brick: the data dir (locked), the engine pool (when a volume uses it), the volumes'
+ * stores, the subsystem exporting them as namespaces, and the NVMe/TCP target serving it. {@link
+ * #close} stops in reverse order: the target first, so no I/O reaches a closed store.
  */
 public final class Brick implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Brick.class);
@@ -43,15 +49,17 @@ public final class Brick implements AutoCloseable {
     private final BrickIdentity identity;
     private final List<ExportedVolume> volumes;
     private final NvmeTcpTarget target;
+    private final Pool pool;
     private boolean closed;
 
     private Brick(Path dataDir, DataDirLock lock, BrickIdentity identity, List<ExportedVolume> volumes,
-                  NvmeTcpTarget target) {
+                  NvmeTcpTarget target, Pool pool) {
         this.dataDir = dataDir;
         this.lock = lock;
         this.identity = identity;
         this.volumes = List.copyOf(volumes);
         this.target = target;
+        this.pool = pool;
     }
 
     /** Opens the data dir and volumes and starts listening; on failure releases all it took. */
@@ -60,32 +68,87 @@ public final class Brick implements AutoCloseable {
         DataDirLock lock = null;
         List<ExportedVolume> volumes = new ArrayList<>();
         NvmeTcpTarget target = null;
+        Pool pool = null;
         try {
             lock = DataDirLock.acquire(dataDir);
             BrickIdentity identity = BrickIdentity.loadOrCreate(dataDir);
             VolumeCatalog catalog = VolumeCatalog.load(dataDir);
             Subsystem subsystem = new Subsystem(identity.subsystemNqn(), identity.serial(), MODEL,
                     BasaltVersion.firmware());
-            for (VolumeMetadata v : catalog.reconcile(config.volumes(), ServeConfig.defaultVolume())) {
-                BlockStore store = open(catalog, v);
+            List<VolumeMetadata> plan = catalog.reconcile(config.volumes(), ServeConfig.defaultVolume());
+            if (plan.stream().anyMatch(v -> v.backend() == Backend.ENGINE)) {
+                pool = openPool(dataDir, config.devices(), plan);
+            }
+            for (VolumeMetadata v : plan) {
+                BlockStore store = open(catalog, v, pool);
                 volumes.add(new ExportedVolume(v, store));
                 subsystem.addNamespace(new Namespace(v.nsid(), v.name(), v.uuid(), store, v.hosts()));
             }
             target = new NvmeTcpTarget(TargetConfig.of(config.listen(), config.discoveryListen()), subsystem);
             startTarget(target, config);
-            return new Brick(dataDir, lock, identity, volumes, target);
+            return new Brick(dataDir, lock, identity, volumes, target, pool);
         } catch (DataDirException | StartupException e) {
-            release(target, volumes, lock);
+            release(target, volumes, pool, lock);
             throw e instanceof StartupException s ? s : new StartupException(e.getMessage());
         } catch (RuntimeException e) {
-            release(target, volumes, lock);
+            release(target, volumes, pool, lock);
             throw e;
         }
     }
 
-    private static BlockStore open(VolumeCatalog catalog, VolumeMetadata v) throws StartupException {
+    /**
+     * Opens (formatting on first use) the pool over the configured devices, or one sparse file in the
+     * data dir. Missing files are created sparse, together twice the engine volumes' total size (at
+     * least 1 GiB each): thin, so they cost only what is written.
+     */
+    private static Pool openPool(Path dataDir, List<Path> configured, List<VolumeMetadata> plan)
+            throws StartupException {
+        List<Path> paths = configured.isEmpty() ? List.of(dataDir.resolve(ServeConfig.DEFAULT_DEVICE_FILE)) : configured;
+        long total = plan.stream().filter(v -> v.backend() == Backend.ENGINE).mapToLong(VolumeMetadata::sizeBytes).sum();
+        // Only for files that do not exist yet; split over the devices.
+        long createSize = Math.max(1L << 30, 2 * total / paths.size());
+        List<BlockDevice> devices = new ArrayList<>();
+        try {
+            for (Path p : paths) {
+                if (p.getParent() != null) {
+                    Files.createDirectories(p.getParent());
+                }
+                devices.add(FileDevice.open(p, createSize, true));
+            }
+            return Pool.openOrCreate(devices, PoolConfig.defaults());
+        } catch (IOException | RuntimeException e) {
+            for (BlockDevice d : devices) {
+                try {
+                    d.close();
+                } catch (IOException ignored) {
+                    // Startup already failed; the first error is the one to report.
+                }
+            }
+            throw new StartupException("cannot open the engine pool on " + paths + ": " + e.getMessage());
+        }
+    }
+
+    private static BlockStore open(VolumeCatalog catalog, VolumeMetadata v, Pool pool) throws StartupException {
         if (v.backend() == Backend.RAM) {
             return new RamBlockStore(v.sizeBytes(), v.blockSize());
+        }
+        if (v.backend() == Backend.ENGINE) {
+            try {
+                EngineBlockStore store = pool.volume(v.name());
+                if (store == null) {
+                    return pool.createVolume(v.name(), v.sizeBytes(), v.blockSize(), false);
+                }
+                if (store.blockSize() != v.blockSize()) {
+                    throw new StartupException("volume " + v.name() + " has " + store.blockSize()
+                            + "-byte blocks in the pool, " + v.blockSize() + " in the catalog");
+                }
+                if (store.capacityBytes() < v.sizeBytes()) {
+                    pool.resizeVolume(v.name(), v.sizeBytes());
+                }
+                return store;
+            } catch (IOException e) {
+                throw new StartupException("cannot open volume " + v.name() + " in the pool: " + e.getMessage());
+            }
         }
         Path file = catalog.dataFile(v.name());
         try {
@@ -109,12 +172,15 @@ public final class Brick implements AutoCloseable {
         }
     }
 
-    private static void release(NvmeTcpTarget target, List<ExportedVolume> volumes, DataDirLock lock) {
+    private static void release(NvmeTcpTarget target, List<ExportedVolume> volumes, Pool pool, DataDirLock lock) {
         if (target != null) {
             target.close();
         }
         for (ExportedVolume v : volumes) {
             v.store().close();
+        }
+        if (pool != null) {
+            pool.close();
         }
         if (lock != null) {
             lock.close();
@@ -144,6 +210,11 @@ public final class Brick implements AutoCloseable {
         return target.discoveryAddress();
     }
 
+    /** The engine pool, or null when no volume uses the engine backend. */
+    public Pool pool() {
+        return pool;
+    }
+
     public NvmeTcpTarget target() {
         return target;
     }
@@ -156,7 +227,7 @@ public final class Brick implements AutoCloseable {
         }
         closed = true;
         LOG.info("Stopping: closing connections, then volumes");
-        release(target, volumes, lock);
+        release(target, volumes, pool, lock);
         LOG.info("Basalt brick stopped");
     }
 }

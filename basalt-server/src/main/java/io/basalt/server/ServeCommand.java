@@ -43,10 +43,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--volume", paramLabel = "SPEC",
             description = {"Export a volume (repeatable): name=NAME,size=SIZE[,hosts=NQN;NQN|any]"
-                    + "[,block-size=512|4096][,backend=file|ram].",
+                    + "[,block-size=512|4096][,backend=file|ram|engine].",
                     "Without hosts= no host may see it. Default when no volume is configured and the data dir "
                             + "has none: " + ServeConfig.DEFAULT_VOLUME + "."})
     List<String> volumes;
+
+    @Option(names = "--device", paramLabel = "PATH",
+            description = {"A device of the engine pool (repeatable): a file (created sparse if missing) or a block "
+                    + "device. Used by volumes with backend=engine.",
+                    "Default: one sparse file, DATA_DIR/" + ServeConfig.DEFAULT_DEVICE_FILE + "."})
+    List<Path> devices;
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile Brick brick;
@@ -56,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
         ServeConfig resolved;
         try {
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
-                    discoveryListen, volumes);
+                    discoveryListen, volumes, devices);
         } catch (ConfigException e) {
             return BasaltMain.usageError(spec, e.getMessage());
         }
