@@ -37,8 +37,12 @@ public final class Sqe {
     public static final int SGL_DATA_BLOCK_OFFSET = 0x01;
     /** SGL identifier: transport data block descriptor, transport-specific subtype A (data via R2T/C2HData). */
     public static final int SGL_TRANSPORT_DATA_BLOCK = 0x5A;
-    /** PSDT value meaning the command uses SGLs (bits 7:6 of flags = 01b or 10b). */
+    /** PSDT bits (7:6) of the flags byte. */
     public static final int PSDT_MASK = 0xC0;
+    /** PSDT 01b: SGLs for data, MPTR is a single contiguous buffer — the only value fabrics allow. */
+    public static final int PSDT_SGL_METABUF = 0x40;
+    /** FUSE bits (1:0) of the flags byte: 01b first and 10b second command of a fused operation. */
+    public static final int FUSE_MASK = 0x03;
 
     private Sqe() {
     }

@@ -13,7 +13,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = BasaltMain.Version.class,
         description = "Basalt: disaggregated block storage over NVMe/TCP.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, io.basalt.initiator.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class BasaltMain implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

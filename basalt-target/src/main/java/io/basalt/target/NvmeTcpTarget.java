@@ -34,6 +34,9 @@ import java.util.Objects;
 public final class NvmeTcpTarget implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NvmeTcpTarget.class);
 
+    /** The one I/O port's identifier in discovery log entries. */
+    private static final int IO_PORT_ID = 1;
+
     private final TargetConfig config;
     private final Subsystem subsystem;
     private final ControllerRegistry controllers;
@@ -87,7 +90,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
     }
 
     private PortInfo portInfo(boolean discoveryOnly) {
-        return new PortInfo(discoveryOnly, (InetSocketAddress) ioChannel.localAddress(), discoveryOnly ? 2 : 1);
+        return new PortInfo(discoveryOnly, (InetSocketAddress) ioChannel.localAddress(), IO_PORT_ID);
     }
 
     /** Where hosts connect for I/O. */

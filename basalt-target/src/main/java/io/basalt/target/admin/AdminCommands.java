@@ -58,7 +58,7 @@ public final class AdminCommands {
     static int asyncEventRequest(Request req) {
         Controller c = req.queue().controller();
         if (!c.addAer(req, IdentifyController.AERL + 1)) {
-            return Status.ASYNC_LIMIT_EXCEEDED;
+            return Status.ASYNC_LIMIT_EXCEEDED | Status.DNR;
         }
         return Request.PENDING;
     }

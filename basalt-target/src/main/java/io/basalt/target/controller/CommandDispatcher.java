@@ -1,6 +1,7 @@
 package io.basalt.target.controller;
 
 import io.basalt.nvme.Opcodes;
+import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
 import io.basalt.target.admin.AdminCommands;
 import io.basalt.target.discovery.DiscoveryCommands;
@@ -23,6 +24,19 @@ public final class CommandDispatcher {
     /** Validates a command; returns SUCCESS or the status to complete it with at once. */
     public int prepare(Request req) {
         Queue q = req.queue();
+        int flags = Sqe.flags(req.sqe(), 0);
+        // Fused operations (Compare and Write) are not supported: refusing the halves keeps a
+        // conditional write from running unconditionally.
+        if ((flags & Sqe.FUSE_MASK) != 0) {
+            return Status.INVALID_FIELD | Status.DNR;
+        }
+        // Over fabrics PSDT must be 01b: SGLs, with MPTR a single contiguous buffer.
+        if ((flags & Sqe.PSDT_MASK) != Sqe.PSDT_SGL_METABUF) {
+            return Status.INVALID_FIELD | Status.DNR;
+        }
+        if (q.connected()) {
+            q.controller().touch();
+        }
         if (req.opcode() == Opcodes.FABRICS) {
             return fabrics.prepare(req);
         }
@@ -30,7 +44,6 @@ public final class CommandDispatcher {
             return Status.COMMAND_SEQUENCE_ERROR | Status.DNR;
         }
         Controller c = q.controller();
-        c.touch();
         if (q.isAdmin()) {
             int ready = c.requireReady();
             if (ready != Status.SUCCESS) {

@@ -102,7 +102,10 @@ public final class Connect {
                                  int cattr) {
         Queue q = req.queue();
         Controller c = q.registry().get(cntlid);
-        if (c == null || c.isShutDown() || !c.hostNqn().equals(hostNqn) || !c.subsystemNqn().equals(subNqn)) {
+        if (c != null && !c.subsystemNqn().equals(subNqn)) {
+            return invalidParameter(req, IATTR_DATA | SUBNQN_OFFSET);
+        }
+        if (c == null || c.isShutDown() || !c.hostNqn().equals(hostNqn)) {
             return invalidParameter(req, IATTR_DATA | CNTLID_OFFSET);
         }
         if (c.isDiscovery() || qid > c.grantedIoQueues()) {

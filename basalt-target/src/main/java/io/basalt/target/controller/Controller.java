@@ -1,6 +1,7 @@
 package io.basalt.target.controller;
 
 import io.basalt.nvme.Status;
+import io.basalt.target.subsystem.HostAccess;
 import io.basalt.target.subsystem.Namespace;
 import io.basalt.target.subsystem.Subsystem;
 import io.basalt.target.transport.Request;
@@ -13,7 +14,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.function.IntConsumer;
 
 /**
  * A controller created by an admin-queue Connect: the host it belongs to, its registers, features,
@@ -37,7 +37,7 @@ public final class Controller {
     private final Queue adminQueue;
     private final AtomicReferenceArray<Queue> ioQueues;
     private final AtomicBoolean shutDown = new AtomicBoolean();
-    private final IntConsumer namespaceListener = this::namespaceChanged;
+    private final Subsystem.NamespaceListener namespaceListener = this::namespaceChanged;
     private final long createdNanos = System.nanoTime();
 
     private volatile int cc;
@@ -299,12 +299,23 @@ public final class Controller {
         pendingAers.clear();
     }
 
-    private void namespaceChanged(int nsid) {
+    /**
+     * A namespace changed. Only a host that could see it before or can see it after hears of it.
+     * While the event is masked (reported, log not yet read) or disabled, the change only goes into
+     * the Changed Namespace List: the host learns of it when it reads the log.
+     */
+    private void namespaceChanged(int nsid, HostAccess before, HostAccess after) {
+        boolean concerned = (before != null && before.allows(hostNqn)) || (after != null && after.allows(hostNqn));
+        if (!concerned) {
+            return;
+        }
         adminQueue.transport().eventLoop().execute(() -> {
             if (changedNamespaces.size() <= 1024) {
                 changedNamespaces.add(nsid);
             }
-            pendingEvents |= EVENT_NS_CHANGED;
+            if ((maskedEvents & EVENT_NS_CHANGED) == 0 && (asyncEventConfig & AEC_NS_ATTRIBUTE) != 0) {
+                pendingEvents |= EVENT_NS_CHANGED;
+            }
             deliverEvents();
         });
     }
@@ -335,7 +346,7 @@ public final class Controller {
         if (!retainEvent) {
             changedNamespaces.clear();
             maskedEvents &= ~EVENT_NS_CHANGED;
-            deliverEvents();
+            pendingEvents &= ~EVENT_NS_CHANGED;
         }
         return list;
     }

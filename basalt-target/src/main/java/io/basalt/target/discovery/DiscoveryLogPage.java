@@ -65,7 +65,7 @@ public final class DiscoveryLogPage {
             b.setByte(e + ADRFAM_OFFSET, io.getAddress() instanceof Inet6Address ? ADRFAM_IPV6 : ADRFAM_IPV4);
             b.setByte(e + SUBTYPE_OFFSET, SUBTYPE_NVM);
             b.setByte(e + TREQ_OFFSET, TREQ);
-            b.setShortLE(e + PORTID_OFFSET, 1);
+            b.setShortLE(e + PORTID_OFFSET, q.port().portId());
             b.setShortLE(e + CNTLID_OFFSET, 0xFFFF);
             b.setShortLE(e + ASQSZ_OFFSET, ADMIN_QUEUE_SIZE);
             padded(b, e + TRSVCID_OFFSET, 32, Integer.toString(io.getPort()));

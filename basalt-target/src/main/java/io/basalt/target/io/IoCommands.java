@@ -92,8 +92,7 @@ public final class IoCommands {
     public int execute(Request req) {
         Namespace ns = req.namespace();
         switch (req.op()) {
-            case BlockIo.OP_READ -> req.allocateData(req.length());
-            case BlockIo.OP_WRITE -> ns.countWrite(req.length());
+            case BlockIo.OP_READ -> req.allocateReadData(req.length());
             case BlockIo.OP_DEALLOCATE -> {
                 if ((req.cdw(11) & DSM_DEALLOCATE) == 0) {
                     return Status.SUCCESS; // only attributes (hints): nothing to do
@@ -141,6 +140,8 @@ public final class IoCommands {
             case IoStatus.OK -> {
                 if (req.op() == BlockIo.OP_READ) {
                     req.namespace().countRead(req.length());
+                } else if (req.op() == BlockIo.OP_WRITE) {
+                    req.namespace().countWrite(req.length());
                 }
                 yield Status.SUCCESS;
             }

@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntConsumer;
 
 /**
  * The brick's one NVM subsystem: its NQN and identity strings, and the namespaces it exports.
@@ -23,7 +22,7 @@ public final class Subsystem {
     private final String model;
     private final String firmware;
     private final ConcurrentSkipListMap<Integer, Namespace> namespaces = new ConcurrentSkipListMap<>();
-    private final List<IntConsumer> namespaceListeners = new CopyOnWriteArrayList<>();
+    private final List<NamespaceListener> namespaceListeners = new CopyOnWriteArrayList<>();
     /** Bumped on every change that can alter what discovery returns to some host. */
     private final AtomicLong generation = new AtomicLong(1);
 
@@ -55,14 +54,14 @@ public final class Subsystem {
         if (namespaces.putIfAbsent(ns.nsid(), ns) != null) {
             throw new IllegalArgumentException("NSID " + ns.nsid() + " is already in use");
         }
-        changed(ns.nsid());
+        changed(ns.nsid(), null, ns.access());
     }
 
     /** Removes a namespace, returning it (or null if there was none). */
     public Namespace removeNamespace(int nsid) {
         Namespace ns = namespaces.remove(nsid);
         if (ns != null) {
-            changed(nsid);
+            changed(nsid, ns.access(), null);
         }
         return ns;
     }
@@ -73,23 +72,33 @@ public final class Subsystem {
         if (ns == null) {
             throw new IllegalArgumentException("no namespace " + nsid);
         }
+        HostAccess before = ns.access();
         ns.setAccess(access);
-        changed(nsid);
+        changed(nsid, before, access);
     }
 
-    private void changed(int nsid) {
+    private void changed(int nsid, HostAccess before, HostAccess after) {
         generation.incrementAndGet();
-        for (IntConsumer l : namespaceListeners) {
-            l.accept(nsid);
+        for (NamespaceListener l : namespaceListeners) {
+            l.namespaceChanged(nsid, before, after);
         }
     }
 
-    /** Registers a callback run with the NSID of every namespace added, removed or re-masked. */
-    public void onNamespaceChange(IntConsumer listener) {
+    /** Hears of every namespace added, removed or re-masked. */
+    public interface NamespaceListener {
+        /**
+         * @param before who could see the namespace before the change (null if it did not exist)
+         * @param after  who can see it after the change (null if it no longer exists)
+         */
+        void namespaceChanged(int nsid, HostAccess before, HostAccess after);
+    }
+
+    /** Registers a listener for namespace changes. */
+    public void onNamespaceChange(NamespaceListener listener) {
         namespaceListeners.add(listener);
     }
 
-    public void removeNamespaceListener(IntConsumer listener) {
+    public void removeNamespaceListener(NamespaceListener listener) {
         namespaceListeners.remove(listener);
     }
 

@@ -44,6 +44,8 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
     /** Admin-queue and fabrics commands may carry up to 8 KiB in-capsule (Linux sends Connect so). */
     static final int ADMIN_IN_CAPSULE_LIMIT = 8192;
+    /** Room kept after read data: a data digest, then a CapsuleResp with its header digest. */
+    static final int C2H_TRAILER = CommonHeader.DIGEST_LENGTH + CapsulePdu.RESP_LENGTH + CommonHeader.DIGEST_LENGTH;
 
     enum State { AWAIT_IC_REQ, READY, TERMINATED }
 
@@ -484,6 +486,22 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
         complete(req, DISPATCHER.blockOpDone(req, ioStatus));
     }
 
+    /**
+     * A buffer for read data with room to frame it in place: the C2HData header before the data,
+     * the data digest and the CapsuleResp after it. The store writes the data at the writer index.
+     */
+    ByteBuf allocateReadBuffer(int length) {
+        int head = c2hDataOffset();
+        ByteBuf b = ctx.alloc().directBuffer(head + length + C2H_TRAILER);
+        b.writerIndex(head).readerIndex(head);
+        return b;
+    }
+
+    /** Where C2HData carries its data: after the header and its digest, padded to the host's HPDA. */
+    private int c2hDataOffset() {
+        return align(DataPdu.HEADER_LENGTH + (headerDigest ? CommonHeader.DIGEST_LENGTH : 0), hostPduAlignment);
+    }
+
     /** Sends the command's data (if any) and completion, then frees the request. */
     void complete(Request req, int status) {
         int sqhd = queue.nextSqhd();
@@ -494,7 +512,26 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
             int length = (int) Math.min(data.readableBytes(), req.sglLength());
             // With SQ flow control off and nothing in the result, the last data PDU completes the command.
             boolean successFlag = queue.sqFlowControlDisabled() && req.result() == 0;
-            sendC2hData(req, data, length, successFlag);
+            int pdo = c2hDataOffset();
+            if (data.readerIndex() >= pdo && length == data.readableBytes() && data.writableBytes() >= C2H_TRAILER) {
+                // Framed in place: one buffer and one write carry header, data, digest and response.
+                int start = data.readerIndex() - pdo;
+                int end = data.writerIndex();
+                data.setIndex(start, start);
+                writeC2hHeader(data, req.cid(), length, successFlag, pdo);
+                data.writerIndex(end);
+                if (dataDigest) {
+                    data.writeIntLE(Digests.crc32c(crc, data, start + pdo, length));
+                }
+                if (!successFlag) {
+                    writeResponse(data, req, sqhd, status);
+                }
+                ctx.write(req.detachData(), ctx.voidPromise());
+                release(req);
+                requestFlush();
+                return;
+            }
+            sendC2hData(req, data, length, successFlag, pdo);
             if (successFlag) {
                 release(req);
                 requestFlush();
@@ -503,29 +540,39 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
         }
         int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
         ByteBuf resp = ctx.alloc().directBuffer(CapsulePdu.RESP_LENGTH + hd);
-        CommonHeader.write(resp, PduType.CAPSULE_RESP, headerDigest ? PduFlags.HDGSTF : 0, CapsulePdu.RESP_LENGTH, 0,
-                CapsulePdu.RESP_LENGTH + hd);
-        Cqe.write(resp, req.result(), sqhd, Math.max(queue.qid(), 0), req.cid(), status);
-        appendHeaderDigest(resp, CapsulePdu.RESP_LENGTH);
+        writeResponse(resp, req, sqhd, status);
         ctx.write(resp, ctx.voidPromise());
         release(req);
         requestFlush();
     }
 
-    private void sendC2hData(Request req, ByteBuf data, int length, boolean successFlag) {
+    private void writeResponse(ByteBuf b, Request req, int sqhd, int status) {
+        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
+        CommonHeader.write(b, PduType.CAPSULE_RESP, headerDigest ? PduFlags.HDGSTF : 0, CapsulePdu.RESP_LENGTH, 0,
+                CapsulePdu.RESP_LENGTH + hd);
+        Cqe.write(b, req.result(), sqhd, Math.max(queue.qid(), 0), req.cid(), status);
+        appendHeaderDigest(b, CapsulePdu.RESP_LENGTH);
+    }
+
+    /** Writes a C2HData header, its digest and padding up to {@code pdo} at the writer index. */
+    private void writeC2hHeader(ByteBuf b, int cid, int length, boolean successFlag, int pdo) {
         int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
         int dd = dataDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        int pdo = align(DataPdu.HEADER_LENGTH + hd, hostPduAlignment);
         int flags = PduFlags.LAST_PDU | (successFlag ? PduFlags.SUCCESS : 0)
                 | (headerDigest ? PduFlags.HDGSTF : 0) | (dataDigest ? PduFlags.DDGSTF : 0);
+        DataPdu.writeHeader(b, PduType.C2H_DATA, flags, pdo, pdo + length + dd, cid, 0, 0, length);
+        appendHeaderDigest(b, DataPdu.HEADER_LENGTH);
+        b.writeZero(pdo - DataPdu.HEADER_LENGTH - hd);
+    }
+
+    /** Sends C2HData whose data buffer has no room for framing (admin data): header, data, digest apart. */
+    private void sendC2hData(Request req, ByteBuf data, int length, boolean successFlag, int pdo) {
         ByteBuf header = ctx.alloc().directBuffer(pdo);
-        DataPdu.writeHeader(header, PduType.C2H_DATA, flags, pdo, pdo + length + dd, req.cid(), 0, 0, length);
-        appendHeaderDigest(header, DataPdu.HEADER_LENGTH);
-        header.writeZero(pdo - header.writerIndex());
+        writeC2hHeader(header, req.cid(), length, successFlag, pdo);
         ctx.write(header, ctx.voidPromise());
         int index = data.readerIndex();
         ctx.write(data.retainedSlice(index, length), ctx.voidPromise());
-        if (dd != 0) {
+        if (dataDigest) {
             int digest = Digests.crc32c(crc, data, index, length);
             ctx.write(ctx.alloc().directBuffer(4).writeIntLE(digest), ctx.voidPromise());
         }

@@ -129,6 +129,19 @@ public final class Request implements BlockIo, Runnable {
         return data;
     }
 
+    /** A buffer for read data that the transport can frame in place; the request owns it. */
+    public ByteBuf allocateReadData(int length) {
+        attachData(connection.allocateReadBuffer(length));
+        return data;
+    }
+
+    /** Hands the data buffer over (to the channel); the request no longer owns it. */
+    ByteBuf detachData() {
+        ByteBuf d = data;
+        data = null;
+        return d;
+    }
+
     /** Replaces the data buffer with another the request then owns (the old one is released). */
     public void replaceData(ByteBuf buffer) {
         attachData(buffer);

@@ -3,6 +3,7 @@ package io.basalt.target.testing;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvme.tcp.CommonHeader;
+import io.basalt.nvme.tcp.PduFlags;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.target.controller.ControllerRegistry;
 import io.basalt.target.transport.ConnectionHandler;
@@ -12,7 +13,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +33,8 @@ public final class TestHost implements AutoCloseable {
     private boolean hdgst;
     private boolean ddgst;
     private int nextCid = 1;
+    /** PDUs that {@link #transfer} read but that answer other commands, handed out by {@link #poll} first. */
+    private final ArrayDeque<ReceivedPdu> stashed = new ArrayDeque<>();
 
     public TestHost(ControllerRegistry registry) {
         this(registry, IO_PORT);
@@ -37,6 +42,16 @@ public final class TestHost implements AutoCloseable {
 
     public TestHost(ControllerRegistry registry, PortInfo port) {
         channel = new EmbeddedChannel(new ConnectionHandler(registry, port));
+    }
+
+    /** A connection whose local address (what the host dialled) is {@code local}, as a real socket has. */
+    public TestHost(ControllerRegistry registry, PortInfo port, SocketAddress local) {
+        channel = new EmbeddedChannel(true, false, new ConnectionHandler(registry, port)) {
+            @Override
+            protected SocketAddress localAddress0() {
+                return local;
+            }
+        };
     }
 
     public EmbeddedChannel channel() {
@@ -74,6 +89,9 @@ public final class TestHost implements AutoCloseable {
 
     /** The next whole PDU the target sent, or null if none is complete. */
     public ReceivedPdu poll() {
+        if (!stashed.isEmpty()) {
+            return stashed.poll();
+        }
         channel.runPendingTasks();
         Object o;
         while ((o = channel.readOutbound()) != null) {
@@ -189,6 +207,43 @@ public final class TestHost implements AutoCloseable {
         Pdus.transport(sqe, length);
         send(Pdus.capsule(sqe, null, hdgst, ddgst));
         return drain();
+    }
+
+    /**
+     * Sends a command whose data (if {@code length} > 0) comes back by C2HData and returns the data
+     * (empty if none was sent) with the completion, which is null when a C2HData with SUCCESS ended
+     * the command.
+     */
+    public Reply transfer(ByteBuf sqe, int length) {
+        int cid = sqe.getUnsignedShortLE(2);
+        List<ReceivedPdu> pdus = readCommand(sqe, length);
+        ByteBuf data = Unpooled.buffer();
+        ReceivedPdu resp = null;
+        boolean answered = false;
+        for (ReceivedPdu p : pdus) {
+            if (p.type() == PduType.C2H_DATA && p.cccid() == cid && !answered) {
+                data.writeBytes(p.data());
+                answered = (p.flags() & PduFlags.SUCCESS) != 0;
+            } else if (p.type() == PduType.CAPSULE_RESP && p.cqeCid() == cid && !answered) {
+                resp = p;
+                answered = true;
+            } else {
+                stashed.add(p);
+            }
+        }
+        assertThat(answered).as("an answer to command %d", cid).isTrue();
+        return new Reply(data, resp);
+    }
+
+    /** What a command returned: its data, and its completion (null if C2HData carried SUCCESS). */
+    public record Reply(ByteBuf data, ReceivedPdu resp) {
+        public int status() {
+            return resp.cqeStatus();
+        }
+
+        public long result() {
+            return resp.cqeResult();
+        }
     }
 
     public boolean isOpen() {

@@ -1,0 +1,49 @@
+package io.basalt.initiator;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * What Identify Namespace (CNS 00h) says about one namespace, and the handle I/O methods take.
+ *
+ * @param nsid      namespace ID
+ * @param size      NSZE, in logical blocks
+ * @param capacity  NCAP, in logical blocks (0 means the namespace is not active)
+ * @param blockSize bytes per logical block of the format in use (FLBAS)
+ * @param metadataSize metadata bytes per block of that format
+ */
+public record NamespaceInfo(int nsid, long size, long capacity, int blockSize, int metadataSize) {
+    static final int NSZE_OFFSET = 0;
+    static final int NCAP_OFFSET = 8;
+    static final int NLBAF_OFFSET = 25;
+    static final int FLBAS_OFFSET = 26;
+    static final int LBAF_OFFSET = 128;
+
+    /** Parses the 4096-byte Identify Namespace data at {@code base}. */
+    public static NamespaceInfo parse(int nsid, ByteBuf b, int base) {
+        int flbas = b.getUnsignedByte(base + FLBAS_OFFSET);
+        int format = (flbas & 0xF) | ((flbas >> 1) & 0x30);
+        int nlbaf = b.getUnsignedByte(base + NLBAF_OFFSET);
+        if (format > nlbaf || format >= 64) {
+            throw new NvmeTransportException("namespace " + nsid + ": FLBAS names format " + format
+                    + " but only " + (nlbaf + 1) + " exist");
+        }
+        int lbaf = base + LBAF_OFFSET + 4 * format;
+        int ms = b.getUnsignedShortLE(lbaf);
+        int lbads = b.getUnsignedByte(lbaf + 2);
+        if (lbads < 9 || lbads > 20) {
+            throw new NvmeTransportException("namespace " + nsid + ": unsupported LBA data size 2^" + lbads);
+        }
+        return new NamespaceInfo(nsid, b.getLongLE(base + NSZE_OFFSET), b.getLongLE(base + NCAP_OFFSET),
+                1 << lbads, ms);
+    }
+
+    /** Size in bytes. */
+    public long sizeBytes() {
+        return size * blockSize;
+    }
+
+    /** False when the controller reports the NSID as inactive (NCAP 0). */
+    public boolean active() {
+        return capacity != 0;
+    }
+}
