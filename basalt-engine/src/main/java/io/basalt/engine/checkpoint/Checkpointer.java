@@ -13,7 +13,7 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes and loads checkpoints in two slots (A, B) of device 0, alternately, each written whole:
- * a 4 KiB header then a body (volumes, segment ages and ends, every volume's mapped blocks as
+ * a 4 KiB header then a body (volumes, segment sequences, data ages and ends, every volume's mapped blocks as
  * {@code (lba u64, address u64, crc u32)}), streamed through one aligned buffer.
  *
  * <pre>
@@ -52,7 +52,7 @@ public final class Checkpointer {
 
     /** The slot size a pool needs: header, volumes, 12 bytes per segment, {@link #ENTRY_BYTES} per block. */
     public static long slotBytesFor(long segments, long dataBlocks, int maxVolumes) {
-        return AlignedBuffers.alignUp(HEADER + 8 + maxVolumes * 300L + 4 + segments * 12 + dataBlocks * ENTRY_BYTES);
+        return AlignedBuffers.alignUp(HEADER + 8 + maxVolumes * 300L + 4 + segments * 20 + dataBlocks * ENTRY_BYTES);
     }
 
     /** Writes the state into slot {@code checkpointSeq % 2} and syncs. */
@@ -85,6 +85,7 @@ public final class Checkpointer {
         putInt(segments.segments());
         for (int s = 0; s < segments.segments(); s++) {
             putLong(segments.state(s) == SegmentTable.FREE ? 0 : segments.lastSeq(s));
+            putLong(segments.state(s) == SegmentTable.FREE ? 0 : segments.dataSeq(s));
             putInt(segments.state(s) == SegmentTable.FREE ? 0 : segments.end(s));
         }
         for (VolumeRecord v : state.volumes) {
@@ -193,7 +194,8 @@ public final class Checkpointer {
         }
         for (int s = 0; s < count; s++) {
             long seq = getLong();
-            segments.restore(s, seq, getInt());
+            long data = getLong();
+            segments.restore(s, seq, data, getInt());
         }
         for (VolumeRecord v : state.volumes) {
             VolumeMap map = new VolumeMap(v.capacityBytes() / v.blockSize());

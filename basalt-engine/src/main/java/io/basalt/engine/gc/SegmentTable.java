@@ -17,6 +17,7 @@ public final class SegmentTable {
     private final byte[] state;
     private final int[] live;
     private final long[] lastSeq;
+    private final long[] dataSeq;
     private final int[] end;
     private final int devices;
     private int free;
@@ -26,6 +27,7 @@ public final class SegmentTable {
         this.state = new byte[segments];
         this.live = new int[segments];
         this.lastSeq = new long[segments];
+        this.dataSeq = new long[segments];
         this.end = new int[segments];
         this.devices = devices;
         this.free = segments;
@@ -51,6 +53,19 @@ public final class SegmentTable {
         return lastSeq[s];
     }
 
+    /**
+     * The age of the segment's data: the newest original write sequence of anything in it. Host
+     * writes stamp their own sequence; the cleaner's copies keep their victim's, so cold data
+     * stays old wherever it moves (LFS's "most recent modified time").
+     */
+    public long dataSeq(int s) {
+        return dataSeq[s];
+    }
+
+    public void aged(int s, long seq) {
+        dataSeq[s] = Math.max(dataSeq[s], seq);
+    }
+
     public int end(int s) {
         return end[s];
     }
@@ -65,9 +80,10 @@ public final class SegmentTable {
         end[s] = Math.max(end[s], endOffset);
     }
 
-    /** Restores a segment's age and end from a checkpoint. */
-    public void restore(int s, long seq, int endOffset) {
+    /** Restores a segment's sequences and end from a checkpoint. */
+    public void restore(int s, long seq, long data, int endOffset) {
         lastSeq[s] = seq;
+        dataSeq[s] = data;
         end[s] = endOffset;
     }
 
@@ -78,6 +94,7 @@ public final class SegmentTable {
             free++;
             live[s] = 0;
             end[s] = 0;
+            dataSeq[s] = 0;
         }
         state[s] = newState;
     }

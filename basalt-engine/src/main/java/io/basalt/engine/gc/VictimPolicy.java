@@ -2,11 +2,15 @@ package io.basalt.engine.gc;
 
 /**
  * Cost-benefit victim choice (Rosenblum and Ousterhout's LFS): clean the FULL segment maximising
- * {@code (1 - u) * age / (1 + u)}, u its live fraction, age the sequences since its last write.
+ * {@code (1 - u) * age / (1 + u)}, u its live fraction, age the sequences since its data was
+ * written ({@link SegmentTable#dataSeq}; sequences compare by their counter, without the epoch).
  * Only segments wholly older than the last durable checkpoint are eligible, so the replay path
  * never crosses a reused segment.
  */
 public final class VictimPolicy {
+    /** Sequences are {@code epoch << 40 | counter}; the counter keeps counting across epochs. */
+    public static final long COUNTER_MASK = (1L << 40) - 1;
+
     private VictimPolicy() {
     }
 
@@ -22,7 +26,7 @@ public final class VictimPolicy {
             if (u >= 1.0) {
                 continue;
             }
-            double age = Math.max(1, nowSeq - table.lastSeq(s));
+            double age = Math.max(1, (nowSeq & COUNTER_MASK) - (table.dataSeq(s) & COUNTER_MASK));
             double score = (1 - u) * age / (1 + u);
             if (score > bestScore) {
                 bestScore = score;

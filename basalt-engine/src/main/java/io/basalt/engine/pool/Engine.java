@@ -64,6 +64,9 @@ final class Engine implements Runnable {
     private final ByteBuffer readBuffer;
     private final CRC32C crc = new CRC32C();
     private final int reserve;
+    /** Free segments below which the cleaner runs, and at which it stops: a little above the reserve. */
+    private final int lowWater;
+    private final int highWater;
     private final long usableBytes;
     private final VolumeMap.Released releaser = (lba, address) -> release(address);
     private EngineBlockStore releasing;
@@ -82,6 +85,8 @@ final class Engine implements Runnable {
     private long checkpoints;
     private long segmentsCleaned;
     private volatile long checksumErrors;
+    /** Age of the data in the cold batch being built (its victims' data age). */
+    private long coldAge;
     private int victim = -1;
     private int victimPos;
     private boolean cleaning;
@@ -106,6 +111,8 @@ final class Engine implements Runnable {
         this.doneNeedsSync = new boolean[config.queueCapacity()];
         this.readBuffer = AlignedBuffers.allocate(config.maxBatchPayload() + 2 * BlockDevice.ALIGNMENT);
         this.reserve = Math.max(4, layout.segments() / 50);
+        this.lowWater = reserve + Math.max(2, (int) Math.ceil(config.gcLowWater() * layout.segments()));
+        this.highWater = reserve + Math.max(4, (int) Math.ceil(config.gcHighWater() * layout.segments()));
         long dataSegments = Math.max(0, layout.segments() - reserve - 4);
         // Cleaned segments are packed in full batches; each costs a header block, the tail may be lost.
         int size = layout.segmentSize();
@@ -162,6 +169,7 @@ final class Engine implements Runnable {
                 }
                 replayBatch();
                 table.written(seg, reader.seq(), pos + reader.totalBytes());
+                table.aged(seg, s == LogStream.HOT ? reader.seq() : table.dataSeq(seg));
                 last = reader.seq();
                 next = reader.next();
                 pos += reader.totalBytes();
@@ -176,7 +184,8 @@ final class Engine implements Runnable {
             table.setState(s, table.live(s) > 0 ? SegmentTable.FULL : SegmentTable.FREE);
         }
         epoch = Math.max(state.epoch, maxSeq >>> EPOCH_SHIFT) + 1;
-        nextSeq = (epoch << EPOCH_SHIFT) + 1;
+        // The counter continues (segment ages compare by it); the epoch makes older junk look old.
+        nextSeq = (epoch << EPOCH_SHIFT) | ((maxSeq & VictimPolicy.COUNTER_MASK) + 1);
         LOG.info("Recovered pool {}: checkpoint {}, {} batches replayed, {} volumes, {} of {} segments free",
                 Long.toHexString(poolId), checkpointSeq, batches, volumes.size(), table.freeCount(), table.segments());
         openStreams();
@@ -311,7 +320,7 @@ final class Engine implements Runnable {
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
                 }
                 sleeping = false;
-            } else if (n > 0 && table.freeCount() < config.gcLowWater() * table.segments()) {
+            } else if (n > 0 && table.freeCount() < lowWater) {
                 gcStepQuietly();
             }
         }
@@ -329,9 +338,9 @@ final class Engine implements Runnable {
             logBytesSinceCheckpoint = 0;
         }
         int free = table.freeCount();
-        if (free < config.gcLowWater() * table.segments()) {
+        if (free < lowWater) {
             cleaning = true;
-        } else if (free >= config.gcHighWater() * table.segments()) {
+        } else if (free >= highWater) {
             cleaning = false;
         }
         return cleaning && gcStepQuietly();
@@ -621,6 +630,7 @@ final class Engine implements Runnable {
         }
         int bytes = hot.sealedBytes();
         table.written(hot.segment(), seq, hot.position() + bytes);
+        table.aged(hot.segment(), seq);
         hot.advance();
         logBytesSinceCheckpoint += bytes;
         deviceBytes += bytes;
@@ -708,6 +718,7 @@ final class Engine implements Runnable {
             return false;
         }
         cold.append(TYPE_MOVE, v.id(), lba, v.map.crc(lba), old, reader.buffer(), reader.payloadIndex(i), len);
+        coldAge = Math.max(coldAge, table.dataSeq(victim));
         return true;
     }
 
@@ -724,7 +735,7 @@ final class Engine implements Runnable {
         } else {
             LOG.warn("Segment {} still holds {} live bytes after cleaning (unreadable batch?); leaving it", v,
                     table.live(v));
-            table.restore(v, Long.MAX_VALUE, table.end(v));
+            table.restore(v, Long.MAX_VALUE, table.dataSeq(v), table.end(v));
         }
     }
 
@@ -757,6 +768,8 @@ final class Engine implements Runnable {
         }
         int bytes = cold.sealedBytes();
         table.written(segment, seq, cold.position() + bytes);
+        table.aged(segment, coldAge);
+        coldAge = 0;
         cold.advance();
         logBytesSinceCheckpoint += bytes;
         deviceBytes += bytes;

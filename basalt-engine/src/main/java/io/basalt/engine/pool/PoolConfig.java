@@ -8,8 +8,11 @@ package io.basalt.engine.pool;
  * @param maxBatchPayload         payload bytes per batch (default 1 MiB; at most a quarter segment)
  * @param checkpointIntervalBytes log bytes between checkpoints, bounding replay (default 256 MiB)
  * @param fillLimit               share of the non-reserved space live data may fill (default 0.95)
- * @param gcLowWater              free share of segments below which background cleaning starts
- * @param gcHighWater             free share at which it stops
+ * @param gcLowWater              share of segments, above the cleaner's reserve, that may be free
+ *                                before background cleaning starts (default 1%, at least 2 segments)
+ * @param gcHighWater             same, at which it stops (default 2%, at least 4 segments); free
+ *                                segments hold no data, so keeping few free keeps utilisation of the
+ *                                others — and write amplification — low
  * @param queueCapacity           submissions that may wait for the engine (power of two)
  * @param maxVolumes              volumes a pool may hold (sizes the checkpoint's volume table)
  */
@@ -19,8 +22,8 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
     public static final int MAX_BATCH_PAYLOAD_DEFAULT = 1 << 20;
     public static final long CHECKPOINT_INTERVAL_DEFAULT = 256L << 20;
     public static final double FILL_LIMIT_DEFAULT = 0.95;
-    public static final double GC_LOW_WATER_DEFAULT = 0.10;
-    public static final double GC_HIGH_WATER_DEFAULT = 0.15;
+    public static final double GC_LOW_WATER_DEFAULT = 0.01;
+    public static final double GC_HIGH_WATER_DEFAULT = 0.02;
     public static final int QUEUE_CAPACITY_DEFAULT = 4096;
     public static final int MAX_VOLUMES_DEFAULT = 256;
 
