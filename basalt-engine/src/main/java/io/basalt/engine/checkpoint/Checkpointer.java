@@ -55,6 +55,11 @@ public final class Checkpointer {
         return AlignedBuffers.alignUp(HEADER + 8 + maxVolumes * 300L + 4 + segments * 20 + dataBlocks * ENTRY_BYTES);
     }
 
+    /** How many mapped blocks a checkpoint can hold, given the pool's segments and volume limit. */
+    public long maxEntries(long segments, int maxVolumes) {
+        return (slotBytes - slotBytesFor(segments, 0, maxVolumes)) / ENTRY_BYTES;
+    }
+
     /** Writes the state into slot {@code checkpointSeq % 2} and syncs. */
     public void write(CheckpointState state, SegmentTable segments) throws IOException {
         try {

@@ -68,6 +68,10 @@ final class Engine implements Runnable {
     private final int lowWater;
     private final int highWater;
     private final long usableBytes;
+    /** Mapped blocks a checkpoint slot can hold: with 512-byte blocks this, not bytes, may be the limit. */
+    private final long maxEntries;
+    private long mappedEntries;
+    private long pendingNewEntries;
     private final VolumeMap.Released releaser = (lba, address) -> release(address);
     private EngineBlockStore releasing;
 
@@ -120,6 +124,7 @@ final class Engine implements Runnable {
                 / (config.maxBatchPayload() + BlockDevice.ALIGNMENT) + 1;
         double density = (double) (size - headers * BlockDevice.ALIGNMENT) / size;
         this.usableBytes = (long) (dataSegments * (double) size * density * config.fillLimit());
+        this.maxEntries = checkpointer.maxEntries(layout.segments(), config.maxVolumes());
     }
 
     SegmentTable table() {
@@ -444,11 +449,14 @@ final class Engine implements Runnable {
                 fresh += bs;
             }
         }
-        if (fresh > 0 && liveBytes + pendingNewBytes + fresh > usableBytes) {
+        long freshBlocks = fresh / bs;
+        if (fresh > 0 && (liveBytes + pendingNewBytes + fresh > usableBytes
+                || mappedEntries + pendingNewEntries + freshBlocks > maxEntries)) {
             complete(io, IoStatus.NO_SPACE);
             return;
         }
         pendingNewBytes += fresh;
+        pendingNewEntries += freshBlocks;
         ByteBuf src = io.buffer();
         int from = src.readerIndex();
         for (int k = 0; k < n; k++) {
@@ -592,6 +600,7 @@ final class Engine implements Runnable {
                 abandon(hot);
             }
             pendingNewBytes = 0;
+            pendingNewEntries = 0;
         }
         int syncStatus = status;
         if (status == IoStatus.OK) {
@@ -640,6 +649,7 @@ final class Engine implements Runnable {
         int len = PhysAddr.length(address);
         table.addLive(PhysAddr.segment(address), len);
         liveBytes += len;
+        mappedEntries++;
         v.physicalBytes += len;
     }
 
@@ -647,6 +657,7 @@ final class Engine implements Runnable {
         int len = PhysAddr.length(address);
         table.addLive(PhysAddr.segment(address), -len);
         liveBytes -= len;
+        mappedEntries--;
         releasing.physicalBytes -= len;
     }
 
@@ -817,6 +828,9 @@ final class Engine implements Runnable {
     }
 
     EngineBlockStore createVolume(String name, long capacity, int blockSize, boolean vwc) throws IOException {
+        if (volumes.size() >= config.maxVolumes()) {
+            throw new IllegalArgumentException("the pool holds its maximum of " + config.maxVolumes() + " volumes");
+        }
         EngineBlockStore v = new EngineBlockStore(this, nextVolumeId++, name, blockSize, capacity, vwc,
                 new VolumeMap(capacity / blockSize));
         volumes.put(v.id(), v);
