@@ -71,24 +71,28 @@ public final class BatchFormat {
         return Math.min(BLOCK, Integer.highestOneBit(Math.max(16, length)));
     }
 
-    /** CRC32C of the header, its crc field taken as zero. {@code header} is read from 0 to headerBytes. */
-    public static int headerCrc(ByteBuffer header, int headerBytes, CRC32C crc) {
+    /**
+     * CRC32C of the header at {@code base} of {@code buf}, its crc field taken as zero. Moves the
+     * buffer's position and limit (callers pass a view they own, so nothing is allocated).
+     */
+    public static int headerCrc(ByteBuffer buf, int base, int headerBytes, CRC32C crc) {
         crc.reset();
-        crc.update(header.duplicate().position(0).limit(CRC_OFFSET));
-        crc.update(ZERO4.duplicate());
-        crc.update(header.duplicate().position(CRC_OFFSET + 4).limit(headerBytes));
+        crc.update(buf.limit(base + CRC_OFFSET).position(base));
+        for (int i = 0; i < 4; i++) {
+            crc.update(0);
+        }
+        crc.update(buf.limit(base + headerBytes).position(base + CRC_OFFSET + 4));
         return (int) crc.getValue();
     }
 
-    private static final ByteBuffer ZERO4 = ByteBuffer.allocate(4);
-
     /**
      * The CRC stored for a payload: CRC32C of the bytes, then of the volume id and LBA, so data read
-     * from the wrong place fails the check even when it is intact.
+     * from the wrong place fails the check even when it is intact. Moves {@code src}'s position and
+     * limit, as {@link #headerCrc} does.
      */
     public static int payloadCrc(ByteBuffer src, int from, int length, int volumeId, long lba, CRC32C crc) {
         crc.reset();
-        crc.update(src.duplicate().limit(from + length).position(from));
+        crc.update(src.limit(from + length).position(from));
         for (int i = 0; i < 4; i++) {
             crc.update(volumeId >>> (i * 8));
         }

@@ -18,6 +18,7 @@ public final class BatchReader {
     private final SegmentLayout layout;
     private final long poolId;
     private final ByteBuffer buffer;
+    private final ByteBuffer view;
     private final int[] payloadOffsets = new int[MAX_ENTRIES];
     private final CRC32C crc = new CRC32C();
     private int headerBytes;
@@ -30,6 +31,7 @@ public final class BatchReader {
         this.layout = layout;
         this.poolId = poolId;
         this.buffer = AlignedBuffers.allocate(MAX_HEADER_BYTES + AlignedBuffers.alignUp(maxPayload));
+        this.view = buffer.duplicate();
     }
 
     /**
@@ -44,8 +46,7 @@ public final class BatchReader {
         }
         this.segment = segment;
         this.position = offset;
-        ByteBuffer first = buffer.duplicate().position(0).limit(BLOCK);
-        layout.device(segment).read(layout.position(segment, offset), first);
+        layout.device(segment).read(layout.position(segment, offset), view.limit(BLOCK).position(0));
         if (buffer.getInt(MAGIC_OFFSET) != MAGIC || buffer.getShort(VERSION_OFFSET) != VERSION
                 || buffer.getLong(POOL_ID_OFFSET) != poolId) {
             return false;
@@ -63,9 +64,9 @@ public final class BatchReader {
         }
         if (headerBytes > BLOCK) {
             layout.device(segment).read(layout.position(segment, offset + BLOCK),
-                    buffer.duplicate().position(BLOCK).limit(headerBytes));
+                    view.limit(headerBytes).position(BLOCK));
         }
-        if (headerCrc(buffer, headerBytes, crc) != buffer.getInt(CRC_OFFSET) || seq() <= seqAbove) {
+        if (headerCrc(view, 0, headerBytes, crc) != buffer.getInt(CRC_OFFSET) || seq() <= seqAbove) {
             return false;
         }
         int off = 0;
@@ -85,11 +86,11 @@ public final class BatchReader {
         }
         if (payloadBytes > 0) {
             layout.device(segment).read(layout.position(segment, offset + headerBytes),
-                    buffer.duplicate().position(headerBytes).limit(headerBytes + payloadBytes));
+                    view.limit(headerBytes + payloadBytes).position(headerBytes));
         }
         if (verifyPayloads) {
             for (int i = 0; i < count; i++) {
-                if (payloadOffsets[i] >= 0 && BatchFormat.payloadCrc(buffer, headerBytes + payloadOffsets[i],
+                if (payloadOffsets[i] >= 0 && BatchFormat.payloadCrc(view, headerBytes + payloadOffsets[i],
                         length(i), volumeId(i), lba(i), crc) != crc(i)) {
                     return false;
                 }

@@ -26,6 +26,8 @@ public final class LogStream {
     private final int maxPayload;
     /** [MAX_HEADER_BYTES header area][payload area]; the sealed header sits right before the payloads. */
     private final ByteBuffer buffer;
+    /** A view of {@link #buffer} whose position and limit this class moves freely (no allocation per I/O). */
+    private final ByteBuffer view;
     private final ByteBuffer entries;
     private final int[] payloadOffsets = new int[MAX_ENTRIES];
     private final CRC32C crc = new CRC32C();
@@ -40,6 +42,7 @@ public final class LogStream {
         this.id = id;
         this.maxPayload = AlignedBuffers.alignUp(maxPayload);
         this.buffer = AlignedBuffers.allocate(MAX_HEADER_BYTES + this.maxPayload);
+        this.view = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         this.entries = ByteBuffer.allocateDirect(MAX_HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     }
 
@@ -106,7 +109,7 @@ public final class LogStream {
         if (length > 0) {
             int off = align(payloadUsed, length);
             zero(MAX_HEADER_BYTES + payloadUsed, off - payloadUsed);
-            src.getBytes(srcIndex, buffer.duplicate().position(MAX_HEADER_BYTES + off).limit(MAX_HEADER_BYTES + off + length));
+            src.getBytes(srcIndex, view.limit(MAX_HEADER_BYTES + off + length).position(MAX_HEADER_BYTES + off));
             payloadOffsets[count] = off;
             payloadUsed = off + length;
         } else {
@@ -136,9 +139,9 @@ public final class LogStream {
         return index;
     }
 
-    /** The payload bytes of entry {@code index}, for reads of a block still in the open batch. */
+    /** A view of the batch buffer (position and limit free to move) and, below, where entry payloads are in it. */
     public ByteBuffer payload() {
-        return buffer;
+        return view;
     }
 
     public int payloadIndex(int index) {
@@ -156,19 +159,18 @@ public final class LogStream {
         int h = MAX_HEADER_BYTES - headerBytes;
         zero(h, headerBytes);
         buffer.put(h + ENTRIES_OFFSET, entries, ENTRIES_OFFSET, count * ENTRY_SIZE);
-        ByteBuffer header = buffer.slice(h, headerBytes).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(MAGIC_OFFSET, MAGIC);
-        header.putShort(VERSION_OFFSET, VERSION);
-        header.put(STREAM_OFFSET, (byte) id);
-        header.put(HEADER_BLOCKS_OFFSET, (byte) (headerBytes / BLOCK));
-        header.putLong(POOL_ID_OFFSET, poolId);
-        header.putLong(SEQ_OFFSET, seq);
-        header.putInt(NEXT_OFFSET, next);
-        header.putInt(COUNT_OFFSET, count);
-        header.putInt(PAYLOAD_BYTES_OFFSET, payloadBytes);
-        header.putInt(CRC_OFFSET, headerCrc(header, headerBytes, crc));
+        buffer.putInt(h + MAGIC_OFFSET, MAGIC);
+        buffer.putShort(h + VERSION_OFFSET, VERSION);
+        buffer.put(h + STREAM_OFFSET, (byte) id);
+        buffer.put(h + HEADER_BLOCKS_OFFSET, (byte) (headerBytes / BLOCK));
+        buffer.putLong(h + POOL_ID_OFFSET, poolId);
+        buffer.putLong(h + SEQ_OFFSET, seq);
+        buffer.putInt(h + NEXT_OFFSET, next);
+        buffer.putInt(h + COUNT_OFFSET, count);
+        buffer.putInt(h + PAYLOAD_BYTES_OFFSET, payloadBytes);
+        buffer.putInt(h + CRC_OFFSET, headerCrc(view, h, headerBytes, crc));
         sealedHeaderBytes = headerBytes;
-        return buffer.slice(h, headerBytes + payloadBytes);
+        return view.limit(h + headerBytes + payloadBytes).position(h);
     }
 
     /** Bytes the sealed batch takes in the segment. */

@@ -62,6 +62,7 @@ final class Engine implements Runnable {
     private final boolean[] doneNeedsSync;
     private int doneCount;
     private final ByteBuffer readBuffer;
+    private final ByteBuffer readView;
     private final CRC32C crc = new CRC32C();
     private final int reserve;
     /** Free segments below which the cleaner runs, and at which it stops: a little above the reserve. */
@@ -99,6 +100,8 @@ final class Engine implements Runnable {
     private volatile boolean sleeping;
     private volatile boolean running = true;
     private volatile boolean accepting = true;
+    /** Engine thread: stop once the queue is drained. */
+    private boolean stopRequested;
 
     Engine(SegmentLayout layout, PoolConfig config, long poolId, Checkpointer checkpointer) {
         this.layout = layout;
@@ -114,6 +117,7 @@ final class Engine implements Runnable {
         this.done = new BlockIo[config.queueCapacity()];
         this.doneNeedsSync = new boolean[config.queueCapacity()];
         this.readBuffer = AlignedBuffers.allocate(config.maxBatchPayload() + 2 * BlockDevice.ALIGNMENT);
+        this.readView = readBuffer.duplicate();
         this.reserve = Math.max(4, layout.segments() / 50);
         this.lowWater = reserve + Math.max(2, (int) Math.ceil(config.gcLowWater() * layout.segments()));
         this.highWater = reserve + Math.max(4, (int) Math.ceil(config.gcHighWater() * layout.segments()));
@@ -252,14 +256,7 @@ final class Engine implements Runnable {
     /** Stops accepting I/O, finishes what is queued, checkpoints, stops the thread. */
     void stop() {
         accepting = false;
-        execute(() -> {
-            try {
-                checkpoint();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Checkpoint on close failed ({}); the next open replays the log", e.toString());
-            }
-            running = false;
-        });
+        execute(() -> stopRequested = true);
         join();
     }
 
@@ -318,6 +315,15 @@ final class Engine implements Runnable {
             }
             if (!hot.isEmpty() || doneCount > 0) {
                 commitHot();
+            }
+            if (stopRequested && n == 0 && queue.isEmpty()) {
+                try {
+                    checkpoint();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Checkpoint on close failed ({}); the next open replays the log", e.toString());
+                }
+                running = false;
+                break;
             }
             if (n == 0 && control.isEmpty() && !background()) {
                 sleeping = true;
@@ -422,13 +428,13 @@ final class Engine implements Runnable {
                 long b = map.get(lba + k);
                 int at = PhysAddr.offset(b) - windowStart;
                 int len = PhysAddr.length(b);
-                if (BatchFormat.payloadCrc(readBuffer, at, len, v.id(), lba + k, crc) != map.crc(lba + k)) {
+                if (BatchFormat.payloadCrc(readView, at, len, v.id(), lba + k, crc) != map.crc(lba + k)) {
                     checksumErrors++;
                     LOG.error("{}: block {} at {} fails its checksum; returning a read error", v, lba + k,
                             PhysAddr.toString(b));
                     return IoStatus.READ_ERROR;
                 }
-                dst.writeBytes(readBuffer.duplicate().limit(at + len).position(at));
+                dst.writeBytes(readView.limit(at + len).position(at));
             }
             i = j;
         }
