@@ -21,11 +21,12 @@ import java.util.UUID;
  * @param controllerLossTimeoutMillis give up reconnecting after this long; 0 = never reconnect
  * @param eventLoops            event loop threads; 0 = one per I/O queue
  * @param nativeTransport       use epoll where available (NIO otherwise)
+ * @param busyPoll              event loops spin instead of sleeping (lower latency, a busy core each)
  */
 public record InitiatorConfig(String hostNqn, UUID hostId, boolean headerDigest, boolean dataDigest, int ioQueues,
                               int queueDepth, int keepAliveMillis, int connectTimeoutMillis, int commandTimeoutMillis,
                               boolean disableSqFlowControl, int reconnectDelayMillis, int controllerLossTimeoutMillis,
-                              int eventLoops, boolean nativeTransport) {
+                              int eventLoops, boolean nativeTransport, boolean busyPoll) {
     public static final String HOST_NQN_DEFAULT = "nqn.2026-01.io.basalt:initiator";
     public static final int IO_QUEUES_DEFAULT = 1;
     public static final int QUEUE_DEPTH_DEFAULT = 128;
@@ -83,6 +84,7 @@ public record InitiatorConfig(String hostNqn, UUID hostId, boolean headerDigest,
         b.controllerLossTimeoutMillis = controllerLossTimeoutMillis;
         b.eventLoops = eventLoops;
         b.nativeTransport = nativeTransport;
+        b.busyPoll = busyPoll;
         return b;
     }
 
@@ -106,6 +108,7 @@ public record InitiatorConfig(String hostNqn, UUID hostId, boolean headerDigest,
         private int controllerLossTimeoutMillis = CONTROLLER_LOSS_TIMEOUT_MILLIS_DEFAULT;
         private int eventLoops;
         private boolean nativeTransport = true;
+        private boolean busyPoll;
 
         public Builder hostNqn(String v) { hostNqn = v; return this; }
         /** Defaults to a UUID derived from the host NQN, so it is stable across runs. */
@@ -122,13 +125,14 @@ public record InitiatorConfig(String hostNqn, UUID hostId, boolean headerDigest,
         public Builder controllerLossTimeoutMillis(int v) { controllerLossTimeoutMillis = v; return this; }
         public Builder eventLoops(int v) { eventLoops = v; return this; }
         public Builder nativeTransport(boolean v) { nativeTransport = v; return this; }
+        public Builder busyPoll(boolean v) { busyPoll = v; return this; }
 
         public InitiatorConfig build() {
             UUID id = hostId != null ? hostId
                     : UUID.nameUUIDFromBytes(hostNqn.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return new InitiatorConfig(hostNqn, id, headerDigest, dataDigest, ioQueues, queueDepth, keepAliveMillis,
                     connectTimeoutMillis, commandTimeoutMillis, disableSqFlowControl, reconnectDelayMillis,
-                    controllerLossTimeoutMillis, eventLoops, nativeTransport);
+                    controllerLossTimeoutMillis, eventLoops, nativeTransport, busyPoll);
         }
     }
 }

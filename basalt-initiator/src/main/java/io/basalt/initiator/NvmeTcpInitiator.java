@@ -1,14 +1,11 @@
 package io.basalt.initiator;
 
+import io.basalt.nvme.netty.EventLoops;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 
@@ -45,9 +42,8 @@ public final class NvmeTcpInitiator implements AutoCloseable {
 
     public NvmeTcpInitiator(InitiatorConfig config) {
         this.config = Objects.requireNonNull(config);
-        boolean epoll = config.nativeTransport() && Epoll.isAvailable();
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.channelClass = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        IoHandlerFactory factory = EventLoops.ioHandlerFactory(config.nativeTransport(), config.busyPoll());
+        this.channelClass = EventLoops.socketChannel(config.nativeTransport());
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoopThreads(),
                 new DefaultThreadFactory("basalt-initiator", true), factory);
         List<EventLoop> list = new ArrayList<>();

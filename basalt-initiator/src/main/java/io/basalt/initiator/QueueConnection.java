@@ -66,33 +66,6 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
         void connectionLost(QueueConnection connection, NvmeTransportException cause);
     }
 
-    /** One command in flight. */
-    static final class Slot {
-        final int index;
-        int generation;
-        int cid;
-        boolean inUse;
-        /** Timed out: the caller was told; whatever the target still sends for it is dropped. */
-        boolean abandoned;
-        IoCallback callback;
-        ByteBuf data;
-        int dataIndex;
-        int length;
-        int direction;
-        boolean inCapsule;
-        boolean advanceWriter;
-        int sent;
-        int received;
-        boolean digestError;
-        long deadline;
-        int opcode;
-        int fctype;
-
-        Slot(int index) {
-            this.index = index;
-        }
-    }
-
     private final String name;
     private final int qid;
     private final InitiatorConfig config;
@@ -101,7 +74,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<QueueConnection> ready = new CompletableFuture<>();
     private final CRC32C txCrc = new CRC32C();
     private final CRC32C rxCrc = new CRC32C();
-    private final Slot[] slots;
+    private final CommandSlot[] slots;
     private final int[] free;
     private int freeCount;
     // Heap scratch buffers owned by this object (no reference counting): a dead connection can
@@ -125,7 +98,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
     // receive state
     private Rx rx = Rx.HEADER;
     private int hdrTarget;
-    private Slot rxSlot;
+    private CommandSlot rxSlot;
     private int rxDstIndex;
     private int rxRemaining;
     private int rxFlags;
@@ -143,10 +116,10 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
         this.config = config;
         this.loop = loop;
         this.listener = listener;
-        this.slots = new Slot[depth];
+        this.slots = new CommandSlot[depth];
         this.free = new int[depth];
         for (int i = depth - 1; i >= 0; i--) {
-            slots[i] = new Slot(i);
+            slots[i] = new CommandSlot(i);
             free[freeCount++] = i;
         }
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.commandTimeoutMillis());
@@ -250,7 +223,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
                     + " command slots are in use"), 0);
             return;
         }
-        Slot s = slots[free[--freeCount]];
+        CommandSlot s = slots[free[--freeCount]];
         s.generation = (s.generation + 1) & 0xF;
         s.cid = (s.generation << SLOT_BITS) | s.index;
         s.inUse = true;
@@ -431,7 +404,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
 
     /** Fails every command in flight; callbacks that submit again are refused (state is not READY). */
     private void failAll(NvmeTransportException e) {
-        for (Slot s : slots) {
+        for (CommandSlot s : slots) {
             if (s.inUse) {
                 IoCallback cb = s.callback;
                 boolean abandoned = s.abandoned;
@@ -443,7 +416,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void release(Slot s) {
+    private void release(CommandSlot s) {
         s.inUse = false;
         s.callback = null;
         s.data = null;
@@ -460,7 +433,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
 
     private void scanTimeouts() {
         long now = System.nanoTime();
-        for (Slot s : slots) {
+        for (CommandSlot s : slots) {
             if (s.inUse && !s.abandoned && now - s.deadline > 0) {
                 IoCallback cb = s.callback;
                 s.abandoned = true;
@@ -644,9 +617,9 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The in-flight command a controller PDU names, or null after a fatal error. */
-    private Slot lookup(int cid, int fei, String what) {
+    private CommandSlot lookup(int cid, int fei, String what) {
         int i = cid & SLOT_MASK;
-        Slot s = i < slots.length ? slots[i] : null;
+        CommandSlot s = i < slots.length ? slots[i] : null;
         if (s == null || !s.inUse || s.cid != cid) {
             fatal(TermReq.FES_INVALID_HEADER_FIELD, fei, what + " for unknown command id " + cid);
             return null;
@@ -656,14 +629,14 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
 
     private void onCapsuleResp() {
         int base = CapsulePdu.ENTRY_OFFSET;
-        Slot s = lookup(Cqe.cid(hdr, base), base + Cqe.CID_OFFSET, "CapsuleResp");
+        CommandSlot s = lookup(Cqe.cid(hdr, base), base + Cqe.CID_OFFSET, "CapsuleResp");
         if (s == null) {
             return;
         }
         complete(s, Cqe.status(hdr, base), Cqe.result(hdr, base));
     }
 
-    private void complete(Slot s, int status, long result) {
+    private void complete(CommandSlot s, int status, long result) {
         IoCallback cb = s.callback;
         if (s.abandoned) {
             release(s);
@@ -685,7 +658,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onR2t() {
-        Slot s = lookup(R2t.cccid(hdr, 0), R2t.CCCID_OFFSET, "R2T");
+        CommandSlot s = lookup(R2t.cccid(hdr, 0), R2t.CCCID_OFFSET, "R2T");
         if (s == null) {
             return;
         }
@@ -729,7 +702,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onC2hData() {
-        Slot s = lookup(DataPdu.cccid(hdr, 0), DataPdu.CCCID_OFFSET, "C2HData");
+        CommandSlot s = lookup(DataPdu.cccid(hdr, 0), DataPdu.CCCID_OFFSET, "C2HData");
         if (s == null) {
             return;
         }
@@ -786,7 +759,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
     private void readData(ByteBuf in) {
         int n = Math.min(rxRemaining, in.readableBytes());
         int at = in.readerIndex();
-        Slot s = rxSlot;
+        CommandSlot s = rxSlot;
         if (!s.abandoned) {
             s.data.setBytes(rxDstIndex, in, at, n);
         }
@@ -817,7 +790,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void dataDone(boolean digestOk) {
-        Slot s = rxSlot;
+        CommandSlot s = rxSlot;
         rxSlot = null;
         if (!digestOk) {
             // As Linux: the command fails, the stream is intact.
@@ -858,7 +831,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    private String commandName(Slot s) {
+    private String commandName(CommandSlot s) {
         if (s.opcode == Opcodes.FABRICS) {
             return switch (s.fctype) {
                 case Opcodes.FCTYPE_CONNECT -> "Connect";
@@ -885,17 +858,5 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
             case Opcodes.IO_DATASET_MANAGEMENT -> "Dataset Management";
             default -> String.format("I/O opcode 0x%02x", s.opcode);
         };
-    }
-
-    /** The CompletableFuture face of a command, for setup and tests. */
-    static final class FutureCallback extends CompletableFuture<Long> implements IoCallback {
-        @Override
-        public void onComplete(NvmeException failure, long result) {
-            if (failure != null) {
-                completeExceptionally(failure);
-            } else {
-                complete(result);
-            }
-        }
     }
 }

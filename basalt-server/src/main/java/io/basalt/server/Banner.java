@@ -19,6 +19,8 @@ final class Banner {
         b.append(String.format("  %-11s %s%n", "NVMe/TCP", HostPort.format(brick.ioAddress())));
         b.append(String.format("  %-11s %s%n", "discovery", brick.discoveryAddress() == null
                 ? "on the NVMe/TCP port only" : HostPort.format(brick.discoveryAddress())));
+        b.append(String.format("  %-11s %s%n", "API", brick.apiAddress() == null ? "off"
+                : (brick.apiTls() ? "https://" : "http://") + HostPort.format(brick.apiAddress())));
         b.append(String.format("  %-11s %s%n", "subsystem", nqn));
         b.append(String.format("  %-11s %s%n", "serial", brick.identity().serial()));
         b.append(String.format("  %-11s %s%n", "data dir", brick.dataDir()));

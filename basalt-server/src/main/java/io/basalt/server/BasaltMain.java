@@ -1,5 +1,11 @@
 package io.basalt.server;
 
+import io.basalt.server.cli.CompletionCommand;
+import io.basalt.server.cli.EventsCommand;
+import io.basalt.server.cli.HostCommand;
+import io.basalt.server.cli.InfoCommand;
+import io.basalt.server.cli.QosCommand;
+import io.basalt.server.cli.VolumeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,12 +14,16 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 
 /**
- * The {@code basalt} command. Subcommands: {@code serve}; {@code bench}, {@code volume} and the
- * rest join here. Exit codes: 0 success, 1 failure at run time, 2 usage error.
+ * The {@code basalt} command. Subcommands: {@code serve} runs a brick; {@code volume}, {@code host},
+ * {@code qos}, {@code info} and {@code events} manage one through its REST API. Exit codes: 0
+ * success, 1 failure at run time, 2 usage error; the API subcommands add the codes in
+ * {@link io.basalt.server.cli.ExitCodes}.
  */
 @Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = BasaltMain.Version.class,
         description = "Basalt: disaggregated block storage over NVMe/TCP.",
-        subcommands = {ServeCommand.class, io.basalt.initiator.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, io.basalt.initiator.bench.BenchCommand.class, VolumeCommand.class,
+                HostCommand.class, QosCommand.class, InfoCommand.class, EventsCommand.class, CompletionCommand.class,
+                CommandLine.HelpCommand.class})
 public final class BasaltMain implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILURE = 1;

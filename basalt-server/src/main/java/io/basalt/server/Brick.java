@@ -1,14 +1,18 @@
 package io.basalt.server;
 
+import io.basalt.api.http.ApiRoutes;
+import io.basalt.api.http.ApiServer;
+import io.basalt.api.http.Authenticator;
+import io.basalt.api.http.JwtAuthenticator;
 import io.basalt.engine.BlockStore;
-import io.basalt.engine.FileBlockStore;
-import io.basalt.engine.RamBlockStore;
-import io.basalt.engine.device.BlockDevice;
-import io.basalt.engine.device.FileDevice;
-import io.basalt.engine.pool.EngineBlockStore;
-import io.basalt.engine.pool.Pool;
-import io.basalt.engine.pool.PoolConfig;
-import io.basalt.server.config.Backend;
+import io.basalt.server.api.ManagementService;
+import io.basalt.server.config.ApiConfig;
+import io.basalt.server.config.Sizes;
+import io.basalt.server.events.EventLog;
+import io.basalt.server.metrics.BrickMetrics;
+import io.basalt.server.volume.QosPolicyStore;
+import io.basalt.server.volume.EnginePool;
+import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.volume.BrickIdentity;
@@ -18,27 +22,34 @@ import io.basalt.server.volume.VolumeCatalog;
 import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.target.NvmeTcpTarget;
 import io.basalt.target.TargetConfig;
-import io.basalt.target.subsystem.Namespace;
 import io.basalt.target.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
- * A running brick: the data dir (locked), the engine pool (when a volume uses it), the volumes'
- * stores, the subsystem exporting them as namespaces, and the NVMe/TCP target serving it. {@link
- * #close} stops in reverse order: the target first, so no I/O reaches a closed store.
+ * A running brick: the data dir (locked), the volume manager with the volumes' stores, the
+ * subsystem exporting them as namespaces, the NVMe/TCP target serving it, and the management API.
+ * {@link #close} stops in reverse order: the API and the target first, so no I/O reaches a closed
+ * store.
  */
 public final class Brick implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Brick.class);
     /** Identify Controller model number. */
     public static final String MODEL = "Basalt";
+    /** A "pool nearly full" event when the data dir's file system has less free than this fraction. */
+    static final double POOL_FREE_WARNING = 0.10;
+    static final long POOL_CHECK_SECONDS = 30;
 
     /** A volume being served: what the data dir says about it, and the store holding its blocks. */
     public record ExportedVolume(VolumeMetadata metadata, BlockStore store) {
@@ -47,115 +58,108 @@ public final class Brick implements AutoCloseable {
     private final Path dataDir;
     private final DataDirLock lock;
     private final BrickIdentity identity;
-    private final List<ExportedVolume> volumes;
+    private final VolumeManager manager;
     private final NvmeTcpTarget target;
-    private final Pool pool;
+    private final EventLog events;
+    private final ApiServer api;
+    private final ManagementService service;
+    private final ScheduledExecutorService housekeeping;
+    private boolean poolWarned;
     private boolean closed;
 
-    private Brick(Path dataDir, DataDirLock lock, BrickIdentity identity, List<ExportedVolume> volumes,
-                  NvmeTcpTarget target, Pool pool) {
+    private Brick(Path dataDir, DataDirLock lock, BrickIdentity identity, VolumeManager manager,
+                  NvmeTcpTarget target, EventLog events, ApiServer api, ManagementService service) {
         this.dataDir = dataDir;
         this.lock = lock;
         this.identity = identity;
-        this.volumes = List.copyOf(volumes);
+        this.manager = manager;
         this.target = target;
-        this.pool = pool;
+        this.events = events;
+        this.api = api;
+        this.service = service;
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "basalt-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::checkPool, 0, POOL_CHECK_SECONDS, TimeUnit.SECONDS);
     }
 
     /** Opens the data dir and volumes and starts listening; on failure releases all it took. */
     public static Brick start(ServeConfig config) throws StartupException {
         Path dataDir = config.dataDir().toAbsolutePath().normalize();
         DataDirLock lock = null;
-        List<ExportedVolume> volumes = new ArrayList<>();
+        VolumeManager manager = null;
         NvmeTcpTarget target = null;
-        Pool pool = null;
+        EventLog events = null;
+        ApiServer api = null;
         try {
             lock = DataDirLock.acquire(dataDir);
             BrickIdentity identity = BrickIdentity.loadOrCreate(dataDir);
             VolumeCatalog catalog = VolumeCatalog.load(dataDir);
+            QosPolicyStore policies = QosPolicyStore.load(dataDir);
             Subsystem subsystem = new Subsystem(identity.subsystemNqn(), identity.serial(), MODEL,
                     BasaltVersion.firmware());
-            List<VolumeMetadata> plan = catalog.reconcile(config.volumes(), ServeConfig.defaultVolume());
-            if (plan.stream().anyMatch(v -> v.backend() == Backend.ENGINE)) {
-                pool = openPool(dataDir, config.devices(), plan);
-            }
-            for (VolumeMetadata v : plan) {
-                BlockStore store = open(catalog, v, pool);
-                volumes.add(new ExportedVolume(v, store));
-                subsystem.addNamespace(new Namespace(v.nsid(), v.name(), v.uuid(), store, v.hosts()));
+            events = EventLog.open(dataDir);
+            EventLog log = events;
+            manager = new VolumeManager(catalog, policies, subsystem,
+                    (type, volume, message) -> log.record(type, EventLog.INFO, volume, message),
+                    new EnginePool(dataDir, config.devices()));
+            for (VolumeMetadata v : catalog.reconcile(config.volumes(), ServeConfig.defaultVolume())) {
+                manager.export(v);
             }
             target = new NvmeTcpTarget(TargetConfig.of(config.listen(), config.discoveryListen()), subsystem);
             startTarget(target, config);
-            return new Brick(dataDir, lock, identity, volumes, target, pool);
+            BrickMetrics metrics = new BrickMetrics(dataDir, manager, target.controllers());
+            manager.online().forEach(metrics::register);
+            ApiServer[] apiRef = new ApiServer[1];
+            ManagementService service = new ManagementService(identity, dataDir, manager, target, events, metrics,
+                    () -> apiRef[0] == null ? null : apiRef[0].address());
+            target.controllers().addListener(service.controllerListener());
+            api = startApi(config.api(), service);
+            apiRef[0] = api;
+            events.record("brick.started", EventLog.INFO, identity.subsystemNqn(), "serving "
+                    + manager.online().size() + " volume(s) on " + HostPort.format(target.ioAddress()));
+            return new Brick(dataDir, lock, identity, manager, target, events, api, service);
         } catch (DataDirException | StartupException e) {
-            release(target, volumes, pool, lock);
+            release(api, target, manager, events, lock);
             throw e instanceof StartupException s ? s : new StartupException(e.getMessage());
         } catch (RuntimeException e) {
-            release(target, volumes, pool, lock);
+            release(api, target, manager, events, lock);
             throw e;
         }
     }
 
-    /**
-     * Opens (formatting on first use) the pool over the configured devices, or one sparse file in the
-     * data dir. Missing files are created sparse, together twice the engine volumes' total size (at
-     * least 1 GiB each): thin, so they cost only what is written.
-     */
-    private static Pool openPool(Path dataDir, List<Path> configured, List<VolumeMetadata> plan)
-            throws StartupException {
-        List<Path> paths = configured.isEmpty() ? List.of(dataDir.resolve(ServeConfig.DEFAULT_DEVICE_FILE)) : configured;
-        long total = plan.stream().filter(v -> v.backend() == Backend.ENGINE).mapToLong(VolumeMetadata::sizeBytes).sum();
-        // Only for files that do not exist yet; split over the devices.
-        long createSize = Math.max(1L << 30, 2 * total / paths.size());
-        List<BlockDevice> devices = new ArrayList<>();
-        try {
-            for (Path p : paths) {
-                if (p.getParent() != null) {
-                    Files.createDirectories(p.getParent());
-                }
-                devices.add(FileDevice.open(p, createSize, true));
-            }
-            return Pool.openOrCreate(devices, PoolConfig.defaults());
-        } catch (IOException | RuntimeException e) {
-            for (BlockDevice d : devices) {
-                try {
-                    d.close();
-                } catch (IOException ignored) {
-                    // Startup already failed; the first error is the one to report.
-                }
-            }
-            throw new StartupException("cannot open the engine pool on " + paths + ": " + e.getMessage());
+    private static ApiServer startApi(ApiConfig c, ManagementService service) throws StartupException {
+        if (c.listen() == null) {
+            return null;
         }
-    }
-
-    private static BlockStore open(VolumeCatalog catalog, VolumeMetadata v, Pool pool) throws StartupException {
-        if (v.backend() == Backend.RAM) {
-            return new RamBlockStore(v.sizeBytes(), v.blockSize());
-        }
-        if (v.backend() == Backend.ENGINE) {
+        Authenticator auth = Authenticator.NONE;
+        if (c.jwtPublicKey() != null) {
             try {
-                EngineBlockStore store = pool.volume(v.name());
-                if (store == null) {
-                    return pool.createVolume(v.name(), v.sizeBytes(), v.blockSize(), false);
-                }
-                if (store.blockSize() != v.blockSize()) {
-                    throw new StartupException("volume " + v.name() + " has " + store.blockSize()
-                            + "-byte blocks in the pool, " + v.blockSize() + " in the catalog");
-                }
-                if (store.capacityBytes() < v.sizeBytes()) {
-                    pool.resizeVolume(v.name(), v.sizeBytes());
-                }
-                return store;
-            } catch (IOException e) {
-                throw new StartupException("cannot open volume " + v.name() + " in the pool: " + e.getMessage());
+                auth = new JwtAuthenticator(JwtAuthenticator.readPublicKey(c.jwtPublicKey()), c.jwtIssuer(),
+                        c.jwtAudience());
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                throw new StartupException("cannot read the API's JWT public key " + c.jwtPublicKey() + ": " + e);
             }
         }
-        Path file = catalog.dataFile(v.name());
+        ApiServer api = new ApiServer(new ApiServer.Settings(c.listen(), c.tlsCert(), c.tlsKey()),
+                ApiRoutes.router(service), auth);
         try {
-            return FileBlockStore.open(file, v.sizeBytes(), v.blockSize());
-        } catch (IOException e) {
-            throw new StartupException("cannot open volume " + v.name() + " (" + file + "): " + e.getMessage());
+            api.start();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while starting the API");
+        } catch (Exception e) {
+            api.close();
+            throw new StartupException("cannot start the management API on " + HostPort.format(c.listen()) + ": "
+                    + e.getMessage());
         }
+        if (!c.listen().getAddress().isLoopbackAddress() && c.jwtPublicKey() == null) {
+            LOG.warn("The management API listens on {} without authentication: anyone who can reach it can "
+                    + "delete volumes. Set api-jwt-public-key (see docs/operations.md)", HostPort.format(c.listen()));
+        }
+        return api;
     }
 
     private static void startTarget(NvmeTcpTarget target, ServeConfig config) throws StartupException {
@@ -172,18 +176,40 @@ public final class Brick implements AutoCloseable {
         }
     }
 
-    private static void release(NvmeTcpTarget target, List<ExportedVolume> volumes, Pool pool, DataDirLock lock) {
+    private static void release(ApiServer api, NvmeTcpTarget target, VolumeManager manager, EventLog events,
+                                DataDirLock lock) {
+        if (api != null) {
+            api.close();
+        }
         if (target != null) {
             target.close();
         }
-        for (ExportedVolume v : volumes) {
-            v.store().close();
+        if (manager != null) {
+            manager.close();
         }
-        if (pool != null) {
-            pool.close();
+        if (events != null) {
+            events.close();
         }
         if (lock != null) {
             lock.close();
+        }
+    }
+
+    /** Raises a "pool nearly full" event when free space falls under the threshold, once per crossing. */
+    private void checkPool() {
+        try {
+            FileStore fs = Files.getFileStore(dataDir);
+            double free = (double) fs.getUsableSpace() / Math.max(1, fs.getTotalSpace());
+            if (free < POOL_FREE_WARNING && !poolWarned) {
+                poolWarned = true;
+                events.record("pool.nearly-full", EventLog.WARNING, dataDir.toString(), String.format(
+                        "%.1f%% free (%s of %s)", free * 100, Sizes.format(fs.getUsableSpace()),
+                        Sizes.format(fs.getTotalSpace())));
+            } else if (free >= POOL_FREE_WARNING * 1.5) {
+                poolWarned = false;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("pool check failed: {}", e.toString());
         }
     }
 
@@ -195,9 +221,21 @@ public final class Brick implements AutoCloseable {
         return identity;
     }
 
-    /** The exported volumes, in configuration (or NSID) order. */
+    /** The exported volumes, in export order. */
     public List<ExportedVolume> volumes() {
-        return volumes;
+        return manager.online().stream().map(v -> new ExportedVolume(v.metadata(), v.store())).toList();
+    }
+
+    public VolumeManager volumeManager() {
+        return manager;
+    }
+
+    public ManagementService service() {
+        return service;
+    }
+
+    public EventLog events() {
+        return events;
     }
 
     /** The bound I/O address (the real port when 0 was asked for). */
@@ -210,16 +248,27 @@ public final class Brick implements AutoCloseable {
         return target.discoveryAddress();
     }
 
-    /** The engine pool, or null when no volume uses the engine backend. */
-    public Pool pool() {
-        return pool;
+    /** The management API's bound address, or null when it is off. */
+    public InetSocketAddress apiAddress() {
+        return api == null ? null : api.address();
+    }
+
+    /** Whether the API speaks HTTPS. */
+    public boolean apiTls() {
+        return api != null && api.tls();
+    }
+
+    /** The engine pool, or null while no volume has used the engine backend. */
+    public io.basalt.engine.pool.Pool pool() {
+        EnginePool engine = manager.enginePool();
+        return engine == null ? null : engine.ifOpen();
     }
 
     public NvmeTcpTarget target() {
         return target;
     }
 
-    /** Closes the target, then the stores (flushing them), then unlocks the data dir. Idempotent. */
+    /** Closes the API and the target, then the stores (flushing them), then unlocks the data dir. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -227,7 +276,8 @@ public final class Brick implements AutoCloseable {
         }
         closed = true;
         LOG.info("Stopping: closing connections, then volumes");
-        release(target, volumes, pool, lock);
+        housekeeping.shutdownNow();
+        release(api, target, manager, events, lock);
         LOG.info("Basalt brick stopped");
     }
 }

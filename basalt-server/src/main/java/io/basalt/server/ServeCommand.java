@@ -1,8 +1,10 @@
 package io.basalt.server;
 
+import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.ConfigFile;
 import io.basalt.server.config.ServeConfig;
+import io.basalt.server.volume.EnginePool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -51,8 +53,28 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--device", paramLabel = "PATH",
             description = {"A device of the engine pool (repeatable): a file (created sparse if missing) or a block "
                     + "device. Used by volumes with backend=engine.",
-                    "Default: one sparse file, DATA_DIR/" + ServeConfig.DEFAULT_DEVICE_FILE + "."})
+                    "Default: one sparse file, DATA_DIR/" + EnginePool.DEFAULT_DEVICE_FILE + "."})
     List<Path> devices;
+
+    @Option(names = "--api-listen", paramLabel = "HOST:PORT|none",
+            description = "Management REST API (and /metrics), or none (default: " + ApiConfig.LISTEN_DEFAULT + ").")
+    String apiListen;
+
+    @Option(names = "--api-tls-cert", paramLabel = "PEM", description = "Serve the API over HTTPS with this certificate chain.")
+    String apiTlsCert;
+
+    @Option(names = "--api-tls-key", paramLabel = "PEM", description = "The certificate's PKCS#8 private key.")
+    String apiTlsKey;
+
+    @Option(names = "--api-jwt-public-key", paramLabel = "PEM",
+            description = "Require RS256 bearer tokens verified by this RSA public key (roles admin, viewer).")
+    String apiJwtPublicKey;
+
+    @Option(names = "--api-jwt-issuer", paramLabel = "ISS", description = "Required iss claim of API tokens.")
+    String apiJwtIssuer;
+
+    @Option(names = "--api-jwt-audience", paramLabel = "AUD", description = "Required aud claim of API tokens.")
+    String apiJwtAudience;
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile Brick brick;
@@ -61,8 +83,15 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         ServeConfig resolved;
         try {
+            java.util.Map<String, String> api = new java.util.HashMap<>();
+            putIfGiven(api, ApiConfig.LISTEN_KEY, apiListen);
+            putIfGiven(api, ApiConfig.TLS_CERT_KEY, apiTlsCert);
+            putIfGiven(api, ApiConfig.TLS_KEY_KEY, apiTlsKey);
+            putIfGiven(api, ApiConfig.JWT_PUBLIC_KEY_KEY, apiJwtPublicKey);
+            putIfGiven(api, ApiConfig.JWT_ISSUER_KEY, apiJwtIssuer);
+            putIfGiven(api, ApiConfig.JWT_AUDIENCE_KEY, apiJwtAudience);
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
-                    discoveryListen, volumes, devices);
+                    discoveryListen, volumes, api, devices);
         } catch (ConfigException e) {
             return BasaltMain.usageError(spec, e.getMessage());
         }
@@ -90,6 +119,12 @@ final class ServeCommand implements Callable<Integer> {
             removeHook(hook);
         }
         return BasaltMain.EXIT_OK;
+    }
+
+    private static void putIfGiven(java.util.Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     private static void warnAboutHiddenVolumes(Brick brick) {

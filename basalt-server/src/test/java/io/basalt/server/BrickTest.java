@@ -156,7 +156,8 @@ class BrickTest {
         ServeConfig c = new ServeConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), null,
                 List.of(VolumeSpec.parse("name=e1,size=8MiB,hosts=any,backend=engine"),
                         VolumeSpec.parse("name=e2,size=4MiB,hosts=any,backend=engine,block-size=512"),
-                        VolumeSpec.parse("name=f,size=1MiB,hosts=any")), List.of(device));
+                        VolumeSpec.parse("name=f,size=1MiB,hosts=any")), io.basalt.server.config.ApiConfig.OFF,
+                List.of(device));
         try (Brick brick = Brick.start(c)) {
             BlockStore e1 = brick.target().subsystem().namespace(1).store();
             assertThat(brick.pool()).isNotNull();
@@ -176,9 +177,10 @@ class BrickTest {
     @Test
     void shouldCreateTheDefaultPoolFileInTheDataDir() throws Exception {
         try (Brick brick = Brick.start(config("name=e,size=1MiB,hosts=any,backend=engine"))) {
-            assertThat(brick.pool().volume("e").capacityBytes()).isEqualTo(1 << 20);
+            assertThat(brick.pool().volumes()).singleElement()
+                    .satisfies(v -> assertThat(v.capacityBytes()).isEqualTo(1 << 20));
         }
-        assertThat(dataDir.resolve(ServeConfig.DEFAULT_DEVICE_FILE)).exists();
+        assertThat(dataDir.resolve(io.basalt.server.volume.EnginePool.DEFAULT_DEVICE_FILE)).exists();
     }
 
     @Test

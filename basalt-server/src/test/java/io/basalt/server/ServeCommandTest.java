@@ -24,7 +24,7 @@ class ServeCommandTest {
         StringWriter out = new StringWriter();
         var cl = BasaltMain.commandLine(serve, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--data-dir",
-                dir.toString(), "--listen", "127.0.0.1:0", "--discovery-listen", "127.0.0.1:0"));
+                dir.toString(), "--listen", "127.0.0.1:0", "--discovery-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"));
 
         Brick brick = awaitBrick(serve);
         InetSocketAddress io = brick.ioAddress();
@@ -49,6 +49,7 @@ class ServeCommandTest {
                 data-dir: %s
                 listen: 127.0.0.1:0
                 discovery-listen: none
+                api-listen: 127.0.0.1:0
                 volumes:
                   - name: fromyaml
                     size: 4MiB

@@ -1,5 +1,6 @@
 package io.basalt.target;
 
+import io.basalt.nvme.netty.EventLoops;
 import io.basalt.target.controller.ControllerRegistry;
 import io.basalt.target.subsystem.Subsystem;
 import io.basalt.target.transport.ConnectionHandler;
@@ -10,15 +11,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,12 +48,13 @@ public final class NvmeTcpTarget implements AutoCloseable {
 
     /** Binds the ports; throws if one cannot be bound. */
     public synchronized void start() throws InterruptedException {
-        boolean epoll = config.nativeTransport() && Epoll.isAvailable();
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> channelClass = epoll ? EpollServerSocketChannel.class
-                : NioServerSocketChannel.class;
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("basalt-accept"), factory);
-        workerGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("basalt-io"), factory);
+        boolean epoll = EventLoops.epoll(config.nativeTransport());
+        Class<? extends ServerChannel> channelClass = EventLoops.serverChannel(config.nativeTransport());
+        // Accepting is rare: that loop always sleeps; only connection loops may busy-poll.
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("basalt-accept"),
+                EventLoops.ioHandlerFactory(config.nativeTransport(), false));
+        workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopCount(), new DefaultThreadFactory("basalt-io"),
+                EventLoops.ioHandlerFactory(config.nativeTransport(), config.busyPoll()));
         try {
             ioChannel = bind(channelClass, config.listen(), false);
             if (config.discoveryListen() != null) {
@@ -68,8 +64,9 @@ public final class NvmeTcpTarget implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("NVMe/TCP target for {} listening on {} (discovery on {}), transport {}", subsystem.nqn(),
-                ioAddress(), discoveryAddress(), epoll ? "epoll" : "nio");
+        LOG.info("NVMe/TCP target for {} listening on {} (discovery on {}), transport {}, {} event loops{}",
+                subsystem.nqn(), ioAddress(), discoveryAddress(), epoll ? "epoll" : "nio", config.eventLoopCount(),
+                config.busyPoll() ? " (busy polling)" : "");
     }
 
     private Channel bind(Class<? extends ServerChannel> channelClass, InetSocketAddress address,
@@ -105,6 +102,11 @@ public final class NvmeTcpTarget implements AutoCloseable {
 
     public Subsystem subsystem() {
         return subsystem;
+    }
+
+    /** The live controllers, for the management plane. */
+    public ControllerRegistry controllers() {
+        return controllers;
     }
 
     /** Number of live controllers (I/O and discovery), for tests and metrics. */

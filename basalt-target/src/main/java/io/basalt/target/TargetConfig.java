@@ -15,10 +15,12 @@ import java.util.Objects;
  * @param maxQueueEntries   largest queue a host may create (MQES + 1)
  * @param maxIoQueues       the most I/O queues per controller
  * @param nativeTransport   use the epoll transport when the platform has it
+ * @param ioThreads         event loops serving connections; 0 means one per available core
+ * @param busyPoll          event loops spin instead of sleeping: lower latency, one busy core each
  */
 public record TargetConfig(InetSocketAddress listen, InetSocketAddress discoveryListen, int maxH2cData,
                            int inCapsuleDataSize, int mdtsShift, int maxQueueEntries, int maxIoQueues,
-                           boolean nativeTransport) {
+                           boolean nativeTransport, int ioThreads, boolean busyPoll) {
     public static final int MAX_H2C_DATA_DEFAULT = 128 * 1024;
     public static final int IN_CAPSULE_DATA_SIZE_DEFAULT = 16 * 1024;
     /** 2^8 pages of 4 KiB = 1 MiB. */
@@ -45,6 +47,9 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
         if (maxIoQueues < 1 || maxIoQueues > 65535) {
             throw new IllegalArgumentException("maxIoQueues must be between 1 and 65535");
         }
+        if (ioThreads < 0 || ioThreads > 1024) {
+            throw new IllegalArgumentException("ioThreads must be between 0 (one per core) and 1024");
+        }
     }
 
     /** Defaults: I/O on 127.0.0.1:4420, discovery on 127.0.0.1:8009. */
@@ -56,7 +61,7 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
     /** Default protocol settings on the given addresses. */
     public static TargetConfig of(InetSocketAddress listen, InetSocketAddress discoveryListen) {
         return new TargetConfig(listen, discoveryListen, MAX_H2C_DATA_DEFAULT, IN_CAPSULE_DATA_SIZE_DEFAULT,
-                MDTS_SHIFT_DEFAULT, MAX_QUEUE_ENTRIES_DEFAULT, MAX_IO_QUEUES_DEFAULT, true);
+                MDTS_SHIFT_DEFAULT, MAX_QUEUE_ENTRIES_DEFAULT, MAX_IO_QUEUES_DEFAULT, true, 0, false);
     }
 
     /** Maximum data transfer size in bytes. */
@@ -66,6 +71,17 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
 
     public TargetConfig withNativeTransport(boolean use) {
         return new TargetConfig(listen, discoveryListen, maxH2cData, inCapsuleDataSize, mdtsShift,
-                maxQueueEntries, maxIoQueues, use);
+                maxQueueEntries, maxIoQueues, use, ioThreads, busyPoll);
+    }
+
+    /** The same settings with the given event loop count (0: one per core) and polling mode. */
+    public TargetConfig withEventLoops(int threads, boolean poll) {
+        return new TargetConfig(listen, discoveryListen, maxH2cData, inCapsuleDataSize, mdtsShift,
+                maxQueueEntries, maxIoQueues, nativeTransport, threads, poll);
+    }
+
+    /** Event loops to start: the configured count, or one per available core. */
+    public int eventLoopCount() {
+        return ioThreads > 0 ? ioThreads : Runtime.getRuntime().availableProcessors();
     }
 }

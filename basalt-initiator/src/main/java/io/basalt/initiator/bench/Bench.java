@@ -36,6 +36,7 @@ final class Bench {
     private InitiatorConfig config() {
         return InitiatorConfig.builder().hostNqn(s.hostNqn()).ioQueues(s.queues()).eventLoops(s.queues())
                 .queueDepth(Math.max(2, s.iodepth())).headerDigest(s.headerDigest()).dataDigest(s.dataDigest())
+                .busyPoll(s.busyPoll())
                 .commandTimeoutMillis(10_000).reconnectDelayMillis(500)
                 .controllerLossTimeoutMillis((s.rampSeconds() + s.runtimeSeconds()) * 1000 + 1000).build();
     }
@@ -72,7 +73,7 @@ final class Bench {
             BenchSettings run = new BenchSettings(s.target(), s.nqn(), s.hostNqn(), ns.nsid(), s.rw(), s.rwmixread(),
                     s.bs(), s.iodepth(), c.ioQueues().size(), s.runtimeSeconds(), s.rampSeconds(), size,
                     s.offsetBytes(), s.verify() || s.verifyLog() != null, s.verifyLog(), false, s.headerDigest(),
-                    s.dataDigest(), s.rateIops(), s.json());
+                    s.dataDigest(), s.rateIops(), s.json(), s.busyPoll());
             out.printf(Locale.ROOT, "bench: %s nsid %d (%s, %d-byte blocks) %s bs=%s iodepth=%d queues=%d size=%s"
                             + " transport=%s%s%n", s.nqn(), ns.nsid(), Sizes.format(ns.sizeBytes()), ns.blockSize(),
                     run.rw(), Sizes.format(run.bs()), run.iodepth(), run.queues(), Sizes.format(size),

@@ -85,6 +85,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate-iops", paramLabel = "N", description = "cap the total rate (default: no cap)")
     long rateIops;
 
+    @Option(names = "--busy-poll", description = "event loops spin instead of sleeping: lowest latency, a busy core per queue")
+    boolean busyPoll;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the summary as JSON")
     Path json;
 
@@ -142,7 +145,7 @@ public final class BenchCommand implements Callable<Integer> {
         long bytes = size == null ? 0 : parseSize(size, "--size");
         return new BenchSettings(address, nqn, hostNqn, nsid, rw, rwmixread, (int) ioSize, iodepth, queues, runtime,
                 ramp, bytes, 0, verify || verifyLog != null, verifyLog, verifyOnly, headerDigest, dataDigest,
-                rateIops, json);
+                rateIops, json, busyPoll);
     }
 
     private long parseSize(String text, String option) {

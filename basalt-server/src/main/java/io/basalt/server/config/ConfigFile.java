@@ -32,14 +32,26 @@ import java.util.Set;
  * Values left out are null here and take their defaults in {@link ServeConfig}.
  */
 public record ConfigFile(String dataDir, InetSocketAddress listen, boolean discoveryListenGiven,
-                         InetSocketAddress discoveryListen, List<VolumeSpec> volumes, List<Path> devices) {
-    public static final ConfigFile EMPTY = new ConfigFile(null, null, false, null, List.of(), List.of());
-    private static final Set<String> KEYS = Set.of(ServeConfig.DATA_DIR_KEY, ServeConfig.LISTEN_KEY,
-            ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY, ServeConfig.DEVICES_KEY);
+                         InetSocketAddress discoveryListen, List<VolumeSpec> volumes, Map<String, String> api,
+                         List<Path> devices) {
+    public static final ConfigFile EMPTY = new ConfigFile(null, null, false, null, List.of(), Map.of(), List.of());
+    private static final Set<String> KEYS = keys();
 
     public ConfigFile(String dataDir, InetSocketAddress listen, boolean discoveryListenGiven,
                       InetSocketAddress discoveryListen, List<VolumeSpec> volumes) {
-        this(dataDir, listen, discoveryListenGiven, discoveryListen, volumes, List.of());
+        this(dataDir, listen, discoveryListenGiven, discoveryListen, volumes, Map.of(), List.of());
+    }
+
+    public ConfigFile(String dataDir, InetSocketAddress listen, boolean discoveryListenGiven,
+                      InetSocketAddress discoveryListen, List<VolumeSpec> volumes, Map<String, String> api) {
+        this(dataDir, listen, discoveryListenGiven, discoveryListen, volumes, api, List.of());
+    }
+
+    private static Set<String> keys() {
+        Set<String> keys = new java.util.HashSet<>(Set.of(ServeConfig.DATA_DIR_KEY, ServeConfig.LISTEN_KEY,
+                ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY, ServeConfig.DEVICES_KEY));
+        keys.addAll(ApiConfig.KEYS);
+        return Set.copyOf(keys);
     }
 
     public static ConfigFile load(Path path) {
@@ -72,19 +84,27 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             if (!KEYS.contains(String.valueOf(key))) {
                 String hint = "volume".equals(key) ? " (did you mean 'volumes'?)" : "";
                 throw new ConfigException(source + ": unknown key '" + key + "'" + hint
-                        + " (known: data-dir, listen, discovery-listen, volumes, devices)");
+                        + " (known: data-dir, listen, discovery-listen, volumes, devices, " + String.join(", ",
+                        new java.util.TreeSet<>(ApiConfig.KEYS)) + ")");
             }
         }
         try {
             String dataDir = scalar(map, ServeConfig.DATA_DIR_KEY);
             String listen = scalar(map, ServeConfig.LISTEN_KEY);
             String discovery = scalar(map, ServeConfig.DISCOVERY_LISTEN_KEY);
+            Map<String, String> api = new java.util.HashMap<>();
+            for (String key : ApiConfig.KEYS) {
+                String v = scalar(map, key);
+                if (v != null) {
+                    api.put(key, v);
+                }
+            }
             return new ConfigFile(dataDir,
                     listen == null ? null : at(ServeConfig.LISTEN_KEY, () -> HostPort.parse(listen)),
                     discovery != null,
                     discovery == null ? null
                             : at(ServeConfig.DISCOVERY_LISTEN_KEY, () -> HostPort.parseOptional(discovery)),
-                    volumes(map.get(ServeConfig.VOLUMES_KEY)), devices(map.get(ServeConfig.DEVICES_KEY)));
+                    volumes(map.get(ServeConfig.VOLUMES_KEY)), Map.copyOf(api), devices(map.get(ServeConfig.DEVICES_KEY)));
         } catch (ConfigException e) {
             throw e.at(source);
         }

@@ -14,11 +14,11 @@ import java.util.Set;
  * @param discoveryListen null when the dedicated discovery port is off (the I/O port still answers discovery)
  * @param volumes         empty when none are configured: the brick then exports the volumes of the
  *                        previous run, or {@link #DEFAULT_VOLUME} if there are none
- * @param devices         the engine pool's devices (files or block devices); empty: one sparse file,
- *                        {@link #DEFAULT_DEVICE_FILE} in the data dir
+ * @param devices         the engine pool's devices (files or block devices); empty: one sparse
+ *                        file in the data dir (see {@code EnginePool})
  */
 public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
-                          List<VolumeSpec> volumes, List<Path> devices) {
+                          List<VolumeSpec> volumes, ApiConfig api, List<Path> devices) {
     public static final String DATA_DIR_KEY = "data-dir";
     public static final String DATA_DIR_DEFAULT = "./basalt-data";
     public static final String LISTEN_KEY = "listen";
@@ -27,13 +27,24 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
     public static final String DISCOVERY_LISTEN_DEFAULT = "127.0.0.1:8009";
     public static final String VOLUMES_KEY = "volumes";
     public static final String DEVICES_KEY = "devices";
-    /** The engine pool's device when none is given, relative to the data dir; created sparse. */
-    public static final String DEFAULT_DEVICE_FILE = "engine/pool-0.img";
     /** The quick-start volume, so that a bare {@code serve} gives a host something to connect to. */
     public static final String DEFAULT_VOLUME = "name=vol1,size=1GiB,hosts=any,backend=file";
 
+    /** Without the management API. */
+    public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
+                       List<VolumeSpec> volumes) {
+        this(dataDir, listen, discoveryListen, volumes, ApiConfig.OFF, List.of());
+    }
+
+    /** Without engine devices: the default pool file. */
+    public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
+                       List<VolumeSpec> volumes, ApiConfig api) {
+        this(dataDir, listen, discoveryListen, volumes, api, List.of());
+    }
+
     public ServeConfig {
         Objects.requireNonNull(dataDir);
+        Objects.requireNonNull(api);
         Objects.requireNonNull(listen);
         volumes = List.copyOf(volumes);
         devices = devices == null ? List.of() : List.copyOf(devices);
@@ -49,11 +60,6 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
         }
     }
 
-    public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
-                       List<VolumeSpec> volumes) {
-        this(dataDir, listen, discoveryListen, volumes, List.of());
-    }
-
     public static VolumeSpec defaultVolume() {
         return VolumeSpec.parse(DEFAULT_VOLUME);
     }
@@ -64,12 +70,19 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
      */
     public static ServeConfig resolve(ConfigFile file, Path dataDir, String listen, String discoveryListen,
                                       List<String> volumeFlags) {
-        return resolve(file, dataDir, listen, discoveryListen, volumeFlags, null);
+        return resolve(file, dataDir, listen, discoveryListen, volumeFlags, java.util.Map.of());
     }
 
-    /** As above; device flags, when given, replace the file's list. */
+    /** As above, with the management API's flags by YAML key ({@link ApiConfig#KEYS}). */
     public static ServeConfig resolve(ConfigFile file, Path dataDir, String listen, String discoveryListen,
-                                      List<String> volumeFlags, List<Path> deviceFlags) {
+                                      List<String> volumeFlags, java.util.Map<String, String> apiFlags) {
+        return resolve(file, dataDir, listen, discoveryListen, volumeFlags, apiFlags, null);
+    }
+
+    /** As above; {@code --device} flags, when given, replace the file's {@code devices}. */
+    public static ServeConfig resolve(ConfigFile file, Path dataDir, String listen, String discoveryListen,
+                                      List<String> volumeFlags, java.util.Map<String, String> apiFlags,
+                                      List<Path> deviceFlags) {
         ConfigFile f = file == null ? ConfigFile.EMPTY : file;
         Path dir = dataDir != null ? dataDir : Path.of(f.dataDir() != null ? f.dataDir() : DATA_DIR_DEFAULT);
         InetSocketAddress io = listen != null ? parse("--listen", () -> HostPort.parse(listen))
@@ -82,7 +95,7 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
             volumes = volumeFlags.stream().map(s -> parse("--volume " + s, () -> VolumeSpec.parse(s))).toList();
         }
         List<Path> devices = deviceFlags != null && !deviceFlags.isEmpty() ? deviceFlags : f.devices();
-        return new ServeConfig(dir, io, discovery, volumes, devices);
+        return new ServeConfig(dir, io, discovery, volumes, ApiConfig.resolve(f.api(), apiFlags), devices);
     }
 
     private static <T> T parse(String where, java.util.function.Supplier<T> parser) {

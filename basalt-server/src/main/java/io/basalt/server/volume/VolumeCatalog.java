@@ -31,7 +31,6 @@ public final class VolumeCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeCatalog.class);
     public static final String DIR_NAME = "volumes";
     private static final String METADATA_SUFFIX = ".properties";
-    private static final String DATA_SUFFIX = ".img";
 
     private final Path dir;
     private final Map<String, VolumeMetadata> volumes;
@@ -88,9 +87,66 @@ public final class VolumeCatalog {
         return volumes.get(name);
     }
 
-    /** Where a file-backed volume keeps its blocks. */
+    /** Where a file-backed volume keeps its blocks (by name, for a volume not yet in the catalog). */
     public Path dataFile(String name) {
-        return dir.resolve(name + DATA_SUFFIX);
+        VolumeMetadata v = volumes.get(name);
+        return dir.resolve(v != null ? v.dataFile() : name + VolumeMetadata.DATA_SUFFIX);
+    }
+
+    /** Where a file-backed volume keeps its blocks. */
+    public Path dataFile(VolumeMetadata v) {
+        return dir.resolve(v.dataFile());
+    }
+
+    /** Whether some volume's data lives in a file of this name. */
+    public boolean dataFileInUse(String fileName) {
+        return volumes.values().stream().anyMatch(v -> v.dataFile().equals(fileName));
+    }
+
+    /** The lowest NSID no volume in the data dir uses. */
+    public int freeNsid() {
+        Set<Integer> used = new HashSet<>();
+        volumes.values().forEach(v -> used.add(v.nsid()));
+        int nsid = 1;
+        while (used.contains(nsid)) {
+            nsid++;
+        }
+        return nsid;
+    }
+
+    /** Records a new or changed volume (atomically replacing its file). */
+    public void save(VolumeMetadata v) throws DataDirException {
+        store(v);
+    }
+
+    /** Records a rename: the new file is written before the old one goes, so a crash leaves at worst both. */
+    public void rename(String oldName, VolumeMetadata renamed) throws DataDirException {
+        store(renamed);
+        removeMetadata(oldName);
+    }
+
+    /** Forgets a volume and deletes its metadata and data files. */
+    public void delete(String name) throws DataDirException {
+        VolumeMetadata v = volumes.get(name);
+        if (v == null) {
+            return;
+        }
+        removeMetadata(name);
+        try {
+            Files.deleteIfExists(dataFile(v));
+        } catch (IOException e) {
+            throw new DataDirException("cannot delete " + dataFile(v) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void removeMetadata(String name) throws DataDirException {
+        Path file = dir.resolve(name + METADATA_SUFFIX);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new DataDirException("cannot delete " + file + ": " + e.getMessage(), e);
+        }
+        volumes.remove(name);
     }
 
     /**
@@ -133,6 +189,12 @@ public final class VolumeCatalog {
         }
         Set<String> exported = new HashSet<>();
         plan.forEach(v -> exported.add(v.name()));
+        // Volumes created through the management API are exported whatever the configuration lists.
+        volumes.values().stream().filter(v -> v.managed() && !exported.contains(v.name()))
+                .sorted(Comparator.comparingInt(VolumeMetadata::nsid)).forEach(v -> {
+                    plan.add(v);
+                    exported.add(v.name());
+                });
         for (VolumeMetadata v : volumes.values()) {
             if (!exported.contains(v.name())) {
                 LOG.info("Volume {} (NSID {}) from a previous run is not configured: its data is kept but not exported",
@@ -140,6 +202,10 @@ public final class VolumeCatalog {
             }
         }
         return plan;
+    }
+
+    private static boolean isFileName(String name) {
+        return !name.isEmpty() && !name.contains("/") && !name.startsWith(".");
     }
 
     private static VolumeMetadata create(VolumeSpec spec, Set<Integer> usedNsids) {
@@ -169,6 +235,9 @@ public final class VolumeCatalog {
     }
 
     private void store(VolumeMetadata v) throws DataDirException {
+        if (!isFileName(v.name())) {
+            throw new DataDirException("invalid volume name " + v.name());
+        }
         Path file = dir.resolve(v.name() + METADATA_SUFFIX);
         try {
             AtomicFiles.writeProperties(file, v.toProperties(), "Basalt volume: NSID and UUID must never change");

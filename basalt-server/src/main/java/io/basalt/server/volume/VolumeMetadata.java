@@ -5,15 +5,28 @@ import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
 import io.basalt.target.subsystem.HostAccess;
 
+import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * What the brick remembers about a volume between runs, in {@code DATA_DIR/volumes/NAME.properties}.
  * The NSID and UUID are fixed at creation: hosts (and multipath) identify the namespace by them.
+ *
+ * @param dataFile     the data file's name in the volumes directory; it keeps its first name when the
+ *                     volume is renamed, so an open file never moves under I/O
+ * @param labels       free-form key/value pairs for operators and orchestrators
+ * @param qosPolicy    the name of the QoS policy limiting the volume, or null for none
+ * @param managed      created through the management API: exported on every start, whatever the
+ *                     configuration lists (configured volumes follow the configuration)
+ * @param createdMillis creation time, epoch milliseconds (0 when unknown: volumes of older data dirs)
  */
 public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
-                             HostAccess hosts) {
+                             HostAccess hosts, String dataFile, SortedMap<String, String> labels, String qosPolicy,
+                             boolean managed, long createdMillis) {
     private static final String NAME = "name";
     private static final String NSID = "nsid";
     private static final String UUID_KEY = "uuid";
@@ -21,13 +34,36 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     private static final String BLOCK_SIZE = "block-size";
     private static final String BACKEND = "backend";
     private static final String HOSTS = "hosts";
+    private static final String DATA_FILE = "data-file";
+    private static final String LABEL_PREFIX = "label.";
+    private static final String QOS_POLICY = "qos-policy";
+    private static final String MANAGED = "managed";
+    private static final String CREATED = "created-millis";
+    static final String DATA_SUFFIX = ".img";
+
+    public VolumeMetadata {
+        Objects.requireNonNull(name);
+        Objects.requireNonNull(uuid);
+        Objects.requireNonNull(backend);
+        Objects.requireNonNull(hosts);
+        dataFile = dataFile == null ? name + DATA_SUFFIX : dataFile;
+        labels = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(labels == null ? Map.of() : labels));
+    }
+
+    /** A configured volume as older data dirs recorded it. */
+    public VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
+                          HostAccess hosts) {
+        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0);
+    }
 
     /** HostAccess has no value equality; compare its canonical text so an unchanged volume is not rewritten. */
     @Override
     public boolean equals(Object o) {
         return o instanceof VolumeMetadata v && name.equals(v.name) && nsid == v.nsid && uuid.equals(v.uuid)
                 && sizeBytes == v.sizeBytes && blockSize == v.blockSize && backend == v.backend
-                && Hosts.format(hosts).equals(Hosts.format(v.hosts));
+                && Hosts.format(hosts).equals(Hosts.format(v.hosts)) && dataFile.equals(v.dataFile)
+                && labels.equals(v.labels) && Objects.equals(qosPolicy, v.qosPolicy) && managed == v.managed
+                && createdMillis == v.createdMillis;
     }
 
     @Override
@@ -36,7 +72,23 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     }
 
     public VolumeMetadata withSizeAndHosts(long newSize, HostAccess newHosts) {
-        return new VolumeMetadata(name, nsid, uuid, newSize, blockSize, backend, newHosts);
+        return new VolumeMetadata(name, nsid, uuid, newSize, blockSize, backend, newHosts, dataFile, labels,
+                qosPolicy, managed, createdMillis);
+    }
+
+    public VolumeMetadata withName(String newName) {
+        return new VolumeMetadata(newName, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
+                qosPolicy, managed, createdMillis);
+    }
+
+    public VolumeMetadata withLabels(Map<String, String> newLabels) {
+        return new VolumeMetadata(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile,
+                new TreeMap<>(newLabels), qosPolicy, managed, createdMillis);
+    }
+
+    public VolumeMetadata withQosPolicy(String policy) {
+        return new VolumeMetadata(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
+                policy, managed, createdMillis);
     }
 
     Properties toProperties() {
@@ -48,16 +100,41 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
         p.setProperty(BLOCK_SIZE, Integer.toString(blockSize));
         p.setProperty(BACKEND, backend.label());
         p.setProperty(HOSTS, Hosts.format(hosts));
+        if (!dataFile.equals(name + DATA_SUFFIX)) {
+            p.setProperty(DATA_FILE, dataFile);
+        }
+        labels.forEach((k, v) -> p.setProperty(LABEL_PREFIX + k, v));
+        if (qosPolicy != null) {
+            p.setProperty(QOS_POLICY, qosPolicy);
+        }
+        if (managed) {
+            p.setProperty(MANAGED, "true");
+        }
+        if (createdMillis != 0) {
+            p.setProperty(CREATED, Long.toString(createdMillis));
+        }
         return p;
     }
 
     /** Reads the properties; throws IllegalArgumentException naming what is wrong. */
     static VolumeMetadata fromProperties(Properties p) {
         try {
+            SortedMap<String, String> labels = new TreeMap<>();
+            for (String key : p.stringPropertyNames()) {
+                if (key.startsWith(LABEL_PREFIX)) {
+                    labels.put(key.substring(LABEL_PREFIX.length()), p.getProperty(key));
+                }
+            }
+            String dataFile = p.getProperty(DATA_FILE);
+            if (dataFile != null && (dataFile.contains("/") || dataFile.startsWith("."))) {
+                throw new IllegalArgumentException("bad " + DATA_FILE + " " + dataFile);
+            }
             return new VolumeMetadata(required(p, NAME), Integer.parseInt(required(p, NSID)),
                     UUID.fromString(required(p, UUID_KEY)), Long.parseLong(required(p, SIZE)),
                     Integer.parseInt(required(p, BLOCK_SIZE)), Backend.parse(required(p, BACKEND)),
-                    Hosts.parse(required(p, HOSTS)));
+                    Hosts.parse(required(p, HOSTS)), dataFile, labels, p.getProperty(QOS_POLICY),
+                    Boolean.parseBoolean(p.getProperty(MANAGED, "false")),
+                    Long.parseLong(p.getProperty(CREATED, "0")));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

@@ -40,6 +40,7 @@ public final class Controller {
     private final Subsystem.NamespaceListener namespaceListener = this::namespaceChanged;
     private final long createdNanos = System.nanoTime();
 
+    private volatile boolean started;
     private volatile int cc;
     private volatile int csts;
     private volatile int katoMillis;
@@ -77,6 +78,8 @@ public final class Controller {
             subsystem.onNamespaceChange(namespaceListener);
         }
         scheduleKeepAliveCheck();
+        started = true;
+        registry.fireConnected(this);
     }
 
     public int cntlid() {
@@ -221,6 +224,22 @@ public final class Controller {
         }
     }
 
+    /** How many I/O queues are connected now. */
+    public int ioQueueCount() {
+        int n = 0;
+        for (int i = 1; i < ioQueues.length(); i++) {
+            if (ioQueues.get(i) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The host's address on the admin queue. */
+    public java.net.SocketAddress remoteAddress() {
+        return adminQueue.transport().remoteAddress();
+    }
+
     public Queue adminQueue() {
         return adminQueue;
     }
@@ -276,6 +295,9 @@ public final class Controller {
             }
         }
         adminQueue.transport().close(reason);
+        if (started) {
+            registry.fireDisconnected(this, reason);
+        }
     }
 
     public boolean isShutDown() {

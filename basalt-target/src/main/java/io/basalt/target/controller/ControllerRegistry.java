@@ -4,6 +4,8 @@ import io.basalt.target.TargetConfig;
 import io.basalt.target.subsystem.Subsystem;
 
 import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,6 +23,16 @@ public final class ControllerRegistry {
     private final ConcurrentHashMap<Integer, Controller> controllers = new ConcurrentHashMap<>();
     private final AtomicInteger nextCntlid = new AtomicInteger(1);
     private final LongAdder keepAliveExpiries = new LongAdder();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Hears of controllers coming and going (management events, metrics); called on event loops, must not block. */
+    public interface Listener {
+        /** The admin Connect succeeded. */
+        void connected(Controller c);
+
+        /** The controller was torn down; {@code reason} says why. */
+        void disconnected(Controller c, String reason);
+    }
 
     public ControllerRegistry(Subsystem subsystem, TargetConfig config) {
         this.subsystem = subsystem;
@@ -56,6 +68,31 @@ public final class ControllerRegistry {
 
     void remove(Controller c) {
         controllers.remove(c.cntlid(), c);
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(Listener l) {
+        listeners.remove(l);
+    }
+
+    void fireConnected(Controller c) {
+        for (Listener l : listeners) {
+            l.connected(c);
+        }
+    }
+
+    void fireDisconnected(Controller c, String reason) {
+        for (Listener l : listeners) {
+            l.disconnected(c, reason);
+        }
+    }
+
+    /** A snapshot of the live controllers (management plane, not the data path). */
+    public List<Controller> controllers() {
+        return List.copyOf(controllers.values());
     }
 
     public int size() {

@@ -5,6 +5,7 @@ import io.basalt.engine.IoStatus;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.target.controller.Controller;
+import io.basalt.target.qos.QosLimiter;
 import io.basalt.target.subsystem.Namespace;
 import io.basalt.target.transport.Request;
 import io.netty.buffer.ByteBuf;
@@ -12,8 +13,8 @@ import io.netty.buffer.ByteBuf;
 /**
  * NVM command set I/O commands — Read, Write, Flush, Write Zeroes, Dataset Management — turned
  * into {@link BlockIo} operations. This is the one adapter between the NVMe layer and the storage
- * engine: it validates ranges and lengths against the namespace and maps engine outcomes back to
- * NVMe status codes.
+ * engine: it validates ranges and lengths against the namespace, applies the volume's QoS limits
+ * (delaying, never failing, a command over them) and maps engine outcomes back to NVMe status codes.
  */
 public final class IoCommands {
     /** Write/Read CDW12 bit 30: force unit access. */
@@ -105,6 +106,20 @@ public final class IoCommands {
             default -> {
             }
         }
+        QosLimiter qos = ns.qos();
+        if (qos != null) {
+            long wait = switch (req.op()) {
+                case BlockIo.OP_READ -> qos.reserveRead(req.length());
+                case BlockIo.OP_WRITE, BlockIo.OP_WRITE_ZEROES -> qos.reserveWrite(req.op() == BlockIo.OP_WRITE
+                        ? req.length() : 0);
+                default -> 0;
+            };
+            if (wait > 0) {
+                ns.countThrottled();
+                req.submitBlockOpAfter(wait);
+                return Request.PENDING;
+            }
+        }
         req.submitBlockOp();
         return Request.PENDING;
     }
@@ -134,17 +149,25 @@ public final class IoCommands {
         return Status.SUCCESS;
     }
 
-    /** Maps an engine outcome to NVMe status and counts completed reads. */
+    /** Maps an engine outcome to NVMe status and counts completed reads and writes. */
     public int blockOpDone(Request req, int ioStatus) {
-        return switch (ioStatus) {
-            case IoStatus.OK -> {
-                if (req.op() == BlockIo.OP_READ) {
-                    req.namespace().countRead(req.length());
-                } else if (req.op() == BlockIo.OP_WRITE) {
-                    req.namespace().countWrite(req.length());
+        Namespace ns = req.namespace();
+        int op = req.op();
+        if (op == BlockIo.OP_READ || op == BlockIo.OP_WRITE) {
+            boolean ok = ioStatus == IoStatus.OK;
+            if (ok) {
+                if (op == BlockIo.OP_READ) {
+                    ns.countRead(req.length());
+                } else {
+                    ns.countWrite(req.length());
                 }
-                yield Status.SUCCESS;
+            } else {
+                ns.countError();
             }
+            ns.observer().completed(op == BlockIo.OP_WRITE, req.length(), System.nanoTime() - req.startNanos(), ok);
+        }
+        return switch (ioStatus) {
+            case IoStatus.OK -> Status.SUCCESS;
             case IoStatus.READ_ERROR -> Status.UNRECOVERED_READ_ERROR;
             case IoStatus.WRITE_ERROR -> Status.WRITE_FAULT;
             case IoStatus.NO_SPACE -> Status.CAPACITY_EXCEEDED | Status.DNR;

@@ -1,6 +1,7 @@
 package io.basalt.target.subsystem;
 
 import io.basalt.engine.BlockStore;
+import io.basalt.target.qos.QosLimiter;
 
 import java.util.Objects;
 import java.util.UUID;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Namespace {
     private final int nsid;
-    private final String name;
+    private volatile String name;
     private final UUID uuid;
     private final BlockStore store;
     private volatile HostAccess access;
@@ -21,6 +22,18 @@ public final class Namespace {
     private final LongAdder writeCommands = new LongAdder();
     private final LongAdder bytesRead = new LongAdder();
     private final LongAdder bytesWritten = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder throttled = new LongAdder();
+    /** Null when the volume has no QoS limits: the data path then skips QoS entirely. */
+    private volatile QosLimiter qos;
+    private volatile IoObserver observer = IoObserver.NONE;
+
+    /** Hears of every completed read and write, for latency metrics; called on event loops, must not block. */
+    public interface IoObserver {
+        IoObserver NONE = (write, bytes, latencyNanos, ok) -> { };
+
+        void completed(boolean write, int bytes, long latencyNanos, boolean ok);
+    }
 
     public Namespace(int nsid, String name, UUID uuid, BlockStore store, HostAccess access) {
         if (nsid <= 0 || nsid == 0xFFFFFFFF) {
@@ -55,6 +68,46 @@ public final class Namespace {
             b[8 + i] = (byte) (lo >>> (56 - 8 * i));
         }
         return b;
+    }
+
+    /** Renames the volume; the name is only for operators, hosts identify it by NSID and UUID. */
+    public void setName(String name) {
+        this.name = Objects.requireNonNull(name);
+    }
+
+    /** The QoS limiter, or null when unlimited. */
+    public QosLimiter qos() {
+        return qos;
+    }
+
+    public void setQos(QosLimiter qos) {
+        this.qos = qos;
+    }
+
+    public IoObserver observer() {
+        return observer;
+    }
+
+    public void setObserver(IoObserver observer) {
+        this.observer = Objects.requireNonNull(observer);
+    }
+
+    public void countError() {
+        errors.increment();
+    }
+
+    public void countThrottled() {
+        throttled.increment();
+    }
+
+    /** Reads and writes that failed in the store. */
+    public long errors() {
+        return errors.sum();
+    }
+
+    /** Commands QoS delayed. */
+    public long throttledCommands() {
+        return throttled.sum();
     }
 
     public BlockStore store() {

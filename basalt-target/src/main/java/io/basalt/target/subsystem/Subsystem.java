@@ -77,6 +77,16 @@ public final class Subsystem {
         changed(nsid, before, access);
     }
 
+    /**
+     * Tells hosts that may see the namespace that its attributes changed (size, after a resize).
+     */
+    public void attributesChanged(int nsid) {
+        Namespace ns = namespaces.get(nsid);
+        if (ns != null) {
+            changed(nsid, ns.access(), ns.access());
+        }
+    }
+
     private void changed(int nsid, HostAccess before, HostAccess after) {
         generation.incrementAndGet();
         for (NamespaceListener l : namespaceListeners) {

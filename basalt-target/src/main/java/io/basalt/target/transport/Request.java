@@ -40,6 +40,10 @@ public final class Request implements BlockIo, Runnable {
     private int length;
     private boolean fua;
     private int ioStatus;
+    /** When the command arrived, for latency metrics. */
+    private long startNanos;
+    /** Submits the block operation once QoS lets it go; one per request, so delaying allocates only Netty's timer. */
+    private final Runnable delayedSubmit = this::submitBlockOp;
 
     Request(ConnectionHandler connection, int tag) {
         this.connection = connection;
@@ -59,6 +63,7 @@ public final class Request implements BlockIo, Runnable {
         awaitingData = false;
         inStore = false;
         transferFailure = Status.SUCCESS;
+        startNanos = System.nanoTime();
         inUse = true;
     }
 
@@ -226,6 +231,22 @@ public final class Request implements BlockIo, Runnable {
     public void submitBlockOp() {
         inStore = true;
         namespace.store().submit(this);
+    }
+
+    /**
+     * Submits the prepared block operation after a QoS delay, from a timer on the connection's event
+     * loop. Meanwhile the request counts as in the store, so a closing connection leaves it alone and
+     * the store's completion recycles it.
+     */
+    public void submitBlockOpAfter(long delayNanos) {
+        inStore = true;
+        connection.queue().transport().eventLoop().schedule(delayedSubmit, delayNanos,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** When the command arrived (System.nanoTime). */
+    public long startNanos() {
+        return startNanos;
     }
 
     @Override

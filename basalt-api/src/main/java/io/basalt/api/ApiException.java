@@ -1,0 +1,61 @@
+package io.basalt.api;
+
+/**
+ * A request the API refuses, with the HTTP status, a stable machine-readable {@code code} and a
+ * one-line {@code reason} for people. Becomes the JSON error body {@code {"code": ..., "reason": ...}}.
+ */
+public final class ApiException extends RuntimeException {
+    public static final String INVALID_ARGUMENT = "invalid_argument";
+    public static final String NOT_FOUND = "not_found";
+    public static final String CONFLICT = "conflict";
+    public static final String UNSUPPORTED = "unsupported";
+    public static final String UNAUTHENTICATED = "unauthenticated";
+    public static final String FORBIDDEN = "forbidden";
+    public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+    public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+    public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+    public static final String INTERNAL = "internal";
+    public static final String UNAVAILABLE = "unavailable";
+
+    private final int status;
+    private final String code;
+
+    public ApiException(int status, String code, String reason) {
+        super(reason);
+        this.status = status;
+        this.code = code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String reason() {
+        return getMessage();
+    }
+
+    public static ApiException invalid(String reason) {
+        return new ApiException(400, INVALID_ARGUMENT, reason);
+    }
+
+    public static ApiException notFound(String reason) {
+        return new ApiException(404, NOT_FOUND, reason);
+    }
+
+    public static ApiException conflict(String reason) {
+        return new ApiException(409, CONFLICT, reason);
+    }
+
+    /** Well formed, but this brick cannot do it (422). */
+    public static ApiException unsupported(String reason) {
+        return new ApiException(422, UNSUPPORTED, reason);
+    }
+
+    public static ApiException internal(String reason) {
+        return new ApiException(500, INTERNAL, reason);
+    }
+}

@@ -1,0 +1,15 @@
+package io.basalt.api.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /api/v1/volumes}. {@code size} is bytes (a number) or a string with a unit
+ * ({@code "10GiB"}); {@code hosts} lists host NQNs, or is {@code ["any"]}; omitted, no host may see
+ * the volume. Only {@code name} and {@code size} are required.
+ */
+public record CreateVolumeRequest(String name, JsonNode size, Integer blockSize, String backend, List<String> hosts,
+                                  Map<String, String> labels, String qosPolicy, String compression, Boolean dedup) {
+}

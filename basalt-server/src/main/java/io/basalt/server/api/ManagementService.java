@@ -1,0 +1,389 @@
+package io.basalt.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.basalt.api.ApiException;
+import io.basalt.api.BrickService;
+import io.basalt.api.model.BrickInfo;
+import io.basalt.api.model.CreateVolumeRequest;
+import io.basalt.api.model.EventView;
+import io.basalt.api.model.HealthView;
+import io.basalt.api.model.QosPolicyRequest;
+import io.basalt.api.model.QosPolicyView;
+import io.basalt.api.model.UpdateVolumeRequest;
+import io.basalt.api.model.VolumeView;
+import io.basalt.server.BasaltVersion;
+import io.basalt.server.config.Backend;
+import io.basalt.server.config.ConfigException;
+import io.basalt.server.config.Hosts;
+import io.basalt.server.config.Sizes;
+import io.basalt.server.events.EventLog;
+import io.basalt.server.metrics.BrickMetrics;
+import io.basalt.server.volume.BrickIdentity;
+import io.basalt.server.volume.VolumeException;
+import io.basalt.server.volume.VolumeManager;
+import io.basalt.server.volume.VolumeMetadata;
+import io.basalt.target.NvmeTcpTarget;
+import io.basalt.target.controller.Controller;
+import io.basalt.target.qos.QosLimits;
+import io.basalt.target.subsystem.HostAccess;
+import io.netty.util.Version;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * The brick side of the REST API: turns API requests into {@link VolumeManager} calls and the
+ * brick's state into API views. Refusals become {@link ApiException}s with HTTP semantics.
+ */
+public final class ManagementService implements BrickService {
+    private final BrickIdentity identity;
+    private final Path dataDir;
+    private final VolumeManager volumes;
+    private final NvmeTcpTarget target;
+    private final EventLog events;
+    private final BrickMetrics metrics;
+    private final Supplier<InetSocketAddress> apiAddress;
+    private final long startMillis = System.currentTimeMillis();
+
+    public ManagementService(BrickIdentity identity, Path dataDir, VolumeManager volumes, NvmeTcpTarget target,
+                             EventLog events, BrickMetrics metrics, Supplier<InetSocketAddress> apiAddress) {
+        this.identity = identity;
+        this.dataDir = dataDir;
+        this.volumes = volumes;
+        this.target = target;
+        this.events = events;
+        this.metrics = metrics;
+        this.apiAddress = apiAddress;
+    }
+
+    // ---- volumes -----------------------------------------------------------------------------
+
+    @Override
+    public Outcome<VolumeView> createVolume(CreateVolumeRequest r) {
+        if (r.name() == null) {
+            throw ApiException.invalid("name is required");
+        }
+        if (r.size() == null || r.size().isNull()) {
+            throw ApiException.invalid("size is required (bytes, or a string such as \"10GiB\")");
+        }
+        if (r.compression() != null && !r.compression().equals("none")) {
+            throw ApiException.unsupported("compression '" + r.compression() + "' is not available on this brick yet "
+                    + "(only none)");
+        }
+        if (Boolean.TRUE.equals(r.dedup())) {
+            throw ApiException.unsupported("deduplication is not available on this brick yet");
+        }
+        long size = size(r.size());
+        int blockSize = r.blockSize() == null ? 0 : r.blockSize();
+        Backend backend = r.backend() == null ? null : call(() -> Backend.parse(r.backend()));
+        HostAccess hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
+        VolumeManager.Created c = call(() -> volumes.create(new VolumeManager.CreateRequest(r.name(), size, blockSize,
+                backend, hosts, r.labels(), blankToNull(r.qosPolicy()))));
+        if (c.created()) {
+            metrics.register(c.volume());
+        }
+        return new Outcome<>(view(c.volume()), c.created());
+    }
+
+    @Override
+    public List<VolumeView> listVolumes() {
+        List<Controller> connected = target.controllers().controllers();
+        return volumes.list().stream().map(v -> view(v, connected))
+                .sorted(Comparator.comparing(VolumeView::name)).toList();
+    }
+
+    @Override
+    public VolumeView getVolume(String name) {
+        return view(call(() -> volumes.find(name)));
+    }
+
+    @Override
+    public VolumeView updateVolume(String name, UpdateVolumeRequest r) {
+        VolumeManager.Volume v = call(() -> volumes.find(name));
+        String current = v.metadata().name();
+        // Check everything that can be checked before changing anything.
+        Long size = r.size() == null || r.size().isNull() ? null : size(r.size());
+        HostAccess hosts = r.hosts() == null ? null : hosts(r.hosts());
+        if (r.qosPolicy() != null && !r.qosPolicy().isEmpty()) {
+            call(() -> volumes.policy(r.qosPolicy()));
+        }
+        if (r.name() != null && !r.name().equals(current)) {
+            v = call(() -> volumes.rename(current, r.name()));
+            metrics.register(v);
+        }
+        String n = v.metadata().name();
+        if (size != null) {
+            v = call(() -> volumes.resize(n, size, Boolean.TRUE.equals(r.force())));
+        }
+        if (hosts != null) {
+            v = call(() -> volumes.setHosts(n, hosts));
+        }
+        if (r.labels() != null) {
+            v = call(() -> volumes.setLabels(n, r.labels()));
+        }
+        if (r.qosPolicy() != null) {
+            v = call(() -> volumes.setQosPolicy(n, blankToNull(r.qosPolicy())));
+        }
+        return view(v);
+    }
+
+    @Override
+    public void deleteVolume(String name) {
+        VolumeManager.Volume v = call(() -> volumes.find(name));
+        call(() -> {
+            volumes.delete(v.metadata().name());
+            return null;
+        });
+        metrics.unregister(v.metadata().nsid());
+    }
+
+    @Override
+    public VolumeView allowHost(String volume, String hostNqn) {
+        String name = call(() -> volumes.find(volume)).metadata().name();
+        return view(call(() -> volumes.allowHost(name, hostNqn)));
+    }
+
+    @Override
+    public VolumeView revokeHost(String volume, String hostNqn) {
+        String name = call(() -> volumes.find(volume)).metadata().name();
+        return view(call(() -> volumes.revokeHost(name, hostNqn)));
+    }
+
+    // ---- QoS ---------------------------------------------------------------------------------
+
+    @Override
+    public List<QosPolicyView> listQosPolicies() {
+        return volumes.policies().stream().map(p -> policyView(p.name(), p.limits())).toList();
+    }
+
+    @Override
+    public QosPolicyView getQosPolicy(String name) {
+        return policyView(name, call(() -> volumes.policy(name)));
+    }
+
+    @Override
+    public Outcome<QosPolicyView> putQosPolicy(String name, QosPolicyRequest r) {
+        QosLimits limits;
+        try {
+            limits = new QosLimits(zero(r.readIops()), zero(r.writeIops()), zero(r.readBytesPerSecond()),
+                    zero(r.writeBytesPerSecond()), zero(r.iopsPerGib()));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+        boolean created = call(() -> volumes.putPolicy(name, limits));
+        return new Outcome<>(policyView(name, limits), created);
+    }
+
+    @Override
+    public void deleteQosPolicy(String name) {
+        call(() -> {
+            volumes.deletePolicy(name);
+            return null;
+        });
+    }
+
+    private QosPolicyView policyView(String name, QosLimits l) {
+        List<String> users = volumes.list().stream().filter(v -> name.equals(v.metadata().qosPolicy()))
+                .map(v -> v.metadata().name()).sorted().toList();
+        return new QosPolicyView(name, l.readIops(), l.writeIops(), l.readBytesPerSecond(), l.writeBytesPerSecond(),
+                l.iopsPerGib(), users);
+    }
+
+    // ---- brick -------------------------------------------------------------------------------
+
+    @Override
+    public BrickInfo info() {
+        List<BrickInfo.Endpoint> endpoints = new ArrayList<>();
+        endpoints.add(endpoint("nvme-tcp", target.ioAddress()));
+        if (target.discoveryAddress() != null) {
+            endpoints.add(endpoint("discovery", target.discoveryAddress()));
+        }
+        InetSocketAddress api = apiAddress.get();
+        if (api != null) {
+            endpoints.add(endpoint("api", api));
+        }
+        List<VolumeManager.Volume> online = volumes.online();
+        long provisioned = online.stream().mapToLong(v -> v.metadata().sizeBytes()).sum();
+        long used = online.stream().mapToLong(v -> v.store().allocatedBytes()).sum();
+        long total = 0;
+        long free = 0;
+        try {
+            FileStore fs = Files.getFileStore(dataDir);
+            total = fs.getTotalSpace();
+            free = fs.getUsableSpace();
+        } catch (IOException e) {
+            // Reported as 0: the health check names the problem.
+        }
+        long hosts = target.controllers().controllers().stream().filter(c -> !c.isDiscovery())
+                .map(Controller::hostNqn).distinct().count();
+        return new BrickInfo(identity.subsystemNqn(), identity.serial(), target.subsystem().model(),
+                BasaltVersion.version(), BasaltVersion.firmware(), endpoints,
+                new BrickInfo.Capacity(total, free, provisioned, used), volumes.list().size(), (int) hosts,
+                (System.currentTimeMillis() - startMillis) / 1000,
+                new BrickInfo.Versions(BasaltVersion.version(), Runtime.version().toString(), nettyVersion()));
+    }
+
+    private static String nettyVersion() {
+        Version v = Version.identify().get("netty-common");
+        return v == null ? "unknown" : v.artifactVersion();
+    }
+
+    private static BrickInfo.Endpoint endpoint(String kind, InetSocketAddress a) {
+        return new BrickInfo.Endpoint(kind, a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress(),
+                a.getPort());
+    }
+
+    @Override
+    public List<EventView> events(long afterId, int limit) {
+        return events.after(afterId, limit);
+    }
+
+    @Override
+    public HealthView health() {
+        Map<String, String> checks = new LinkedHashMap<>();
+        checks.put("nvme-tcp", target.ioAddress() != null ? "ok" : "not listening");
+        String dir;
+        try {
+            dir = Files.isWritable(dataDir) && Files.getFileStore(dataDir).getUsableSpace() > 0 ? "ok"
+                    : "data dir not writable or full";
+        } catch (IOException e) {
+            dir = "data dir unreadable: " + e.getMessage();
+        }
+        checks.put("data-dir", dir);
+        boolean ok = checks.values().stream().allMatch("ok"::equals);
+        return new HealthView(ok ? "ok" : "degraded", checks);
+    }
+
+    @Override
+    public String metrics() {
+        return metrics.scrape();
+    }
+
+    // ---- mapping -----------------------------------------------------------------------------
+
+    private VolumeView view(VolumeManager.Volume v) {
+        return view(v, target.controllers().controllers());
+    }
+
+    private static VolumeView view(VolumeManager.Volume v, List<Controller> controllers) {
+        VolumeMetadata m = v.metadata();
+        boolean online = v.state() == VolumeManager.State.ONLINE;
+        long physical = online ? Math.max(0, v.store().allocatedBytes()) : 0;
+        var ns = v.namespace();
+        VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
+                : new VolumeView.Stats(ns.readCommands(), ns.writeCommands(), ns.bytesRead(), ns.bytesWritten(),
+                ns.errors(), ns.throttledCommands());
+        List<VolumeView.ConnectedHost> connected = new ArrayList<>();
+        if (online) {
+            for (Controller c : controllers) {
+                if (!c.isDiscovery() && !c.isShutDown() && m.hosts().allows(c.hostNqn())) {
+                    connected.add(new VolumeView.ConnectedHost(c.hostNqn(), c.cntlid(),
+                            Objects.toString(c.remoteAddress(), null), c.ioQueueCount()));
+                }
+            }
+        }
+        List<String> hosts = m.hosts().isAny() ? List.of(Hosts.ANY) : m.hosts().hosts().stream().sorted().toList();
+        return new VolumeView(m.name(), m.uuid().toString(), HexFormat.of().formatHex(nguid(m)), m.nsid(),
+                online ? "online" : "offline", m.sizeBytes(), m.blockSize(), m.backend().label(), hosts, m.labels(),
+                m.qosPolicy(), new VolumeView.Usage(physical, physical, 1.0, 1.0), stats, connected,
+                m.createdMillis() == 0 ? null : Instant.ofEpochMilli(m.createdMillis()).toString());
+    }
+
+    private static byte[] nguid(VolumeMetadata m) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+        b.putLong(m.uuid().getMostSignificantBits()).putLong(m.uuid().getLeastSignificantBits());
+        return b.array();
+    }
+
+    private static long size(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) {
+                throw ApiException.invalid("size is too large");
+            }
+            return node.asLong();
+        }
+        if (node.isTextual()) {
+            try {
+                return Sizes.parse(node.asText());
+            } catch (ConfigException e) {
+                throw ApiException.invalid(e.getMessage());
+            }
+        }
+        throw ApiException.invalid("size must be a number of bytes or a string such as \"10GiB\"");
+    }
+
+    private static HostAccess hosts(List<String> hosts) {
+        if (hosts.isEmpty()) {
+            return Hosts.none();
+        }
+        if (hosts.stream().anyMatch(Objects::isNull)) {
+            throw ApiException.invalid("hosts must not contain null");
+        }
+        return call(() -> Hosts.parse(hosts));
+    }
+
+    private static long zero(Long v) {
+        return v == null ? 0 : v;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Something that may refuse. */
+    private interface Action<T> {
+        T run() throws VolumeException;
+    }
+
+    private static <T> T call(Action<T> a) {
+        try {
+            return a.run();
+        } catch (VolumeException e) {
+            throw switch (e.kind()) {
+                case INVALID -> ApiException.invalid(e.getMessage());
+                case NOT_FOUND -> ApiException.notFound(e.getMessage());
+                case CONFLICT -> ApiException.conflict(e.getMessage());
+                case UNSUPPORTED -> ApiException.unsupported(e.getMessage());
+                case INTERNAL -> ApiException.internal(e.getMessage());
+            };
+        } catch (ConfigException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+
+    /** Records connects and disconnects as events and metrics. */
+    public io.basalt.target.controller.ControllerRegistry.Listener controllerListener() {
+        return new io.basalt.target.controller.ControllerRegistry.Listener() {
+            @Override
+            public void connected(Controller c) {
+                if (!c.isDiscovery()) {
+                    metrics.hostConnected();
+                    events.record("host.connected", EventLog.INFO, c.hostNqn(), "controller " + c.cntlid()
+                            + " from " + c.remoteAddress());
+                }
+            }
+
+            @Override
+            public void disconnected(Controller c, String reason) {
+                if (!c.isDiscovery()) {
+                    metrics.hostDisconnected();
+                    events.record("host.disconnected", reason.contains("keep-alive") ? EventLog.WARNING : EventLog.INFO,
+                            c.hostNqn(), "controller " + c.cntlid() + ": " + reason);
+                }
+            }
+        };
+    }
+
+}

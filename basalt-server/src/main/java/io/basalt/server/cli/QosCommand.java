@@ -1,0 +1,92 @@
+package io.basalt.server.cli;
+
+import io.basalt.api.client.ApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code basalt qos list|get|set|delete}: named QoS policies; attach with {@code volume update --qos-policy}. */
+@Command(name = "qos", mixinStandardHelpOptions = true, description = "Manage QoS policies.",
+        subcommands = {QosCommand.ListPolicies.class, QosCommand.Get.class, QosCommand.Set.class, QosCommand.Delete.class})
+public final class QosCommand {
+    static final List<String> HEADERS = List.of("NAME", "READ_IOPS", "WRITE_IOPS", "READ_BPS", "WRITE_BPS",
+            "IOPS_PER_GIB", "VOLUMES");
+    static final List<String> FIELDS = List.of("name", "readIops", "writeIops", "readBytesPerSecond",
+            "writeBytesPerSecond", "iopsPerGib", "volumes");
+
+    static String path(String name) {
+        return "/api/v1/qos-policies/" + ApiClient.encode(name);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List QoS policies.")
+    static final class ListPolicies extends ApiOptions {
+        @Override
+        void execute(ApiClient api) throws IOException {
+            print(api.get("/api/v1/qos-policies").json(), HEADERS, FIELDS);
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a QoS policy.")
+    static final class Get extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            print(api.get(path(name)).json(), HEADERS, FIELDS);
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Create or replace a QoS policy; limits left out are unlimited. Volumes under it change at once.")
+    static final class Set extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Option(names = "--read-iops")
+        Long readIops;
+        @Option(names = "--write-iops")
+        Long writeIops;
+        @Option(names = "--read-bps", paramLabel = "SIZE", description = "Read bytes per second, e.g. 100MiB.")
+        String readBps;
+        @Option(names = "--write-bps", paramLabel = "SIZE", description = "Write bytes per second, e.g. 100MiB.")
+        String writeBps;
+        @Option(names = "--iops-per-gib")
+        Long iopsPerGib;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("readIops", readIops);
+            body.put("writeIops", writeIops);
+            body.put("readBytesPerSecond", bytes(readBps));
+            body.put("writeBytesPerSecond", bytes(writeBps));
+            body.put("iopsPerGib", iopsPerGib);
+            print(api.put(path(name), body).json(), HEADERS, FIELDS);
+        }
+
+        private static Long bytes(String s) {
+            try {
+                return s == null ? null : io.basalt.server.config.Sizes.parse(s);
+            } catch (io.basalt.server.config.ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete an unused QoS policy.")
+    static final class Delete extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            api.delete(path(name));
+            out().println(json() ? "{}" : "deleted " + name);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.basalt.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Plain aligned text tables, the CLI's default output. */
+final class Table {
+    private Table() {
+    }
+
+    static void print(PrintWriter out, List<String> headers, List<List<String>> rows) {
+        int[] widths = new int[headers.size()];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = headers.get(i).length();
+            for (List<String> r : rows) {
+                widths[i] = Math.max(widths[i], r.get(i).length());
+            }
+        }
+        line(out, headers, widths);
+        rows.forEach(r -> line(out, r, widths));
+    }
+
+    private static void line(PrintWriter out, List<String> cells, int[] widths) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            b.append(i == cells.size() - 1 ? cells.get(i) : String.format("%-" + widths[i] + "s  ", cells.get(i)));
+        }
+        out.println(b.toString().stripTrailing());
+    }
+
+    /** A field's text: dotted paths for nested fields, arrays joined with commas, sizes in binary units. */
+    static String cell(JsonNode row, String field) {
+        JsonNode n = row;
+        for (String part : field.split("\\.")) {
+            n = n == null ? null : n.get(part);
+        }
+        if (n == null || n.isNull()) {
+            return "-";
+        }
+        if (n.isArray()) {
+            List<String> items = new java.util.ArrayList<>();
+            n.forEach(i -> items.add(i.isObject() && i.has("hostNqn") ? i.get("hostNqn").asText() : i.asText()));
+            return items.isEmpty() ? "-" : String.join(",", items);
+        }
+        if (n.isObject()) {
+            return ApiOptions.compact(n);
+        }
+        if (field.endsWith("Bytes") && n.isNumber()) {
+            return io.basalt.server.config.Sizes.format(n.asLong()).replace(" bytes", "B").replace(" ", "");
+        }
+        return n.asText();
+    }
+}

@@ -1,0 +1,183 @@
+package io.basalt.server.cli;
+
+import io.basalt.api.client.ApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code basalt volume create|list|get|update|delete}. */
+@Command(name = "volume", mixinStandardHelpOptions = true, description = "Create, list, change and delete volumes.",
+        subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Get.class,
+                VolumeCommand.Update.class, VolumeCommand.Delete.class})
+public final class VolumeCommand {
+    static final List<String> HEADERS = List.of("NAME", "NSID", "STATE", "SIZE", "USED", "HOSTS", "QOS", "CONNECTED", "UUID");
+    static final List<String> FIELDS = List.of("name", "nsid", "state", "sizeBytes", "usage.physicalBytes", "hosts",
+            "qosPolicy", "connectedHosts", "uuid");
+
+    static String path(String name) {
+        return "/api/v1/volumes/" + ApiClient.encode(name);
+    }
+
+    static Map<String, String> labels(List<String> pairs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String p : pairs) {
+            int eq = p.indexOf('=');
+            if (eq <= 0) {
+                throw new picocli.CommandLine.TypeConversionException("label must be key=value, not '" + p + "'");
+            }
+            out.put(p.substring(0, eq), p.substring(eq + 1));
+        }
+        return out;
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a volume (idempotent: the same name and spec again succeeds).")
+    static final class Create extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Option(names = "--size", required = true, paramLabel = "SIZE", description = "e.g. 10GiB")
+        String size;
+        @Option(names = "--hosts", split = ",", paramLabel = "NQN", description = "Host NQNs allowed, or 'any'; default none.")
+        List<String> hosts;
+        @Option(names = "--block-size", paramLabel = "512|4096")
+        Integer blockSize;
+        @Option(names = "--backend", paramLabel = "file|ram")
+        String backend;
+        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Repeatable.")
+        List<String> labels = List.of();
+        @Option(names = "--qos-policy", paramLabel = "POLICY")
+        String qosPolicy;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("size", size);
+            if (hosts != null) {
+                body.put("hosts", hosts);
+            }
+            if (blockSize != null) {
+                body.put("blockSize", blockSize);
+            }
+            if (backend != null) {
+                body.put("backend", backend);
+            }
+            if (!labels.isEmpty()) {
+                body.put("labels", labels(labels));
+            }
+            if (qosPolicy != null) {
+                body.put("qosPolicy", qosPolicy);
+            }
+            print(api.post("/api/v1/volumes", body).json(), HEADERS, FIELDS);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List volumes.")
+    static final class ListVolumes extends ApiOptions {
+        @Option(names = "--name", paramLabel = "PREFIX")
+        String name;
+        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Repeatable; all must match.")
+        List<String> labels = List.of();
+        @Option(names = "--state", paramLabel = "online|offline")
+        String state;
+        @Option(names = "--host", paramLabel = "NQN", description = "Only volumes this host may see.")
+        String host;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            StringBuilder q = new StringBuilder("?limit=1000");
+            if (name != null) {
+                q.append("&name=").append(ApiClient.encode(name));
+            }
+            labels.forEach(l -> q.append("&label=").append(ApiClient.encode(l)));
+            if (state != null) {
+                q.append("&state=").append(ApiClient.encode(state));
+            }
+            if (host != null) {
+                q.append("&host=").append(ApiClient.encode(host));
+            }
+            java.util.List<com.fasterxml.jackson.databind.JsonNode> all = new java.util.ArrayList<>();
+            String token = null;
+            do {
+                var page = api.get("/api/v1/volumes" + q + (token == null ? "" : "&pageToken=" + token)).json();
+                page.get("items").forEach(all::add);
+                token = page.get("nextPageToken").isNull() ? null : page.get("nextPageToken").asText();
+            } while (token != null);
+            print(io.basalt.api.http.Json.MAPPER.valueToTree(all), HEADERS, FIELDS);
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a volume (by name or UUID).")
+    static final class Get extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            printDetail(api.get(path(name)).json());
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Grow, rename, re-mask, relabel or re-limit a volume.")
+    static final class Update extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Option(names = "--size", paramLabel = "SIZE", description = "New size; smaller needs --force.")
+        String size;
+        @Option(names = "--force", description = "Allow shrinking (data beyond the new size is lost).")
+        boolean force;
+        @Option(names = "--rename", paramLabel = "NEW_NAME")
+        String rename;
+        @Option(names = "--hosts", split = ",", paramLabel = "NQN", description = "Replace the access list ('any', 'none' or NQNs).")
+        List<String> hosts;
+        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Replace the labels (repeatable).")
+        List<String> labels;
+        @Option(names = "--qos-policy", paramLabel = "POLICY", description = "'' removes the policy.")
+        String qosPolicy;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (size != null) {
+                body.put("size", size);
+                body.put("force", force);
+            }
+            if (rename != null) {
+                body.put("name", rename);
+            }
+            if (hosts != null) {
+                body.put("hosts", hosts.equals(List.of("none")) ? List.of() : hosts);
+            }
+            if (labels != null) {
+                body.put("labels", labels(labels));
+            }
+            if (qosPolicy != null) {
+                body.put("qosPolicy", qosPolicy);
+            }
+            print(api.patch(path(name), body).json(), HEADERS, FIELDS);
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a volume and its data; connected hosts see it disappear.")
+    static final class Delete extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            api.delete(path(name));
+            if (json()) {
+                out().println("{}");
+            } else {
+                out().println("deleted " + name);
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.basalt.server.metrics;
+
+import io.basalt.server.volume.VolumeManager;
+import io.basalt.target.controller.Controller;
+import io.basalt.target.controller.ControllerRegistry;
+import io.basalt.target.subsystem.Namespace;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The brick's Prometheus metrics. Per-volume counters are read from the namespaces' own LongAdders
+ * when scraped (nothing extra on the data path); latency goes into one Micrometer timer per volume
+ * and direction, fed by the namespace's {@link Namespace.IoObserver} — a lock-free histogram update.
+ * Every per-volume series carries {@code volume} (name) and {@code uuid} tags.
+ */
+public final class BrickMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<Integer, List<Meter>> volumeMeters = new HashMap<>();
+    private final Counter hostConnects;
+    private final Counter hostDisconnects;
+
+    public BrickMetrics(Path dataDir, VolumeManager volumes, ControllerRegistry controllers) {
+        gauge("basalt.pool.capacity", "bytes", dataDir, d -> space(d, true));
+        gauge("basalt.pool.free", "bytes", dataDir, d -> space(d, false));
+        gauge("basalt.pool.provisioned", "bytes", volumes,
+                v -> v.online().stream().mapToLong(x -> x.metadata().sizeBytes()).sum());
+        gauge("basalt.pool.used", "bytes", volumes,
+                v -> v.online().stream().mapToLong(x -> x.store().allocatedBytes()).sum());
+        gauge("basalt.volumes", null, volumes, v -> v.online().size());
+        gauge("basalt.controllers", null, controllers,
+                r -> r.controllers().stream().filter(c -> !c.isDiscovery()).count());
+        gauge("basalt.io.queues", null, controllers,
+                r -> r.controllers().stream().mapToInt(Controller::ioQueueCount).sum());
+        FunctionCounter.builder("basalt.keepalive.expiries", controllers, ControllerRegistry::keepAliveExpiries)
+                .description("Controllers torn down because the host stopped sending keep-alives")
+                .register(registry);
+        hostConnects = Counter.builder("basalt.host.connects").description("Admin queue Connects accepted")
+                .register(registry);
+        hostDisconnects = Counter.builder("basalt.host.disconnects").description("Controllers torn down")
+                .register(registry);
+    }
+
+    private <T> void gauge(String name, String unit, T obj, ToDoubleFunction<T> f) {
+        Gauge.Builder<T> b = Gauge.builder(name, obj, f);
+        if (unit != null) {
+            b.baseUnit(unit);
+        }
+        b.register(registry);
+    }
+
+    private static double space(Path dir, boolean total) {
+        try {
+            FileStore fs = Files.getFileStore(dir);
+            return total ? fs.getTotalSpace() : fs.getUsableSpace();
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    public void hostConnected() {
+        hostConnects.increment();
+    }
+
+    public void hostDisconnected() {
+        hostDisconnects.increment();
+    }
+
+    /** Registers (or re-registers, after a rename) a volume's meters and hooks its latency observer. */
+    public synchronized void register(VolumeManager.Volume v) {
+        unregister(v.metadata().nsid());
+        Namespace ns = v.namespace();
+        if (ns == null) {
+            return;
+        }
+        Tags tags = Tags.of("volume", v.metadata().name(), "uuid", v.metadata().uuid().toString());
+        List<Meter> meters = new ArrayList<>();
+        meters.add(counter("basalt.volume.reads", "Read commands completed", tags, ns, Namespace::readCommands));
+        meters.add(counter("basalt.volume.writes", "Write commands completed", tags, ns, Namespace::writeCommands));
+        meters.add(counter("basalt.volume.read.bytes", "Bytes read", tags, ns, Namespace::bytesRead));
+        meters.add(counter("basalt.volume.written.bytes", "Bytes written", tags, ns, Namespace::bytesWritten));
+        meters.add(counter("basalt.volume.errors", "Reads and writes that failed in the store", tags, ns,
+                Namespace::errors));
+        meters.add(counter("basalt.volume.throttled", "Commands QoS delayed", tags, ns, Namespace::throttledCommands));
+        meters.add(Gauge.builder("basalt.volume.size", ns, n -> n.blocks() * (double) n.blockSize()).baseUnit("bytes")
+                .tags(tags).register(registry));
+        meters.add(Gauge.builder("basalt.volume.physical", ns, n -> n.store().allocatedBytes()).baseUnit("bytes")
+                .tags(tags).register(registry));
+        Timer read = timer(tags.and("op", "read"));
+        Timer write = timer(tags.and("op", "write"));
+        meters.add(read);
+        meters.add(write);
+        ns.setObserver((isWrite, bytes, latencyNanos, ok) ->
+                (isWrite ? write : read).record(latencyNanos, TimeUnit.NANOSECONDS));
+        volumeMeters.put(v.metadata().nsid(), meters);
+    }
+
+    private FunctionCounter counter(String name, String description, Tags tags, Namespace ns,
+                                    ToDoubleFunction<Namespace> f) {
+        return FunctionCounter.builder(name, ns, f).description(description).tags(tags).register(registry);
+    }
+
+    private Timer timer(Tags tags) {
+        return Timer.builder("basalt.volume.latency").description("Read and write latency, arrival to completion")
+                .tags(tags).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+    }
+
+    public synchronized void unregister(int nsid) {
+        List<Meter> meters = volumeMeters.remove(nsid);
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
+    }
+
+    /** The Prometheus text exposition. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}

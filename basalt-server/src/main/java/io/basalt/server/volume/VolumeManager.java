@@ -1,0 +1,566 @@
+package io.basalt.server.volume;
+
+import io.basalt.engine.BlockStore;
+import io.basalt.engine.FileBlockStore;
+import io.basalt.engine.RamBlockStore;
+import io.basalt.engine.pool.EngineBlockStore;
+import io.basalt.engine.pool.Pool;
+import io.basalt.server.config.Backend;
+import io.basalt.server.config.ConfigException;
+import io.basalt.server.config.Hosts;
+import io.basalt.server.config.Sizes;
+import io.basalt.server.config.VolumeSpec;
+import io.basalt.target.qos.QosLimiter;
+import io.basalt.target.qos.QosLimits;
+import io.basalt.target.subsystem.HostAccess;
+import io.basalt.target.subsystem.Namespace;
+import io.basalt.target.subsystem.Nqn;
+import io.basalt.target.subsystem.Subsystem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Changes volumes while the brick runs: create, resize, rename, re-mask, relabel, limit, delete.
+ * Every change is first written to the data dir (so it survives a restart), then applied to the
+ * live {@link Subsystem}, which tells the connected hosts concerned by a Namespace Attribute Changed
+ * event. Management-plane only: methods are synchronized, the data path never calls in here.
+ */
+public final class VolumeManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeManager.class);
+    /** Largest volume a request may ask for: 1 PiB, far beyond any test box yet a guard against typos. */
+    public static final long MAX_SIZE_BYTES = 1L << 50;
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?");
+    private static final int MAX_LABELS = 64;
+    private static final int MAX_LABEL_VALUE = 256;
+
+    /** Whether a volume is exported now (online) or only kept in the data dir (offline). */
+    public enum State { ONLINE, OFFLINE }
+
+    /** A volume as the manager sees it: metadata, and while online its store and namespace. */
+    public record Volume(VolumeMetadata metadata, State state, BlockStore store, Namespace namespace) {
+    }
+
+    /**
+     * What a create asks for. Null labels mean none; null qosPolicy means unlimited.
+     */
+    public record CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
+                                Map<String, String> labels, String qosPolicy) {
+    }
+
+    /** The outcome of a create: the volume, and whether this call created it (false: it existed alike). */
+    public record Created(Volume volume, boolean created) {
+    }
+
+    /** Hears of changes, for the event log. */
+    public interface Listener {
+        void volumeEvent(String type, String volume, String message);
+    }
+
+    private final VolumeCatalog catalog;
+    private final QosPolicyStore policies;
+    private final Subsystem subsystem;
+    private final Listener listener;
+    private final Map<String, Volume> online = new LinkedHashMap<>();
+    private final EnginePool engine;
+    private boolean closed;
+
+    public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, Listener listener) {
+        this(catalog, policies, subsystem, listener, null);
+    }
+
+    /** @param engine the pool {@code backend=engine} volumes live in (closed with the manager); null: none */
+    public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, Listener listener,
+                         EnginePool engine) {
+        this.engine = engine;
+        this.catalog = Objects.requireNonNull(catalog);
+        this.policies = Objects.requireNonNull(policies);
+        this.subsystem = Objects.requireNonNull(subsystem);
+        this.listener = listener == null ? (t, v, m) -> { } : listener;
+    }
+
+    public Subsystem subsystem() {
+        return subsystem;
+    }
+
+    /** Exports a volume the catalog already holds (brick start). */
+    public synchronized void export(VolumeMetadata v) throws DataDirException {
+        BlockStore store = open(v);
+        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, v.hosts());
+        applyQos(ns, v);
+        online.put(v.name(), new Volume(v, State.ONLINE, store, ns));
+        subsystem.addNamespace(ns);
+    }
+
+    private BlockStore open(VolumeMetadata v) throws DataDirException {
+        if (v.backend() == Backend.RAM) {
+            return new RamBlockStore(v.sizeBytes(), v.blockSize());
+        }
+        if (v.backend() == Backend.ENGINE) {
+            return openInPool(v);
+        }
+        try {
+            return FileBlockStore.open(catalog.dataFile(v), v.sizeBytes(), v.blockSize());
+        } catch (IOException e) {
+            throw new DataDirException("cannot open volume " + v.name() + " (" + catalog.dataFile(v) + "): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The volume's store in the engine pool, created there on first use. Pool volumes are named by
+     * the volume's UUID, which survives renames.
+     */
+    private BlockStore openInPool(VolumeMetadata v) throws DataDirException {
+        if (engine == null) {
+            throw new DataDirException("volume " + v.name() + " uses the engine backend, and this brick has no pool");
+        }
+        try {
+            Pool pool = engine.get();
+            String key = v.uuid().toString();
+            EngineBlockStore store = pool.volume(key);
+            if (store == null) {
+                return pool.createVolume(key, v.sizeBytes(), v.blockSize(), false);
+            }
+            if (store.blockSize() != v.blockSize()) {
+                throw new DataDirException("volume " + v.name() + " has " + store.blockSize()
+                        + "-byte blocks in the pool but " + v.blockSize() + " in its metadata");
+            }
+            if (store.capacityBytes() < v.sizeBytes()) {
+                pool.resizeVolume(key, v.sizeBytes());
+            }
+            return store;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DataDirException("cannot open volume " + v.name() + " in the engine pool: " + e.getMessage(), e);
+        }
+    }
+
+    /** The engine pool holder, or null when the brick has none. */
+    public EnginePool enginePool() {
+        return engine;
+    }
+
+    // ---- queries -----------------------------------------------------------------------------
+
+    /** Every volume in the data dir, online ones in NSID order first. */
+    public synchronized List<Volume> list() {
+        List<Volume> out = new ArrayList<>();
+        for (VolumeMetadata v : catalog.all()) {
+            Volume live = online.get(v.name());
+            out.add(live != null ? live : new Volume(v, State.OFFLINE, null, null));
+        }
+        out.sort(Comparator.comparingInt(v -> v.metadata().nsid()));
+        return out;
+    }
+
+    /** The exported volumes, in NSID order. */
+    public synchronized List<Volume> online() {
+        return online.values().stream().sorted(Comparator.comparingInt(v -> v.metadata().nsid())).toList();
+    }
+
+    public synchronized Volume get(String name) throws VolumeException {
+        VolumeMetadata v = catalog.get(name);
+        if (v == null) {
+            throw VolumeException.notFound("no volume named '" + name + "'");
+        }
+        Volume live = online.get(name);
+        return live != null ? live : new Volume(v, State.OFFLINE, null, null);
+    }
+
+    /** Finds a volume by name or UUID. */
+    public synchronized Volume find(String nameOrUuid) throws VolumeException {
+        if (catalog.get(nameOrUuid) == null) {
+            for (VolumeMetadata v : catalog.all()) {
+                if (v.uuid().toString().equalsIgnoreCase(nameOrUuid)) {
+                    return get(v.name());
+                }
+            }
+        }
+        return get(nameOrUuid);
+    }
+
+    // ---- create and delete -------------------------------------------------------------------
+
+    /**
+     * Creates and exports a volume. Idempotent: if a volume of that name exists with the same spec,
+     * returns it with {@code created == false}; with another spec, throws CONFLICT.
+     */
+    public synchronized Created create(CreateRequest r) throws VolumeException {
+        requireOpen();
+        VolumeSpec spec;
+        try {
+            spec = new VolumeSpec(r.name(), r.sizeBytes(), r.hosts() == null ? Hosts.none() : r.hosts(),
+                    r.blockSize() == 0 ? VolumeSpec.BLOCK_SIZE_DEFAULT : r.blockSize(),
+                    r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend());
+        } catch (ConfigException | NullPointerException e) {
+            throw VolumeException.invalid(e.getMessage() == null ? "missing field" : e.getMessage());
+        }
+        requireSize(spec.sizeBytes());
+        Map<String, String> labels = validLabels(r.labels());
+        String policy = r.qosPolicy();
+        if (policy != null && policies.get(policy) == null) {
+            throw VolumeException.invalid("no QoS policy named '" + policy + "'");
+        }
+        VolumeMetadata existing = catalog.get(spec.name());
+        if (existing != null) {
+            if (existing.sizeBytes() == spec.sizeBytes() && existing.blockSize() == spec.blockSize()
+                    && existing.backend() == spec.backend()
+                    && Hosts.format(existing.hosts()).equals(Hosts.format(spec.hosts()))
+                    && existing.labels().equals(labels) && Objects.equals(existing.qosPolicy(), policy)) {
+                return new Created(get(spec.name()), false);
+            }
+            throw VolumeException.conflict("volume '" + spec.name() + "' already exists with a different spec");
+        }
+        String dataFile = spec.name() + VolumeMetadata.DATA_SUFFIX;
+        if (catalog.dataFileInUse(dataFile)) {
+            dataFile = UUID.randomUUID() + VolumeMetadata.DATA_SUFFIX;
+        }
+        VolumeMetadata v = new VolumeMetadata(spec.name(), catalog.freeNsid(), UUID.randomUUID(), spec.sizeBytes(),
+                spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
+                System.currentTimeMillis());
+        if (v.nsid() > subsystem.maxNamespaces()) {
+            throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
+        }
+        save(v);
+        try {
+            export(v);
+        } catch (DataDirException | RuntimeException e) {
+            try {
+                catalog.delete(v.name());
+            } catch (DataDirException ignored) {
+                // Reported below; the metadata file may stay, and the next start names it.
+            }
+            throw VolumeException.internal("cannot create volume " + v.name() + ": " + e.getMessage());
+        }
+        LOG.info("Created volume {}: NSID {}, UUID {}, {}, hosts={}", v.name(), v.nsid(), v.uuid(),
+                Sizes.format(v.sizeBytes()), Hosts.format(v.hosts()));
+        listener.volumeEvent("volume.created", v.name(), "created " + Sizes.format(v.sizeBytes()) + ", NSID "
+                + v.nsid());
+        return new Created(online.get(v.name()), true);
+    }
+
+    /** Stops exporting the volume (hosts are told it is gone), then deletes its metadata and data. */
+    public synchronized void delete(String name) throws VolumeException {
+        requireOpen();
+        Volume v = get(name);
+        if (v.state() == State.ONLINE) {
+            subsystem.removeNamespace(v.metadata().nsid());
+            v.store().close();
+            online.remove(name);
+        }
+        if (v.metadata().backend() == Backend.ENGINE && engine != null) {
+            try {
+                engine.get().deleteVolume(v.metadata().uuid().toString());
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.warn("Deleting volume {} from the engine pool: {}", name, e.getMessage());
+            }
+        }
+        try {
+            catalog.delete(name);
+        } catch (DataDirException e) {
+            throw VolumeException.internal(e.getMessage());
+        }
+        LOG.info("Deleted volume {} (NSID {})", name, v.metadata().nsid());
+        listener.volumeEvent("volume.deleted", name, "deleted");
+    }
+
+    // ---- updates -----------------------------------------------------------------------------
+
+    /** Grows the volume; shrinking needs {@code force} and a backend that can shrink (none yet can). */
+    public synchronized Volume resize(String name, long newSize, boolean force) throws VolumeException {
+        requireOpen();
+        Volume v = get(name);
+        VolumeMetadata m = v.metadata();
+        requireSize(newSize);
+        if (newSize % m.blockSize() != 0) {
+            throw VolumeException.invalid("size must be a multiple of the " + m.blockSize() + "-byte block size");
+        }
+        if (newSize == m.sizeBytes()) {
+            return v;
+        }
+        if (newSize < m.sizeBytes()) {
+            if (!force) {
+                throw VolumeException.invalid("shrinking volume '" + name + "' from " + Sizes.format(m.sizeBytes())
+                        + " to " + Sizes.format(newSize) + " loses data; ask again with force");
+            }
+            throw VolumeException.unsupported("the " + m.backend().label() + " backend cannot shrink a volume");
+        }
+        if (m.backend() == Backend.RAM) {
+            throw VolumeException.unsupported("the ram backend cannot grow a volume");
+        }
+        if (v.state() == State.ONLINE) {
+            try {
+                if (m.backend() == Backend.ENGINE) {
+                    engine.get().resizeVolume(m.uuid().toString(), newSize);
+                } else {
+                    ((FileBlockStore) v.store()).grow(newSize);
+                }
+            } catch (IOException e) {
+                throw VolumeException.internal("cannot grow " + name + ": " + e.getMessage());
+            }
+        }
+        VolumeMetadata grown = m.withSizeAndHosts(newSize, m.hosts());
+        save(grown);
+        Volume after = replace(v, grown);
+        if (after.namespace() != null) {
+            applyQos(after.namespace(), grown);
+            subsystem.attributesChanged(grown.nsid());
+        }
+        LOG.info("Grew volume {} from {} to {}", name, Sizes.format(m.sizeBytes()), Sizes.format(newSize));
+        listener.volumeEvent("volume.resized", name, "grew from " + Sizes.format(m.sizeBytes()) + " to "
+                + Sizes.format(newSize));
+        return after;
+    }
+
+    public synchronized Volume rename(String name, String newName) throws VolumeException {
+        requireOpen();
+        Volume v = get(name);
+        if (name.equals(newName)) {
+            return v;
+        }
+        try {
+            VolumeSpec.requireValidName(newName);
+        } catch (ConfigException e) {
+            throw VolumeException.invalid(e.getMessage());
+        }
+        if (catalog.get(newName) != null) {
+            throw VolumeException.conflict("a volume named '" + newName + "' already exists");
+        }
+        VolumeMetadata renamed = v.metadata().withName(newName);
+        try {
+            catalog.rename(name, renamed);
+        } catch (DataDirException e) {
+            throw VolumeException.internal(e.getMessage());
+        }
+        Volume after = new Volume(renamed, v.state(), v.store(), v.namespace());
+        if (v.state() == State.ONLINE) {
+            online.remove(name);
+            online.put(newName, after);
+            v.namespace().setName(newName);
+        }
+        listener.volumeEvent("volume.renamed", newName, "renamed from " + name);
+        return after;
+    }
+
+    /** Replaces the access list; hosts that gain or lose the namespace are told. */
+    public synchronized Volume setHosts(String name, HostAccess hosts) throws VolumeException {
+        requireOpen();
+        Volume v = get(name);
+        VolumeMetadata m = v.metadata().withSizeAndHosts(v.metadata().sizeBytes(), hosts);
+        if (Hosts.format(hosts).equals(Hosts.format(v.metadata().hosts()))) {
+            return v;
+        }
+        save(m);
+        Volume after = replace(v, m);
+        if (v.state() == State.ONLINE) {
+            subsystem.setAccess(m.nsid(), hosts);
+        }
+        listener.volumeEvent("volume.hosts-changed", name, "hosts=" + Hosts.format(hosts));
+        return after;
+    }
+
+    /** Lets one more host see the volume. A volume open to any host stays so. */
+    public synchronized Volume allowHost(String name, String hostNqn) throws VolumeException {
+        requireNqn(hostNqn);
+        Volume v = get(name);
+        HostAccess h = v.metadata().hosts();
+        if (h.isAny() || h.allows(hostNqn)) {
+            return v;
+        }
+        Set<String> hosts = new LinkedHashSet<>(h.hosts());
+        hosts.add(hostNqn);
+        return setHosts(name, HostAccess.of(hosts));
+    }
+
+    /** Hides the volume from a host. Refused for a volume open to any host: list its hosts first. */
+    public synchronized Volume revokeHost(String name, String hostNqn) throws VolumeException {
+        requireNqn(hostNqn);
+        Volume v = get(name);
+        HostAccess h = v.metadata().hosts();
+        if (h.isAny()) {
+            throw VolumeException.conflict("volume '" + name + "' is open to any host; set an explicit host list "
+                    + "instead of revoking one host");
+        }
+        if (!h.allows(hostNqn)) {
+            return v;
+        }
+        Set<String> hosts = new LinkedHashSet<>(h.hosts());
+        hosts.remove(hostNqn);
+        return setHosts(name, HostAccess.of(hosts));
+    }
+
+    public synchronized Volume setLabels(String name, Map<String, String> labels) throws VolumeException {
+        requireOpen();
+        Volume v = get(name);
+        Map<String, String> valid = validLabels(labels);
+        if (valid.equals(v.metadata().labels())) {
+            return v;
+        }
+        VolumeMetadata m = v.metadata().withLabels(valid);
+        save(m);
+        return replace(v, m);
+    }
+
+    /** Puts the volume under a QoS policy (null: unlimited); applies at once to the data path. */
+    public synchronized Volume setQosPolicy(String name, String policy) throws VolumeException {
+        requireOpen();
+        Volume v = get(name);
+        if (policy != null && policies.get(policy) == null) {
+            throw VolumeException.invalid("no QoS policy named '" + policy + "'");
+        }
+        if (Objects.equals(policy, v.metadata().qosPolicy())) {
+            return v;
+        }
+        VolumeMetadata m = v.metadata().withQosPolicy(policy);
+        save(m);
+        Volume after = replace(v, m);
+        if (after.namespace() != null) {
+            applyQos(after.namespace(), m);
+        }
+        listener.volumeEvent("volume.qos-changed", name, policy == null ? "QoS removed" : "QoS policy " + policy);
+        return after;
+    }
+
+    // ---- QoS policies ------------------------------------------------------------------------
+
+    public synchronized List<QosPolicyStore.Policy> policies() {
+        return policies.all();
+    }
+
+    public synchronized QosLimits policy(String name) throws VolumeException {
+        QosLimits l = policies.get(name);
+        if (l == null) {
+            throw VolumeException.notFound("no QoS policy named '" + name + "'");
+        }
+        return l;
+    }
+
+    /** Creates or replaces a policy; volumes under it take the new limits at once. Returns true if created. */
+    public synchronized boolean putPolicy(String name, QosLimits limits) throws VolumeException {
+        requireOpen();
+        try {
+            VolumeSpec.requireValidName(name);
+        } catch (ConfigException e) {
+            throw VolumeException.invalid(e.getMessage().replace("volume name", "policy name"));
+        }
+        boolean created = policies.get(name) == null;
+        try {
+            policies.put(name, limits);
+        } catch (DataDirException e) {
+            throw VolumeException.internal(e.getMessage());
+        }
+        for (Volume v : online.values()) {
+            if (name.equals(v.metadata().qosPolicy())) {
+                applyQos(v.namespace(), v.metadata());
+            }
+        }
+        return created;
+    }
+
+    public synchronized void deletePolicy(String name) throws VolumeException {
+        requireOpen();
+        policy(name);
+        List<String> users = catalog.all().stream().filter(v -> name.equals(v.qosPolicy()))
+                .map(VolumeMetadata::name).toList();
+        if (!users.isEmpty()) {
+            throw VolumeException.conflict("QoS policy '" + name + "' is used by volume(s) " + String.join(", ", users));
+        }
+        try {
+            policies.delete(name);
+        } catch (DataDirException e) {
+            throw VolumeException.internal(e.getMessage());
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------
+
+    private void applyQos(Namespace ns, VolumeMetadata v) {
+        QosLimits limits = v.qosPolicy() == null ? null : policies.get(v.qosPolicy());
+        ns.setQos(limits == null || limits.isUnlimited() ? null : new QosLimiter(limits, v.sizeBytes()));
+    }
+
+    private Volume replace(Volume v, VolumeMetadata m) {
+        Volume after = new Volume(m, v.state(), v.store(), v.namespace());
+        if (v.state() == State.ONLINE) {
+            online.put(m.name(), after);
+        }
+        return after;
+    }
+
+    private void save(VolumeMetadata v) throws VolumeException {
+        try {
+            catalog.save(v);
+        } catch (DataDirException e) {
+            throw VolumeException.internal(e.getMessage());
+        }
+    }
+
+    private static void requireSize(long size) throws VolumeException {
+        if (size <= 0 || size > MAX_SIZE_BYTES) {
+            throw VolumeException.invalid("size must be between 1 block and " + Sizes.format(MAX_SIZE_BYTES)
+                    + ", not " + size + " bytes");
+        }
+    }
+
+    private static void requireNqn(String nqn) throws VolumeException {
+        try {
+            Nqn.requireValid(nqn);
+        } catch (IllegalArgumentException e) {
+            throw VolumeException.invalid("invalid host NQN: " + e.getMessage());
+        }
+    }
+
+    static Map<String, String> validLabels(Map<String, String> labels) throws VolumeException {
+        if (labels == null) {
+            return Map.of();
+        }
+        if (labels.size() > MAX_LABELS) {
+            throw VolumeException.invalid("at most " + MAX_LABELS + " labels");
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (e.getKey() == null || !LABEL_KEY.matcher(e.getKey()).matches()) {
+                throw VolumeException.invalid("invalid label key '" + e.getKey()
+                        + "' (1-64 characters: letters, digits, '.', '_', '-', '/'; starting and ending alphanumeric)");
+            }
+            String value = e.getValue() == null ? "" : e.getValue();
+            if (value.length() > MAX_LABEL_VALUE || value.chars().anyMatch(Character::isISOControl)) {
+                throw VolumeException.invalid("invalid value for label '" + e.getKey() + "' (at most "
+                        + MAX_LABEL_VALUE + " printable characters)");
+            }
+            out.put(e.getKey(), value);
+        }
+        return out;
+    }
+
+    private void requireOpen() throws VolumeException {
+        if (closed) {
+            throw VolumeException.unsupported("the brick is stopping");
+        }
+    }
+
+    /** Closes every store (after the target has stopped). Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (Volume v : online.values()) {
+            v.store().close();
+        }
+        online.clear();
+        if (engine != null) {
+            engine.close();
+        }
+    }
+}
