@@ -11,6 +11,7 @@ import io.basalt.server.config.Sizes;
 import io.basalt.server.events.EventLog;
 import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.QosPolicyStore;
+import io.basalt.server.volume.EnginePool;
 import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.config.ServeConfig;
@@ -102,7 +103,8 @@ public final class Brick implements AutoCloseable {
             events = EventLog.open(dataDir);
             EventLog log = events;
             manager = new VolumeManager(catalog, policies, subsystem,
-                    (type, volume, message) -> log.record(type, EventLog.INFO, volume, message));
+                    (type, volume, message) -> log.record(type, EventLog.INFO, volume, message),
+                    new EnginePool(dataDir, config.devices()));
             for (VolumeMetadata v : catalog.reconcile(config.volumes(), ServeConfig.defaultVolume())) {
                 manager.export(v);
             }
@@ -254,6 +256,12 @@ public final class Brick implements AutoCloseable {
     /** Whether the API speaks HTTPS. */
     public boolean apiTls() {
         return api != null && api.tls();
+    }
+
+    /** The engine pool, or null while no volume has used the engine backend. */
+    public io.basalt.engine.pool.Pool pool() {
+        EnginePool engine = manager.enginePool();
+        return engine == null ? null : engine.ifOpen();
     }
 
     public NvmeTcpTarget target() {

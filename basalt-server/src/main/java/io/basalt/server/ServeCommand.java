@@ -4,6 +4,7 @@ import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.ConfigFile;
 import io.basalt.server.config.ServeConfig;
+import io.basalt.server.volume.EnginePool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -44,10 +45,16 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--volume", paramLabel = "SPEC",
             description = {"Export a volume (repeatable): name=NAME,size=SIZE[,hosts=NQN;NQN|any]"
-                    + "[,block-size=512|4096][,backend=file|ram].",
+                    + "[,block-size=512|4096][,backend=file|ram|engine].",
                     "Without hosts= no host may see it. Default when no volume is configured and the data dir "
                             + "has none: " + ServeConfig.DEFAULT_VOLUME + "."})
     List<String> volumes;
+
+    @Option(names = "--device", paramLabel = "PATH",
+            description = {"A device of the engine pool (repeatable): a file (created sparse if missing) or a block "
+                    + "device. Used by volumes with backend=engine.",
+                    "Default: one sparse file, DATA_DIR/" + EnginePool.DEFAULT_DEVICE_FILE + "."})
+    List<Path> devices;
 
     @Option(names = "--api-listen", paramLabel = "HOST:PORT|none",
             description = "Management REST API (and /metrics), or none (default: " + ApiConfig.LISTEN_DEFAULT + ").")
@@ -84,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
             putIfGiven(api, ApiConfig.JWT_ISSUER_KEY, apiJwtIssuer);
             putIfGiven(api, ApiConfig.JWT_AUDIENCE_KEY, apiJwtAudience);
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
-                    discoveryListen, volumes, api);
+                    discoveryListen, volumes, api, devices);
         } catch (ConfigException e) {
             return BasaltMain.usageError(spec, e.getMessage());
         }

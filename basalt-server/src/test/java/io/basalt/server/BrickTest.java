@@ -148,6 +148,42 @@ class BrickTest {
     }
 
     @Test
+    void shouldServeEngineVolumesFromOnePoolAndKeepTheirDataAcrossRestarts() throws Exception {
+        ByteBuf data = Unpooled.buffer(4096).writeBytes(new byte[4096].clone());
+        data.setByte(0, 42);
+        data.setByte(4095, 7);
+        Path device = dataDir.resolve("dev0.img");
+        ServeConfig c = new ServeConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), null,
+                List.of(VolumeSpec.parse("name=e1,size=8MiB,hosts=any,backend=engine"),
+                        VolumeSpec.parse("name=e2,size=4MiB,hosts=any,backend=engine,block-size=512"),
+                        VolumeSpec.parse("name=f,size=1MiB,hosts=any")), io.basalt.server.config.ApiConfig.OFF,
+                List.of(device));
+        try (Brick brick = Brick.start(c)) {
+            BlockStore e1 = brick.target().subsystem().namespace(1).store();
+            assertThat(brick.pool()).isNotNull();
+            assertThat(brick.pool().volumes()).hasSize(2);
+            assertThat(submit(e1, BlockIo.OP_WRITE, 8192, data)).isEqualTo(IoStatus.OK);
+        }
+        assertThat(device).exists();
+        try (Brick brick = Brick.start(c)) {
+            ByteBuf back = Unpooled.buffer(4096);
+            assertThat(submit(brick.target().subsystem().namespace(1).store(), BlockIo.OP_READ, 8192, back))
+                    .isEqualTo(IoStatus.OK);
+            assertThat(back.getByte(0)).isEqualTo((byte) 42);
+            assertThat(back.getByte(4095)).isEqualTo((byte) 7);
+        }
+    }
+
+    @Test
+    void shouldCreateTheDefaultPoolFileInTheDataDir() throws Exception {
+        try (Brick brick = Brick.start(config("name=e,size=1MiB,hosts=any,backend=engine"))) {
+            assertThat(brick.pool().volumes()).singleElement()
+                    .satisfies(v -> assertThat(v.capacityBytes()).isEqualTo(1 << 20));
+        }
+        assertThat(dataDir.resolve(io.basalt.server.volume.EnginePool.DEFAULT_DEVICE_FILE)).exists();
+    }
+
+    @Test
     void shouldCloseTwiceHarmlessly() throws Exception {
         Brick brick = Brick.start(config("name=a,size=1MiB,hosts=any"));
         brick.close();

@@ -7,7 +7,9 @@ public enum Backend {
     /** A sparse file in the data dir; survives restarts. */
     FILE,
     /** Memory only, lost at exit; for protocol benchmarks. */
-    RAM;
+    RAM,
+    /** A thin volume of the brick's log-structured pool (docs/engine.md), over the {@code --device}s. */
+    ENGINE;
 
     public static Backend parse(String text) {
         for (Backend b : values()) {
@@ -15,7 +17,7 @@ public enum Backend {
                 return b;
             }
         }
-        throw new ConfigException("unknown backend '" + text + "' (expected file or ram)");
+        throw new ConfigException("unknown backend '" + text + "' (expected file, ram or engine)");
     }
 
     public String label() {

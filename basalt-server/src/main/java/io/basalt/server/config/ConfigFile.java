@@ -27,22 +27,29 @@ import java.util.Set;
  *     size: 100GiB
  *     hosts: [nqn.2014-08.org.nvmexpress:uuid:...]
  *   - name=scratch,size=10GiB,hosts=any     # the --volume form works too
+ * devices: [/dev/nvme1n1, /dev/nvme2n1]      # the engine pool's devices
  * </pre>
  * Values left out are null here and take their defaults in {@link ServeConfig}.
  */
 public record ConfigFile(String dataDir, InetSocketAddress listen, boolean discoveryListenGiven,
-                         InetSocketAddress discoveryListen, List<VolumeSpec> volumes, Map<String, String> api) {
-    public static final ConfigFile EMPTY = new ConfigFile(null, null, false, null, List.of(), Map.of());
+                         InetSocketAddress discoveryListen, List<VolumeSpec> volumes, Map<String, String> api,
+                         List<Path> devices) {
+    public static final ConfigFile EMPTY = new ConfigFile(null, null, false, null, List.of(), Map.of(), List.of());
     private static final Set<String> KEYS = keys();
 
     public ConfigFile(String dataDir, InetSocketAddress listen, boolean discoveryListenGiven,
                       InetSocketAddress discoveryListen, List<VolumeSpec> volumes) {
-        this(dataDir, listen, discoveryListenGiven, discoveryListen, volumes, Map.of());
+        this(dataDir, listen, discoveryListenGiven, discoveryListen, volumes, Map.of(), List.of());
+    }
+
+    public ConfigFile(String dataDir, InetSocketAddress listen, boolean discoveryListenGiven,
+                      InetSocketAddress discoveryListen, List<VolumeSpec> volumes, Map<String, String> api) {
+        this(dataDir, listen, discoveryListenGiven, discoveryListen, volumes, api, List.of());
     }
 
     private static Set<String> keys() {
         Set<String> keys = new java.util.HashSet<>(Set.of(ServeConfig.DATA_DIR_KEY, ServeConfig.LISTEN_KEY,
-                ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY));
+                ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY, ServeConfig.DEVICES_KEY));
         keys.addAll(ApiConfig.KEYS);
         return Set.copyOf(keys);
     }
@@ -77,7 +84,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             if (!KEYS.contains(String.valueOf(key))) {
                 String hint = "volume".equals(key) ? " (did you mean 'volumes'?)" : "";
                 throw new ConfigException(source + ": unknown key '" + key + "'" + hint
-                        + " (known: data-dir, listen, discovery-listen, volumes, " + String.join(", ",
+                        + " (known: data-dir, listen, discovery-listen, volumes, devices, " + String.join(", ",
                         new java.util.TreeSet<>(ApiConfig.KEYS)) + ")");
             }
         }
@@ -97,7 +104,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
                     discovery != null,
                     discovery == null ? null
                             : at(ServeConfig.DISCOVERY_LISTEN_KEY, () -> HostPort.parseOptional(discovery)),
-                    volumes(map.get(ServeConfig.VOLUMES_KEY)), Map.copyOf(api));
+                    volumes(map.get(ServeConfig.VOLUMES_KEY)), Map.copyOf(api), devices(map.get(ServeConfig.DEVICES_KEY)));
         } catch (ConfigException e) {
             throw e.at(source);
         }
@@ -109,6 +116,19 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             throw new ConfigException(key + ": expected a single value");
         }
         return v == null ? null : String.valueOf(v);
+    }
+
+    private static List<Path> devices(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(v -> Path.of(String.valueOf(v))).toList();
+        }
+        if (value instanceof Map) {
+            throw new ConfigException("devices: expected a list of paths");
+        }
+        return List.of(Path.of(String.valueOf(value)));
     }
 
     private static List<VolumeSpec> volumes(Object value) {

@@ -14,9 +14,11 @@ import java.util.Set;
  * @param discoveryListen null when the dedicated discovery port is off (the I/O port still answers discovery)
  * @param volumes         empty when none are configured: the brick then exports the volumes of the
  *                        previous run, or {@link #DEFAULT_VOLUME} if there are none
+ * @param devices         the engine pool's devices (files or block devices); empty: one sparse
+ *                        file in the data dir (see {@code EnginePool})
  */
 public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
-                          List<VolumeSpec> volumes, ApiConfig api) {
+                          List<VolumeSpec> volumes, ApiConfig api, List<Path> devices) {
     public static final String DATA_DIR_KEY = "data-dir";
     public static final String DATA_DIR_DEFAULT = "./basalt-data";
     public static final String LISTEN_KEY = "listen";
@@ -24,13 +26,20 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
     public static final String DISCOVERY_LISTEN_KEY = "discovery-listen";
     public static final String DISCOVERY_LISTEN_DEFAULT = "127.0.0.1:8009";
     public static final String VOLUMES_KEY = "volumes";
+    public static final String DEVICES_KEY = "devices";
     /** The quick-start volume, so that a bare {@code serve} gives a host something to connect to. */
     public static final String DEFAULT_VOLUME = "name=vol1,size=1GiB,hosts=any,backend=file";
 
     /** Without the management API. */
     public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
                        List<VolumeSpec> volumes) {
-        this(dataDir, listen, discoveryListen, volumes, ApiConfig.OFF);
+        this(dataDir, listen, discoveryListen, volumes, ApiConfig.OFF, List.of());
+    }
+
+    /** Without engine devices: the default pool file. */
+    public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
+                       List<VolumeSpec> volumes, ApiConfig api) {
+        this(dataDir, listen, discoveryListen, volumes, api, List.of());
     }
 
     public ServeConfig {
@@ -38,6 +47,7 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
         Objects.requireNonNull(api);
         Objects.requireNonNull(listen);
         volumes = List.copyOf(volumes);
+        devices = devices == null ? List.of() : List.copyOf(devices);
         Set<String> names = new HashSet<>();
         for (VolumeSpec v : volumes) {
             if (!names.add(v.name())) {
@@ -66,6 +76,13 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
     /** As above, with the management API's flags by YAML key ({@link ApiConfig#KEYS}). */
     public static ServeConfig resolve(ConfigFile file, Path dataDir, String listen, String discoveryListen,
                                       List<String> volumeFlags, java.util.Map<String, String> apiFlags) {
+        return resolve(file, dataDir, listen, discoveryListen, volumeFlags, apiFlags, null);
+    }
+
+    /** As above; {@code --device} flags, when given, replace the file's {@code devices}. */
+    public static ServeConfig resolve(ConfigFile file, Path dataDir, String listen, String discoveryListen,
+                                      List<String> volumeFlags, java.util.Map<String, String> apiFlags,
+                                      List<Path> deviceFlags) {
         ConfigFile f = file == null ? ConfigFile.EMPTY : file;
         Path dir = dataDir != null ? dataDir : Path.of(f.dataDir() != null ? f.dataDir() : DATA_DIR_DEFAULT);
         InetSocketAddress io = listen != null ? parse("--listen", () -> HostPort.parse(listen))
@@ -77,7 +94,8 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
         if (volumeFlags != null && !volumeFlags.isEmpty()) {
             volumes = volumeFlags.stream().map(s -> parse("--volume " + s, () -> VolumeSpec.parse(s))).toList();
         }
-        return new ServeConfig(dir, io, discovery, volumes, ApiConfig.resolve(f.api(), apiFlags));
+        List<Path> devices = deviceFlags != null && !deviceFlags.isEmpty() ? deviceFlags : f.devices();
+        return new ServeConfig(dir, io, discovery, volumes, ApiConfig.resolve(f.api(), apiFlags), devices);
     }
 
     private static <T> T parse(String where, java.util.function.Supplier<T> parser) {

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 
 /**
  * A volume as configured: {@code name=NAME,size=SIZE[,hosts=NQN;NQN|any][,block-size=512|4096]
- * [,backend=file|ram]} on the command line, or the same keys as a YAML map.
+ * [,backend=file|ram|engine]} on the command line, or the same keys as a YAML map.
  *
  * @param hosts who may see it; without {@code hosts=} nobody may
  */

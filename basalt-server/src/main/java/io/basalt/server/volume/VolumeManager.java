@@ -3,6 +3,8 @@ package io.basalt.server.volume;
 import io.basalt.engine.BlockStore;
 import io.basalt.engine.FileBlockStore;
 import io.basalt.engine.RamBlockStore;
+import io.basalt.engine.pool.EngineBlockStore;
+import io.basalt.engine.pool.Pool;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
@@ -72,9 +74,17 @@ public final class VolumeManager implements AutoCloseable {
     private final Subsystem subsystem;
     private final Listener listener;
     private final Map<String, Volume> online = new LinkedHashMap<>();
+    private final EnginePool engine;
     private boolean closed;
 
     public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, Listener listener) {
+        this(catalog, policies, subsystem, listener, null);
+    }
+
+    /** @param engine the pool {@code backend=engine} volumes live in (closed with the manager); null: none */
+    public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, Listener listener,
+                         EnginePool engine) {
+        this.engine = engine;
         this.catalog = Objects.requireNonNull(catalog);
         this.policies = Objects.requireNonNull(policies);
         this.subsystem = Objects.requireNonNull(subsystem);
@@ -98,12 +108,48 @@ public final class VolumeManager implements AutoCloseable {
         if (v.backend() == Backend.RAM) {
             return new RamBlockStore(v.sizeBytes(), v.blockSize());
         }
+        if (v.backend() == Backend.ENGINE) {
+            return openInPool(v);
+        }
         try {
             return FileBlockStore.open(catalog.dataFile(v), v.sizeBytes(), v.blockSize());
         } catch (IOException e) {
             throw new DataDirException("cannot open volume " + v.name() + " (" + catalog.dataFile(v) + "): "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The volume's store in the engine pool, created there on first use. Pool volumes are named by
+     * the volume's UUID, which survives renames.
+     */
+    private BlockStore openInPool(VolumeMetadata v) throws DataDirException {
+        if (engine == null) {
+            throw new DataDirException("volume " + v.name() + " uses the engine backend, and this brick has no pool");
+        }
+        try {
+            Pool pool = engine.get();
+            String key = v.uuid().toString();
+            EngineBlockStore store = pool.volume(key);
+            if (store == null) {
+                return pool.createVolume(key, v.sizeBytes(), v.blockSize(), false);
+            }
+            if (store.blockSize() != v.blockSize()) {
+                throw new DataDirException("volume " + v.name() + " has " + store.blockSize()
+                        + "-byte blocks in the pool but " + v.blockSize() + " in its metadata");
+            }
+            if (store.capacityBytes() < v.sizeBytes()) {
+                pool.resizeVolume(key, v.sizeBytes());
+            }
+            return store;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DataDirException("cannot open volume " + v.name() + " in the engine pool: " + e.getMessage(), e);
+        }
+    }
+
+    /** The engine pool holder, or null when the brick has none. */
+    public EnginePool enginePool() {
+        return engine;
     }
 
     // ---- queries -----------------------------------------------------------------------------
@@ -214,6 +260,13 @@ public final class VolumeManager implements AutoCloseable {
             v.store().close();
             online.remove(name);
         }
+        if (v.metadata().backend() == Backend.ENGINE && engine != null) {
+            try {
+                engine.get().deleteVolume(v.metadata().uuid().toString());
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.warn("Deleting volume {} from the engine pool: {}", name, e.getMessage());
+            }
+        }
         try {
             catalog.delete(name);
         } catch (DataDirException e) {
@@ -249,7 +302,11 @@ public final class VolumeManager implements AutoCloseable {
         }
         if (v.state() == State.ONLINE) {
             try {
-                ((FileBlockStore) v.store()).grow(newSize);
+                if (m.backend() == Backend.ENGINE) {
+                    engine.get().resizeVolume(m.uuid().toString(), newSize);
+                } else {
+                    ((FileBlockStore) v.store()).grow(newSize);
+                }
             } catch (IOException e) {
                 throw VolumeException.internal("cannot grow " + name + ": " + e.getMessage());
             }
@@ -502,5 +559,8 @@ public final class VolumeManager implements AutoCloseable {
             v.store().close();
         }
         online.clear();
+        if (engine != null) {
+            engine.close();
+        }
     }
 }

@@ -16,6 +16,6 @@ class BackendTest {
     @Test
     void shouldRejectAnUnknownBackend() {
         assertThatThrownBy(() -> Backend.parse("nvme")).isInstanceOf(ConfigException.class)
-                .hasMessage("unknown backend 'nvme' (expected file or ram)");
+                .hasMessage("unknown backend 'nvme' (expected file, ram or engine)");
     }
 }

@@ -36,7 +36,8 @@ class VolumeManagerTest {
         subsystem.onNamespaceChange((nsid, before, after) -> changes.add(nsid + ":" + (before == null ? "-"
                 : Hosts.format(before)) + ">" + (after == null ? "-" : Hosts.format(after))));
         VolumeCatalog catalog = VolumeCatalog.load(dir);
-        manager = new VolumeManager(catalog, QosPolicyStore.load(dir), subsystem, null);
+        manager = new VolumeManager(catalog, QosPolicyStore.load(dir), subsystem, null,
+                new EnginePool(dir, List.of(dir.resolve("pool.img"))));
         for (VolumeMetadata v : catalog.all()) {
             manager.export(v);
         }
@@ -52,6 +53,21 @@ class VolumeManagerTest {
 
     private static VolumeManager.CreateRequest request(String name, long size, HostAccess hosts) {
         return new VolumeManager.CreateRequest(name, size, 4096, Backend.FILE, hosts, Map.of("team", "db"), null);
+    }
+
+    @Test
+    void shouldCreateGrowRenameAndDeleteEngineVolumesInThePool() throws Exception {
+        VolumeManager m = open();
+        m.create(new VolumeManager.CreateRequest("e", 1L << 20, 4096, Backend.ENGINE, Hosts.parse("any"), Map.of(), null));
+        var pool = m.enginePool().ifOpen();
+        assertThat(pool.volumes()).hasSize(1);
+        m.resize("e", 2L << 20, false);
+        assertThat(m.get("e").store().capacityBytes()).isEqualTo(2L << 20);
+        m.rename("e", "f");
+        VolumeManager reopened = open();
+        assertThat(reopened.get("f").store().capacityBytes()).isEqualTo(2L << 20);
+        reopened.delete("f");
+        assertThat(reopened.enginePool().ifOpen().volumes()).isEmpty();
     }
 
     @Test

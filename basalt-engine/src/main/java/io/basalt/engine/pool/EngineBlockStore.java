@@ -1,0 +1,105 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.BlockIo;
+import io.basalt.engine.BlockStore;
+import io.basalt.engine.IoStatus;
+import io.basalt.engine.map.VolumeMap;
+
+/**
+ * A volume of a {@link Pool}, as the NVMe layer sees it. {@code submit} hands the operation to the
+ * pool's engine thread through a lock-free ring; the engine completes it.
+ *
+ * <p>Durability invariant: as {@link BlockStore}'s — with {@link #volatileWriteCache()} false (the
+ * default) a write completes only once it and everything before it in the log is synced; with it
+ * true, at the next Flush or FUA write.
+ */
+public final class EngineBlockStore implements BlockStore {
+    private final Engine engine;
+    private final int id;
+    private final String name;
+    private final int blockSize;
+    private final int blockShift;
+    private final boolean volatileWriteCache;
+    private volatile long capacity;
+    private volatile boolean deleted;
+    /** Payload bytes this volume holds on the devices; written by the engine thread only. */
+    volatile long physicalBytes;
+    /** Engine thread only. */
+    final VolumeMap map;
+
+    EngineBlockStore(Engine engine, int id, String name, int blockSize, long capacity, boolean volatileWriteCache,
+                     VolumeMap map) {
+        this.engine = engine;
+        this.id = id;
+        this.name = name;
+        this.blockSize = blockSize;
+        this.blockShift = Integer.numberOfTrailingZeros(blockSize);
+        this.capacity = capacity;
+        this.volatileWriteCache = volatileWriteCache;
+        this.map = map;
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    int blockShift() {
+        return blockShift;
+    }
+
+    @Override
+    public long capacityBytes() {
+        return capacity;
+    }
+
+    void setCapacity(long bytes) {
+        capacity = bytes;
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public boolean volatileWriteCache() {
+        return volatileWriteCache;
+    }
+
+    @Override
+    public void submit(BlockIo io) {
+        if (deleted) {
+            io.complete(IoStatus.INTERNAL_ERROR);
+            return;
+        }
+        engine.submit(this, io);
+    }
+
+    /** Payload bytes on the devices (thin provisioning: only what is written). */
+    @Override
+    public long allocatedBytes() {
+        return physicalBytes;
+    }
+
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    void markDeleted() {
+        deleted = true;
+    }
+
+    /** The pool owns the volume's life: closing a volume's store does nothing; delete it through the pool. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public String toString() {
+        return "volume " + name + " (id " + id + ")";
+    }
+}

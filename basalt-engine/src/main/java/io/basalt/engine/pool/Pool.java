@@ -1,0 +1,289 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.checkpoint.Checkpointer;
+import io.basalt.engine.device.AlignedBuffers;
+import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.log.PhysAddr;
+import io.basalt.engine.log.SegmentLayout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Callable;
+
+/**
+ * A storage pool: one log-structured store over N devices, in which every volume is thin
+ * provisioned. Volumes are created, resized and deleted at runtime; each is a {@link
+ * EngineBlockStore}. All state is owned by one engine thread (see docs/engine.md); the methods here
+ * run their work on it and wait.
+ *
+ * <p>Durability invariant: {@link #createVolume}, {@link #resizeVolume} and {@link #deleteVolume}
+ * are durable when they return (each writes a checkpoint); I/O as {@link EngineBlockStore} says.
+ */
+public final class Pool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Pool.class);
+
+    private final List<BlockDevice> devices;
+    private final Engine engine;
+    private final long poolId;
+    private boolean closed;
+
+    private Pool(List<BlockDevice> devices, Engine engine, long poolId) {
+        this.devices = devices;
+        this.engine = engine;
+        this.poolId = poolId;
+    }
+
+    /** Opens the pool on the devices, formatting them if none holds a pool yet. Takes ownership of the devices. */
+    public static Pool openOrCreate(List<BlockDevice> devices, PoolConfig config) throws IOException {
+        for (BlockDevice d : devices) {
+            if (Superblock.read(d) != null) {
+                return open(devices, config);
+            }
+        }
+        return create(devices, config);
+    }
+
+    /** Formats the devices as a new, empty pool. */
+    public static Pool create(List<BlockDevice> devices, PoolConfig config) throws IOException {
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("a pool needs at least one device");
+        }
+        int segmentSize = config.segmentSize();
+        long rawSegments = 0;
+        for (BlockDevice d : devices) {
+            rawSegments += Math.max(0, (d.size() - Superblock.SIZE) / segmentSize);
+        }
+        long slotBytes = Checkpointer.slotBytesFor(rawSegments, rawSegments * (segmentSize / 4096),
+                config.maxVolumes());
+        long checkpointStart = Superblock.SIZE;
+        int perDevice = Integer.MAX_VALUE;
+        long[] dataStart = new long[devices.size()];
+        for (int i = 0; i < devices.size(); i++) {
+            dataStart[i] = i == 0 ? AlignedBuffers.alignUp(checkpointStart + 2 * slotBytes) : Superblock.SIZE;
+            long n = (devices.get(i).size() - dataStart[i]) / segmentSize;
+            perDevice = (int) Math.min(perDevice, Math.max(0, n));
+        }
+        long segments = (long) perDevice * devices.size();
+        if (perDevice < 2 || segments < 16) {
+            throw new IOException("devices too small: " + segments + " segments of " + segmentSize
+                    + " bytes (a pool needs at least 16)");
+        }
+        if (segments > PhysAddr.MAX_SEGMENTS) {
+            throw new IOException("too many segments: " + segments + "; use larger segments");
+        }
+        long poolId = new SecureRandom().nextLong() | 1;
+        for (int i = 0; i < devices.size(); i++) {
+            new Superblock(i, poolId, devices.size(), segmentSize, perDevice, dataStart[i], slotBytes, checkpointStart)
+                    .write(devices.get(i));
+        }
+        SegmentLayout layout = new SegmentLayout(devices, dataStart, segmentSize, perDevice);
+        Engine engine = new Engine(layout, config, poolId,
+                new Checkpointer(devices.get(0), checkpointStart, slotBytes, poolId));
+        engine.format();
+        LOG.info("Created pool {} on {} device(s): {} segments of {} bytes, {} usable bytes",
+                Long.toHexString(poolId), devices.size(), segments, segmentSize, engine.usableBytes());
+        return start(devices, engine, poolId);
+    }
+
+    /** Opens an existing pool: the devices may be given in any order, but all of them. */
+    public static Pool open(List<BlockDevice> devices, PoolConfig config) throws IOException {
+        List<Superblock> supers = new ArrayList<>();
+        for (BlockDevice d : devices) {
+            Superblock sb = Superblock.read(d);
+            if (sb == null) {
+                throw new IOException(d.name() + " is not part of a pool");
+            }
+            supers.add(sb);
+        }
+        Superblock first = supers.get(0);
+        BlockDevice[] ordered = new BlockDevice[first.deviceCount()];
+        long[] dataStart = new long[first.deviceCount()];
+        if (devices.size() != first.deviceCount()) {
+            throw new IOException("the pool has " + first.deviceCount() + " devices; " + devices.size() + " given");
+        }
+        for (int i = 0; i < devices.size(); i++) {
+            Superblock sb = supers.get(i);
+            if (sb.poolId() != first.poolId() || sb.segmentSize() != first.segmentSize()
+                    || sb.deviceIndex() < 0 || sb.deviceIndex() >= ordered.length || ordered[sb.deviceIndex()] != null) {
+                throw new IOException(devices.get(i).name() + " belongs to another pool or repeats a device");
+            }
+            ordered[sb.deviceIndex()] = devices.get(i);
+            dataStart[sb.deviceIndex()] = sb.dataStart();
+        }
+        List<BlockDevice> list = Arrays.asList(ordered);
+        SegmentLayout layout = new SegmentLayout(list, dataStart, first.segmentSize(), first.segmentsPerDevice());
+        Superblock zero = supers.stream().filter(s -> s.deviceIndex() == 0).findFirst().orElseThrow();
+        Engine engine = new Engine(layout, config.withSegmentSize(first.segmentSize()), first.poolId(),
+                new Checkpointer(ordered[0], zero.checkpointStart(), zero.checkpointSlotBytes(), first.poolId()));
+        long t0 = System.nanoTime();
+        engine.recover();
+        LOG.info("Opened pool {} in {} ms", Long.toHexString(first.poolId()), (System.nanoTime() - t0) / 1_000_000);
+        return start(List.copyOf(list), engine, first.poolId());
+    }
+
+    private static Pool start(List<BlockDevice> devices, Engine engine, long poolId) {
+        engine.start(Long.toHexString(poolId & 0xFFFF));
+        return new Pool(List.copyOf(devices), engine, poolId);
+    }
+
+    public long poolId() {
+        return poolId;
+    }
+
+    /** Creates a thin volume; durable on return. */
+    public EngineBlockStore createVolume(String name, long capacityBytes, int blockSize, boolean volatileWriteCache)
+            throws IOException {
+        if (blockSize != 512 && blockSize != 4096) {
+            throw new IllegalArgumentException("block size must be 512 or 4096");
+        }
+        if (capacityBytes <= 0 || capacityBytes % blockSize != 0) {
+            throw new IllegalArgumentException("capacity must be a positive multiple of the block size");
+        }
+        if (name == null || name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+            throw new IllegalArgumentException("volume name must be 1-255 bytes");
+        }
+        return call(() -> {
+            if (find(name) != null) {
+                throw new IllegalArgumentException("volume " + name + " exists");
+            }
+            return engine.createVolume(name, capacityBytes, blockSize, volatileWriteCache);
+        });
+    }
+
+    /** The volume of that name, or null. */
+    public EngineBlockStore volume(String name) throws IOException {
+        return call(() -> find(name));
+    }
+
+    public List<EngineBlockStore> volumes() throws IOException {
+        return call(() -> List.copyOf(engine.volumes.values()));
+    }
+
+    /** Grows or shrinks a volume; blocks past a smaller size are freed. Durable on return. */
+    public void resizeVolume(String name, long capacityBytes) throws IOException {
+        call(() -> {
+            EngineBlockStore v = require(name);
+            if (capacityBytes <= 0 || capacityBytes % v.blockSize() != 0) {
+                throw new IllegalArgumentException("capacity must be a positive multiple of the block size");
+            }
+            engine.resizeVolume(v, capacityBytes);
+            return null;
+        });
+    }
+
+    /** Deletes a volume and frees its space; its store then fails every operation. Durable on return. */
+    public void deleteVolume(String name) throws IOException {
+        call(() -> {
+            engine.deleteVolume(require(name));
+            return null;
+        });
+    }
+
+    public PoolStats stats() throws IOException {
+        return call(engine::stats);
+    }
+
+    /** Writes a checkpoint now. */
+    public void checkpoint() throws IOException {
+        call(() -> {
+            engine.checkpoint();
+            return null;
+        });
+    }
+
+    /** Cleans up to {@code segments} segments now; returns how many were freed. */
+    public int clean(int segments) throws IOException {
+        return call(() -> engine.clean(segments));
+    }
+
+    private EngineBlockStore find(String name) {
+        for (EngineBlockStore v : engine.volumes.values()) {
+            if (v.name().equals(name)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    private EngineBlockStore require(String name) {
+        EngineBlockStore v = find(name);
+        if (v == null) {
+            throw new IllegalArgumentException("no volume " + name);
+        }
+        return v;
+    }
+
+    private <T> T call(Callable<T> work) throws IOException {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("pool closed");
+            }
+            engine.execute(() -> {
+                try {
+                    result.complete(work.call());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        }
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /** Finishes queued I/O, checkpoints and closes the devices. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        engine.stop();
+        closeDevices();
+    }
+
+    /** Stops dead, as a crash would: no checkpoint, no sync (tests); the devices are closed. */
+    synchronized void halt() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        engine.halt();
+        closeDevices();
+    }
+
+    private void closeDevices() {
+        for (BlockDevice d : devices) {
+            try {
+                d.close();
+            } catch (IOException e) {
+                LOG.warn("Closing {} failed: {}", d.name(), e.toString());
+            }
+        }
+    }
+
+    /** Devices sorted by index, for tests. */
+    List<BlockDevice> devices() {
+        return devices;
+    }
+}

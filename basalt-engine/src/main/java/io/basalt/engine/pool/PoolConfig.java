@@ -1,0 +1,60 @@
+package io.basalt.engine.pool;
+
+/**
+ * Tunables of a pool, each with its default here and nowhere else. Segment size is fixed at
+ * format; the rest may change between opens.
+ *
+ * @param segmentSize             bytes per segment, a multiple of 4 KiB (default 8 MiB)
+ * @param maxBatchPayload         payload bytes per batch (default 1 MiB; at most a quarter segment)
+ * @param checkpointIntervalBytes log bytes between checkpoints, bounding replay (default 256 MiB)
+ * @param fillLimit               share of the non-reserved space live data may fill (default 0.95)
+ * @param gcLowWater              share of segments, above the cleaner's reserve, that may be free
+ *                                before background cleaning starts (default 1%, at least 2 segments)
+ * @param gcHighWater             same, at which it stops (default 2%, at least 4 segments); free
+ *                                segments hold no data, so keeping few free keeps utilisation of the
+ *                                others — and write amplification — low
+ * @param queueCapacity           submissions that may wait for the engine (power of two)
+ * @param maxVolumes              volumes a pool may hold (sizes the checkpoint's volume table)
+ */
+public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIntervalBytes, double fillLimit,
+                         double gcLowWater, double gcHighWater, int queueCapacity, int maxVolumes) {
+    public static final int SEGMENT_SIZE_DEFAULT = 8 << 20;
+    public static final int MAX_BATCH_PAYLOAD_DEFAULT = 1 << 20;
+    public static final long CHECKPOINT_INTERVAL_DEFAULT = 256L << 20;
+    public static final double FILL_LIMIT_DEFAULT = 0.95;
+    public static final double GC_LOW_WATER_DEFAULT = 0.01;
+    public static final double GC_HIGH_WATER_DEFAULT = 0.02;
+    public static final int QUEUE_CAPACITY_DEFAULT = 4096;
+    public static final int MAX_VOLUMES_DEFAULT = 256;
+
+    public PoolConfig {
+        if (segmentSize % 4096 != 0 || segmentSize < 64 * 1024 || segmentSize > (1 << 28)) {
+            throw new IllegalArgumentException("segment size must be a multiple of 4 KiB in [64 KiB, 256 MiB]");
+        }
+        maxBatchPayload = Math.max(4096, Math.min(maxBatchPayload, segmentSize / 4) & -4096);
+        if (Integer.bitCount(queueCapacity) != 1) {
+            throw new IllegalArgumentException("queue capacity must be a power of two");
+        }
+    }
+
+    public static PoolConfig defaults() {
+        return new PoolConfig(SEGMENT_SIZE_DEFAULT, MAX_BATCH_PAYLOAD_DEFAULT, CHECKPOINT_INTERVAL_DEFAULT,
+                FILL_LIMIT_DEFAULT, GC_LOW_WATER_DEFAULT, GC_HIGH_WATER_DEFAULT, QUEUE_CAPACITY_DEFAULT,
+                MAX_VOLUMES_DEFAULT);
+    }
+
+    public PoolConfig withSegmentSize(int bytes) {
+        return new PoolConfig(bytes, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater,
+                queueCapacity, maxVolumes);
+    }
+
+    public PoolConfig withCheckpointIntervalBytes(long bytes) {
+        return new PoolConfig(segmentSize, maxBatchPayload, bytes, fillLimit, gcLowWater, gcHighWater,
+                queueCapacity, maxVolumes);
+    }
+
+    public PoolConfig withFillLimit(double limit) {
+        return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, limit, gcLowWater, gcHighWater,
+                queueCapacity, maxVolumes);
+    }
+}

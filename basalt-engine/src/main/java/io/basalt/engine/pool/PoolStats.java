@@ -1,0 +1,20 @@
+package io.basalt.engine.pool;
+
+/**
+ * A consistent snapshot of a pool's accounting, taken on the engine thread.
+ *
+ * @param usableBytes        live data the pool admits before writes get NO_SPACE
+ * @param liveBytes          payload bytes mapped by volumes (physical usage)
+ * @param mappedBytes        logical bytes mapped by volumes
+ * @param hostBytesWritten   payload bytes hosts wrote since open
+ * @param deviceBytesWritten log bytes written to devices since open (batches, GC copies; not checkpoints)
+ * @param gcBytesWritten     log bytes the cleaner wrote since open
+ */
+public record PoolStats(int segments, int freeSegments, int segmentSize, long usableBytes, long liveBytes,
+                        long mappedBytes, long hostBytesWritten, long deviceBytesWritten, long gcBytesWritten,
+                        long checksumErrors, long checkpoints, long segmentsCleaned, int volumes) {
+    /** Device bytes per host byte since open; 0 before any write. */
+    public double writeAmplification() {
+        return hostBytesWritten == 0 ? 0 : (double) deviceBytesWritten / hostBytesWritten;
+    }
+}

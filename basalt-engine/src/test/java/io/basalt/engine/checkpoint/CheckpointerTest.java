@@ -1,0 +1,86 @@
+package io.basalt.engine.checkpoint;
+
+import io.basalt.engine.device.FaultyDevice;
+import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.log.PhysAddr;
+import io.basalt.engine.map.VolumeMap;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CheckpointerTest {
+    private static final long SLOT = Checkpointer.slotBytesFor(16, 4096, 4);
+    private final FaultyDevice device = new FaultyDevice("d", (int) (4096 + 2 * SLOT));
+    private final Checkpointer checkpointer = new Checkpointer(device, 4096, SLOT, 99);
+
+    private CheckpointState state(long seq, int mapped) {
+        CheckpointState s = new CheckpointState();
+        s.checkpointSeq = seq;
+        s.epoch = 3;
+        s.nextSeq = 1000 + seq;
+        s.nextVolumeId = 5;
+        s.streamSegment[0] = 1;
+        s.streamPosition[0] = 8192;
+        s.streamNext[0] = 2;
+        s.volumes.add(new VolumeRecord(4, "vol-é", 4096, 1L << 30, true));
+        VolumeMap map = new VolumeMap((1L << 30) / 4096);
+        for (int i = 0; i < mapped; i++) {
+            map.set(i * 7L, PhysAddr.pack(3, 4096 + 16 * i, 4096), i);
+        }
+        s.maps.put(4, map);
+        return s;
+    }
+
+    @Test
+    void shouldLoadWhatWasWritten() throws IOException {
+        SegmentTable table = new SegmentTable(16, 1);
+        int seg = table.allocate(0);
+        table.written(seg, 77, 12288);
+        table.aged(seg, 70);
+        checkpointer.write(state(1, 3000), table);
+
+        CheckpointState loaded = new CheckpointState();
+        SegmentTable restored = new SegmentTable(16, 1);
+        assertThat(checkpointer.load(loaded, restored)).isTrue();
+        assertThat(loaded.checkpointSeq).isEqualTo(1);
+        assertThat(loaded.epoch).isEqualTo(3);
+        assertThat(loaded.nextSeq).isEqualTo(1001);
+        assertThat(loaded.nextVolumeId).isEqualTo(5);
+        assertThat(loaded.streamSegment).containsExactly(1, -1);
+        assertThat(loaded.streamPosition[0]).isEqualTo(8192);
+        assertThat(loaded.volumes).containsExactly(new VolumeRecord(4, "vol-é", 4096, 1L << 30, true));
+        VolumeMap map = loaded.maps.get(4);
+        assertThat(map.mappedBlocks()).isEqualTo(3000);
+        assertThat(map.get(7 * 2999L)).isEqualTo(PhysAddr.pack(3, 4096 + 16 * 2999, 4096));
+        assertThat(map.crc(7 * 2999L)).isEqualTo(2999);
+        assertThat(restored.lastSeq(seg)).isEqualTo(77);
+        assertThat(restored.dataSeq(seg)).isEqualTo(70);
+        assertThat(restored.end(seg)).isEqualTo(12288);
+    }
+
+    @Test
+    void shouldFallBackToTheOtherSlotWhenTheNewestIsTorn() throws IOException {
+        SegmentTable table = new SegmentTable(16, 1);
+        checkpointer.write(state(1, 10), table);
+        checkpointer.write(state(2, 20), table);
+        // Checkpoint 2 went to slot 0; tear its body.
+        device.corrupt(4096 + Checkpointer.HEADER + 100);
+        CheckpointState loaded = new CheckpointState();
+        assertThat(checkpointer.load(loaded, new SegmentTable(16, 1))).isTrue();
+        assertThat(loaded.checkpointSeq).isEqualTo(1);
+        assertThat(loaded.maps.get(4).mappedBlocks()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldFindNothingOnABlankDevice() throws IOException {
+        assertThat(checkpointer.load(new CheckpointState(), new SegmentTable(16, 1))).isFalse();
+    }
+
+    @Test
+    void shouldSayHowManyBlocksASlotHolds() {
+        // Sized for 4096 mapped blocks; alignment of the fixed part may cost up to 4 KiB of them.
+        assertThat(checkpointer.maxEntries(16, 4)).isBetween(4096L - 205, 4096L);
+    }
+}

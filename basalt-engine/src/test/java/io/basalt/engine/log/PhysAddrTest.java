@@ -1,0 +1,33 @@
+package io.basalt.engine.log;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PhysAddrTest {
+    @Test
+    void shouldPackAndUnpackEveryField() {
+        long a = PhysAddr.pack(PhysAddr.MAX_SEGMENTS - 1, PhysAddr.MAX_SEGMENT_SIZE - 16, 4096);
+        assertThat(PhysAddr.segment(a)).isEqualTo(PhysAddr.MAX_SEGMENTS - 1);
+        assertThat(PhysAddr.offset(a)).isEqualTo(PhysAddr.MAX_SEGMENT_SIZE - 16);
+        assertThat(PhysAddr.length(a)).isEqualTo(4096);
+        long b = PhysAddr.pack(3, 4096 + 512, 16);
+        assertThat(PhysAddr.segment(b)).isEqualTo(3);
+        assertThat(PhysAddr.offset(b)).isEqualTo(4608);
+        assertThat(PhysAddr.length(b)).isEqualTo(16);
+    }
+
+    @Test
+    void shouldNeverPackToNoneForAPayload() {
+        // Offset 0 is a batch header; the smallest payload address is still non-zero via its length bits.
+        assertThat(PhysAddr.pack(0, 4096, 16)).isNotEqualTo(PhysAddr.NONE);
+    }
+
+    @Test
+    void shouldRejectUnalignedOrOversizedFields() {
+        assertThatThrownBy(() -> PhysAddr.pack(0, 8, 4096)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PhysAddr.pack(0, 4096, 4112)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PhysAddr.pack(0, PhysAddr.MAX_SEGMENT_SIZE, 16)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

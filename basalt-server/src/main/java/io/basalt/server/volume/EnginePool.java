@@ -1,0 +1,80 @@
+package io.basalt.server.volume;
+
+import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.device.FileDevice;
+import io.basalt.engine.pool.Pool;
+import io.basalt.engine.pool.PoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The brick's storage-engine pool (docs/engine.md), opened — or formatted — when the first
+ * {@code backend=engine} volume needs it, over the configured devices or one sparse file in the
+ * data dir. The file is sized to 90% of its file system's free space when created (at least
+ * 1 GiB): it is thin, so it costs only what is written, and a full file system answers NO_SPACE.
+ */
+public final class EnginePool implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EnginePool.class);
+    /** The device when none is configured, relative to the data dir. */
+    public static final String DEFAULT_DEVICE_FILE = "engine/pool-0.img";
+    private static final long MIN_FILE_SIZE = 1L << 30;
+
+    private final Path dataDir;
+    private final List<Path> devices;
+    private Pool pool;
+
+    public EnginePool(Path dataDir, List<Path> devices) {
+        this.dataDir = dataDir;
+        this.devices = devices == null ? List.of() : List.copyOf(devices);
+    }
+
+    /** The pool, opening it on first use. */
+    public synchronized Pool get() throws IOException {
+        if (pool != null) {
+            return pool;
+        }
+        List<Path> paths = devices.isEmpty() ? List.of(dataDir.resolve(DEFAULT_DEVICE_FILE)) : devices;
+        List<BlockDevice> opened = new ArrayList<>();
+        try {
+            for (Path p : paths) {
+                if (p.getParent() != null) {
+                    Files.createDirectories(p.getParent());
+                }
+                long free = Files.getFileStore(p.getParent() == null ? Path.of(".") : p.getParent()).getUsableSpace();
+                opened.add(FileDevice.open(p, Math.max(MIN_FILE_SIZE, (long) (free * 0.9) / paths.size()), true));
+            }
+            pool = Pool.openOrCreate(opened, PoolConfig.defaults());
+            LOG.info("Engine pool on {}", paths);
+            return pool;
+        } catch (IOException | RuntimeException e) {
+            for (BlockDevice d : opened) {
+                try {
+                    d.close();
+                } catch (IOException ignored) {
+                    // The first error is the one to report.
+                }
+            }
+            throw new IOException("cannot open the engine pool on " + paths + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The pool if it is open, else null. */
+    public synchronized Pool ifOpen() {
+        return pool;
+    }
+
+    /** Closes the pool (checkpointing it) if it was opened. The volumes' I/O must have stopped. */
+    @Override
+    public synchronized void close() {
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+    }
+}
