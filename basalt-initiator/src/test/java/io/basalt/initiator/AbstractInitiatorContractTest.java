@@ -359,6 +359,8 @@ public abstract class AbstractInitiatorContractTest {
             dropConnectionsAndRestart();
 
             waitUntil(c::isFailed);
+            // The controller fails first; its queues' connections close just after, on their loops.
+            waitUntil(() -> c.ioQueue(0).connection() == null || !c.ioQueue(0).connection().isReady());
             ByteBuf dst = PooledByteBufAllocator.DEFAULT.directBuffer(ns.blockSize());
             try {
                 assertThatThrownBy(() -> join(c.ioQueue(0).readAsync(ns, 0, 1, dst)))

@@ -76,7 +76,9 @@ class QueueConnectionTest {
         assertThatThrownBy(command::join).isInstanceOf(CompletionException.class).cause()
                 .isInstanceOf(NvmeTransportException.class).hasMessageContaining(message);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while ((!controller.isFailed() || proxy.hostClosures() == 0) && System.nanoTime() < deadline) {
+        // Another queue of the controller may close before the proxy has framed the TermReq: wait for all three.
+        while ((!controller.isFailed() || proxy.hostClosures() == 0
+                || !proxy.hostPduTypes().contains(PduType.H2C_TERM_REQ)) && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
         assertThat(controller.isFailed()).isTrue();

@@ -85,8 +85,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
         t.start();
     }
 
+    /**
+     * Copies PDUs one way. When one side ends, only the other direction's output is shut: closing
+     * both sockets here would cut off the opposite pump before it reads what is still in flight,
+     * such as the host's H2CTermReq. Sockets are closed with the proxy.
+     */
     private void pump(Socket from, Socket to, int[] qid, boolean fromHost) {
-        try (from; to) {
+        try {
             DataInputStream in = new DataInputStream(from.getInputStream());
             OutputStream out = to.getOutputStream();
             while (true) {
@@ -114,6 +119,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
         } catch (IOException e) {
             if (fromHost) {
                 hostClosures++;
+            }
+        } finally {
+            try {
+                to.shutdownOutput();
+            } catch (IOException ignored) {
+                // already closed
             }
         }
     }
