@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Loopback benchmark of docs/benchmarks.md: BenchTarget (RAM namespace) pinned to CPU 0, basalt bench
-# pinned to CPU 1, three runs of each workload, medians printed. Run from the repository root after
+# pinned to CPU 1, three runs of each workload, medians printed. Busy polling on both sides:
+#   TARGET_JAVA_OPTS='-Dbasalt.ioThreads=1 -Dbasalt.busyPoll=true' BENCH_ARGS=--busy-poll
+# Run from the repository root after
 #   ./mvnw -q install -DskipTests && ./mvnw -q test-compile dependency:build-classpath -pl basalt-initiator \
 #       -Dmdep.outputFile=/tmp/bench-cp.txt -Dmdep.includeScope=test
 set -euo pipefail
 JAVA=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 CP="basalt-initiator/target/test-classes:basalt-initiator/target/classes:$(cat /tmp/bench-cp.txt)"
-FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+# As ./basalt runs a brick: no Netty leak detector on the data path.
+FLAGS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED -Dio.netty.leakDetection.level=disabled"
 OUT=${OUT:-/tmp/basalt-bench}
 RUNTIME=${RUNTIME:-10}
 mkdir -p "$OUT"
@@ -19,7 +22,7 @@ bench() { # name args...
   local name=$1; shift
   for run in 1 2 3; do
     taskset -c 1 "$JAVA" $FLAGS -cp "$CP" io.basalt.initiator.bench.BenchCommand --target 127.0.0.1:4420 \
-        --nqn nqn.2026-01.io.basalt:bench --ramp 2 --runtime "$RUNTIME" --json "$OUT/$name-$run.json" "$@" \
+        --nqn nqn.2026-01.io.basalt:bench --ramp 2 --runtime "$RUNTIME" --json "$OUT/$name-$run.json" ${BENCH_ARGS:-} "$@" \
         > "$OUT/$name-$run.txt" 2>&1
   done
 }
