@@ -65,6 +65,8 @@ public final class Brick implements AutoCloseable {
     private final ManagementService service;
     private final ScheduledExecutorService housekeeping;
     private boolean poolWarned;
+    /** Checksum errors of the engine pool already reported as events. */
+    private long checksumErrorsReported;
     private boolean closed;
 
     private Brick(Path dataDir, DataDirLock lock, BrickIdentity identity, VolumeManager manager,
@@ -112,6 +114,8 @@ public final class Brick implements AutoCloseable {
             startTarget(target, config);
             BrickMetrics metrics = new BrickMetrics(dataDir, manager, target.controllers());
             manager.online().forEach(metrics::register);
+            VolumeManager vm = manager;
+            metrics.registerEngine(() -> vm.enginePool() == null ? null : vm.enginePool().ifOpen());
             ApiServer[] apiRef = new ApiServer[1];
             ManagementService service = new ManagementService(identity, dataDir, manager, target, events, metrics,
                     () -> apiRef[0] == null ? null : apiRef[0].address());
@@ -210,6 +214,26 @@ public final class Brick implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             LOG.debug("pool check failed: {}", e.toString());
+        }
+        checkEngine();
+    }
+
+    /** Raises an event for blocks that failed their checksum since the last check. */
+    private void checkEngine() {
+        io.basalt.engine.pool.Pool pool = pool();
+        if (pool == null) {
+            return;
+        }
+        try {
+            long errors = pool.stats().checksumErrors();
+            if (errors > checksumErrorsReported) {
+                events.record("pool.checksum-error", EventLog.ERROR, dataDir.toString(), (errors - checksumErrorsReported)
+                        + " block(s) failed their CRC32C on read (" + errors + " since the pool opened); "
+                        + "hosts got Unrecovered Read Error, never the data");
+                checksumErrorsReported = errors;
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("engine check failed: {}", e.toString());
         }
     }
 

@@ -175,6 +175,20 @@ class BrickTest {
     }
 
     @Test
+    void shouldExportEngineMetricsOnceAnEngineVolumeExists() throws Exception {
+        try (Brick brick = Brick.start(config("name=e,size=1MiB,hosts=any,backend=engine"))) {
+            ByteBuf data = Unpooled.buffer(4096).writeZero(4096);
+            assertThat(submit(brick.target().subsystem().namespace(1).store(), BlockIo.OP_WRITE, 0, data))
+                    .isEqualTo(IoStatus.OK);
+            String metrics = brick.service().metrics();
+            assertThat(metrics).contains("basalt_engine_segments_free", "basalt_engine_gc_segments_cleaned_total",
+                    "basalt_engine_checksum_errors_total", "basalt_engine_write_amplification",
+                    "basalt_engine_data_reduction");
+            assertThat(metrics).containsPattern("basalt_engine_host_written_total [1-9]");
+        }
+    }
+
+    @Test
     void shouldCreateTheDefaultPoolFileInTheDataDir() throws Exception {
         try (Brick brick = Brick.start(config("name=e,size=1MiB,hosts=any,backend=engine"))) {
             assertThat(brick.pool().volumes()).singleElement()

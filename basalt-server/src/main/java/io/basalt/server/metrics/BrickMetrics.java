@@ -1,5 +1,7 @@
 package io.basalt.server.metrics;
 
+import io.basalt.engine.pool.Pool;
+import io.basalt.engine.pool.PoolStats;
 import io.basalt.server.volume.VolumeManager;
 import io.basalt.target.controller.Controller;
 import io.basalt.target.controller.ControllerRegistry;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -72,6 +75,67 @@ public final class BrickMetrics {
             return total ? fs.getTotalSpace() : fs.getUsableSpace();
         } catch (IOException e) {
             return Double.NaN;
+        }
+    }
+
+    /**
+     * Registers the storage engine's pool metrics: space, cleaning and integrity. The pool is asked
+     * for one snapshot per scrape at most once a second (each is a hop onto the engine thread).
+     */
+    public void registerEngine(Supplier<Pool> pool) {
+        EngineSnapshot snap = new EngineSnapshot(pool);
+        gauge("basalt.engine.segments", null, snap, e -> e.get(PoolStats::segments));
+        gauge("basalt.engine.segments.free", null, snap, e -> e.get(PoolStats::freeSegments));
+        gauge("basalt.engine.usable", "bytes", snap, e -> e.get(PoolStats::usableBytes));
+        gauge("basalt.engine.live", "bytes", snap, e -> e.get(PoolStats::liveBytes));
+        gauge("basalt.engine.mapped", "bytes", snap, e -> e.get(PoolStats::mappedBytes));
+        gauge("basalt.engine.write.amplification", null, snap, e -> e.get(PoolStats::writeAmplification));
+        // Logical bytes per physical byte: 1 until compression and dedup come.
+        gauge("basalt.engine.data.reduction", null, snap,
+                e -> e.get(st -> st.liveBytes() == 0 ? 1 : (double) st.mappedBytes() / st.liveBytes()));
+        engineCounter("basalt.engine.host.written", "Payload bytes hosts wrote since the pool opened", snap,
+                PoolStats::hostBytesWritten);
+        engineCounter("basalt.engine.device.written", "Log bytes written to devices since the pool opened", snap,
+                PoolStats::deviceBytesWritten);
+        engineCounter("basalt.engine.gc.written", "Bytes the cleaner copied since the pool opened", snap,
+                PoolStats::gcBytesWritten);
+        engineCounter("basalt.engine.gc.segments.cleaned", "Segments the cleaner freed since the pool opened", snap,
+                PoolStats::segmentsCleaned);
+        engineCounter("basalt.engine.checksum.errors", "Blocks that failed their CRC32C on read", snap,
+                PoolStats::checksumErrors);
+        engineCounter("basalt.engine.checkpoints", "Checkpoints written since the pool opened", snap,
+                PoolStats::checkpoints);
+    }
+
+    private void engineCounter(String name, String description, EngineSnapshot snap, ToDoubleFunction<PoolStats> f) {
+        FunctionCounter.builder(name, snap, e -> e.get(f)).description(description).register(registry);
+    }
+
+    /** The latest pool statistics, refreshed at most once a second; NaN while no pool is open. */
+    static final class EngineSnapshot {
+        private final Supplier<Pool> pool;
+        private PoolStats stats;
+        private long takenNanos;
+
+        EngineSnapshot(Supplier<Pool> pool) {
+            this.pool = pool;
+        }
+
+        synchronized double get(ToDoubleFunction<PoolStats> f) {
+            long now = System.nanoTime();
+            if (stats == null || now - takenNanos > 1_000_000_000L) {
+                Pool p = pool.get();
+                stats = null;
+                if (p != null) {
+                    try {
+                        stats = p.stats();
+                        takenNanos = now;
+                    } catch (IOException | RuntimeException e) {
+                        stats = null;
+                    }
+                }
+            }
+            return stats == null ? Double.NaN : f.applyAsDouble(stats);
         }
     }
 
