@@ -110,7 +110,8 @@ public final class Brick implements AutoCloseable {
             for (VolumeMetadata v : catalog.reconcile(config.volumes(), ServeConfig.defaultVolume())) {
                 manager.export(v);
             }
-            target = new NvmeTcpTarget(TargetConfig.of(config.listen(), config.discoveryListen()), subsystem);
+            target = new NvmeTcpTarget(TargetConfig.of(config.listen(), config.discoveryListen())
+                    .withEventLoops(config.dataPath().ioThreads(), config.dataPath().busyPoll()), subsystem);
             startTarget(target, config);
             BrickMetrics metrics = new BrickMetrics(dataDir, manager, target.controllers());
             manager.online().forEach(metrics::register);

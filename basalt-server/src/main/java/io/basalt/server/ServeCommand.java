@@ -1,6 +1,7 @@
 package io.basalt.server;
 
 import io.basalt.server.config.ApiConfig;
+import io.basalt.server.config.DataPathConfig;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.ConfigFile;
 import io.basalt.server.config.ServeConfig;
@@ -56,6 +57,14 @@ final class ServeCommand implements Callable<Integer> {
                     "Default: one sparse file, DATA_DIR/" + EnginePool.DEFAULT_DEVICE_FILE + "."})
     List<Path> devices;
 
+    @Option(names = "--io-threads", paramLabel = "N",
+            description = "Event loops serving connections; 0 = one per core (default: 0).")
+    String ioThreads;
+
+    @Option(names = "--busy-poll", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+            description = "Event loops spin instead of sleeping: lowest latency, one busy core each (default: false).")
+    String busyPoll;
+
     @Option(names = "--api-listen", paramLabel = "HOST:PORT|none",
             description = "Management REST API (and /metrics), or none (default: " + ApiConfig.LISTEN_DEFAULT + ").")
     String apiListen;
@@ -83,6 +92,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() {
         ServeConfig resolved;
         try {
+            // Scalar settings given as flags, by config key (API and data path).
             java.util.Map<String, String> api = new java.util.HashMap<>();
             putIfGiven(api, ApiConfig.LISTEN_KEY, apiListen);
             putIfGiven(api, ApiConfig.TLS_CERT_KEY, apiTlsCert);
@@ -90,6 +100,8 @@ final class ServeCommand implements Callable<Integer> {
             putIfGiven(api, ApiConfig.JWT_PUBLIC_KEY_KEY, apiJwtPublicKey);
             putIfGiven(api, ApiConfig.JWT_ISSUER_KEY, apiJwtIssuer);
             putIfGiven(api, ApiConfig.JWT_AUDIENCE_KEY, apiJwtAudience);
+            putIfGiven(api, DataPathConfig.IO_THREADS_KEY, ioThreads);
+            putIfGiven(api, DataPathConfig.BUSY_POLL_KEY, busyPoll);
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
                     discoveryListen, volumes, api, devices);
         } catch (ConfigException e) {

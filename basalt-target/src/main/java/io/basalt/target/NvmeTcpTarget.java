@@ -65,7 +65,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
             throw e;
         }
         LOG.info("NVMe/TCP target for {} listening on {} (discovery on {}), transport {}, {} event loops{}",
-                subsystem.nqn(), ioAddress(), discoveryAddress(), epoll ? "epoll" : "nio", config.eventLoopCount(),
+                subsystem.nqn(), ioAddress(), discoveryAddress() == null ? "none" : discoveryAddress(), epoll ? "epoll" : "nio", config.eventLoopCount(),
                 config.busyPoll() ? " (busy polling)" : "");
     }
 

@@ -28,11 +28,13 @@ import java.util.Set;
  *     hosts: [nqn.2014-08.org.nvmexpress:uuid:...]
  *   - name=scratch,size=10GiB,hosts=any     # the --volume form works too
  * devices: [/dev/nvme1n1, /dev/nvme2n1]      # the engine pool's devices
+ * io-threads: 1                               # event loops (0: one per core)
+ * busy-poll: true                             # spin for latency
  * </pre>
  * Values left out are null here and take their defaults in {@link ServeConfig}.
  */
 public record ConfigFile(String dataDir, InetSocketAddress listen, boolean discoveryListenGiven,
-                         InetSocketAddress discoveryListen, List<VolumeSpec> volumes, Map<String, String> api,
+                         InetSocketAddress discoveryListen, List<VolumeSpec> volumes, Map<String, String> settings,
                          List<Path> devices) {
     public static final ConfigFile EMPTY = new ConfigFile(null, null, false, null, List.of(), Map.of(), List.of());
     private static final Set<String> KEYS = keys();
@@ -51,6 +53,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
         Set<String> keys = new java.util.HashSet<>(Set.of(ServeConfig.DATA_DIR_KEY, ServeConfig.LISTEN_KEY,
                 ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY, ServeConfig.DEVICES_KEY));
         keys.addAll(ApiConfig.KEYS);
+        keys.addAll(DataPathConfig.KEYS);
         return Set.copyOf(keys);
     }
 
@@ -84,19 +87,21 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             if (!KEYS.contains(String.valueOf(key))) {
                 String hint = "volume".equals(key) ? " (did you mean 'volumes'?)" : "";
                 throw new ConfigException(source + ": unknown key '" + key + "'" + hint
-                        + " (known: data-dir, listen, discovery-listen, volumes, devices, " + String.join(", ",
-                        new java.util.TreeSet<>(ApiConfig.KEYS)) + ")");
+                        + " (known: data-dir, listen, discovery-listen, volumes, devices, io-threads, busy-poll, "
+                        + String.join(", ", new java.util.TreeSet<>(ApiConfig.KEYS)) + ")");
             }
         }
         try {
             String dataDir = scalar(map, ServeConfig.DATA_DIR_KEY);
             String listen = scalar(map, ServeConfig.LISTEN_KEY);
             String discovery = scalar(map, ServeConfig.DISCOVERY_LISTEN_KEY);
-            Map<String, String> api = new java.util.HashMap<>();
-            for (String key : ApiConfig.KEYS) {
-                String v = scalar(map, key);
-                if (v != null) {
-                    api.put(key, v);
+            Map<String, String> settings = new java.util.HashMap<>();
+            for (Set<String> keys : List.of(ApiConfig.KEYS, DataPathConfig.KEYS)) {
+                for (String key : keys) {
+                    String v = scalar(map, key);
+                    if (v != null) {
+                        settings.put(key, v);
+                    }
                 }
             }
             return new ConfigFile(dataDir,
@@ -104,7 +109,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
                     discovery != null,
                     discovery == null ? null
                             : at(ServeConfig.DISCOVERY_LISTEN_KEY, () -> HostPort.parseOptional(discovery)),
-                    volumes(map.get(ServeConfig.VOLUMES_KEY)), Map.copyOf(api), devices(map.get(ServeConfig.DEVICES_KEY)));
+                    volumes(map.get(ServeConfig.VOLUMES_KEY)), Map.copyOf(settings), devices(map.get(ServeConfig.DEVICES_KEY)));
         } catch (ConfigException e) {
             throw e.at(source);
         }

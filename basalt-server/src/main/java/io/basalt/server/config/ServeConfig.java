@@ -14,11 +14,12 @@ import java.util.Set;
  * @param discoveryListen null when the dedicated discovery port is off (the I/O port still answers discovery)
  * @param volumes         empty when none are configured: the brick then exports the volumes of the
  *                        previous run, or {@link #DEFAULT_VOLUME} if there are none
+ * @param dataPath        event loops and polling of the NVMe/TCP data path
  * @param devices         the engine pool's devices (files or block devices); empty: one sparse
  *                        file in the data dir (see {@code EnginePool})
  */
 public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
-                          List<VolumeSpec> volumes, ApiConfig api, List<Path> devices) {
+                          List<VolumeSpec> volumes, ApiConfig api, List<Path> devices, DataPathConfig dataPath) {
     public static final String DATA_DIR_KEY = "data-dir";
     public static final String DATA_DIR_DEFAULT = "./basalt-data";
     public static final String LISTEN_KEY = "listen";
@@ -33,18 +34,25 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
     /** Without the management API. */
     public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
                        List<VolumeSpec> volumes) {
-        this(dataDir, listen, discoveryListen, volumes, ApiConfig.OFF, List.of());
+        this(dataDir, listen, discoveryListen, volumes, ApiConfig.OFF, List.of(), DataPathConfig.DEFAULT);
     }
 
     /** Without engine devices: the default pool file. */
     public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
                        List<VolumeSpec> volumes, ApiConfig api) {
-        this(dataDir, listen, discoveryListen, volumes, api, List.of());
+        this(dataDir, listen, discoveryListen, volumes, api, List.of(), DataPathConfig.DEFAULT);
+    }
+
+    /** With the default data path (event loops one per core, sleeping). */
+    public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
+                       List<VolumeSpec> volumes, ApiConfig api, List<Path> devices) {
+        this(dataDir, listen, discoveryListen, volumes, api, devices, DataPathConfig.DEFAULT);
     }
 
     public ServeConfig {
         Objects.requireNonNull(dataDir);
         Objects.requireNonNull(api);
+        Objects.requireNonNull(dataPath);
         Objects.requireNonNull(listen);
         volumes = List.copyOf(volumes);
         devices = devices == null ? List.of() : List.copyOf(devices);
@@ -95,7 +103,8 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
             volumes = volumeFlags.stream().map(s -> parse("--volume " + s, () -> VolumeSpec.parse(s))).toList();
         }
         List<Path> devices = deviceFlags != null && !deviceFlags.isEmpty() ? deviceFlags : f.devices();
-        return new ServeConfig(dir, io, discovery, volumes, ApiConfig.resolve(f.api(), apiFlags), devices);
+        return new ServeConfig(dir, io, discovery, volumes, ApiConfig.resolve(f.settings(), apiFlags), devices,
+                DataPathConfig.resolve(f.settings(), apiFlags));
     }
 
     private static <T> T parse(String where, java.util.function.Supplier<T> parser) {
