@@ -7,14 +7,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A BlockIo for tests: records the completing thread and lets the test wait for the status. */
-final class TestIo implements BlockIo {
+public final class TestIo implements BlockIo {
     private final int op;
     private final long offset;
     private final int length;
     private final ByteBuf buffer;
     private final boolean fua;
-    final CompletableFuture<Integer> status = new CompletableFuture<>();
-    volatile Thread completedOn;
+    public final CompletableFuture<Integer> status = new CompletableFuture<>();
+    public volatile Thread completedOn;
 
     private TestIo(int op, long offset, int length, ByteBuf buffer, boolean fua) {
         this.op = op;
@@ -24,28 +24,28 @@ final class TestIo implements BlockIo {
         this.fua = fua;
     }
 
-    static TestIo read(long offset, int length) {
+    public static TestIo read(long offset, int length) {
         return new TestIo(OP_READ, offset, length, Unpooled.buffer(length), false);
     }
 
-    static TestIo write(long offset, byte[] data) {
+    public static TestIo write(long offset, byte[] data) {
         return new TestIo(OP_WRITE, offset, data.length, Unpooled.wrappedBuffer(data), false);
     }
 
-    static TestIo writeFua(long offset, byte[] data) {
+    public static TestIo writeFua(long offset, byte[] data) {
         return new TestIo(OP_WRITE, offset, data.length, Unpooled.wrappedBuffer(data), true);
     }
 
-    static TestIo writeZeroes(long offset, int length) {
+    public static TestIo writeZeroes(long offset, int length) {
         return new TestIo(OP_WRITE_ZEROES, offset, length, null, false);
     }
 
-    static TestIo flush() {
+    public static TestIo flush() {
         return new TestIo(OP_FLUSH, 0, 0, null, false);
     }
 
     /** ranges: offset, length, offset, length, ... in bytes. */
-    static TestIo deallocate(long... ranges) {
+    public static TestIo deallocate(long... ranges) {
         ByteBuf buf = Unpooled.buffer(ranges.length * 8);
         for (long r : ranges) {
             buf.writeLong(r);
@@ -54,17 +54,22 @@ final class TestIo implements BlockIo {
     }
 
     /** Submits and waits for completion; returns the status. */
-    int runOn(BlockStore store) {
+    public int runOn(BlockStore store) {
         store.submit(this);
+        return await();
+    }
+
+    /** Waits for the completion of an operation already submitted; returns the status. */
+    public int await() {
         try {
             return status.get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            throw new AssertionError("no completion for op " + op, e);
+            throw new AssertionError("no completion for op " + op + " at " + offset, e);
         }
     }
 
     /** The bytes a completed read produced. */
-    byte[] data() {
+    public byte[] data() {
         byte[] out = new byte[buffer.readableBytes()];
         buffer.getBytes(buffer.readerIndex(), out);
         return out;

@@ -1,5 +1,7 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.TestIo;
+
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
@@ -60,14 +62,14 @@ public final class EngineBench {
             double[] cdf = zipf ? zipfCdf(blocks, 0.9) : null;
             long writes = 3L * blocks;
             for (long i = 0; i < writes; i += QD) {
-                List<Io> ios = new ArrayList<>(QD);
+                List<TestIo> ios = new ArrayList<>(QD);
                 for (int k = 0; k < QD; k++) {
                     int b = cdf == null ? random.nextInt(blocks) : perm[sample(cdf, random)];
-                    Io io = Io.write((long) b * 4096, data);
+                    TestIo io = TestIo.write((long) b * 4096, data);
                     v.submit(io);
                     ios.add(io);
                 }
-                for (Io io : ios) {
+                for (TestIo io : ios) {
                     check(io.await());
                 }
             }
@@ -102,13 +104,13 @@ public final class EngineBench {
                 long n = 0;
                 long t0 = System.nanoTime();
                 while (System.nanoTime() - t0 < 3_000_000_000L) {
-                    List<Io> ios = new ArrayList<>(qd);
+                    List<TestIo> ios = new ArrayList<>(qd);
                     for (int k = 0; k < qd; k++) {
-                        Io io = Io.read((long) random.nextInt(blocks) * 4096, 4096);
+                        TestIo io = TestIo.read((long) random.nextInt(blocks) * 4096, 4096);
                         v.submit(io);
                         ios.add(io);
                     }
-                    for (Io io : ios) {
+                    for (TestIo io : ios) {
                         check(io.await());
                     }
                     n += qd;
@@ -131,7 +133,7 @@ public final class EngineBench {
         EngineBlockStore v = pool.createVolume("v", (long) blocks * 4096, 4096, false);
         for (int b = 0; b < blocks; b += 256) {
             byte[] chunk = new byte[256 * 4096];
-            check(Io.write((long) b * 4096, chunk).runOn(v));
+            check(TestIo.write((long) b * 4096, chunk).runOn(v));
         }
         pool.close();
         long t0 = System.nanoTime();
@@ -153,15 +155,15 @@ public final class EngineBench {
     }
 
     private static void runBatch(EngineBlockStore v, int first, int count, byte[] data, double[] cdf, Random random) {
-        List<Io> ios = new ArrayList<>(count);
+        List<TestIo> ios = new ArrayList<>(count);
         long blocks = v.capacityBytes() / 4096;
         for (int k = 0; k < count; k++) {
             long b = first >= 0 ? first + k : (long) (random.nextDouble() * blocks);
-            Io io = Io.write(b * 4096, data);
+            TestIo io = TestIo.write(b * 4096, data);
             v.submit(io);
             ios.add(io);
         }
-        for (Io io : ios) {
+        for (TestIo io : ios) {
             check(io.await());
         }
     }

@@ -1,5 +1,7 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.TestIo;
+
 import io.basalt.engine.BlockIo;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +14,7 @@ class MpscQueueTest {
     @Test
     void shouldDeliverInOrderAndRefuseWhenFull() {
         MpscQueue q = new MpscQueue(4);
-        Io[] ios = {Io.flush(), Io.flush(), Io.flush(), Io.flush(), Io.flush()};
+        TestIo[] ios = {TestIo.flush(), TestIo.flush(), TestIo.flush(), TestIo.flush(), TestIo.flush()};
         for (int i = 0; i < 4; i++) {
             assertThat(q.offer(null, ios[i])).isTrue();
         }
@@ -34,7 +36,7 @@ class MpscQueueTest {
         for (int t = 0; t < producers.length; t++) {
             producers[t] = new Thread(() -> {
                 for (int i = 0; i < perThread; i++) {
-                    BlockIo io = Io.flush();
+                    BlockIo io = TestIo.flush();
                     while (!q.offer(null, io)) {
                         Thread.onSpinWait();
                     }

@@ -1,5 +1,7 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.TestIo;
+
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
@@ -79,18 +81,18 @@ class PoolPropertyTest {
                     case Write w -> write(volumes[w.volume()], model[w.volume()], w.block(), w.count(), w.seed());
                     case Trim t -> {
                         int bs = BLOCK_SIZES[t.volume()];
-                        assertThat(Io.deallocate((long) t.block() * bs, (long) t.count() * bs)
+                        assertThat(TestIo.deallocate((long) t.block() * bs, (long) t.count() * bs)
                                 .runOn(volumes[t.volume()])).isEqualTo(IoStatus.OK);
                         Arrays.fill(model[t.volume()], t.block() * bs, (t.block() + t.count()) * bs, (byte) 0);
                     }
                     case Zero z -> {
                         int bs = BLOCK_SIZES[z.volume()];
-                        assertThat(Io.writeZeroes((long) z.block() * bs, z.count() * bs).runOn(volumes[z.volume()]))
+                        assertThat(TestIo.writeZeroes((long) z.block() * bs, z.count() * bs).runOn(volumes[z.volume()]))
                                 .isEqualTo(IoStatus.OK);
                         Arrays.fill(model[z.volume()], z.block() * bs, (z.block() + z.count()) * bs, (byte) 0);
                     }
                     case Read r -> check(volumes[r.volume()], model[r.volume()], r.block(), r.count());
-                    case Flush f -> assertThat(Io.flush().runOn(volumes[f.volume()])).isEqualTo(IoStatus.OK);
+                    case Flush f -> assertThat(TestIo.flush().runOn(volumes[f.volume()])).isEqualTo(IoStatus.OK);
                     case Checkpoint c -> pool.checkpoint();
                     case Clean c -> pool.clean(c.segments());
                     case Churn c -> {
@@ -141,13 +143,13 @@ class PoolPropertyTest {
         int bs = v.blockSize();
         byte[] data = new byte[count * bs];
         new Random(seed).nextBytes(data);
-        assertThat(Io.write((long) block * bs, data).runOn(v)).isEqualTo(IoStatus.OK);
+        assertThat(TestIo.write((long) block * bs, data).runOn(v)).isEqualTo(IoStatus.OK);
         System.arraycopy(data, 0, model, block * bs, data.length);
     }
 
     private static void check(EngineBlockStore v, byte[] model, int block, int count) {
         int bs = v.blockSize();
-        Io r = Io.read((long) block * bs, count * bs);
+        TestIo r = TestIo.read((long) block * bs, count * bs);
         assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
         assertThat(r.data()).isEqualTo(Arrays.copyOfRange(model, block * bs, (block + count) * bs));
     }

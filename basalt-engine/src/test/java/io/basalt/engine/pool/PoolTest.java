@@ -1,5 +1,7 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.TestIo;
+
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
@@ -37,8 +39,8 @@ class PoolTest {
     void shouldReadZerosFromUnwrittenBlocksAndBackWhatWasWritten() throws IOException {
         try (Pool pool = Pool.create(devices(1, 8 << 20), SMALL)) {
             EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
-            assertThat(Io.write(8192, block(8192, 1)).runOn(v)).isEqualTo(IoStatus.OK);
-            Io r = Io.read(0, 16384);
+            assertThat(TestIo.write(8192, block(8192, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+            TestIo r = TestIo.read(0, 16384);
             assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
             assertThat(java.util.Arrays.copyOfRange(r.data(), 0, 8192)).containsOnly(0);
             assertThat(java.util.Arrays.copyOfRange(r.data(), 8192, 16384)).isEqualTo(block(8192, 1));
@@ -50,14 +52,14 @@ class PoolTest {
     void shouldKeepDataAndVolumesAcrossCleanReopenOnTwoDevicesInAnyOrder() throws IOException {
         try (Pool pool = Pool.create(devices(2, 8 << 20), SMALL)) {
             EngineBlockStore v = pool.createVolume("v", 1 << 20, 512, false);
-            assertThat(Io.write(512, block(1024, 2)).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(512, block(1024, 2)).runOn(v)).isEqualTo(IoStatus.OK);
         }
         List<BlockDevice> reversed = devices(2, 0);
         java.util.Collections.reverse(reversed);
         try (Pool pool = Pool.open(reversed, SMALL)) {
             EngineBlockStore v = pool.volume("v");
             assertThat(v.blockSize()).isEqualTo(512);
-            Io r = Io.read(512, 1024);
+            TestIo r = TestIo.read(512, 1024);
             assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
             assertThat(r.data()).isEqualTo(block(1024, 2));
         }
@@ -68,13 +70,13 @@ class PoolTest {
         Pool pool = Pool.create(devices(2, 8 << 20), SMALL);
         EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
         for (int i = 0; i < 100; i++) {
-            assertThat(Io.write((i % 50) * 4096L, block(4096, i)).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write((i % 50) * 4096L, block(4096, i)).runOn(v)).isEqualTo(IoStatus.OK);
         }
         cut(pool, true);
         try (Pool reopened = Pool.open(devices(2, 0), SMALL)) {
             EngineBlockStore w = reopened.volume("v");
             for (int i = 50; i < 100; i++) {
-                Io r = Io.read((i % 50) * 4096L, 4096);
+                TestIo r = TestIo.read((i % 50) * 4096L, 4096);
                 assertThat(r.runOn(w)).isEqualTo(IoStatus.OK);
                 assertThat(r.data()).isEqualTo(block(4096, i));
             }
@@ -85,11 +87,11 @@ class PoolTest {
     void shouldLoseOnlyUnflushedWritesWithAVolatileWriteCache() throws IOException {
         Pool pool = Pool.create(devices(1, 8 << 20), SMALL);
         EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, true);
-        assertThat(Io.write(0, block(4096, 1)).runOn(v)).isEqualTo(IoStatus.OK);
-        assertThat(Io.flush().runOn(v)).isEqualTo(IoStatus.OK);
-        assertThat(Io.write(0, block(4096, 2)).runOn(v)).isEqualTo(IoStatus.OK);
-        assertThat(Io.writeFua(4096, block(4096, 3)).runOn(v)).isEqualTo(IoStatus.OK);
-        assertThat(Io.write(8192, block(4096, 4)).runOn(v)).isEqualTo(IoStatus.OK);
+        assertThat(TestIo.write(0, block(4096, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+        assertThat(TestIo.flush().runOn(v)).isEqualTo(IoStatus.OK);
+        assertThat(TestIo.write(0, block(4096, 2)).runOn(v)).isEqualTo(IoStatus.OK);
+        assertThat(TestIo.writeFua(4096, block(4096, 3)).runOn(v)).isEqualTo(IoStatus.OK);
+        assertThat(TestIo.write(8192, block(4096, 4)).runOn(v)).isEqualTo(IoStatus.OK);
         assertThat(devices.get(0).unsyncedWrites()).isPositive();
         pool.halt();
         devices.get(0).powerCut(new Random(1), false);
@@ -106,9 +108,9 @@ class PoolTest {
     void shouldFreeSpaceOnDeallocateAndWriteZeroes() throws IOException {
         try (Pool pool = Pool.create(devices(1, 8 << 20), SMALL)) {
             EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
-            assertThat(Io.write(0, block(65536, 5)).runOn(v)).isEqualTo(IoStatus.OK);
-            assertThat(Io.deallocate(0, 8192, 16384, 4096).runOn(v)).isEqualTo(IoStatus.OK);
-            assertThat(Io.writeZeroes(32768, 8192).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(0, block(65536, 5)).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.deallocate(0, 8192, 16384, 4096).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.writeZeroes(32768, 8192).runOn(v)).isEqualTo(IoStatus.OK);
             assertThat(v.allocatedBytes()).isEqualTo(65536 - 8192 - 4096 - 8192);
             assertThat(read(v, 0, 8192)).containsOnly(0);
             assertThat(read(v, 32768, 8192)).containsOnly(0);
@@ -121,10 +123,10 @@ class PoolTest {
         try (Pool pool = Pool.create(devices(1, 8 << 20), SMALL)) {
             EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
             byte[] data = block(4096, 9);
-            assertThat(Io.write(0, data).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(0, data).runOn(v)).isEqualTo(IoStatus.OK);
             long at = find(devices.get(0), data);
             devices.get(0).corrupt(at + 100);
-            assertThat(Io.read(0, 4096).runOn(v)).isEqualTo(IoStatus.READ_ERROR);
+            assertThat(TestIo.read(0, 4096).runOn(v)).isEqualTo(IoStatus.READ_ERROR);
             assertThat(pool.stats().checksumErrors()).isEqualTo(1);
         }
     }
@@ -136,18 +138,18 @@ class PoolTest {
             int status = IoStatus.OK;
             long written = 0;
             while (status == IoStatus.OK) {
-                status = Io.write(written, block(65536, written)).runOn(v);
+                status = TestIo.write(written, block(65536, written)).runOn(v);
                 written += status == IoStatus.OK ? 65536 : 0;
             }
             assertThat(status).isEqualTo(IoStatus.NO_SPACE);
             assertThat(written).isPositive();
             // Overwrites of mapped blocks still work: cleaning makes room for them.
             for (int i = 0; i < 3; i++) {
-                assertThat(Io.write(0, block(65536, 100 + i)).runOn(v)).isEqualTo(IoStatus.OK);
+                assertThat(TestIo.write(0, block(65536, 100 + i)).runOn(v)).isEqualTo(IoStatus.OK);
             }
             assertThat(read(v, 65536, 65536)).isEqualTo(block(65536, 65536));
-            assertThat(Io.deallocate(0, written).runOn(v)).isEqualTo(IoStatus.OK);
-            assertThat(Io.write(0, block(65536, 7)).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.deallocate(0, written).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(0, block(65536, 7)).runOn(v)).isEqualTo(IoStatus.OK);
         }
     }
 
@@ -155,12 +157,12 @@ class PoolTest {
     void shouldFailWritesWithNoSpaceWhenTheDeviceIsFullAndKeepOldData() throws IOException {
         try (Pool pool = Pool.create(devices(1, 8 << 20), SMALL)) {
             EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
-            assertThat(Io.write(0, block(4096, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(0, block(4096, 1)).runOn(v)).isEqualTo(IoStatus.OK);
             devices.get(0).full = true;
-            assertThat(Io.write(0, block(4096, 2)).runOn(v)).isEqualTo(IoStatus.NO_SPACE);
+            assertThat(TestIo.write(0, block(4096, 2)).runOn(v)).isEqualTo(IoStatus.NO_SPACE);
             assertThat(read(v, 0, 4096)).isEqualTo(block(4096, 1));
             devices.get(0).full = false;
-            assertThat(Io.write(0, block(4096, 3)).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(0, block(4096, 3)).runOn(v)).isEqualTo(IoStatus.OK);
             assertThat(read(v, 0, 4096)).isEqualTo(block(4096, 3));
         }
         try (Pool pool = Pool.open(devices(1, 0), SMALL)) {
@@ -172,13 +174,13 @@ class PoolTest {
     void shouldReportWriteAndReadErrorsFromTheDevice() throws IOException {
         try (Pool pool = Pool.create(devices(1, 8 << 20), SMALL)) {
             EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
-            assertThat(Io.write(0, block(4096, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(0, block(4096, 1)).runOn(v)).isEqualTo(IoStatus.OK);
             devices.get(0).failWrites = true;
-            assertThat(Io.write(4096, block(4096, 2)).runOn(v)).isEqualTo(IoStatus.WRITE_ERROR);
+            assertThat(TestIo.write(4096, block(4096, 2)).runOn(v)).isEqualTo(IoStatus.WRITE_ERROR);
             devices.get(0).failWrites = false;
             devices.get(0).failReadsFrom = 0;
             devices.get(0).failReadsTo = Long.MAX_VALUE;
-            assertThat(Io.read(0, 4096).runOn(v)).isEqualTo(IoStatus.READ_ERROR);
+            assertThat(TestIo.read(0, 4096).runOn(v)).isEqualTo(IoStatus.READ_ERROR);
             devices.get(0).failReadsFrom = -1;
             devices.get(0).failReadsTo = -1;
             assertThat(read(v, 0, 4096)).isEqualTo(block(4096, 1));
@@ -191,7 +193,7 @@ class PoolTest {
             EngineBlockStore a = pool.createVolume("a", 1 << 20, 4096, false);
             pool.createVolume("b", 1 << 20, 4096, false);
             assertThatThrownBy(() -> pool.createVolume("a", 4096, 4096, false)).isInstanceOf(IllegalArgumentException.class);
-            assertThat(Io.write((1 << 20) - 4096, block(4096, 1)).runOn(a)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write((1 << 20) - 4096, block(4096, 1)).runOn(a)).isEqualTo(IoStatus.OK);
             pool.resizeVolume("a", 512 * 1024);
             assertThat(a.allocatedBytes()).isZero();
             pool.resizeVolume("a", 2 << 20);
@@ -214,7 +216,7 @@ class PoolTest {
             for (int i = 0; i < 3000; i++) {
                 int b = random.nextInt(128);
                 model[b] = block(4096, i);
-                assertThat(Io.write(b * 4096L, model[b]).runOn(v)).isEqualTo(IoStatus.OK);
+                assertThat(TestIo.write(b * 4096L, model[b]).runOn(v)).isEqualTo(IoStatus.OK);
             }
             PoolStats stats = pool.stats();
             assertThat(stats.segmentsCleaned()).isPositive();
@@ -225,7 +227,7 @@ class PoolTest {
     }
 
     static byte[] read(EngineBlockStore v, long offset, int length) {
-        Io r = Io.read(offset, length);
+        TestIo r = TestIo.read(offset, length);
         assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
         return r.data();
     }
