@@ -16,6 +16,8 @@ package io.basalt.engine.services;
 public interface BlockCompressor extends AutoCloseable {
     /** {@link #compress} result: the block does not shrink enough; store it as it is. */
     int RAW = 0;
+    /** Zstandard level for {@code compression=zstd} unless configured (see {@link ZstdCompressor} for why 1). */
+    int DEFAULT_ZSTD_LEVEL = 1;
 
     CompressionAlgorithm algorithm();
 

@@ -10,11 +10,11 @@ import com.github.luben.zstd.ZstdException;
  * <p>Frames are written without magic number, checksum, dictionary id or content size: the
  * block length is known to the reader and the log already checks a CRC32C of every payload,
  * so those bytes would only push payloads over 16-byte boundaries. {@link #DEFAULT_LEVEL} 1 was
- * chosen from measurements on 4 KiB blocks (docs/benchmarks.md): level 3 saves a few percent
- * more at a much larger cost in compression speed.
+ * chosen from measurements on 4 KiB blocks (ServicesBench, docs/benchmarks.md): level 3 stored
+ * JDK sources and /usr/bin binaries 3% smaller but compressed them 16-25% slower.
  */
 final class ZstdCompressor implements BlockCompressor {
-    public static final int DEFAULT_LEVEL = 1;
+    static final int DEFAULT_LEVEL = BlockCompressor.DEFAULT_ZSTD_LEVEL;
 
     private final int level;
     private final ZstdCompressCtx compressor;
