@@ -51,6 +51,13 @@ public final class EngineBlockStore implements BlockStore {
         return blockShift;
     }
 
+    /** Whether {@code [offset, offset + length)} lies within the volume and is block-aligned. */
+    boolean inRange(long offset, long length) {
+        int mask = blockSize - 1;
+        return offset >= 0 && length >= 0 && offset + length <= capacityBytes() && (offset & mask) == 0
+                && (length & mask) == 0;
+    }
+
     @Override
     public long capacityBytes() {
         return capacity;

@@ -1,0 +1,94 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.checkpoint.CheckpointState;
+import io.basalt.engine.checkpoint.Checkpointer;
+import io.basalt.engine.checkpoint.VolumeRecord;
+import io.basalt.engine.log.LogStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * Takes checkpoints on the engine thread: commits both streams' open batches, syncs, and writes
+ * volumes, segment table, maps and stream positions into the older slot. Taken every
+ * {@link PoolConfig#checkpointIntervalBytes()} of log (bounding replay), when the cleaner has no
+ * eligible victim, on volume changes and on close.
+ *
+ * <p>Durability invariant: when {@link #checkpoint} returns, everything the state names is on the
+ * devices, so the log before the recorded positions is never replayed again.
+ */
+final class Checkpoints {
+    private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
+
+    private final EngineState state;
+    private final Checkpointer checkpointer;
+    private final LogWriter log;
+    private final WritePath writes;
+    private final Cleaner cleaner;
+    private long checkpoints;
+
+    Checkpoints(EngineState state, Checkpointer checkpointer, LogWriter log, WritePath writes, Cleaner cleaner) {
+        this.state = state;
+        this.checkpointer = checkpointer;
+        this.log = log;
+        this.writes = writes;
+        this.cleaner = cleaner;
+    }
+
+    void checkpoint() throws IOException {
+        writes.commit();
+        cleaner.commitCold();
+        log.sync();
+        CheckpointState cp = new CheckpointState();
+        cp.checkpointSeq = state.checkpointSeq + 1;
+        cp.epoch = state.epoch;
+        cp.nextSeq = state.nextSeq;
+        cp.nextVolumeId = state.nextVolumeId;
+        LogStream[] streams = {state.hot, state.cold};
+        for (int i = 0; i < 2; i++) {
+            cp.streamSegment[i] = streams[i].segment();
+            cp.streamPosition[i] = streams[i].position();
+            cp.streamNext[i] = streams[i].next();
+        }
+        for (EngineBlockStore v : state.volumes.values()) {
+            cp.volumes.add(new VolumeRecord(v.id(), v.name(), v.blockSize(), v.capacityBytes(),
+                    v.volatileWriteCache()));
+            cp.maps.put(v.id(), v.map);
+        }
+        checkpointer.write(cp, state.table);
+        state.checkpointSeq = cp.checkpointSeq;
+        state.checkpointFloor = cp.nextSeq;
+        log.resetBytesSinceCheckpoint();
+        checkpoints++;
+    }
+
+    boolean checkpointQuietly() {
+        try {
+            checkpoint();
+            return true;
+        } catch (IOException e) {
+            LOG.warn("Checkpoint failed: {}", e.toString());
+            return false;
+        }
+    }
+
+    /** Checkpoints if enough log was written since the last one; returns whether it did. */
+    boolean checkpointIfDue() {
+        try {
+            if (log.bytesSinceCheckpoint() >= state.config.checkpointIntervalBytes()) {
+                checkpoint();
+                return true;
+            }
+        } catch (IOException e) {
+            LOG.warn("Checkpoint failed: {}", e.toString());
+            // Not retried at once: the next attempt waits for another interval of log.
+            log.resetBytesSinceCheckpoint();
+        }
+        return false;
+    }
+
+    long count() {
+        return checkpoints;
+    }
+}

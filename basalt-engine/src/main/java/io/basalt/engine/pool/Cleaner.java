@@ -1,0 +1,231 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.gc.VictimPolicy;
+import io.basalt.engine.log.BatchReader;
+import io.basalt.engine.log.LogStream;
+import io.basalt.engine.log.PhysAddr;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
+
+import static io.basalt.engine.log.BatchFormat.TYPE_MOVE;
+import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
+
+/**
+ * The cleaner: picks a victim by cost-benefit, copies its still-mapped entries into the cold stream
+ * as MOVE records one victim batch per step, and frees the victim once the copies are synced. It
+ * runs between foreground batches while free segments are short, and inline when the hot stream
+ * needs a segment and only the reserve is left.
+ *
+ * <p>Durability invariant: a victim is freed only after every copy of its live data is synced, and
+ * only segments whose batches all precede the last durable checkpoint are chosen, so no segment on
+ * the replay path is ever reused.
+ */
+final class Cleaner {
+    private static final Logger LOG = LoggerFactory.getLogger(Cleaner.class);
+
+    private final EngineState state;
+    private final SegmentTable table;
+    private final BatchReader reader;
+    private final LogStream cold;
+    private final SpaceAccounting space;
+    private final LogWriter log;
+    /** Takes a checkpoint, false if it failed: makes recently written segments eligible. */
+    private final BooleanSupplier checkpoint;
+    private final Runnable commit = this::commit;
+    private final IntSupplier nextSegment;
+    private final int reserve;
+    /** Free segments below which the cleaner runs, and at which it stops: a little above the reserve. */
+    private final int lowWater;
+    private final int highWater;
+    private int victim = -1;
+    private int victimPos;
+    /** Age of the data in the cold batch being built (its victims' data age). */
+    private long coldAge;
+    private boolean cleaning;
+    private long gcBytes;
+    private long segmentsCleaned;
+
+    Cleaner(EngineState state, SpaceAccounting space, LogWriter log, BooleanSupplier checkpoint) {
+        this.state = state;
+        this.table = state.table;
+        this.reader = state.reader;
+        this.cold = state.cold;
+        this.space = space;
+        this.log = log;
+        this.checkpoint = checkpoint;
+        this.nextSegment = () -> table.allocate(0);
+        this.reserve = space.reserve();
+        int segments = state.layout.segments();
+        this.lowWater = reserve + Math.max(2, (int) Math.ceil(state.config.gcLowWater() * segments));
+        this.highWater = reserve + Math.max(4, (int) Math.ceil(state.config.gcHighWater() * segments));
+    }
+
+    /**
+     * A free segment for the hot stream, leaving the reserve to the cleaner; cleans (and checkpoints
+     * once, to make recent segments eligible) while none is free. -1 when cleaning cannot help.
+     */
+    int allocateHot() {
+        int s = table.allocate(reserve);
+        boolean checkpointed = false;
+        while (s < 0) {
+            if (victim < 0 && chooseVictim() < 0) {
+                if (checkpointed || !checkpoint.getAsBoolean()) {
+                    return -1;
+                }
+                checkpointed = true;
+                continue;
+            }
+            if (!stepQuietly()) {
+                return -1;
+            }
+            s = table.allocate(reserve);
+        }
+        return s;
+    }
+
+    /** Between idle turns: cleans while free segments are between the watermarks; returns whether it did. */
+    boolean stepInBackground() {
+        int free = table.freeCount();
+        if (free < lowWater) {
+            cleaning = true;
+        } else if (free >= highWater) {
+            cleaning = false;
+        }
+        return cleaning && stepQuietly();
+    }
+
+    /** Between busy turns: one step if free segments are below the low watermark. */
+    void stepIfShort() {
+        if (table.freeCount() < lowWater) {
+            stepQuietly();
+        }
+    }
+
+    private boolean stepQuietly() {
+        try {
+            return step();
+        } catch (IOException e) {
+            LOG.warn("Cleaning segment {} failed: {}", victim, e.toString());
+            victim = -1;
+            return false;
+        }
+    }
+
+    private int chooseVictim() {
+        return VictimPolicy.choose(table, state.layout.segmentSize(), state.checkpointFloor, state.nextSeq);
+    }
+
+    /** Copies the live entries of one batch of the victim; frees the victim after its last. */
+    boolean step() throws IOException {
+        if (victim < 0) {
+            victim = chooseVictim();
+            if (victim < 0) {
+                return false;
+            }
+            victimPos = 0;
+        }
+        if (victimPos < table.end(victim) && reader.read(victim, victimPos, -1, 0, false)) {
+            for (int i = 0; i < reader.count(); i++) {
+                byte type = reader.type(i);
+                if ((type == TYPE_WRITE || type == TYPE_MOVE) && !relocate(i)) {
+                    victim = -1;
+                    return false;
+                }
+            }
+            victimPos += reader.totalBytes();
+            return true;
+        }
+        finishVictim();
+        return true;
+    }
+
+    private boolean relocate(int i) {
+        EngineBlockStore v = state.volumes.get(reader.volumeId(i));
+        long lba = reader.lba(i);
+        long old = reader.address(i);
+        if (v == null || lba >= v.map.blocks() || v.map.get(lba) != old) {
+            return true;
+        }
+        int len = PhysAddr.length(old);
+        if (!log.ensureRoom(cold, len, commit, nextSegment)) {
+            LOG.warn("Cleaner has no segment to copy into; pausing");
+            return false;
+        }
+        cold.append(TYPE_MOVE, v.id(), lba, v.map.crc(lba), old, reader.buffer(), reader.payloadIndex(i), len);
+        coldAge = Math.max(coldAge, table.dataSeq(victim));
+        return true;
+    }
+
+    private void finishVictim() throws IOException {
+        int v = victim;
+        victim = -1;
+        if (!commitCold()) {
+            return;
+        }
+        log.sync();
+        if (table.live(v) == 0) {
+            table.setState(v, SegmentTable.FREE);
+            segmentsCleaned++;
+        } else {
+            LOG.warn("Segment {} still holds {} live bytes after cleaning (unreadable batch?); leaving it", v,
+                    table.live(v));
+            table.restore(v, Long.MAX_VALUE, table.dataSeq(v), table.end(v));
+        }
+    }
+
+    private void commit() {
+        commitCold();
+    }
+
+    /** Writes the cold batch and moves each copy into the maps that still hold its old address. */
+    boolean commitCold() {
+        if (cold.isEmpty()) {
+            return true;
+        }
+        long seq;
+        try {
+            seq = log.write(cold);
+        } catch (IOException e) {
+            LOG.warn("Writing cleaned data to segment {} failed ({}); abandoning it", cold.segment(), e.toString());
+            log.abandon(cold);
+            return false;
+        }
+        for (int i = 0; i < cold.count(); i++) {
+            EngineBlockStore v = state.volumes.get(cold.volumeId(i));
+            long lba = cold.lba(i);
+            if (v != null && lba < v.map.blocks() && v.map.get(lba) == cold.arg(i)) {
+                long address = cold.address(i);
+                v.map.set(lba, address, cold.crc(i));
+                space.release(v, cold.arg(i));
+                space.acquire(v, address);
+            }
+        }
+        gcBytes += log.written(cold, seq, coldAge);
+        coldAge = 0;
+        return true;
+    }
+
+    /** Cleans until {@code segments} victims are freed or none is left (tests, benchmarks); returns how many. */
+    int clean(int segments) throws IOException {
+        long before = segmentsCleaned;
+        while (segmentsCleaned - before < segments) {
+            if (!step() && victim < 0) {
+                break;
+            }
+        }
+        return (int) (segmentsCleaned - before);
+    }
+
+    long gcBytes() {
+        return gcBytes;
+    }
+
+    long segmentsCleaned() {
+        return segmentsCleaned;
+    }
+}

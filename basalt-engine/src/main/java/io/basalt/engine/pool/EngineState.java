@@ -1,0 +1,47 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.log.BatchReader;
+import io.basalt.engine.log.LogStream;
+import io.basalt.engine.log.SegmentLayout;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What the engine's parts share: where segments live, the segment table, both log streams, the
+ * volumes and the log's sequence counters. Owned by the engine thread like everything it holds.
+ */
+final class EngineState {
+    /** {@code seq = epoch << EPOCH_SHIFT | counter}: the counter orders ages, the epoch outranks older junk. */
+    static final long EPOCH_SHIFT = 40;
+
+    final SegmentLayout layout;
+    final PoolConfig config;
+    final long poolId;
+    final SegmentTable table;
+    /** Host writes and trims. */
+    final LogStream hot;
+    /** The cleaner's copies: survivors of cleaning are colder than new writes. */
+    final LogStream cold;
+    /** Reads batches back: the replay at recovery, then the victims' batches while cleaning. */
+    final BatchReader reader;
+    final Map<Integer, EngineBlockStore> volumes = new LinkedHashMap<>();
+
+    long epoch;
+    long nextSeq;
+    long checkpointSeq;
+    /** {@code nextSeq} at the last durable checkpoint: segments written since are on the replay path. */
+    long checkpointFloor;
+    int nextVolumeId = 1;
+
+    EngineState(SegmentLayout layout, PoolConfig config, long poolId) {
+        this.layout = layout;
+        this.config = config;
+        this.poolId = poolId;
+        this.table = new SegmentTable(layout.segments(), layout.devices().size());
+        this.hot = new LogStream(LogStream.HOT, config.maxBatchPayload());
+        this.cold = new LogStream(LogStream.COLD, config.maxBatchPayload());
+        this.reader = new BatchReader(layout, poolId, config.maxBatchPayload());
+    }
+}

@@ -1,0 +1,111 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.log.PhysAddr;
+import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.map.VolumeMap;
+
+/**
+ * Physical space: live bytes per segment, per volume and for the pool, mapped entries, the cleaner's
+ * segment reserve, and admission of writes that map new blocks. Every address a map gains or loses
+ * passes through {@link #acquire} and {@link #release}: the one place where a rule for shared
+ * extents (snapshots, clones, dedup) will decide whether an old address stays alive.
+ *
+ * <p>Invariant: live bytes stay within {@link #usableBytes()} (at most 95% of the non-reserved
+ * space), so the least-utilised segment is never full of live data and every cleaning step frees space.
+ */
+final class SpaceAccounting {
+    private final SegmentTable table;
+    private final int reserve;
+    private final long usableBytes;
+    /** Mapped blocks a checkpoint slot can hold: with 512-byte blocks this, not bytes, may be the limit. */
+    private final long maxEntries;
+    private long liveBytes;
+    private long mappedEntries;
+    /** New blocks admitted into the open hot batch, not yet live. */
+    private long pendingNewBytes;
+    private long pendingNewEntries;
+    /** The volume {@link #releaser} releases for; one callback for all, so a trim allocates nothing. */
+    private EngineBlockStore releasing;
+    private final VolumeMap.Released releaser = (lba, address) -> release(releasing, address);
+
+    SpaceAccounting(SegmentLayout layout, PoolConfig config, SegmentTable table, long maxEntries) {
+        this.table = table;
+        this.maxEntries = maxEntries;
+        this.reserve = Math.max(4, layout.segments() / 50);
+        long dataSegments = Math.max(0, layout.segments() - reserve - 4);
+        // Cleaned segments are packed in full batches; each costs a header block, the tail may be lost.
+        int size = layout.segmentSize();
+        int headers = (size + config.maxBatchPayload() + BlockDevice.ALIGNMENT - 1)
+                / (config.maxBatchPayload() + BlockDevice.ALIGNMENT) + 1;
+        double density = (double) (size - headers * BlockDevice.ALIGNMENT) / size;
+        this.usableBytes = (long) (dataSegments * (double) size * density * config.fillLimit());
+    }
+
+    /** Segments only the cold stream may take, so cleaning can always proceed. */
+    int reserve() {
+        return reserve;
+    }
+
+    long usableBytes() {
+        return usableBytes;
+    }
+
+    long liveBytes() {
+        return liveBytes;
+    }
+
+    /**
+     * Admits a write of {@code n} blocks at {@code lba}: refused if the blocks it maps anew would
+     * take live bytes past the usable space or mapped entries past what a checkpoint holds.
+     * Overwrites always pass.
+     */
+    boolean admitWrite(EngineBlockStore v, long lba, int n) {
+        int bs = v.blockSize();
+        long fresh = 0;
+        for (int k = 0; k < n; k++) {
+            if (v.map.get(lba + k) == PhysAddr.NONE) {
+                fresh += bs;
+            }
+        }
+        long freshBlocks = fresh / bs;
+        if (fresh > 0 && (liveBytes + pendingNewBytes + fresh > usableBytes
+                || mappedEntries + pendingNewEntries + freshBlocks > maxEntries)) {
+            return false;
+        }
+        pendingNewBytes += fresh;
+        pendingNewEntries += freshBlocks;
+        return true;
+    }
+
+    /** The hot batch was written (its blocks are live now) or failed: nothing is pending any more. */
+    void batchDone() {
+        pendingNewBytes = 0;
+        pendingNewEntries = 0;
+    }
+
+    /** {@code v}'s map now holds {@code address}. */
+    void acquire(EngineBlockStore v, long address) {
+        int len = PhysAddr.length(address);
+        table.addLive(PhysAddr.segment(address), len);
+        liveBytes += len;
+        mappedEntries++;
+        v.physicalBytes += len;
+    }
+
+    /** {@code v}'s map no longer holds {@code address}. */
+    void release(EngineBlockStore v, long address) {
+        int len = PhysAddr.length(address);
+        table.addLive(PhysAddr.segment(address), -len);
+        liveBytes -= len;
+        mappedEntries--;
+        v.physicalBytes -= len;
+    }
+
+    /** The callback that releases what a clear or shrink of {@code v}'s map drops. */
+    VolumeMap.Released releaser(EngineBlockStore v) {
+        releasing = v;
+        return releaser;
+    }
+}

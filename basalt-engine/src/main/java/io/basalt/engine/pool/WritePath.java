@@ -1,0 +1,199 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.BlockIo;
+import io.basalt.engine.IoStatus;
+import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.log.LogStream;
+import io.basalt.engine.log.PhysAddr;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.function.IntSupplier;
+
+import static io.basalt.engine.log.BatchFormat.TYPE_TRIM;
+import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
+
+/**
+ * The write path: appends writes, write-zeroes and deallocates to the hot stream's batch and keeps
+ * the operations waiting for it; {@link #commit} writes the batch, syncs once if any of them needs
+ * durability, applies it to the maps and completes them all (group commit).
+ *
+ * <p>Durability invariant: an operation that needs durability completes only after its batch and
+ * every earlier batch on every device are synced; maps change only after the batch was written.
+ */
+final class WritePath {
+    private static final Logger LOG = LoggerFactory.getLogger(WritePath.class);
+
+    private final EngineState state;
+    private final LogStream hot;
+    private final SpaceAccounting space;
+    private final LogWriter log;
+    private final PayloadPipeline payloads;
+    private final Runnable commit = this::commit;
+    /** Free segments for the hot stream: the cleaner's, which cleans inline when only the reserve is left. */
+    private final IntSupplier nextSegment;
+    private final BlockIo[] done;
+    private final boolean[] doneNeedsSync;
+    private int doneCount;
+    private long hostBytes;
+
+    WritePath(EngineState state, SpaceAccounting space, LogWriter log, PayloadPipeline payloads,
+              IntSupplier nextSegment) {
+        this.state = state;
+        this.hot = state.hot;
+        this.space = space;
+        this.log = log;
+        this.payloads = payloads;
+        this.nextSegment = nextSegment;
+        this.done = new BlockIo[state.config.queueCapacity()];
+        this.doneNeedsSync = new boolean[state.config.queueCapacity()];
+    }
+
+    /** Whether another operation can wait for this batch. */
+    boolean canTakeMore() {
+        return doneCount < done.length;
+    }
+
+    /** Whether a commit has anything to write or complete. */
+    boolean hasPending() {
+        return !hot.isEmpty() || doneCount > 0;
+    }
+
+    void write(EngineBlockStore v, BlockIo io) {
+        if (!v.inRange(io.offset(), io.length())) {
+            Engine.complete(io, IoStatus.INTERNAL_ERROR);
+            return;
+        }
+        int bs = v.blockSize();
+        long lba = io.offset() >> v.blockShift();
+        int n = io.length() >> v.blockShift();
+        if (!space.admitWrite(v, lba, n)) {
+            Engine.complete(io, IoStatus.NO_SPACE);
+            return;
+        }
+        ByteBuf src = io.buffer();
+        int from = src.readerIndex();
+        for (int k = 0; k < n; k++) {
+            if (!ensureRoom(bs)) {
+                Engine.complete(io, IoStatus.NO_SPACE);
+                return;
+            }
+            payloads.append(hot, v, lba + k, src, from + k * bs);
+        }
+        addDone(io, needsSync(v, io));
+    }
+
+    void writeZeroes(EngineBlockStore v, BlockIo io) {
+        if (!v.inRange(io.offset(), io.length())) {
+            Engine.complete(io, IoStatus.INTERNAL_ERROR);
+        } else if (trim(v, io.offset() >> v.blockShift(), io.length() >> v.blockShift())) {
+            addDone(io, needsSync(v, io));
+        } else {
+            Engine.complete(io, IoStatus.NO_SPACE);
+        }
+    }
+
+    void deallocate(EngineBlockStore v, BlockIo io) {
+        ByteBuf ranges = io.buffer();
+        int at = ranges.readerIndex();
+        for (int i = 0; i < io.length(); i++) {
+            if (!v.inRange(ranges.getLong(at + i * 16), ranges.getLong(at + i * 16 + 8))) {
+                Engine.complete(io, IoStatus.INTERNAL_ERROR);
+                return;
+            }
+        }
+        for (int i = 0; i < io.length(); i++) {
+            long length = ranges.getLong(at + i * 16 + 8);
+            if (length > 0 && !trim(v, ranges.getLong(at + i * 16) >> v.blockShift(), length >> v.blockShift())) {
+                Engine.complete(io, IoStatus.NO_SPACE);
+                return;
+            }
+        }
+        addDone(io, needsSync(v, io));
+    }
+
+    /** A Flush completes with the batch, after syncing every dirty device. */
+    void flush(BlockIo io) {
+        addDone(io, true);
+    }
+
+    private static boolean needsSync(EngineBlockStore v, BlockIo io) {
+        return !v.volatileWriteCache() || io.fua();
+    }
+
+    private boolean trim(EngineBlockStore v, long lba, long blocks) {
+        if (blocks == 0) {
+            return true;
+        }
+        if (!ensureRoom(0)) {
+            return false;
+        }
+        hot.append(TYPE_TRIM, v.id(), lba, 0, blocks, (ByteBuf) null, 0, 0);
+        return true;
+    }
+
+    private boolean ensureRoom(int length) {
+        return log.ensureRoom(hot, length, commit, nextSegment);
+    }
+
+    private void addDone(BlockIo io, boolean needsSync) {
+        done[doneCount] = io;
+        doneNeedsSync[doneCount++] = needsSync;
+    }
+
+    /** Writes the hot batch, syncs if needed, applies it and completes everything waiting. */
+    void commit() {
+        int status = IoStatus.OK;
+        if (!hot.isEmpty()) {
+            try {
+                apply(log.write(hot));
+            } catch (IOException e) {
+                status = BlockDevice.isNoSpace(e) ? IoStatus.NO_SPACE : IoStatus.WRITE_ERROR;
+                LOG.warn("Writing a batch to segment {} at {} failed ({}); abandoning the segment", hot.segment(),
+                        hot.position(), e.toString());
+                log.abandon(hot);
+            }
+            space.batchDone();
+        }
+        int syncStatus = status;
+        if (status == IoStatus.OK) {
+            for (int i = 0; i < doneCount; i++) {
+                if (doneNeedsSync[i]) {
+                    syncStatus = log.syncQuietly() ? IoStatus.OK : IoStatus.WRITE_ERROR;
+                    break;
+                }
+            }
+        }
+        for (int i = 0; i < doneCount; i++) {
+            BlockIo io = done[i];
+            done[i] = null;
+            Engine.complete(io, doneNeedsSync[i] ? syncStatus : status);
+        }
+        doneCount = 0;
+    }
+
+    private void apply(long seq) {
+        for (int i = 0; i < hot.count(); i++) {
+            EngineBlockStore v = state.volumes.get(hot.volumeId(i));
+            long lba = hot.lba(i);
+            if (hot.type(i) == TYPE_WRITE) {
+                long address = hot.address(i);
+                long old = v.map.set(lba, address, hot.crc(i));
+                if (old != PhysAddr.NONE) {
+                    space.release(v, old);
+                }
+                space.acquire(v, address);
+                hostBytes += PhysAddr.length(address);
+            } else if (hot.type(i) == TYPE_TRIM) {
+                v.map.clearRange(lba, hot.arg(i), space.releaser(v));
+            }
+        }
+        log.written(hot, seq, seq);
+    }
+
+    long hostBytes() {
+        return hostBytes;
+    }
+}
