@@ -13,6 +13,8 @@ public final class SegmentTable {
     /** A stream writes it, or has it reserved as its {@code next}. */
     public static final byte OPEN = 1;
     public static final byte FULL = 2;
+    /** Cleaned, waiting for reads that resolved addresses in it before it may be reused. */
+    public static final byte RETIRED = 3;
 
     private final byte[] state;
     private final int[] live;

@@ -34,6 +34,7 @@ final class Cleaner {
     private final LogStream cold;
     private final SpaceAccounting space;
     private final LogWriter log;
+    private final SegmentLimbo limbo;
     /** Takes a checkpoint, false if it failed: makes recently written segments eligible. */
     private final BooleanSupplier checkpoint;
     private final Runnable commit = this::commit;
@@ -50,15 +51,16 @@ final class Cleaner {
     private long gcBytes;
     private long segmentsCleaned;
 
-    Cleaner(EngineState state, SpaceAccounting space, LogWriter log, BooleanSupplier checkpoint) {
+    Cleaner(EngineState state, SpaceAccounting space, LogWriter log, SegmentLimbo limbo, BooleanSupplier checkpoint) {
         this.state = state;
         this.table = state.table;
         this.reader = state.reader;
         this.cold = state.cold;
         this.space = space;
         this.log = log;
+        this.limbo = limbo;
         this.checkpoint = checkpoint;
-        this.nextSegment = () -> table.allocate(0);
+        this.nextSegment = () -> allocate(0);
         this.reserve = space.reserve();
         int segments = state.layout.segments();
         this.lowWater = reserve + Math.max(2, (int) Math.ceil(state.config.gcLowWater() * segments));
@@ -70,7 +72,7 @@ final class Cleaner {
      * once, to make recent segments eligible) while none is free. -1 when cleaning cannot help.
      */
     int allocateHot() {
-        int s = table.allocate(reserve);
+        int s = allocate(reserve);
         boolean checkpointed = false;
         while (s < 0) {
             if (victim < 0 && chooseVictim() < 0) {
@@ -83,7 +85,17 @@ final class Cleaner {
             if (!stepQuietly()) {
                 return -1;
             }
-            s = table.allocate(reserve);
+            s = allocate(reserve);
+        }
+        return s;
+    }
+
+    /** A free segment if more than {@code keep} are free, counting retired ones whose reads are done. */
+    private int allocate(int keep) {
+        limbo.reclaim();
+        int s = table.allocate(keep);
+        while (s < 0 && limbo.awaitOne()) {
+            s = table.allocate(keep);
         }
         return s;
     }
@@ -169,7 +181,7 @@ final class Cleaner {
         }
         log.sync();
         if (table.live(v) == 0) {
-            table.setState(v, SegmentTable.FREE);
+            limbo.retire(v);
             segmentsCleaned++;
         } else {
             LOG.warn("Segment {} still holds {} live bytes after cleaning (unreadable batch?); leaving it", v,

@@ -14,11 +14,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The pool's one thread: it owns the maps, the segment table, both log streams, the cleaner and
- * checkpoints, and does all device I/O. Each turn it drains the submission ring into the hot
- * stream's batch ({@link WritePath}), serving reads as they come ({@link ReadPath}), commits the
- * batch (group commit); between turns it checkpoints ({@link Checkpoints}) and cleans
- * ({@link Cleaner}). This class is the thread, its loop, submission and the pool's lifecycle.
+ * The pool's owning thread: it owns the maps, the segment table, the log streams, the cleaner and
+ * checkpoints, and does all device writes. Each turn it frees retired segments whose reads are done
+ * ({@link SegmentLimbo}), drains the submission ring into the hot stream's batch ({@link WritePath}),
+ * resolves reads and hands them to reader threads ({@link Readers}), commits the batch (group
+ * commit); between turns it checkpoints ({@link Checkpoints}) and cleans ({@link Cleaner}). This class
+ * is the thread, its loop, submission and the pool's lifecycle.
  *
  * <p>Durability invariant: an operation that needs durability (a write to a volume without a
  * volatile write cache, FUA, Flush) completes only after its batch and every earlier batch on every
@@ -32,7 +33,8 @@ final class Engine implements Runnable {
     private final SpaceAccounting space;
     private final LogWriter log;
     private final WritePath writes;
-    private final ReadPath reads;
+    private final Readers reads;
+    private final SegmentLimbo limbo;
     private final Cleaner cleaner;
     private final Checkpoints checkpoints;
     private final Volumes volumeAdmin;
@@ -56,9 +58,10 @@ final class Engine implements Runnable {
                 checkpointer.maxEntries(layout.segments(), config.maxVolumes()));
         this.log = new LogWriter(state);
         PayloadPipeline payloads = new PayloadPipeline();
-        this.cleaner = new Cleaner(state, space, log, this::checkpointQuietly);
+        this.reads = new Readers(layout, config, Long.toHexString(poolId & 0xFFFF));
+        this.limbo = new SegmentLimbo(state.table, reads);
+        this.cleaner = new Cleaner(state, space, log, limbo, this::checkpointQuietly);
         this.writes = new WritePath(state, space, log, payloads, cleaner::allocateHot);
-        this.reads = new ReadPath(layout, config, payloads);
         this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner);
         this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints);
         this.recovery = new Recovery(this, state, space, checkpointer);
@@ -89,6 +92,7 @@ final class Engine implements Runnable {
     void start(String name) {
         Thread t = Thread.ofPlatform().name("basalt-engine-" + name).daemon().unstarted(this);
         thread = t;
+        reads.start();
         t.start();
     }
 
@@ -121,6 +125,7 @@ final class Engine implements Runnable {
         for (BlockIo io; (io = queue.poll()) != null; ) {
             complete(io, IoStatus.INTERNAL_ERROR);
         }
+        reads.stop();
     }
 
     void submit(EngineBlockStore volume, BlockIo io) {
@@ -165,6 +170,7 @@ final class Engine implements Runnable {
             for (Runnable c; (c = control.poll()) != null; ) {
                 c.run();
             }
+            limbo.reclaim();
             int n = 0;
             for (BlockIo io; writes.canTakeMore() && (io = queue.poll()) != null; n++) {
                 handle(queue.owner(), io);
@@ -205,8 +211,13 @@ final class Engine implements Runnable {
             return;
         }
         switch (io.op()) {
-            case BlockIo.OP_READ -> complete(io,
-                    v.inRange(io.offset(), io.length()) ? reads.read(v, io) : IoStatus.INTERNAL_ERROR);
+            case BlockIo.OP_READ -> {
+                if (v.inRange(io.offset(), io.length())) {
+                    reads.read(v, io);
+                } else {
+                    complete(io, IoStatus.INTERNAL_ERROR);
+                }
+            }
             case BlockIo.OP_WRITE -> writes.write(v, io);
             case BlockIo.OP_WRITE_ZEROES -> writes.writeZeroes(v, io);
             case BlockIo.OP_DEALLOCATE -> writes.deallocate(v, io);

@@ -15,9 +15,13 @@ package io.basalt.engine.pool;
  *                                others — and write amplification — low
  * @param queueCapacity           submissions that may wait for the engine (power of two)
  * @param maxVolumes              volumes a pool may hold (sizes the checkpoint's volume table)
+ * @param readThreads             threads doing reads' device I/O and checks while the engine thread
+ *                                resolves addresses (default {@link #readThreadsDefault()}); 0 serves
+ *                                reads on the engine thread itself
  */
 public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIntervalBytes, double fillLimit,
-                         double gcLowWater, double gcHighWater, int queueCapacity, int maxVolumes) {
+                         double gcLowWater, double gcHighWater, int queueCapacity, int maxVolumes,
+                         int readThreads) {
     public static final int SEGMENT_SIZE_DEFAULT = 8 << 20;
     public static final int MAX_BATCH_PAYLOAD_DEFAULT = 1 << 20;
     public static final long CHECKPOINT_INTERVAL_DEFAULT = 256L << 20;
@@ -26,6 +30,9 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
     public static final double GC_HIGH_WATER_DEFAULT = 0.02;
     public static final int QUEUE_CAPACITY_DEFAULT = 4096;
     public static final int MAX_VOLUMES_DEFAULT = 256;
+    /** Reader threads mostly wait for the device, so more than the cores keeps a fast device busy. */
+    public static final int READ_THREADS_MIN = 2;
+    public static final int READ_THREADS_MAX = 16;
 
     public PoolConfig {
         if (segmentSize % 4096 != 0 || segmentSize < 64 * 1024 || segmentSize > (1 << 28)) {
@@ -35,26 +42,39 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
         if (Integer.bitCount(queueCapacity) != 1) {
             throw new IllegalArgumentException("queue capacity must be a power of two");
         }
+        if (readThreads < 0 || readThreads > 256) {
+            throw new IllegalArgumentException("read threads must be in [0, 256]: " + readThreads);
+        }
+    }
+
+    /** Two per core, at least {@value #READ_THREADS_MIN} and at most {@value #READ_THREADS_MAX}. */
+    public static int readThreadsDefault() {
+        return Math.clamp(2L * Runtime.getRuntime().availableProcessors(), READ_THREADS_MIN, READ_THREADS_MAX);
     }
 
     public static PoolConfig defaults() {
         return new PoolConfig(SEGMENT_SIZE_DEFAULT, MAX_BATCH_PAYLOAD_DEFAULT, CHECKPOINT_INTERVAL_DEFAULT,
                 FILL_LIMIT_DEFAULT, GC_LOW_WATER_DEFAULT, GC_HIGH_WATER_DEFAULT, QUEUE_CAPACITY_DEFAULT,
-                MAX_VOLUMES_DEFAULT);
+                MAX_VOLUMES_DEFAULT, readThreadsDefault());
     }
 
     public PoolConfig withSegmentSize(int bytes) {
         return new PoolConfig(bytes, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater,
-                queueCapacity, maxVolumes);
+                queueCapacity, maxVolumes, readThreads);
     }
 
     public PoolConfig withCheckpointIntervalBytes(long bytes) {
         return new PoolConfig(segmentSize, maxBatchPayload, bytes, fillLimit, gcLowWater, gcHighWater,
-                queueCapacity, maxVolumes);
+                queueCapacity, maxVolumes, readThreads);
     }
 
     public PoolConfig withFillLimit(double limit) {
         return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, limit, gcLowWater, gcHighWater,
-                queueCapacity, maxVolumes);
+                queueCapacity, maxVolumes, readThreads);
+    }
+
+    public PoolConfig withReadThreads(int threads) {
+        return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater,
+                gcHighWater, queueCapacity, maxVolumes, threads);
     }
 }

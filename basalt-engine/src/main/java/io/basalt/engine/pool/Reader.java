@@ -1,0 +1,133 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.BlockIo;
+import io.basalt.engine.IoStatus;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One reader thread and its ring of {@link ReadRequest}s: the engine thread (the one producer) fills
+ * the slot at the tail and publishes it; the reader (the one consumer) reads, checks and completes
+ * slots in order and publishes its head. The ring's slots are the requests, so nothing is allocated
+ * and no lock is taken. Because a reader finishes its requests in order, "every read this reader
+ * began before tail {@code t} has finished" is simply {@code head >= t}: {@link Readers} builds its
+ * epochs on that.
+ */
+final class Reader implements Runnable {
+    /** Requests a reader may have queued; the engine serves reads itself when every ring is full. */
+    static final int RING_SIZE = 64;
+    private static final int SPINS_BEFORE_PARK = 200;
+    private static final long PARK_NANOS = 50_000_000L;
+
+    private final ReadRequest[] ring = new ReadRequest[RING_SIZE];
+    private final RunReader runs;
+    /** Next slot the engine fills; written by the engine thread only. */
+    private final AtomicLong tail = new AtomicLong();
+    /** Next slot the reader serves; written by the reader only. */
+    private final AtomicLong head = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean sleeping;
+    private volatile boolean running = true;
+
+    Reader(String name, RunReader runs) {
+        this.runs = runs;
+        for (int i = 0; i < RING_SIZE; i++) {
+            ring[i] = new ReadRequest();
+        }
+        this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Requests queued or being read. Any thread. */
+    int backlog() {
+        return (int) (tail.get() - head.get());
+    }
+
+    long tail() {
+        return tail.get();
+    }
+
+    long head() {
+        return head.get();
+    }
+
+    /** The slot the engine may fill next, or null if the ring is full. Engine thread. */
+    ReadRequest claim() {
+        long t = tail.get();
+        return t - head.get() < RING_SIZE ? ring[(int) (t & (RING_SIZE - 1))] : null;
+    }
+
+    /** Hands the claimed slot, now filled, to the reader. Engine thread. */
+    void publish() {
+        // A full volatile store, so the read of sleeping below cannot pass it (no lost wake-up).
+        tail.set(tail.get() + 1);
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Finishes what is queued, then ends the thread and waits for it. */
+    void stop() {
+        running = false;
+        LockSupport.unpark(thread);
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    long checksumErrors() {
+        return runs.checksumErrors();
+    }
+
+    @Override
+    public void run() {
+        int idle = 0;
+        while (true) {
+            long h = head.get();
+            if (h == tail.get()) {
+                if (!running) {
+                    return;
+                }
+                if (++idle < SPINS_BEFORE_PARK) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                sleeping = true;
+                if (h == tail.get() && running) {
+                    LockSupport.parkNanos(PARK_NANOS);
+                }
+                sleeping = false;
+                idle = 0;
+                continue;
+            }
+            idle = 0;
+            serve(ring[(int) (h & (RING_SIZE - 1))]);
+            // Publishing the head ends this read's epoch: a segment retired before it may now be reused.
+            head.lazySet(h + 1);
+        }
+    }
+
+    private void serve(ReadRequest r) {
+        BlockIo io = r.io;
+        int status;
+        try {
+            status = runs.read(r, io.buffer());
+        } catch (RuntimeException e) {
+            status = IoStatus.INTERNAL_ERROR;
+        }
+        r.clear();
+        Engine.complete(io, status);
+    }
+}

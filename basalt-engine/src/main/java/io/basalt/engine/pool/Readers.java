@@ -1,0 +1,131 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.BlockIo;
+import io.basalt.engine.IoStatus;
+import io.basalt.engine.log.SegmentLayout;
+
+/**
+ * Reads off the engine thread: the engine resolves a read's addresses and CRCs from the map
+ * ({@link ReadRequest#resolve}) and hands it to the least busy {@link Reader}, whose thread does the
+ * device reads, checks and completion. With no reader threads, a read too long for one request, or
+ * every ring full, the engine serves the read itself, as before.
+ *
+ * <p>Reads resolved before a segment is freed may still be reading it, so freed segments wait in
+ * {@link SegmentLimbo} for the <em>read epoch</em> taken here ({@link #epoch}): every reader's tail
+ * at the time of the free. A reader finishes in order, so the epoch has passed once every reader's
+ * head has reached it.
+ */
+final class Readers {
+    private final Reader[] readers;
+    /** The engine thread's own: for reads it serves itself. */
+    private final RunReader inline;
+    private final ReadRequest inlineRequest = new ReadRequest();
+
+    Readers(SegmentLayout layout, PoolConfig config, String name) {
+        this.inline = new RunReader(layout, config, new PayloadPipeline());
+        this.readers = new Reader[config.readThreads()];
+        for (int i = 0; i < readers.length; i++) {
+            readers[i] = new Reader("basalt-read-" + name + "-" + i, new RunReader(layout, config, new PayloadPipeline()));
+        }
+    }
+
+    int threads() {
+        return readers.length;
+    }
+
+    void start() {
+        for (Reader r : readers) {
+            r.start();
+        }
+    }
+
+    /** Lets every reader finish what it holds, then stops them. */
+    void stop() {
+        for (Reader r : readers) {
+            r.stop();
+        }
+    }
+
+    /**
+     * Reads {@code io} (its range already checked to lie in {@code v}): handed to a reader thread, or
+     * served here if none can take it. Engine thread. Completes {@code io} exactly once.
+     */
+    void read(EngineBlockStore v, BlockIo io) {
+        long lba = io.offset() >> v.blockShift();
+        int n = io.length() >> v.blockShift();
+        if (n <= ReadRequest.MAX_BLOCKS) {
+            Reader r = leastBusy();
+            ReadRequest slot = r == null ? null : r.claim();
+            if (slot != null) {
+                slot.resolve(v, io, lba, n);
+                r.publish();
+                return;
+            }
+        }
+        Engine.complete(io, readInline(v, io, lba, n));
+    }
+
+    private int readInline(EngineBlockStore v, BlockIo io, long lba, int n) {
+        for (int done = 0; done < n; done += ReadRequest.MAX_BLOCKS) {
+            inlineRequest.resolve(v, io, lba + done, Math.min(ReadRequest.MAX_BLOCKS, n - done));
+            int status = inline.read(inlineRequest, io.buffer());
+            if (status != IoStatus.OK) {
+                inlineRequest.clear();
+                return status;
+            }
+        }
+        inlineRequest.clear();
+        return IoStatus.OK;
+    }
+
+    private Reader leastBusy() {
+        Reader best = null;
+        int least = Reader.RING_SIZE;
+        for (Reader r : readers) {
+            int b = r.backlog();
+            if (b < least) {
+                least = b;
+                best = r;
+                if (b == 0) {
+                    break;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Whether any read handed to a reader has not finished. Engine thread. */
+    boolean busy() {
+        for (Reader r : readers) {
+            if (r.head() != r.tail()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Stores the current read epoch (each reader's tail) at {@code into[from...]}. Engine thread. */
+    void epoch(long[] into, int from) {
+        for (int i = 0; i < readers.length; i++) {
+            into[from + i] = readers[i].tail();
+        }
+    }
+
+    /** Whether every read begun before the epoch stored at {@code epoch[from...]} has finished. */
+    boolean passed(long[] epoch, int from) {
+        for (int i = 0; i < readers.length; i++) {
+            if (readers[i].head() < epoch[from + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    long checksumErrors() {
+        long n = inline.checksumErrors();
+        for (Reader r : readers) {
+            n += r.checksumErrors();
+        }
+        return n;
+    }
+}

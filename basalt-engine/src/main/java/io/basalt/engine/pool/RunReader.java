@@ -1,0 +1,87 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.IoStatus;
+import io.basalt.engine.device.AlignedBuffers;
+import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.log.PhysAddr;
+import io.basalt.engine.log.SegmentLayout;
+import io.netty.buffer.ByteBuf;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads a resolved {@link ReadRequest}: unmapped blocks read as zeroes, physically contiguous runs are
+ * read in one aligned device read into a buffer allocated once, and every payload is checked and
+ * turned back into its host block by the {@link PayloadPipeline}. One per thread that reads (each
+ * {@link Reader}, and the engine thread for the reads it serves itself); not thread-safe.
+ */
+final class RunReader {
+    private static final Logger LOG = LoggerFactory.getLogger(RunReader.class);
+
+    private final SegmentLayout layout;
+    private final PayloadPipeline payloads;
+    private final ByteBuffer buffer;
+    private final ByteBuffer view;
+    private final int maxRun;
+    /** Written by the owning thread only; read by stats from any thread. */
+    private volatile long checksumErrors;
+
+    RunReader(SegmentLayout layout, PoolConfig config, PayloadPipeline payloads) {
+        this.layout = layout;
+        this.payloads = payloads;
+        this.buffer = AlignedBuffers.allocate(config.maxBatchPayload() + 2 * BlockDevice.ALIGNMENT);
+        this.view = buffer.duplicate();
+        this.maxRun = config.maxBatchPayload();
+    }
+
+    /** Appends the request's blocks to {@code dst}; returns the status (stops at the first failure). */
+    int read(ReadRequest r, ByteBuf dst) {
+        EngineBlockStore v = r.volume;
+        long[] addresses = r.addresses;
+        int n = r.blocks;
+        for (int i = 0; i < n; ) {
+            long a = addresses[i];
+            if (a == PhysAddr.NONE) {
+                dst.writeZero(v.blockSize());
+                i++;
+                continue;
+            }
+            int seg = PhysAddr.segment(a);
+            int start = PhysAddr.offset(a);
+            int end = start + PhysAddr.length(a);
+            int j = i + 1;
+            for (long b; j < n && (b = addresses[j]) != PhysAddr.NONE && PhysAddr.segment(b) == seg
+                    && PhysAddr.offset(b) == end && end + PhysAddr.length(b) - start <= maxRun; j++) {
+                end += PhysAddr.length(b);
+            }
+            int windowStart = start & -BlockDevice.ALIGNMENT;
+            int windowLength = AlignedBuffers.alignUp(end) - windowStart;
+            try {
+                layout.device(seg).read(layout.position(seg, windowStart), buffer.clear().limit(windowLength));
+            } catch (IOException e) {
+                LOG.warn("{}: reading blocks {}+{} at segment {} failed: {}", v, r.lba + i, j - i, seg, e.toString());
+                return IoStatus.READ_ERROR;
+            }
+            for (int k = i; k < j; k++) {
+                long b = addresses[k];
+                int at = PhysAddr.offset(b) - windowStart;
+                // The seam for data services: decode undoes what the write path's append did.
+                if (!payloads.decode(v, r.lba + k, view, at, PhysAddr.length(b), r.crcs[k], dst)) {
+                    checksumErrors++;
+                    LOG.error("{}: block {} at {} fails its checksum; returning a read error", v, r.lba + k,
+                            PhysAddr.toString(b));
+                    return IoStatus.READ_ERROR;
+                }
+            }
+            i = j;
+        }
+        return IoStatus.OK;
+    }
+
+    long checksumErrors() {
+        return checksumErrors;
+    }
+}

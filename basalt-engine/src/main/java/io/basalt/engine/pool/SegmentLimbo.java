@@ -1,0 +1,86 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.gc.SegmentTable;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Where cleaned segments wait before they are free: a reader thread may still be reading a segment
+ * through addresses it resolved before the cleaner moved the data out, and reusing the segment under
+ * it would return a checksum error or, worse, another block's data. A retired segment is
+ * {@link SegmentTable#RETIRED} and records the read epoch at its retirement; it becomes FREE once
+ * every read begun before that has finished. With no read in flight it is freed at once. Segments are
+ * retired in order and epochs only grow, so the limbo is a FIFO. Engine thread only.
+ */
+final class SegmentLimbo {
+    /** How long an allocation that finds no free segment waits for reads to let a retired one go. */
+    private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final SegmentTable table;
+    private final Readers readers;
+    private final int width;
+    private final int[] segments;
+    /** {@code width} reader tails per entry, parallel to {@link #segments}. */
+    private final long[] epochs;
+    private long head;
+    private long tail;
+
+    SegmentLimbo(SegmentTable table, Readers readers) {
+        this.table = table;
+        this.readers = readers;
+        this.width = readers.threads();
+        this.segments = new int[table.segments()];
+        this.epochs = new long[table.segments() * width];
+    }
+
+    /** The cleaner emptied {@code segment}: free now if no read is in flight, else once the reads are done. */
+    void retire(int segment) {
+        if (tail == head && !readers.busy()) {
+            table.setState(segment, SegmentTable.FREE);
+            return;
+        }
+        table.setState(segment, SegmentTable.RETIRED);
+        int i = (int) (tail % segments.length);
+        segments[i] = segment;
+        readers.epoch(epochs, i * width);
+        tail++;
+    }
+
+    /** Frees every retired segment whose epoch has passed; returns how many. */
+    int reclaim() {
+        int n = 0;
+        while (head < tail) {
+            int i = (int) (head % segments.length);
+            if (!readers.passed(epochs, i * width)) {
+                break;
+            }
+            table.setState(segments[i], SegmentTable.FREE);
+            head++;
+            n++;
+        }
+        return n;
+    }
+
+    int size() {
+        return (int) (tail - head);
+    }
+
+    /**
+     * For an allocation that found nothing free: waits (briefly; reads are short) until a retired
+     * segment is free. False if none is retired or the reads did not finish in time.
+     */
+    boolean awaitOne() {
+        if (head == tail) {
+            return false;
+        }
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (reclaim() == 0) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+        return true;
+    }
+}
