@@ -60,7 +60,7 @@ final class Cleaner {
         this.log = log;
         this.limbo = limbo;
         this.checkpoint = checkpoint;
-        this.nextSegment = () -> allocate(0);
+        this.nextSegment = this::allocateCold;
         this.reserve = space.reserve();
         int segments = state.layout.segments();
         this.lowWater = reserve + Math.max(2, (int) Math.ceil(state.config.gcLowWater() * segments));
@@ -68,21 +68,22 @@ final class Cleaner {
     }
 
     /**
-     * A free segment for the hot stream, leaving the reserve to the cleaner; cleans (and checkpoints
-     * once, to make recent segments eligible) while none is free. -1 when cleaning cannot help.
+     * A free segment for the hot stream, leaving the reserve to the cleaner; while none is free it
+     * cleans, then waits for reads holding back a retired segment, then checkpoints once (making
+     * recent segments eligible). -1 when none of that helps.
      */
     int allocateHot() {
         int s = allocate(reserve);
         boolean checkpointed = false;
         while (s < 0) {
             if (victim < 0 && chooseVictim() < 0) {
-                if (checkpointed || !checkpoint.getAsBoolean()) {
-                    return -1;
+                if (!limbo.awaitOne()) {
+                    if (checkpointed || !checkpoint.getAsBoolean()) {
+                        return -1;
+                    }
+                    checkpointed = true;
                 }
-                checkpointed = true;
-                continue;
-            }
-            if (!stepQuietly()) {
+            } else if (!stepQuietly()) {
                 return -1;
             }
             s = allocate(reserve);
@@ -93,9 +94,14 @@ final class Cleaner {
     /** A free segment if more than {@code keep} are free, counting retired ones whose reads are done. */
     private int allocate(int keep) {
         limbo.reclaim();
-        int s = table.allocate(keep);
+        return table.allocate(keep);
+    }
+
+    /** A segment for the cold stream: it may take the reserve, and waits briefly for reads if it must. */
+    private int allocateCold() {
+        int s = allocate(0);
         while (s < 0 && limbo.awaitOne()) {
-            s = table.allocate(keep);
+            s = allocate(0);
         }
         return s;
     }

@@ -1,0 +1,296 @@
+package io.basalt.engine.pool;
+
+import io.basalt.engine.IoStatus;
+import io.basalt.engine.TestIo;
+import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.device.FaultyDevice;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReadersTest {
+    /** 64 KiB segments on 2 MiB: 32 segments, so the cleaner reuses each one often. */
+    private static final PoolConfig CONFIG = PoolConfig.defaults().withSegmentSize(64 * 1024);
+    private static final int DEVICE_SIZE = 2 << 20;
+
+    /** A block that says which block it is and which write put it there. */
+    private static byte[] stamped(long lba, long version) {
+        ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 4096; i += 16) {
+            b.putLong(i, lba).putLong(i + 8, version);
+        }
+        return b.array();
+    }
+
+    private static long stampedLba(byte[] block) {
+        return ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).getLong(4080);
+    }
+
+    private static long stampedVersion(byte[] block) {
+        return ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).getLong(8);
+    }
+
+    @Test
+    void shouldCompleteReadsOnReaderThreads() throws IOException {
+        try (Pool pool = Pool.create(List.of(new FaultyDevice("d", DEVICE_SIZE)), CONFIG.withReadThreads(2))) {
+            EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
+            assertThat(TestIo.write(4096, stamped(1, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+            TestIo r = TestIo.read(0, 8192);
+            assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(r.completedOn.getName()).startsWith("basalt-read-");
+            assertThat(java.util.Arrays.copyOfRange(r.data(), 0, 4096)).containsOnly(0);
+            assertThat(java.util.Arrays.copyOfRange(r.data(), 4096, 8192)).isEqualTo(stamped(1, 1));
+        }
+    }
+
+    @Test
+    void shouldServeReadsOnTheEngineThreadWithoutReaderThreads() throws IOException {
+        try (Pool pool = Pool.create(List.of(new FaultyDevice("d", DEVICE_SIZE)), CONFIG.withReadThreads(0))) {
+            EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
+            assertThat(TestIo.write(0, stamped(0, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+            TestIo r = TestIo.read(0, 4096);
+            assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(r.completedOn.getName()).startsWith("basalt-engine-");
+            assertThat(r.data()).isEqualTo(stamped(0, 1));
+        }
+    }
+
+    @Test
+    void shouldSplitReadsLongerThanOneRequest() throws IOException {
+        try (Pool pool = Pool.create(List.of(new FaultyDevice("d", 8 << 20)), CONFIG.withReadThreads(1))) {
+            EngineBlockStore v = pool.createVolume("v", 4 << 20, 512, false);
+            byte[] data = PoolTest.block(ReadRequest.MAX_BLOCKS * 512 * 3 + 512, 7);
+            assertThat(TestIo.write(512, data).runOn(v)).isEqualTo(IoStatus.OK);
+            TestIo r = TestIo.read(512, data.length);
+            assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(r.data()).isEqualTo(data);
+        }
+    }
+
+    /**
+     * A reader stalls inside the device read of a block; meanwhile the block is overwritten, its
+     * segment cleaned and the pool written through until it runs out of space. The cleaned segments
+     * must wait in limbo for the stalled read: reused, it would find another block's payload and fail
+     * its checksum. Once the read is done, they are free again.
+     */
+    @Test
+    void shouldNotReuseACleanedSegmentWhileAReadResolvedInItIsInFlight() throws Exception {
+        GatedDevice device = new GatedDevice(new FaultyDevice("d", DEVICE_SIZE));
+        try (Pool pool = Pool.create(List.of(device), CONFIG.withReadThreads(1))) {
+            int blocks = 64;
+            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
+            for (int b = 0; b < blocks; b++) {
+                assertThat(TestIo.write(b * 4096L, stamped(b, 0)).runOn(v)).isEqualTo(IoStatus.OK);
+            }
+            device.close.set(true);
+            TestIo stalled = TestIo.read(0, 4096);
+            v.submit(stalled);
+            assertThat(device.entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+            long cleanedBefore = pool.stats().segmentsCleaned();
+            int status = IoStatus.OK;
+            try {
+                for (int round = 1; round <= 20 && status == IoStatus.OK; round++) {
+                    for (int b = 0; b < blocks && status == IoStatus.OK; b++) {
+                        status = TestIo.write(b * 4096L, stamped(b, round)).runOn(v);
+                    }
+                    pool.checkpoint();
+                    pool.clean(4);
+                }
+                assertThat(status).as("every segment cleaned since the read began is held back")
+                        .isEqualTo(IoStatus.NO_SPACE);
+                assertThat(pool.stats().segmentsCleaned() - cleanedBefore).isGreaterThan(8);
+                assertThat(stalled.status).isNotDone();
+            } finally {
+                device.open.countDown();
+            }
+            assertThat(stalled.await()).isEqualTo(IoStatus.OK);
+            assertThat(stalled.data()).isEqualTo(stamped(0, 0));
+            for (int round = 21; round <= 40; round++) {
+                for (int b = 0; b < blocks; b++) {
+                    assertThat(TestIo.write(b * 4096L, stamped(b, round)).runOn(v)).isEqualTo(IoStatus.OK);
+                }
+            }
+            assertThat(pool.stats().checksumErrors()).isZero();
+        }
+    }
+
+    /**
+     * Writers overwrite, the cleaner moves and frees, and readers (on reader threads slowed at random
+     * inside the device read) check that every block they get is the one asked for and a write of it.
+     */
+    @Test
+    void shouldReturnOnlyTheBlocksAskedForWhileCleaningRaces() throws Exception {
+        SlowReadDevice device = new SlowReadDevice(new FaultyDevice("d", 2 * DEVICE_SIZE));
+        try (Pool pool = Pool.create(List.of(device), CONFIG.withReadThreads(2))) {
+            int blocks = 256;
+            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
+            AtomicLong[] written = new AtomicLong[blocks];
+            for (int b = 0; b < blocks; b++) {
+                assertThat(TestIo.write(b * 4096L, stamped(b, 0)).runOn(v)).isEqualTo(IoStatus.OK);
+                written[b] = new AtomicLong();
+            }
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<String> failure = new AtomicReference<>();
+            AtomicInteger reads = new AtomicInteger();
+            List<Thread> threads = new ArrayList<>();
+            threads.add(Thread.ofPlatform().start(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (long version = 1; !stop.get(); version++) {
+                    List<TestIo> ios = new ArrayList<>();
+                    for (int k = 0; k < 16; k++) {
+                        int b = random.nextInt(blocks / 2);
+                        written[b].accumulateAndGet(version, Math::max);
+                        TestIo io = TestIo.write(b * 4096L, stamped(b, version));
+                        v.submit(io);
+                        ios.add(io);
+                    }
+                    for (TestIo io : ios) {
+                        if (io.await() != IoStatus.OK) {
+                            failure.compareAndSet(null, "write failed: " + io.await());
+                        }
+                    }
+                }
+            }));
+            for (int t = 0; t < 2; t++) {
+                threads.add(Thread.ofPlatform().start(() -> {
+                    ThreadLocalRandom random = ThreadLocalRandom.current();
+                    while (!stop.get()) {
+                        List<TestIo> ios = new ArrayList<>();
+                        for (int k = 0; k < 8; k++) {
+                            TestIo io = TestIo.read(random.nextInt(blocks) * 4096L, 4096);
+                            v.submit(io);
+                            ios.add(io);
+                        }
+                        for (TestIo io : ios) {
+                            long lba = io.offset() / 4096;
+                            int status = io.await();
+                            byte[] got = io.data();
+                            if (status != IoStatus.OK) {
+                                failure.compareAndSet(null, "read of " + lba + " failed: " + status);
+                            } else if (stampedLba(got) != lba || stampedVersion(got) > written[(int) lba].get()) {
+                                failure.compareAndSet(null, "read of " + lba + " returned block "
+                                        + stampedLba(got) + " version " + stampedVersion(got));
+                            }
+                            reads.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            threads.add(Thread.ofPlatform().start(() -> {
+                while (!stop.get()) {
+                    try {
+                        pool.checkpoint();
+                        pool.clean(2);
+                    } catch (IOException e) {
+                        failure.compareAndSet(null, "cleaning failed: " + e);
+                    }
+                }
+            }));
+            long cleanedBefore = pool.stats().segmentsCleaned();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < deadline && failure.get() == null) {
+                Thread.sleep(20);
+            }
+            stop.set(true);
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(failure.get()).isNull();
+            assertThat(reads.get()).isGreaterThan(1000);
+            assertThat(pool.stats().segmentsCleaned() - cleanedBefore).isGreaterThan(50);
+            assertThat(pool.stats().checksumErrors()).isZero();
+        }
+    }
+
+    /** Holds the first read that comes while {@link #close} is set until {@link #open} opens. */
+    private static final class GatedDevice extends ForwardingDevice {
+        final AtomicBoolean close = new AtomicBoolean();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch open = new CountDownLatch(1);
+
+        GatedDevice(BlockDevice device) {
+            super(device);
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            if (close.compareAndSet(true, false)) {
+                entered.countDown();
+                try {
+                    open.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+            }
+            super.read(position, dst);
+        }
+    }
+
+    /** Reads wait up to 200 µs before they touch the device: a slow device widens every race. */
+    private static final class SlowReadDevice extends ForwardingDevice {
+        SlowReadDevice(BlockDevice device) {
+            super(device);
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            if (!Thread.currentThread().getName().startsWith("basalt-engine-")) {
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000));
+            }
+            super.read(position, dst);
+        }
+    }
+
+    private static class ForwardingDevice implements BlockDevice {
+        private final BlockDevice device;
+
+        ForwardingDevice(BlockDevice device) {
+            this.device = device;
+        }
+
+        @Override
+        public String name() {
+            return device.name();
+        }
+
+        @Override
+        public long size() {
+            return device.size();
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            device.read(position, dst);
+        }
+
+        @Override
+        public void write(long position, ByteBuffer src) throws IOException {
+            device.write(position, src);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            device.sync();
+        }
+
+        @Override
+        public void close() throws IOException {
+            device.close();
+        }
+    }
+}
