@@ -213,7 +213,7 @@ final class Engine implements Runnable {
         switch (io.op()) {
             case BlockIo.OP_READ -> {
                 if (v.inRange(io.offset(), io.length())) {
-                    reads.read(v, io);
+                    reads.read(v, io, queue.isEmpty());
                 } else {
                     complete(io, IoStatus.INTERNAL_ERROR);
                 }

@@ -7,8 +7,9 @@ import io.basalt.engine.log.SegmentLayout;
 /**
  * Reads off the engine thread: the engine resolves a read's addresses and CRCs from the map
  * ({@link ReadRequest#resolve}) and hands it to the least busy {@link Reader}, whose thread does the
- * device reads, checks and completion. With no reader threads, a read too long for one request, or
- * every ring full, the engine serves the read itself, as before.
+ * device reads, checks and completion. The engine serves a read itself when a hand-off cannot help:
+ * no reader threads, a read too long for one request, every ring full — or the read is alone (nothing
+ * else queued, no reader busy), where waking a reader would only add its wake-up to the latency (QD1).
  *
  * <p>Reads resolved before a segment is freed may still be reading it, so freed segments wait in
  * {@link SegmentLimbo} for the <em>read epoch</em> taken here ({@link #epoch}): every reader's tail
@@ -50,10 +51,10 @@ final class Readers {
      * Reads {@code io} (its range already checked to lie in {@code v}): handed to a reader thread, or
      * served here if none can take it. Engine thread. Completes {@code io} exactly once.
      */
-    void read(EngineBlockStore v, BlockIo io) {
+    void read(EngineBlockStore v, BlockIo io, boolean alone) {
         long lba = io.offset() >> v.blockShift();
         int n = io.length() >> v.blockShift();
-        if (n <= ReadRequest.MAX_BLOCKS) {
+        if (n <= ReadRequest.MAX_BLOCKS && !(alone && !busy())) {
             Reader r = leastBusy();
             ReadRequest slot = r == null ? null : r.claim();
             if (slot != null) {

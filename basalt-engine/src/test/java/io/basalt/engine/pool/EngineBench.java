@@ -17,7 +17,8 @@ import java.util.Random;
 /**
  * Engine-alone measurements for docs/benchmarks.md ("Storage engine"): write amplification of 4 KiB
  * random overwrites at several fills (uniform, zipf 0.9), IOPS on a file device, restart time.
- * Not a test; run with {@code java -cp ... io.basalt.engine.pool.EngineBench [dir]}.
+ * Not a test; run with {@code java -cp ... io.basalt.engine.pool.EngineBench [dir [wa-only | iops |
+ * restart BLOCKS...]]}.
  */
 public final class EngineBench {
     private static final int QD = 32;
@@ -31,6 +32,11 @@ public final class EngineBench {
             }
             return;
         }
+        if (args.length > 1 && args[1].equals("iops")) {
+            iops(dir);
+            reads(dir);
+            return;
+        }
         System.out.println("| fill | pattern | host GiB | WA | segments cleaned |");
         System.out.println("|---|---|---|---|---|");
         for (double fill : new double[]{0.5, 0.7, 0.85}) {
@@ -42,6 +48,7 @@ public final class EngineBench {
             return;
         }
         iops(dir);
+        reads(dir);
         restart(dir, 262_144);
     }
 
@@ -117,6 +124,50 @@ public final class EngineBench {
                 }
                 System.out.printf("randread 4K QD%d (mapped and unmapped blocks): %.0f IOPS%n", qd,
                         n / ((System.nanoTime() - t0) / 1e9));
+            }
+        }
+        Files.deleteIfExists(file);
+    }
+
+    /**
+     * Random 4 KiB reads of a volume filled sequentially (every read goes to the device), with reads
+     * served on the engine thread (0 reader threads, as before reader threads) and by reader threads.
+     */
+    static void reads(Path dir) throws IOException {
+        Path file = dir.resolve("reads.img");
+        Files.deleteIfExists(file);
+        int blocks = 131_072;
+        PoolConfig config = PoolConfig.defaults();
+        try (Pool pool = Pool.create(List.of(FileDevice.open(file, 2L << 30, true)), config)) {
+            EngineBlockStore v = pool.createVolume("v", (long) blocks * 4096, 4096, false);
+            byte[] chunk = new byte[256 * 4096];
+            new Random(4).nextBytes(chunk);
+            for (int b = 0; b < blocks; b += 256) {
+                check(TestIo.write((long) b * 4096, chunk).runOn(v));
+            }
+        }
+        for (int threads : new int[]{0, 1, 2, PoolConfig.readThreadsDefault(), 8}) {
+            try (Pool pool = Pool.open(List.of(FileDevice.open(file, 0, true)), config.withReadThreads(threads))) {
+                EngineBlockStore v = pool.volume("v");
+                Random random = new Random(5);
+                for (int qd : new int[]{1, QD}) {
+                    long n = 0;
+                    long t0 = System.nanoTime();
+                    while (System.nanoTime() - t0 < 3_000_000_000L) {
+                        List<TestIo> ios = new ArrayList<>(qd);
+                        for (int k = 0; k < qd; k++) {
+                            TestIo io = TestIo.read((long) random.nextInt(blocks) * 4096, 4096);
+                            v.submit(io);
+                            ios.add(io);
+                        }
+                        for (TestIo io : ios) {
+                            check(io.await());
+                        }
+                        n += qd;
+                    }
+                    System.out.printf("randread 4K QD%d, volume filled, %d reader threads: %.0f IOPS%n", qd, threads,
+                            n / ((System.nanoTime() - t0) / 1e9));
+                }
             }
         }
         Files.deleteIfExists(file);

@@ -45,15 +45,32 @@ class ReadersTest {
     }
 
     @Test
-    void shouldCompleteReadsOnReaderThreads() throws IOException {
-        try (Pool pool = Pool.create(List.of(new FaultyDevice("d", DEVICE_SIZE)), CONFIG.withReadThreads(2))) {
+    void shouldHandReadsQueuedBehindOthersToReaderThreads() throws Exception {
+        GatedDevice device = new GatedDevice(new FaultyDevice("d", DEVICE_SIZE));
+        try (Pool pool = Pool.create(List.of(device), CONFIG.withReadThreads(2))) {
             EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
             assertThat(TestIo.write(4096, stamped(1, 1)).runOn(v)).isEqualTo(IoStatus.OK);
-            TestIo r = TestIo.read(0, 8192);
+            TestIo first = TestIo.read(0, 8192);
+            TestIo second = TestIo.read(4096, 4096);
+            submitBehindAStalledWrite(device, v, first, second);
+            assertThat(first.await()).isEqualTo(IoStatus.OK);
+            assertThat(second.await()).isEqualTo(IoStatus.OK);
+            assertThat(first.completedOn.getName()).startsWith("basalt-read-");
+            assertThat(java.util.Arrays.copyOfRange(first.data(), 0, 4096)).containsOnly(0);
+            assertThat(java.util.Arrays.copyOfRange(first.data(), 4096, 8192)).isEqualTo(stamped(1, 1));
+            assertThat(second.data()).isEqualTo(stamped(1, 1));
+        }
+    }
+
+    @Test
+    void shouldServeAReadThatIsAloneOnTheEngineThread() throws IOException {
+        try (Pool pool = Pool.create(List.of(new FaultyDevice("d", DEVICE_SIZE)), CONFIG.withReadThreads(2))) {
+            EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
+            assertThat(TestIo.write(0, stamped(0, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+            TestIo r = TestIo.read(0, 4096);
             assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
-            assertThat(r.completedOn.getName()).startsWith("basalt-read-");
-            assertThat(java.util.Arrays.copyOfRange(r.data(), 0, 4096)).containsOnly(0);
-            assertThat(java.util.Arrays.copyOfRange(r.data(), 4096, 8192)).isEqualTo(stamped(1, 1));
+            assertThat(r.completedOn.getName()).startsWith("basalt-engine-");
+            assertThat(r.data()).isEqualTo(stamped(0, 1));
         }
     }
 
@@ -92,14 +109,14 @@ class ReadersTest {
         GatedDevice device = new GatedDevice(new FaultyDevice("d", DEVICE_SIZE));
         try (Pool pool = Pool.create(List.of(device), CONFIG.withReadThreads(1))) {
             int blocks = 64;
-            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
+            EngineBlockStore v = pool.createVolume("v", (blocks + 1) * 4096L, 4096, false);
             for (int b = 0; b < blocks; b++) {
                 assertThat(TestIo.write(b * 4096L, stamped(b, 0)).runOn(v)).isEqualTo(IoStatus.OK);
             }
-            device.close.set(true);
+            device.reads.armed.set(true);
             TestIo stalled = TestIo.read(0, 4096);
-            v.submit(stalled);
-            assertThat(device.entered.await(10, TimeUnit.SECONDS)).isTrue();
+            submitBehindAStalledWrite(device, v, stalled, TestIo.read(4096, 4096));
+            device.reads.awaitEntered();
 
             long cleanedBefore = pool.stats().segmentsCleaned();
             int status = IoStatus.OK;
@@ -116,7 +133,7 @@ class ReadersTest {
                 assertThat(pool.stats().segmentsCleaned() - cleanedBefore).isGreaterThan(8);
                 assertThat(stalled.status).isNotDone();
             } finally {
-                device.open.countDown();
+                device.reads.open.countDown();
             }
             assertThat(stalled.await()).isEqualTo(IoStatus.OK);
             assertThat(stalled.data()).isEqualTo(stamped(0, 0));
@@ -217,11 +234,10 @@ class ReadersTest {
         }
     }
 
-    /** Holds the first read that comes while {@link #close} is set until {@link #open} opens. */
+    /** Holds one read and one write, once each is armed, until its gate opens. */
     private static final class GatedDevice extends ForwardingDevice {
-        final AtomicBoolean close = new AtomicBoolean();
-        final CountDownLatch entered = new CountDownLatch(1);
-        final CountDownLatch open = new CountDownLatch(1);
+        final Gate reads = new Gate();
+        final Gate writes = new Gate();
 
         GatedDevice(BlockDevice device) {
             super(device);
@@ -229,7 +245,24 @@ class ReadersTest {
 
         @Override
         public void read(long position, ByteBuffer dst) throws IOException {
-            if (close.compareAndSet(true, false)) {
+            reads.pass();
+            super.read(position, dst);
+        }
+
+        @Override
+        public void write(long position, ByteBuffer src) throws IOException {
+            writes.pass();
+            super.write(position, src);
+        }
+    }
+
+    private static final class Gate {
+        final AtomicBoolean armed = new AtomicBoolean();
+        final CountDownLatch entered = new CountDownLatch(1);
+        final CountDownLatch open = new CountDownLatch(1);
+
+        void pass() throws IOException {
+            if (armed.compareAndSet(true, false)) {
                 entered.countDown();
                 try {
                     open.await();
@@ -237,8 +270,28 @@ class ReadersTest {
                     throw new IOException(e);
                 }
             }
-            super.read(position, dst);
         }
+
+        void awaitEntered() throws InterruptedException {
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * Holds the engine thread in a batch write while {@code reads} queue up behind it, so the engine
+     * then drains them together and hands them to reader threads instead of serving one alone.
+     */
+    private static void submitBehindAStalledWrite(GatedDevice device, EngineBlockStore v, TestIo... reads)
+            throws InterruptedException {
+        device.writes.armed.set(true);
+        TestIo w = TestIo.write(v.capacityBytes() - 4096, new byte[4096]);
+        v.submit(w);
+        device.writes.awaitEntered();
+        for (TestIo r : reads) {
+            v.submit(r);
+        }
+        device.writes.open.countDown();
+        assertThat(w.await()).isEqualTo(IoStatus.OK);
     }
 
     /** Reads wait up to 200 µs before they touch the device: a slow device widens every race. */
