@@ -2,6 +2,8 @@ package io.basalt.engine.checkpoint;
 
 import io.basalt.engine.map.VolumeMap;
 
+import io.basalt.engine.log.LogStream;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +17,9 @@ public final class CheckpointState {
     /** Every batch with a lower sequence is reflected in this checkpoint; replay starts above it. */
     public long nextSeq;
     public int nextVolumeId = 1;
-    public final int[] streamSegment = {-1, -1};
-    public final int[] streamPosition = new int[2];
-    public final int[] streamNext = {-1, -1};
+    public final int[] streamSegment = {-1, -1, -1};
+    public final int[] streamPosition = new int[LogStream.STREAMS];
+    public final int[] streamNext = {-1, -1, -1};
     public final List<VolumeRecord> volumes = new ArrayList<>();
     public final Map<Integer, VolumeMap> maps = new LinkedHashMap<>();
 }

@@ -7,6 +7,8 @@ import io.basalt.engine.map.VolumeMap;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import io.basalt.engine.log.LogStream;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -19,7 +21,8 @@ import java.util.zip.CRC32C;
  * <pre>
  * header: 0 magic u64 | 8 version u32 | 12 reserved | 16 poolId | 24 checkpointSeq | 32 epoch
  *         40 nextSeq | 48 nextVolumeId u32 | 52 bodyBytes u64 | 60 bodyCrc u32
- *         64 streams: 2 x (segment u32, position u32, next u32) | 4092 headerCrc u32
+ *         64 streams: 3 x (segment u32, position u32, next u32) | 4092 headerCrc u32
+ * (version 1 had 2 streams; it still loads, the third stream starting empty)
  * </pre>
  *
  * <p>Durability invariant: {@link #write} returns after the body and header are synced; until then
@@ -27,7 +30,8 @@ import java.util.zip.CRC32C;
  */
 public final class Checkpointer {
     public static final long MAGIC = 0x54504b434c534242L; // "BBSLCKPT"
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    private static final int STREAMS_V1 = 2;
     public static final int HEADER = 4096;
     /** Bytes per mapped block in the body. */
     public static final int ENTRY_BYTES = 20;
@@ -116,7 +120,7 @@ public final class Checkpointer {
         h.putInt(48, state.nextVolumeId);
         h.putLong(52, bodyBytes);
         h.putInt(60, bodyCrc);
-        for (int i = 0; i < 2; i++) {
+        for (int i = 0; i < LogStream.STREAMS; i++) {
             h.putInt(64 + i * 12, state.streamSegment[i]);
             h.putInt(68 + i * 12, state.streamPosition[i]);
             h.putInt(72 + i * 12, state.streamNext[i]);
@@ -140,7 +144,7 @@ public final class Checkpointer {
             device.read(slotStart[slot], h);
             crc.reset();
             crc.update(h.duplicate().position(0).limit(HEADER - 4));
-            if (h.getLong(0) == MAGIC && h.getInt(8) == VERSION && h.getLong(16) == poolId
+            if (h.getLong(0) == MAGIC && (h.getInt(8) == VERSION || h.getInt(8) == 1) && h.getLong(16) == poolId
                     && h.getInt(HEADER - 4) == (int) crc.getValue() && h.getLong(52) <= slotBytes - HEADER) {
                 headers[slot] = h;
                 seqs[slot] = h.getLong(24);
@@ -174,7 +178,8 @@ public final class Checkpointer {
         state.epoch = h.getLong(32);
         state.nextSeq = h.getLong(40);
         state.nextVolumeId = h.getInt(48);
-        for (int i = 0; i < 2; i++) {
+        int streams = h.getInt(8) == 1 ? STREAMS_V1 : LogStream.STREAMS;
+        for (int i = 0; i < streams; i++) {
             state.streamSegment[i] = h.getInt(64 + i * 12);
             state.streamPosition[i] = h.getInt(68 + i * 12);
             state.streamNext[i] = h.getInt(72 + i * 12);

@@ -20,7 +20,17 @@ import static io.basalt.engine.log.BatchFormat.*;
  */
 public final class LogStream {
     public static final int HOT = 0;
+    /** The first of the cleaner's streams: survivors of hot segments. */
     public static final int COLD = 1;
+    /** Survivors of the cleaner's own segments: data that lived through cleaning twice or more. */
+    public static final int COLDER = 2;
+    /** Streams of the log, each a chain of its own that recovery follows. */
+    public static final int STREAMS = 3;
+
+    /** The stream that takes survivors of a segment written by {@code stream}: one grade colder. */
+    public static int colderThan(int stream) {
+        return Math.min(stream + 1, STREAMS - 1);
+    }
 
     private final int id;
     private final int maxPayload;

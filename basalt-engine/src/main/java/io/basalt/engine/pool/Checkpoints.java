@@ -12,7 +12,9 @@ import java.io.IOException;
 /**
  * Takes checkpoints on the engine thread: commits both streams' open batches, syncs, and writes
  * volumes, segment table, maps and stream positions into the older slot. Taken every
- * {@link PoolConfig#checkpointIntervalBytes()} of log (bounding replay), when the cleaner has no
+ * {@link PoolConfig#checkpointIntervalBytes()} of log (bounding replay) or a sixteenth of the pool,
+ * whichever is less (the cleaner may only take segments older than the last checkpoint: with a
+ * checkpoint per pool's worth of log it would choose among the oldest segments, not the emptiest), when the cleaner has no
  * eligible victim, on volume changes and on close.
  *
  * <p>Durability invariant: when {@link #checkpoint} returns, everything the state names is on the
@@ -27,6 +29,8 @@ final class Checkpoints {
     private final WritePath writes;
     private final Cleaner cleaner;
     private long checkpoints;
+    /** Log bytes between checkpoints. */
+    private final long interval;
 
     Checkpoints(EngineState state, Checkpointer checkpointer, LogWriter log, WritePath writes, Cleaner cleaner) {
         this.state = state;
@@ -34,6 +38,8 @@ final class Checkpoints {
         this.log = log;
         this.writes = writes;
         this.cleaner = cleaner;
+        long pool = (long) state.layout.segments() * state.layout.segmentSize();
+        this.interval = Math.min(state.config.checkpointIntervalBytes(), Math.max(pool / 16, 4L * state.layout.segmentSize()));
     }
 
     void checkpoint() throws IOException {
@@ -45,8 +51,8 @@ final class Checkpoints {
         cp.epoch = state.epoch;
         cp.nextSeq = state.nextSeq;
         cp.nextVolumeId = state.nextVolumeId;
-        LogStream[] streams = {state.hot, state.cold};
-        for (int i = 0; i < 2; i++) {
+        LogStream[] streams = state.streams;
+        for (int i = 0; i < streams.length; i++) {
             cp.streamSegment[i] = streams[i].segment();
             cp.streamPosition[i] = streams[i].position();
             cp.streamNext[i] = streams[i].next();
@@ -76,7 +82,7 @@ final class Checkpoints {
     /** Checkpoints if enough log was written since the last one; returns whether it did. */
     boolean checkpointIfDue() {
         try {
-            if (log.bytesSinceCheckpoint() >= state.config.checkpointIntervalBytes()) {
+            if (log.bytesSinceCheckpoint() >= interval) {
                 checkpoint();
                 return true;
             }

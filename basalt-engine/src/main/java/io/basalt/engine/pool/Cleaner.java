@@ -16,8 +16,10 @@ import static io.basalt.engine.log.BatchFormat.TYPE_MOVE;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
 
 /**
- * The cleaner: picks a victim by cost-benefit, copies its still-mapped entries into the cold stream
- * as MOVE records one victim batch per step, and frees the victim once the copies are synced. It
+ * The cleaner: picks a victim by cost-benefit, copies its still-mapped entries into the stream one
+ * grade colder than the batch they come from ({@link LogStream#colderThan}: survivors of host writes
+ * into the cold stream, survivors of the cleaner's own copies into the colder one) as MOVE records
+ * one victim batch per step, and frees the victim once the copies are synced. It
  * runs between foreground batches while free segments are short, and inline when the hot stream
  * needs a segment and only the reserve is left.
  *
@@ -31,13 +33,13 @@ final class Cleaner {
     private final EngineState state;
     private final SegmentTable table;
     private final BatchReader reader;
-    private final LogStream cold;
+    private final LogStream[] gc;
+    private final Runnable[] commits = new Runnable[LogStream.STREAMS];
     private final SpaceAccounting space;
     private final LogWriter log;
     private final SegmentLimbo limbo;
     /** Takes a checkpoint, false if it failed: makes recently written segments eligible. */
     private final BooleanSupplier checkpoint;
-    private final Runnable commit = this::commit;
     private final IntSupplier nextSegment;
     private final int reserve;
     /** Free segments below which the cleaner runs, and at which it stops: a little above the reserve. */
@@ -45,8 +47,8 @@ final class Cleaner {
     private final int highWater;
     private int victim = -1;
     private int victimPos;
-    /** Age of the data in the cold batch being built (its victims' data age). */
-    private long coldAge;
+    /** Age of the data in each cleaner stream's batch being built (its victims' data age). */
+    private final long[] gcAge = new long[LogStream.STREAMS];
     private boolean cleaning;
     private long gcBytes;
     private long segmentsCleaned;
@@ -55,7 +57,11 @@ final class Cleaner {
         this.state = state;
         this.table = state.table;
         this.reader = state.reader;
-        this.cold = state.cold;
+        this.gc = state.gc;
+        for (int k = LogStream.COLD; k < LogStream.STREAMS; k++) {
+            int stream = k;
+            commits[k] = () -> commitStream(stream);
+        }
         this.space = space;
         this.log = log;
         this.limbo = limbo;
@@ -170,12 +176,14 @@ final class Cleaner {
             return true;
         }
         int len = PhysAddr.length(old);
-        if (!log.ensureRoom(cold, len, commit, nextSegment)) {
+        int k = LogStream.colderThan(reader.stream());
+        LogStream cold = gc[k];
+        if (!log.ensureRoom(cold, len, commits[k], nextSegment)) {
             LOG.warn("Cleaner has no segment to copy into; pausing");
             return false;
         }
         cold.append(TYPE_MOVE, v.id(), lba, v.map.crc(lba), old, reader.buffer(), reader.payloadIndex(i), len);
-        coldAge = Math.max(coldAge, table.dataSeq(victim));
+        gcAge[k] = Math.max(gcAge[k], table.dataSeq(victim));
         return true;
     }
 
@@ -196,12 +204,18 @@ final class Cleaner {
         }
     }
 
-    private void commit() {
-        commitCold();
+    /** Writes every cleaner stream's batch; false if one failed. */
+    boolean commitCold() {
+        boolean ok = true;
+        for (int k = LogStream.COLD; k < LogStream.STREAMS; k++) {
+            ok &= commitStream(k);
+        }
+        return ok;
     }
 
-    /** Writes the cold batch and moves each copy into the maps that still hold its old address. */
-    boolean commitCold() {
+    /** Writes the stream's batch and moves each copy into the maps that still hold its old address. */
+    private boolean commitStream(int k) {
+        LogStream cold = gc[k];
         if (cold.isEmpty()) {
             return true;
         }
@@ -223,8 +237,8 @@ final class Cleaner {
                 space.acquire(v, address);
             }
         }
-        gcBytes += log.written(cold, seq, coldAge);
-        coldAge = 0;
+        gcBytes += log.written(cold, seq, gcAge[k]);
+        gcAge[k] = 0;
         return true;
     }
 

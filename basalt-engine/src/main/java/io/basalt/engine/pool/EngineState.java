@@ -22,8 +22,14 @@ final class EngineState {
     final SegmentTable table;
     /** Host writes and trims. */
     final LogStream hot;
-    /** The cleaner's copies: survivors of cleaning are colder than new writes. */
-    final LogStream cold;
+    /**
+     * The cleaner's copies, graded by how often the data survived cleaning ({@code gc[k]} is stream
+     * {@code k}; {@code gc[0]} unused): survivors of cleaning are colder than new writes, and
+     * survivors of survivors colder still, so cold data stops being mixed with lukewarm.
+     */
+    final LogStream[] gc = new LogStream[LogStream.STREAMS];
+    /** Every stream by id: {@code hot} then the cleaner's. */
+    final LogStream[] streams = new LogStream[LogStream.STREAMS];
     /** Reads batches back: the replay at recovery, then the victims' batches while cleaning. */
     final BatchReader reader;
     final Map<Integer, EngineBlockStore> volumes = new LinkedHashMap<>();
@@ -41,7 +47,11 @@ final class EngineState {
         this.poolId = poolId;
         this.table = new SegmentTable(layout.segments(), layout.devices().size());
         this.hot = new LogStream(LogStream.HOT, config.maxBatchPayload());
-        this.cold = new LogStream(LogStream.COLD, config.maxBatchPayload());
+        streams[LogStream.HOT] = hot;
+        for (int k = LogStream.COLD; k < LogStream.STREAMS; k++) {
+            gc[k] = new LogStream(k, config.maxBatchPayload());
+            streams[k] = gc[k];
+        }
         this.reader = new BatchReader(layout, poolId, config.maxBatchPayload());
     }
 }

@@ -33,7 +33,7 @@ final class LogWriter {
 
     /** Opens both streams in fresh segments, each with its {@code next} reserved. */
     void openStreams() throws IOException {
-        for (LogStream s : new LogStream[]{state.hot, state.cold}) {
+        for (LogStream s : state.streams) {
             int a = table.allocate(0);
             int b = table.allocate(0);
             if (a < 0 || b < 0) {

@@ -57,7 +57,7 @@ final class Recovery {
         }
         long maxSeq = cp.nextSeq - 1;
         int batches = 0;
-        for (int s = 0; s < 2; s++) {
+        for (int s = 0; s < LogStream.STREAMS; s++) {
             int seg = cp.streamSegment[s];
             int pos = cp.streamPosition[s];
             int next = cp.streamNext[s];

@@ -48,7 +48,7 @@ class CheckpointerTest {
         assertThat(loaded.epoch).isEqualTo(3);
         assertThat(loaded.nextSeq).isEqualTo(1001);
         assertThat(loaded.nextVolumeId).isEqualTo(5);
-        assertThat(loaded.streamSegment).containsExactly(1, -1);
+        assertThat(loaded.streamSegment).containsExactly(1, -1, -1);
         assertThat(loaded.streamPosition[0]).isEqualTo(8192);
         assertThat(loaded.volumes).containsExactly(new VolumeRecord(4, "vol-é", 4096, 1L << 30, true));
         VolumeMap map = loaded.maps.get(4);

@@ -33,6 +33,14 @@ class VictimPolicyTest {
     }
 
     @Test
+    void shouldPreferTheEmptierSegmentEvenWhenItsDataIsYounger() {
+        SegmentTable t = new SegmentTable(4, 1);
+        full(t, 500, 10);
+        int emptier = full(t, 300, 90);
+        assertThat(VictimPolicy.choose(t, SIZE, 100, 100)).isEqualTo(emptier);
+    }
+
+    @Test
     void shouldSkipSegmentsWrittenSinceTheLastCheckpointAndFullOnes() {
         SegmentTable t = new SegmentTable(4, 1);
         full(t, 0, 150);
