@@ -33,7 +33,7 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
     public static final String DEVICES_KEY = "devices";
     public static final String KEK_FILE_KEY = "kek-file";
     /** The quick-start volume, so that a bare {@code serve} gives a host something to connect to. */
-    public static final String DEFAULT_VOLUME = "name=vol1,size=1GiB,hosts=any,backend=file";
+    public static final String DEFAULT_VOLUME = "name=vol1,size=1GiB,hosts=any";
 
     /** Without the management API. */
     public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,

@@ -27,7 +27,8 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
             DataServices.COMPRESSION_KEY, DataServices.DEDUP_KEY, DataServices.ENCRYPTION_KEY);
     /** 4 KiB blocks: what modern file systems use, and O_DIRECT's unit, so no read-modify-write. */
     public static final int BLOCK_SIZE_DEFAULT = 4096;
-    public static final Backend BACKEND_DEFAULT = Backend.FILE;
+    /** The storage engine: thin, checksummed, compressed; file and RAM remain for tests and special cases. */
+    public static final Backend BACKEND_DEFAULT = Backend.ENGINE;
     /** Names become file names in the data dir, so they are kept plain. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
