@@ -58,7 +58,7 @@ public record DataServices(String compression, boolean dedup, boolean encryption
         String c = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
         return switch (c) {
             case "lz4", "zstd", "off" -> c;
-            case "none" -> "off";
+            case "none", "false" -> "off"; // YAML 1.1 reads a bare off as false
             default -> throw new ConfigException("compression must be lz4, zstd or off, not '" + text + "'");
         };
     }
