@@ -27,7 +27,10 @@ import java.util.zip.CRC32C;
  */
 public final class Checkpointer {
     public static final long MAGIC = 0x54504b434c534242L; // "BBSLCKPT"
-    public static final int VERSION = 1;
+    /** 2: volume records carry services (compression, dedup, encryption), family and wrapped data key. */
+    public static final int VERSION = 2;
+    /** Body bytes a volume record may take: fixed fields, a 255-byte name, a wrapped key. */
+    static final int VOLUME_RECORD_BYTES = 24 + 255 + 16 + VolumeRecord.MAX_WRAPPED_KEY;
     public static final int HEADER = 4096;
     /** Bytes per mapped block in the body. */
     public static final int ENTRY_BYTES = 20;
@@ -52,7 +55,8 @@ public final class Checkpointer {
 
     /** The slot size a pool needs: header, volumes, 12 bytes per segment, {@link #ENTRY_BYTES} per block. */
     public static long slotBytesFor(long segments, long dataBlocks, int maxVolumes) {
-        return AlignedBuffers.alignUp(HEADER + 8 + maxVolumes * 300L + 4 + segments * 20 + dataBlocks * ENTRY_BYTES);
+        return AlignedBuffers.alignUp(HEADER + 8 + maxVolumes * (long) VOLUME_RECORD_BYTES + 4 + segments * 20
+                + dataBlocks * ENTRY_BYTES);
     }
 
     /** How many mapped blocks a checkpoint can hold, given the pool's segments and volume limit. */
@@ -84,6 +88,14 @@ public final class Checkpointer {
             putInt(v.volatileWriteCache() ? 1 : 0);
             putInt(name.length);
             for (byte b : name) {
+                putByte(b);
+            }
+            putInt(v.family());
+            putInt(v.compressionTag());
+            putInt((v.dedup() ? 1 : 0) | (v.encrypted() ? 2 : 0));
+            byte[] key = v.wrappedKey() == null ? new byte[0] : v.wrappedKey();
+            putInt(key.length);
+            for (byte b : key) {
                 putByte(b);
             }
         }
@@ -191,7 +203,19 @@ public final class Checkpointer {
             for (int k = 0; k < name.length; k++) {
                 name[k] = getByte();
             }
-            state.volumes.add(new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc));
+            int family = getInt();
+            int compression = getInt();
+            int services = getInt();
+            int keyLength = getInt();
+            if (keyLength < 0 || keyLength > VolumeRecord.MAX_WRAPPED_KEY) {
+                throw new IOException("checkpoint volume " + id + " has a wrapped key of " + keyLength + " bytes");
+            }
+            byte[] key = keyLength == 0 ? null : new byte[keyLength];
+            for (int k = 0; k < keyLength; k++) {
+                key[k] = getByte();
+            }
+            state.volumes.add(new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc,
+                    compression, (services & 1) != 0, (services & 2) != 0, family, key));
         }
         int count = getInt();
         if (count != segments.segments()) {

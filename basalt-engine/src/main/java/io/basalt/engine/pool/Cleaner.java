@@ -156,7 +156,9 @@ final class Cleaner {
             LOG.warn("Cleaner has no segment to copy into; pausing");
             return false;
         }
-        cold.append(TYPE_MOVE, v.id(), lba, v.map.crc(lba), old, reader.buffer(), reader.payloadIndex(i), len);
+        int e = cold.append(TYPE_MOVE, v.id(), lba, v.map.crc(lba), old, reader.buffer(), reader.payloadIndex(i), len);
+        // The payload moves as stored (compressed, encrypted): same flags, same seed, same CRC.
+        cold.setFlagsAndSeed(e, reader.flags(i), reader.seed(i));
         coldAge = Math.max(coldAge, table.dataSeq(victim));
         return true;
     }

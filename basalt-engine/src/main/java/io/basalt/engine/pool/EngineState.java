@@ -4,6 +4,7 @@ import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.BatchReader;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.services.KeyEncryptionKey;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,6 +35,8 @@ final class EngineState {
     /** {@code nextSeq} at the last durable checkpoint: segments written since are on the replay path. */
     long checkpointFloor;
     int nextVolumeId = 1;
+    /** Wraps encrypted volumes' data keys; null if the pool was opened without one. */
+    KeyEncryptionKey kek;
 
     EngineState(SegmentLayout layout, PoolConfig config, long poolId) {
         this.layout = layout;

@@ -69,7 +69,7 @@ final class ReadPath {
             for (int k = i; k < j; k++) {
                 long b = map.get(lba + k);
                 int at = PhysAddr.offset(b) - windowStart;
-                if (!payloads.decode(v, lba + k, readView, at, PhysAddr.length(b), map.crc(lba + k), dst)) {
+                if (!payloads.decode(v, v.family(), lba + k, b, map.crc(lba + k), readView, at, dst)) {
                     checksumErrors++;
                     LOG.error("{}: block {} at {} fails its checksum; returning a read error", v, lba + k,
                             PhysAddr.toString(b));

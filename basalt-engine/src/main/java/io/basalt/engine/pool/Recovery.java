@@ -10,6 +10,10 @@ import io.basalt.engine.log.LogStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.basalt.engine.services.CompressionAlgorithm;
+import io.basalt.engine.services.DataKey;
+import io.basalt.engine.services.KeyUnwrapException;
+
 import java.io.IOException;
 
 import static io.basalt.engine.log.BatchFormat.TYPE_MOVE;
@@ -53,7 +57,7 @@ final class Recovery {
         state.nextVolumeId = cp.nextVolumeId;
         for (VolumeRecord v : cp.volumes) {
             state.volumes.put(v.id(), new EngineBlockStore(engine, v.id(), v.name(), v.blockSize(), v.capacityBytes(),
-                    v.volatileWriteCache(), cp.maps.get(v.id())));
+                    v.volatileWriteCache(), cp.maps.get(v.id()), options(v), v.family(), unwrap(v), v.wrappedKey()));
         }
         long maxSeq = cp.nextSeq - 1;
         int batches = 0;
@@ -92,6 +96,34 @@ final class Recovery {
         LOG.info("Recovered pool {}: checkpoint {}, {} batches replayed, {} volumes, {} of {} segments free",
                 Long.toHexString(state.poolId), state.checkpointSeq, batches, state.volumes.size(), table.freeCount(),
                 table.segments());
+    }
+
+    private static VolumeOptions options(VolumeRecord v) throws IOException {
+        for (CompressionAlgorithm a : CompressionAlgorithm.values()) {
+            if (a.tag() == v.compressionTag()) {
+                return new VolumeOptions(a, v.dedup(), v.encrypted());
+            }
+        }
+        throw new IOException("volume " + v.name() + " has unknown compression " + v.compressionTag());
+    }
+
+    /** The volume's data key, unwrapped with the pool's KEK; a clear error if there is none or the wrong one. */
+    private DataKey unwrap(VolumeRecord v) throws IOException {
+        if (!v.encrypted()) {
+            return null;
+        }
+        if (v.wrappedKey() == null) {
+            throw new IOException("encrypted volume " + v.name() + " has no key in the checkpoint");
+        }
+        if (state.kek == null) {
+            throw new IOException("volume " + v.name() + " is encrypted: opening the pool needs its key-encryption"
+                    + " key (--kek-file)");
+        }
+        try {
+            return state.kek.unwrap(v.wrappedKey());
+        } catch (KeyUnwrapException e) {
+            throw new IOException("volume " + v.name() + ": " + e.getMessage() + " (wrong --kek-file?)");
+        }
     }
 
     private boolean tryRead(int segment, int position, int stream, long seqAbove) {

@@ -22,6 +22,8 @@ final class SpaceAccounting {
     /** Mapped blocks a checkpoint slot can hold: with 512-byte blocks this, not bytes, may be the limit. */
     private final long maxEntries;
     private long liveBytes;
+    /** Block bytes (before compression) of the live payloads. */
+    private long storedBytes;
     private long mappedEntries;
     /** New blocks admitted into the open hot batch, not yet live. */
     private long pendingNewBytes;
@@ -54,6 +56,10 @@ final class SpaceAccounting {
 
     long liveBytes() {
         return liveBytes;
+    }
+
+    long storedBytes() {
+        return storedBytes;
     }
 
     /**
@@ -90,8 +96,11 @@ final class SpaceAccounting {
         int len = PhysAddr.length(address);
         table.addLive(PhysAddr.segment(address), len);
         liveBytes += len;
+        storedBytes += v.blockSize();
         mappedEntries++;
         v.physicalBytes += len;
+        v.storedBytes += v.blockSize();
+        v.mappedBlocks++;
     }
 
     /** {@code v}'s map no longer holds {@code address}. */
@@ -99,8 +108,11 @@ final class SpaceAccounting {
         int len = PhysAddr.length(address);
         table.addLive(PhysAddr.segment(address), -len);
         liveBytes -= len;
+        storedBytes -= v.blockSize();
         mappedEntries--;
         v.physicalBytes -= len;
+        v.storedBytes -= v.blockSize();
+        v.mappedBlocks--;
     }
 
     /** The callback that releases what a clear or shrink of {@code v}'s map drops. */
