@@ -3,6 +3,7 @@ package io.basalt.engine.checkpoint;
 import io.basalt.engine.device.AlignedBuffers;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.map.VolumeMap;
 
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.zip.CRC32C;
 /**
  * Writes and loads checkpoints in two slots (A, B) of device 0, alternately, each written whole:
  * a 4 KiB header then a body (volumes, segment sequences, data ages and ends, every volume's mapped blocks as
- * {@code (lba u64, address u64, crc u32)}), streamed through one aligned buffer.
+ * {@code (lba u64, address u64, crc u32)}, then the live dedup extents), streamed through one aligned buffer.
  *
  * <pre>
  * header: 0 magic u64 | 8 version u32 | 12 reserved | 16 poolId | 24 checkpointSeq | 32 epoch
@@ -34,6 +35,11 @@ public final class Checkpointer {
     public static final int HEADER = 4096;
     /** Bytes per mapped block in the body. */
     public static final int ENTRY_BYTES = 20;
+    /**
+     * Bytes per dedup extent in the body: {@code (id u64, address u64, crc u32, owner u32, domain
+     * u32, fingerprint 4 × u64)}. The fingerprint of an encrypted volume's extent is keyed (HMAC).
+     */
+    public static final int EXTENT_BYTES = 60;
     private static final int CHUNK = 1 << 20;
 
     private final BlockDevice device;
@@ -114,6 +120,18 @@ public final class Checkpointer {
                 putInt(c);
             });
         }
+        ExtentTable extents = state.extents;
+        putLong(extents.liveCount());
+        extents.forEachLive(id -> {
+            putLong(id);
+            putLong(extents.address(id));
+            putInt(extents.crc(id));
+            putInt(extents.owner(id));
+            putInt(extents.domain(id));
+            for (int k = 0; k < ExtentTable.FP_LONGS; k++) {
+                putLong(extents.fingerprint(id, k));
+            }
+        });
         flushBody();
         long bodyBytes = pos;
         int bodyCrc = (int) crc.getValue();
@@ -235,6 +253,19 @@ public final class Checkpointer {
                 map.set(lba, address, getInt());
             }
             state.maps.put(v.id(), map);
+        }
+        long extents = getLong();
+        long[] fp = new long[ExtentTable.FP_LONGS];
+        for (long k = 0; k < extents; k++) {
+            long id = getLong();
+            long address = getLong();
+            int c = getInt();
+            int owner = getInt();
+            int domain = getInt();
+            for (int f = 0; f < fp.length; f++) {
+                fp[f] = getLong();
+            }
+            state.extents.restore(id, domain, owner, address, c, domain == ExtentTable.NO_DOMAIN ? null : fp, 0);
         }
         return true;
     }

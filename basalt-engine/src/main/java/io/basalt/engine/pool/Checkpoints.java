@@ -58,6 +58,7 @@ final class Checkpoints {
                     v.wrappedKey));
             cp.maps.put(v.id(), v.map);
         }
+        cp.extents = state.extents;
         checkpointer.write(cp, state.table);
         state.checkpointSeq = cp.checkpointSeq;
         state.checkpointFloor = cp.nextSeq;

@@ -39,6 +39,7 @@ final class Engine implements Runnable {
     private final Volumes volumeAdmin;
     private final Recovery recovery;
     private final PayloadPipeline payloads;
+    private final Dedup dedup;
     private final MpscQueue queue;
     private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
     /** Engine thread only (the pool reads it through {@link #execute}). */
@@ -55,16 +56,17 @@ final class Engine implements Runnable {
         this.state = new EngineState(layout, config, poolId);
         state.kek = kek;
         this.volumes = state.volumes;
+        this.dedup = new Dedup(state.extents, config.dedupIndexBytes());
         this.space = new SpaceAccounting(layout, config, state.table,
-                checkpointer.maxEntries(layout.segments(), config.maxVolumes()));
+                checkpointer.maxEntries(layout.segments(), config.maxVolumes()), dedup, state.volumes);
         this.log = new LogWriter(state);
-        this.payloads = new PayloadPipeline();
+        this.payloads = new PayloadPipeline(dedup);
         this.cleaner = new Cleaner(state, space, log, this::checkpointQuietly);
         this.writes = new WritePath(state, space, log, payloads, cleaner::allocateHot);
-        this.reads = new ReadPath(layout, config, payloads);
+        this.reads = new ReadPath(layout, config, payloads, state.extents);
         this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner);
         this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints);
-        this.recovery = new Recovery(this, state, space, checkpointer);
+        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder());
         this.queue = new MpscQueue(config.queueCapacity());
     }
 
@@ -254,6 +256,10 @@ final class Engine implements Runnable {
     /** Cleans until {@code segments} victims are freed or none is left (tests, benchmarks). */
     int clean(int segments) throws IOException {
         return cleaner.clean(segments);
+    }
+
+    io.basalt.engine.map.ExtentTable extents() {
+        return state.extents;
     }
 
     PoolStats stats() {

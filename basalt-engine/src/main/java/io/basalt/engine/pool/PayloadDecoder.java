@@ -35,18 +35,36 @@ final class PayloadDecoder implements AutoCloseable {
     boolean decode(EngineBlockStore v, int seed, long unit, long address, int expectedCrc, ByteBuffer window, int at,
                    ByteBuf dst) {
         int len = PhysAddr.length(address);
+        if (!PhysAddr.isCompressed(address) && v.key() == null) {
+            if (len != v.blockSize() || BatchFormat.payloadCrc(window, at, len, seed, unit, crc) != expectedCrc) {
+                return false;
+            }
+            dst.writeBytes(window.limit(at + len).position(at));
+            return true;
+        }
+        byte[] plain = decode(v, seed, unit, address, expectedCrc, window, at);
+        if (plain == null) {
+            return false;
+        }
+        dst.writeBytes(plain, 0, v.blockSize());
+        return true;
+    }
+
+    /**
+     * As {@link #decode(EngineBlockStore, int, long, long, int, ByteBuffer, int, ByteBuf)}, into
+     * this decoder's buffer: returns the array whose first {@code v.blockSize()} bytes are the
+     * block (valid until the next call), or null.
+     */
+    byte[] decode(EngineBlockStore v, int seed, long unit, long address, int expectedCrc, ByteBuffer window, int at) {
+        int len = PhysAddr.length(address);
         int bs = v.blockSize();
         if (BatchFormat.payloadCrc(window, at, len, seed, unit, crc) != expectedCrc) {
-            return false;
+            return null;
         }
         boolean compressed = PhysAddr.isCompressed(address);
         DataKey key = v.key();
         if (!compressed && len != bs) {
-            return false;
-        }
-        if (!compressed && key == null) {
-            dst.writeBytes(window.limit(at + len).position(at));
-            return true;
+            return null;
         }
         window.clear();
         window.get(at, stored, 0, len);
@@ -59,12 +77,11 @@ final class PayloadDecoder implements AutoCloseable {
             try {
                 decompressor.decompress(plain, 0, len, block, 0, bs);
             } catch (CorruptPayloadException e) {
-                return false;
+                return null;
             }
             plain = block;
         }
-        dst.writeBytes(plain, 0, bs);
-        return true;
+        return plain;
     }
 
     @Override

@@ -10,13 +10,18 @@ import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
+import static io.basalt.engine.log.BatchFormat.EXTENT_SEED;
+import static io.basalt.engine.log.BatchFormat.TYPE_REF;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
+import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
 
 /**
  * Turns a host block into the payload the log stores, and a stored payload back into the host
- * block — the one place data is transformed. Write: compress (stored raw when it does not save
+ * block — the one place data is transformed. Write: for dedup volumes fingerprint and look up
+ * (a duplicate becomes a REF record, no payload) → compress (stored raw when it does not save
  * an eighth) → encrypt the whole payload with AES-256-XTS under the volume's key, tweak
- * {@code (lba, family)} → CRC32C over what is stored, seeded the same way. Reads go through a
+ * {@code (lba, family)}, or {@code (extent id, EXTENT_SEED)} for an extent → CRC32C over what is
+ * stored, seeded the same way. Reads go through a
  * {@link PayloadDecoder} (this one's for the engine thread; a reader thread makes its own).
  *
  * <p>Engine-thread confined: codec state, ciphers and scratch buffers are reused; nothing is
@@ -35,24 +40,56 @@ final class PayloadPipeline implements AutoCloseable {
             BlockCompressor.DEFAULT_ZSTD_LEVEL);
     private final CipherCache ciphers = new CipherCache();
     private final PayloadDecoder decoder = new PayloadDecoder();
+    private final Dedup dedup;
     /** Flags and length of the last {@link #encode}d payload. */
     private int flags;
     private int length;
+
+    PayloadPipeline(Dedup dedup) {
+        this.dedup = dedup;
+    }
 
     /** Appends the host block at {@code src[index]} to the batch as a WRITE entry: transformed, checksummed. */
     void append(LogStream batch, EngineBlockStore v, long lba, ByteBuf src, int index) {
         int seed = v.family();
         int e;
+        if (v.options().dedup()) {
+            appendDeduplicated(batch, v, lba, src, index);
+            return;
+        }
         if (!transforms(v)) {
             length = v.blockSize();
             flags = 0;
             e = batch.append(TYPE_WRITE, v.id(), lba, 0, 0, src, index, length);
         } else {
-            byte[] payload = encode(v, seed, lba, src, index);
+            src.getBytes(index, block, 0, v.blockSize());
+            byte[] payload = encode(v, seed, lba);
             e = batch.append(TYPE_WRITE, v.id(), lba, 0, 0, payload, 0, length);
         }
         batch.setFlagsAndSeed(e, flags, seed);
         batch.setCrc(e, BatchFormat.payloadCrc(batch.payload(), batch.payloadIndex(e), length, seed, lba, crc));
+    }
+
+    /**
+     * A dedup volume's block: a REF to the extent holding the same block (the reference is taken
+     * now, so nothing in this batch can free the extent before the REF applies), or a new extent
+     * with the block as its payload. Extent payloads are seeded by the extent id, not the LBA.
+     */
+    private void appendDeduplicated(LogStream batch, EngineBlockStore v, long lba, ByteBuf src, int index) {
+        int bs = v.blockSize();
+        src.getBytes(index, block, 0, bs);
+        long id = dedup.lookup(v, block, bs);
+        if (id != 0) {
+            dedup.ref(id);
+            int e = batch.append(TYPE_REF, v.id(), lba, 0, id, (ByteBuf) null, 0, 0);
+            batch.setFlagsAndSeed(e, 0, v.family());
+            return;
+        }
+        id = dedup.create(v);
+        byte[] payload = encode(v, EXTENT_SEED, id);
+        int e = batch.append(TYPE_WRITE_EXTENT, v.id(), lba, 0, id, payload, 0, length);
+        batch.setFlagsAndSeed(e, flags, v.family());
+        batch.setCrc(e, BatchFormat.payloadCrc(batch.payload(), batch.payloadIndex(e), length, EXTENT_SEED, id, crc));
     }
 
     private static boolean transforms(EngineBlockStore v) {
@@ -60,12 +97,11 @@ final class PayloadPipeline implements AutoCloseable {
     }
 
     /**
-     * Compresses and encrypts the block at {@code src[index]}; returns the buffer holding the
-     * payload at 0 ({@link #length} bytes, {@link #flags}), valid until the next call.
+     * Compresses and encrypts the block in {@link #block}; returns the buffer holding the payload
+     * at 0 ({@link #length} bytes, {@link #flags}), valid until the next call.
      */
-    private byte[] encode(EngineBlockStore v, int seed, long unit, ByteBuf src, int index) {
+    private byte[] encode(EngineBlockStore v, int seed, long unit) {
         int bs = v.blockSize();
-        src.getBytes(index, block, 0, bs);
         byte[] payload = block;
         length = bs;
         flags = 0;
@@ -83,6 +119,10 @@ final class PayloadPipeline implements AutoCloseable {
             payload = sealed;
         }
         return payload;
+    }
+
+    PayloadDecoder decoder() {
+        return decoder;
     }
 
     /** The engine thread's decoder: see {@link PayloadDecoder#decode}. */

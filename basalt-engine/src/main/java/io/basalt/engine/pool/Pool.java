@@ -339,6 +339,14 @@ public final class Pool implements AutoCloseable {
         }
     }
 
+    /** Where {@code v}'s block {@code lba} is stored, extent references resolved (tests). */
+    long placeOf(EngineBlockStore v, long lba) throws IOException {
+        return call(() -> {
+            long a = v.map.get(lba);
+            return PhysAddr.isExtent(a) ? engine.extents().address(PhysAddr.extentId(a)) : a;
+        });
+    }
+
     /** Devices sorted by index, for tests. */
     List<BlockDevice> devices() {
         return devices;

@@ -226,4 +226,154 @@ class PoolServicesTest {
         }
         return -1;
     }
+
+    // ---- dedup ---------------------------------------------------------------------------------
+
+    private static final VolumeOptions DEDUP = new VolumeOptions(CompressionAlgorithm.OFF, true, false);
+
+    private static void writeAll(EngineBlockStore v, int blocks, int from) {
+        for (int i = 0; i < blocks; i++) {
+            assertThat(TestIo.write((from + i) * 4096L, marked(4096, i)).runOn(v)).isEqualTo(IoStatus.OK);
+        }
+    }
+
+    private static void checkAll(EngineBlockStore v, int blocks, int from) {
+        for (int i = 0; i < blocks; i++) {
+            TestIo r = TestIo.read((from + i) * 4096L, 4096);
+            assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(r.data()).as("block %d", from + i).isEqualTo(marked(4096, i));
+        }
+    }
+
+    @Test
+    void shouldStoreIdenticalBlocksOfTwoVolumesOnceAndFreeThemWithTheLastReference() throws IOException {
+        try (Pool pool = Pool.create(devices(), SMALL)) {
+            EngineBlockStore a = pool.createVolume("a", 1 << 20, 4096, false, DEDUP);
+            EngineBlockStore b = pool.createVolume("b", 1 << 20, 4096, false, DEDUP);
+            writeAll(a, 16, 0);
+            long oneCopy = pool.stats().liveBytes();
+            assertThat(oneCopy).isEqualTo(16 * 4096);
+            writeAll(b, 16, 0);
+            writeAll(b, 16, 100);
+            PoolStats stats = pool.stats();
+            assertThat(stats.liveBytes()).as("three copies stored as one").isEqualTo(oneCopy);
+            assertThat(stats.mappedBytes()).isEqualTo(3 * 16 * 4096);
+            assertThat(stats.dedupRatio()).isEqualTo(3.0);
+            assertThat(b.usage().physicalBytes()).as("b wrote only duplicates").isZero();
+            assertThat(b.usage().mappedBytes()).isEqualTo(32 * 4096);
+            pool.deleteVolume("a");
+            checkAll(b, 16, 0);
+            checkAll(b, 16, 100);
+            assertThat(pool.stats().liveBytes()).isEqualTo(oneCopy);
+            pool.deleteVolume("b");
+            assertThat(pool.stats().liveBytes()).isZero();
+            assertThat(pool.stats().storedBytes()).isZero();
+        }
+    }
+
+    @Test
+    void shouldKeepSharingAcrossReopenAndPowerCutAndFreeOnTrim() throws IOException {
+        Pool pool = Pool.create(devices(), SMALL);
+        EngineBlockStore a = pool.createVolume("a", 1 << 20, 4096, false, DEDUP);
+        writeAll(a, 8, 0);
+        pool.checkpoint();
+        writeAll(a, 8, 50); // after the checkpoint: REF records replayed
+        pool.halt();
+        devices.get(0).powerCut(new java.util.Random(1), false);
+        devices.get(0).powerOn();
+        pool = Pool.open(devices(), SMALL);
+        try {
+            a = pool.volume("a");
+            checkAll(a, 8, 0);
+            checkAll(a, 8, 50);
+            assertThat(pool.stats().liveBytes()).isEqualTo(8 * 4096);
+            writeAll(a, 8, 200); // the index was rebuilt: still duplicates
+            assertThat(pool.stats().liveBytes()).isEqualTo(8 * 4096);
+            assertThat(TestIo.deallocate(0, 8 * 4096L, 50 * 4096L, 8 * 4096L).runOn(a)).isEqualTo(IoStatus.OK);
+            assertThat(pool.stats().liveBytes()).isEqualTo(8 * 4096);
+            assertThat(TestIo.deallocate(200 * 4096L, 8 * 4096L).runOn(a)).isEqualTo(IoStatus.OK);
+            assertThat(pool.stats().liveBytes()).isZero();
+        } finally {
+            pool.close();
+        }
+        try (Pool reopened = Pool.open(devices(), SMALL)) {
+            assertThat(reopened.stats().liveBytes()).isZero();
+        }
+    }
+
+    @Test
+    void shouldMoveSharedPayloadsOnceWhenCleaning() throws IOException {
+        try (Pool pool = Pool.create(devices(), SMALL)) {
+            EngineBlockStore a = pool.createVolume("a", 4 << 20, 4096, false, DEDUP);
+            EngineBlockStore b = pool.createVolume("b", 4 << 20, 4096, false, DEDUP);
+            writeAll(a, 8, 0);
+            writeAll(b, 8, 0);
+            // Unique churn fills segments around the shared blocks; overwriting it leaves them mostly dead.
+            for (int round = 0; round < 4; round++) {
+                for (int i = 0; i < 200; i++) {
+                    assertThat(TestIo.write((300 + i) * 4096L, PoolTest.block(4096, round * 1000 + i)).runOn(a))
+                            .isEqualTo(IoStatus.OK);
+                }
+            }
+            pool.checkpoint();
+            long live = pool.stats().liveBytes();
+            long before = pool.placeOf(b, 3);
+            assertThat(pool.placeOf(a, 3)).isEqualTo(before);
+            assertThat(pool.clean(1000)).isPositive();
+            assertThat(pool.stats().liveBytes()).isEqualTo(live);
+            assertThat(pool.placeOf(b, 3)).as("the shared payload moved").isNotEqualTo(before)
+                    .isEqualTo(pool.placeOf(a, 3));
+            checkAll(a, 8, 0);
+            checkAll(b, 8, 0);
+        }
+        try (Pool pool = Pool.open(devices(), SMALL)) {
+            checkAll(pool.volume("a"), 8, 0);
+            checkAll(pool.volume("b"), 8, 0);
+        }
+    }
+
+    @Test
+    void shouldDedupEncryptedVolumesOnlyWithinTheirOwnKey() throws IOException {
+        VolumeOptions encryptedDedup = new VolumeOptions(CompressionAlgorithm.LZ4, true, true);
+        try (Pool pool = Pool.create(devices(), SMALL, KEK)) {
+            EngineBlockStore a = pool.createVolume("a", 1 << 20, 4096, false, encryptedDedup);
+            EngineBlockStore b = pool.createVolume("b", 1 << 20, 4096, false, encryptedDedup);
+            EngineBlockStore plain = pool.createVolume("p", 1 << 20, 4096, false,
+                    new VolumeOptions(CompressionAlgorithm.LZ4, true, false));
+            writeAll(a, 8, 0);
+            long one = pool.stats().liveBytes();
+            writeAll(a, 8, 20);
+            assertThat(pool.stats().liveBytes()).as("within a's key: shared").isEqualTo(one);
+            writeAll(b, 8, 0);
+            assertThat(pool.stats().liveBytes()).as("another key: not shared").isEqualTo(2 * one);
+            writeAll(plain, 8, 0);
+            assertThat(pool.stats().liveBytes()).as("plain domain: not shared with any key").isEqualTo(3 * one);
+            checkAll(a, 8, 20);
+            checkAll(b, 8, 0);
+            checkAll(plain, 8, 0);
+        }
+    }
+
+    @Test
+    void shouldStoreBlocksUnsharedButIntactWhenTheIndexIsFull() throws IOException {
+        PoolConfig tiny = SMALL.withDedupIndexBytes(4096); // 170 slots, 127 entries
+        try (Pool pool = Pool.create(devices(), tiny)) {
+            EngineBlockStore a = pool.createVolume("a", 4 << 20, 4096, false, DEDUP);
+            for (int i = 0; i < 200; i++) {
+                assertThat(TestIo.write(i * 4096L, marked(4096, i)).runOn(a)).isEqualTo(IoStatus.OK);
+            }
+            for (int i = 0; i < 200; i++) {
+                assertThat(TestIo.write((300 + i) * 4096L, marked(4096, i)).runOn(a)).isEqualTo(IoStatus.OK);
+            }
+            long live = pool.stats().liveBytes();
+            assertThat(live).as("some duplicates missed").isGreaterThan(200 * 4096L).isLessThan(400 * 4096L);
+            for (int i = 0; i < 200; i++) {
+                for (int base : new int[]{0, 300}) {
+                    TestIo r = TestIo.read((base + i) * 4096L, 4096);
+                    assertThat(r.runOn(a)).isEqualTo(IoStatus.OK);
+                    assertThat(r.data()).isEqualTo(marked(4096, i));
+                }
+            }
+        }
+    }
 }

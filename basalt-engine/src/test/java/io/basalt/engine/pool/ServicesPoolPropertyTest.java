@@ -70,7 +70,7 @@ class ServicesPoolPropertyTest {
     record Reopen() implements Op {
     }
 
-    @Property(tries = 12)
+    @Property(tries = 20)
     void shouldReadWhatTheModelHoldsUnderEveryCombinationOfServices(
             @ForAll("ops") @Size(min = 5, max = 30) List<Op> ops) throws IOException {
         for (CompressionAlgorithm compression : CompressionAlgorithm.values()) {
