@@ -26,6 +26,7 @@ import java.util.Map;
 final class Dedup {
     /** Domain of all unencrypted dedup volumes. */
     static final int PLAIN_DOMAIN = 0;
+    private static final int MAX_KEYS = 1024;
 
     private final ExtentTable extents;
     private final long indexBytes;
@@ -100,7 +101,17 @@ final class Dedup {
     }
 
     private void fingerprint(EngineBlockStore v, byte[] block, int bs) {
-        Fingerprinter f = v.key() == null ? plain : keyed.computeIfAbsent(v.key(), Fingerprinter::keyed);
+        Fingerprinter f = plain;
+        if (v.key() != null) {
+            f = keyed.get(v.key());
+            if (f == null) {
+                if (keyed.size() >= MAX_KEYS) {
+                    keyed.clear(); // deleted volumes leave their keys behind
+                }
+                f = Fingerprinter.keyed(v.key());
+                keyed.put(v.key(), f);
+            }
+        }
         f.fingerprint(block, 0, bs, digest, 0);
         fp[0] = Fingerprinter.high(digest, 0);
         fp[1] = Fingerprinter.low(digest, 0);

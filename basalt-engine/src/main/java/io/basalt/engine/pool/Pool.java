@@ -184,6 +184,7 @@ public final class Pool implements AutoCloseable {
      */
     public EngineBlockStore createVolume(String name, long capacityBytes, int blockSize, boolean volatileWriteCache,
                                          VolumeOptions options) throws IOException {
+        java.util.Objects.requireNonNull(options, "options");
         if (blockSize != 512 && blockSize != 4096) {
             throw new IllegalArgumentException("block size must be 512 or 4096");
         }
