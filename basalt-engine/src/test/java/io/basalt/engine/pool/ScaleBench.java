@@ -36,6 +36,7 @@ import java.util.SplittableRandom;
  * ScaleBench DIR open          time Pool.open (load, replay, post-recovery checkpoint), heap, checkpoints
  * ScaleBench DIR crash         write one checkpoint interval of 4 KiB random overwrites, stop without a checkpoint
  * ScaleBench DIR load          time Checkpointer.load alone
+ * ScaleBench DIR cpu N         time Checkpointer.write of N blocks to a device that discards writes: its CPU share
  * ScaleBench DIR memory N...   heap per mapped block of a VolumeMap: dense, and random at 1/2 and 1/4 density
  * </pre>
  */
@@ -55,6 +56,7 @@ public final class ScaleBench {
             case "open" -> open(file);
             case "crash" -> crash(file);
             case "load" -> load(file);
+            case "cpu" -> serialisation(Long.parseLong(args[2]));
             case "memory" -> {
                 for (int i = 2; i < args.length; i++) {
                     memory(Long.parseLong(args[i]));
@@ -192,6 +194,59 @@ public final class ScaleBench {
             }
             System.out.printf("load: %d mapped blocks, Checkpointer.load %.0f ms (of which GC %d ms), %.1f MB body%n",
                     mapped, ms(t), gcMillis() - gcBefore, mapped * Checkpointer.ENTRY_BYTES / 1e6);
+        }
+    }
+
+    /** Checkpointer.write without device time: what serialising and checksumming the map costs. */
+    static void serialisation(long blocks) throws IOException {
+        int segments = (int) (blocks / BLOCKS_PER_SEGMENT + 8);
+        long slot = Checkpointer.slotBytesFor(segments, blocks, 4);
+        Checkpointer checkpointer = new Checkpointer(new NullDevice(4096 + 2 * slot), 4096, slot, 1);
+        CheckpointState state = new CheckpointState();
+        state.volumes.add(new io.basalt.engine.checkpoint.VolumeRecord(1, "v", BLOCK, blocks * BLOCK, false));
+        VolumeMap map = new VolumeMap(blocks);
+        for (long lba = 0; lba < blocks; lba++) {
+            int k = (int) (lba % BLOCKS_PER_SEGMENT);
+            map.set(lba, PhysAddr.pack((int) (lba / BLOCKS_PER_SEGMENT), (k + k / BLOCKS_PER_BATCH + 1) * BLOCK, BLOCK),
+                    (int) mix(lba));
+        }
+        state.maps.put(1, map);
+        SegmentTable table = new SegmentTable(segments, 1);
+        StringBuilder times = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            state.checkpointSeq = i;
+            long t0 = System.nanoTime();
+            checkpointer.write(state, table);
+            times.append(i == 0 ? "" : ", ").append(Math.round(ms(System.nanoTime() - t0)));
+        }
+        System.out.println("cpu: Checkpointer.write of " + blocks + " blocks to a discarding device, ms: " + times);
+    }
+
+    /** Accepts and forgets every write; reads return zeros. */
+    private record NullDevice(long size) implements io.basalt.engine.device.BlockDevice {
+        @Override
+        public String name() {
+            return "null";
+        }
+
+        @Override
+        public void read(long position, java.nio.ByteBuffer dst) {
+            while (dst.hasRemaining()) {
+                dst.put((byte) 0);
+            }
+        }
+
+        @Override
+        public void write(long position, java.nio.ByteBuffer src) {
+            src.position(src.limit());
+        }
+
+        @Override
+        public void sync() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 
