@@ -5,7 +5,7 @@
 #
 #   ./mvnw -q -o test-compile dependency:build-classpath -pl basalt-engine -am \
 #       -Dmdep.outputFile=/tmp/engine-cp.txt -Dmdep.includeScope=test
-#   basalt-engine/src/test/bench/scale-bench.sh        # DIR=/var/tmp/basalt-scale BLOCKS="1000000 10000000 50000000"
+#   basalt-engine/src/test/bench/scale-bench.sh    # DIR=/var/tmp/basalt-scale BLOCKS="1000000 10000000 50000000" REPEAT=3
 #
 # Each phase runs in its own JVM (a restart is a cold JVM), under nice and a time limit. The pool
 # file is sparse: formatting and the synthetic checkpoint write a few GB at 50M blocks, the replay
@@ -15,8 +15,11 @@ DIR=${DIR:-/var/tmp/basalt-scale}
 BLOCKS=${BLOCKS:-"1000000 10000000 50000000"}
 HEAP=${HEAP:-4g}
 LIMIT=${LIMIT:-540}
+REPEAT=${REPEAT:-3}
 CP="basalt-engine/target/test-classes:basalt-engine/target/classes:$(cat "${CP_FILE:-/tmp/engine-cp.txt}")"
+# Engine's INFO line says how many batches a restart replayed.
 JAVA=(timeout "$LIMIT" nice java -Xmx"$HEAP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn
+      -Dorg.slf4j.simpleLogger.log.io.basalt.engine.pool.Engine=info
       --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$CP")
 BENCH=io.basalt.engine.pool.ScaleBench
 
@@ -25,10 +28,13 @@ trap 'rm -f "$DIR/scale.img"' EXIT
 for n in $BLOCKS; do
     echo "== $n mapped blocks"
     "${JAVA[@]}" $BENCH "$DIR" prepare "$n"
-    "${JAVA[@]}" $BENCH "$DIR" load
-    "${JAVA[@]}" $BENCH "$DIR" open
-    "${JAVA[@]}" $BENCH "$DIR" crash
-    "${JAVA[@]}" $BENCH "$DIR" open
+    "${JAVA[@]}" $BENCH "$DIR" cpu "$n"
+    for _ in $(seq "$REPEAT"); do "${JAVA[@]}" $BENCH "$DIR" load; done
+    for _ in $(seq "$REPEAT"); do "${JAVA[@]}" $BENCH "$DIR" open; done
+    for _ in $(seq "$REPEAT"); do
+        "${JAVA[@]}" $BENCH "$DIR" crash
+        "${JAVA[@]}" $BENCH "$DIR" open
+    done
     rm -f "$DIR/scale.img"
 done
 echo "== heap per mapped block (VolumeMap)"

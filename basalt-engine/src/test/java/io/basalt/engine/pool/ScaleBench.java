@@ -33,11 +33,13 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * ScaleBench DIR prepare N     format DIR/scale.img, write the synthetic checkpoint
+ * ScaleBench DIR fill N        the same pool with N blocks written for real (to check prepare against)
  * ScaleBench DIR open          time Pool.open (load, replay, post-recovery checkpoint), heap, checkpoints
  * ScaleBench DIR crash         write one checkpoint interval of 4 KiB random overwrites, stop without a checkpoint
  * ScaleBench DIR load          time Checkpointer.load alone
  * ScaleBench DIR cpu N         time Checkpointer.write of N blocks to a device that discards writes: its CPU share
- * ScaleBench DIR memory N...   heap per mapped block of a VolumeMap: dense, and random at 1/2 and 1/4 density
+ * ScaleBench DIR memory N...   heap per mapped block of a VolumeMap: dense, random at 1/2 and 1/4 density,
+ *                              and 10 000 blocks one per chunk (the worst case)
  * </pre>
  */
 public final class ScaleBench {
@@ -53,6 +55,7 @@ public final class ScaleBench {
         Path file = dir.resolve("scale.img");
         switch (args[1]) {
             case "prepare" -> prepare(file, Long.parseLong(args[2]));
+            case "fill" -> fill(file, Long.parseLong(args[2]));
             case "open" -> open(file);
             case "crash" -> crash(file);
             case "load" -> load(file);
@@ -61,20 +64,46 @@ public final class ScaleBench {
                 for (int i = 2; i < args.length; i++) {
                     memory(Long.parseLong(args[i]));
                 }
+                sparseMemory(10_000);
             }
             default -> throw new IllegalArgumentException("unknown phase " + args[1]);
         }
+    }
+
+    /** The pool file for {@code blocks} mapped blocks. */
+    private static long deviceBytes(long blocks, PoolConfig config) {
+        long segments = (blocks + BLOCKS_PER_SEGMENT - 1) / BLOCKS_PER_SEGMENT;
+        // Data segments, then the 2% reserve and the cleaner's watermarks above it (not reached, so
+        // the cleaner never looks at the synthetic segments, which hold no batches), the streams'
+        // segments and room for a replay interval.
+        return (long) (segments * 1.06 + 64) * config.segmentSize();
+    }
+
+    /** The same pool as {@link #prepare}, filled for real: every block written, sequentially, 1 MiB at a time. */
+    static void fill(Path file, long blocks) throws IOException {
+        Files.deleteIfExists(file);
+        PoolConfig config = PoolConfig.defaults();
+        long t0 = System.nanoTime();
+        try (Pool pool = Pool.create(List.of(FileDevice.open(file, deviceBytes(blocks, config), true)), config)) {
+            EngineBlockStore v = pool.createVolume("v", blocks * BLOCK, BLOCK, false);
+            byte[] data = new byte[256 * BLOCK];
+            new SplittableRandom(6).nextBytes(data);
+            for (long b = 0; b < blocks; b += 256) {
+                int n = (int) Math.min(256, blocks - b);
+                TestIo io = TestIo.write(b * BLOCK, n == 256 ? data : java.util.Arrays.copyOf(data, n * BLOCK));
+                if (io.runOn(v) != IoStatus.OK) {
+                    throw new IllegalStateException("write failed");
+                }
+            }
+        }
+        System.out.printf("fill: %d blocks written in %.0f s%n", blocks, (System.nanoTime() - t0) / 1e9);
     }
 
     /** Formats a pool with room for {@code blocks} mapped blocks and one volume mapping all of them. */
     static void prepare(Path file, long blocks) throws IOException {
         Files.deleteIfExists(file);
         PoolConfig config = PoolConfig.defaults();
-        long segments = (blocks + BLOCKS_PER_SEGMENT - 1) / BLOCKS_PER_SEGMENT;
-        // Data segments, then the 2% reserve and the cleaner's watermarks above it (not reached, so
-        // the cleaner never looks at the synthetic segments, which hold no batches), the streams'
-        // segments and room for a replay interval.
-        long deviceBytes = (long) (segments * 1.06 + 64) * config.segmentSize();
+        long deviceBytes = deviceBytes(blocks, config);
         try (Pool pool = Pool.create(List.of(FileDevice.open(file, deviceBytes, true)), config)) {
             pool.createVolume("v", blocks * BLOCK, BLOCK, false);
         }
@@ -271,6 +300,19 @@ public final class ScaleBench {
                     used / 1048576.0, used / (double) map.mappedBlocks());
             java.lang.ref.Reference.reachabilityFence(map);
         }
+    }
+
+    /** The worst case: one mapped block in every 4096-block chunk. */
+    static void sparseMemory(long blocks) {
+        long before = heapAfterGc();
+        VolumeMap map = new VolumeMap(blocks * VolumeMap.CHUNK_BLOCKS);
+        for (long i = 0; i < blocks; i++) {
+            map.set(i * VolumeMap.CHUNK_BLOCKS, PhysAddr.pack(1, 4096, BLOCK), 1);
+        }
+        long used = heapAfterGc() - before;
+        System.out.printf("| %,d | one per 4096-block chunk | %,.1f | %,.0f |%n", blocks, used / 1048576.0,
+                used / (double) map.mappedBlocks());
+        java.lang.ref.Reference.reachabilityFence(map);
     }
 
     private static long heapAfterGc() {
