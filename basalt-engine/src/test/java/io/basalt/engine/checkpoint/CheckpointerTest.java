@@ -3,6 +3,7 @@ package io.basalt.engine.checkpoint;
 import io.basalt.engine.device.FaultyDevice;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.PhysAddr;
+import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.map.VolumeMap;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,45 @@ class CheckpointerTest {
         assertThat(restored.lastSeq(seg)).isEqualTo(77);
         assertThat(restored.dataSeq(seg)).isEqualTo(70);
         assertThat(restored.end(seg)).isEqualTo(12288);
+    }
+
+    @Test
+    void shouldCarryVolumeServicesWrappedKeysAndLiveExtents() throws IOException {
+        CheckpointState s = state(1, 2);
+        byte[] wrapped = new byte[72];
+        for (int i = 0; i < wrapped.length; i++) {
+            wrapped[i] = (byte) (i * 3);
+        }
+        s.volumes.add(new VolumeRecord(6, "enc", 512, 1L << 20, false, 2, true, true, 4, wrapped));
+        s.maps.put(6, new VolumeMap((1L << 20) / 512));
+        s.maps.get(6).set(9, PhysAddr.extent(2), 0);
+        ExtentTable extents = new ExtentTable();
+        long a = extents.create(0, 4, new long[]{1, 2, 3, 4}, 0);
+        long b = extents.create(4, 6, new long[]{5, 6, 7, 8}, 0);
+        long pending = extents.create(0, 4, new long[]{9, 9, 9, 9}, 0);
+        extents.place(a, PhysAddr.pack(2, 4096, 1024, PhysAddr.COMPRESSED), 11);
+        extents.place(b, PhysAddr.pack(2, 8192, 512), 12);
+        s.extents = extents;
+        checkpointer.write(s, new SegmentTable(16, 1));
+
+        CheckpointState loaded = new CheckpointState();
+        assertThat(checkpointer.load(loaded, new SegmentTable(16, 1))).isTrue();
+        VolumeRecord enc = loaded.volumes.get(1);
+        assertThat(enc.compressionTag()).isEqualTo(2);
+        assertThat(enc.dedup()).isTrue();
+        assertThat(enc.encrypted()).isTrue();
+        assertThat(enc.family()).isEqualTo(4);
+        assertThat(enc.wrappedKey()).isEqualTo(wrapped);
+        assertThat(loaded.volumes.get(0).wrappedKey()).isNull();
+        assertThat(loaded.maps.get(6).get(9)).isEqualTo(PhysAddr.extent(2));
+        ExtentTable back = loaded.extents;
+        assertThat(back.liveCount()).as("the pending extent is not checkpointed").isEqualTo(2);
+        assertThat(back.isLive(pending)).isFalse();
+        assertThat(back.address(a)).isEqualTo(PhysAddr.pack(2, 4096, 1024, PhysAddr.COMPRESSED));
+        assertThat(back.crc(b)).isEqualTo(12);
+        assertThat(back.owner(b)).isEqualTo(6);
+        assertThat(back.matches(b, 4, new long[]{5, 6, 7, 8}, 0)).isTrue();
+        assertThat(back.matches(a, 0, new long[]{1, 2, 3, 4}, 0)).isTrue();
     }
 
     @Test
