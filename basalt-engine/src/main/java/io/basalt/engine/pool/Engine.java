@@ -271,6 +271,6 @@ final class Engine implements Runnable {
         return new PoolStats(table.segments(), table.freeCount(), state.layout.segmentSize(), space.usableBytes(),
                 space.liveBytes(), mapped, writes.hostBytes(), log.deviceBytes(), cleaner.gcBytes(),
                 reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), volumes.size(),
-                space.storedBytes());
+                space.storedBytes(), state.extents.count(), dedup.missedForSpace());
     }
 }

@@ -259,6 +259,8 @@ class PoolServicesTest {
             assertThat(stats.liveBytes()).as("three copies stored as one").isEqualTo(oneCopy);
             assertThat(stats.mappedBytes()).isEqualTo(3 * 16 * 4096);
             assertThat(stats.dedupRatio()).isEqualTo(3.0);
+            assertThat(stats.dedupExtents()).isEqualTo(16);
+            assertThat(stats.dedupIndexRejects()).isZero();
             assertThat(b.usage().physicalBytes()).as("b wrote only duplicates").isZero();
             assertThat(b.usage().mappedBytes()).isEqualTo(32 * 4096);
             pool.deleteVolume("a");
@@ -367,6 +369,8 @@ class PoolServicesTest {
             }
             long live = pool.stats().liveBytes();
             assertThat(live).as("some duplicates missed").isGreaterThan(200 * 4096L).isLessThan(400 * 4096L);
+            assertThat(pool.stats().dedupIndexRejects()).isPositive();
+            assertThat(pool.stats().dedupExtents()).isEqualTo(live / 4096);
             for (int i = 0; i < 200; i++) {
                 for (int base : new int[]{0, 300}) {
                     TestIo r = TestIo.read((base + i) * 4096L, 4096);
