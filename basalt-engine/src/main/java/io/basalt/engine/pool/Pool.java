@@ -107,7 +107,12 @@ public final class Pool implements AutoCloseable {
         SegmentLayout layout = new SegmentLayout(devices, dataStart, segmentSize, perDevice);
         Engine engine = new Engine(layout, config, poolId,
                 new Checkpointer(devices.get(0), checkpointStart, slotBytes, poolId), kekOrNull);
-        engine.format();
+        try {
+            engine.format();
+        } catch (IOException | RuntimeException e) {
+            engine.closeCodecs();
+            throw e;
+        }
         LOG.info("Created pool {} on {} device(s): {} segments of {} bytes, {} usable bytes",
                 Long.toHexString(poolId), devices.size(), segments, segmentSize, engine.usableBytes());
         return start(devices, engine, poolId);
