@@ -19,9 +19,9 @@ import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
 
 /**
  * The cleaner: picks a victim by cost-benefit, copies its still-mapped entries into the cold stream
- * as MOVE records one victim batch per step (a dedup extent's payload, still where the extent
- * table says, as one MOVE_EXTENT however many maps share it), and frees the victim once the copies are synced. It
- * runs between foreground batches while free segments are short, and inline when the hot stream
+ * as MOVE records one victim batch per step (a dedup extent's payload, if the extent table still
+ * places it there, as one MOVE_EXTENT however many maps share it), and frees the victim once the
+ * copies are synced. It runs between foreground batches while free segments are short, and inline when the hot stream
  * needs a segment and only the reserve is left.
  *
  * <p>Durability invariant: a victim is freed only after every copy of its live data is synced, and
@@ -136,7 +136,8 @@ final class Cleaner {
             for (int i = 0; i < reader.count(); i++) {
                 byte type = reader.type(i);
                 boolean extent = type == TYPE_WRITE_EXTENT || type == TYPE_MOVE_EXTENT;
-                if ((type == TYPE_WRITE || type == TYPE_MOVE) && !relocate(i) || extent && !relocateExtent(i)) {
+                boolean plain = type == TYPE_WRITE || type == TYPE_MOVE;
+                if ((plain && !relocate(i)) || (extent && !relocateExtent(i))) {
                     victim = -1;
                     return false;
                 }

@@ -26,7 +26,8 @@ import java.util.Map;
  */
 final class SpaceAccounting {
     /** Checkpoint entries (20 bytes) one extent record takes. */
-    static final int EXTENT_ENTRIES = (Checkpointer.EXTENT_BYTES + Checkpointer.ENTRY_BYTES - 1) / Checkpointer.ENTRY_BYTES;
+    static final int EXTENT_ENTRIES =
+            (Checkpointer.EXTENT_BYTES + Checkpointer.ENTRY_BYTES - 1) / Checkpointer.ENTRY_BYTES;
 
     private final SegmentTable table;
     private final Dedup dedup;

@@ -31,8 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * recurring blocks so dedup finds duplicates), overwrites, trims, write-zeroes, reads, cleaning on
  * a small pool, power cuts with torn writes and reopens, volumes deleted and created again, all
  * checked against byte arrays. Two of the three volumes have 4 KiB blocks, so dedup shares blocks
- * between volumes, and deleting one must leave the other's intact. At the end every volume is deleted: the pool's live bytes must return to 0, which catches any
- * reference count or space accounting that drifted.
+ * between volumes, and deleting one must leave the other's intact. At the end every volume is
+ * deleted: the pool's live bytes must return to 0, which catches any reference count or space
+ * accounting that drifted.
  */
 class ServicesPoolPropertyTest {
     /** Two 1 MiB devices of 64 KiB segments: cleaning runs often. A small dedup index that can fill. */
