@@ -181,16 +181,25 @@ public final class Checkpointer {
     public boolean load(CheckpointState state, SegmentTable segments) throws IOException {
         long[] seqs = {-1, -1};
         ByteBuffer[] headers = new ByteBuffer[2];
+        int otherVersion = 0;
         for (int slot = 0; slot < 2; slot++) {
             ByteBuffer h = AlignedBuffers.allocate(HEADER);
             device.read(slotStart[slot], h);
             crc.reset();
             crc.update(h.duplicate().position(0).limit(HEADER - 4));
-            if (h.getLong(0) == MAGIC && h.getInt(8) == VERSION && h.getLong(16) == poolId
-                    && h.getInt(HEADER - 4) == (int) crc.getValue() && h.getLong(52) <= slotBytes - HEADER) {
+            boolean intact = h.getLong(0) == MAGIC && h.getLong(16) == poolId
+                    && h.getInt(HEADER - 4) == (int) crc.getValue();
+            if (intact && h.getInt(8) == VERSION && h.getLong(52) <= slotBytes - HEADER) {
                 headers[slot] = h;
                 seqs[slot] = h.getLong(24);
+            } else if (intact && h.getInt(8) != VERSION) {
+                otherVersion = h.getInt(8);
             }
+        }
+        if (headers[0] == null && headers[1] == null && otherVersion != 0) {
+            throw new IOException("the pool's checkpoints are format version " + otherVersion + "; this version of"
+                    + " Basalt reads version " + VERSION + " only (pools formatted before the data services cannot be"
+                    + " opened: copy the volumes out with the older version and create the pool anew)");
         }
         int first = seqs[0] >= seqs[1] ? 0 : 1;
         for (int slot : new int[]{first, 1 - first}) {

@@ -102,6 +102,21 @@ class CheckpointerTest {
     }
 
     @Test
+    void shouldSayWhenThePoolIsOfAnOlderFormat() throws IOException {
+        checkpointer.write(state(1, 3), new SegmentTable(16, 1));
+        // Rewrite slot 1's header as version 1 would have, with a valid CRC.
+        java.nio.ByteBuffer h = io.basalt.engine.device.AlignedBuffers.allocate(Checkpointer.HEADER);
+        device.read(4096 + SLOT, h);
+        h.putInt(8, 1);
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(h.duplicate().position(0).limit(Checkpointer.HEADER - 4));
+        h.putInt(Checkpointer.HEADER - 4, (int) c.getValue());
+        device.write(4096 + SLOT, h.clear());
+        assertThatThrownBy(() -> checkpointer.load(new CheckpointState(), new SegmentTable(16, 1)))
+                .isInstanceOf(IOException.class).hasMessageContaining("version 1");
+    }
+
+    @Test
     void shouldFallBackToTheOtherSlotWhenTheNewestIsTorn() throws IOException {
         SegmentTable table = new SegmentTable(16, 1);
         checkpointer.write(state(1, 10), table);
