@@ -52,10 +52,13 @@ final class Checkpoints {
             cp.streamNext[i] = streams[i].next();
         }
         for (EngineBlockStore v : state.volumes.values()) {
+            VolumeOptions o = v.options();
             cp.volumes.add(new VolumeRecord(v.id(), v.name(), v.blockSize(), v.capacityBytes(),
-                    v.volatileWriteCache()));
+                    v.volatileWriteCache(), o.compression().tag(), o.dedup(), o.encrypted(), v.family(),
+                    v.wrappedKey));
             cp.maps.put(v.id(), v.map);
         }
+        cp.extents = state.extents;
         checkpointer.write(cp, state.table);
         state.checkpointSeq = cp.checkpointSeq;
         state.checkpointFloor = cp.nextSeq;

@@ -13,12 +13,15 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 import static io.basalt.engine.log.BatchFormat.TYPE_MOVE;
+import static io.basalt.engine.log.BatchFormat.TYPE_MOVE_EXTENT;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
+import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
 
 /**
  * The cleaner: picks a victim by cost-benefit, copies its still-mapped entries into the cold stream
- * as MOVE records one victim batch per step, and frees the victim once the copies are synced. It
- * runs between foreground batches while free segments are short, and inline when the hot stream
+ * as MOVE records one victim batch per step (a dedup extent's payload, if the extent table still
+ * places it there, as one MOVE_EXTENT however many maps share it), and frees the victim once the
+ * copies are synced. It runs between foreground batches while free segments are short, and inline when the hot stream
  * needs a segment and only the reserve is left.
  *
  * <p>Durability invariant: a victim is freed only after every copy of its live data is synced, and
@@ -132,7 +135,9 @@ final class Cleaner {
         if (victimPos < table.end(victim) && reader.read(victim, victimPos, -1, 0, false)) {
             for (int i = 0; i < reader.count(); i++) {
                 byte type = reader.type(i);
-                if ((type == TYPE_WRITE || type == TYPE_MOVE) && !relocate(i)) {
+                boolean extent = type == TYPE_WRITE_EXTENT || type == TYPE_MOVE_EXTENT;
+                boolean plain = type == TYPE_WRITE || type == TYPE_MOVE;
+                if ((plain && !relocate(i)) || (extent && !relocateExtent(i))) {
                     victim = -1;
                     return false;
                 }
@@ -156,7 +161,29 @@ final class Cleaner {
             LOG.warn("Cleaner has no segment to copy into; pausing");
             return false;
         }
-        cold.append(TYPE_MOVE, v.id(), lba, v.map.crc(lba), old, reader.buffer(), reader.payloadIndex(i), len);
+        int e = cold.append(TYPE_MOVE, v.id(), lba, v.map.crc(lba), old, reader.buffer(), reader.payloadIndex(i), len);
+        // The payload moves as stored (compressed, encrypted): same flags, same seed, same CRC.
+        cold.setFlagsAndSeed(e, reader.flags(i), reader.seed(i));
+        coldAge = Math.max(coldAge, table.dataSeq(victim));
+        return true;
+    }
+
+    /** Copies an extent's payload if the extent table still places it here (the maps are not consulted). */
+    private boolean relocateExtent(int i) {
+        long id = reader.arg(i);
+        long old = reader.address(i);
+        if (!state.extents.isLive(id) || state.extents.address(id) != old) {
+            return true;
+        }
+        int len = PhysAddr.length(old);
+        if (!log.ensureRoom(cold, len, commit, nextSegment)) {
+            LOG.warn("Cleaner has no segment to copy into; pausing");
+            return false;
+        }
+        // lba carries the old address: replay moves the extent only if it is still there.
+        int e = cold.append(TYPE_MOVE_EXTENT, reader.volumeId(i), old, state.extents.crc(id), id, reader.buffer(),
+                reader.payloadIndex(i), len);
+        cold.setFlagsAndSeed(e, reader.flags(i), reader.seed(i));
         coldAge = Math.max(coldAge, table.dataSeq(victim));
         return true;
     }
@@ -196,6 +223,13 @@ final class Cleaner {
             return false;
         }
         for (int i = 0; i < cold.count(); i++) {
+            if (cold.type(i) == TYPE_MOVE_EXTENT) {
+                long id = cold.arg(i);
+                if (state.extents.isLive(id) && state.extents.address(id) == cold.lba(i)) {
+                    space.extentMoved(id, cold.address(i));
+                }
+                continue;
+            }
             EngineBlockStore v = state.volumes.get(cold.volumeId(i));
             long lba = cold.lba(i);
             if (v != null && lba < v.map.blocks() && v.map.get(lba) == cold.arg(i)) {

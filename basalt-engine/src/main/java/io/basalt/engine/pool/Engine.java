@@ -5,6 +5,7 @@ import io.basalt.engine.IoStatus;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.services.KeyEncryptionKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,8 @@ final class Engine implements Runnable {
     private final Checkpoints checkpoints;
     private final Volumes volumeAdmin;
     private final Recovery recovery;
+    private final PayloadPipeline payloads;
+    private final Dedup dedup;
     private final MpscQueue queue;
     private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
     /** Engine thread only (the pool reads it through {@link #execute}). */
@@ -49,19 +52,21 @@ final class Engine implements Runnable {
     /** Engine thread: stop once the queue is drained. */
     private boolean stopRequested;
 
-    Engine(SegmentLayout layout, PoolConfig config, long poolId, Checkpointer checkpointer) {
+    Engine(SegmentLayout layout, PoolConfig config, long poolId, Checkpointer checkpointer, KeyEncryptionKey kek) {
         this.state = new EngineState(layout, config, poolId);
+        state.kek = kek;
         this.volumes = state.volumes;
+        this.dedup = new Dedup(state.extents, config.dedupIndexBytes());
         this.space = new SpaceAccounting(layout, config, state.table,
-                checkpointer.maxEntries(layout.segments(), config.maxVolumes()));
+                checkpointer.maxEntries(layout.segments(), config.maxVolumes()), dedup, state.volumes);
         this.log = new LogWriter(state);
-        PayloadPipeline payloads = new PayloadPipeline();
+        this.payloads = new PayloadPipeline(dedup);
         this.cleaner = new Cleaner(state, space, log, this::checkpointQuietly);
         this.writes = new WritePath(state, space, log, payloads, cleaner::allocateHot);
-        this.reads = new ReadPath(layout, config, payloads);
+        this.reads = new ReadPath(layout, config, payloads, state.extents);
         this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner);
         this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints);
-        this.recovery = new Recovery(this, state, space, checkpointer);
+        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder());
         this.queue = new MpscQueue(config.queueCapacity());
     }
 
@@ -121,6 +126,12 @@ final class Engine implements Runnable {
         for (BlockIo io; (io = queue.poll()) != null; ) {
             complete(io, IoStatus.INTERNAL_ERROR);
         }
+        closeCodecs();
+    }
+
+    /** Frees the codecs' native state; after the thread ended (or never started). */
+    void closeCodecs() {
+        payloads.close();
     }
 
     void submit(EngineBlockStore volume, BlockIo io) {
@@ -225,8 +236,13 @@ final class Engine implements Runnable {
         checkpoints.checkpoint();
     }
 
-    EngineBlockStore createVolume(String name, long capacity, int blockSize, boolean vwc) throws IOException {
-        return volumeAdmin.create(name, capacity, blockSize, vwc);
+    EngineBlockStore createVolume(String name, long capacity, int blockSize, boolean vwc, VolumeOptions options)
+            throws IOException {
+        return volumeAdmin.create(name, capacity, blockSize, vwc, options);
+    }
+
+    void rotateKek(KeyEncryptionKey newKek) throws IOException {
+        volumeAdmin.rotateKek(newKek);
     }
 
     void resizeVolume(EngineBlockStore v, long capacity) throws IOException {
@@ -242,6 +258,10 @@ final class Engine implements Runnable {
         return cleaner.clean(segments);
     }
 
+    io.basalt.engine.map.ExtentTable extents() {
+        return state.extents;
+    }
+
     PoolStats stats() {
         long mapped = 0;
         for (EngineBlockStore v : volumes.values()) {
@@ -250,6 +270,7 @@ final class Engine implements Runnable {
         SegmentTable table = state.table;
         return new PoolStats(table.segments(), table.freeCount(), state.layout.segmentSize(), space.usableBytes(),
                 space.liveBytes(), mapped, writes.hostBytes(), log.deviceBytes(), cleaner.gcBytes(),
-                reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), volumes.size());
+                reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), volumes.size(),
+                space.storedBytes(), state.extents.count(), dedup.missedForSpace());
     }
 }

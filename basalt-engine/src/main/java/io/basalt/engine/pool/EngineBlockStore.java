@@ -4,6 +4,7 @@ import io.basalt.engine.BlockIo;
 import io.basalt.engine.BlockStore;
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.map.VolumeMap;
+import io.basalt.engine.services.DataKey;
 
 /**
  * A volume of a {@link Pool}, as the NVMe layer sees it. {@code submit} hands the operation to the
@@ -20,15 +21,33 @@ public final class EngineBlockStore implements BlockStore {
     private final int blockSize;
     private final int blockShift;
     private final boolean volatileWriteCache;
+    private final VolumeOptions options;
+    private final int family;
+    /** The data key (encrypted volumes; null otherwise): engine and reader threads build ciphers from it. */
+    private final DataKey key;
     private volatile long capacity;
     private volatile boolean deleted;
+    /** The data key wrapped by the pool's KEK, as checkpoints store it; null without encryption. Engine thread. */
+    byte[] wrappedKey;
     /** Payload bytes this volume holds on the devices; written by the engine thread only. */
     volatile long physicalBytes;
+    /** Block bytes, before compression, of the payloads {@link #physicalBytes} counts; engine thread writes. */
+    volatile long storedBytes;
+    /** Blocks mapped (own payloads and extent references); engine thread writes. */
+    volatile long mappedBlocks;
     /** Engine thread only. */
     final VolumeMap map;
 
     EngineBlockStore(Engine engine, int id, String name, int blockSize, long capacity, boolean volatileWriteCache,
                      VolumeMap map) {
+        this(engine, id, name, blockSize, capacity, volatileWriteCache, map, VolumeOptions.none(), id, null, null);
+    }
+
+    EngineBlockStore(Engine engine, int id, String name, int blockSize, long capacity, boolean volatileWriteCache,
+                     VolumeMap map, VolumeOptions options, int family, DataKey key, byte[] wrappedKey) {
+        if (options.encrypted() != (key != null)) {
+            throw new IllegalArgumentException("an encrypted volume needs its key, and only it");
+        }
         this.engine = engine;
         this.id = id;
         this.name = name;
@@ -37,10 +56,38 @@ public final class EngineBlockStore implements BlockStore {
         this.capacity = capacity;
         this.volatileWriteCache = volatileWriteCache;
         this.map = map;
+        this.options = options;
+        this.family = family;
+        this.key = key;
+        this.wrappedKey = wrappedKey;
     }
 
     public int id() {
         return id;
+    }
+
+    /** The volume's data services, fixed at creation. */
+    public VolumeOptions options() {
+        return options;
+    }
+
+    /**
+     * The volume's family: the checksum and cipher domain of its blocks (XTS tweak and CRC seed
+     * are {@code (family, lba)}). Today every volume is its own family (its id); a clone will share
+     * its origin's family, and with it the data key and the blocks.
+     */
+    public int family() {
+        return family;
+    }
+
+    /** The data key of an encrypted volume, else null. Never logged: its toString is redacted. */
+    DataKey key() {
+        return key;
+    }
+
+    /** Mapped, stored and physical bytes; a racy but consistent-enough read from any thread. */
+    public VolumeUsage usage() {
+        return VolumeUsage.of(mappedBlocks * blockSize, storedBytes, physicalBytes);
     }
 
     public String name() {

@@ -4,6 +4,8 @@ import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.BatchReader;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.map.ExtentTable;
+import io.basalt.engine.services.KeyEncryptionKey;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +29,8 @@ final class EngineState {
     /** Reads batches back: the replay at recovery, then the victims' batches while cleaning. */
     final BatchReader reader;
     final Map<Integer, EngineBlockStore> volumes = new LinkedHashMap<>();
+    /** Dedup extents shared by map entries of dedup volumes. */
+    final ExtentTable extents = new ExtentTable();
 
     long epoch;
     long nextSeq;
@@ -34,6 +38,8 @@ final class EngineState {
     /** {@code nextSeq} at the last durable checkpoint: segments written since are on the replay path. */
     long checkpointFloor;
     int nextVolumeId = 1;
+    /** Wraps encrypted volumes' data keys; null if the pool was opened without one. */
+    KeyEncryptionKey kek;
 
     EngineState(SegmentLayout layout, PoolConfig config, long poolId) {
         this.layout = layout;

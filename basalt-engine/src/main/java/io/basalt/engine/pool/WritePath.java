@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.function.IntSupplier;
 
+import static io.basalt.engine.log.BatchFormat.TYPE_REF;
 import static io.basalt.engine.log.BatchFormat.TYPE_TRIM;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
+import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
 
 /**
  * The write path: appends writes, write-zeroes and deallocates to the hot stream's batch and keeps
@@ -153,6 +155,7 @@ final class WritePath {
                 status = BlockDevice.isNoSpace(e) ? IoStatus.NO_SPACE : IoStatus.WRITE_ERROR;
                 LOG.warn("Writing a batch to segment {} at {} failed ({}); abandoning the segment", hot.segment(),
                         hot.position(), e.toString());
+                dropExtentReferences();
                 log.abandon(hot);
             }
             space.batchDone();
@@ -188,9 +191,38 @@ final class WritePath {
                 hostBytes += PhysAddr.length(address);
             } else if (hot.type(i) == TYPE_TRIM) {
                 v.map.clearRange(lba, hot.arg(i), space.releaser(v));
+            } else if (hot.type(i) == TYPE_WRITE_EXTENT) {
+                long id = hot.arg(i);
+                state.extents.place(id, hot.address(i), hot.crc(i));
+                space.extentPlaced(id, v.blockSize());
+                mapExtent(v, lba, id);
+                hostBytes += hot.length(i);
+            } else if (hot.type(i) == TYPE_REF) {
+                mapExtent(v, lba, hot.arg(i));
             }
         }
         log.written(hot, seq, seq);
+    }
+
+    /** Points {@code lba} at extent {@code id}, whose reference the append already took. */
+    private void mapExtent(EngineBlockStore v, long lba, long id) {
+        long ref = PhysAddr.extent(id);
+        long old = v.map.set(lba, ref, 0);
+        if (old != PhysAddr.NONE) {
+            space.release(v, old);
+        }
+        space.acquire(v, ref);
+    }
+
+    /** The batch was not written: give back the extent references its WRITE_EXTENT and REF records took. */
+    private void dropExtentReferences() {
+        for (int i = 0; i < hot.count(); i++) {
+            byte type = hot.type(i);
+            if (type == TYPE_WRITE_EXTENT || type == TYPE_REF) {
+                EngineBlockStore v = state.volumes.get(hot.volumeId(i));
+                space.unref(hot.arg(i), v.blockSize());
+            }
+        }
     }
 
     long hostBytes() {
