@@ -218,6 +218,16 @@ public final class VolumeManager implements AutoCloseable {
             throw VolumeException.invalid(e.getMessage() == null ? "missing field" : e.getMessage());
         }
         requireSize(spec.sizeBytes());
+        if (spec.backend() == Backend.ENGINE) {
+            if (engine == null) {
+                throw VolumeException.unsupported("this brick has no engine pool");
+            }
+            try {
+                engine.requireKeyFor(spec.services(), spec.name());
+            } catch (DataDirException e) {
+                throw VolumeException.unsupported(e.getMessage());
+            }
+        }
         Map<String, String> labels = validLabels(r.labels());
         String policy = r.qosPolicy();
         if (policy != null && policies.get(policy) == null) {
