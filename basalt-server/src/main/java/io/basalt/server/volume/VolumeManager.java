@@ -60,11 +60,18 @@ public final class VolumeManager implements AutoCloseable {
      */
     public record CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
                                 Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
-                                Boolean encryption) {
+                                Boolean encryption, String fromSnapshot) {
         /** With the backend's default data services. */
         public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
                              Map<String, String> labels, String qosPolicy) {
-            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, null, null, null);
+            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, null, null, null, null);
+        }
+
+        /** A new volume, not a clone. */
+        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
+                             Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
+                             Boolean encryption) {
+            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, compression, dedup, encryption, null);
         }
     }
 
@@ -208,6 +215,9 @@ public final class VolumeManager implements AutoCloseable {
      */
     public synchronized Created create(CreateRequest r) throws VolumeException {
         requireOpen();
+        if (r.fromSnapshot() != null) {
+            return new Snapshots(this).cloneVolume(r);
+        }
         VolumeSpec spec;
         try {
             Backend backend = r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend();
@@ -271,10 +281,90 @@ public final class VolumeManager implements AutoCloseable {
         return new Created(online.get(v.name()), true);
     }
 
+    /**
+     * Records and exports a volume whose pool image already exists (a clone); undoes the pool image
+     * if that fails.
+     */
+    synchronized Created adopt(VolumeMetadata v) throws VolumeException {
+        if (v.nsid() > subsystem.maxNamespaces()) {
+            dropFromPool(v);
+            throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
+        }
+        save(v);
+        try {
+            export(v);
+        } catch (DataDirException | RuntimeException e) {
+            try {
+                catalog.delete(v.name());
+            } catch (DataDirException ignored) {
+                // Reported below.
+            }
+            dropFromPool(v);
+            throw VolumeException.internal("cannot create volume " + v.name() + ": " + e.getMessage());
+        }
+        LOG.info("Created volume {} from a snapshot: NSID {}, UUID {}, {}", v.name(), v.nsid(), v.uuid(),
+                Sizes.format(v.sizeBytes()));
+        listener.volumeEvent("volume.created", v.name(), "cloned, " + Sizes.format(v.sizeBytes()) + ", NSID "
+                + v.nsid());
+        return new Created(online.get(v.name()), true);
+    }
+
+    private void dropFromPool(VolumeMetadata v) {
+        try {
+            engine.get().deleteVolume(v.uuid().toString());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Removing the pool image of {}: {}", v.name(), e.getMessage());
+        }
+    }
+
+    /** The catalog (snapshot operations need free NSIDs and data file names). */
+    VolumeCatalog catalog() {
+        return catalog;
+    }
+
+    /** Tells hosts that can see the volume that its contents or size changed under them (rollback). */
+    synchronized Volume contentsReplaced(String name, long newSize, String message) throws VolumeException {
+        Volume v = get(name);
+        VolumeMetadata m = v.metadata();
+        VolumeMetadata after = m.sizeBytes() == newSize ? m : m.withSizeAndHosts(newSize, m.hosts());
+        if (after != m) {
+            save(after);
+        }
+        Volume now = replace(v, after);
+        if (now.namespace() != null) {
+            applyQos(now.namespace(), after);
+            subsystem.attributesChanged(after.nsid());
+        }
+        listener.volumeEvent("volume.rolled-back", name, message);
+        return now;
+    }
+
+    /** The listener, for snapshot events. */
+    Listener listener() {
+        return listener;
+    }
+
     /** Stops exporting the volume (hosts are told it is gone), then deletes its metadata and data. */
     public synchronized void delete(String name) throws VolumeException {
+        delete(name, false);
+    }
+
+    /**
+     * As {@link #delete(String)}; a volume with snapshots is refused unless {@code withSnapshots}, which
+     * deletes them first (clones made from them keep every block they share).
+     */
+    public synchronized void delete(String name, boolean withSnapshots) throws VolumeException {
         requireOpen();
         Volume v = get(name);
+        if (v.metadata().backend() == Backend.ENGINE && engine != null) {
+            Snapshots snapshots = new Snapshots(this);
+            int n = snapshots.list(name).size();
+            if (n > 0 && !withSnapshots) {
+                throw VolumeException.conflict("volume '" + name + "' has " + n + " snapshot(s); delete them first, "
+                        + "or delete the volume with its snapshots");
+            }
+            snapshots.deleteAll(name);
+        }
         if (v.state() == State.ONLINE) {
             subsystem.removeNamespace(v.metadata().nsid());
             v.store().close();
