@@ -35,7 +35,8 @@ class LinuxHostInteropIT {
             "fio-randrw-4k-qd32", "fio-seq-128k", "fio-seq-1m", "trim", "write-zeroes",
             "cli-create-appears", "cli-revoke-disappears", "cli-other-host-never-sees",
             "mkfs-ext4-files", "disconnect", "connect-digests-2-queues", "queue-count", "files-after-reconnect",
-            "write-with-digests", "restart-target-term", "files-after-restart", "disconnect-after-restart",
+            "write-with-digests", "restart-target-term", "files-after-restart", "snapshot-clone-rollback",
+            "disconnect-after-restart",
             "identity-after-restart", "nobody-sees-v1-and-secret", "discover-restricted-brick",
             "host-without-access", "host-sees-only-its-volume");
 
