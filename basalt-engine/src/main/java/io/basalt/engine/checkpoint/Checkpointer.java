@@ -13,8 +13,12 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes and loads checkpoints in two slots (A, B) of device 0, alternately, each written whole:
- * a 4 KiB header then a body (volumes, segment sequences, data ages and ends, every volume's mapped blocks as
- * {@code (lba u64, address u64, crc u32)}), streamed through one aligned buffer.
+ * a 4 KiB header then a body, streamed through one aligned buffer: the images (volumes and
+ * snapshots, parents before children), segment sequences, data ages and ends, then each image's
+ * map as a <em>delta against its parent's</em> — records {@code (lba u64, address u64, crc u32)},
+ * where address 0 means "{@code crc} blocks from {@code lba} are unmapped", ended by lba −1. A chunk
+ * an image shares with its parent costs nothing, so 100 snapshots of a volume do not multiply the
+ * body, and loading rebuilds the sharing: each image starts as a copy of its parent's directory.
  *
  * <pre>
  * header: 0 magic u64 | 8 version u32 | 12 reserved | 16 poolId | 24 checkpointSeq | 32 epoch
@@ -27,10 +31,16 @@ import java.util.zip.CRC32C;
  */
 public final class Checkpointer {
     public static final long MAGIC = 0x54504b434c534242L; // "BBSLCKPT"
-    public static final int VERSION = 1;
+    /** 2: images (family, kind, owner, parent, time) and maps as deltas against the parent's. */
+    public static final int VERSION = 2;
     public static final int HEADER = 4096;
     /** Bytes per mapped block in the body. */
     public static final int ENTRY_BYTES = 20;
+    /** Images (volumes and snapshots) a pool may hold per volume it may hold: sizes the image table. */
+    public static final int IMAGES_PER_VOLUME = 16;
+    /** An image's record, name at most 255 bytes, and its delta's end mark. */
+    private static final int IMAGE_BYTES = 320;
+    private static final long END = -1;
     private static final int CHUNK = 1 << 20;
 
     private final BlockDevice device;
@@ -50,9 +60,15 @@ public final class Checkpointer {
         this.poolId = poolId;
     }
 
-    /** The slot size a pool needs: header, volumes, 12 bytes per segment, {@link #ENTRY_BYTES} per block. */
+    /** The slot size a pool needs: header, images, 20 bytes per segment, {@link #ENTRY_BYTES} per block. */
     public static long slotBytesFor(long segments, long dataBlocks, int maxVolumes) {
-        return AlignedBuffers.alignUp(HEADER + 8 + maxVolumes * 300L + 4 + segments * 20 + dataBlocks * ENTRY_BYTES);
+        return AlignedBuffers.alignUp(HEADER + 8 + maxImages(maxVolumes) * (long) IMAGE_BYTES + 4 + segments * 20
+                + dataBlocks * ENTRY_BYTES);
+    }
+
+    /** Images a pool of at most {@code maxVolumes} volumes may hold: volumes, snapshots, hidden snapshots. */
+    public static int maxImages(int maxVolumes) {
+        return maxVolumes * IMAGES_PER_VOLUME;
     }
 
     /** How many mapped blocks a checkpoint can hold, given the pool's segments and volume limit. */
@@ -82,6 +98,11 @@ public final class Checkpointer {
             putInt(v.blockSize());
             putLong(v.capacityBytes());
             putInt(v.volatileWriteCache() ? 1 : 0);
+            putInt(v.familyId());
+            putInt(v.kind());
+            putInt(v.ownerId());
+            putInt(v.parentId());
+            putLong(v.createdMillis());
             putInt(name.length);
             for (byte b : name) {
                 putByte(b);
@@ -94,13 +115,7 @@ public final class Checkpointer {
             putInt(segments.state(s) == SegmentTable.FREE ? 0 : segments.end(s));
         }
         for (VolumeRecord v : state.volumes) {
-            VolumeMap map = state.maps.get(v.id());
-            putLong(map.mappedBlocks());
-            map.forEach((lba, address, c) -> {
-                putLong(lba);
-                putLong(address);
-                putInt(c);
-            });
+            putDelta(state.maps.get(v.id()), v.parentId() == 0 ? null : state.maps.get(v.parentId()));
         }
         flushBody();
         long bodyBytes = pos;
@@ -187,11 +202,17 @@ public final class Checkpointer {
             int blockSize = getInt();
             long capacity = getLong();
             boolean vwc = getInt() != 0;
+            int family = getInt();
+            byte kind = (byte) getInt();
+            int owner = getInt();
+            int parent = getInt();
+            long created = getLong();
             byte[] name = new byte[getInt()];
             for (int k = 0; k < name.length; k++) {
                 name[k] = getByte();
             }
-            state.volumes.add(new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc));
+            state.volumes.add(new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc,
+                    family, kind, owner, parent, created));
         }
         int count = getInt();
         if (count != segments.segments()) {
@@ -203,16 +224,65 @@ public final class Checkpointer {
             segments.restore(s, seq, data, getInt());
         }
         for (VolumeRecord v : state.volumes) {
-            VolumeMap map = new VolumeMap(v.capacityBytes() / v.blockSize());
-            long mapped = getLong();
-            for (long k = 0; k < mapped; k++) {
-                long lba = getLong();
+            long blocks = v.capacityBytes() / v.blockSize();
+            VolumeMap parent = v.parentId() == 0 ? null : state.maps.get(v.parentId());
+            if (v.parentId() != 0 && parent == null) {
+                throw new IOException("checkpoint lists image " + v.id() + " before its parent " + v.parentId());
+            }
+            VolumeMap map = parent == null ? new VolumeMap(blocks) : parent.snapshot(blocks);
+            for (long lba; (lba = getLong()) != END; ) {
                 long address = getLong();
-                map.set(lba, address, getInt());
+                int crcOrCount = getInt();
+                if (address == 0) {
+                    map.clearRange(lba, crcOrCount, (l, a) -> { });
+                } else {
+                    map.set(lba, address, crcOrCount);
+                }
             }
             state.maps.put(v.id(), map);
         }
         return true;
+    }
+
+    /**
+     * Writes {@code map} as its differences from {@code parent} (null: an empty map). Chunks shared
+     * with the parent are skipped without a look at their entries; runs of blocks the parent maps and
+     * this map does not become one record.
+     */
+    private void putDelta(VolumeMap map, VolumeMap parent) {
+        for (int c = 0; c < map.chunkCount(); c++) {
+            if (map.sameChunk(parent, c) || map.isEmpty(c) && (parent == null || parent.isEmpty(c))) {
+                continue;
+            }
+            long from = (long) c << VolumeMap.CHUNK_SHIFT;
+            long end = Math.min(map.blocks(), from + VolumeMap.CHUNK_BLOCKS);
+            long run = -1;
+            for (long lba = from; lba < end; lba++) {
+                long a = map.get(lba);
+                long pa = parent == null ? 0 : parent.get(lba);
+                if (a == 0 && pa != 0) {
+                    run = run < 0 ? lba : run;
+                    continue;
+                }
+                if (run >= 0) {
+                    putRecord(run, 0, (int) (lba - run));
+                    run = -1;
+                }
+                if (a != 0 && (a != pa || map.crc(lba) != parent.crc(lba))) {
+                    putRecord(lba, a, map.crc(lba));
+                }
+            }
+            if (run >= 0) {
+                putRecord(run, 0, (int) (end - run));
+            }
+        }
+        putLong(END);
+    }
+
+    private void putRecord(long lba, long address, int crcOrCount) {
+        putLong(lba);
+        putLong(address);
+        putInt(crcOrCount);
     }
 
     private void putByte(byte b) {

@@ -12,7 +12,7 @@ import java.util.zip.CRC32C;
  * |magic |vers |stream|hblks | poolId |  seq   | next | count | payload | crc |reserved| entries
  * +------+-----+------+------+--------+--------+------+-------+---------+-----+--------+---------
  * entry (32 bytes):
- *  0 type  1 flags  2 len16 (u16)  4 volumeId  8 lba (u64)  16 crc  20 reserved  24 arg (u64)
+ *  0 type  1 flags  2 len16 (u16)  4 volumeId  8 lba (u64)  16 crc  20 familyId  24 arg (u64)
  * </pre>
  *
  * The header is {@code hblks} 4 KiB blocks; the payload area ({@code payload} bytes, a multiple of
@@ -21,7 +21,8 @@ import java.util.zip.CRC32C;
  */
 public final class BatchFormat {
     public static final int MAGIC = 0x474c5342; // "BSLG"
-    public static final short VERSION = 1;
+    /** 2: payload CRCs seeded with the family id, which entries carry at {@link #ENTRY_FAMILY}; SNAPSHOT records. */
+    public static final short VERSION = 2;
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 4;
     public static final int STREAM_OFFSET = 6;
@@ -41,6 +42,8 @@ public final class BatchFormat {
     public static final int ENTRY_VOLUME = 4;
     public static final int ENTRY_LBA = 8;
     public static final int ENTRY_CRC = 16;
+    /** The writer's family (a volume and its snapshots and clones): it outlives the writer. */
+    public static final int ENTRY_FAMILY = 20;
     public static final int ENTRY_ARG = 24;
 
     /** A payload written by a host. */
@@ -49,6 +52,12 @@ public final class BatchFormat {
     public static final byte TYPE_TRIM = 2;
     /** A payload the cleaner copied; applies only if the map still holds {@code arg}, the old address. */
     public static final byte TYPE_MOVE = 3;
+    /**
+     * Volume {@code volumeId} was snapshotted here: image {@code lba} (its id) holds the volume's map
+     * as of this point of the hot stream; {@code arg} is the creation time (ms); the payload is the
+     * name, {@code u16 length} then UTF-8 bytes, zero-padded to 16.
+     */
+    public static final byte TYPE_SNAPSHOT = 4;
 
     public static final int BLOCK = 4096;
     /** Entries in one batch; with 512-byte blocks that is 1 MiB of payload. */
@@ -86,15 +95,16 @@ public final class BatchFormat {
     }
 
     /**
-     * The CRC stored for a payload: CRC32C of the bytes, then of the volume id and LBA, so data read
-     * from the wrong place fails the check even when it is intact. Moves {@code src}'s position and
-     * limit, as {@link #headerCrc} does.
+     * The CRC stored for a payload: CRC32C of the bytes, then of the family id and LBA, so data read
+     * from the wrong place fails the check even when it is intact — and a clone verifies the blocks
+     * its origin wrote, since both are of one family. Moves {@code src}'s position and limit, as
+     * {@link #headerCrc} does.
      */
-    public static int payloadCrc(ByteBuffer src, int from, int length, int volumeId, long lba, CRC32C crc) {
+    public static int payloadCrc(ByteBuffer src, int from, int length, int familyId, long lba, CRC32C crc) {
         crc.reset();
         crc.update(src.limit(from + length).position(from));
         for (int i = 0; i < 4; i++) {
-            crc.update(volumeId >>> (i * 8));
+            crc.update(familyId >>> (i * 8));
         }
         for (int i = 0; i < 8; i++) {
             crc.update((int) (lba >>> (i * 8)));

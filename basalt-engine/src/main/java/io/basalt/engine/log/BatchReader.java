@@ -91,7 +91,7 @@ public final class BatchReader {
         if (verifyPayloads) {
             for (int i = 0; i < count; i++) {
                 if (payloadOffsets[i] >= 0 && BatchFormat.payloadCrc(view, headerBytes + payloadOffsets[i],
-                        length(i), volumeId(i), lba(i), crc) != crc(i)) {
+                        length(i), family(i), lba(i), crc) != crc(i)) {
                     return false;
                 }
             }
@@ -130,6 +130,10 @@ public final class BatchReader {
 
     public long lba(int i) {
         return buffer.getLong(entryOffset(i) + ENTRY_LBA);
+    }
+
+    public int family(int i) {
+        return buffer.getInt(entryOffset(i) + ENTRY_FAMILY);
     }
 
     public int crc(int i) {

@@ -121,7 +121,7 @@ public final class LogStream {
         entries.putInt(at + ENTRY_VOLUME, volumeId);
         entries.putLong(at + ENTRY_LBA, lba);
         entries.putInt(at + ENTRY_CRC, entryCrc);
-        entries.putInt(at + ENTRY_CRC + 4, 0);
+        entries.putInt(at + ENTRY_FAMILY, 0);
         entries.putLong(at + ENTRY_ARG, arg);
         return count++;
     }
@@ -181,6 +181,15 @@ public final class LogStream {
     /** Address of entry {@code index}'s payload once sealed. */
     public long address(int index) {
         return PhysAddr.pack(segment, position + sealedHeaderBytes + payloadOffsets[index], length(index));
+    }
+
+    /** Sets entry {@code index}'s family (0 until set). */
+    public void setFamily(int index, int familyId) {
+        entries.putInt(entryOffset(index) + ENTRY_FAMILY, familyId);
+    }
+
+    public int family(int index) {
+        return entries.getInt(entryOffset(index) + ENTRY_FAMILY);
     }
 
     /** Sets entry {@code index}'s payload CRC (computed over the copied payload, see {@link #payload}). */

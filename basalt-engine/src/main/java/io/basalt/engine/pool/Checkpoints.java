@@ -52,15 +52,30 @@ final class Checkpoints {
             cp.streamNext[i] = streams[i].next();
         }
         for (EngineBlockStore v : state.volumes.values()) {
-            cp.volumes.add(new VolumeRecord(v.id(), v.name(), v.blockSize(), v.capacityBytes(),
-                    v.volatileWriteCache()));
-            cp.maps.put(v.id(), v.map);
+            if (v.parent == null) {
+                addTree(cp, v);
+            }
         }
         checkpointer.write(cp, state.table);
         state.checkpointSeq = cp.checkpointSeq;
         state.checkpointFloor = cp.nextSeq;
         log.resetBytesSinceCheckpoint();
         checkpoints++;
+    }
+
+    /** Adds {@code image} and its descendants, parents first: each map is written as a delta against its parent's. */
+    private static void addTree(CheckpointState cp, EngineBlockStore image) {
+        java.util.ArrayDeque<EngineBlockStore> todo = new java.util.ArrayDeque<>();
+        todo.push(image);
+        while (!todo.isEmpty()) {
+            EngineBlockStore v = todo.pop();
+            cp.volumes.add(new VolumeRecord(v.id(), v.name(), v.blockSize(), v.capacityBytes(), v.volatileWriteCache(),
+                    v.familyId(), v.kind(), v.ownerId, v.parent == null ? 0 : v.parent.id(), v.createdMillis));
+            cp.maps.put(v.id(), v.map);
+            for (EngineBlockStore c : v.children) {
+                todo.push(c);
+            }
+        }
     }
 
     boolean checkpointQuietly() {

@@ -3,17 +3,28 @@ package io.basalt.engine.pool;
 import io.basalt.engine.BlockIo;
 import io.basalt.engine.BlockStore;
 import io.basalt.engine.IoStatus;
+import io.basalt.engine.checkpoint.VolumeRecord;
 import io.basalt.engine.map.VolumeMap;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * A volume of a {@link Pool}, as the NVMe layer sees it. {@code submit} hands the operation to the
- * pool's engine thread through a lock-free ring; the engine completes it.
+ * A volume of a {@link Pool}, as the NVMe layer sees it — or a snapshot of one, whose writes fail
+ * with {@link IoStatus#WRITE_PROTECTED}. Every one is an <em>image</em> in its family's tree
+ * ({@link ImageTree}). {@code submit} hands the operation to the pool's engine thread through a
+ * lock-free ring; the engine completes it.
  *
  * <p>Durability invariant: as {@link BlockStore}'s — with {@link #volatileWriteCache()} false (the
  * default) a write completes only once it and everything before it in the log is synced; with it
  * true, at the next Flush or FUA write.
  */
 public final class EngineBlockStore implements BlockStore {
+    /** Image kinds: a writable volume (always a leaf of its family), a snapshot, a deleted snapshot kept for its children. */
+    static final byte VOLUME = VolumeRecord.VOLUME;
+    static final byte SNAPSHOT = VolumeRecord.SNAPSHOT;
+    static final byte HIDDEN = VolumeRecord.HIDDEN;
+
     private final Engine engine;
     private final int id;
     private final String name;
@@ -22,10 +33,16 @@ public final class EngineBlockStore implements BlockStore {
     private final boolean volatileWriteCache;
     private volatile long capacity;
     private volatile boolean deleted;
-    /** Payload bytes this volume holds on the devices; written by the engine thread only. */
-    volatile long physicalBytes;
-    /** Engine thread only. */
-    final VolumeMap map;
+    private volatile byte kind = VOLUME;
+    /** Engine thread only: replaced whole by a rollback. */
+    VolumeMap map;
+    /** Engine thread only: the family tree (see {@link ImageTree}). */
+    Family family;
+    EngineBlockStore parent;
+    final List<EngineBlockStore> children = new ArrayList<>(2);
+    /** The volume a snapshot was taken of (its own id for a volume); creation time in ms since the epoch. */
+    int ownerId;
+    long createdMillis;
 
     EngineBlockStore(Engine engine, int id, String name, int blockSize, long capacity, boolean volatileWriteCache,
                      VolumeMap map) {
@@ -37,6 +54,25 @@ public final class EngineBlockStore implements BlockStore {
         this.capacity = capacity;
         this.volatileWriteCache = volatileWriteCache;
         this.map = map;
+        this.ownerId = id;
+    }
+
+    byte kind() {
+        return kind;
+    }
+
+    void setKind(byte kind) {
+        this.kind = kind;
+    }
+
+    /** Whether this image takes writes (a volume) or fails them (a snapshot). */
+    public boolean isReadOnly() {
+        return kind != VOLUME;
+    }
+
+    /** The family's id: payload checksums are seeded with it, so clones verify blocks their origin wrote. */
+    int familyId() {
+        return family.id;
     }
 
     public int id() {
@@ -86,10 +122,14 @@ public final class EngineBlockStore implements BlockStore {
         engine.submit(this, io);
     }
 
-    /** Payload bytes on the devices (thin provisioning: only what is written). */
+    /**
+     * Payload bytes this image maps on the devices (thin provisioning: only what is written), shared
+     * with other images or not. Read racily from other threads: a statistic.
+     */
     @Override
     public long allocatedBytes() {
-        return physicalBytes;
+        VolumeMap m = map;
+        return m == null ? 0 : m.mappedBytes();
     }
 
     boolean isDeleted() {
@@ -107,6 +147,6 @@ public final class EngineBlockStore implements BlockStore {
 
     @Override
     public String toString() {
-        return "volume " + name + " (id " + id + ")";
+        return (kind == VOLUME ? "volume " : "snapshot ") + name + " (id " + id + ")";
     }
 }

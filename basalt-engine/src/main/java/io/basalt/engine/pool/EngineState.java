@@ -5,6 +5,7 @@ import io.basalt.engine.log.BatchReader;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.SegmentLayout;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,7 +27,9 @@ final class EngineState {
     final LogStream cold;
     /** Reads batches back: the replay at recovery, then the victims' batches while cleaning. */
     final BatchReader reader;
+    /** Every image by id: volumes, snapshots and hidden snapshots (see {@link ImageTree}). */
     final Map<Integer, EngineBlockStore> volumes = new LinkedHashMap<>();
+    final Map<Integer, Family> families = new HashMap<>();
 
     long epoch;
     long nextSeq;

@@ -11,7 +11,7 @@ import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
 
 /**
  * Turns a host block into the payload the log stores, and a stored payload back into the host block.
- * Today a payload is the block itself with a CRC32C seeded by {@code (volumeId, lba)}; the per-volume
+ * Today a payload is the block itself with a CRC32C seeded by {@code (familyId, lba)}; the per-volume
  * data services (dedup, compression, encryption — then the checksum of what is stored) belong here,
  * and the write and read paths call nothing else to transform data.
  */
@@ -22,7 +22,8 @@ final class PayloadPipeline {
     void append(LogStream batch, EngineBlockStore v, long lba, ByteBuf src, int index) {
         int bs = v.blockSize();
         int e = batch.append(TYPE_WRITE, v.id(), lba, 0, 0, src, index, bs);
-        batch.setCrc(e, BatchFormat.payloadCrc(batch.payload(), batch.payloadIndex(e), bs, v.id(), lba, crc));
+        batch.setFamily(e, v.familyId());
+        batch.setCrc(e, BatchFormat.payloadCrc(batch.payload(), batch.payloadIndex(e), bs, v.familyId(), lba, crc));
     }
 
     /**
@@ -30,7 +31,7 @@ final class PayloadPipeline {
      * writes the host block to {@code dst}; false, writing nothing, if the checksum fails.
      */
     boolean decode(EngineBlockStore v, long lba, ByteBuffer window, int at, int len, int expectedCrc, ByteBuf dst) {
-        if (BatchFormat.payloadCrc(window, at, len, v.id(), lba, crc) != expectedCrc) {
+        if (BatchFormat.payloadCrc(window, at, len, v.familyId(), lba, crc) != expectedCrc) {
             return false;
         }
         dst.writeBytes(window.limit(at + len).position(at));

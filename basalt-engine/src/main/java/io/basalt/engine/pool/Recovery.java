@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 
 import static io.basalt.engine.log.BatchFormat.TYPE_MOVE;
+import static io.basalt.engine.log.BatchFormat.TYPE_SNAPSHOT;
 import static io.basalt.engine.log.BatchFormat.TYPE_TRIM;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
 
@@ -33,14 +34,16 @@ final class Recovery {
     private final BatchReader reader;
     private final SpaceAccounting space;
     private final Checkpointer checkpointer;
+    private final ImageTree tree;
 
-    Recovery(Engine engine, EngineState state, SpaceAccounting space, Checkpointer checkpointer) {
+    Recovery(Engine engine, EngineState state, SpaceAccounting space, Checkpointer checkpointer, ImageTree tree) {
         this.engine = engine;
         this.state = state;
         this.table = state.table;
         this.reader = state.reader;
         this.space = space;
         this.checkpointer = checkpointer;
+        this.tree = tree;
     }
 
     /** Loads and replays; the streams are left closed (the caller opens fresh segments). */
@@ -50,11 +53,20 @@ final class Recovery {
             throw new IOException("no valid checkpoint in either slot: not a usable pool");
         }
         state.checkpointSeq = cp.checkpointSeq;
-        state.nextVolumeId = cp.nextVolumeId;
+        // Parents come before children in a checkpoint.
         for (VolumeRecord v : cp.volumes) {
-            state.volumes.put(v.id(), new EngineBlockStore(engine, v.id(), v.name(), v.blockSize(), v.capacityBytes(),
-                    v.volatileWriteCache(), cp.maps.get(v.id())));
+            EngineBlockStore image = new EngineBlockStore(engine, v.id(), v.name(), v.blockSize(), v.capacityBytes(),
+                    v.volatileWriteCache(), cp.maps.get(v.id()));
+            image.setKind(v.kind());
+            image.ownerId = v.ownerId();
+            image.createdMillis = v.createdMillis();
+            if (v.kind() == EngineBlockStore.HIDDEN) {
+                image.markDeleted();
+            }
+            tree.join(image, state.families.computeIfAbsent(v.familyId(), Family::new),
+                    v.parentId() == 0 ? null : state.volumes.get(v.parentId()));
         }
+        state.nextVolumeId = Math.max(state.nextVolumeId, cp.nextVolumeId);
         long maxSeq = cp.nextSeq - 1;
         int batches = 0;
         for (int s = 0; s < 2; s++) {
@@ -80,9 +92,7 @@ final class Recovery {
                 batches++;
             }
         }
-        for (EngineBlockStore v : state.volumes.values()) {
-            v.map.forEach((lba, address, c) -> space.acquire(v, address));
-        }
+        tree.acquireAll();
         for (int s = 0; s < table.segments(); s++) {
             table.setState(s, table.live(s) > 0 ? SegmentTable.FULL : SegmentTable.FREE);
         }
@@ -105,19 +115,29 @@ final class Recovery {
 
     private void replayBatch() {
         for (int i = 0; i < reader.count(); i++) {
-            EngineBlockStore v = state.volumes.get(reader.volumeId(i));
             long lba = reader.lba(i);
-            if (v == null || lba >= v.map.blocks()) {
+            if (reader.type(i) == TYPE_MOVE) {
+                // Every image of the writer's family that holds the old address moves with it.
+                Family f = state.families.get(reader.family(i));
+                if (f != null) {
+                    tree.move(f, lba, reader.arg(i), reader.address(i), reader.crc(i));
+                }
+                continue;
+            }
+            EngineBlockStore v = state.volumes.get(reader.volumeId(i));
+            if (v == null) {
+                continue;
+            }
+            if (reader.type(i) == TYPE_SNAPSHOT) {
+                tree.snapshot(v, (int) lba, SnapshotName.decode(reader.buffer(), reader.payloadIndex(i)), reader.arg(i));
+                continue;
+            }
+            if (lba >= v.map.blocks()) {
                 continue;
             }
             switch (reader.type(i)) {
                 case TYPE_WRITE -> v.map.set(lba, reader.address(i), reader.crc(i));
                 case TYPE_TRIM -> v.map.clearRange(lba, reader.arg(i), (l, a) -> { });
-                case TYPE_MOVE -> {
-                    if (v.map.get(lba) == reader.arg(i)) {
-                        v.map.set(lba, reader.address(i), reader.crc(i));
-                    }
-                }
                 default -> { }
             }
         }

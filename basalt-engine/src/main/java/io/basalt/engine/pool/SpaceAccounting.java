@@ -7,10 +7,11 @@ import io.basalt.engine.log.SegmentLayout;
 import io.basalt.engine.map.VolumeMap;
 
 /**
- * Physical space: live bytes per segment, per volume and for the pool, mapped entries, the cleaner's
- * segment reserve, and admission of writes that map new blocks. Every address a map gains or loses
- * passes through {@link #acquire} and {@link #release}: the one place where a rule for shared
- * extents (snapshots, clones, dedup) will decide whether an old address stays alive.
+ * Physical space: live bytes per segment and for the pool, live entries, the cleaner's segment
+ * reserve, and admission of writes that map new blocks. An address is acquired once, when it is
+ * written, and released once, when the last image holding it drops it: {@link #releaseFromLeaf}
+ * is the rule for a volume (a leaf of its family) that overwrites or trims a block — the old
+ * address lives on iff the volume's parent holds it at that LBA (see {@link ImageTree}).
  *
  * <p>Invariant: live bytes stay within {@link #usableBytes()} (at most 95% of the non-reserved
  * space), so the least-utilised segment is never full of live data and every cleaning step frees space.
@@ -28,7 +29,7 @@ final class SpaceAccounting {
     private long pendingNewEntries;
     /** The volume {@link #releaser} releases for; one callback for all, so a trim allocates nothing. */
     private EngineBlockStore releasing;
-    private final VolumeMap.Released releaser = (lba, address) -> release(releasing, address);
+    private final VolumeMap.Released releaser = (lba, address) -> releaseFromLeaf(releasing, lba, address);
 
     SpaceAccounting(SegmentLayout layout, PoolConfig config, SegmentTable table, long maxEntries) {
         this.table = table;
@@ -59,13 +60,14 @@ final class SpaceAccounting {
     /**
      * Admits a write of {@code n} blocks at {@code lba}: refused if the blocks it maps anew would
      * take live bytes past the usable space or mapped entries past what a checkpoint holds.
-     * Overwrites always pass.
+     * Overwrites of blocks no snapshot keeps always pass.
      */
     boolean admitWrite(EngineBlockStore v, long lba, int n) {
         int bs = v.blockSize();
         long fresh = 0;
         for (int k = 0; k < n; k++) {
-            if (v.map.get(lba + k) == PhysAddr.NONE) {
+            long old = v.map.get(lba + k);
+            if (old == PhysAddr.NONE || parentHolds(v, lba + k, old)) {
                 fresh += bs;
             }
         }
@@ -85,25 +87,38 @@ final class SpaceAccounting {
         pendingNewEntries = 0;
     }
 
-    /** {@code v}'s map now holds {@code address}. */
-    void acquire(EngineBlockStore v, long address) {
+    /** An image's map now holds {@code address}, which none held before. */
+    void acquire(long address) {
         int len = PhysAddr.length(address);
         table.addLive(PhysAddr.segment(address), len);
         liveBytes += len;
         mappedEntries++;
-        v.physicalBytes += len;
     }
 
-    /** {@code v}'s map no longer holds {@code address}. */
-    void release(EngineBlockStore v, long address) {
+    /** No image holds {@code address} any more. */
+    void release(long address) {
         int len = PhysAddr.length(address);
         table.addLive(PhysAddr.segment(address), -len);
         liveBytes -= len;
         mappedEntries--;
-        v.physicalBytes -= len;
     }
 
-    /** The callback that releases what a clear or shrink of {@code v}'s map drops. */
+    /**
+     * Volume {@code v} (a leaf) dropped {@code address} at {@code lba}: the images holding an
+     * address at an LBA are a connected subtree, so if any other image holds it, {@code v}'s
+     * parent does — one probe decides.
+     */
+    void releaseFromLeaf(EngineBlockStore v, long lba, long address) {
+        if (!parentHolds(v, lba, address)) {
+            release(address);
+        }
+    }
+
+    static boolean parentHolds(EngineBlockStore v, long lba, long address) {
+        return v.parent != null && v.parent.map.get(lba) == address;
+    }
+
+    /** The callback that releases what a clear or shrink of volume {@code v}'s map drops. */
     VolumeMap.Released releaser(EngineBlockStore v) {
         releasing = v;
         return releaser;
