@@ -12,7 +12,7 @@ class ChangedBlocksTest {
     private static final int N = VolumeMap.CHUNK_BLOCKS;
 
     private static long addr(int i) {
-        return PhysAddr.pack(1, 4096 * (i + 1), 4096);
+        return PhysAddr.pack(i + 1, 4096, 4096);
     }
 
     private static List<long[]> page(VolumeMap a, VolumeMap b, long from, int max, long[] next) {
