@@ -257,6 +257,10 @@ final class Engine implements Runnable {
         snapshots.rollback(v, snapshot);
     }
 
+    long uniqueBytes(EngineBlockStore image) {
+        return tree.uniqueBytes(image);
+    }
+
     /** Cleans until {@code segments} victims are freed or none is left (tests, benchmarks). */
     int clean(int segments) throws IOException {
         return cleaner.clean(segments);

@@ -186,6 +186,25 @@ final class ImageTree {
         }
     }
 
+    /**
+     * Payload bytes only {@code m} holds — what deleting it would free, were it down to one child;
+     * the rest of its {@code mappedBytes} is shared. O(its unshared chunks).
+     */
+    long uniqueBytes(EngineBlockStore m) {
+        long[] sum = new long[1];
+        VolumeMap map = m.map;
+        for (int c = 0; c < map.chunkCount(); c++) {
+            if (!map.isShared(c)) {
+                map.forEachIn(c, (lba, a, crc) -> {
+                    if (!holds(m.parent, lba, a) && !anyChildHolds(m, lba, a)) {
+                        sum[0] += PhysAddr.length(a);
+                    }
+                });
+            }
+        }
+        return sum[0];
+    }
+
     private static boolean anyChildHolds(EngineBlockStore m, long lba, long a) {
         for (EngineBlockStore c : m.children) {
             if (c.map.get(lba) == a) {

@@ -320,6 +320,15 @@ public final class Pool implements AutoCloseable {
         return call(() -> requireSnapshot(snapshotId));
     }
 
+    /**
+     * Payload bytes held by this volume or snapshot alone: what deleting it frees (unless it has two
+     * or more children). Its {@code allocatedBytes()} or {@link SnapshotInfo#mappedBytes()} minus
+     * this is shared with its family. Costs a scan of the image's own (unshared) map chunks.
+     */
+    public long uniqueBytes(int imageId) throws IOException {
+        return call(() -> engine.uniqueBytes(requireImage(imageId)));
+    }
+
     private SnapshotInfo info(EngineBlockStore s) {
         EngineBlockStore owner = engine.volumes.get(s.ownerId);
         String ownerName = owner != null && owner.kind() == EngineBlockStore.VOLUME ? owner.name() : null;

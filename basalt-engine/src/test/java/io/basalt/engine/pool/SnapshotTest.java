@@ -50,6 +50,9 @@ class SnapshotTest {
             assertThat(pool.stats().liveBytes()).as("an overwrite of the volume's own block frees it").isEqualTo(3 * BS);
             assertBlock(pool.snapshotStore(s.id()), 0, 1);
             assertBlock(v, 0, 4);
+            assertThat(pool.uniqueBytes(s.id())).isEqualTo(BS);
+            assertThat(pool.uniqueBytes(v.id())).isEqualTo(BS);
+            assertThat(pool.snapshot("v", "s").mappedBytes()).isEqualTo(2 * BS);
 
             pool.deleteSnapshot(s.id());
             assertThat(pool.stats().liveBytes()).isEqualTo(2 * BS);
