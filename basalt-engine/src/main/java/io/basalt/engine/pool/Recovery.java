@@ -129,6 +129,9 @@ final class Recovery {
                 continue;
             }
             if (reader.type(i) == TYPE_SNAPSHOT) {
+                if (state.volumes.containsKey((int) lba)) {
+                    continue;
+                }
                 tree.snapshot(v, (int) lba, SnapshotName.decode(reader.buffer(), reader.payloadIndex(i)), reader.arg(i));
                 continue;
             }
