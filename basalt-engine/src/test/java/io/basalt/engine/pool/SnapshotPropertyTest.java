@@ -56,7 +56,7 @@ class SnapshotPropertyTest {
         }
     }
 
-    sealed interface Op permits Write, Trim, Snap, Clone, Rollback, DeleteSnapshot, DeleteVolume, Verify, Diff,
+    sealed interface Op permits Write, Trim, Resize, Snap, Clone, Rollback, DeleteSnapshot, DeleteVolume, Verify, Diff,
             Clean, Churn, Checkpoint, Crash, Reopen {
     }
 
@@ -64,6 +64,10 @@ class SnapshotPropertyTest {
     }
 
     record Trim(int volume, int block, int count) implements Op {
+    }
+
+    /** To {@code percent} of the family's first size (50-150%). */
+    record Resize(int volume, int percent) implements Op {
     }
 
     record Snap(int volume) implements Op {
@@ -175,6 +179,14 @@ class SnapshotPropertyTest {
                     assertThat(TestIo.deallocate((long) block * bs, (long) count * bs).runOn(v.store))
                             .isEqualTo(IoStatus.OK);
                     Arrays.fill(v.data, block * bs, (block + count) * bs, (byte) 0);
+                }
+            }
+            case Resize r -> {
+                Image v = pick(volumes, r.volume());
+                if (v != null) {
+                    int blocks = Math.max(1, BLOCKS[v.family] * r.percent() / 100);
+                    pool.resizeVolume(v.name, (long) blocks * v.blockSize);
+                    v.data = Arrays.copyOf(v.data, blocks * v.blockSize);
                 }
             }
             case Snap s -> {
@@ -320,7 +332,8 @@ class SnapshotPropertyTest {
     /** Every block outside the reported ranges must be equal in both images. */
     private void checkDiff(Image s, Image v) throws IOException {
         int bs = s.blockSize;
-        boolean[] changed = new boolean[s.data.length / bs];
+        int length = Math.max(s.data.length, v.data.length);
+        boolean[] changed = new boolean[length / bs];
         long from = 0;
         do {
             DiffPage page = pool.diff(s.id, v.id, from, 2);
@@ -335,11 +348,18 @@ class SnapshotPropertyTest {
         } while (from >= 0);
         for (int b = 0; b < changed.length; b++) {
             if (!changed[b]) {
-                assertThat(Arrays.copyOfRange(v.data, b * bs, (b + 1) * bs))
-                        .as("block %d reported unchanged", b)
-                        .isEqualTo(Arrays.copyOfRange(s.data, b * bs, (b + 1) * bs));
+                assertThat(block(v.data, b, bs)).as("block %d reported unchanged", b).isEqualTo(block(s.data, b, bs));
             }
         }
+    }
+
+    /** Block {@code b}, zeros past the end: there the image is unmapped. */
+    private static byte[] block(byte[] data, int b, int bs) {
+        byte[] out = new byte[bs];
+        if ((b + 1) * bs <= data.length) {
+            System.arraycopy(data, b * bs, out, 0, bs);
+        }
+        return out;
     }
 
     private static Image pick(List<Image> images, int index) {
@@ -353,6 +373,7 @@ class SnapshotPropertyTest {
                 Arbitraries.integers().between(1, 12), Arbitraries.longs()).as(Write::new);
         Arbitrary<Op> trim = Combinators.combine(any, Arbitraries.integers().between(0, 1000),
                 Arbitraries.integers().between(1, 40)).as(Trim::new);
+        Arbitrary<Op> resize = Combinators.combine(any, Arbitraries.integers().between(50, 150)).as(Resize::new);
         Arbitrary<Op> snap = any.map(Snap::new);
         Arbitrary<Op> clone = any.map(Clone::new);
         Arbitrary<Op> rollback = Combinators.combine(any, any).as(Rollback::new);
@@ -366,7 +387,7 @@ class SnapshotPropertyTest {
         Arbitrary<Op> crash = Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false)).as(Crash::new);
         Arbitrary<Op> reopen = Arbitraries.just(new Reopen());
         return Arbitraries.frequencyOf(
-                Tuple.of(14, write), Tuple.of(3, trim), Tuple.of(5, snap), Tuple.of(2, clone), Tuple.of(2, rollback),
+                Tuple.of(14, write), Tuple.of(3, trim), Tuple.of(1, resize), Tuple.of(5, snap), Tuple.of(2, clone), Tuple.of(2, rollback),
                 Tuple.of(3, deleteSnapshot), Tuple.of(1, deleteVolume), Tuple.of(2, verify), Tuple.of(2, diff),
                 Tuple.of(3, clean), Tuple.of(2, churn), Tuple.of(1, checkpoint), Tuple.of(3, crash), Tuple.of(1, reopen)).list();
     }
