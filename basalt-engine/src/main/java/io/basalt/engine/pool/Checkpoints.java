@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 
 /**
  * Takes checkpoints on the engine thread: commits both streams' open batches, syncs, and writes
@@ -65,7 +66,7 @@ final class Checkpoints {
 
     /** Adds {@code image} and its descendants, parents first: each map is written as a delta against its parent's. */
     private static void addTree(CheckpointState cp, EngineBlockStore image) {
-        java.util.ArrayDeque<EngineBlockStore> todo = new java.util.ArrayDeque<>();
+        ArrayDeque<EngineBlockStore> todo = new ArrayDeque<>();
         todo.push(image);
         while (!todo.isEmpty()) {
             EngineBlockStore v = todo.pop();

@@ -4,6 +4,7 @@ import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.device.AlignedBuffers;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.log.PhysAddr;
+import io.basalt.engine.map.ChangedBlocks;
 import io.basalt.engine.log.SegmentLayout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -222,7 +224,7 @@ public final class Pool implements AutoCloseable {
                     out.add(info(s));
                 }
             }
-            out.sort(java.util.Comparator.comparingInt(SnapshotInfo::id));
+            out.sort(Comparator.comparingInt(SnapshotInfo::id));
             return out;
         });
     }
@@ -236,7 +238,7 @@ public final class Pool implements AutoCloseable {
                     out.add(info(s));
                 }
             }
-            out.sort(java.util.Comparator.comparingInt(SnapshotInfo::id));
+            out.sort(Comparator.comparingInt(SnapshotInfo::id));
             return out;
         });
     }
@@ -306,7 +308,7 @@ public final class Pool implements AutoCloseable {
                 throw new IllegalArgumentException(a + " and " + b + " are not of one family");
             }
             List<DiffPage.Range> ranges = new ArrayList<>();
-            long next = io.basalt.engine.map.ChangedBlocks.diff(a.map, b.map, fromLba, maxRanges,
+            long next = ChangedBlocks.diff(a.map, b.map, fromLba, maxRanges,
                     (lba, n) -> ranges.add(new DiffPage.Range(lba, n)));
             return new DiffPage(List.copyOf(ranges), next);
         });
