@@ -78,6 +78,10 @@ public final class SnapshotBench {
                     cloneNanos[0] / 1e6, cloneNanos[1] / 1e6, cloneNanos[2] / 1e6);
             System.out.printf("heap per snapshot, 256 blocks written between snapshots: %.0f KiB%n",
                     (heapAfter - heapBefore) / 50.0 / 1024);
+            List<SnapshotInfo> all = pool.listSnapshots("v");
+            diff(pool, all.get(50).id(), all.get(51).id(), "consecutive snapshots (256 blocks written between)");
+            diff(pool, all.get(0).id(), all.get(109).id(), "snapshots 0 and 109 (≈ 28 000 blocks + a 3 s write run)");
+            diff(pool, all.get(0).id(), v.id(), "snapshot 0 and the volume");
             long idleBefore = heap();
             for (int n = 0; n < 100; n++) {
                 pool.createSnapshot("v", "idle" + n);
@@ -90,6 +94,24 @@ public final class SnapshotBench {
                     (System.nanoTime() - t0) / 1e6);
         }
         Files.deleteIfExists(file);
+    }
+
+    /** Pages through the whole diff, 1000 ranges a page; prints ranges and time. */
+    private static void diff(Pool pool, int a, int b, String what) throws IOException {
+        long t0 = System.nanoTime();
+        long ranges = 0;
+        long blocks = 0;
+        int pages = 0;
+        for (long from = 0; from >= 0; pages++) {
+            DiffPage page = pool.diff(a, b, from, 1000);
+            for (DiffPage.Range r : page.ranges()) {
+                ranges++;
+                blocks += r.blocks();
+            }
+            from = page.nextLba();
+        }
+        System.out.printf("diff of %s: %d ranges, %d blocks, %d pages in %.1f ms%n", what, ranges, blocks, pages,
+                (System.nanoTime() - t0) / 1e6);
     }
 
     private static void fill(EngineBlockStore v, byte[] data, Random random) {
