@@ -9,16 +9,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
  * Writes and loads checkpoints in two slots (A, B) of device 0, alternately, each written whole:
  * a 4 KiB header then a body, streamed through one aligned buffer: the images (volumes and
  * snapshots, parents before children), segment sequences, data ages and ends, then each image's
- * map as a <em>delta against its parent's</em> — records {@code (lba u64, address u64, crc u32)},
- * where address 0 means "{@code crc} blocks from {@code lba} are unmapped", ended by lba −1. A chunk
- * an image shares with its parent costs nothing, so 100 snapshots of a volume do not multiply the
- * body, and loading rebuilds the sharing: each image starts as a copy of its parent's directory.
+ * map as a <em>delta against its parent's</em> — records {@code (lba u64, address u64, crc u32)} in
+ * ascending LBA order, where address 0 means "{@code crc} blocks from {@code lba} are unmapped",
+ * ended by lba −1. A chunk an image shares with its parent costs nothing, so 100 snapshots of a
+ * volume do not multiply the body, and loading rebuilds the sharing: each image starts as a copy of
+ * its parent's directory. Loading reads the body once, with {@link ReadAhead}, and parses it while
+ * the next piece is read.
  *
  * <pre>
  * header: 0 magic u64 | 8 version u32 | 12 reserved | 16 poolId | 24 checkpointSeq | 32 epoch
@@ -40,15 +46,29 @@ public final class Checkpointer {
     public static final int IMAGES_PER_VOLUME = 16;
     /** An image's record, name at most 255 bytes, and its delta's end mark. */
     private static final int IMAGE_BYTES = 320;
+    /** An image record without its name: id, block size, capacity, flags, family, kind, owner, parent, time, name length. */
+    private static final int VOLUME_RECORD_MIN_BYTES = 48;
+    /** Ends an image's delta. */
     private static final long END = -1;
+    private static final int SEGMENT_RECORD_BYTES = 20;
+    private static final int MAX_NAME_BYTES = 255;
+    /** The most blocks a {@link VolumeMap} can index; more is a corrupt record, not a volume. */
+    private static final long MAX_BLOCKS = (long) (Integer.MAX_VALUE - 8) << VolumeMap.CHUNK_SHIFT;
+    private static final VolumeMap.Released NOTHING_RELEASED = (lba, address) -> { };
     private static final int CHUNK = 1 << 20;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final BlockDevice device;
     private final long[] slotStart;
     private final long slotBytes;
     private final long poolId;
+    /** Where {@link #write} serialises the body. */
     private final ByteBuffer buffer = AlignedBuffers.allocate(CHUNK);
+    /** The piece of the body {@link #load} parses, and where the pieces come from. */
+    private ByteBuffer in = EMPTY;
+    private ReadAhead ahead;
     private final CRC32C crc = new CRC32C();
+    /** Body bytes written so far, or handed to the parser so far. */
     private long pos;
     private long base;
     private long bodyBytes;
@@ -145,7 +165,8 @@ public final class Checkpointer {
 
     /**
      * Loads the newer valid slot into {@code state} and {@code segments} (ages and ends); returns
-     * false if neither slot holds a valid checkpoint.
+     * false if neither slot holds a valid checkpoint. A refused slot may have restored some segments;
+     * the slot loaded after it restores every one.
      */
     public boolean load(CheckpointState state, SegmentTable segments) throws IOException {
         long[] seqs = {-1, -1};
@@ -170,20 +191,70 @@ public final class Checkpointer {
         return false;
     }
 
+    /**
+     * Reads the body once, parsing it as it arrives and computing its CRC on the way (reading it
+     * twice, CRC first, cost as much again as the parsing at tens of millions of blocks). Until the
+     * CRC is checked the body is untrusted: every count must fit the bytes left, map entries must
+     * ascend within the volume, and a map's chunk directory grows with the LBAs seen, not with the
+     * recorded capacity, so a corrupt field cannot make the load allocate more than the entries
+     * themselves. {@code state} is filled only once the CRC matches.
+     */
     private boolean loadSlot(int slot, ByteBuffer h, CheckpointState state, SegmentTable segments)
             throws IOException {
         bodyBytes = h.getLong(52);
-        base = slotStart[slot] + HEADER;
-        // First pass: the body's CRC, so a torn body is refused before anything is loaded.
-        crc.reset();
-        for (long at = 0; at < bodyBytes; at += CHUNK) {
-            int n = (int) Math.min(CHUNK, bodyBytes - at);
-            buffer.clear().limit(AlignedBuffers.alignUp(n));
-            device.read(base + at, buffer);
-            crc.update(buffer.flip().limit(n));
-        }
-        if ((int) crc.getValue() != h.getInt(60)) {
+        pos = 0;
+        in = EMPTY;
+        List<VolumeRecord> volumes = new ArrayList<>();
+        List<VolumeMap> maps = new ArrayList<>();
+        int segmentCount;
+        int bodyCrc;
+        try (ReadAhead body = new ReadAhead(device, slotStart[slot] + HEADER, bodyBytes, CHUNK)) {
+            ahead = body;
+            int count = getInt();
+            if (count < 0 || count > remainingBody() / VOLUME_RECORD_MIN_BYTES) {
+                throw new Malformed("volume count " + count);
+            }
+            for (int i = 0; i < count; i++) {
+                volumes.add(getVolume());
+            }
+            segmentCount = getInt();
+            if (segmentCount < 0 || segmentCount > remainingBody() / SEGMENT_RECORD_BYTES) {
+                throw new Malformed("segment count " + segmentCount);
+            }
+            boolean fits = segmentCount == segments.segments();
+            for (int s = 0; s < segmentCount; s++) {
+                long seq = getLong();
+                long data = getLong();
+                int end = getInt();
+                if (fits) {
+                    segments.restore(s, seq, data, end);
+                }
+            }
+            Map<Integer, VolumeMap> byId = new HashMap<>();
+            for (VolumeRecord v : volumes) {
+                VolumeMap parent = null;
+                if (v.parentId() != 0 && (parent = byId.get(v.parentId())) == null) {
+                    throw new Malformed("image " + v.id() + " listed before its parent " + v.parentId());
+                }
+                VolumeMap map = getMap(v.capacityBytes() / v.blockSize(), parent);
+                byId.put(v.id(), map);
+                maps.add(map);
+            }
+            if (remainingBody() != 0) {
+                throw new Malformed(remainingBody() + " bytes after the last map");
+            }
+            bodyCrc = body.crc();
+        } catch (Malformed e) {
             return false;
+        } finally {
+            ahead = null;
+            in = EMPTY;
+        }
+        if (bodyCrc != h.getInt(60)) {
+            return false;
+        }
+        if (segmentCount != segments.segments()) {
+            throw new IOException("checkpoint has " + segmentCount + " segments, the pool " + segments.segments());
         }
         state.checkpointSeq = h.getLong(24);
         state.epoch = h.getLong(32);
@@ -194,54 +265,66 @@ public final class Checkpointer {
             state.streamPosition[i] = h.getInt(68 + i * 12);
             state.streamNext[i] = h.getInt(72 + i * 12);
         }
-        pos = 0;
-        buffer.clear().limit(0);
-        int volumes = getInt();
-        for (int i = 0; i < volumes; i++) {
-            int id = getInt();
-            int blockSize = getInt();
-            long capacity = getLong();
-            boolean vwc = getInt() != 0;
-            int family = getInt();
-            byte kind = (byte) getInt();
-            int owner = getInt();
-            int parent = getInt();
-            long created = getLong();
-            byte[] name = new byte[getInt()];
-            for (int k = 0; k < name.length; k++) {
-                name[k] = getByte();
-            }
-            state.volumes.add(new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc,
-                    family, kind, owner, parent, created));
-        }
-        int count = getInt();
-        if (count != segments.segments()) {
-            throw new IOException("checkpoint has " + count + " segments, the pool " + segments.segments());
-        }
-        for (int s = 0; s < count; s++) {
-            long seq = getLong();
-            long data = getLong();
-            segments.restore(s, seq, data, getInt());
-        }
-        for (VolumeRecord v : state.volumes) {
-            long blocks = v.capacityBytes() / v.blockSize();
-            VolumeMap parent = v.parentId() == 0 ? null : state.maps.get(v.parentId());
-            if (v.parentId() != 0 && parent == null) {
-                throw new IOException("checkpoint lists image " + v.id() + " before its parent " + v.parentId());
-            }
-            VolumeMap map = parent == null ? new VolumeMap(blocks) : parent.snapshot(blocks);
-            for (long lba; (lba = getLong()) != END; ) {
-                long address = getLong();
-                int crcOrCount = getInt();
-                if (address == 0) {
-                    map.clearRange(lba, crcOrCount, (l, a) -> { });
-                } else {
-                    map.set(lba, address, crcOrCount);
-                }
-            }
+        for (int i = 0; i < volumes.size(); i++) {
+            VolumeRecord v = volumes.get(i);
+            VolumeMap map = maps.get(i);
+            map.resize(v.capacityBytes() / v.blockSize(), NOTHING_RELEASED);
+            state.volumes.add(v);
             state.maps.put(v.id(), map);
         }
         return true;
+    }
+
+    private VolumeRecord getVolume() throws IOException {
+        int id = getInt();
+        int blockSize = getInt();
+        long capacity = getLong();
+        boolean vwc = getInt() != 0;
+        int family = getInt();
+        int kind = getInt();
+        int owner = getInt();
+        int parent = getInt();
+        long created = getLong();
+        int length = getInt();
+        if (blockSize <= 0 || Integer.bitCount(blockSize) != 1 || capacity <= 0 || capacity % blockSize != 0
+                || capacity / blockSize > MAX_BLOCKS || length < 0 || length > MAX_NAME_BYTES
+                || kind < VolumeRecord.VOLUME || kind > VolumeRecord.HIDDEN || parent == id) {
+            throw new Malformed("volume record " + id);
+        }
+        byte[] name = new byte[length];
+        for (int k = 0; k < length; k++) {
+            name[k] = getByte();
+        }
+        return new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc, family,
+                (byte) kind, owner, parent, created);
+    }
+
+    /**
+     * An image's map: a copy of its parent's directory (sharing every chunk), then its delta, in
+     * ascending LBA order. The directory covers the highest LBA seen, never more than the parent's
+     * or the recorded size (which is not trusted before the CRC is).
+     */
+    private VolumeMap getMap(long blocks, VolumeMap parent) throws IOException {
+        VolumeMap map = parent == null ? new VolumeMap(0) : parent.snapshot(Math.min(parent.blocks(), blocks));
+        long previous = -1;
+        for (long lba; (lba = getLong()) != END; ) {
+            long address = getLong();
+            int c = getInt();
+            long last = address == 0 ? lba + c - 1 : lba;
+            if (lba <= previous || last >= blocks || address == 0 && c <= 0) {
+                throw new Malformed("map record for block " + lba + " after " + previous + " of " + blocks);
+            }
+            if (last >= map.blocks()) {
+                map.resize(Math.min(blocks, Math.max(last + 1, 2 * map.blocks())), NOTHING_RELEASED);
+            }
+            if (address == 0) {
+                map.clearRange(lba, c, NOTHING_RELEASED);
+            } else {
+                map.set(lba, address, c);
+            }
+            previous = last;
+        }
+        return map;
     }
 
     /**
@@ -265,24 +348,44 @@ public final class Checkpointer {
                     continue;
                 }
                 if (run >= 0) {
-                    putRecord(run, 0, (int) (lba - run));
+                    putEntry(run, 0, (int) (lba - run));
                     run = -1;
                 }
                 if (a != 0 && (a != pa || map.crc(lba) != parent.crc(lba))) {
-                    putRecord(lba, a, map.crc(lba));
+                    putEntry(lba, a, map.crc(lba));
                 }
             }
             if (run >= 0) {
-                putRecord(run, 0, (int) (end - run));
+                putEntry(run, 0, (int) (end - run));
             }
         }
         putLong(END);
     }
 
-    private void putRecord(long lba, long address, int crcOrCount) {
-        putLong(lba);
-        putLong(address);
-        putInt(crcOrCount);
+    private long remainingBody() {
+        return bodyBytes - (pos - in.remaining());
+    }
+
+    /** The body does not parse: torn or corrupt, so the slot is refused like one failing its CRC. */
+    private static final class Malformed extends IOException {
+        Malformed(String message) {
+            super(message);
+        }
+    }
+
+    /** One map entry; tens of millions per checkpoint, so one bounds check for the three fields. */
+    private void putEntry(long lba, long address, int c) {
+        int p = buffer.position();
+        if (buffer.limit() - p < ENTRY_BYTES) {
+            putLong(lba);
+            putLong(address);
+            putInt(c);
+            return;
+        }
+        buffer.putLong(p, lba);
+        buffer.putLong(p + 8, address);
+        buffer.putInt(p + 16, c);
+        buffer.position(p + ENTRY_BYTES);
     }
 
     private void putByte(byte b) {
@@ -293,6 +396,10 @@ public final class Checkpointer {
     }
 
     private void putInt(int v) {
+        if (buffer.remaining() >= 4) {
+            buffer.putInt(v);
+            return;
+        }
         for (int i = 0; i < 4; i++) {
             putByte((byte) (v >>> (i * 8)));
         }
@@ -336,20 +443,26 @@ public final class Checkpointer {
     }
 
     private byte getByte() throws IOException {
-        if (!buffer.hasRemaining()) {
-            if (pos >= bodyBytes) {
-                throw new IOException("checkpoint body ends early");
-            }
-            int n = (int) Math.min(CHUNK, bodyBytes - pos);
-            buffer.clear().limit(AlignedBuffers.alignUp(n));
-            device.read(base + pos, buffer);
-            pos += n;
-            buffer.flip().limit(n);
+        if (!in.hasRemaining()) {
+            refill();
         }
-        return buffer.get();
+        return in.get();
+    }
+
+    /** Takes the next piece of the body, read ahead. */
+    private void refill() throws IOException {
+        ByteBuffer piece = ahead.next();
+        if (piece == null) {
+            throw new Malformed("body ends early");
+        }
+        in = piece;
+        pos += piece.limit();
     }
 
     private int getInt() throws IOException {
+        if (in.remaining() >= 4) {
+            return in.getInt();
+        }
         int v = 0;
         for (int i = 0; i < 4; i++) {
             v |= (getByte() & 0xFF) << (i * 8);
@@ -358,8 +471,8 @@ public final class Checkpointer {
     }
 
     private long getLong() throws IOException {
-        if (buffer.remaining() >= 8) {
-            return buffer.getLong();
+        if (in.remaining() >= 8) {
+            return in.getLong();
         }
         long v = 0;
         for (int i = 0; i < 8; i++) {

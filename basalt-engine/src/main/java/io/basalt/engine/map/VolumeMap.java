@@ -260,6 +260,27 @@ public final class VolumeMap {
         }
     }
 
+    /**
+     * The first mapped block at or after {@code lba}, or -1 if there is none. Walks the map in LBA
+     * order without a callback per block: a checkpoint serialises tens of millions of entries, and
+     * a visitor shared by several callers is a virtual call for each.
+     */
+    public long nextMapped(long lba) {
+        for (long at = Math.max(0, lba); at < blocks; ) {
+            int c = (int) (at >>> CHUNK_SHIFT);
+            Chunk chunk = chunks[c];
+            if (chunk != null) {
+                for (int i = (int) (at & MASK); i < CHUNK_BLOCKS; i++) {
+                    if (chunk.addresses[i] != PhysAddr.NONE) {
+                        return ((long) c << CHUNK_SHIFT) + i;
+                    }
+                }
+            }
+            at = ((long) c + 1) << CHUNK_SHIFT;
+        }
+        return -1;
+    }
+
     /** Changes the size; blocks past a smaller size are unmapped first, through {@code sink}. */
     public void resize(long newBlocks, Released sink) {
         if (newBlocks < blocks) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CheckpointerTest {
     private static final long SLOT = Checkpointer.slotBytesFor(16, 4096, 4);
@@ -71,6 +72,53 @@ class CheckpointerTest {
         assertThat(checkpointer.load(loaded, new SegmentTable(16, 1))).isTrue();
         assertThat(loaded.checkpointSeq).isEqualTo(1);
         assertThat(loaded.maps.get(4).mappedBlocks()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldLoadAMapThatSpansManyReadAheadPieces() throws IOException {
+        // 120 000 entries are 2.4 MB: three 1 MiB pieces, with entries cut at both piece boundaries.
+        int mapped = 120_000;
+        long slot = Checkpointer.slotBytesFor(16, mapped, 4);
+        FaultyDevice big = new FaultyDevice("big", (int) (4096 + 2 * slot));
+        Checkpointer large = new Checkpointer(big, 4096, slot, 99);
+        CheckpointState written = state(1, 0);
+        for (int i = 0; i < mapped; i++) {
+            written.maps.get(4).set(i * 2L, PhysAddr.pack(3, 4096 + 16 * i, 4096), i);
+        }
+        large.write(written, new SegmentTable(16, 1));
+
+        CheckpointState loaded = new CheckpointState();
+        assertThat(large.load(loaded, new SegmentTable(16, 1))).isTrue();
+        VolumeMap map = loaded.maps.get(4);
+        assertThat(map.mappedBlocks()).isEqualTo(mapped);
+        assertThat(map.blocks()).isEqualTo((1L << 30) / 4096);
+        for (int i = 0; i < mapped; i++) {
+            assertThat(map.get(i * 2L)).isEqualTo(PhysAddr.pack(3, 4096 + 16 * i, 4096));
+            assertThat(map.crc(i * 2L)).isEqualTo(i);
+            assertThat(map.get(i * 2L + 1)).isEqualTo(PhysAddr.NONE);
+        }
+    }
+
+    @Test
+    void shouldFallBackWithoutSizingAMapFromACorruptCapacity() throws IOException {
+        SegmentTable table = new SegmentTable(16, 1);
+        checkpointer.write(state(1, 10), table);
+        checkpointer.write(state(2, 20), table);
+        // Body of checkpoint 2 (slot 0): volume count, id, block size, then the capacity; flip its
+        // top byte. Sizing a map from it before the CRC is known would fail (too many chunks).
+        device.corrupt(4096 + Checkpointer.HEADER + 4 + 4 + 4 + 7);
+        CheckpointState loaded = new CheckpointState();
+        assertThat(checkpointer.load(loaded, new SegmentTable(16, 1))).isTrue();
+        assertThat(loaded.checkpointSeq).isEqualTo(1);
+        assertThat(loaded.volumes).hasSize(1);
+        assertThat(loaded.maps.get(4).mappedBlocks()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldRefuseAPoolWithADifferentNumberOfSegments() throws IOException {
+        checkpointer.write(state(1, 10), new SegmentTable(16, 1));
+        assertThatThrownBy(() -> checkpointer.load(new CheckpointState(), new SegmentTable(12, 1)))
+                .isInstanceOf(IOException.class).hasMessageContaining("16 segments");
     }
 
     @Test

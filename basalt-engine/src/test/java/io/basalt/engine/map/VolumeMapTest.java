@@ -45,6 +45,26 @@ class VolumeMapTest {
     }
 
     @Test
+    void shouldWalkMappedBlocksInOrderSkippingEmptyChunks() {
+        VolumeMap m = new VolumeMap(5 * VolumeMap.CHUNK_BLOCKS + 10);
+        long n = VolumeMap.CHUNK_BLOCKS;
+        long[] lbas = {3, n - 1, n, 3 * n + 7, 5 * n + 9};
+        for (int i = 0; i < lbas.length; i++) {
+            m.set(lbas[i], addr(i), i);
+        }
+        m.set(100, addr(9), 9);
+        m.clear(100);
+        List<Long> walked = new ArrayList<>();
+        for (long lba = m.nextMapped(0); lba >= 0; lba = m.nextMapped(lba + 1)) {
+            walked.add(lba);
+        }
+        assertThat(walked).containsExactly(3L, n - 1, n, 3 * n + 7, 5 * n + 9);
+        assertThat(m.nextMapped(-5)).isEqualTo(3);
+        assertThat(m.nextMapped(5L * VolumeMap.CHUNK_BLOCKS + 10)).isEqualTo(-1);
+        assertThat(new VolumeMap(0).nextMapped(0)).isEqualTo(-1);
+    }
+
+    @Test
     void shouldUnmapBlocksPastASmallerSizeAndGrowEmpty() {
         VolumeMap m = new VolumeMap(10_000);
         m.set(9_999, addr(1), 1);
