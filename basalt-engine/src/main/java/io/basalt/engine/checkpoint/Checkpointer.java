@@ -3,6 +3,7 @@ package io.basalt.engine.checkpoint;
 import io.basalt.engine.device.AlignedBuffers;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.map.VolumeMap;
 
 import java.io.IOException;
@@ -37,17 +38,31 @@ import java.util.zip.CRC32C;
  */
 public final class Checkpointer {
     public static final long MAGIC = 0x54504b434c534242L; // "BBSLCKPT"
-    /** 2: images (family, kind, owner, parent, time) and maps as deltas against the parent's. */
+    /**
+     * 2: volume records carry services (compression, dedup, encryption), family and wrapped data key;
+     * extents; images (kind, owner, parent, time) with maps as deltas against the parent's.
+     */
     public static final int VERSION = 2;
     public static final int HEADER = 4096;
     /** Bytes per mapped block in the body. */
     public static final int ENTRY_BYTES = 20;
-    /** Images (volumes and snapshots) a pool may hold per volume it may hold: sizes the image table. */
-    public static final int IMAGES_PER_VOLUME = 16;
-    /** An image's record, name at most 255 bytes, and its delta's end mark. */
-    private static final int IMAGE_BYTES = 320;
-    /** An image record without its name: id, block size, capacity, flags, family, kind, owner, parent, time, name length. */
-    private static final int VOLUME_RECORD_MIN_BYTES = 48;
+    /**
+     * Bytes per dedup extent in the body: {@code (id u64, address u64, crc u32, owner u32, domain
+     * u32, fingerprint 4 × u64)}. The fingerprint of an encrypted volume's extent is keyed (HMAC).
+     */
+    public static final int EXTENT_BYTES = 60;
+    /**
+     * Body bytes an image record may take: fixed fields, a 255-byte name, services, a wrapped key,
+     * kind, owner, parent, creation time — and the end mark of its map's delta.
+     */
+    static final int VOLUME_RECORD_BYTES = 24 + 255 + 16 + VolumeRecord.MAX_WRAPPED_KEY + 20 + 8;
+    /** An image record without its name and key: id, block size, capacity, flags, name length, services, image. */
+    private static final int VOLUME_RECORD_MIN_BYTES = 24 + 16 + 20;
+    /**
+     * Images (volumes, snapshots, hidden snapshots) a pool may hold per volume it may hold: sizes the
+     * image table (1 024 images with the default 256 volumes, ≈ 0.45 MB per slot).
+     */
+    public static final int IMAGES_PER_VOLUME = 4;
     /** Ends an image's delta. */
     private static final long END = -1;
     private static final int SEGMENT_RECORD_BYTES = 20;
@@ -82,8 +97,8 @@ public final class Checkpointer {
 
     /** The slot size a pool needs: header, images, 20 bytes per segment, {@link #ENTRY_BYTES} per block. */
     public static long slotBytesFor(long segments, long dataBlocks, int maxVolumes) {
-        return AlignedBuffers.alignUp(HEADER + 8 + maxImages(maxVolumes) * (long) IMAGE_BYTES + 4 + segments * 20
-                + dataBlocks * ENTRY_BYTES);
+        return AlignedBuffers.alignUp(HEADER + 8 + maxImages(maxVolumes) * (long) VOLUME_RECORD_BYTES + 4
+                + segments * 20 + dataBlocks * ENTRY_BYTES);
     }
 
     /** Images a pool of at most {@code maxVolumes} volumes may hold: volumes, snapshots, hidden snapshots. */
@@ -118,15 +133,22 @@ public final class Checkpointer {
             putInt(v.blockSize());
             putLong(v.capacityBytes());
             putInt(v.volatileWriteCache() ? 1 : 0);
-            putInt(v.familyId());
-            putInt(v.kind());
-            putInt(v.ownerId());
-            putInt(v.parentId());
-            putLong(v.createdMillis());
             putInt(name.length);
             for (byte b : name) {
                 putByte(b);
             }
+            putInt(v.family());
+            putInt(v.compressionTag());
+            putInt((v.dedup() ? 1 : 0) | (v.encrypted() ? 2 : 0));
+            byte[] key = v.wrappedKey() == null ? new byte[0] : v.wrappedKey();
+            putInt(key.length);
+            for (byte b : key) {
+                putByte(b);
+            }
+            putInt(v.kind());
+            putInt(v.ownerId());
+            putInt(v.parentId());
+            putLong(v.createdMillis());
         }
         putInt(segments.segments());
         for (int s = 0; s < segments.segments(); s++) {
@@ -137,6 +159,18 @@ public final class Checkpointer {
         for (VolumeRecord v : state.volumes) {
             putDelta(state.maps.get(v.id()), v.parentId() == 0 ? null : state.maps.get(v.parentId()));
         }
+        ExtentTable extents = state.extents;
+        putLong(extents.liveCount());
+        extents.forEachLive(id -> {
+            putLong(id);
+            putLong(extents.address(id));
+            putInt(extents.crc(id));
+            putInt(extents.owner(id));
+            putInt(extents.domain(id));
+            for (int k = 0; k < ExtentTable.FP_LONGS; k++) {
+                putLong(extents.fingerprint(id, k));
+            }
+        });
         flushBody();
         long bodyBytes = pos;
         int bodyCrc = (int) crc.getValue();
@@ -171,16 +205,25 @@ public final class Checkpointer {
     public boolean load(CheckpointState state, SegmentTable segments) throws IOException {
         long[] seqs = {-1, -1};
         ByteBuffer[] headers = new ByteBuffer[2];
+        int otherVersion = 0;
         for (int slot = 0; slot < 2; slot++) {
             ByteBuffer h = AlignedBuffers.allocate(HEADER);
             device.read(slotStart[slot], h);
             crc.reset();
             crc.update(h.duplicate().position(0).limit(HEADER - 4));
-            if (h.getLong(0) == MAGIC && h.getInt(8) == VERSION && h.getLong(16) == poolId
-                    && h.getInt(HEADER - 4) == (int) crc.getValue() && h.getLong(52) <= slotBytes - HEADER) {
+            boolean intact = h.getLong(0) == MAGIC && h.getLong(16) == poolId
+                    && h.getInt(HEADER - 4) == (int) crc.getValue();
+            if (intact && h.getInt(8) == VERSION && h.getLong(52) <= slotBytes - HEADER) {
                 headers[slot] = h;
                 seqs[slot] = h.getLong(24);
+            } else if (intact && h.getInt(8) != VERSION) {
+                otherVersion = h.getInt(8);
             }
+        }
+        if (headers[0] == null && headers[1] == null && otherVersion != 0) {
+            throw new IOException("the pool's checkpoints are format version " + otherVersion + "; this version of"
+                    + " Basalt reads version " + VERSION + " only (pools formatted before the data services cannot be"
+                    + " opened: copy the volumes out with the older version and create the pool anew)");
         }
         int first = seqs[0] >= seqs[1] ? 0 : 1;
         for (int slot : new int[]{first, 1 - first}) {
@@ -206,6 +249,7 @@ public final class Checkpointer {
         in = EMPTY;
         List<VolumeRecord> volumes = new ArrayList<>();
         List<VolumeMap> maps = new ArrayList<>();
+        long[] extents;
         int segmentCount;
         int bodyCrc;
         try (ReadAhead body = new ReadAhead(device, slotStart[slot] + HEADER, bodyBytes, CHUNK)) {
@@ -240,8 +284,9 @@ public final class Checkpointer {
                 byId.put(v.id(), map);
                 maps.add(map);
             }
+            extents = getExtents();
             if (remainingBody() != 0) {
-                throw new Malformed(remainingBody() + " bytes after the last map");
+                throw new Malformed(remainingBody() + " bytes after the last extent");
             }
             bodyCrc = body.crc();
         } catch (Malformed e) {
@@ -272,7 +317,40 @@ public final class Checkpointer {
             state.volumes.add(v);
             state.maps.put(v.id(), map);
         }
+        long[] fp = new long[ExtentTable.FP_LONGS];
+        for (int at = 0; at < extents.length; at += EXTENT_LONGS) {
+            int domain = (int) extents[at + 4];
+            System.arraycopy(extents, at + 5, fp, 0, fp.length);
+            state.extents.restore(extents[at], domain, (int) extents[at + 3], extents[at + 1], (int) extents[at + 2],
+                    domain == ExtentTable.NO_DOMAIN ? null : fp, 0);
+        }
         return true;
+    }
+
+    /** Longs per parsed extent: id, address, crc, owner, domain, 4 fingerprint longs. */
+    private static final int EXTENT_LONGS = 9;
+
+    /** The extent records, parsed into longs (nothing enters the state before the body's CRC matches). */
+    private long[] getExtents() throws IOException {
+        long count = getLong();
+        if (count < 0 || count > remainingBody() / EXTENT_BYTES || count > Integer.MAX_VALUE / EXTENT_LONGS) {
+            throw new Malformed("extent count " + count);
+        }
+        long[] out = new long[(int) count * EXTENT_LONGS];
+        for (int at = 0; at < out.length; at += EXTENT_LONGS) {
+            out[at] = getLong();
+            out[at + 1] = getLong();
+            out[at + 2] = getInt();
+            out[at + 3] = getInt();
+            out[at + 4] = getInt();
+            for (int k = 0; k < ExtentTable.FP_LONGS; k++) {
+                out[at + 5 + k] = getLong();
+            }
+            if (out[at] <= 0 || out[at] > Integer.MAX_VALUE - 8) {
+                throw new Malformed("extent id " + out[at]);
+            }
+        }
+        return out;
     }
 
     private VolumeRecord getVolume() throws IOException {
@@ -280,23 +358,35 @@ public final class Checkpointer {
         int blockSize = getInt();
         long capacity = getLong();
         boolean vwc = getInt() != 0;
-        int family = getInt();
-        int kind = getInt();
-        int owner = getInt();
-        int parent = getInt();
-        long created = getLong();
         int length = getInt();
         if (blockSize <= 0 || Integer.bitCount(blockSize) != 1 || capacity <= 0 || capacity % blockSize != 0
-                || capacity / blockSize > MAX_BLOCKS || length < 0 || length > MAX_NAME_BYTES
-                || kind < VolumeRecord.VOLUME || kind > VolumeRecord.HIDDEN || parent == id) {
+                || capacity / blockSize > MAX_BLOCKS || length < 0 || length > MAX_NAME_BYTES) {
             throw new Malformed("volume record " + id);
         }
         byte[] name = new byte[length];
         for (int k = 0; k < length; k++) {
             name[k] = getByte();
         }
-        return new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc, family,
-                (byte) kind, owner, parent, created);
+        int family = getInt();
+        int compression = getInt();
+        int services = getInt();
+        int keyLength = getInt();
+        if (keyLength < 0 || keyLength > VolumeRecord.MAX_WRAPPED_KEY) {
+            throw new Malformed("volume " + id + " has a wrapped key of " + keyLength + " bytes");
+        }
+        byte[] key = keyLength == 0 ? null : new byte[keyLength];
+        for (int k = 0; k < keyLength; k++) {
+            key[k] = getByte();
+        }
+        int kind = getInt();
+        int owner = getInt();
+        int parent = getInt();
+        long created = getLong();
+        if (kind < VolumeRecord.VOLUME || kind > VolumeRecord.HIDDEN || parent == id) {
+            throw new Malformed("image record " + id);
+        }
+        return new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc, compression,
+                (services & 1) != 0, (services & 2) != 0, family, key, (byte) kind, owner, parent, created);
     }
 
     /**

@@ -183,7 +183,9 @@ public final class VolumeMap {
      * every map sharing its chunk. Returns false (changing nothing) if the block is not at {@code from}.
      */
     public boolean move(long lba, long from, long to, int crc) {
-        if (get(lba) != from || from == PhysAddr.NONE || PhysAddr.length(to) != PhysAddr.length(from)) {
+        // The CRC check keeps a replayed move from landing on a newer write that reused the address.
+        if (get(lba) != from || from == PhysAddr.NONE || crc(lba) != crc
+                || PhysAddr.length(to) != PhysAddr.length(from)) {
             return false;
         }
         Chunk k = chunks[(int) (lba >>> CHUNK_SHIFT)];

@@ -57,6 +57,7 @@ final class Checkpoints {
                 addTree(cp, v);
             }
         }
+        cp.extents = state.extents;
         checkpointer.write(cp, state.table);
         state.checkpointSeq = cp.checkpointSeq;
         state.checkpointFloor = cp.nextSeq;
@@ -70,8 +71,10 @@ final class Checkpoints {
         todo.push(image);
         while (!todo.isEmpty()) {
             EngineBlockStore v = todo.pop();
+            VolumeOptions o = v.options();
             cp.volumes.add(new VolumeRecord(v.id(), v.name(), v.blockSize(), v.capacityBytes(), v.volatileWriteCache(),
-                    v.familyId(), v.kind(), v.ownerId, v.parent == null ? 0 : v.parent.id(), v.createdMillis));
+                    o.compression().tag(), o.dedup(), o.encrypted(), v.family(), v.wrappedKey, v.kind(), v.ownerId,
+                    v.parent == null ? 0 : v.parent.id(), v.createdMillis));
             cp.maps.put(v.id(), v.map);
             for (EngineBlockStore c : v.children) {
                 todo.push(c);

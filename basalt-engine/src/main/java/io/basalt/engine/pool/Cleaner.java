@@ -13,12 +13,15 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 import static io.basalt.engine.log.BatchFormat.TYPE_MOVE;
+import static io.basalt.engine.log.BatchFormat.TYPE_MOVE_EXTENT;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
+import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
 
 /**
  * The cleaner: picks a victim by cost-benefit, copies its still-mapped entries into the cold stream
- * as MOVE records one victim batch per step, and frees the victim once the copies are synced. It
- * runs between foreground batches while free segments are short, and inline when the hot stream
+ * as MOVE records one victim batch per step (a dedup extent's payload, if the extent table still
+ * places it there, as one MOVE_EXTENT however many maps share it), and frees the victim once the
+ * copies are synced. It runs between foreground batches while free segments are short, and inline when the hot stream
  * needs a segment and only the reserve is left.
  *
  * <p>Durability invariant: a victim is freed only after every copy of its live data is synced, and
@@ -134,7 +137,9 @@ final class Cleaner {
         if (victimPos < table.end(victim) && reader.read(victim, victimPos, -1, 0, false)) {
             for (int i = 0; i < reader.count(); i++) {
                 byte type = reader.type(i);
-                if ((type == TYPE_WRITE || type == TYPE_MOVE) && !relocate(i)) {
+                boolean extent = type == TYPE_WRITE_EXTENT || type == TYPE_MOVE_EXTENT;
+                boolean plain = type == TYPE_WRITE || type == TYPE_MOVE;
+                if ((plain && !relocate(i)) || (extent && !relocateExtent(i))) {
                     victim = -1;
                     return false;
                 }
@@ -148,7 +153,7 @@ final class Cleaner {
 
     /** Copies entry {@code i} of the victim if any image of its family still holds it (the writer may be gone). */
     private boolean relocate(int i) {
-        Family family = state.families.get(reader.family(i));
+        Family family = state.families.get(reader.seed(i));
         long lba = reader.lba(i);
         long old = reader.address(i);
         if (family == null || !ImageTree.anyHolds(family, lba, old)) {
@@ -161,7 +166,28 @@ final class Cleaner {
         }
         int e = cold.append(TYPE_MOVE, reader.volumeId(i), lba, reader.crc(i), old, reader.buffer(),
                 reader.payloadIndex(i), len);
-        cold.setFamily(e, family.id);
+        // The payload moves as stored (compressed, encrypted): same flags, same seed, same CRC.
+        cold.setFlagsAndSeed(e, reader.flags(i), reader.seed(i));
+        coldAge = Math.max(coldAge, table.dataSeq(victim));
+        return true;
+    }
+
+    /** Copies an extent's payload if the extent table still places it here (the maps are not consulted). */
+    private boolean relocateExtent(int i) {
+        long id = reader.arg(i);
+        long old = reader.address(i);
+        if (!state.extents.isLive(id) || state.extents.address(id) != old) {
+            return true;
+        }
+        int len = PhysAddr.length(old);
+        if (!log.ensureRoom(cold, len, commit, nextSegment)) {
+            LOG.warn("Cleaner has no segment to copy into; pausing");
+            return false;
+        }
+        // lba carries the old address: replay moves the extent only if it is still there.
+        int e = cold.append(TYPE_MOVE_EXTENT, reader.volumeId(i), old, state.extents.crc(id), id, reader.buffer(),
+                reader.payloadIndex(i), len);
+        cold.setFlagsAndSeed(e, reader.flags(i), reader.seed(i));
         coldAge = Math.max(coldAge, table.dataSeq(victim));
         return true;
     }
@@ -201,11 +227,18 @@ final class Cleaner {
             return false;
         }
         for (int i = 0; i < cold.count(); i++) {
-            Family family = state.families.get(cold.family(i));
+            if (cold.type(i) == TYPE_MOVE_EXTENT) {
+                long id = cold.arg(i);
+                if (state.extents.isLive(id) && state.extents.address(id) == cold.lba(i)) {
+                    space.extentMoved(id, cold.address(i));
+                }
+                continue;
+            }
+            // Every image of the family that holds the old address moves with it (the seed is the family).
+            Family family = state.families.get(cold.seed(i));
             long address = cold.address(i);
             if (family != null && tree.move(family, cold.lba(i), cold.arg(i), address, cold.crc(i))) {
-                space.release(cold.arg(i));
-                space.acquire(address);
+                space.moved(cold.arg(i), address);
             }
         }
         gcBytes += log.written(cold, seq, coldAge);

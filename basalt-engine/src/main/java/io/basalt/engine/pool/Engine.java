@@ -5,6 +5,7 @@ import io.basalt.engine.IoStatus;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.services.KeyEncryptionKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ final class Engine implements Runnable {
     private final ImageTree tree;
     private final Snapshots snapshots;
     private final Recovery recovery;
+    private final PayloadPipeline payloads;
+    private final Dedup dedup;
     private final MpscQueue queue;
     private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
     /** Engine thread only (the pool reads it through {@link #execute}). */
@@ -51,21 +54,23 @@ final class Engine implements Runnable {
     /** Engine thread: stop once the queue is drained. */
     private boolean stopRequested;
 
-    Engine(SegmentLayout layout, PoolConfig config, long poolId, Checkpointer checkpointer) {
+    Engine(SegmentLayout layout, PoolConfig config, long poolId, Checkpointer checkpointer, KeyEncryptionKey kek) {
         this.state = new EngineState(layout, config, poolId);
+        state.kek = kek;
         this.volumes = state.volumes;
+        this.dedup = new Dedup(state.extents, config.dedupIndexBytes());
         this.space = new SpaceAccounting(layout, config, state.table,
-                checkpointer.maxEntries(layout.segments(), config.maxVolumes()));
+                checkpointer.maxEntries(layout.segments(), config.maxVolumes()), dedup, state.volumes);
         this.log = new LogWriter(state);
-        PayloadPipeline payloads = new PayloadPipeline();
+        this.payloads = new PayloadPipeline(dedup);
         this.tree = new ImageTree(this, state, space);
         this.cleaner = new Cleaner(state, space, log, tree, this::checkpointQuietly);
         this.writes = new WritePath(state, space, log, payloads, tree, cleaner::allocateHot);
-        this.reads = new ReadPath(layout, config, payloads);
+        this.reads = new ReadPath(layout, config, payloads, state.extents);
         this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner);
         this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints, tree);
         this.snapshots = new Snapshots(state, writes, log, checkpoints, tree);
-        this.recovery = new Recovery(this, state, space, checkpointer, tree);
+        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder(), tree);
         this.queue = new MpscQueue(config.queueCapacity());
     }
 
@@ -125,6 +130,12 @@ final class Engine implements Runnable {
         for (BlockIo io; (io = queue.poll()) != null; ) {
             complete(io, IoStatus.INTERNAL_ERROR);
         }
+        closeCodecs();
+    }
+
+    /** Frees the codecs' native state; after the thread ended (or never started). */
+    void closeCodecs() {
+        payloads.close();
     }
 
     void submit(EngineBlockStore volume, BlockIo io) {
@@ -233,8 +244,13 @@ final class Engine implements Runnable {
         checkpoints.checkpoint();
     }
 
-    EngineBlockStore createVolume(String name, long capacity, int blockSize, boolean vwc) throws IOException {
-        return volumeAdmin.create(name, capacity, blockSize, vwc);
+    EngineBlockStore createVolume(String name, long capacity, int blockSize, boolean vwc, VolumeOptions options)
+            throws IOException {
+        return volumeAdmin.create(name, capacity, blockSize, vwc, options);
+    }
+
+    void rotateKek(KeyEncryptionKey newKek) throws IOException {
+        volumeAdmin.rotateKek(newKek);
     }
 
     void resizeVolume(EngineBlockStore v, long capacity) throws IOException {
@@ -266,6 +282,10 @@ final class Engine implements Runnable {
         return cleaner.clean(segments);
     }
 
+    io.basalt.engine.map.ExtentTable extents() {
+        return state.extents;
+    }
+
     PoolStats stats() {
         long mapped = 0;
         int count = 0;
@@ -278,6 +298,7 @@ final class Engine implements Runnable {
         SegmentTable table = state.table;
         return new PoolStats(table.segments(), table.freeCount(), state.layout.segmentSize(), space.usableBytes(),
                 space.liveBytes(), mapped, writes.hostBytes(), log.deviceBytes(), cleaner.gcBytes(),
-                reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), count);
+                reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), count,
+                space.storedBytes(), state.extents.count(), dedup.missedForSpace());
     }
 }

@@ -5,6 +5,7 @@ import io.basalt.engine.BlockStore;
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.checkpoint.VolumeRecord;
 import io.basalt.engine.map.VolumeMap;
+import io.basalt.engine.services.DataKey;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,13 +32,26 @@ public final class EngineBlockStore implements BlockStore {
     private final int blockSize;
     private final int blockShift;
     private final boolean volatileWriteCache;
+    private final VolumeOptions options;
+    private final int family;
+    /** The data key (encrypted volumes; null otherwise): engine and reader threads build ciphers from it. */
+    private final DataKey key;
     private volatile long capacity;
     private volatile boolean deleted;
+    /** The data key wrapped by the pool's KEK, as checkpoints store it; null without encryption. Engine thread. */
+    byte[] wrappedKey;
+    /**
+     * What this image's own map holds (shared with other images of its family or not): payload
+     * bytes, their block bytes before compression, blocks mapped. Written by the engine thread only.
+     */
+    volatile long physicalBytes;
+    volatile long storedBytes;
+    volatile long mappedBlocks;
     private volatile byte kind = VOLUME;
     /** Engine thread only: replaced whole by a rollback. */
     VolumeMap map;
     /** Engine thread only: the family tree (see {@link ImageTree}). */
-    Family family;
+    Family familyTree;
     EngineBlockStore parent;
     final List<EngineBlockStore> children = new ArrayList<>(2);
     /** The volume a snapshot was taken of (its own id for a volume); creation time in ms since the epoch. */
@@ -46,6 +60,14 @@ public final class EngineBlockStore implements BlockStore {
 
     EngineBlockStore(Engine engine, int id, String name, int blockSize, long capacity, boolean volatileWriteCache,
                      VolumeMap map) {
+        this(engine, id, name, blockSize, capacity, volatileWriteCache, map, VolumeOptions.none(), id, null, null);
+    }
+
+    EngineBlockStore(Engine engine, int id, String name, int blockSize, long capacity, boolean volatileWriteCache,
+                     VolumeMap map, VolumeOptions options, int family, DataKey key, byte[] wrappedKey) {
+        if (options.encrypted() != (key != null)) {
+            throw new IllegalArgumentException("an encrypted volume needs its key, and only it");
+        }
         this.engine = engine;
         this.id = id;
         this.name = name;
@@ -54,6 +76,10 @@ public final class EngineBlockStore implements BlockStore {
         this.capacity = capacity;
         this.volatileWriteCache = volatileWriteCache;
         this.map = map;
+        this.options = options;
+        this.family = family;
+        this.key = key;
+        this.wrappedKey = wrappedKey;
         this.ownerId = id;
     }
 
@@ -70,13 +96,39 @@ public final class EngineBlockStore implements BlockStore {
         return kind != VOLUME;
     }
 
-    /** The family's id: payload checksums are seeded with it, so clones verify blocks their origin wrote. */
-    int familyId() {
-        return family.id;
+    /** Takes {@code from}'s usage counters: this image's map is now a copy of {@code from}'s. */
+    void copyUsage(EngineBlockStore from) {
+        physicalBytes = from.physicalBytes;
+        storedBytes = from.storedBytes;
+        mappedBlocks = from.mappedBlocks;
     }
 
     public int id() {
         return id;
+    }
+
+    /** The volume's data services, fixed at creation. */
+    public VolumeOptions options() {
+        return options;
+    }
+
+    /**
+     * The volume's family: the checksum and cipher domain of its blocks (XTS tweak and CRC seed
+     * are {@code (family, lba)}): the id of the family's original volume, shared by its snapshots and
+     * clones, and with it the data key and the blocks.
+     */
+    public int family() {
+        return family;
+    }
+
+    /** The data key of an encrypted volume, else null. Never logged: its toString is redacted. */
+    DataKey key() {
+        return key;
+    }
+
+    /** Mapped, stored and physical bytes; a racy but consistent-enough read from any thread. */
+    public VolumeUsage usage() {
+        return VolumeUsage.of(mappedBlocks * blockSize, storedBytes, physicalBytes);
     }
 
     public String name() {
@@ -123,13 +175,12 @@ public final class EngineBlockStore implements BlockStore {
     }
 
     /**
-     * Payload bytes this image maps on the devices (thin provisioning: only what is written), shared
-     * with other images or not. Read racily from other threads: a statistic.
+     * Payload bytes this image's map holds on the devices (thin provisioning: only what is
+     * written), shared with other images of its family or not.
      */
     @Override
     public long allocatedBytes() {
-        VolumeMap m = map;
-        return m == null ? 0 : m.mappedBytes();
+        return physicalBytes;
     }
 
     boolean isDeleted() {

@@ -34,16 +34,16 @@ final class ImageTree {
         this.space = space;
     }
 
-    /** A new volume, the root of a new family. */
+    /** A new volume, the root of a new family (its family id is its own). */
     void addVolume(EngineBlockStore v) {
-        Family f = new Family(v.id());
+        Family f = new Family(v.family());
         state.families.put(f.id, f);
         join(v, f, null);
     }
 
     /** Puts {@code image} into {@code family} under {@code parent} (null: the root) and into the pool's table. */
     void join(EngineBlockStore image, Family family, EngineBlockStore parent) {
-        image.family = family;
+        image.familyTree = family;
         family.images.add(image);
         image.parent = parent;
         if (parent != null) {
@@ -56,7 +56,8 @@ final class ImageTree {
     /** Inserts snapshot {@code id} of volume {@code v} between it and its parent, sharing all of its chunks. */
     EngineBlockStore snapshot(EngineBlockStore v, int id, String name, long createdMillis) {
         EngineBlockStore s = new EngineBlockStore(engine, id, name, v.blockSize(), v.capacityBytes(),
-                v.volatileWriteCache(), v.map.snapshot(v.map.blocks()));
+                v.volatileWriteCache(), v.map.snapshot(v.map.blocks()), v.options(), v.family(), v.key(), v.wrappedKey);
+        s.copyUsage(v);
         s.setKind(SNAPSHOT);
         s.ownerId = v.id();
         s.createdMillis = createdMillis;
@@ -64,7 +65,7 @@ final class ImageTree {
         if (p != null) {
             p.children.remove(v);
         }
-        join(s, v.family, p);
+        join(s, v.familyTree, p);
         v.parent = s;
         s.children.add(v);
         return s;
@@ -72,10 +73,12 @@ final class ImageTree {
 
     /** A new volume under snapshot {@code s}, sharing all of its chunks. */
     EngineBlockStore clone(EngineBlockStore s, int id, String name, boolean volatileWriteCache, long createdMillis) {
+        // Same family: same checksum seeds, cipher tweaks, data key and data services as its origin.
         EngineBlockStore c = new EngineBlockStore(engine, id, name, s.blockSize(), s.capacityBytes(), volatileWriteCache,
-                s.map.snapshot(s.map.blocks()));
+                s.map.snapshot(s.map.blocks()), s.options(), s.family(), s.key(), s.wrappedKey);
+        c.copyUsage(s);
         c.createdMillis = createdMillis;
-        join(c, s.family, s);
+        join(c, s.familyTree, s);
         return c;
     }
 
@@ -93,6 +96,7 @@ final class ImageTree {
         }
         old.dropAll();
         v.map = s.map.snapshot(s.map.blocks());
+        v.copyUsage(s);
         v.setCapacity(s.capacityBytes());
         EngineBlockStore p = v.parent;
         if (p != null) {
@@ -124,7 +128,7 @@ final class ImageTree {
             if (!map.isShared(c)) {
                 map.forEachIn(c, (lba, a, crc) -> {
                     if (!holds(p, lba, a) && !holds(child, lba, a)) {
-                        space.release(a);
+                        space.releasePool(a, m.blockSize());
                     }
                 });
             }
@@ -142,9 +146,9 @@ final class ImageTree {
         }
         m.parent = null;
         m.children.clear();
-        m.family.images.remove(m);
-        if (m.family.images.isEmpty()) {
-            state.families.remove(m.family.id);
+        m.familyTree.images.remove(m);
+        if (m.familyTree.images.isEmpty()) {
+            state.families.remove(m.familyTree.id);
         }
         state.volumes.remove(m.id());
         if (p != null) {
@@ -179,8 +183,9 @@ final class ImageTree {
                     continue;
                 }
                 map.clear(lba);
+                SpaceAccounting.mapped(h, a, -1);
                 if (!holds(h.parent, lba, a)) {
-                    space.release(a);
+                    space.releasePool(a, h.blockSize());
                 }
             }
         }
@@ -239,27 +244,6 @@ final class ImageTree {
             }
         }
         return false;
-    }
-
-    /**
-     * Recounts live space from the maps (at open): each address is counted by the one image at the
-     * top of the subtree holding it — the one whose parent does not hold it.
-     */
-    void acquireAll() {
-        for (EngineBlockStore image : state.volumes.values()) {
-            VolumeMap map = image.map;
-            VolumeMap parent = image.parent == null ? null : image.parent.map;
-            for (int c = 0; c < map.chunkCount(); c++) {
-                if (parent != null && map.sameChunk(parent, c)) {
-                    continue;
-                }
-                map.forEachIn(c, (lba, a, crc) -> {
-                    if (parent == null || parent.get(lba) != a) {
-                        space.acquire(a);
-                    }
-                });
-            }
-        }
     }
 
     /** Live volumes in the pool (images of kind VOLUME). */

@@ -6,6 +6,7 @@ import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.log.PhysAddr;
 import io.basalt.engine.map.ChangedBlocks;
 import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.services.KeyEncryptionKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,18 +50,37 @@ public final class Pool implements AutoCloseable {
         this.poolId = poolId;
     }
 
-    /** Opens the pool on the devices, formatting them if none holds a pool yet. Takes ownership of the devices. */
+    /** Opens the pool on the devices, formatting them if none holds a pool yet; no KEK (no encrypted volumes). */
     public static Pool openOrCreate(List<BlockDevice> devices, PoolConfig config) throws IOException {
-        for (BlockDevice d : devices) {
-            if (Superblock.read(d) != null) {
-                return open(devices, config);
-            }
-        }
-        return create(devices, config);
+        return openOrCreate(devices, config, null);
     }
 
-    /** Formats the devices as a new, empty pool. */
+    /**
+     * Opens the pool on the devices, formatting them if none holds a pool yet. Takes ownership of
+     * the devices.
+     *
+     * @param kekOrNull the key-encryption key that wraps encrypted volumes' data keys; needed only
+     *                  if the pool holds or will hold encrypted volumes (opening a pool that holds
+     *                  one without it, or with another KEK, fails with an IOException saying so)
+     */
+    public static Pool openOrCreate(List<BlockDevice> devices, PoolConfig config, KeyEncryptionKey kekOrNull)
+            throws IOException {
+        for (BlockDevice d : devices) {
+            if (Superblock.read(d) != null) {
+                return open(devices, config, kekOrNull);
+            }
+        }
+        return create(devices, config, kekOrNull);
+    }
+
+    /** Formats the devices as a new, empty pool without a KEK. */
     public static Pool create(List<BlockDevice> devices, PoolConfig config) throws IOException {
+        return create(devices, config, null);
+    }
+
+    /** Formats the devices as a new, empty pool; {@code kekOrNull} as in {@link #openOrCreate}. */
+    public static Pool create(List<BlockDevice> devices, PoolConfig config, KeyEncryptionKey kekOrNull)
+            throws IOException {
         if (devices.isEmpty()) {
             throw new IllegalArgumentException("a pool needs at least one device");
         }
@@ -69,8 +89,9 @@ public final class Pool implements AutoCloseable {
         for (BlockDevice d : devices) {
             rawSegments += Math.max(0, (d.size() - Superblock.SIZE) / segmentSize);
         }
-        long slotBytes = Checkpointer.slotBytesFor(rawSegments, rawSegments * (segmentSize / 4096),
-                config.maxVolumes());
+        // Compression and dedup put more map entries in the same bytes: size for the expected reduction.
+        long slotBytes = Checkpointer.slotBytesFor(rawSegments,
+                (long) (rawSegments * (segmentSize / 4096) * config.expectedReduction()), config.maxVolumes());
         long checkpointStart = Superblock.SIZE;
         int perDevice = Integer.MAX_VALUE;
         long[] dataStart = new long[devices.size()];
@@ -94,15 +115,26 @@ public final class Pool implements AutoCloseable {
         }
         SegmentLayout layout = new SegmentLayout(devices, dataStart, segmentSize, perDevice);
         Engine engine = new Engine(layout, config, poolId,
-                new Checkpointer(devices.get(0), checkpointStart, slotBytes, poolId));
-        engine.format();
+                new Checkpointer(devices.get(0), checkpointStart, slotBytes, poolId), kekOrNull);
+        try {
+            engine.format();
+        } catch (IOException | RuntimeException e) {
+            engine.closeCodecs();
+            throw e;
+        }
         LOG.info("Created pool {} on {} device(s): {} segments of {} bytes, {} usable bytes",
                 Long.toHexString(poolId), devices.size(), segments, segmentSize, engine.usableBytes());
         return start(devices, engine, poolId);
     }
 
-    /** Opens an existing pool: the devices may be given in any order, but all of them. */
+    /** Opens an existing pool without a KEK: the devices may be given in any order, but all of them. */
     public static Pool open(List<BlockDevice> devices, PoolConfig config) throws IOException {
+        return open(devices, config, null);
+    }
+
+    /** Opens an existing pool; {@code kekOrNull} as in {@link #openOrCreate}. */
+    public static Pool open(List<BlockDevice> devices, PoolConfig config, KeyEncryptionKey kekOrNull)
+            throws IOException {
         List<Superblock> supers = new ArrayList<>();
         for (BlockDevice d : devices) {
             Superblock sb = Superblock.read(d);
@@ -130,9 +162,15 @@ public final class Pool implements AutoCloseable {
         SegmentLayout layout = new SegmentLayout(list, dataStart, first.segmentSize(), first.segmentsPerDevice());
         Superblock zero = supers.stream().filter(s -> s.deviceIndex() == 0).findFirst().orElseThrow();
         Engine engine = new Engine(layout, config.withSegmentSize(first.segmentSize()), first.poolId(),
-                new Checkpointer(ordered[0], zero.checkpointStart(), zero.checkpointSlotBytes(), first.poolId()));
+                new Checkpointer(ordered[0], zero.checkpointStart(), zero.checkpointSlotBytes(), first.poolId()),
+                kekOrNull);
         long t0 = System.nanoTime();
-        engine.recover();
+        try {
+            engine.recover();
+        } catch (IOException | RuntimeException e) {
+            engine.closeCodecs();
+            throw e;
+        }
         LOG.info("Opened pool {} in {} ms", Long.toHexString(first.poolId()), (System.nanoTime() - t0) / 1_000_000);
         return start(List.copyOf(list), engine, first.poolId());
     }
@@ -146,9 +184,21 @@ public final class Pool implements AutoCloseable {
         return poolId;
     }
 
-    /** Creates a thin volume; durable on return. */
+    /** Creates a thin volume with {@link VolumeOptions#defaults()}; durable on return. */
     public EngineBlockStore createVolume(String name, long capacityBytes, int blockSize, boolean volatileWriteCache)
             throws IOException {
+        return createVolume(name, capacityBytes, blockSize, volatileWriteCache, VolumeOptions.defaults());
+    }
+
+    /**
+     * Creates a thin volume with the given data services; durable on return. An encrypted volume
+     * gets a fresh random data key, stored only wrapped by the pool's KEK.
+     *
+     * @throws IllegalArgumentException if the volume is encrypted and the pool was opened without a KEK
+     */
+    public EngineBlockStore createVolume(String name, long capacityBytes, int blockSize, boolean volatileWriteCache,
+                                         VolumeOptions options) throws IOException {
+        java.util.Objects.requireNonNull(options, "options");
         if (blockSize != 512 && blockSize != 4096) {
             throw new IllegalArgumentException("block size must be 512 or 4096");
         }
@@ -162,7 +212,20 @@ public final class Pool implements AutoCloseable {
             if (find(name) != null) {
                 throw new IllegalArgumentException("volume " + name + " exists");
             }
-            return engine.createVolume(name, capacityBytes, blockSize, volatileWriteCache);
+            return engine.createVolume(name, capacityBytes, blockSize, volatileWriteCache, options);
+        });
+    }
+
+    /**
+     * KEK rotation: re-wraps every encrypted volume's data key under {@code newKek} and writes a
+     * checkpoint; no data is rewritten. When this returns the devices need {@code newKek} (keep the
+     * old one until then: a crash during the call leaves either). On failure nothing changed.
+     */
+    public void rotateKek(KeyEncryptionKey newKek) throws IOException {
+        java.util.Objects.requireNonNull(newKek, "newKek");
+        call(() -> {
+            engine.rotateKek(newKek);
+            return null;
         });
     }
 
@@ -284,7 +347,7 @@ public final class Pool implements AutoCloseable {
         call(() -> {
             EngineBlockStore v = require(volume);
             EngineBlockStore s = requireSnapshot(snapshotId);
-            if (s.family != v.family) {
+            if (s.family() != v.family()) {
                 throw new IllegalArgumentException(s + " is not of the family of " + v);
             }
             engine.rollback(v, s);
@@ -304,7 +367,7 @@ public final class Pool implements AutoCloseable {
         return call(() -> {
             EngineBlockStore a = requireImage(fromImage);
             EngineBlockStore b = requireImage(toImage);
-            if (a.family != b.family || a.blockSize() != b.blockSize()) {
+            if (a.family() != b.family() || a.blockSize() != b.blockSize()) {
                 throw new IllegalArgumentException(a + " and " + b + " are not of one family");
             }
             List<DiffPage.Range> ranges = new ArrayList<>();
@@ -463,6 +526,14 @@ public final class Pool implements AutoCloseable {
                 LOG.warn("Closing {} failed: {}", d.name(), e.toString());
             }
         }
+    }
+
+    /** Where {@code v}'s block {@code lba} is stored, extent references resolved (tests). */
+    long placeOf(EngineBlockStore v, long lba) throws IOException {
+        return call(() -> {
+            long a = v.map.get(lba);
+            return PhysAddr.isExtent(a) ? engine.extents().address(PhysAddr.extentId(a)) : a;
+        });
     }
 
     /** Devices sorted by index, for tests. */

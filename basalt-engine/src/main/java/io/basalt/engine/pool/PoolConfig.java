@@ -15,9 +15,16 @@ package io.basalt.engine.pool;
  *                                others — and write amplification — low
  * @param queueCapacity           submissions that may wait for the engine (power of two)
  * @param maxVolumes              volumes a pool may hold (sizes the checkpoint's volume table)
+ * @param expectedReduction       data reduction (compression × dedup) the checkpoint slots are sized
+ *                                for at format (default 2): a slot holds one map entry per 4 KiB of
+ *                                raw space times this; when entries run out, writes of new blocks
+ *                                get NO_SPACE even if bytes remain
+ * @param dedupIndexBytes         heap for the dedup fingerprint index (default 64 MiB, ≈ 2.2 M
+ *                                blocks); when full, new blocks are stored unshared
  */
 public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIntervalBytes, double fillLimit,
-                         double gcLowWater, double gcHighWater, int queueCapacity, int maxVolumes) {
+                         double gcLowWater, double gcHighWater, int queueCapacity, int maxVolumes,
+                         double expectedReduction, long dedupIndexBytes) {
     public static final int SEGMENT_SIZE_DEFAULT = 8 << 20;
     public static final int MAX_BATCH_PAYLOAD_DEFAULT = 1 << 20;
     public static final long CHECKPOINT_INTERVAL_DEFAULT = 256L << 20;
@@ -26,6 +33,8 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
     public static final double GC_HIGH_WATER_DEFAULT = 0.02;
     public static final int QUEUE_CAPACITY_DEFAULT = 4096;
     public static final int MAX_VOLUMES_DEFAULT = 256;
+    public static final double EXPECTED_REDUCTION_DEFAULT = 2.0;
+    public static final long DEDUP_INDEX_BYTES_DEFAULT = 64L << 20;
 
     public PoolConfig {
         if (segmentSize % 4096 != 0 || segmentSize < 64 * 1024 || segmentSize > (1 << 28)) {
@@ -35,26 +44,49 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
         if (Integer.bitCount(queueCapacity) != 1) {
             throw new IllegalArgumentException("queue capacity must be a power of two");
         }
+        if (!(expectedReduction >= 1 && expectedReduction <= 64)) {
+            throw new IllegalArgumentException("expected data reduction must be in [1, 64]");
+        }
+        if (dedupIndexBytes < 4096) {
+            throw new IllegalArgumentException("dedup index budget must be at least 4 KiB");
+        }
+    }
+
+    /** The tunables before data services, with their defaults for the rest. */
+    public PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIntervalBytes, double fillLimit,
+                      double gcLowWater, double gcHighWater, int queueCapacity, int maxVolumes) {
+        this(segmentSize, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater, queueCapacity,
+                maxVolumes, EXPECTED_REDUCTION_DEFAULT, DEDUP_INDEX_BYTES_DEFAULT);
     }
 
     public static PoolConfig defaults() {
         return new PoolConfig(SEGMENT_SIZE_DEFAULT, MAX_BATCH_PAYLOAD_DEFAULT, CHECKPOINT_INTERVAL_DEFAULT,
                 FILL_LIMIT_DEFAULT, GC_LOW_WATER_DEFAULT, GC_HIGH_WATER_DEFAULT, QUEUE_CAPACITY_DEFAULT,
-                MAX_VOLUMES_DEFAULT);
+                MAX_VOLUMES_DEFAULT, EXPECTED_REDUCTION_DEFAULT, DEDUP_INDEX_BYTES_DEFAULT);
     }
 
     public PoolConfig withSegmentSize(int bytes) {
         return new PoolConfig(bytes, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater,
-                queueCapacity, maxVolumes);
+                queueCapacity, maxVolumes, expectedReduction, dedupIndexBytes);
     }
 
     public PoolConfig withCheckpointIntervalBytes(long bytes) {
         return new PoolConfig(segmentSize, maxBatchPayload, bytes, fillLimit, gcLowWater, gcHighWater,
-                queueCapacity, maxVolumes);
+                queueCapacity, maxVolumes, expectedReduction, dedupIndexBytes);
     }
 
     public PoolConfig withFillLimit(double limit) {
         return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, limit, gcLowWater, gcHighWater,
-                queueCapacity, maxVolumes);
+                queueCapacity, maxVolumes, expectedReduction, dedupIndexBytes);
+    }
+
+    public PoolConfig withExpectedReduction(double ratio) {
+        return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater,
+                queueCapacity, maxVolumes, ratio, dedupIndexBytes);
+    }
+
+    public PoolConfig withDedupIndexBytes(long bytes) {
+        return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater,
+                queueCapacity, maxVolumes, expectedReduction, bytes);
     }
 }

@@ -4,8 +4,10 @@ import io.basalt.engine.BlockIo;
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.device.AlignedBuffers;
 import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.log.BatchFormat;
 import io.basalt.engine.log.PhysAddr;
 import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.map.VolumeMap;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
@@ -24,13 +26,15 @@ final class ReadPath {
 
     private final SegmentLayout layout;
     private final PayloadPipeline payloads;
+    private final ExtentTable extents;
     private final ByteBuffer readBuffer;
     private final ByteBuffer readView;
     /** Written by the engine thread only; read by stats from any thread. */
     private volatile long checksumErrors;
 
-    ReadPath(SegmentLayout layout, PoolConfig config, PayloadPipeline payloads) {
+    ReadPath(SegmentLayout layout, PoolConfig config, PayloadPipeline payloads, ExtentTable extents) {
         this.layout = layout;
+        this.extents = extents;
         this.payloads = payloads;
         this.readBuffer = AlignedBuffers.allocate(config.maxBatchPayload() + 2 * BlockDevice.ALIGNMENT);
         this.readView = readBuffer.duplicate();
@@ -44,7 +48,7 @@ final class ReadPath {
         ByteBuf dst = io.buffer();
         int max = readBuffer.capacity() - 2 * BlockDevice.ALIGNMENT;
         for (int i = 0; i < n; ) {
-            long a = map.get(lba + i);
+            long a = place(map.get(lba + i));
             if (a == PhysAddr.NONE) {
                 dst.writeZero(v.blockSize());
                 i++;
@@ -54,7 +58,7 @@ final class ReadPath {
             int start = PhysAddr.offset(a);
             int end = start + PhysAddr.length(a);
             int j = i + 1;
-            for (long b; j < n && (b = map.get(lba + j)) != PhysAddr.NONE && PhysAddr.segment(b) == seg
+            for (long b; j < n && (b = place(map.get(lba + j))) != PhysAddr.NONE && PhysAddr.segment(b) == seg
                     && PhysAddr.offset(b) == end && end + PhysAddr.length(b) - start <= max; j++) {
                 end += PhysAddr.length(b);
             }
@@ -67,9 +71,15 @@ final class ReadPath {
                 return IoStatus.READ_ERROR;
             }
             for (int k = i; k < j; k++) {
-                long b = map.get(lba + k);
+                long e = map.get(lba + k);
+                boolean shared = PhysAddr.isExtent(e);
+                long id = PhysAddr.extentId(e);
+                long b = shared ? extents.address(id) : e;
                 int at = PhysAddr.offset(b) - windowStart;
-                if (!payloads.decode(v, lba + k, readView, at, PhysAddr.length(b), map.crc(lba + k), dst)) {
+                boolean ok = shared
+                        ? payloads.decode(v, BatchFormat.EXTENT_SEED, id, b, extents.crc(id), readView, at, dst)
+                        : payloads.decode(v, v.family(), lba + k, b, map.crc(lba + k), readView, at, dst);
+                if (!ok) {
                     checksumErrors++;
                     LOG.error("{}: block {} at {} fails its checksum; returning a read error", v, lba + k,
                             PhysAddr.toString(b));
@@ -79,6 +89,11 @@ final class ReadPath {
             i = j;
         }
         return IoStatus.OK;
+    }
+
+    /** Where a map entry's payload is: the entry itself, or its extent's address. */
+    private long place(long entry) {
+        return PhysAddr.isExtent(entry) ? extents.address(PhysAddr.extentId(entry)) : entry;
     }
 
     long checksumErrors() {

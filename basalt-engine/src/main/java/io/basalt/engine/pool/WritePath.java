@@ -16,8 +16,10 @@ import java.util.function.IntSupplier;
 import java.util.zip.CRC32C;
 
 import static io.basalt.engine.log.BatchFormat.TYPE_SNAPSHOT;
+import static io.basalt.engine.log.BatchFormat.TYPE_REF;
 import static io.basalt.engine.log.BatchFormat.TYPE_TRIM;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
+import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
 
 /**
  * The write path: appends writes, write-zeroes and deallocates to the hot stream's batch and keeps
@@ -137,7 +139,7 @@ final class WritePath {
         if (!ensureRoom(0)) {
             return false;
         }
-        hot.setFamily(hot.append(TYPE_TRIM, v.id(), lba, 0, blocks, (ByteBuf) null, 0, 0), v.familyId());
+        hot.setFlagsAndSeed(hot.append(TYPE_TRIM, v.id(), lba, 0, blocks, (ByteBuf) null, 0, 0), 0, v.family());
         return true;
     }
 
@@ -153,8 +155,8 @@ final class WritePath {
             return false;
         }
         int e = hot.append(TYPE_SNAPSHOT, v.id(), id, 0, createdMillis, payload, 0, length);
-        hot.setFamily(e, v.familyId());
-        hot.setCrc(e, BatchFormat.payloadCrc(hot.payload(), hot.payloadIndex(e), length, v.familyId(), id, crc));
+        hot.setFlagsAndSeed(e, 0, v.family());
+        hot.setCrc(e, BatchFormat.payloadCrc(hot.payload(), hot.payloadIndex(e), length, v.family(), id, crc));
         return true;
     }
 
@@ -177,6 +179,7 @@ final class WritePath {
                 status = BlockDevice.isNoSpace(e) ? IoStatus.NO_SPACE : IoStatus.WRITE_ERROR;
                 LOG.warn("Writing a batch to segment {} at {} failed ({}); abandoning the segment", hot.segment(),
                         hot.position(), e.toString());
+                dropExtentReferences();
                 log.abandon(hot);
             }
             space.batchDone();
@@ -209,15 +212,44 @@ final class WritePath {
                 if (old != PhysAddr.NONE) {
                     space.releaseFromLeaf(v, lba, old);
                 }
-                space.acquire(address);
+                space.acquire(v, address);
                 hostBytes += PhysAddr.length(address);
             } else if (type == TYPE_TRIM) {
                 v.map.clearRange(lba, hot.arg(i), space.releaser(v));
             } else if (type == TYPE_SNAPSHOT) {
                 tree.snapshot(v, (int) lba, SnapshotName.decode(hot.payload().clear(), hot.payloadIndex(i)), hot.arg(i));
+            } else if (type == TYPE_WRITE_EXTENT) {
+                long id = hot.arg(i);
+                state.extents.place(id, hot.address(i), hot.crc(i));
+                space.extentPlaced(id, v.blockSize());
+                mapExtent(v, lba, id);
+                hostBytes += hot.length(i);
+            } else if (type == TYPE_REF) {
+                mapExtent(v, lba, hot.arg(i));
             }
         }
         log.written(hot, seq, seq);
+    }
+
+    /** Points {@code lba} at extent {@code id}, whose reference the append already took. */
+    private void mapExtent(EngineBlockStore v, long lba, long id) {
+        long ref = PhysAddr.extent(id);
+        long old = v.map.set(lba, ref, 0);
+        if (old != PhysAddr.NONE) {
+            space.releaseFromLeaf(v, lba, old);
+        }
+        space.acquire(v, ref);
+    }
+
+    /** The batch was not written: give back the extent references its WRITE_EXTENT and REF records took. */
+    private void dropExtentReferences() {
+        for (int i = 0; i < hot.count(); i++) {
+            byte type = hot.type(i);
+            if (type == TYPE_WRITE_EXTENT || type == TYPE_REF) {
+                EngineBlockStore v = state.volumes.get(hot.volumeId(i));
+                space.unref(hot.arg(i), v.blockSize());
+            }
+        }
     }
 
     long hostBytes() {

@@ -97,8 +97,8 @@ class CheckpointerPropertyTest {
                 clone.clearRange(lba, 1 + random.nextInt(50), (l, a) -> { });
             }
         }
-        s.volumes.add(new VolumeRecord(3, "clone", origin.blockSize(), origin.capacityBytes(), false, 1,
-                VolumeRecord.VOLUME, 3, 1, seq));
+        s.volumes.add(new VolumeRecord(3, "clone", origin.blockSize(), origin.capacityBytes(), false, 0, false, false,
+                origin.family(), null, VolumeRecord.VOLUME, 3, 1, seq));
         s.maps.put(3, clone);
         return s;
     }

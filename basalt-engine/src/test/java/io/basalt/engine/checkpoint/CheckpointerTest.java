@@ -3,6 +3,7 @@ package io.basalt.engine.checkpoint;
 import io.basalt.engine.device.FaultyDevice;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.PhysAddr;
+import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.map.VolumeMap;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,60 @@ class CheckpointerTest {
         assertThat(restored.lastSeq(seg)).isEqualTo(77);
         assertThat(restored.dataSeq(seg)).isEqualTo(70);
         assertThat(restored.end(seg)).isEqualTo(12288);
+    }
+
+    @Test
+    void shouldCarryVolumeServicesWrappedKeysAndLiveExtents() throws IOException {
+        CheckpointState s = state(1, 2);
+        byte[] wrapped = new byte[72];
+        for (int i = 0; i < wrapped.length; i++) {
+            wrapped[i] = (byte) (i * 3);
+        }
+        s.volumes.add(new VolumeRecord(6, "enc", 512, 1L << 20, false, 2, true, true, 4, wrapped));
+        s.maps.put(6, new VolumeMap((1L << 20) / 512));
+        s.maps.get(6).set(9, PhysAddr.extent(2), 0);
+        ExtentTable extents = new ExtentTable();
+        long a = extents.create(0, 4, new long[]{1, 2, 3, 4}, 0);
+        long b = extents.create(4, 6, new long[]{5, 6, 7, 8}, 0);
+        long pending = extents.create(0, 4, new long[]{9, 9, 9, 9}, 0);
+        extents.place(a, PhysAddr.pack(2, 4096, 1024, PhysAddr.COMPRESSED), 11);
+        extents.place(b, PhysAddr.pack(2, 8192, 512), 12);
+        s.extents = extents;
+        checkpointer.write(s, new SegmentTable(16, 1));
+
+        CheckpointState loaded = new CheckpointState();
+        assertThat(checkpointer.load(loaded, new SegmentTable(16, 1))).isTrue();
+        VolumeRecord enc = loaded.volumes.get(1);
+        assertThat(enc.compressionTag()).isEqualTo(2);
+        assertThat(enc.dedup()).isTrue();
+        assertThat(enc.encrypted()).isTrue();
+        assertThat(enc.family()).isEqualTo(4);
+        assertThat(enc.wrappedKey()).isEqualTo(wrapped);
+        assertThat(loaded.volumes.get(0).wrappedKey()).isNull();
+        assertThat(loaded.maps.get(6).get(9)).isEqualTo(PhysAddr.extent(2));
+        ExtentTable back = loaded.extents;
+        assertThat(back.liveCount()).as("the pending extent is not checkpointed").isEqualTo(2);
+        assertThat(back.isLive(pending)).isFalse();
+        assertThat(back.address(a)).isEqualTo(PhysAddr.pack(2, 4096, 1024, PhysAddr.COMPRESSED));
+        assertThat(back.crc(b)).isEqualTo(12);
+        assertThat(back.owner(b)).isEqualTo(6);
+        assertThat(back.matches(b, 4, new long[]{5, 6, 7, 8}, 0)).isTrue();
+        assertThat(back.matches(a, 0, new long[]{1, 2, 3, 4}, 0)).isTrue();
+    }
+
+    @Test
+    void shouldSayWhenThePoolIsOfAnOlderFormat() throws IOException {
+        checkpointer.write(state(1, 3), new SegmentTable(16, 1));
+        // Rewrite slot 1's header as version 1 would have, with a valid CRC.
+        java.nio.ByteBuffer h = io.basalt.engine.device.AlignedBuffers.allocate(Checkpointer.HEADER);
+        device.read(4096 + SLOT, h);
+        h.putInt(8, 1);
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update(h.duplicate().position(0).limit(Checkpointer.HEADER - 4));
+        h.putInt(Checkpointer.HEADER - 4, (int) c.getValue());
+        device.write(4096 + SLOT, h.clear());
+        assertThatThrownBy(() -> checkpointer.load(new CheckpointState(), new SegmentTable(16, 1)))
+                .isInstanceOf(IOException.class).hasMessageContaining("version 1");
     }
 
     @Test
@@ -146,9 +201,9 @@ class CheckpointerTest {
         volume.set(5, PhysAddr.pack(3, 4096, 16), 55);
         volume.clearRange(10, 20, (l, a) -> { });
         VolumeMap clone = snapshot.snapshot(blocks / 2);
-        s.volumes.add(new VolumeRecord(2, "snap", 512, blocks * 512, false, 1, VolumeRecord.SNAPSHOT, 1, 0, 1234));
-        s.volumes.add(new VolumeRecord(1, "vol", 512, blocks * 512, false, 1, VolumeRecord.VOLUME, 1, 2, 1000));
-        s.volumes.add(new VolumeRecord(3, "clone", 512, blocks * 256, false, 1, VolumeRecord.VOLUME, 3, 2, 2000));
+        s.volumes.add(new VolumeRecord(2, "snap", 512, blocks * 512, false, 0, false, false, 1, null, VolumeRecord.SNAPSHOT, 1, 0, 1234));
+        s.volumes.add(new VolumeRecord(1, "vol", 512, blocks * 512, false, 0, false, false, 1, null, VolumeRecord.VOLUME, 1, 2, 1000));
+        s.volumes.add(new VolumeRecord(3, "clone", 512, blocks * 256, false, 0, false, false, 1, null, VolumeRecord.VOLUME, 3, 2, 2000));
         s.maps.put(2, snapshot);
         s.maps.put(1, volume);
         s.maps.put(3, clone);

@@ -107,10 +107,11 @@ class VolumeMapTest {
         VolumeMap v = new VolumeMap(VolumeMap.CHUNK_BLOCKS);
         v.set(7, addr(1), 1);
         VolumeMap s = v.snapshot(v.blocks());
-        assertThat(v.move(7, addr(2), addr(3), 3)).isFalse();
-        assertThat(v.move(7, addr(1), addr(3), 3)).isTrue();
+        assertThat(v.move(7, addr(2), addr(3), 1)).as("not at that address").isFalse();
+        assertThat(v.move(7, addr(1), addr(3), 9)).as("another write's CRC").isFalse();
+        assertThat(v.move(7, addr(1), addr(3), 1)).isTrue();
         assertThat(s.get(7)).isEqualTo(addr(3));
-        assertThat(s.crc(7)).isEqualTo(3);
+        assertThat(s.crc(7)).isEqualTo(1);
         assertThat(s.sameChunk(v, 0)).isTrue();
     }
 

@@ -11,6 +11,9 @@ import io.basalt.api.model.QosPolicyRequest;
 import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
+import io.basalt.engine.BlockStore;
+import io.basalt.engine.pool.EngineBlockStore;
+import io.basalt.engine.pool.VolumeUsage;
 import io.basalt.server.BasaltVersion;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
@@ -78,19 +81,13 @@ public final class ManagementService implements BrickService {
         if (r.size() == null || r.size().isNull()) {
             throw ApiException.invalid("size is required (bytes, or a string such as \"10GiB\")");
         }
-        if (r.compression() != null && !r.compression().equals("none")) {
-            throw ApiException.unsupported("compression '" + r.compression() + "' is not available on this brick yet "
-                    + "(only none)");
-        }
-        if (Boolean.TRUE.equals(r.dedup())) {
-            throw ApiException.unsupported("deduplication is not available on this brick yet");
-        }
         long size = size(r.size());
         int blockSize = r.blockSize() == null ? 0 : r.blockSize();
         Backend backend = r.backend() == null ? null : call(() -> Backend.parse(r.backend()));
         HostAccess hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
         VolumeManager.Created c = call(() -> volumes.create(new VolumeManager.CreateRequest(r.name(), size, blockSize,
-                backend, hosts, r.labels(), blankToNull(r.qosPolicy()))));
+                backend, hosts, r.labels(), blankToNull(r.qosPolicy()), blankToNull(r.compression()), r.dedup(),
+                encryption(r.encryption()))));
         if (c.created()) {
             metrics.register(c.volume());
         }
@@ -280,7 +277,7 @@ public final class ManagementService implements BrickService {
     private static VolumeView view(VolumeManager.Volume v, List<Controller> controllers) {
         VolumeMetadata m = v.metadata();
         boolean online = v.state() == VolumeManager.State.ONLINE;
-        long physical = online ? Math.max(0, v.store().allocatedBytes()) : 0;
+        VolumeView.Usage usage = online ? usage(v.store()) : new VolumeView.Usage(0, 0, 1.0, 1.0);
         var ns = v.namespace();
         VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
                 : new VolumeView.Stats(ns.readCommands(), ns.writeCommands(), ns.bytesRead(), ns.bytesWritten(),
@@ -297,8 +294,19 @@ public final class ManagementService implements BrickService {
         List<String> hosts = m.hosts().isAny() ? List.of(Hosts.ANY) : m.hosts().hosts().stream().sorted().toList();
         return new VolumeView(m.name(), m.uuid().toString(), HexFormat.of().formatHex(nguid(m)), m.nsid(),
                 online ? "online" : "offline", m.sizeBytes(), m.blockSize(), m.backend().label(), hosts, m.labels(),
-                m.qosPolicy(), new VolumeView.Usage(physical, physical, 1.0, 1.0), stats, connected,
+                m.qosPolicy(), new VolumeView.Services(m.services().compression(), m.services().dedup(),
+                        m.services().encryption() ? "aes-xts" : "off"), usage, stats, connected,
                 m.createdMillis() == 0 ? null : Instant.ofEpochMilli(m.createdMillis()).toString());
+    }
+
+    /** Space use as the store knows it; the engine reports data reduction, other stores none. */
+    private static VolumeView.Usage usage(BlockStore store) {
+        if (store instanceof EngineBlockStore e) {
+            VolumeUsage u = e.usage();
+            return new VolumeView.Usage(u.mappedBytes(), u.physicalBytes(), u.compressionRatio(), u.dedupRatio());
+        }
+        long allocated = Math.max(0, store.allocatedBytes());
+        return new VolumeView.Usage(allocated, allocated, 1.0, 1.0);
     }
 
     private static byte[] nguid(VolumeMetadata m) {
@@ -336,6 +344,18 @@ public final class ManagementService implements BrickService {
 
     private static long zero(Long v) {
         return v == null ? 0 : v;
+    }
+
+    /** {@code aes-xts} / {@code off}; null: the default (off). */
+    private static Boolean encryption(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        return switch (s) {
+            case "aes-xts" -> true;
+            case "off", "none" -> false;
+            default -> throw ApiException.invalid("encryption must be aes-xts or off, not '" + s + "'");
+        };
     }
 
     private static String blankToNull(String s) {

@@ -46,12 +46,19 @@ public final class VolumeCommand {
         List<String> hosts;
         @Option(names = "--block-size", paramLabel = "512|4096")
         Integer blockSize;
-        @Option(names = "--backend", paramLabel = "file|ram")
+        @Option(names = "--backend", paramLabel = "engine|file|ram")
         String backend;
         @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Repeatable.")
         List<String> labels = List.of();
         @Option(names = "--qos-policy", paramLabel = "POLICY")
         String qosPolicy;
+        @Option(names = "--compression", paramLabel = "lz4|zstd|off", description = "Engine volumes; default lz4.")
+        String compression;
+        @Option(names = "--dedup", paramLabel = "on|off", description = "Engine volumes; default off.")
+        String dedup;
+        @Option(names = "--encryption", paramLabel = "aes-xts|off",
+                description = "Engine volumes; default off; the brick needs --kek-file.")
+        String encryption;
 
         @Override
         void execute(ApiClient api) throws IOException {
@@ -72,6 +79,18 @@ public final class VolumeCommand {
             }
             if (qosPolicy != null) {
                 body.put("qosPolicy", qosPolicy);
+            }
+            if (compression != null) {
+                body.put("compression", compression);
+            }
+            if (dedup != null) {
+                if (!dedup.equals("on") && !dedup.equals("off")) {
+                    throw new picocli.CommandLine.TypeConversionException("--dedup must be on or off, not '" + dedup + "'");
+                }
+                body.put("dedup", dedup.equals("on"));
+            }
+            if (encryption != null) {
+                body.put("encryption", encryption);
             }
             print(api.post("/api/v1/volumes", body).json(), HEADERS, FIELDS);
         }

@@ -7,6 +7,7 @@ import io.basalt.engine.pool.EngineBlockStore;
 import io.basalt.engine.pool.Pool;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
+import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.Sizes;
 import io.basalt.server.config.VolumeSpec;
@@ -54,10 +55,17 @@ public final class VolumeManager implements AutoCloseable {
     }
 
     /**
-     * What a create asks for. Null labels mean none; null qosPolicy means unlimited.
+     * What a create asks for. Null labels mean none; null qosPolicy means unlimited; null data
+     * service parts mean the backend's defaults ({@link DataServices#of}).
      */
     public record CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
-                                Map<String, String> labels, String qosPolicy) {
+                                Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
+                                Boolean encryption) {
+        /** With the backend's default data services. */
+        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
+                             Map<String, String> labels, String qosPolicy) {
+            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, null, null, null);
+        }
     }
 
     /** The outcome of a create: the volume, and whether this call created it (false: it existed alike). */
@@ -127,12 +135,13 @@ public final class VolumeManager implements AutoCloseable {
         if (engine == null) {
             throw new DataDirException("volume " + v.name() + " uses the engine backend, and this brick has no pool");
         }
+        engine.requireKeyFor(v.services(), v.name());
         try {
             Pool pool = engine.get();
             String key = v.uuid().toString();
             EngineBlockStore store = pool.volume(key);
             if (store == null) {
-                return pool.createVolume(key, v.sizeBytes(), v.blockSize(), false);
+                return pool.createVolume(key, v.sizeBytes(), v.blockSize(), false, EnginePool.options(v.services()));
             }
             if (store.blockSize() != v.blockSize()) {
                 throw new DataDirException("volume " + v.name() + " has " + store.blockSize()
@@ -201,13 +210,24 @@ public final class VolumeManager implements AutoCloseable {
         requireOpen();
         VolumeSpec spec;
         try {
+            Backend backend = r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend();
             spec = new VolumeSpec(r.name(), r.sizeBytes(), r.hosts() == null ? Hosts.none() : r.hosts(),
-                    r.blockSize() == 0 ? VolumeSpec.BLOCK_SIZE_DEFAULT : r.blockSize(),
-                    r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend());
+                    r.blockSize() == 0 ? VolumeSpec.BLOCK_SIZE_DEFAULT : r.blockSize(), backend,
+                    DataServices.of(r.compression(), r.dedup(), r.encryption(), backend, r.name()));
         } catch (ConfigException | NullPointerException e) {
             throw VolumeException.invalid(e.getMessage() == null ? "missing field" : e.getMessage());
         }
         requireSize(spec.sizeBytes());
+        if (spec.backend() == Backend.ENGINE) {
+            if (engine == null) {
+                throw VolumeException.unsupported("this brick has no engine pool");
+            }
+            try {
+                engine.requireKeyFor(spec.services(), spec.name());
+            } catch (DataDirException e) {
+                throw VolumeException.unsupported(e.getMessage());
+            }
+        }
         Map<String, String> labels = validLabels(r.labels());
         String policy = r.qosPolicy();
         if (policy != null && policies.get(policy) == null) {
@@ -216,7 +236,7 @@ public final class VolumeManager implements AutoCloseable {
         VolumeMetadata existing = catalog.get(spec.name());
         if (existing != null) {
             if (existing.sizeBytes() == spec.sizeBytes() && existing.blockSize() == spec.blockSize()
-                    && existing.backend() == spec.backend()
+                    && existing.backend() == spec.backend() && existing.services().equals(spec.services())
                     && Hosts.format(existing.hosts()).equals(Hosts.format(spec.hosts()))
                     && existing.labels().equals(labels) && Objects.equals(existing.qosPolicy(), policy)) {
                 return new Created(get(spec.name()), false);
@@ -229,7 +249,7 @@ public final class VolumeManager implements AutoCloseable {
         }
         VolumeMetadata v = new VolumeMetadata(spec.name(), catalog.freeNsid(), UUID.randomUUID(), spec.sizeBytes(),
                 spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
-                System.currentTimeMillis());
+                System.currentTimeMillis(), spec.services());
         if (v.nsid() > subsystem.maxNamespaces()) {
             throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
         }
