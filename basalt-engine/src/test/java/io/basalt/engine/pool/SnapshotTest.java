@@ -6,7 +6,11 @@ import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
 import org.junit.jupiter.api.Test;
 
+import io.basalt.engine.services.CompressionAlgorithm;
+import io.basalt.engine.services.KeyEncryptionKey;
+
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -220,6 +224,52 @@ class SnapshotTest {
             assertThat(second.ranges()).containsExactly(new DiffPage.Range(1500, 1));
             assertThat(second.isLast()).isTrue();
             assertThat(pool.diff(b.id(), v.id(), 0, 10).ranges()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldShareKeysCompressionAndDedupExtentsWithSnapshotsAndClones() throws IOException {
+        KeyEncryptionKey kek = KeyEncryptionKey.generate(new SecureRandom());
+        VolumeOptions[] all = {new VolumeOptions(CompressionAlgorithm.LZ4, false, true),
+                new VolumeOptions(CompressionAlgorithm.OFF, true, false),
+                new VolumeOptions(CompressionAlgorithm.ZSTD, true, true)};
+        // Half-compressible blocks, and block 1 a duplicate of block 0.
+        byte[] compressible = new byte[BS];
+        System.arraycopy(block(BS / 2, 7), 0, compressible, 0, BS / 2);
+        for (VolumeOptions options : all) {
+            devices.clear();
+            devices.add(new FaultyDevice("d0", 8 << 20));
+            Pool pool = Pool.create(devices(), SMALL, kek);
+            EngineBlockStore v = pool.createVolume("v", 1 << 20, BS, false, options);
+            assertThat(TestIo.write(0, compressible).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(BS, compressible).runOn(v)).isEqualTo(IoStatus.OK);
+            write(v, 2, 3);
+            SnapshotInfo s = pool.createSnapshot("v", "s");
+            EngineBlockStore c = pool.cloneVolume(s.id(), "c", false);
+            write(v, 0, 4);
+            write(c, 2, 5);
+            long live = pool.stats().liveBytes();
+            pool.halt();
+            devices.get(0).powerCut(new Random(2), true);
+            devices.get(0).powerOn();
+            pool = Pool.open(devices(), SMALL, kek);
+            assertThat(pool.stats().liveBytes()).as("%s: live bytes rebuilt", options).isEqualTo(live);
+            EngineBlockStore snap = pool.snapshotStore(s.id());
+            for (EngineBlockStore image : List.of(snap, pool.volume("c"), pool.volume("v"))) {
+                TestIo r = TestIo.read(0, 3 * BS);
+                assertThat(r.runOn(image)).as("%s %s", options, image).isEqualTo(IoStatus.OK);
+                byte[] want = new byte[3 * BS];
+                System.arraycopy(image == pool.volume("v") ? block(BS, 4) : compressible, 0, want, 0, BS);
+                System.arraycopy(compressible, 0, want, BS, BS);
+                System.arraycopy(block(BS, image == pool.volume("c") ? 5 : 3), 0, want, 2 * BS, BS);
+                assertThat(r.data()).as("%s %s", options, image).isEqualTo(want);
+            }
+            pool.deleteVolume("v");
+            pool.deleteSnapshot(s.id());
+            pool.deleteVolume("c");
+            assertThat(pool.stats().liveBytes()).as("%s: nothing left", options).isZero();
+            assertThat(pool.stats().dedupExtents()).as("%s: no extent left", options).isZero();
+            pool.close();
         }
     }
 }
