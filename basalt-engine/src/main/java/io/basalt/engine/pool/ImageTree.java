@@ -133,6 +133,9 @@ final class ImageTree {
                 });
             }
         }
+        if (p != null && child != null && m.options().dedup()) {
+            joinExtentSubtrees(p, m, child);
+        }
         map.dropAll();
         if (p != null) {
             int at = p.children.indexOf(m);
@@ -153,6 +156,30 @@ final class ImageTree {
         state.volumes.remove(m.id());
         if (p != null) {
             afterChildLoss(p);
+        }
+    }
+
+    /**
+     * Splicing {@code m} out joins its parent and child: where both hold one dedup extent at an LBA
+     * that {@code m} does not, two subtrees of holders — each with its reference — become one, so
+     * one reference goes. (A payload's address is written once, so its holders are always one
+     * subtree; an extent can be written again at an LBA by another image.) Only chunks where
+     * {@code m} differs from both are read.
+     */
+    private void joinExtentSubtrees(EngineBlockStore p, EngineBlockStore m, EngineBlockStore child) {
+        long blocks = Math.min(p.map.blocks(), child.map.blocks());
+        int chunks = (int) ((blocks + VolumeMap.CHUNK_BLOCKS - 1) >>> VolumeMap.CHUNK_SHIFT);
+        for (int c = 0; c < chunks; c++) {
+            if (m.map.sameChunk(p.map, c) || m.map.sameChunk(child.map, c)) {
+                continue;
+            }
+            long end = Math.min(blocks, ((long) c + 1) << VolumeMap.CHUNK_SHIFT);
+            for (long lba = (long) c << VolumeMap.CHUNK_SHIFT; lba < end; lba++) {
+                long a = p.map.get(lba);
+                if (PhysAddr.isExtent(a) && child.map.get(lba) == a && m.map.get(lba) != a) {
+                    space.releasePool(a, m.blockSize());
+                }
+            }
         }
     }
 

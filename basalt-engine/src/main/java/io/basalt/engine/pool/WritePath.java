@@ -231,14 +231,28 @@ final class WritePath {
         log.written(hot, seq, seq);
     }
 
-    /** Points {@code lba} at extent {@code id}, whose reference the append already took. */
+    /**
+     * Points {@code lba} at extent {@code id}, whose reference the append already took. Unlike a
+     * payload's address, an extent can come back to an LBA that its image or the image's parent
+     * already holds it at: then it joins that subtree of holders, which has its reference already.
+     */
     private void mapExtent(EngineBlockStore v, long lba, long id) {
         long ref = PhysAddr.extent(id);
-        long old = v.map.set(lba, ref, 0);
+        long old = v.map.get(lba);
+        if (old == ref) {
+            space.unref(id, v.blockSize());
+            return;
+        }
+        v.map.set(lba, ref, 0);
         if (old != PhysAddr.NONE) {
             space.releaseFromLeaf(v, lba, old);
         }
-        space.acquire(v, ref);
+        if (SpaceAccounting.parentHolds(v, lba, ref)) {
+            SpaceAccounting.mapped(v, ref, 1);
+            space.unref(id, v.blockSize());
+        } else {
+            space.acquire(v, ref);
+        }
     }
 
     /** The batch was not written: give back the extent references its WRITE_EXTENT and REF records took. */

@@ -14,7 +14,11 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 
+import io.basalt.engine.services.CompressionAlgorithm;
+import io.basalt.engine.services.KeyEncryptionKey;
+
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -40,6 +44,10 @@ class SnapshotPropertyTest {
     private static final int[] BLOCK_SIZES = {4096, 512};
     private static final int[] BLOCKS = {40, 96};
     private static final int MAX_SNAPSHOTS = 8;
+    /** One family with dedup and compression, one encrypted: snapshots share their services. */
+    private static final VolumeOptions[] OPTIONS = {new VolumeOptions(CompressionAlgorithm.LZ4, true, false),
+            new VolumeOptions(CompressionAlgorithm.OFF, false, true)};
+    private static final KeyEncryptionKey KEK = KeyEncryptionKey.generate(new SecureRandom());
 
     /** A volume or snapshot of the model. */
     static final class Image {
@@ -125,10 +133,10 @@ class SnapshotPropertyTest {
         noSpaceSinceOpen = false;
         cleaned = 0;
         devices = List.of(new FaultyDevice("a", DEVICE), new FaultyDevice("b", DEVICE));
-        pool = Pool.create(new ArrayList<>(devices), CONFIG);
+        pool = Pool.create(new ArrayList<>(devices), CONFIG, KEK);
         for (int f = 0; f < 2; f++) {
             Image v = new Image(f, BLOCK_SIZES[f], "v" + f, new byte[BLOCKS[f] * BLOCK_SIZES[f]]);
-            v.store = pool.createVolume(v.name, v.data.length, v.blockSize, false);
+            v.store = pool.createVolume(v.name, v.data.length, v.blockSize, false, OPTIONS[f]);
             v.id = v.store.id();
             volumes.add(v);
         }
@@ -255,7 +263,8 @@ class SnapshotPropertyTest {
                 Image v = pick(volumes, c.volume());
                 Random random = new Random(c.seed());
                 for (int i = 0; v != null && i < 100; i++) {
-                    write(v, random.nextInt(v.data.length / v.blockSize), 1, random.nextLong());
+                    // Few distinct blocks: dedup finds duplicates.
+                    write(v, random.nextInt(v.data.length / v.blockSize), 1, random.nextInt(6));
                 }
             }
             case Checkpoint c -> pool.checkpoint();
@@ -280,7 +289,7 @@ class SnapshotPropertyTest {
     }
 
     private void reopen(List<BlockDevice> list, long liveBefore) throws IOException {
-        pool = Pool.open(list, CONFIG);
+        pool = Pool.open(list, CONFIG, KEK);
         if (!noSpaceSinceOpen) {
             assertThat(pool.stats().liveBytes()).as("live bytes rebuilt from the maps").isEqualTo(liveBefore);
         }
