@@ -105,7 +105,12 @@ public final class VolumeMap {
         return mapped;
     }
 
-    /** Payload bytes of the mapped blocks (shared or not). */
+    /** A payload's stored length; a dedup extent's reference holds none itself. */
+    private static int payloadBytes(long address) {
+        return PhysAddr.isExtent(address) ? 0 : PhysAddr.length(address);
+    }
+
+    /** Payload bytes of the mapped blocks (shared or not), dedup extent references not counted. */
     public long mappedBytes() {
         return mappedBytes;
     }
@@ -172,9 +177,9 @@ public final class VolumeMap {
             k.count++;
             mapped++;
         } else {
-            mappedBytes -= PhysAddr.length(old);
+            mappedBytes -= payloadBytes(old);
         }
-        mappedBytes += PhysAddr.length(address);
+        mappedBytes += payloadBytes(address);
         return old;
     }
 
@@ -206,7 +211,7 @@ public final class VolumeMap {
         long old = k.addresses[i];
         k.addresses[i] = PhysAddr.NONE;
         k.crcs[i] = 0;
-        mappedBytes -= PhysAddr.length(old);
+        mappedBytes -= payloadBytes(old);
         mapped--;
         if (--k.count == 0) {
             chunks[c] = null;

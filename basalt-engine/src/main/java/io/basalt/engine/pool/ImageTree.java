@@ -220,7 +220,8 @@ final class ImageTree {
 
     /**
      * Payload bytes only {@code m} holds — what deleting it would free, were it down to one child;
-     * the rest of its {@code mappedBytes} is shared. O(its unshared chunks).
+     * the rest of its {@code mappedBytes} is shared. Dedup extents are not counted (freeing one
+     * depends on references from other families). O(its unshared chunks).
      */
     long uniqueBytes(EngineBlockStore m) {
         long[] sum = new long[1];
@@ -228,7 +229,7 @@ final class ImageTree {
         for (int c = 0; c < map.chunkCount(); c++) {
             if (!map.isShared(c)) {
                 map.forEachIn(c, (lba, a, crc) -> {
-                    if (!holds(m.parent, lba, a) && !anyChildHolds(m, lba, a)) {
+                    if (!PhysAddr.isExtent(a) && !holds(m.parent, lba, a) && !anyChildHolds(m, lba, a)) {
                         sum[0] += PhysAddr.length(a);
                     }
                 });
