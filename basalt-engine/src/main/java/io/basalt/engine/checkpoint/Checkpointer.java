@@ -40,9 +40,9 @@ public final class Checkpointer {
     public static final long MAGIC = 0x54504b434c534242L; // "BBSLCKPT"
     /**
      * 2: volume records carry services (compression, dedup, encryption), family and wrapped data key;
-     * extents; images (kind, owner, parent, time) with maps as deltas against the parent's.
+     * extents. 3: images (kind, owner, parent, time), maps as deltas against the parent's.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     public static final int HEADER = 4096;
     /** Bytes per mapped block in the body. */
     public static final int ENTRY_BYTES = 20;
@@ -222,7 +222,7 @@ public final class Checkpointer {
         }
         if (headers[0] == null && headers[1] == null && otherVersion != 0) {
             throw new IOException("the pool's checkpoints are format version " + otherVersion + "; this version of"
-                    + " Basalt reads version " + VERSION + " only (pools formatted before the data services cannot be"
+                    + " Basalt reads version " + VERSION + " only (pools formatted before snapshots cannot be"
                     + " opened: copy the volumes out with the older version and create the pool anew)");
         }
         int first = seqs[0] >= seqs[1] ? 0 : 1;

@@ -21,8 +21,7 @@ import java.util.zip.CRC32C;
 public record Superblock(int deviceIndex, long poolId, int deviceCount, int segmentSize, int segmentsPerDevice,
                          long dataStart, long checkpointSlotBytes, long checkpointStart) {
     public static final long MAGIC = 0x4c4f4f50544c5342L; // "BSLTPOOL"
-    /** 2: batch format 2 (family-seeded payload CRCs), checkpoint format 2 (images); older pools are not opened. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 1;
     public static final int SIZE = 4096;
 
     public void write(BlockDevice device) throws IOException {
