@@ -62,6 +62,12 @@ public final class BatchFormat {
     public static final byte TYPE_REF = 5;
     /** The cleaner copied extent {@code arg}'s payload; {@code lba} holds its old address. */
     public static final byte TYPE_MOVE_EXTENT = 6;
+    /**
+     * Volume {@code volumeId} was snapshotted here: image {@code lba} (its id) holds the volume's map
+     * as of this point of the hot stream; {@code arg} is the creation time (ms); the payload is the
+     * name, {@code u16 length} then UTF-8 bytes, zero-padded to 16 (seeded with the family).
+     */
+    public static final byte TYPE_SNAPSHOT = 7;
     /** Seed of extent payloads: no family has this id. */
     public static final int EXTENT_SEED = -1;
 

@@ -121,7 +121,7 @@ public final class LogStream {
         entries.putInt(at + ENTRY_VOLUME, volumeId);
         entries.putLong(at + ENTRY_LBA, lba);
         entries.putInt(at + ENTRY_CRC, entryCrc);
-        entries.putInt(at + ENTRY_CRC + 4, 0);
+        entries.putInt(at + ENTRY_SEED, 0);
         entries.putLong(at + ENTRY_ARG, arg);
         return count++;
     }

@@ -37,6 +37,7 @@ final class Cleaner {
     private final LogStream cold;
     private final SpaceAccounting space;
     private final LogWriter log;
+    private final ImageTree tree;
     /** Takes a checkpoint, false if it failed: makes recently written segments eligible. */
     private final BooleanSupplier checkpoint;
     private final Runnable commit = this::commit;
@@ -53,8 +54,9 @@ final class Cleaner {
     private long gcBytes;
     private long segmentsCleaned;
 
-    Cleaner(EngineState state, SpaceAccounting space, LogWriter log, BooleanSupplier checkpoint) {
+    Cleaner(EngineState state, SpaceAccounting space, LogWriter log, ImageTree tree, BooleanSupplier checkpoint) {
         this.state = state;
+        this.tree = tree;
         this.table = state.table;
         this.reader = state.reader;
         this.cold = state.cold;
@@ -149,11 +151,12 @@ final class Cleaner {
         return true;
     }
 
+    /** Copies entry {@code i} of the victim if any image of its family still holds it (the writer may be gone). */
     private boolean relocate(int i) {
-        EngineBlockStore v = state.volumes.get(reader.volumeId(i));
+        Family family = state.families.get(reader.seed(i));
         long lba = reader.lba(i);
         long old = reader.address(i);
-        if (v == null || lba >= v.map.blocks() || v.map.get(lba) != old) {
+        if (family == null || !ImageTree.anyHolds(family, lba, old)) {
             return true;
         }
         int len = PhysAddr.length(old);
@@ -161,7 +164,8 @@ final class Cleaner {
             LOG.warn("Cleaner has no segment to copy into; pausing");
             return false;
         }
-        int e = cold.append(TYPE_MOVE, v.id(), lba, v.map.crc(lba), old, reader.buffer(), reader.payloadIndex(i), len);
+        int e = cold.append(TYPE_MOVE, reader.volumeId(i), lba, reader.crc(i), old, reader.buffer(),
+                reader.payloadIndex(i), len);
         // The payload moves as stored (compressed, encrypted): same flags, same seed, same CRC.
         cold.setFlagsAndSeed(e, reader.flags(i), reader.seed(i));
         coldAge = Math.max(coldAge, table.dataSeq(victim));
@@ -209,7 +213,7 @@ final class Cleaner {
         commitCold();
     }
 
-    /** Writes the cold batch and moves each copy into the maps that still hold its old address. */
+    /** Writes the cold batch and moves each copy into every image of its family that still holds the old address. */
     boolean commitCold() {
         if (cold.isEmpty()) {
             return true;
@@ -230,13 +234,11 @@ final class Cleaner {
                 }
                 continue;
             }
-            EngineBlockStore v = state.volumes.get(cold.volumeId(i));
-            long lba = cold.lba(i);
-            if (v != null && lba < v.map.blocks() && v.map.get(lba) == cold.arg(i)) {
-                long address = cold.address(i);
-                v.map.set(lba, address, cold.crc(i));
-                space.release(v, cold.arg(i));
-                space.acquire(v, address);
+            // Every image of the family that holds the old address moves with it (the seed is the family).
+            Family family = state.families.get(cold.seed(i));
+            long address = cold.address(i);
+            if (family != null && tree.move(family, cold.lba(i), cold.arg(i), address, cold.crc(i))) {
+                space.moved(cold.arg(i), address);
             }
         }
         gcBytes += log.written(cold, seq, coldAge);

@@ -37,6 +37,8 @@ final class Engine implements Runnable {
     private final Cleaner cleaner;
     private final Checkpoints checkpoints;
     private final Volumes volumeAdmin;
+    private final ImageTree tree;
+    private final Snapshots snapshots;
     private final Recovery recovery;
     private final PayloadPipeline payloads;
     private final Dedup dedup;
@@ -61,12 +63,14 @@ final class Engine implements Runnable {
                 checkpointer.maxEntries(layout.segments(), config.maxVolumes()), dedup, state.volumes);
         this.log = new LogWriter(state);
         this.payloads = new PayloadPipeline(dedup);
-        this.cleaner = new Cleaner(state, space, log, this::checkpointQuietly);
-        this.writes = new WritePath(state, space, log, payloads, cleaner::allocateHot);
+        this.tree = new ImageTree(this, state, space);
+        this.cleaner = new Cleaner(state, space, log, tree, this::checkpointQuietly);
+        this.writes = new WritePath(state, space, log, payloads, tree, cleaner::allocateHot);
         this.reads = new ReadPath(layout, config, payloads, state.extents);
         this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner);
-        this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints);
-        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder());
+        this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints, tree);
+        this.snapshots = new Snapshots(state, writes, log, checkpoints, tree);
+        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder(), tree);
         this.queue = new MpscQueue(config.queueCapacity());
     }
 
@@ -215,6 +219,10 @@ final class Engine implements Runnable {
             complete(io, IoStatus.INTERNAL_ERROR);
             return;
         }
+        if (v.isReadOnly() && io.op() != BlockIo.OP_READ && io.op() != BlockIo.OP_FLUSH) {
+            complete(io, IoStatus.WRITE_PROTECTED);
+            return;
+        }
         switch (io.op()) {
             case BlockIo.OP_READ -> complete(io,
                     v.inRange(io.offset(), io.length()) ? reads.read(v, io) : IoStatus.INTERNAL_ERROR);
@@ -253,6 +261,22 @@ final class Engine implements Runnable {
         volumeAdmin.delete(v);
     }
 
+    EngineBlockStore createSnapshot(EngineBlockStore v, String name) throws IOException {
+        return snapshots.create(v, name);
+    }
+
+    EngineBlockStore cloneVolume(EngineBlockStore snapshot, String name, boolean vwc) throws IOException {
+        return snapshots.clone(snapshot, name, vwc);
+    }
+
+    void rollback(EngineBlockStore v, EngineBlockStore snapshot) throws IOException {
+        snapshots.rollback(v, snapshot);
+    }
+
+    long uniqueBytes(EngineBlockStore image) {
+        return tree.uniqueBytes(image);
+    }
+
     /** Cleans until {@code segments} victims are freed or none is left (tests, benchmarks). */
     int clean(int segments) throws IOException {
         return cleaner.clean(segments);
@@ -264,13 +288,17 @@ final class Engine implements Runnable {
 
     PoolStats stats() {
         long mapped = 0;
+        int count = 0;
         for (EngineBlockStore v : volumes.values()) {
-            mapped += v.map.mappedBlocks() * v.blockSize();
+            if (v.kind() == EngineBlockStore.VOLUME) {
+                mapped += v.map.mappedBlocks() * v.blockSize();
+                count++;
+            }
         }
         SegmentTable table = state.table;
         return new PoolStats(table.segments(), table.freeCount(), state.layout.segmentSize(), space.usableBytes(),
                 space.liveBytes(), mapped, writes.hostBytes(), log.deviceBytes(), cleaner.gcBytes(),
-                reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), volumes.size(),
+                reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), count,
                 space.storedBytes(), state.extents.count(), dedup.missedForSpace());
     }
 }

@@ -3,18 +3,29 @@ package io.basalt.engine.pool;
 import io.basalt.engine.BlockIo;
 import io.basalt.engine.BlockStore;
 import io.basalt.engine.IoStatus;
+import io.basalt.engine.checkpoint.VolumeRecord;
 import io.basalt.engine.map.VolumeMap;
 import io.basalt.engine.services.DataKey;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * A volume of a {@link Pool}, as the NVMe layer sees it. {@code submit} hands the operation to the
- * pool's engine thread through a lock-free ring; the engine completes it.
+ * A volume of a {@link Pool}, as the NVMe layer sees it — or a snapshot of one, whose writes fail
+ * with {@link IoStatus#WRITE_PROTECTED}. Every one is an <em>image</em> in its family's tree
+ * ({@link ImageTree}). {@code submit} hands the operation to the pool's engine thread through a
+ * lock-free ring; the engine completes it.
  *
  * <p>Durability invariant: as {@link BlockStore}'s — with {@link #volatileWriteCache()} false (the
  * default) a write completes only once it and everything before it in the log is synced; with it
  * true, at the next Flush or FUA write.
  */
 public final class EngineBlockStore implements BlockStore {
+    /** Image kinds: a writable volume (always a leaf of its family), a snapshot, a deleted snapshot kept for its children. */
+    static final byte VOLUME = VolumeRecord.VOLUME;
+    static final byte SNAPSHOT = VolumeRecord.SNAPSHOT;
+    static final byte HIDDEN = VolumeRecord.HIDDEN;
+
     private final Engine engine;
     private final int id;
     private final String name;
@@ -29,14 +40,23 @@ public final class EngineBlockStore implements BlockStore {
     private volatile boolean deleted;
     /** The data key wrapped by the pool's KEK, as checkpoints store it; null without encryption. Engine thread. */
     byte[] wrappedKey;
-    /** Payload bytes this volume holds on the devices; written by the engine thread only. */
+    /**
+     * What this image's own map holds (shared with other images of its family or not): payload
+     * bytes, their block bytes before compression, blocks mapped. Written by the engine thread only.
+     */
     volatile long physicalBytes;
-    /** Block bytes, before compression, of the payloads {@link #physicalBytes} counts; engine thread writes. */
     volatile long storedBytes;
-    /** Blocks mapped (own payloads and extent references); engine thread writes. */
     volatile long mappedBlocks;
-    /** Engine thread only. */
-    final VolumeMap map;
+    private volatile byte kind = VOLUME;
+    /** Engine thread only: replaced whole by a rollback. */
+    VolumeMap map;
+    /** Engine thread only: the family tree (see {@link ImageTree}). */
+    Family familyTree;
+    EngineBlockStore parent;
+    final List<EngineBlockStore> children = new ArrayList<>(2);
+    /** The volume a snapshot was taken of (its own id for a volume); creation time in ms since the epoch. */
+    int ownerId;
+    long createdMillis;
 
     EngineBlockStore(Engine engine, int id, String name, int blockSize, long capacity, boolean volatileWriteCache,
                      VolumeMap map) {
@@ -60,6 +80,27 @@ public final class EngineBlockStore implements BlockStore {
         this.family = family;
         this.key = key;
         this.wrappedKey = wrappedKey;
+        this.ownerId = id;
+    }
+
+    byte kind() {
+        return kind;
+    }
+
+    void setKind(byte kind) {
+        this.kind = kind;
+    }
+
+    /** Whether this image takes writes (a volume) or fails them (a snapshot). */
+    public boolean isReadOnly() {
+        return kind != VOLUME;
+    }
+
+    /** Takes {@code from}'s usage counters: this image's map is now a copy of {@code from}'s. */
+    void copyUsage(EngineBlockStore from) {
+        physicalBytes = from.physicalBytes;
+        storedBytes = from.storedBytes;
+        mappedBlocks = from.mappedBlocks;
     }
 
     public int id() {
@@ -73,8 +114,8 @@ public final class EngineBlockStore implements BlockStore {
 
     /**
      * The volume's family: the checksum and cipher domain of its blocks (XTS tweak and CRC seed
-     * are {@code (family, lba)}). Today every volume is its own family (its id); a clone will share
-     * its origin's family, and with it the data key and the blocks.
+     * are {@code (family, lba)}): the id of the family's original volume, shared by its snapshots and
+     * clones, and with it the data key and the blocks.
      */
     public int family() {
         return family;
@@ -133,7 +174,10 @@ public final class EngineBlockStore implements BlockStore {
         engine.submit(this, io);
     }
 
-    /** Payload bytes on the devices (thin provisioning: only what is written). */
+    /**
+     * Payload bytes this image's map holds on the devices (thin provisioning: only what is
+     * written), shared with other images of its family or not.
+     */
     @Override
     public long allocatedBytes() {
         return physicalBytes;
@@ -154,6 +198,6 @@ public final class EngineBlockStore implements BlockStore {
 
     @Override
     public String toString() {
-        return "volume " + name + " (id " + id + ")";
+        return (kind == VOLUME ? "volume " : "snapshot ") + name + " (id " + id + ")";
     }
 }

@@ -7,6 +7,7 @@ import io.basalt.engine.log.SegmentLayout;
 import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.services.KeyEncryptionKey;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +29,9 @@ final class EngineState {
     final LogStream cold;
     /** Reads batches back: the replay at recovery, then the victims' batches while cleaning. */
     final BatchReader reader;
+    /** Every image by id: volumes, snapshots and hidden snapshots (see {@link ImageTree}). */
     final Map<Integer, EngineBlockStore> volumes = new LinkedHashMap<>();
+    final Map<Integer, Family> families = new HashMap<>();
     /** Dedup extents shared by map entries of dedup volumes. */
     final ExtentTable extents = new ExtentTable();
 

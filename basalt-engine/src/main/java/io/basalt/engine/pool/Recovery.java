@@ -16,6 +16,7 @@ import io.basalt.engine.services.KeyUnwrapException;
 
 import io.basalt.engine.log.PhysAddr;
 import io.basalt.engine.map.ExtentTable;
+import io.basalt.engine.map.VolumeMap;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,6 +25,7 @@ import java.util.List;
 
 import static io.basalt.engine.log.BatchFormat.EXTENT_SEED;
 import static io.basalt.engine.log.BatchFormat.TYPE_MOVE;
+import static io.basalt.engine.log.BatchFormat.TYPE_SNAPSHOT;
 import static io.basalt.engine.log.BatchFormat.TYPE_MOVE_EXTENT;
 import static io.basalt.engine.log.BatchFormat.TYPE_REF;
 import static io.basalt.engine.log.BatchFormat.TYPE_TRIM;
@@ -57,9 +59,10 @@ final class Recovery {
     /** A view of the reader's buffer for decoding, so the reader's own positions stay put. */
     private final ByteBuffer payloadView;
     private final long[] fingerprint = new long[ExtentTable.FP_LONGS];
+    private final ImageTree tree;
 
     Recovery(Engine engine, EngineState state, SpaceAccounting space, Checkpointer checkpointer, Dedup dedup,
-             PayloadDecoder decoder) {
+             PayloadDecoder decoder, ImageTree tree) {
         this.engine = engine;
         this.dedup = dedup;
         this.decoder = decoder;
@@ -69,6 +72,7 @@ final class Recovery {
         this.reader = state.reader;
         this.space = space;
         this.checkpointer = checkpointer;
+        this.tree = tree;
     }
 
     /** Loads and replays; the streams are left closed (the caller opens fresh segments). */
@@ -79,11 +83,20 @@ final class Recovery {
             throw new IOException("no valid checkpoint in either slot: not a usable pool");
         }
         state.checkpointSeq = cp.checkpointSeq;
-        state.nextVolumeId = cp.nextVolumeId;
+        // Parents come before children in a checkpoint.
         for (VolumeRecord v : cp.volumes) {
-            state.volumes.put(v.id(), new EngineBlockStore(engine, v.id(), v.name(), v.blockSize(), v.capacityBytes(),
-                    v.volatileWriteCache(), cp.maps.get(v.id()), options(v), v.family(), unwrap(v), v.wrappedKey()));
+            EngineBlockStore image = new EngineBlockStore(engine, v.id(), v.name(), v.blockSize(), v.capacityBytes(),
+                    v.volatileWriteCache(), cp.maps.get(v.id()), options(v), v.family(), unwrap(v), v.wrappedKey());
+            image.setKind(v.kind());
+            image.ownerId = v.ownerId();
+            image.createdMillis = v.createdMillis();
+            if (v.kind() == EngineBlockStore.HIDDEN) {
+                image.markDeleted();
+            }
+            tree.join(image, state.families.computeIfAbsent(v.family(), Family::new),
+                    v.parentId() == 0 ? null : state.volumes.get(v.parentId()));
         }
+        state.nextVolumeId = Math.max(state.nextVolumeId, cp.nextVolumeId);
         long maxSeq = cp.nextSeq - 1;
         int batches = 0;
         for (int s = 0; s < 2; s++) {
@@ -126,14 +139,26 @@ final class Recovery {
         ExtentTable extents = state.extents;
         extents.clearRefs();
         List<long[]> dangling = new ArrayList<>();
+        // Each address is counted by the pool once, by the image at the top of the subtree holding it
+        // (its parent does not hold it); each volume's usage counts all it maps. Chunks a snapshot
+        // shares with its parent are skipped unread: hundreds of snapshots cost what they changed.
         for (EngineBlockStore v : state.volumes.values()) {
-            v.map.forEach((lba, address, c) -> {
-                if (PhysAddr.isExtent(address) && extents.state(PhysAddr.extentId(address)) == ExtentTable.FREE) {
-                    dangling.add(new long[]{v.id(), lba});
-                } else {
-                    space.recount(v, address);
+            VolumeMap parent = v.parent == null ? null : v.parent.map;
+            boolean volume = v.kind() == EngineBlockStore.VOLUME;
+            for (int c = 0; c < v.map.chunkCount(); c++) {
+                boolean shared = parent != null && v.map.sameChunk(parent, c);
+                if (shared && !volume) {
+                    continue;
                 }
-            });
+                v.map.forEachIn(c, (lba, address, crc) -> {
+                    if (PhysAddr.isExtent(address)
+                            && extents.state(PhysAddr.extentId(address)) == ExtentTable.FREE) {
+                        dangling.add(new long[]{v.id(), lba});
+                    } else {
+                        space.recount(v, address, !shared && (parent == null || parent.get(lba) != address));
+                    }
+                });
+            }
         }
         for (long[] d : dangling) {
             // Cannot happen if the log is intact; a block that reads as an error beats one that reads as zeros.
@@ -197,18 +222,27 @@ final class Recovery {
                 }
                 continue;
             }
+            if (type == TYPE_MOVE) {
+                // Every image of the family (the seed) that holds the old address moves with it.
+                Family f = state.families.get(reader.seed(i));
+                if (f != null) {
+                    tree.move(f, lba, reader.arg(i), reader.address(i), reader.crc(i));
+                }
+                continue;
+            }
+            if (type == TYPE_SNAPSHOT) {
+                if (v != null && !state.volumes.containsKey((int) lba)) {
+                    tree.snapshot(v, (int) lba, SnapshotName.decode(reader.buffer(), reader.payloadIndex(i)),
+                            reader.arg(i));
+                }
+                continue;
+            }
             if (v == null || lba >= v.map.blocks()) {
                 continue;
             }
             switch (type) {
                 case TYPE_WRITE -> v.map.set(lba, reader.address(i), reader.crc(i));
                 case TYPE_TRIM -> v.map.clearRange(lba, reader.arg(i), (l, a) -> { });
-                case TYPE_MOVE -> {
-                    // The CRC check keeps a move from landing on a newer write that reused the old address.
-                    if (v.map.get(lba) == reader.arg(i) && v.map.crc(lba) == reader.crc(i)) {
-                        v.map.set(lba, reader.address(i), reader.crc(i));
-                    }
-                }
                 case TYPE_WRITE_EXTENT, TYPE_REF -> {
                     if (extents.state(reader.arg(i)) != ExtentTable.FREE) {
                         v.map.set(lba, PhysAddr.extent(reader.arg(i)), 0);

@@ -13,8 +13,11 @@ import java.util.Map;
 /**
  * Physical space: live bytes per segment, per volume and for the pool, mapped entries, the cleaner's
  * segment reserve, and admission of writes that map new blocks. Every address a map gains or loses
- * passes through {@link #acquire} and {@link #release}: the one place where a rule for shared
- * extents (snapshots, clones, dedup) will decide whether an old address stays alive.
+ * passes through here. Two levels: what an image's own map holds (its usage counters, changed
+ * with every entry it gains or loses) and what the pool holds (an address is acquired once, when
+ * written, and released once, when the last image holding it drops it). For a volume (a leaf of
+ * its family) that overwrites or trims a block, {@link #releaseFromLeaf} is the rule: the old
+ * address lives on iff the volume's parent holds it at that LBA (see {@link ImageTree}).
  *
  * <p>Dedup extents: a map entry that refers to an extent holds a reference, not bytes. The
  * extent's payload becomes live when its WRITE_EXTENT is applied ({@link #extentPlaced}) and is
@@ -46,7 +49,7 @@ final class SpaceAccounting {
     private long pendingNewEntries;
     /** The volume {@link #releaser} releases for; one callback for all, so a trim allocates nothing. */
     private EngineBlockStore releasing;
-    private final VolumeMap.Released releaser = (lba, address) -> release(releasing, address);
+    private final VolumeMap.Released releaser = (lba, address) -> releaseFromLeaf(releasing, lba, address);
 
     SpaceAccounting(SegmentLayout layout, PoolConfig config, SegmentTable table, long maxEntries, Dedup dedup,
                     Map<Integer, EngineBlockStore> volumes) {
@@ -85,8 +88,9 @@ final class SpaceAccounting {
     /**
      * Admits a write of {@code n} blocks at {@code lba}: refused if the blocks it maps anew would
      * take live bytes past the usable space or mapped entries past what a checkpoint holds.
-     * Overwrites always pass — except, in dedup volumes, overwrites of shared blocks (the shared
-     * copy stays) and any block that may create an extent record, which count as new.
+     * Overwrites always pass — except overwrites of blocks a snapshot keeps, and, in dedup volumes,
+     * of shared blocks (the shared copy stays) and any block that may create an extent record,
+     * which count as new.
      */
     boolean admitWrite(EngineBlockStore v, long lba, int n) {
         int bs = v.blockSize();
@@ -97,7 +101,8 @@ final class SpaceAccounting {
             if (a == PhysAddr.NONE) {
                 fresh += bs;
                 freshBlocks++;
-            } else if (PhysAddr.isExtent(a) && extents.refs(PhysAddr.extentId(a)) > 1) {
+            } else if (parentHolds(v, lba + k, a)
+                    || PhysAddr.isExtent(a) && extents.refs(PhysAddr.extentId(a)) > 1) {
                 fresh += bs;
             }
         }
@@ -127,37 +132,70 @@ final class SpaceAccounting {
      * taken when the record was appended ({@link Dedup#ref}); only the mapping is counted here.
      */
     void acquire(EngineBlockStore v, long address) {
+        mapped(v, address, 1);
+        acquirePool(address, v.blockSize());
+    }
+
+    /** {@code v}'s map no longer holds {@code address}, and no other image does. */
+    void release(EngineBlockStore v, long address) {
+        mapped(v, address, -1);
+        releasePool(address, v.blockSize());
+    }
+
+    /**
+     * Volume {@code v} (a leaf) dropped {@code address} at {@code lba}: the images holding an
+     * address at an LBA are a connected subtree, so if any other image holds it, {@code v}'s
+     * parent does — one probe decides whether the pool releases it.
+     */
+    void releaseFromLeaf(EngineBlockStore v, long lba, long address) {
+        mapped(v, address, -1);
+        if (!parentHolds(v, lba, address)) {
+            releasePool(address, v.blockSize());
+        }
+    }
+
+    static boolean parentHolds(EngineBlockStore v, long lba, long address) {
+        return v.parent != null && v.parent.map.get(lba) == address;
+    }
+
+    /** Image {@code v}'s own map gained ({@code +1}) or lost ({@code -1}) {@code address}: its usage counters. */
+    static void mapped(EngineBlockStore v, long address, int sign) {
+        v.mappedBlocks += sign;
+        if (!PhysAddr.isExtent(address)) {
+            v.physicalBytes += sign * PhysAddr.length(address);
+            v.storedBytes += sign * v.blockSize();
+        }
+    }
+
+    /** The pool holds {@code address} now (an extent's reference was taken when its record was appended). */
+    private void acquirePool(long address, int blockSize) {
+        mappedEntries++;
         if (PhysAddr.isExtent(address)) {
-            mappedEntries++;
-            v.mappedBlocks++;
             return;
         }
         int len = PhysAddr.length(address);
         table.addLive(PhysAddr.segment(address), len);
         liveBytes += len;
-        storedBytes += v.blockSize();
-        mappedEntries++;
-        v.physicalBytes += len;
-        v.storedBytes += v.blockSize();
-        v.mappedBlocks++;
+        storedBytes += blockSize;
     }
 
-    /** {@code v}'s map no longer holds {@code address}; an extent's last reference releases its payload. */
-    void release(EngineBlockStore v, long address) {
+    /** No image holds {@code address} any more; an extent's last reference releases its payload. */
+    void releasePool(long address, int blockSize) {
+        mappedEntries--;
         if (PhysAddr.isExtent(address)) {
-            mappedEntries--;
-            v.mappedBlocks--;
-            unref(PhysAddr.extentId(address), v.blockSize());
+            unref(PhysAddr.extentId(address), blockSize);
             return;
         }
         int len = PhysAddr.length(address);
         table.addLive(PhysAddr.segment(address), -len);
         liveBytes -= len;
-        storedBytes -= v.blockSize();
-        mappedEntries--;
-        v.physicalBytes -= len;
-        v.storedBytes -= v.blockSize();
-        v.mappedBlocks--;
+        storedBytes -= blockSize;
+    }
+
+    /** The cleaner moved a block (for every image holding it) from {@code from} to {@code to}, same length. */
+    void moved(long from, long to) {
+        table.addLive(PhysAddr.segment(from), -PhysAddr.length(from));
+        table.addLive(PhysAddr.segment(to), PhysAddr.length(to));
     }
 
     /** Drops one reference to extent {@code id}; at none, releases its payload (if placed) and frees it. */
@@ -207,10 +245,15 @@ final class SpaceAccounting {
     }
 
     /**
-     * Recovery: counts {@code v}'s map entry {@code address}, extent references included — the
+     * Recovery: counts {@code v}'s map entry {@code address} in its usage; if {@code v} is the top of
+     * the subtree holding it ({@code first}), in the pool's too, extent references included — the
      * first reference to an extent makes its payload live.
      */
-    void recount(EngineBlockStore v, long address) {
+    void recount(EngineBlockStore v, long address, boolean first) {
+        if (!first) {
+            mapped(v, address, 1);
+            return;
+        }
         if (PhysAddr.isExtent(address)) {
             long id = PhysAddr.extentId(address);
             if (extents.refs(id) == 0) {

@@ -1,5 +1,6 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.map.VolumeMap;
 import io.basalt.engine.services.DataKey;
 import io.basalt.engine.services.KeyEncryptionKey;
@@ -11,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Creates, resizes and deletes volumes on the engine thread. Each change is made durable by a
+ * Creates, resizes and deletes volumes (and deletes snapshots) on the engine thread. Each change is made durable by a
  * checkpoint before the call returns; space a shrink or delete drops is released at once.
  */
 final class Volumes {
@@ -20,22 +21,22 @@ final class Volumes {
     private final SpaceAccounting space;
     private final WritePath writes;
     private final Checkpoints checkpoints;
+    private final ImageTree tree;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    Volumes(Engine engine, EngineState state, SpaceAccounting space, WritePath writes, Checkpoints checkpoints) {
+    Volumes(Engine engine, EngineState state, SpaceAccounting space, WritePath writes, Checkpoints checkpoints,
+            ImageTree tree) {
         this.engine = engine;
         this.state = state;
         this.space = space;
         this.writes = writes;
         this.checkpoints = checkpoints;
+        this.tree = tree;
     }
 
     EngineBlockStore create(String name, long capacity, int blockSize, boolean vwc, VolumeOptions options)
             throws IOException {
-        int max = state.config.maxVolumes();
-        if (state.volumes.size() >= max) {
-            throw new IllegalArgumentException("the pool holds its maximum of " + max + " volumes");
-        }
+        checkRoomForVolume(state, tree);
         DataKey key = null;
         byte[] wrapped = null;
         if (options.encrypted()) {
@@ -49,14 +50,31 @@ final class Volumes {
         int id = state.nextVolumeId++;
         EngineBlockStore v = new EngineBlockStore(engine, id, name, blockSize, capacity, vwc,
                 new VolumeMap(capacity / blockSize), options, id, key, wrapped);
-        state.volumes.put(v.id(), v);
+        v.createdMillis = System.currentTimeMillis();
+        tree.addVolume(v);
         try {
             checkpoints.checkpoint();
         } catch (IOException | RuntimeException e) {
-            state.volumes.remove(v.id());
+            tree.delete(v);
             throw e;
         }
         return v;
+    }
+
+    /** Refuses a new volume past the pool's volume limit, or a new image past what a checkpoint holds. */
+    static void checkRoomForVolume(EngineState state, ImageTree tree) {
+        int max = state.config.maxVolumes();
+        if (tree.volumeCount() >= max) {
+            throw new IllegalArgumentException("the pool holds its maximum of " + max + " volumes");
+        }
+        checkRoomForImage(state);
+    }
+
+    static void checkRoomForImage(EngineState state) {
+        int max = Checkpointer.maxImages(state.config.maxVolumes());
+        if (state.volumes.size() >= max) {
+            throw new IllegalArgumentException("the pool holds its maximum of " + max + " volumes and snapshots");
+        }
     }
 
     /** Re-wraps every encrypted volume's key under {@code newKek}, then checkpoints; on failure, nothing changed. */
@@ -102,11 +120,10 @@ final class Volumes {
         checkpoints.checkpoint();
     }
 
+    /** Deletes a volume or snapshot; blocks its family still holds stay (see {@link ImageTree#delete}). */
     void delete(EngineBlockStore v) throws IOException {
         writes.commit();
-        v.markDeleted();
-        v.map.clearRange(0, v.map.blocks(), space.releaser(v));
-        state.volumes.remove(v.id());
+        tree.delete(v);
         checkpoints.checkpoint();
     }
 }

@@ -84,6 +84,22 @@ class CheckpointerPropertyTest {
             budget -= (int) map.mappedBlocks();
             s.maps.put(id, map);
         }
+        // A clone of volume 1 that diverged a little: its map is a delta against volume 1's.
+        VolumeRecord origin = s.volumes.get(0);
+        long blocks = origin.capacityBytes() / origin.blockSize();
+        VolumeMap clone = s.maps.get(1).snapshot(blocks);
+        for (int i = 0; i < 20; i++) {
+            long lba = random.nextLong(blocks);
+            if (random.nextBoolean()) {
+                clone.set(lba, PhysAddr.pack(1 + random.nextInt(SEGMENTS - 1), 16 * (1 + random.nextInt(1000)), 4096),
+                        random.nextInt());
+            } else {
+                clone.clearRange(lba, 1 + random.nextInt(50), (l, a) -> { });
+            }
+        }
+        s.volumes.add(new VolumeRecord(3, "clone", origin.blockSize(), origin.capacityBytes(), false, 0, false, false,
+                origin.family(), null, VolumeRecord.VOLUME, 3, 1, seq));
+        s.maps.put(3, clone);
         return s;
     }
 

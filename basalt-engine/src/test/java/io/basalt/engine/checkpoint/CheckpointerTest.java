@@ -186,4 +186,47 @@ class CheckpointerTest {
         // Sized for 4096 mapped blocks; alignment of the fixed part may cost up to 4 KiB of them.
         assertThat(checkpointer.maxEntries(16, 4)).isBetween(4096L - 205, 4096L);
     }
+
+    @Test
+    void shouldWriteSnapshotsAsDeltasAndRebuildTheirSharing() throws IOException {
+        CheckpointState s = new CheckpointState();
+        s.checkpointSeq = 1;
+        long blocks = 4L * VolumeMap.CHUNK_BLOCKS;
+        VolumeMap volume = new VolumeMap(blocks);
+        for (int i = 0; i < blocks; i++) {
+            volume.set(i, PhysAddr.pack(2, 4096 + 16 * i, 16), i);
+        }
+        // Parents come first: snapshot 2, then its volume 1 (taken from it) and a smaller clone 3.
+        VolumeMap snapshot = volume.snapshot(blocks);
+        volume.set(5, PhysAddr.pack(3, 4096, 16), 55);
+        volume.clearRange(10, 20, (l, a) -> { });
+        VolumeMap clone = snapshot.snapshot(blocks / 2);
+        s.volumes.add(new VolumeRecord(2, "snap", 512, blocks * 512, false, 0, false, false, 1, null, VolumeRecord.SNAPSHOT, 1, 0, 1234));
+        s.volumes.add(new VolumeRecord(1, "vol", 512, blocks * 512, false, 0, false, false, 1, null, VolumeRecord.VOLUME, 1, 2, 1000));
+        s.volumes.add(new VolumeRecord(3, "clone", 512, blocks * 256, false, 0, false, false, 1, null, VolumeRecord.VOLUME, 3, 2, 2000));
+        s.maps.put(2, snapshot);
+        s.maps.put(1, volume);
+        s.maps.put(3, clone);
+        SegmentTable table = new SegmentTable(16, 1);
+        checkpointer.write(s, table);
+
+        CheckpointState loaded = new CheckpointState();
+        assertThat(checkpointer.load(loaded, new SegmentTable(16, 1))).isTrue();
+        assertThat(loaded.volumes).containsExactlyElementsOf(s.volumes);
+        VolumeMap snap = loaded.maps.get(2);
+        VolumeMap vol = loaded.maps.get(1);
+        VolumeMap cl = loaded.maps.get(3);
+        for (long lba = 0; lba < blocks; lba++) {
+            assertThat(snap.get(lba)).isEqualTo(snapshot.get(lba));
+            assertThat(vol.get(lba)).isEqualTo(volume.get(lba));
+            assertThat(vol.crc(lba)).isEqualTo(volume.crc(lba));
+            assertThat(cl.get(lba)).isEqualTo(clone.get(lba));
+        }
+        assertThat(vol.mappedBlocks()).isEqualTo(volume.mappedBlocks());
+        assertThat(cl.blocks()).isEqualTo(blocks / 2);
+        // Chunks 1-3 of the volume and 0-1 of the clone are the snapshot's again, not copies.
+        assertThat(vol.sameChunk(snap, 0)).isFalse();
+        assertThat(vol.sameChunk(snap, 3)).isTrue();
+        assertThat(cl.sameChunk(snap, 1)).isTrue();
+    }
 }
