@@ -61,7 +61,7 @@ class ManagementApiTest {
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void assertRefused(ThrowingCall call, int status, String code, String reasonPart) {
+    static void assertRefused(ThrowingCall call, int status, String code, String reasonPart) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.status()).isEqualTo(status);
             assertThat(e.code()).isEqualTo(code);
