@@ -294,6 +294,39 @@ files_after_restart() {
   run umount /mnt || why "umount failed"
 }
 
+# Snapshot, change files, clone the snapshot: the clone holds the files as they were (checksums),
+# the volume keeps its changes; then roll the volume back and find the old files there too.
+snapshot_clone_rollback() {
+  sync
+  cli snapshot create v1@before || return 1
+  run mount -t ext4 "/dev/$NS" /mnt || why "mount failed" || return 1
+  rm -f /mnt/file-4
+  dd if=/dev/urandom of=/mnt/file-100 bs=1024 count=100 conv=notrunc 2>/dev/null
+  echo "written after the snapshot" > /mnt/new-file
+  (cd /mnt && sha256sum ./file-100 ./new-file) > /tmp/changed
+  sync
+  run umount /mnt || why "umount failed" || return 1
+  cli volume create old --from-snapshot v1@before --hosts any || return 1
+  wait_namespaces 2 30 || return 1
+  clone=$(namespaces | grep -v "^$NS\$")
+  run mount -t ext4 "/dev/$clone" /mnt || why "mounting the clone $clone failed" || return 1
+  (cd /mnt && sha256sum -c -s /tmp/sums) || why "the clone does not hold the files as they were at the snapshot" || { umount /mnt; return 1; }
+  [ ! -e /mnt/new-file ] || why "the clone holds a file written after the snapshot" || { umount /mnt; return 1; }
+  echo "clone $clone: $(wc -l < /tmp/sums) files as they were at the snapshot"
+  run umount /mnt || return 1
+  run mount -t ext4 "/dev/$NS" /mnt || why "mount failed" || return 1
+  { (cd /mnt && sha256sum -c -s /tmp/changed) && [ ! -e /mnt/file-4 ]; } || why "v1 lost the changes made after the snapshot" || { umount /mnt; return 1; }
+  run umount /mnt || return 1
+  cli volume delete old || return 1
+  wait_namespaces 1 30 || return 1
+  cli volume rollback v1 --to before || return 1
+  blockdev --flushbufs "/dev/$NS"
+  verify_files || return 1
+  [ ! -e /mnt/new-file ] || why "v1 still holds a file written after the snapshot it was rolled back to" || { umount /mnt; return 1; }
+  run umount /mnt || return 1
+  cli snapshot delete v1@before
+}
+
 identity_after_restart() {
   old_nqn=$NQN
   discover "$DISC_PORT" || return 1
@@ -370,6 +403,7 @@ step  files-after-reconnect     verify_files
 check write-with-digests        add_file with-digests
 step  restart-target-term       restart_target term
 step  files-after-restart       files_after_restart
+check snapshot-clone-rollback   snapshot_clone_rollback
 step  disconnect-after-restart  disconnect
 check identity-after-restart    identity_after_restart
 check nobody-sees-v1-and-secret nobody_sees_both

@@ -1,7 +1,11 @@
 package io.basalt.api;
 
 import io.basalt.api.model.BrickInfo;
+import io.basalt.api.model.CreateSnapshotRequest;
 import io.basalt.api.model.CreateVolumeRequest;
+import io.basalt.api.model.DiffView;
+import io.basalt.api.model.RollbackRequest;
+import io.basalt.api.model.SnapshotView;
 import io.basalt.api.model.EventView;
 import io.basalt.api.model.HealthView;
 import io.basalt.api.model.QosPolicyRequest;
@@ -32,7 +36,25 @@ public interface BrickService {
 
     VolumeView updateVolume(String name, UpdateVolumeRequest request);
 
-    void deleteVolume(String name);
+    /** Refused (conflict) while the volume has snapshots, unless {@code withSnapshots}: then they go first. */
+    void deleteVolume(String name, boolean withSnapshots);
+
+    /** Takes a snapshot, or returns the volume's snapshot of that name (created == false). */
+    Outcome<SnapshotView> createSnapshot(String volume, CreateSnapshotRequest request);
+
+    /** The volume's snapshots, oldest first. */
+    List<SnapshotView> listSnapshots(String volume);
+
+    SnapshotView getSnapshot(String volume, String snapshot);
+
+    /** Clones made from it keep the blocks they share. */
+    void deleteSnapshot(String volume, String snapshot);
+
+    /** The volume returns to the snapshot's contents and size; hosts are told. */
+    VolumeView rollback(String volume, RollbackRequest request);
+
+    /** Ranges changed between snapshot {@code from} and snapshot {@code to} (null: the volume now). */
+    DiffView diff(String volume, String from, String to, long fromLba, int limit);
 
     /** Idempotent: allowing a host twice is no error. */
     VolumeView allowHost(String volume, String hostNqn);

@@ -11,6 +11,8 @@ public final class IoStatus {
     public static final int NO_SPACE = 3;
     /** The operation is not supported by this store, or an internal error occurred. */
     public static final int INTERNAL_ERROR = 4;
+    /** The store is read-only (a snapshot): writes, write-zeroes and deallocates fail with this. */
+    public static final int WRITE_PROTECTED = 5;
 
     private IoStatus() {
     }

@@ -35,7 +35,8 @@ class LinuxHostInteropIT {
             "fio-randrw-4k-qd32", "fio-seq-128k", "fio-seq-1m", "trim", "write-zeroes",
             "cli-create-appears", "cli-revoke-disappears", "cli-other-host-never-sees",
             "mkfs-ext4-files", "disconnect", "connect-digests-2-queues", "queue-count", "files-after-reconnect",
-            "write-with-digests", "restart-target-term", "files-after-restart", "disconnect-after-restart",
+            "write-with-digests", "restart-target-term", "files-after-restart", "snapshot-clone-rollback",
+            "disconnect-after-restart",
             "identity-after-restart", "nobody-sees-v1-and-secret", "discover-restricted-brick",
             "host-without-access", "host-sees-only-its-volume");
 
@@ -59,11 +60,12 @@ class LinuxHostInteropIT {
     }
 
     /**
-     * The backend of the volume the host uses: the storage engine under Linux 6.12, the file store
-     * under 6.1, so both backends face every step (restart included) in one CI run.
+     * The volume the host uses lives in the storage engine under both kernels: with its defaults (LZ4)
+     * under Linux 6.1, and with every data service on (zstd, dedup, AES-XTS encryption) under 6.12,
+     * so both face every step, restart included, in one CI run.
      */
-    static String backendFor(String kernel) {
-        return "6.12".equals(kernel) ? "engine" : "file";
+    static String servicesFor(String kernel) {
+        return "6.12".equals(kernel) ? "backend=engine,compression=zstd,dedup=on,encryption=aes-xts" : "backend=engine";
     }
 
     @ParameterizedTest(name = "Linux {0} host")
@@ -84,7 +86,8 @@ class LinuxHostInteropIT {
                 "--api-listen", "127.0.0.1:" + apiPort,
                 "--listen", "127.0.0.1:" + ioPort,
                 "--discovery-listen", "127.0.0.1:" + discoveryPort,
-                "--volume", "name=v1,size=256MiB,hosts=any,backend=" + backendFor(kernel),
+                "--kek-file", tmp.resolve("kek").toString(),
+                "--volume", "name=v1,size=256MiB,hosts=any," + servicesFor(kernel),
                 "--volume", "name=secret,size=64MiB,hosts=" + NOBODY));
         brick.start();
         int restrictedPort = BrickProcess.freePort();

@@ -21,6 +21,7 @@ public final class Status {
     public static final int SGL_INVALID_DATA_LENGTH = 0x00F;
     public static final int SGL_INVALID_TYPE = 0x011;
     public static final int SGL_INVALID_OFFSET = 0x016;
+    public static final int NAMESPACE_WRITE_PROTECTED = 0x020;
     public static final int TRANSIENT_TRANSPORT_ERROR = 0x022;
     public static final int LBA_OUT_OF_RANGE = 0x080;
     public static final int CAPACITY_EXCEEDED = 0x081;
@@ -77,6 +78,7 @@ public final class Status {
             case SGL_INVALID_DATA_LENGTH -> "SGL_INVALID_DATA_LENGTH";
             case SGL_INVALID_TYPE -> "SGL_INVALID_TYPE";
             case SGL_INVALID_OFFSET -> "SGL_INVALID_OFFSET";
+            case NAMESPACE_WRITE_PROTECTED -> "NAMESPACE_WRITE_PROTECTED";
             case TRANSIENT_TRANSPORT_ERROR -> "TRANSIENT_TRANSPORT_ERROR";
             case LBA_OUT_OF_RANGE -> "LBA_OUT_OF_RANGE";
             case CAPACITY_EXCEEDED -> "CAPACITY_EXCEEDED";

@@ -5,6 +5,7 @@ import io.basalt.server.cli.EventsCommand;
 import io.basalt.server.cli.HostCommand;
 import io.basalt.server.cli.InfoCommand;
 import io.basalt.server.cli.QosCommand;
+import io.basalt.server.cli.SnapshotCommand;
 import io.basalt.server.cli.VolumeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import java.io.PrintWriter;
 @Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = BasaltMain.Version.class,
         description = "Basalt: disaggregated block storage over NVMe/TCP.",
         subcommands = {ServeCommand.class, io.basalt.initiator.bench.BenchCommand.class, VolumeCommand.class,
-                HostCommand.class, QosCommand.class, InfoCommand.class, EventsCommand.class, CompletionCommand.class,
+                HostCommand.class, SnapshotCommand.class, QosCommand.class, InfoCommand.class, EventsCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BasaltMain implements Runnable {
     public static final int EXIT_OK = 0;

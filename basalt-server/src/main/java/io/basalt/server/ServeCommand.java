@@ -46,7 +46,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--volume", paramLabel = "SPEC",
             description = {"Export a volume (repeatable): name=NAME,size=SIZE[,hosts=NQN;NQN|any]"
-                    + "[,block-size=512|4096][,backend=file|ram|engine].",
+                    + "[,block-size=512|4096][,backend=engine|file|ram][,compression=lz4|zstd|off][,dedup=on|off]"
+                    + "[,encryption=aes-xts|off] (data services: engine volumes only; default lz4, off, off).",
                     "Without hosts= no host may see it. Default when no volume is configured and the data dir "
                             + "has none: " + ServeConfig.DEFAULT_VOLUME + "."})
     List<String> volumes;
@@ -56,6 +57,12 @@ final class ServeCommand implements Callable<Integer> {
                     + "device. Used by volumes with backend=engine.",
                     "Default: one sparse file, DATA_DIR/" + EnginePool.DEFAULT_DEVICE_FILE + "."})
     List<Path> devices;
+
+    @Option(names = "--kek-file", paramLabel = "PATH",
+            description = {"Key-encryption key wrapping the keys of encrypted volumes (encryption=aes-xts): 64 hex "
+                    + "digits or 32 bytes; created with mode 0600 if missing; refused if group/others can read it.",
+                    "Default: none (encrypted volumes are refused). Keep it off the pool's devices."})
+    String kekFile;
 
     @Option(names = "--io-threads", paramLabel = "N",
             description = "Event loops serving connections; 0 = one per core (default: 0).")
@@ -102,6 +109,7 @@ final class ServeCommand implements Callable<Integer> {
             putIfGiven(api, ApiConfig.JWT_AUDIENCE_KEY, apiJwtAudience);
             putIfGiven(api, DataPathConfig.IO_THREADS_KEY, ioThreads);
             putIfGiven(api, DataPathConfig.BUSY_POLL_KEY, busyPoll);
+            putIfGiven(api, ServeConfig.KEK_FILE_KEY, kekFile);
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
                     discoveryListen, volumes, api, devices);
         } catch (ConfigException e) {

@@ -2,7 +2,6 @@ package io.basalt.server;
 
 import io.basalt.engine.BlockIo;
 import io.basalt.engine.BlockStore;
-import io.basalt.engine.FileBlockStore;
 import io.basalt.engine.IoStatus;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.config.VolumeSpec;
@@ -73,7 +72,7 @@ class BrickTest {
             assertThat(subsystem.model()).isEqualTo("Basalt");
             assertThat(subsystem.firmware()).isEqualTo(BasaltVersion.firmware());
             assertThat(a.name()).isEqualTo("a");
-            assertThat(a.store()).isInstanceOf(FileBlockStore.class);
+            assertThat(a.store()).isInstanceOf(io.basalt.engine.pool.EngineBlockStore.class);
             assertThat(a.access().isAny()).isTrue();
             assertThat(b.blockSize()).isEqualTo(512);
             assertThat(b.blocks()).isEqualTo(4096);
@@ -156,7 +155,7 @@ class BrickTest {
         ServeConfig c = new ServeConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), null,
                 List.of(VolumeSpec.parse("name=e1,size=8MiB,hosts=any,backend=engine"),
                         VolumeSpec.parse("name=e2,size=4MiB,hosts=any,backend=engine,block-size=512"),
-                        VolumeSpec.parse("name=f,size=1MiB,hosts=any")), io.basalt.server.config.ApiConfig.OFF,
+                        VolumeSpec.parse("name=f,size=1MiB,hosts=any,backend=file")), io.basalt.server.config.ApiConfig.OFF,
                 List.of(device));
         try (Brick brick = Brick.start(c)) {
             BlockStore e1 = brick.target().subsystem().namespace(1).store();

@@ -35,7 +35,7 @@ class ServeCommandTest {
                 .contains(brick.identity().subsystemNqn())
                 .contains("vol1")
                 .contains("nvme connect -t tcp -a 127.0.0.1 -s " + io.getPort());
-        assertThat(Files.exists(dir.resolve("volumes/vol1.img"))).isTrue();
+        assertThat(Files.exists(dir.resolve("engine/pool-0.img"))).as("the default volume lives in the engine pool").isTrue();
 
         serve.requestStop();
 

@@ -2,7 +2,9 @@ package io.basalt.api.http;
 
 import io.basalt.api.ApiException;
 import io.basalt.api.BrickService;
+import io.basalt.api.model.CreateSnapshotRequest;
 import io.basalt.api.model.CreateVolumeRequest;
+import io.basalt.api.model.RollbackRequest;
 import io.basalt.api.model.EventView;
 import io.basalt.api.model.HealthView;
 import io.basalt.api.model.QosPolicyRequest;
@@ -52,9 +54,30 @@ public final class ApiRoutes {
         r.add("PATCH", PREFIX + "/volumes/{name}", Role.ADMIN,
                 req -> ok(s.updateVolume(req.param("name"), Json.read(req.body(), UpdateVolumeRequest.class))));
         r.add("DELETE", PREFIX + "/volumes/{name}", Role.ADMIN, req -> {
-            s.deleteVolume(req.param("name"));
+            String snapshots = req.query("snapshots");
+            if (snapshots != null && !snapshots.equals("delete")) {
+                throw ApiException.invalid("snapshots must be 'delete' (delete them with the volume), not '" + snapshots
+                        + "'");
+            }
+            s.deleteVolume(req.param("name"), snapshots != null);
             return ApiResponse.noContent();
         });
+        r.add("POST", PREFIX + "/volumes/{name}/snapshots", Role.ADMIN, req -> {
+            var o = s.createSnapshot(req.param("name"), Json.read(req.body(), CreateSnapshotRequest.class));
+            return ApiResponse.json(o.created() ? 201 : 200, Json.write(o.value()));
+        });
+        r.add("GET", PREFIX + "/volumes/{name}/snapshots", Role.VIEWER, req -> ok(s.listSnapshots(req.param("name"))));
+        r.add("GET", PREFIX + "/volumes/{name}/snapshots/{snapshot}", Role.VIEWER,
+                req -> ok(s.getSnapshot(req.param("name"), req.param("snapshot"))));
+        r.add("DELETE", PREFIX + "/volumes/{name}/snapshots/{snapshot}", Role.ADMIN, req -> {
+            s.deleteSnapshot(req.param("name"), req.param("snapshot"));
+            return ApiResponse.noContent();
+        });
+        r.add("GET", PREFIX + "/volumes/{name}/snapshots/{snapshot}/diff", Role.VIEWER, req -> ok(s.diff(
+                req.param("name"), req.param("snapshot"), req.query("against"),
+                req.queryLong("fromLba", 0, 0, Long.MAX_VALUE), (int) req.queryLong("limit", PAGE_DEFAULT, 1, PAGE_MAX))));
+        r.add("POST", PREFIX + "/volumes/{name}/rollback", Role.ADMIN,
+                req -> ok(s.rollback(req.param("name"), Json.read(req.body(), RollbackRequest.class))));
         r.add("PUT", PREFIX + "/volumes/{name}/hosts/{hostNqn}", Role.ADMIN,
                 req -> ok(s.allowHost(req.param("name"), req.param("hostNqn"))));
         r.add("DELETE", PREFIX + "/volumes/{name}/hosts/{hostNqn}", Role.ADMIN,

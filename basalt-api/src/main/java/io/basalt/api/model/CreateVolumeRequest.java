@@ -8,8 +8,13 @@ import java.util.Map;
 /**
  * {@code POST /api/v1/volumes}. {@code size} is bytes (a number) or a string with a unit
  * ({@code "10GiB"}); {@code hosts} lists host NQNs, or is {@code ["any"]}; omitted, no host may see
- * the volume. Only {@code name} and {@code size} are required.
+ * the volume. Only {@code name} and {@code size} are required. {@code compression} ({@code lz4}, the
+ * default, {@code zstd} or {@code off}), {@code dedup} and {@code encryption} ({@code aes-xts} or
+ * {@code off}) need the engine backend and are fixed at creation. {@code fromSnapshot}
+ * ({@code VOLUME@SNAPSHOT}) makes the volume a clone of that snapshot: {@code size} is then
+ * optional (the snapshot's by default), and block size and data services are the snapshot's.
  */
 public record CreateVolumeRequest(String name, JsonNode size, Integer blockSize, String backend, List<String> hosts,
-                                  Map<String, String> labels, String qosPolicy, String compression, Boolean dedup) {
+                                  Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
+                                  String encryption, String fromSnapshot) {
 }

@@ -12,11 +12,17 @@ import java.util.Map;
  */
 public record VolumeView(String name, String uuid, String nguid, int nsid, String state, long sizeBytes,
                          int blockSize, String backend, List<String> hosts, Map<String, String> labels,
-                         String qosPolicy, Usage usage, Stats stats, List<ConnectedHost> connectedHosts,
-                         String createdAt) {
+                         String qosPolicy, Services services, Usage usage, Stats stats,
+                         List<ConnectedHost> connectedHosts, String createdAt) {
+    /** Inline data services, fixed at creation: compression {@code lz4|zstd|off}, encryption {@code aes-xts|off}. */
+    public record Services(String compression, boolean dedup, String encryption) {
+    }
+
     /**
-     * Space use. Logical: bytes hosts have written and not deallocated, as far as the store knows;
-     * physical: bytes the store occupies on its media. The ratios are 1.0 until the engine reduces data.
+     * Space use. Logical: bytes of the blocks hosts have written and not deallocated; physical: bytes
+     * the volume's data occupies on the media (shared blocks counted in each volume that holds them).
+     * compressionRatio: bytes before compression / after, of the blocks stored; dedupRatio: blocks
+     * mapped / blocks stored. 1.0 for file and RAM volumes.
      */
     public record Usage(long logicalBytes, long physicalBytes, double compressionRatio, double dedupRatio) {
     }

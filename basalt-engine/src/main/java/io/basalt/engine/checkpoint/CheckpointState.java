@@ -1,5 +1,6 @@
 package io.basalt.engine.checkpoint;
 
+import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.map.VolumeMap;
 
 import io.basalt.engine.log.LogStream;
@@ -22,4 +23,6 @@ public final class CheckpointState {
     public final int[] streamNext = {-1, -1, -1};
     public final List<VolumeRecord> volumes = new ArrayList<>();
     public final Map<Integer, VolumeMap> maps = new LinkedHashMap<>();
+    /** Dedup extents: written from (LIVE ones), loaded into. */
+    public ExtentTable extents = new ExtentTable();
 }

@@ -3,6 +3,7 @@ package io.basalt.engine.checkpoint;
 import io.basalt.engine.device.AlignedBuffers;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.map.VolumeMap;
 
 import java.io.IOException;
@@ -11,18 +12,28 @@ import io.basalt.engine.log.LogStream;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
  * Writes and loads checkpoints in two slots (A, B) of device 0, alternately, each written whole:
- * a 4 KiB header then a body (volumes, segment sequences, data ages and ends, every volume's mapped blocks as
- * {@code (lba u64, address u64, crc u32)}), streamed through one aligned buffer.
+ * a 4 KiB header then a body, streamed through one aligned buffer: the images (volumes and
+ * snapshots, parents before children), segment sequences, data ages and ends, then each image's
+ * map as a <em>delta against its parent's</em> — records {@code (lba u64, address u64, crc u32)} in
+ * ascending LBA order, where address 0 means "{@code crc} blocks from {@code lba} are unmapped",
+ * ended by lba −1. A chunk an image shares with its parent costs nothing, so 100 snapshots of a
+ * volume do not multiply the body, and loading rebuilds the sharing: each image starts as a copy of
+ * its parent's directory. Loading reads the body once, with {@link ReadAhead}, and parses it while
+ * the next piece is read.
  *
  * <pre>
  * header: 0 magic u64 | 8 version u32 | 12 reserved | 16 poolId | 24 checkpointSeq | 32 epoch
  *         40 nextSeq | 48 nextVolumeId u32 | 52 bodyBytes u64 | 60 bodyCrc u32
  *         64 streams: 3 x (segment u32, position u32, next u32) | 4092 headerCrc u32
- * (version 1 had 2 streams; it still loads, the third stream starting empty)
+ * (version 3 had 2 streams; it still loads, the third stream starting empty)
  * </pre>
  *
  * <p>Durability invariant: {@link #write} returns after the body and header are synced; until then
@@ -30,19 +41,55 @@ import java.util.zip.CRC32C;
  */
 public final class Checkpointer {
     public static final long MAGIC = 0x54504b434c534242L; // "BBSLCKPT"
-    public static final int VERSION = 2;
-    private static final int STREAMS_V1 = 2;
+    /**
+     * 2: volume records carry services (compression, dedup, encryption), family and wrapped data key;
+     * extents. 3: images (kind, owner, parent, time), maps as deltas against the parent's. 4: a third
+     * stream (the cleaner's "colder" one); version 3 still loads, that stream starting empty.
+     */
+    public static final int VERSION = 4;
+    private static final int VERSION_TWO_STREAMS = 3;
+    private static final int STREAMS_V3 = 2;
     public static final int HEADER = 4096;
     /** Bytes per mapped block in the body. */
     public static final int ENTRY_BYTES = 20;
+    /**
+     * Bytes per dedup extent in the body: {@code (id u64, address u64, crc u32, owner u32, domain
+     * u32, fingerprint 4 × u64)}. The fingerprint of an encrypted volume's extent is keyed (HMAC).
+     */
+    public static final int EXTENT_BYTES = 60;
+    /**
+     * Body bytes an image record may take: fixed fields, a 255-byte name, services, a wrapped key,
+     * kind, owner, parent, creation time — and the end mark of its map's delta.
+     */
+    static final int VOLUME_RECORD_BYTES = 24 + 255 + 16 + VolumeRecord.MAX_WRAPPED_KEY + 20 + 8;
+    /** An image record without its name and key: id, block size, capacity, flags, name length, services, image. */
+    private static final int VOLUME_RECORD_MIN_BYTES = 24 + 16 + 20;
+    /**
+     * Images (volumes, snapshots, hidden snapshots) a pool may hold per volume it may hold: sizes the
+     * image table (1 024 images with the default 256 volumes, ≈ 0.45 MB per slot).
+     */
+    public static final int IMAGES_PER_VOLUME = 4;
+    /** Ends an image's delta. */
+    private static final long END = -1;
+    private static final int SEGMENT_RECORD_BYTES = 20;
+    private static final int MAX_NAME_BYTES = 255;
+    /** The most blocks a {@link VolumeMap} can index; more is a corrupt record, not a volume. */
+    private static final long MAX_BLOCKS = (long) (Integer.MAX_VALUE - 8) << VolumeMap.CHUNK_SHIFT;
+    private static final VolumeMap.Released NOTHING_RELEASED = (lba, address) -> { };
     private static final int CHUNK = 1 << 20;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final BlockDevice device;
     private final long[] slotStart;
     private final long slotBytes;
     private final long poolId;
+    /** Where {@link #write} serialises the body. */
     private final ByteBuffer buffer = AlignedBuffers.allocate(CHUNK);
+    /** The piece of the body {@link #load} parses, and where the pieces come from. */
+    private ByteBuffer in = EMPTY;
+    private ReadAhead ahead;
     private final CRC32C crc = new CRC32C();
+    /** Body bytes written so far, or handed to the parser so far. */
     private long pos;
     private long base;
     private long bodyBytes;
@@ -54,9 +101,15 @@ public final class Checkpointer {
         this.poolId = poolId;
     }
 
-    /** The slot size a pool needs: header, volumes, 12 bytes per segment, {@link #ENTRY_BYTES} per block. */
+    /** The slot size a pool needs: header, images, 20 bytes per segment, {@link #ENTRY_BYTES} per block. */
     public static long slotBytesFor(long segments, long dataBlocks, int maxVolumes) {
-        return AlignedBuffers.alignUp(HEADER + 8 + maxVolumes * 300L + 4 + segments * 20 + dataBlocks * ENTRY_BYTES);
+        return AlignedBuffers.alignUp(HEADER + 8 + maxImages(maxVolumes) * (long) VOLUME_RECORD_BYTES + 4
+                + segments * 20 + dataBlocks * ENTRY_BYTES);
+    }
+
+    /** Images a pool of at most {@code maxVolumes} volumes may hold: volumes, snapshots, hidden snapshots. */
+    public static int maxImages(int maxVolumes) {
+        return maxVolumes * IMAGES_PER_VOLUME;
     }
 
     /** How many mapped blocks a checkpoint can hold, given the pool's segments and volume limit. */
@@ -90,6 +143,18 @@ public final class Checkpointer {
             for (byte b : name) {
                 putByte(b);
             }
+            putInt(v.family());
+            putInt(v.compressionTag());
+            putInt((v.dedup() ? 1 : 0) | (v.encrypted() ? 2 : 0));
+            byte[] key = v.wrappedKey() == null ? new byte[0] : v.wrappedKey();
+            putInt(key.length);
+            for (byte b : key) {
+                putByte(b);
+            }
+            putInt(v.kind());
+            putInt(v.ownerId());
+            putInt(v.parentId());
+            putLong(v.createdMillis());
         }
         putInt(segments.segments());
         for (int s = 0; s < segments.segments(); s++) {
@@ -98,14 +163,20 @@ public final class Checkpointer {
             putInt(segments.state(s) == SegmentTable.FREE ? 0 : segments.end(s));
         }
         for (VolumeRecord v : state.volumes) {
-            VolumeMap map = state.maps.get(v.id());
-            putLong(map.mappedBlocks());
-            map.forEach((lba, address, c) -> {
-                putLong(lba);
-                putLong(address);
-                putInt(c);
-            });
+            putDelta(state.maps.get(v.id()), v.parentId() == 0 ? null : state.maps.get(v.parentId()));
         }
+        ExtentTable extents = state.extents;
+        putLong(extents.liveCount());
+        extents.forEachLive(id -> {
+            putLong(id);
+            putLong(extents.address(id));
+            putInt(extents.crc(id));
+            putInt(extents.owner(id));
+            putInt(extents.domain(id));
+            for (int k = 0; k < ExtentTable.FP_LONGS; k++) {
+                putLong(extents.fingerprint(id, k));
+            }
+        });
         flushBody();
         long bodyBytes = pos;
         int bodyCrc = (int) crc.getValue();
@@ -134,21 +205,32 @@ public final class Checkpointer {
 
     /**
      * Loads the newer valid slot into {@code state} and {@code segments} (ages and ends); returns
-     * false if neither slot holds a valid checkpoint.
+     * false if neither slot holds a valid checkpoint. A refused slot may have restored some segments;
+     * the slot loaded after it restores every one.
      */
     public boolean load(CheckpointState state, SegmentTable segments) throws IOException {
         long[] seqs = {-1, -1};
         ByteBuffer[] headers = new ByteBuffer[2];
+        int otherVersion = 0;
         for (int slot = 0; slot < 2; slot++) {
             ByteBuffer h = AlignedBuffers.allocate(HEADER);
             device.read(slotStart[slot], h);
             crc.reset();
             crc.update(h.duplicate().position(0).limit(HEADER - 4));
-            if (h.getLong(0) == MAGIC && (h.getInt(8) == VERSION || h.getInt(8) == 1) && h.getLong(16) == poolId
-                    && h.getInt(HEADER - 4) == (int) crc.getValue() && h.getLong(52) <= slotBytes - HEADER) {
+            boolean intact = h.getLong(0) == MAGIC && h.getLong(16) == poolId
+                    && h.getInt(HEADER - 4) == (int) crc.getValue();
+            boolean known = h.getInt(8) == VERSION || h.getInt(8) == VERSION_TWO_STREAMS;
+            if (intact && known && h.getLong(52) <= slotBytes - HEADER) {
                 headers[slot] = h;
                 seqs[slot] = h.getLong(24);
+            } else if (intact && !known) {
+                otherVersion = h.getInt(8);
             }
+        }
+        if (headers[0] == null && headers[1] == null && otherVersion != 0) {
+            throw new IOException("the pool's checkpoints are format version " + otherVersion + "; this version of"
+                    + " Basalt reads versions " + VERSION_TWO_STREAMS + " and " + VERSION + " only (pools formatted before snapshots cannot be"
+                    + " opened: copy the volumes out with the older version and create the pool anew)");
         }
         int first = seqs[0] >= seqs[1] ? 0 : 1;
         for (int slot : new int[]{first, 1 - first}) {
@@ -159,65 +241,249 @@ public final class Checkpointer {
         return false;
     }
 
+    /**
+     * Reads the body once, parsing it as it arrives and computing its CRC on the way (reading it
+     * twice, CRC first, cost as much again as the parsing at tens of millions of blocks). Until the
+     * CRC is checked the body is untrusted: every count must fit the bytes left, map entries must
+     * ascend within the volume, and a map's chunk directory grows with the LBAs seen, not with the
+     * recorded capacity, so a corrupt field cannot make the load allocate more than the entries
+     * themselves. {@code state} is filled only once the CRC matches.
+     */
     private boolean loadSlot(int slot, ByteBuffer h, CheckpointState state, SegmentTable segments)
             throws IOException {
         bodyBytes = h.getLong(52);
-        base = slotStart[slot] + HEADER;
-        // First pass: the body's CRC, so a torn body is refused before anything is loaded.
-        crc.reset();
-        for (long at = 0; at < bodyBytes; at += CHUNK) {
-            int n = (int) Math.min(CHUNK, bodyBytes - at);
-            buffer.clear().limit(AlignedBuffers.alignUp(n));
-            device.read(base + at, buffer);
-            crc.update(buffer.flip().limit(n));
-        }
-        if ((int) crc.getValue() != h.getInt(60)) {
+        pos = 0;
+        in = EMPTY;
+        List<VolumeRecord> volumes = new ArrayList<>();
+        List<VolumeMap> maps = new ArrayList<>();
+        long[] extents;
+        int segmentCount;
+        int bodyCrc;
+        try (ReadAhead body = new ReadAhead(device, slotStart[slot] + HEADER, bodyBytes, CHUNK)) {
+            ahead = body;
+            int count = getInt();
+            if (count < 0 || count > remainingBody() / VOLUME_RECORD_MIN_BYTES) {
+                throw new Malformed("volume count " + count);
+            }
+            for (int i = 0; i < count; i++) {
+                volumes.add(getVolume());
+            }
+            segmentCount = getInt();
+            if (segmentCount < 0 || segmentCount > remainingBody() / SEGMENT_RECORD_BYTES) {
+                throw new Malformed("segment count " + segmentCount);
+            }
+            boolean fits = segmentCount == segments.segments();
+            for (int s = 0; s < segmentCount; s++) {
+                long seq = getLong();
+                long data = getLong();
+                int end = getInt();
+                if (fits) {
+                    segments.restore(s, seq, data, end);
+                }
+            }
+            Map<Integer, VolumeMap> byId = new HashMap<>();
+            for (VolumeRecord v : volumes) {
+                VolumeMap parent = null;
+                if (v.parentId() != 0 && (parent = byId.get(v.parentId())) == null) {
+                    throw new Malformed("image " + v.id() + " listed before its parent " + v.parentId());
+                }
+                VolumeMap map = getMap(v.capacityBytes() / v.blockSize(), parent);
+                byId.put(v.id(), map);
+                maps.add(map);
+            }
+            extents = getExtents();
+            if (remainingBody() != 0) {
+                throw new Malformed(remainingBody() + " bytes after the last extent");
+            }
+            bodyCrc = body.crc();
+        } catch (Malformed e) {
             return false;
+        } finally {
+            ahead = null;
+            in = EMPTY;
+        }
+        if (bodyCrc != h.getInt(60)) {
+            return false;
+        }
+        if (segmentCount != segments.segments()) {
+            throw new IOException("checkpoint has " + segmentCount + " segments, the pool " + segments.segments());
         }
         state.checkpointSeq = h.getLong(24);
         state.epoch = h.getLong(32);
         state.nextSeq = h.getLong(40);
         state.nextVolumeId = h.getInt(48);
-        int streams = h.getInt(8) == 1 ? STREAMS_V1 : LogStream.STREAMS;
+        int streams = h.getInt(8) == VERSION_TWO_STREAMS ? STREAMS_V3 : LogStream.STREAMS;
         for (int i = 0; i < streams; i++) {
             state.streamSegment[i] = h.getInt(64 + i * 12);
             state.streamPosition[i] = h.getInt(68 + i * 12);
             state.streamNext[i] = h.getInt(72 + i * 12);
         }
-        pos = 0;
-        buffer.clear().limit(0);
-        int volumes = getInt();
-        for (int i = 0; i < volumes; i++) {
-            int id = getInt();
-            int blockSize = getInt();
-            long capacity = getLong();
-            boolean vwc = getInt() != 0;
-            byte[] name = new byte[getInt()];
-            for (int k = 0; k < name.length; k++) {
-                name[k] = getByte();
-            }
-            state.volumes.add(new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc));
-        }
-        int count = getInt();
-        if (count != segments.segments()) {
-            throw new IOException("checkpoint has " + count + " segments, the pool " + segments.segments());
-        }
-        for (int s = 0; s < count; s++) {
-            long seq = getLong();
-            long data = getLong();
-            segments.restore(s, seq, data, getInt());
-        }
-        for (VolumeRecord v : state.volumes) {
-            VolumeMap map = new VolumeMap(v.capacityBytes() / v.blockSize());
-            long mapped = getLong();
-            for (long k = 0; k < mapped; k++) {
-                long lba = getLong();
-                long address = getLong();
-                map.set(lba, address, getInt());
-            }
+        for (int i = 0; i < volumes.size(); i++) {
+            VolumeRecord v = volumes.get(i);
+            VolumeMap map = maps.get(i);
+            map.resize(v.capacityBytes() / v.blockSize(), NOTHING_RELEASED);
+            state.volumes.add(v);
             state.maps.put(v.id(), map);
         }
+        long[] fp = new long[ExtentTable.FP_LONGS];
+        for (int at = 0; at < extents.length; at += EXTENT_LONGS) {
+            int domain = (int) extents[at + 4];
+            System.arraycopy(extents, at + 5, fp, 0, fp.length);
+            state.extents.restore(extents[at], domain, (int) extents[at + 3], extents[at + 1], (int) extents[at + 2],
+                    domain == ExtentTable.NO_DOMAIN ? null : fp, 0);
+        }
         return true;
+    }
+
+    /** Longs per parsed extent: id, address, crc, owner, domain, 4 fingerprint longs. */
+    private static final int EXTENT_LONGS = 9;
+
+    /** The extent records, parsed into longs (nothing enters the state before the body's CRC matches). */
+    private long[] getExtents() throws IOException {
+        long count = getLong();
+        if (count < 0 || count > remainingBody() / EXTENT_BYTES || count > Integer.MAX_VALUE / EXTENT_LONGS) {
+            throw new Malformed("extent count " + count);
+        }
+        long[] out = new long[(int) count * EXTENT_LONGS];
+        for (int at = 0; at < out.length; at += EXTENT_LONGS) {
+            out[at] = getLong();
+            out[at + 1] = getLong();
+            out[at + 2] = getInt();
+            out[at + 3] = getInt();
+            out[at + 4] = getInt();
+            for (int k = 0; k < ExtentTable.FP_LONGS; k++) {
+                out[at + 5 + k] = getLong();
+            }
+            if (out[at] <= 0 || out[at] > Integer.MAX_VALUE - 8) {
+                throw new Malformed("extent id " + out[at]);
+            }
+        }
+        return out;
+    }
+
+    private VolumeRecord getVolume() throws IOException {
+        int id = getInt();
+        int blockSize = getInt();
+        long capacity = getLong();
+        boolean vwc = getInt() != 0;
+        int length = getInt();
+        if (blockSize <= 0 || Integer.bitCount(blockSize) != 1 || capacity <= 0 || capacity % blockSize != 0
+                || capacity / blockSize > MAX_BLOCKS || length < 0 || length > MAX_NAME_BYTES) {
+            throw new Malformed("volume record " + id);
+        }
+        byte[] name = new byte[length];
+        for (int k = 0; k < length; k++) {
+            name[k] = getByte();
+        }
+        int family = getInt();
+        int compression = getInt();
+        int services = getInt();
+        int keyLength = getInt();
+        if (keyLength < 0 || keyLength > VolumeRecord.MAX_WRAPPED_KEY) {
+            throw new Malformed("volume " + id + " has a wrapped key of " + keyLength + " bytes");
+        }
+        byte[] key = keyLength == 0 ? null : new byte[keyLength];
+        for (int k = 0; k < keyLength; k++) {
+            key[k] = getByte();
+        }
+        int kind = getInt();
+        int owner = getInt();
+        int parent = getInt();
+        long created = getLong();
+        if (kind < VolumeRecord.VOLUME || kind > VolumeRecord.HIDDEN || parent == id) {
+            throw new Malformed("image record " + id);
+        }
+        return new VolumeRecord(id, new String(name, StandardCharsets.UTF_8), blockSize, capacity, vwc, compression,
+                (services & 1) != 0, (services & 2) != 0, family, key, (byte) kind, owner, parent, created);
+    }
+
+    /**
+     * An image's map: a copy of its parent's directory (sharing every chunk), then its delta, in
+     * ascending LBA order. The directory covers the highest LBA seen, never more than the parent's
+     * or the recorded size (which is not trusted before the CRC is).
+     */
+    private VolumeMap getMap(long blocks, VolumeMap parent) throws IOException {
+        VolumeMap map = parent == null ? new VolumeMap(0) : parent.snapshot(Math.min(parent.blocks(), blocks));
+        long previous = -1;
+        for (long lba; (lba = getLong()) != END; ) {
+            long address = getLong();
+            int c = getInt();
+            long last = address == 0 ? lba + c - 1 : lba;
+            if (lba <= previous || last >= blocks || address == 0 && c <= 0) {
+                throw new Malformed("map record for block " + lba + " after " + previous + " of " + blocks);
+            }
+            if (last >= map.blocks()) {
+                map.resize(Math.min(blocks, Math.max(last + 1, 2 * map.blocks())), NOTHING_RELEASED);
+            }
+            if (address == 0) {
+                map.clearRange(lba, c, NOTHING_RELEASED);
+            } else {
+                map.set(lba, address, c);
+            }
+            previous = last;
+        }
+        return map;
+    }
+
+    /**
+     * Writes {@code map} as its differences from {@code parent} (null: an empty map). Chunks shared
+     * with the parent are skipped without a look at their entries; runs of blocks the parent maps and
+     * this map does not become one record.
+     */
+    private void putDelta(VolumeMap map, VolumeMap parent) {
+        for (int c = 0; c < map.chunkCount(); c++) {
+            if (map.sameChunk(parent, c) || map.isEmpty(c) && (parent == null || parent.isEmpty(c))) {
+                continue;
+            }
+            long from = (long) c << VolumeMap.CHUNK_SHIFT;
+            long end = Math.min(map.blocks(), from + VolumeMap.CHUNK_BLOCKS);
+            long run = -1;
+            for (long lba = from; lba < end; lba++) {
+                long a = map.get(lba);
+                long pa = parent == null ? 0 : parent.get(lba);
+                if (a == 0 && pa != 0) {
+                    run = run < 0 ? lba : run;
+                    continue;
+                }
+                if (run >= 0) {
+                    putEntry(run, 0, (int) (lba - run));
+                    run = -1;
+                }
+                if (a != 0 && (a != pa || map.crc(lba) != parent.crc(lba))) {
+                    putEntry(lba, a, map.crc(lba));
+                }
+            }
+            if (run >= 0) {
+                putEntry(run, 0, (int) (end - run));
+            }
+        }
+        putLong(END);
+    }
+
+    private long remainingBody() {
+        return bodyBytes - (pos - in.remaining());
+    }
+
+    /** The body does not parse: torn or corrupt, so the slot is refused like one failing its CRC. */
+    private static final class Malformed extends IOException {
+        Malformed(String message) {
+            super(message);
+        }
+    }
+
+    /** One map entry; tens of millions per checkpoint, so one bounds check for the three fields. */
+    private void putEntry(long lba, long address, int c) {
+        int p = buffer.position();
+        if (buffer.limit() - p < ENTRY_BYTES) {
+            putLong(lba);
+            putLong(address);
+            putInt(c);
+            return;
+        }
+        buffer.putLong(p, lba);
+        buffer.putLong(p + 8, address);
+        buffer.putInt(p + 16, c);
+        buffer.position(p + ENTRY_BYTES);
     }
 
     private void putByte(byte b) {
@@ -228,6 +494,10 @@ public final class Checkpointer {
     }
 
     private void putInt(int v) {
+        if (buffer.remaining() >= 4) {
+            buffer.putInt(v);
+            return;
+        }
         for (int i = 0; i < 4; i++) {
             putByte((byte) (v >>> (i * 8)));
         }
@@ -271,20 +541,26 @@ public final class Checkpointer {
     }
 
     private byte getByte() throws IOException {
-        if (!buffer.hasRemaining()) {
-            if (pos >= bodyBytes) {
-                throw new IOException("checkpoint body ends early");
-            }
-            int n = (int) Math.min(CHUNK, bodyBytes - pos);
-            buffer.clear().limit(AlignedBuffers.alignUp(n));
-            device.read(base + pos, buffer);
-            pos += n;
-            buffer.flip().limit(n);
+        if (!in.hasRemaining()) {
+            refill();
         }
-        return buffer.get();
+        return in.get();
+    }
+
+    /** Takes the next piece of the body, read ahead. */
+    private void refill() throws IOException {
+        ByteBuffer piece = ahead.next();
+        if (piece == null) {
+            throw new Malformed("body ends early");
+        }
+        in = piece;
+        pos += piece.limit();
     }
 
     private int getInt() throws IOException {
+        if (in.remaining() >= 4) {
+            return in.getInt();
+        }
         int v = 0;
         for (int i = 0; i < 4; i++) {
             v |= (getByte() & 0xFF) << (i * 8);
@@ -293,8 +569,8 @@ public final class Checkpointer {
     }
 
     private long getLong() throws IOException {
-        if (buffer.remaining() >= 8) {
-            return buffer.getLong();
+        if (in.remaining() >= 8) {
+            return in.getLong();
         }
         long v = 0;
         for (int i = 0; i < 8; i++) {

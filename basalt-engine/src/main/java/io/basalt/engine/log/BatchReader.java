@@ -91,7 +91,7 @@ public final class BatchReader {
         if (verifyPayloads) {
             for (int i = 0; i < count; i++) {
                 if (payloadOffsets[i] >= 0 && BatchFormat.payloadCrc(view, headerBytes + payloadOffsets[i],
-                        length(i), volumeId(i), lba(i), crc) != crc(i)) {
+                        length(i), crcSeed(i), crcLba(i), crc) != crc(i)) {
                     return false;
                 }
             }
@@ -140,6 +140,24 @@ public final class BatchReader {
         return buffer.getLong(entryOffset(i) + ENTRY_ARG);
     }
 
+    public int flags(int i) {
+        return buffer.get(entryOffset(i) + ENTRY_FLAGS) & 0xFF;
+    }
+
+    public int seed(int i) {
+        return buffer.getInt(entryOffset(i) + ENTRY_SEED);
+    }
+
+    /** The payload checksum's seed: the family, or {@link BatchFormat#EXTENT_SEED} for an extent's payload. */
+    public int crcSeed(int i) {
+        return isExtentPayload(type(i)) ? EXTENT_SEED : seed(i);
+    }
+
+    /** The payload checksum's second half: the LBA, or the extent id for an extent's payload. */
+    public long crcLba(int i) {
+        return isExtentPayload(type(i)) ? arg(i) : lba(i);
+    }
+
     public int length(int i) {
         return (buffer.getShort(entryOffset(i) + ENTRY_LEN16) & 0xFFFF) << 4;
     }
@@ -147,7 +165,7 @@ public final class BatchReader {
     /** Address of entry {@code i}'s payload, or {@link PhysAddr#NONE} for a trim. */
     public long address(int i) {
         return payloadOffsets[i] < 0 ? PhysAddr.NONE
-                : PhysAddr.pack(segment, position + headerBytes + payloadOffsets[i], length(i));
+                : PhysAddr.pack(segment, position + headerBytes + payloadOffsets[i], length(i), flags(i));
     }
 
     /** The buffer holding the batch, and the index of entry {@code i}'s payload in it. */

@@ -131,7 +131,7 @@ public final class LogStream {
         entries.putInt(at + ENTRY_VOLUME, volumeId);
         entries.putLong(at + ENTRY_LBA, lba);
         entries.putInt(at + ENTRY_CRC, entryCrc);
-        entries.putInt(at + ENTRY_CRC + 4, 0);
+        entries.putInt(at + ENTRY_SEED, 0);
         entries.putLong(at + ENTRY_ARG, arg);
         return count++;
     }
@@ -147,6 +147,25 @@ public final class LogStream {
         payloadUsed = off + length;
         entries.putShort(entryOffset(index) + ENTRY_LEN16, (short) (length >>> 4));
         return index;
+    }
+
+    /** Same as {@link #append(byte, int, long, int, long, ByteBuf, int, int)} from a byte array. */
+    public int append(byte type, int volumeId, long lba, int entryCrc, long arg, byte[] src, int srcIndex,
+                      int length) {
+        int off = align(payloadUsed, length);
+        zero(MAX_HEADER_BYTES + payloadUsed, off - payloadUsed);
+        buffer.put(MAX_HEADER_BYTES + off, src, srcIndex, length);
+        int index = append(type, volumeId, lba, entryCrc, arg, (ByteBuf) null, 0, 0);
+        payloadOffsets[index] = off;
+        payloadUsed = off + length;
+        entries.putShort(entryOffset(index) + ENTRY_LEN16, (short) (length >>> 4));
+        return index;
+    }
+
+    /** Sets entry {@code index}'s payload flags ({@link PhysAddr#COMPRESSED}) and checksum/cipher seed. */
+    public void setFlagsAndSeed(int index, int flags, int seed) {
+        entries.put(entryOffset(index) + ENTRY_FLAGS, (byte) flags);
+        entries.putInt(entryOffset(index) + ENTRY_SEED, seed);
     }
 
     /** A view of the batch buffer (position and limit free to move) and, below, where entry payloads are in it. */
@@ -190,7 +209,8 @@ public final class LogStream {
 
     /** Address of entry {@code index}'s payload once sealed. */
     public long address(int index) {
-        return PhysAddr.pack(segment, position + sealedHeaderBytes + payloadOffsets[index], length(index));
+        return PhysAddr.pack(segment, position + sealedHeaderBytes + payloadOffsets[index], length(index),
+                flags(index));
     }
 
     /** Sets entry {@code index}'s payload CRC (computed over the copied payload, see {@link #payload}). */
@@ -200,6 +220,14 @@ public final class LogStream {
 
     public byte type(int index) {
         return entries.get(entryOffset(index) + ENTRY_TYPE);
+    }
+
+    public int flags(int index) {
+        return entries.get(entryOffset(index) + ENTRY_FLAGS) & 0xFF;
+    }
+
+    public int seed(int index) {
+        return entries.getInt(entryOffset(index) + ENTRY_SEED);
     }
 
     public int volumeId(int index) {

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 
 /**
  * Takes checkpoints on the engine thread: commits both streams' open batches, syncs, and writes
@@ -58,15 +59,33 @@ final class Checkpoints {
             cp.streamNext[i] = streams[i].next();
         }
         for (EngineBlockStore v : state.volumes.values()) {
-            cp.volumes.add(new VolumeRecord(v.id(), v.name(), v.blockSize(), v.capacityBytes(),
-                    v.volatileWriteCache()));
-            cp.maps.put(v.id(), v.map);
+            if (v.parent == null) {
+                addTree(cp, v);
+            }
         }
+        cp.extents = state.extents;
         checkpointer.write(cp, state.table);
         state.checkpointSeq = cp.checkpointSeq;
         state.checkpointFloor = cp.nextSeq;
         log.resetBytesSinceCheckpoint();
         checkpoints++;
+    }
+
+    /** Adds {@code image} and its descendants, parents first: each map is written as a delta against its parent's. */
+    private static void addTree(CheckpointState cp, EngineBlockStore image) {
+        ArrayDeque<EngineBlockStore> todo = new ArrayDeque<>();
+        todo.push(image);
+        while (!todo.isEmpty()) {
+            EngineBlockStore v = todo.pop();
+            VolumeOptions o = v.options();
+            cp.volumes.add(new VolumeRecord(v.id(), v.name(), v.blockSize(), v.capacityBytes(), v.volatileWriteCache(),
+                    o.compression().tag(), o.dedup(), o.encrypted(), v.family(), v.wrappedKey, v.kind(), v.ownerId,
+                    v.parent == null ? 0 : v.parent.id(), v.createdMillis));
+            cp.maps.put(v.id(), v.map);
+            for (EngineBlockStore c : v.children) {
+                todo.push(c);
+            }
+        }
     }
 
     boolean checkpointQuietly() {

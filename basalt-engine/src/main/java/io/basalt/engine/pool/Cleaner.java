@@ -13,14 +13,18 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 import static io.basalt.engine.log.BatchFormat.TYPE_MOVE;
+import static io.basalt.engine.log.BatchFormat.TYPE_MOVE_EXTENT;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
+import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
 
 /**
- * The cleaner: picks a victim by cost-benefit, copies its still-mapped entries into the stream one
- * grade colder than the batch they come from ({@link LogStream#colderThan}: survivors of host writes
- * into the cold stream, survivors of the cleaner's own copies into the colder one) as MOVE records
- * one victim batch per step, and frees the victim once the copies are synced. It
- * runs between foreground batches while free segments are short, and inline when the hot stream
+ * The cleaner: picks a victim greedily, copies its still-mapped entries into the stream one grade
+ * colder than the batch they come from ({@link LogStream#colderThan}: survivors of host writes into
+ * the cold stream, survivors of the cleaner's own copies into the colder one) as MOVE records one
+ * victim batch per step (a dedup extent's payload, if the extent table still places it there, as one
+ * MOVE_EXTENT however many maps share it), and retires the victim once the copies are synced
+ * ({@link SegmentLimbo}: free once reads begun before are done). It runs between foreground batches
+ * while free segments are short, and inline when the hot stream
  * needs a segment and only the reserve is left.
  *
  * <p>Durability invariant: a victim is freed only after every copy of its live data is synced, and
@@ -38,6 +42,7 @@ final class Cleaner {
     private final SpaceAccounting space;
     private final LogWriter log;
     private final SegmentLimbo limbo;
+    private final ImageTree tree;
     /** Takes a checkpoint, false if it failed: makes recently written segments eligible. */
     private final BooleanSupplier checkpoint;
     private final IntSupplier nextSegment;
@@ -53,8 +58,10 @@ final class Cleaner {
     private long gcBytes;
     private long segmentsCleaned;
 
-    Cleaner(EngineState state, SpaceAccounting space, LogWriter log, SegmentLimbo limbo, BooleanSupplier checkpoint) {
+    Cleaner(EngineState state, SpaceAccounting space, LogWriter log, ImageTree tree, SegmentLimbo limbo,
+            BooleanSupplier checkpoint) {
         this.state = state;
+        this.tree = tree;
         this.table = state.table;
         this.reader = state.reader;
         this.gc = state.gc;
@@ -156,7 +163,9 @@ final class Cleaner {
         if (victimPos < table.end(victim) && reader.read(victim, victimPos, -1, 0, false)) {
             for (int i = 0; i < reader.count(); i++) {
                 byte type = reader.type(i);
-                if ((type == TYPE_WRITE || type == TYPE_MOVE) && !relocate(i)) {
+                boolean extent = type == TYPE_WRITE_EXTENT || type == TYPE_MOVE_EXTENT;
+                boolean plain = type == TYPE_WRITE || type == TYPE_MOVE;
+                if ((plain && !relocate(i)) || (extent && !relocateExtent(i))) {
                     victim = -1;
                     return false;
                 }
@@ -168,11 +177,12 @@ final class Cleaner {
         return true;
     }
 
+    /** Copies entry {@code i} of the victim if any image of its family still holds it (the writer may be gone). */
     private boolean relocate(int i) {
-        EngineBlockStore v = state.volumes.get(reader.volumeId(i));
+        Family family = state.families.get(reader.seed(i));
         long lba = reader.lba(i);
         long old = reader.address(i);
-        if (v == null || lba >= v.map.blocks() || v.map.get(lba) != old) {
+        if (family == null || !ImageTree.anyHolds(family, lba, old)) {
             return true;
         }
         int len = PhysAddr.length(old);
@@ -182,7 +192,32 @@ final class Cleaner {
             LOG.warn("Cleaner has no segment to copy into; pausing");
             return false;
         }
-        cold.append(TYPE_MOVE, v.id(), lba, v.map.crc(lba), old, reader.buffer(), reader.payloadIndex(i), len);
+        int e = cold.append(TYPE_MOVE, reader.volumeId(i), lba, reader.crc(i), old, reader.buffer(),
+                reader.payloadIndex(i), len);
+        // The payload moves as stored (compressed, encrypted): same flags, same seed, same CRC.
+        cold.setFlagsAndSeed(e, reader.flags(i), reader.seed(i));
+        gcAge[k] = Math.max(gcAge[k], table.dataSeq(victim));
+        return true;
+    }
+
+    /** Copies an extent's payload if the extent table still places it here (the maps are not consulted). */
+    private boolean relocateExtent(int i) {
+        long id = reader.arg(i);
+        long old = reader.address(i);
+        if (!state.extents.isLive(id) || state.extents.address(id) != old) {
+            return true;
+        }
+        int len = PhysAddr.length(old);
+        int k = LogStream.colderThan(reader.stream());
+        LogStream cold = gc[k];
+        if (!log.ensureRoom(cold, len, commits[k], nextSegment)) {
+            LOG.warn("Cleaner has no segment to copy into; pausing");
+            return false;
+        }
+        // lba carries the old address: replay moves the extent only if it is still there.
+        int e = cold.append(TYPE_MOVE_EXTENT, reader.volumeId(i), old, state.extents.crc(id), id, reader.buffer(),
+                reader.payloadIndex(i), len);
+        cold.setFlagsAndSeed(e, reader.flags(i), reader.seed(i));
         gcAge[k] = Math.max(gcAge[k], table.dataSeq(victim));
         return true;
     }
@@ -213,7 +248,7 @@ final class Cleaner {
         return ok;
     }
 
-    /** Writes the stream's batch and moves each copy into the maps that still hold its old address. */
+    /** Writes the stream's batch and moves each copy into every image of its family that still holds the old address. */
     private boolean commitStream(int k) {
         LogStream cold = gc[k];
         if (cold.isEmpty()) {
@@ -228,13 +263,18 @@ final class Cleaner {
             return false;
         }
         for (int i = 0; i < cold.count(); i++) {
-            EngineBlockStore v = state.volumes.get(cold.volumeId(i));
-            long lba = cold.lba(i);
-            if (v != null && lba < v.map.blocks() && v.map.get(lba) == cold.arg(i)) {
-                long address = cold.address(i);
-                v.map.set(lba, address, cold.crc(i));
-                space.release(v, cold.arg(i));
-                space.acquire(v, address);
+            if (cold.type(i) == TYPE_MOVE_EXTENT) {
+                long id = cold.arg(i);
+                if (state.extents.isLive(id) && state.extents.address(id) == cold.lba(i)) {
+                    space.extentMoved(id, cold.address(i));
+                }
+                continue;
+            }
+            // Every image of the family that holds the old address moves with it (the seed is the family).
+            Family family = state.families.get(cold.seed(i));
+            long address = cold.address(i);
+            if (family != null && tree.move(family, cold.lba(i), cold.arg(i), address, cold.crc(i))) {
+                space.moved(cold.arg(i), address);
             }
         }
         gcBytes += log.written(cold, seq, gcAge[k]);

@@ -5,6 +5,7 @@ import io.basalt.engine.IoStatus;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.services.KeyEncryptionKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,11 @@ final class Engine implements Runnable {
     private final Cleaner cleaner;
     private final Checkpoints checkpoints;
     private final Volumes volumeAdmin;
+    private final ImageTree tree;
+    private final Snapshots snapshots;
     private final Recovery recovery;
+    private final PayloadPipeline payloads;
+    private final Dedup dedup;
     private final MpscQueue queue;
     private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
     /** Engine thread only (the pool reads it through {@link #execute}). */
@@ -51,20 +56,24 @@ final class Engine implements Runnable {
     /** Engine thread: stop once the queue is drained. */
     private boolean stopRequested;
 
-    Engine(SegmentLayout layout, PoolConfig config, long poolId, Checkpointer checkpointer) {
+    Engine(SegmentLayout layout, PoolConfig config, long poolId, Checkpointer checkpointer, KeyEncryptionKey kek) {
         this.state = new EngineState(layout, config, poolId);
+        state.kek = kek;
         this.volumes = state.volumes;
+        this.dedup = new Dedup(state.extents, config.dedupIndexBytes());
         this.space = new SpaceAccounting(layout, config, state.table,
-                checkpointer.maxEntries(layout.segments(), config.maxVolumes()));
+                checkpointer.maxEntries(layout.segments(), config.maxVolumes()), dedup, state.volumes);
         this.log = new LogWriter(state);
-        PayloadPipeline payloads = new PayloadPipeline();
-        this.reads = new Readers(layout, config, Long.toHexString(poolId & 0xFFFF));
+        this.payloads = new PayloadPipeline(dedup);
+        this.tree = new ImageTree(this, state, space);
+        this.reads = new Readers(layout, config, Long.toHexString(poolId & 0xFFFF), payloads.decoder(), state.extents);
         this.limbo = new SegmentLimbo(state.table, reads);
-        this.cleaner = new Cleaner(state, space, log, limbo, this::checkpointQuietly);
-        this.writes = new WritePath(state, space, log, payloads, cleaner::allocateHot);
+        this.cleaner = new Cleaner(state, space, log, tree, limbo, this::checkpointQuietly);
+        this.writes = new WritePath(state, space, log, payloads, tree, cleaner::allocateHot);
         this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner);
-        this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints);
-        this.recovery = new Recovery(this, state, space, checkpointer);
+        this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints, tree);
+        this.snapshots = new Snapshots(state, writes, log, checkpoints, tree);
+        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder(), tree);
         this.queue = new MpscQueue(config.queueCapacity());
     }
 
@@ -125,7 +134,13 @@ final class Engine implements Runnable {
         for (BlockIo io; (io = queue.poll()) != null; ) {
             complete(io, IoStatus.INTERNAL_ERROR);
         }
+        closeCodecs();
+    }
+
+    /** Stops the reader threads and frees the codecs' native state; after the thread ended (or never started). */
+    void closeCodecs() {
         reads.stop();
+        payloads.close();
     }
 
     void submit(EngineBlockStore volume, BlockIo io) {
@@ -210,6 +225,10 @@ final class Engine implements Runnable {
             complete(io, IoStatus.INTERNAL_ERROR);
             return;
         }
+        if (v.isReadOnly() && io.op() != BlockIo.OP_READ && io.op() != BlockIo.OP_FLUSH) {
+            complete(io, IoStatus.WRITE_PROTECTED);
+            return;
+        }
         switch (io.op()) {
             case BlockIo.OP_READ -> {
                 if (v.inRange(io.offset(), io.length())) {
@@ -236,8 +255,13 @@ final class Engine implements Runnable {
         checkpoints.checkpoint();
     }
 
-    EngineBlockStore createVolume(String name, long capacity, int blockSize, boolean vwc) throws IOException {
-        return volumeAdmin.create(name, capacity, blockSize, vwc);
+    EngineBlockStore createVolume(String name, long capacity, int blockSize, boolean vwc, VolumeOptions options)
+            throws IOException {
+        return volumeAdmin.create(name, capacity, blockSize, vwc, options);
+    }
+
+    void rotateKek(KeyEncryptionKey newKek) throws IOException {
+        volumeAdmin.rotateKek(newKek);
     }
 
     void resizeVolume(EngineBlockStore v, long capacity) throws IOException {
@@ -248,19 +272,44 @@ final class Engine implements Runnable {
         volumeAdmin.delete(v);
     }
 
+    EngineBlockStore createSnapshot(EngineBlockStore v, String name) throws IOException {
+        return snapshots.create(v, name);
+    }
+
+    EngineBlockStore cloneVolume(EngineBlockStore snapshot, String name, boolean vwc) throws IOException {
+        return snapshots.clone(snapshot, name, vwc);
+    }
+
+    void rollback(EngineBlockStore v, EngineBlockStore snapshot) throws IOException {
+        snapshots.rollback(v, snapshot);
+    }
+
+    long uniqueBytes(EngineBlockStore image) {
+        return tree.uniqueBytes(image);
+    }
+
     /** Cleans until {@code segments} victims are freed or none is left (tests, benchmarks). */
     int clean(int segments) throws IOException {
         return cleaner.clean(segments);
     }
 
+    io.basalt.engine.map.ExtentTable extents() {
+        return state.extents;
+    }
+
     PoolStats stats() {
         long mapped = 0;
+        int count = 0;
         for (EngineBlockStore v : volumes.values()) {
-            mapped += v.map.mappedBlocks() * v.blockSize();
+            if (v.kind() == EngineBlockStore.VOLUME) {
+                mapped += v.map.mappedBlocks() * v.blockSize();
+                count++;
+            }
         }
         SegmentTable table = state.table;
         return new PoolStats(table.segments(), table.freeCount(), state.layout.segmentSize(), space.usableBytes(),
                 space.liveBytes(), mapped, writes.hostBytes(), log.deviceBytes(), cleaner.gcBytes(),
-                reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), volumes.size());
+                reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), count,
+                space.storedBytes(), state.extents.count(), dedup.missedForSpace());
     }
 }

@@ -4,7 +4,10 @@ import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.BatchReader;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.map.ExtentTable;
+import io.basalt.engine.services.KeyEncryptionKey;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,7 +35,11 @@ final class EngineState {
     final LogStream[] streams = new LogStream[LogStream.STREAMS];
     /** Reads batches back: the replay at recovery, then the victims' batches while cleaning. */
     final BatchReader reader;
+    /** Every image by id: volumes, snapshots and hidden snapshots (see {@link ImageTree}). */
     final Map<Integer, EngineBlockStore> volumes = new LinkedHashMap<>();
+    final Map<Integer, Family> families = new HashMap<>();
+    /** Dedup extents shared by map entries of dedup volumes. */
+    final ExtentTable extents = new ExtentTable();
 
     long epoch;
     long nextSeq;
@@ -40,6 +47,8 @@ final class EngineState {
     /** {@code nextSeq} at the last durable checkpoint: segments written since are on the replay path. */
     long checkpointFloor;
     int nextVolumeId = 1;
+    /** Wraps encrypted volumes' data keys; null if the pool was opened without one. */
+    KeyEncryptionKey kek;
 
     EngineState(SegmentLayout layout, PoolConfig config, long poolId) {
         this.layout = layout;

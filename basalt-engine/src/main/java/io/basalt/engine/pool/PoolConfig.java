@@ -15,13 +15,19 @@ package io.basalt.engine.pool;
  *                                others — and write amplification — low
  * @param queueCapacity           submissions that may wait for the engine (power of two)
  * @param maxVolumes              volumes a pool may hold (sizes the checkpoint's volume table)
+ * @param expectedReduction       data reduction (compression × dedup) the checkpoint slots are sized
+ *                                for at format (default 2): a slot holds one map entry per 4 KiB of
+ *                                raw space times this; when entries run out, writes of new blocks
+ *                                get NO_SPACE even if bytes remain
+ * @param dedupIndexBytes         heap for the dedup fingerprint index (default 64 MiB, ≈ 2.2 M
+ *                                blocks); when full, new blocks are stored unshared
  * @param readThreads             threads doing reads' device I/O and checks while the engine thread
  *                                resolves addresses (default {@link #readThreadsDefault()}); 0 serves
  *                                reads on the engine thread itself
  */
 public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIntervalBytes, double fillLimit,
                          double gcLowWater, double gcHighWater, int queueCapacity, int maxVolumes,
-                         int readThreads) {
+                         double expectedReduction, long dedupIndexBytes, int readThreads) {
     public static final int SEGMENT_SIZE_DEFAULT = 8 << 20;
     public static final int MAX_BATCH_PAYLOAD_DEFAULT = 1 << 20;
     public static final long CHECKPOINT_INTERVAL_DEFAULT = 256L << 20;
@@ -30,6 +36,8 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
     public static final double GC_HIGH_WATER_DEFAULT = 0.02;
     public static final int QUEUE_CAPACITY_DEFAULT = 4096;
     public static final int MAX_VOLUMES_DEFAULT = 256;
+    public static final double EXPECTED_REDUCTION_DEFAULT = 2.0;
+    public static final long DEDUP_INDEX_BYTES_DEFAULT = 64L << 20;
     /** Reader threads mostly wait for the device, so more than the cores keeps a fast device busy. */
     public static final int READ_THREADS_MIN = 4;
     public static final int READ_THREADS_MAX = 32;
@@ -42,39 +50,66 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
         if (Integer.bitCount(queueCapacity) != 1) {
             throw new IllegalArgumentException("queue capacity must be a power of two");
         }
+        if (!(expectedReduction >= 1 && expectedReduction <= 64)) {
+            throw new IllegalArgumentException("expected data reduction must be in [1, 64]");
+        }
+        if (dedupIndexBytes < 4096) {
+            throw new IllegalArgumentException("dedup index budget must be at least 4 KiB");
+        }
         if (readThreads < 0 || readThreads > 256) {
             throw new IllegalArgumentException("read threads must be in [0, 256]: " + readThreads);
         }
     }
 
-    /** Four per core (measured: 8 on 2 cores read 3x faster than 2 at QD32 from a virtio disk), at least {@value #READ_THREADS_MIN} and at most {@value #READ_THREADS_MAX}. */
+    /**
+     * Four per core (measured: 8 on 2 cores read 3x faster than 2 at QD32 from a virtio disk), at
+     * least {@value #READ_THREADS_MIN} and at most {@value #READ_THREADS_MAX}.
+     */
     public static int readThreadsDefault() {
         return Math.clamp(4L * Runtime.getRuntime().availableProcessors(), READ_THREADS_MIN, READ_THREADS_MAX);
+    }
+
+    /** The tunables before data services, with their defaults for the rest. */
+    public PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIntervalBytes, double fillLimit,
+                      double gcLowWater, double gcHighWater, int queueCapacity, int maxVolumes) {
+        this(segmentSize, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater, queueCapacity,
+                maxVolumes, EXPECTED_REDUCTION_DEFAULT, DEDUP_INDEX_BYTES_DEFAULT, readThreadsDefault());
     }
 
     public static PoolConfig defaults() {
         return new PoolConfig(SEGMENT_SIZE_DEFAULT, MAX_BATCH_PAYLOAD_DEFAULT, CHECKPOINT_INTERVAL_DEFAULT,
                 FILL_LIMIT_DEFAULT, GC_LOW_WATER_DEFAULT, GC_HIGH_WATER_DEFAULT, QUEUE_CAPACITY_DEFAULT,
-                MAX_VOLUMES_DEFAULT, readThreadsDefault());
+                MAX_VOLUMES_DEFAULT, EXPECTED_REDUCTION_DEFAULT, DEDUP_INDEX_BYTES_DEFAULT,
+                readThreadsDefault());
     }
 
     public PoolConfig withSegmentSize(int bytes) {
         return new PoolConfig(bytes, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater,
-                queueCapacity, maxVolumes, readThreads);
+                queueCapacity, maxVolumes, expectedReduction, dedupIndexBytes, readThreads);
     }
 
     public PoolConfig withCheckpointIntervalBytes(long bytes) {
         return new PoolConfig(segmentSize, maxBatchPayload, bytes, fillLimit, gcLowWater, gcHighWater,
-                queueCapacity, maxVolumes, readThreads);
+                queueCapacity, maxVolumes, expectedReduction, dedupIndexBytes, readThreads);
     }
 
     public PoolConfig withFillLimit(double limit) {
         return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, limit, gcLowWater, gcHighWater,
-                queueCapacity, maxVolumes, readThreads);
+                queueCapacity, maxVolumes, expectedReduction, dedupIndexBytes, readThreads);
+    }
+
+    public PoolConfig withExpectedReduction(double ratio) {
+        return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater,
+                queueCapacity, maxVolumes, ratio, dedupIndexBytes, readThreads);
+    }
+
+    public PoolConfig withDedupIndexBytes(long bytes) {
+        return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater, gcHighWater,
+                queueCapacity, maxVolumes, expectedReduction, bytes, readThreads);
     }
 
     public PoolConfig withReadThreads(int threads) {
         return new PoolConfig(segmentSize, maxBatchPayload, checkpointIntervalBytes, fillLimit, gcLowWater,
-                gcHighWater, queueCapacity, maxVolumes, threads);
+                gcHighWater, queueCapacity, maxVolumes, expectedReduction, dedupIndexBytes, threads);
     }
 }

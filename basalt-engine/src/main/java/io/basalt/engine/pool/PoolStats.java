@@ -9,10 +9,25 @@ package io.basalt.engine.pool;
  * @param hostBytesWritten   payload bytes hosts wrote since open
  * @param deviceBytesWritten log bytes written to devices since open (batches, GC copies; not checkpoints)
  * @param gcBytesWritten     log bytes the cleaner wrote since open
+ * @param storedBytes        bytes before compression of the unique blocks (mapped bytes less what dedup shares)
+ * @param dedupExtents       dedup extents (unique blocks of dedup volumes) in use
+ * @param dedupIndexRejects  new blocks the full dedup index could not take since open: duplicates
+ *                           of them written later are stored unshared
  */
 public record PoolStats(int segments, int freeSegments, int segmentSize, long usableBytes, long liveBytes,
                         long mappedBytes, long hostBytesWritten, long deviceBytesWritten, long gcBytesWritten,
-                        long checksumErrors, long checkpoints, long segmentsCleaned, int volumes) {
+                        long checksumErrors, long checkpoints, long segmentsCleaned, int volumes, long storedBytes,
+                        long dedupExtents, long dedupIndexRejects) {
+    /** Stored bytes per live (physical) byte: what compression saves; 1 when nothing is stored. */
+    public double compressionRatio() {
+        return VolumeUsage.ratio(storedBytes, liveBytes);
+    }
+
+    /** Mapped bytes per stored byte: what dedup saves; 1 when nothing is stored. */
+    public double dedupRatio() {
+        return VolumeUsage.ratio(mappedBytes, storedBytes);
+    }
+
     /** Device bytes per host byte since open; 0 before any write. */
     public double writeAmplification() {
         return hostBytesWritten == 0 ? 0 : (double) deviceBytesWritten / hostBytesWritten;

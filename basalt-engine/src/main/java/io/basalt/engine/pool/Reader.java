@@ -22,6 +22,8 @@ final class Reader implements Runnable {
 
     private final ReadRequest[] ring = new ReadRequest[RING_SIZE];
     private final RunReader runs;
+    /** Holds codec state (native for zstd): freed when the thread ends. */
+    private final PayloadDecoder decoder;
     /** Next slot the engine fills; written by the engine thread only. */
     private final AtomicLong tail = new AtomicLong();
     /** Next slot the reader serves; written by the reader only. */
@@ -30,8 +32,9 @@ final class Reader implements Runnable {
     private volatile boolean sleeping;
     private volatile boolean running = true;
 
-    Reader(String name, RunReader runs) {
-        this.runs = runs;
+    Reader(String name, PayloadDecoder decoder, io.basalt.engine.log.SegmentLayout layout, PoolConfig config) {
+        this.decoder = decoder;
+        this.runs = new RunReader(layout, config, decoder);
         for (int i = 0; i < RING_SIZE; i++) {
             ring[i] = new ReadRequest();
         }
@@ -72,6 +75,10 @@ final class Reader implements Runnable {
 
     /** Finishes what is queued, then ends the thread and waits for it. */
     void stop() {
+        if (thread.getState() == Thread.State.NEW) {
+            decoder.close();
+            return;
+        }
         running = false;
         LockSupport.unpark(thread);
         boolean interrupted = false;
@@ -98,6 +105,7 @@ final class Reader implements Runnable {
             long h = head.get();
             if (h == tail.get()) {
                 if (!running) {
+                    decoder.close();
                     return;
                 }
                 if (++idle < SPINS_BEFORE_PARK) {

@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.engine.BlockIo;
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.map.ExtentTable;
 
 /**
  * Reads off the engine thread: the engine resolves a read's addresses and CRCs from the map
@@ -21,12 +22,14 @@ final class Readers {
     /** The engine thread's own: for reads it serves itself. */
     private final RunReader inline;
     private final ReadRequest inlineRequest = new ReadRequest();
+    private final ExtentTable extents;
 
-    Readers(SegmentLayout layout, PoolConfig config, String name) {
-        this.inline = new RunReader(layout, config, new PayloadPipeline());
+    Readers(SegmentLayout layout, PoolConfig config, String name, PayloadDecoder engineDecoder, ExtentTable extents) {
+        this.extents = extents;
+        this.inline = new RunReader(layout, config, engineDecoder);
         this.readers = new Reader[config.readThreads()];
         for (int i = 0; i < readers.length; i++) {
-            readers[i] = new Reader("basalt-read-" + name + "-" + i, new RunReader(layout, config, new PayloadPipeline()));
+            readers[i] = new Reader("basalt-read-" + name + "-" + i, new PayloadDecoder(), layout, config);
         }
     }
 
@@ -58,7 +61,7 @@ final class Readers {
             Reader r = leastBusy();
             ReadRequest slot = r == null ? null : r.claim();
             if (slot != null) {
-                slot.resolve(v, io, lba, n);
+                slot.resolve(v, io, lba, n, extents);
                 r.publish();
                 return;
             }
@@ -68,7 +71,7 @@ final class Readers {
 
     private int readInline(EngineBlockStore v, BlockIo io, long lba, int n) {
         for (int done = 0; done < n; done += ReadRequest.MAX_BLOCKS) {
-            inlineRequest.resolve(v, io, lba + done, Math.min(ReadRequest.MAX_BLOCKS, n - done));
+            inlineRequest.resolve(v, io, lba + done, Math.min(ReadRequest.MAX_BLOCKS, n - done), extents);
             int status = inline.read(inlineRequest, io.buffer());
             if (status != IoStatus.OK) {
                 inlineRequest.clear();

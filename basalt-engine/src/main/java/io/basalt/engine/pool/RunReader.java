@@ -15,23 +15,24 @@ import java.nio.ByteBuffer;
 /**
  * Reads a resolved {@link ReadRequest}: unmapped blocks read as zeroes, physically contiguous runs are
  * read in one aligned device read into a buffer allocated once, and every payload is checked and
- * turned back into its host block by the {@link PayloadPipeline}. One per thread that reads (each
- * {@link Reader}, and the engine thread for the reads it serves itself); not thread-safe.
+ * turned back into its host block by a {@link PayloadDecoder} (checksum, decryption, decompression).
+ * One per thread that reads (each {@link Reader}, with its own decoder, and the engine thread for the
+ * reads it serves itself, with the pipeline's); not thread-safe.
  */
 final class RunReader {
     private static final Logger LOG = LoggerFactory.getLogger(RunReader.class);
 
     private final SegmentLayout layout;
-    private final PayloadPipeline payloads;
+    private final PayloadDecoder decoder;
     private final ByteBuffer buffer;
     private final ByteBuffer view;
     private final int maxRun;
     /** Written by the owning thread only; read by stats from any thread. */
     private volatile long checksumErrors;
 
-    RunReader(SegmentLayout layout, PoolConfig config, PayloadPipeline payloads) {
+    RunReader(SegmentLayout layout, PoolConfig config, PayloadDecoder decoder) {
         this.layout = layout;
-        this.payloads = payloads;
+        this.decoder = decoder;
         this.buffer = AlignedBuffers.allocate(config.maxBatchPayload() + 2 * BlockDevice.ALIGNMENT);
         this.view = buffer.duplicate();
         this.maxRun = config.maxBatchPayload();
@@ -69,7 +70,7 @@ final class RunReader {
                 long b = addresses[k];
                 int at = PhysAddr.offset(b) - windowStart;
                 // The seam for data services: decode undoes what the write path's append did.
-                if (!payloads.decode(v, r.lba + k, view, at, PhysAddr.length(b), r.crcs[k], dst)) {
+                if (!decoder.decode(v, r.seeds[k], r.units[k], b, r.crcs[k], view, at, dst)) {
                     checksumErrors++;
                     LOG.error("{}: block {} at {} fails its checksum; returning a read error", v, r.lba + k,
                             PhysAddr.toString(b));

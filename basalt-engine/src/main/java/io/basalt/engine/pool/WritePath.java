@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.engine.BlockIo;
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.log.BatchFormat;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.PhysAddr;
 import io.netty.buffer.ByteBuf;
@@ -10,10 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.function.IntSupplier;
+import java.util.zip.CRC32C;
 
+import static io.basalt.engine.log.BatchFormat.TYPE_SNAPSHOT;
+import static io.basalt.engine.log.BatchFormat.TYPE_REF;
 import static io.basalt.engine.log.BatchFormat.TYPE_TRIM;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
+import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
 
 /**
  * The write path: appends writes, write-zeroes and deallocates to the hot stream's batch and keeps
@@ -31,6 +37,8 @@ final class WritePath {
     private final SpaceAccounting space;
     private final LogWriter log;
     private final PayloadPipeline payloads;
+    private final ImageTree tree;
+    private final CRC32C crc = new CRC32C();
     private final Runnable commit = this::commit;
     /** Free segments for the hot stream: the cleaner's, which cleans inline when only the reserve is left. */
     private final IntSupplier nextSegment;
@@ -39,13 +47,14 @@ final class WritePath {
     private int doneCount;
     private long hostBytes;
 
-    WritePath(EngineState state, SpaceAccounting space, LogWriter log, PayloadPipeline payloads,
+    WritePath(EngineState state, SpaceAccounting space, LogWriter log, PayloadPipeline payloads, ImageTree tree,
               IntSupplier nextSegment) {
         this.state = state;
         this.hot = state.hot;
         this.space = space;
         this.log = log;
         this.payloads = payloads;
+        this.tree = tree;
         this.nextSegment = nextSegment;
         this.done = new BlockIo[state.config.queueCapacity()];
         this.doneNeedsSync = new boolean[state.config.queueCapacity()];
@@ -130,7 +139,24 @@ final class WritePath {
         if (!ensureRoom(0)) {
             return false;
         }
-        hot.append(TYPE_TRIM, v.id(), lba, 0, blocks, (ByteBuf) null, 0, 0);
+        hot.setFlagsAndSeed(hot.append(TYPE_TRIM, v.id(), lba, 0, blocks, (ByteBuf) null, 0, 0), 0, v.family());
+        return true;
+    }
+
+    /**
+     * Appends a SNAPSHOT record of volume {@code v}: when the batch is applied, image {@code id}
+     * takes {@code v}'s map as of this point of the stream — after every write before it. False if
+     * the log has no room.
+     */
+    boolean appendSnapshot(EngineBlockStore v, int id, String name, long createdMillis) {
+        ByteBuffer payload = SnapshotName.encode(name);
+        int length = payload.capacity();
+        if (!ensureRoom(length)) {
+            return false;
+        }
+        int e = hot.append(TYPE_SNAPSHOT, v.id(), id, 0, createdMillis, payload, 0, length);
+        hot.setFlagsAndSeed(e, 0, v.family());
+        hot.setCrc(e, BatchFormat.payloadCrc(hot.payload(), hot.payloadIndex(e), length, v.family(), id, crc));
         return true;
     }
 
@@ -153,6 +179,7 @@ final class WritePath {
                 status = BlockDevice.isNoSpace(e) ? IoStatus.NO_SPACE : IoStatus.WRITE_ERROR;
                 LOG.warn("Writing a batch to segment {} at {} failed ({}); abandoning the segment", hot.segment(),
                         hot.position(), e.toString());
+                dropExtentReferences();
                 log.abandon(hot);
             }
             space.batchDone();
@@ -178,19 +205,65 @@ final class WritePath {
         for (int i = 0; i < hot.count(); i++) {
             EngineBlockStore v = state.volumes.get(hot.volumeId(i));
             long lba = hot.lba(i);
-            if (hot.type(i) == TYPE_WRITE) {
+            byte type = hot.type(i);
+            if (type == TYPE_WRITE) {
                 long address = hot.address(i);
                 long old = v.map.set(lba, address, hot.crc(i));
                 if (old != PhysAddr.NONE) {
-                    space.release(v, old);
+                    space.releaseFromLeaf(v, lba, old);
                 }
                 space.acquire(v, address);
                 hostBytes += PhysAddr.length(address);
-            } else if (hot.type(i) == TYPE_TRIM) {
+            } else if (type == TYPE_TRIM) {
                 v.map.clearRange(lba, hot.arg(i), space.releaser(v));
+            } else if (type == TYPE_SNAPSHOT) {
+                tree.snapshot(v, (int) lba, SnapshotName.decode(hot.payload().clear(), hot.payloadIndex(i)), hot.arg(i));
+            } else if (type == TYPE_WRITE_EXTENT) {
+                long id = hot.arg(i);
+                state.extents.place(id, hot.address(i), hot.crc(i));
+                space.extentPlaced(id, v.blockSize());
+                mapExtent(v, lba, id);
+                hostBytes += hot.length(i);
+            } else if (type == TYPE_REF) {
+                mapExtent(v, lba, hot.arg(i));
             }
         }
         log.written(hot, seq, seq);
+    }
+
+    /**
+     * Points {@code lba} at extent {@code id}, whose reference the append already took. Unlike a
+     * payload's address, an extent can come back to an LBA that its image or the image's parent
+     * already holds it at: then it joins that subtree of holders, which has its reference already.
+     */
+    private void mapExtent(EngineBlockStore v, long lba, long id) {
+        long ref = PhysAddr.extent(id);
+        long old = v.map.get(lba);
+        if (old == ref) {
+            space.unref(id, v.blockSize());
+            return;
+        }
+        v.map.set(lba, ref, 0);
+        if (old != PhysAddr.NONE) {
+            space.releaseFromLeaf(v, lba, old);
+        }
+        if (SpaceAccounting.parentHolds(v, lba, ref)) {
+            SpaceAccounting.mapped(v, ref, 1);
+            space.unref(id, v.blockSize());
+        } else {
+            space.acquire(v, ref);
+        }
+    }
+
+    /** The batch was not written: give back the extent references its WRITE_EXTENT and REF records took. */
+    private void dropExtentReferences() {
+        for (int i = 0; i < hot.count(); i++) {
+            byte type = hot.type(i);
+            if (type == TYPE_WRITE_EXTENT || type == TYPE_REF) {
+                EngineBlockStore v = state.volumes.get(hot.volumeId(i));
+                space.unref(hot.arg(i), v.blockSize());
+            }
+        }
     }
 
     long hostBytes() {

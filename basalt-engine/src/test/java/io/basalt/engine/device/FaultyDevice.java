@@ -119,6 +119,11 @@ public final class FaultyDevice implements BlockDevice {
         current[(int) position] ^= 0x5A;
     }
 
+    /** A copy of every byte the device holds now (tests scan it). */
+    public synchronized byte[] contents() {
+        return current.clone();
+    }
+
     public synchronized int unsyncedWrites() {
         return pending.size();
     }

@@ -41,6 +41,8 @@ class BatchReaderTest {
 
     private void append(int volume, long lba, byte[] data) {
         int e = stream.append(BatchFormat.TYPE_WRITE, volume, lba, 0, 0, Unpooled.wrappedBuffer(data), 0, data.length);
+        // Seed = the volume (its own family); volume 8's payload is flagged compressed to check flags travel.
+        stream.setFlagsAndSeed(e, volume == 8 ? PhysAddr.COMPRESSED : 0, volume);
         stream.setCrc(e, BatchFormat.payloadCrc(stream.payload(), stream.payloadIndex(e), data.length, volume, lba,
                 new CRC32C()));
     }
@@ -56,6 +58,9 @@ class BatchReaderTest {
         assertThat(reader.arg(1)).isEqualTo(50);
         assertThat(reader.address(0)).isEqualTo(stream.address(0));
         assertThat(reader.address(2)).isEqualTo(stream.address(2));
+        assertThat(PhysAddr.isCompressed(reader.address(2))).isTrue();
+        assertThat(PhysAddr.isCompressed(reader.address(0))).isFalse();
+        assertThat(reader.seed(2)).isEqualTo(8);
         assertThat(PhysAddr.offset(reader.address(2)) % 512).isZero();
         byte[] back = new byte[512];
         reader.buffer().get(reader.payloadIndex(2), back);

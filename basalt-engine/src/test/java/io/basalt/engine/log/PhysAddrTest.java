@@ -30,4 +30,24 @@ class PhysAddrTest {
         assertThatThrownBy(() -> PhysAddr.pack(0, 4096, 4112)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PhysAddr.pack(0, PhysAddr.MAX_SEGMENT_SIZE, 16)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldKeepFlagsApartFromThePlace() {
+        long a = PhysAddr.pack(5, 8192, 1024, PhysAddr.COMPRESSED);
+        assertThat(PhysAddr.isCompressed(a)).isTrue();
+        assertThat(PhysAddr.isExtent(a)).isFalse();
+        assertThat(PhysAddr.segment(a)).isEqualTo(5);
+        assertThat(PhysAddr.offset(a)).isEqualTo(8192);
+        assertThat(PhysAddr.length(a)).isEqualTo(1024);
+        assertThat(a).isNotEqualTo(PhysAddr.pack(5, 8192, 1024));
+    }
+
+    @Test
+    void shouldPackExtentReferences() {
+        long e = PhysAddr.extent((1L << 59) - 1);
+        assertThat(PhysAddr.isExtent(e)).isTrue();
+        assertThat(PhysAddr.isCompressed(e)).isFalse();
+        assertThat(PhysAddr.extentId(e)).isEqualTo((1L << 59) - 1);
+        assertThatThrownBy(() -> PhysAddr.extent(0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }

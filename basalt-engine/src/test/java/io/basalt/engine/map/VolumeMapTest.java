@@ -29,18 +29,39 @@ class VolumeMapTest {
 
     @Test
     void shouldClearRangesAcrossChunksAndReportEachReleasedBlock() {
-        VolumeMap m = new VolumeMap(3 * VolumeMap.CHUNK_BLOCKS);
-        long[] lbas = {0, 4095, 4096, 8191, 9000};
+        long n = VolumeMap.CHUNK_BLOCKS;
+        VolumeMap m = new VolumeMap(3 * n);
+        long[] lbas = {0, n - 1, n, 2 * n - 1, 2 * n + 100};
         for (int i = 0; i < lbas.length; i++) {
             m.set(lbas[i], addr(i), i);
         }
         List<Long> released = new ArrayList<>();
-        m.clearRange(4095, 4097, (lba, a) -> released.add(lba));
-        assertThat(released).containsExactly(4095L, 4096L, 8191L);
+        m.clearRange(n - 1, n + 1, (lba, a) -> released.add(lba));
+        assertThat(released).containsExactly(n - 1, n, 2 * n - 1);
         assertThat(m.mappedBlocks()).isEqualTo(2);
         List<Long> left = new ArrayList<>();
         m.forEach((lba, a, c) -> left.add(lba));
-        assertThat(left).containsExactly(0L, 9000L);
+        assertThat(left).containsExactly(0L, 2 * n + 100);
+    }
+
+    @Test
+    void shouldWalkMappedBlocksInOrderSkippingEmptyChunks() {
+        VolumeMap m = new VolumeMap(5 * VolumeMap.CHUNK_BLOCKS + 10);
+        long n = VolumeMap.CHUNK_BLOCKS;
+        long[] lbas = {3, n - 1, n, 3 * n + 7, 5 * n + 9};
+        for (int i = 0; i < lbas.length; i++) {
+            m.set(lbas[i], addr(i), i);
+        }
+        m.set(100, addr(9), 9);
+        m.clear(100);
+        List<Long> walked = new ArrayList<>();
+        for (long lba = m.nextMapped(0); lba >= 0; lba = m.nextMapped(lba + 1)) {
+            walked.add(lba);
+        }
+        assertThat(walked).containsExactly(3L, n - 1, n, 3 * n + 7, 5 * n + 9);
+        assertThat(m.nextMapped(-5)).isEqualTo(3);
+        assertThat(m.nextMapped(5L * VolumeMap.CHUNK_BLOCKS + 10)).isEqualTo(-1);
+        assertThat(new VolumeMap(0).nextMapped(0)).isEqualTo(-1);
     }
 
     @Test
@@ -55,5 +76,66 @@ class VolumeMapTest {
         assertThat(m.blocks()).isEqualTo(20_000);
         assertThat(m.get(9_999)).isEqualTo(PhysAddr.NONE);
         assertThat(m.get(100)).isEqualTo(addr(2));
+    }
+
+    @Test
+    void shouldCopyASharedChunkOnWriteAndLeaveTheSnapshotAsItWas() {
+        VolumeMap v = new VolumeMap(4 * VolumeMap.CHUNK_BLOCKS);
+        v.set(1, addr(1), 11);
+        v.set(VolumeMap.CHUNK_BLOCKS + 1, addr(2), 12);
+        VolumeMap s = v.snapshot(v.blocks());
+        assertThat(s.sameChunk(v, 0)).isTrue();
+        assertThat(v.isShared(0)).isTrue();
+
+        assertThat(v.set(1, addr(3), 13)).isEqualTo(addr(1));
+        assertThat(v.clear(VolumeMap.CHUNK_BLOCKS + 1)).isEqualTo(addr(2));
+
+        assertThat(s.get(1)).isEqualTo(addr(1));
+        assertThat(s.crc(1)).isEqualTo(11);
+        assertThat(s.get(VolumeMap.CHUNK_BLOCKS + 1)).isEqualTo(addr(2));
+        assertThat(v.get(1)).isEqualTo(addr(3));
+        assertThat(v.sameChunk(s, 0)).isFalse();
+        assertThat(v.isEmpty(1)).isTrue();
+        assertThat(s.isShared(0)).isFalse();
+        assertThat(s.mappedBlocks()).isEqualTo(2);
+        assertThat(v.mappedBlocks()).isEqualTo(1);
+        assertThat(v.mappedBytes()).isEqualTo(4096);
+    }
+
+    @Test
+    void shouldMoveAnEntryInPlaceForEverySharer() {
+        VolumeMap v = new VolumeMap(VolumeMap.CHUNK_BLOCKS);
+        v.set(7, addr(1), 1);
+        VolumeMap s = v.snapshot(v.blocks());
+        assertThat(v.move(7, addr(2), addr(3), 1)).as("not at that address").isFalse();
+        assertThat(v.move(7, addr(1), addr(3), 9)).as("another write's CRC").isFalse();
+        assertThat(v.move(7, addr(1), addr(3), 1)).isTrue();
+        assertThat(s.get(7)).isEqualTo(addr(3));
+        assertThat(s.crc(7)).isEqualTo(1);
+        assertThat(s.sameChunk(v, 0)).isTrue();
+    }
+
+    @Test
+    void shouldDropSharedChunksByReferenceOnly() {
+        VolumeMap v = new VolumeMap(VolumeMap.CHUNK_BLOCKS);
+        v.set(7, addr(1), 1);
+        VolumeMap s = v.snapshot(v.blocks());
+        s.dropAll();
+        assertThat(v.isShared(0)).isFalse();
+        assertThat(v.get(7)).isEqualTo(addr(1));
+        assertThat(s.mappedBlocks()).isZero();
+    }
+
+    @Test
+    void shouldTakeASmallerSnapshotWithoutTouchingTheOriginal() {
+        VolumeMap v = new VolumeMap(VolumeMap.CHUNK_BLOCKS);
+        v.set(10, addr(1), 1);
+        v.set(300, addr(2), 2);
+        VolumeMap s = v.snapshot(100);
+        assertThat(s.blocks()).isEqualTo(100);
+        assertThat(s.get(300)).isEqualTo(PhysAddr.NONE);
+        assertThat(s.get(10)).isEqualTo(addr(1));
+        assertThat(v.get(300)).isEqualTo(addr(2));
+        assertThat(s.mappedBlocks()).isEqualTo(1);
     }
 }

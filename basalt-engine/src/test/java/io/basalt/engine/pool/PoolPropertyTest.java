@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoolPropertyTest {
     /** Two 1 MiB devices of 64 KiB segments (≈ 30) and small checkpoint slots: cleaning runs often. */
     private static final PoolConfig CONFIG = new PoolConfig(64 * 1024, 1 << 20, 512 * 1024, 0.95, 0.01, 0.02,
-            4096, 4, 2);
+            4096, 4).withReadThreads(2);
     private static final int[] BLOCK_SIZES = {4096, 512};
     private static final int[] BLOCKS = {64, 256};
 

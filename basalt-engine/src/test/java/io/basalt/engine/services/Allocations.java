@@ -3,16 +3,16 @@ package io.basalt.engine.services;
 import java.lang.management.ManagementFactory;
 
 /** Heap bytes a call allocates on the current thread, after the JIT has had its chance. */
-final class Allocations {
+public final class Allocations {
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    interface Call {
+    public interface Call {
         void run() throws Exception;
     }
 
     /** Average bytes allocated per call over many calls, rounded down (a stray one-off allocation averages to 0). */
-    static long perCall(Call call) {
+    public static long perCall(Call call) {
         try {
             for (int i = 0; i < 20_000; i++) {
                 call.run();

@@ -344,6 +344,16 @@ public final class ServicesBench {
         return String.format("%.2f | %.0f%%", (double) data.length * BS / stored, 100.0 * raw / data.length);
     }
 
+    /** The data sets above, {@code mib} MiB each, in 4 KiB blocks (the engine benchmark uses them too). */
+    public static Map<String, byte[][]> dataSets(int mib) throws IOException {
+        int blocks = mib * 256;
+        Map<String, byte[][]> sets = new LinkedHashMap<>();
+        sets.put("text (JDK src.zip)", fromZip(Path.of(System.getProperty("java.home"), "lib", "src.zip"), blocks));
+        sets.put("binaries (/usr/bin)", fromFiles(Path.of("/usr/bin"), p -> true, blocks));
+        sets.put("compressed (.gz, .jar)", compressed(blocks));
+        return sets;
+    }
+
     private static byte[][] random(int blocks) {
         Random r = new Random(1);
         byte[][] d = new byte[blocks][BS];

@@ -11,6 +11,14 @@ import io.basalt.api.model.QosPolicyRequest;
 import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
+import io.basalt.engine.BlockStore;
+import io.basalt.engine.pool.DiffPage;
+import io.basalt.api.model.CreateSnapshotRequest;
+import io.basalt.api.model.DiffView;
+import io.basalt.api.model.RollbackRequest;
+import io.basalt.api.model.SnapshotView;
+import io.basalt.engine.pool.EngineBlockStore;
+import io.basalt.engine.pool.VolumeUsage;
 import io.basalt.server.BasaltVersion;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
@@ -20,6 +28,7 @@ import io.basalt.server.events.EventLog;
 import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.BrickIdentity;
 import io.basalt.server.volume.VolumeException;
+import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.target.NvmeTcpTarget;
@@ -55,6 +64,7 @@ public final class ManagementService implements BrickService {
     private final EventLog events;
     private final BrickMetrics metrics;
     private final Supplier<InetSocketAddress> apiAddress;
+    private final Snapshots snapshots;
     private final long startMillis = System.currentTimeMillis();
 
     public ManagementService(BrickIdentity identity, Path dataDir, VolumeManager volumes, NvmeTcpTarget target,
@@ -66,6 +76,7 @@ public final class ManagementService implements BrickService {
         this.events = events;
         this.metrics = metrics;
         this.apiAddress = apiAddress;
+        this.snapshots = new Snapshots(volumes);
     }
 
     // ---- volumes -----------------------------------------------------------------------------
@@ -75,22 +86,17 @@ public final class ManagementService implements BrickService {
         if (r.name() == null) {
             throw ApiException.invalid("name is required");
         }
-        if (r.size() == null || r.size().isNull()) {
+        boolean clone = r.fromSnapshot() != null && !r.fromSnapshot().isEmpty();
+        if (!clone && (r.size() == null || r.size().isNull())) {
             throw ApiException.invalid("size is required (bytes, or a string such as \"10GiB\")");
         }
-        if (r.compression() != null && !r.compression().equals("none")) {
-            throw ApiException.unsupported("compression '" + r.compression() + "' is not available on this brick yet "
-                    + "(only none)");
-        }
-        if (Boolean.TRUE.equals(r.dedup())) {
-            throw ApiException.unsupported("deduplication is not available on this brick yet");
-        }
-        long size = size(r.size());
+        long size = r.size() == null || r.size().isNull() ? 0 : size(r.size());
         int blockSize = r.blockSize() == null ? 0 : r.blockSize();
         Backend backend = r.backend() == null ? null : call(() -> Backend.parse(r.backend()));
         HostAccess hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
         VolumeManager.Created c = call(() -> volumes.create(new VolumeManager.CreateRequest(r.name(), size, blockSize,
-                backend, hosts, r.labels(), blankToNull(r.qosPolicy()))));
+                backend, hosts, r.labels(), blankToNull(r.qosPolicy()), blankToNull(r.compression()), r.dedup(),
+                encryption(r.encryption()), clone ? r.fromSnapshot() : null)));
         if (c.created()) {
             metrics.register(c.volume());
         }
@@ -140,13 +146,66 @@ public final class ManagementService implements BrickService {
     }
 
     @Override
-    public void deleteVolume(String name) {
+    public void deleteVolume(String name, boolean withSnapshots) {
         VolumeManager.Volume v = call(() -> volumes.find(name));
         call(() -> {
-            volumes.delete(v.metadata().name());
+            volumes.delete(v.metadata().name(), withSnapshots);
             return null;
         });
         metrics.unregister(v.metadata().nsid());
+    }
+
+    // ---- snapshots ---------------------------------------------------------------------------
+
+    @Override
+    public Outcome<SnapshotView> createSnapshot(String volume, CreateSnapshotRequest r) {
+        if (r == null || r.name() == null) {
+            throw ApiException.invalid("name is required");
+        }
+        Snapshots.Taken t = call(() -> snapshots.create(volume, r.name()));
+        return new Outcome<>(view(t.snapshot()), t.created());
+    }
+
+    @Override
+    public List<SnapshotView> listSnapshots(String volume) {
+        return call(() -> snapshots.list(volume)).stream().map(ManagementService::view).toList();
+    }
+
+    @Override
+    public SnapshotView getSnapshot(String volume, String snapshot) {
+        return view(call(() -> snapshots.get(volume, snapshot)));
+    }
+
+    @Override
+    public void deleteSnapshot(String volume, String snapshot) {
+        call(() -> {
+            snapshots.delete(volume, snapshot);
+            return null;
+        });
+    }
+
+    @Override
+    public VolumeView rollback(String volume, RollbackRequest r) {
+        if (r == null || r.snapshot() == null) {
+            throw ApiException.invalid("snapshot is required");
+        }
+        return view(call(() -> snapshots.rollback(volume, r.snapshot())));
+    }
+
+    @Override
+    public DiffView diff(String volume, String from, String to, long fromLba, int limit) {
+        String name = call(() -> volumes.find(volume)).metadata().name();
+        String against = to == null || to.isEmpty() || to.equals("live") ? null : to;
+        DiffPage page = call(() -> snapshots.diff(name, from, against, fromLba, limit));
+        int blockSize = call(() -> snapshots.get(name, from)).info().blockSize();
+        return new DiffView(name, from, against, blockSize,
+                page.ranges().stream().map(x -> new DiffView.Range(x.lba(), x.blocks())).toList(), page.nextLba());
+    }
+
+    private static SnapshotView view(Snapshots.Snapshot s) {
+        var i = s.info();
+        return new SnapshotView(i.name(), s.volume(), i.id(), i.capacityBytes(), i.blockSize(), i.mappedBytes(),
+                Instant.ofEpochMilli(i.createdMillis()).toString());
     }
 
     @Override
@@ -280,7 +339,7 @@ public final class ManagementService implements BrickService {
     private static VolumeView view(VolumeManager.Volume v, List<Controller> controllers) {
         VolumeMetadata m = v.metadata();
         boolean online = v.state() == VolumeManager.State.ONLINE;
-        long physical = online ? Math.max(0, v.store().allocatedBytes()) : 0;
+        VolumeView.Usage usage = online ? usage(v.store()) : new VolumeView.Usage(0, 0, 1.0, 1.0);
         var ns = v.namespace();
         VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
                 : new VolumeView.Stats(ns.readCommands(), ns.writeCommands(), ns.bytesRead(), ns.bytesWritten(),
@@ -297,8 +356,19 @@ public final class ManagementService implements BrickService {
         List<String> hosts = m.hosts().isAny() ? List.of(Hosts.ANY) : m.hosts().hosts().stream().sorted().toList();
         return new VolumeView(m.name(), m.uuid().toString(), HexFormat.of().formatHex(nguid(m)), m.nsid(),
                 online ? "online" : "offline", m.sizeBytes(), m.blockSize(), m.backend().label(), hosts, m.labels(),
-                m.qosPolicy(), new VolumeView.Usage(physical, physical, 1.0, 1.0), stats, connected,
+                m.qosPolicy(), new VolumeView.Services(m.services().compression(), m.services().dedup(),
+                        m.services().encryption() ? "aes-xts" : "off"), usage, stats, connected,
                 m.createdMillis() == 0 ? null : Instant.ofEpochMilli(m.createdMillis()).toString());
+    }
+
+    /** Space use as the store knows it; the engine reports data reduction, other stores none. */
+    private static VolumeView.Usage usage(BlockStore store) {
+        if (store instanceof EngineBlockStore e) {
+            VolumeUsage u = e.usage();
+            return new VolumeView.Usage(u.mappedBytes(), u.physicalBytes(), u.compressionRatio(), u.dedupRatio());
+        }
+        long allocated = Math.max(0, store.allocatedBytes());
+        return new VolumeView.Usage(allocated, allocated, 1.0, 1.0);
     }
 
     private static byte[] nguid(VolumeMetadata m) {
@@ -336,6 +406,18 @@ public final class ManagementService implements BrickService {
 
     private static long zero(Long v) {
         return v == null ? 0 : v;
+    }
+
+    /** {@code aes-xts} / {@code off}; null: the default (off). */
+    private static Boolean encryption(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        return switch (s) {
+            case "aes-xts" -> true;
+            case "off", "none" -> false;
+            default -> throw ApiException.invalid("encryption must be aes-xts or off, not '" + s + "'");
+        };
     }
 
     private static String blankToNull(String s) {

@@ -10,10 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code basalt volume create|list|get|update|delete}. */
+/** {@code basalt volume create|list|get|update|delete|rollback}. */
 @Command(name = "volume", mixinStandardHelpOptions = true, description = "Create, list, change and delete volumes.",
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Get.class,
-                VolumeCommand.Update.class, VolumeCommand.Delete.class})
+                VolumeCommand.Update.class, VolumeCommand.Delete.class, VolumeCommand.Rollback.class})
 public final class VolumeCommand {
     static final List<String> HEADERS = List.of("NAME", "NSID", "STATE", "SIZE", "USED", "HOSTS", "QOS", "CONNECTED", "UUID");
     static final List<String> FIELDS = List.of("name", "nsid", "state", "sizeBytes", "usage.physicalBytes", "hosts",
@@ -40,24 +40,39 @@ public final class VolumeCommand {
     static final class Create extends ApiOptions {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--size", required = true, paramLabel = "SIZE", description = "e.g. 10GiB")
+        @Option(names = "--size", paramLabel = "SIZE", description = "e.g. 10GiB; required unless --from-snapshot")
         String size;
+        @Option(names = "--from-snapshot", paramLabel = "VOLUME@SNAPSHOT",
+                description = "Clone a snapshot: instant, sharing its blocks; size defaults to the snapshot's.")
+        String fromSnapshot;
         @Option(names = "--hosts", split = ",", paramLabel = "NQN", description = "Host NQNs allowed, or 'any'; default none.")
         List<String> hosts;
         @Option(names = "--block-size", paramLabel = "512|4096")
         Integer blockSize;
-        @Option(names = "--backend", paramLabel = "file|ram")
+        @Option(names = "--backend", paramLabel = "engine|file|ram")
         String backend;
         @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Repeatable.")
         List<String> labels = List.of();
         @Option(names = "--qos-policy", paramLabel = "POLICY")
         String qosPolicy;
+        @Option(names = "--compression", paramLabel = "lz4|zstd|off", description = "Engine volumes; default lz4.")
+        String compression;
+        @Option(names = "--dedup", paramLabel = "on|off", description = "Engine volumes; default off.")
+        String dedup;
+        @Option(names = "--encryption", paramLabel = "aes-xts|off",
+                description = "Engine volumes; default off; the brick needs --kek-file.")
+        String encryption;
 
         @Override
         void execute(ApiClient api) throws IOException {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
-            body.put("size", size);
+            if (size != null) {
+                body.put("size", size);
+            }
+            if (fromSnapshot != null) {
+                body.put("fromSnapshot", fromSnapshot);
+            }
             if (hosts != null) {
                 body.put("hosts", hosts);
             }
@@ -72,6 +87,18 @@ public final class VolumeCommand {
             }
             if (qosPolicy != null) {
                 body.put("qosPolicy", qosPolicy);
+            }
+            if (compression != null) {
+                body.put("compression", compression);
+            }
+            if (dedup != null) {
+                if (!dedup.equals("on") && !dedup.equals("off")) {
+                    throw new picocli.CommandLine.TypeConversionException("--dedup must be on or off, not '" + dedup + "'");
+                }
+                body.put("dedup", dedup.equals("on"));
+            }
+            if (encryption != null) {
+                body.put("encryption", encryption);
             }
             print(api.post("/api/v1/volumes", body).json(), HEADERS, FIELDS);
         }
@@ -169,15 +196,31 @@ public final class VolumeCommand {
     static final class Delete extends ApiOptions {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
+        @Option(names = "--with-snapshots", description = "Delete the volume's snapshots too (clones made from them stay).")
+        boolean withSnapshots;
 
         @Override
         void execute(ApiClient api) throws IOException {
-            api.delete(path(name));
+            api.delete(path(name) + (withSnapshots ? "?snapshots=delete" : ""));
             if (json()) {
                 out().println("{}");
             } else {
                 out().println("deleted " + name);
             }
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Return a volume to a snapshot's contents (hosts are told; unmount it on hosts first).")
+    static final class Rollback extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Option(names = "--to", required = true, paramLabel = "SNAPSHOT", description = "A snapshot of the volume.")
+        String snapshot;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            print(api.post(path(name) + "/rollback", Map.of("snapshot", snapshot)).json(), HEADERS, FIELDS);
         }
     }
 }

@@ -30,6 +30,7 @@ import java.util.Set;
  * devices: [/dev/nvme1n1, /dev/nvme2n1]      # the engine pool's devices
  * io-threads: 1                               # event loops (0: one per core)
  * busy-poll: true                             # spin for latency
+ * kek-file: /etc/basalt/kek                   # key-encryption key for encrypted volumes
  * </pre>
  * Values left out are null here and take their defaults in {@link ServeConfig}.
  */
@@ -51,7 +52,8 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
 
     private static Set<String> keys() {
         Set<String> keys = new java.util.HashSet<>(Set.of(ServeConfig.DATA_DIR_KEY, ServeConfig.LISTEN_KEY,
-                ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY, ServeConfig.DEVICES_KEY));
+                ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY, ServeConfig.DEVICES_KEY,
+                ServeConfig.KEK_FILE_KEY));
         keys.addAll(ApiConfig.KEYS);
         keys.addAll(DataPathConfig.KEYS);
         return Set.copyOf(keys);
@@ -87,7 +89,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             if (!KEYS.contains(String.valueOf(key))) {
                 String hint = "volume".equals(key) ? " (did you mean 'volumes'?)" : "";
                 throw new ConfigException(source + ": unknown key '" + key + "'" + hint
-                        + " (known: data-dir, listen, discovery-listen, volumes, devices, io-threads, busy-poll, "
+                        + " (known: data-dir, listen, discovery-listen, volumes, devices, io-threads, busy-poll, kek-file, "
                         + String.join(", ", new java.util.TreeSet<>(ApiConfig.KEYS)) + ")");
             }
         }
@@ -96,7 +98,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             String listen = scalar(map, ServeConfig.LISTEN_KEY);
             String discovery = scalar(map, ServeConfig.DISCOVERY_LISTEN_KEY);
             Map<String, String> settings = new java.util.HashMap<>();
-            for (Set<String> keys : List.of(ApiConfig.KEYS, DataPathConfig.KEYS)) {
+            for (Set<String> keys : List.of(ApiConfig.KEYS, DataPathConfig.KEYS, Set.of(ServeConfig.KEK_FILE_KEY))) {
                 for (String key : keys) {
                     String v = scalar(map, key);
                     if (v != null) {

@@ -10,26 +10,41 @@ import java.util.regex.Pattern;
 
 /**
  * A volume as configured: {@code name=NAME,size=SIZE[,hosts=NQN;NQN|any][,block-size=512|4096]
- * [,backend=file|ram|engine]} on the command line, or the same keys as a YAML map.
+ * [,backend=file|ram|engine][,compression=lz4|zstd|off][,dedup=on|off][,encryption=aes-xts|off]} on the
+ * command line, or the same keys as a YAML map.
  *
- * @param hosts who may see it; without {@code hosts=} nobody may
+ * @param hosts    who may see it; without {@code hosts=} nobody may
+ * @param services inline data services; {@link DataServices#NONE} unless the backend is the engine
  */
-public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int blockSize, Backend backend) {
+public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int blockSize, Backend backend,
+                         DataServices services) {
     public static final String NAME_KEY = "name";
     public static final String SIZE_KEY = "size";
     public static final String HOSTS_KEY = "hosts";
     public static final String BLOCK_SIZE_KEY = "block-size";
     public static final String BACKEND_KEY = "backend";
-    public static final Set<String> KEYS = Set.of(NAME_KEY, SIZE_KEY, HOSTS_KEY, BLOCK_SIZE_KEY, BACKEND_KEY);
+    public static final Set<String> KEYS = Set.of(NAME_KEY, SIZE_KEY, HOSTS_KEY, BLOCK_SIZE_KEY, BACKEND_KEY,
+            DataServices.COMPRESSION_KEY, DataServices.DEDUP_KEY, DataServices.ENCRYPTION_KEY);
     /** 4 KiB blocks: what modern file systems use, and O_DIRECT's unit, so no read-modify-write. */
     public static final int BLOCK_SIZE_DEFAULT = 4096;
-    public static final Backend BACKEND_DEFAULT = Backend.FILE;
+    /** The storage engine: thin, checksummed, compressed; file and RAM remain for tests and special cases. */
+    public static final Backend BACKEND_DEFAULT = Backend.ENGINE;
     /** Names become file names in the data dir, so they are kept plain. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** Without data services (file and RAM volumes). */
+    public VolumeSpec(String name, long sizeBytes, HostAccess hosts, int blockSize, Backend backend) {
+        this(name, sizeBytes, hosts, blockSize, backend,
+                backend == Backend.ENGINE ? DataServices.ENGINE_DEFAULT : DataServices.NONE);
+    }
 
     public VolumeSpec {
         Objects.requireNonNull(hosts);
         Objects.requireNonNull(backend);
+        Objects.requireNonNull(services);
+        if (backend != Backend.ENGINE && !services.equals(DataServices.NONE)) {
+            throw new ConfigException("volume '" + name + "': compression, dedup and encryption need backend=engine");
+        }
         requireValidName(name);
         if (blockSize != 512 && blockSize != 4096) {
             throw new ConfigException("block-size must be 512 or 4096, not " + blockSize);
@@ -70,7 +85,7 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
         for (String key : values.keySet()) {
             if (!KEYS.contains(key)) {
                 throw new ConfigException("unknown volume key '" + key
-                        + "' (known: name, size, hosts, block-size, backend)");
+                        + "' (known: name, size, hosts, block-size, backend, compression, dedup, encryption)");
             }
         }
         if (values.get(NAME_KEY) == null) {
@@ -92,7 +107,8 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
             access = Hosts.parse(String.valueOf(hosts));
         }
         Backend backend = Backend.parse(text(values, BACKEND_KEY, BACKEND_DEFAULT.label()));
-        return new VolumeSpec(name, Sizes.parse(size), access, blockSize, backend);
+        return new VolumeSpec(name, Sizes.parse(size), access, blockSize, backend,
+                DataServices.fromSpec(values, backend, name));
     }
 
     private static String text(Map<String, ?> values, String key, String fallback) {
@@ -112,7 +128,8 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
     @Override
     public boolean equals(Object o) {
         return o instanceof VolumeSpec v && name.equals(v.name) && sizeBytes == v.sizeBytes
-                && blockSize == v.blockSize && backend == v.backend && Hosts.format(hosts).equals(Hosts.format(v.hosts));
+                && blockSize == v.blockSize && backend == v.backend && services.equals(v.services)
+                && Hosts.format(hosts).equals(Hosts.format(v.hosts));
     }
 
     @Override
@@ -123,6 +140,7 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
     /** The command-line form, which {@link #parse} reads back. */
     public String format() {
         return "name=" + name + ",size=" + Sizes.format(sizeBytes).replace(" ", "").replace("bytes", "")
-                + ",hosts=" + Hosts.format(hosts) + ",block-size=" + blockSize + ",backend=" + backend.label();
+                + ",hosts=" + Hosts.format(hosts) + ",block-size=" + blockSize + ",backend=" + backend.label()
+                + (backend == Backend.ENGINE ? "," + services.format() : "");
     }
 }

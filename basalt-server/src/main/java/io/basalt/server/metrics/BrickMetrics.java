@@ -90,9 +90,11 @@ public final class BrickMetrics {
         gauge("basalt.engine.live", "bytes", snap, e -> e.get(PoolStats::liveBytes));
         gauge("basalt.engine.mapped", "bytes", snap, e -> e.get(PoolStats::mappedBytes));
         gauge("basalt.engine.write.amplification", null, snap, e -> e.get(PoolStats::writeAmplification));
-        // Logical bytes per physical byte: 1 until compression and dedup come.
+        // Logical bytes mapped per payload byte stored: compression and dedup together.
         gauge("basalt.engine.data.reduction", null, snap,
                 e -> e.get(st -> st.liveBytes() == 0 ? 1 : (double) st.mappedBytes() / st.liveBytes()));
+        gauge("basalt.engine.compression.ratio", null, snap, e -> e.get(PoolStats::compressionRatio));
+        gauge("basalt.engine.dedup.ratio", null, snap, e -> e.get(PoolStats::dedupRatio));
         engineCounter("basalt.engine.host.written", "Payload bytes hosts wrote since the pool opened", snap,
                 PoolStats::hostBytesWritten);
         engineCounter("basalt.engine.device.written", "Log bytes written to devices since the pool opened", snap,

@@ -4,12 +4,18 @@ import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FileDevice;
 import io.basalt.engine.pool.Pool;
 import io.basalt.engine.pool.PoolConfig;
+import io.basalt.engine.pool.VolumeOptions;
+import io.basalt.engine.services.CompressionAlgorithm;
+import io.basalt.engine.services.KekFile;
+import io.basalt.engine.services.KeyEncryptionKey;
+import io.basalt.server.config.DataServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,11 +33,35 @@ public final class EnginePool implements AutoCloseable {
 
     private final Path dataDir;
     private final List<Path> devices;
+    private final Path kekFile;
     private Pool pool;
 
     public EnginePool(Path dataDir, List<Path> devices) {
+        this(dataDir, devices, null);
+    }
+
+    /**
+     * @param kekFile the key-encryption key file ({@code --kek-file}), created (mode 0600) when missing;
+     *                null: no encrypted volumes can be created or opened
+     */
+    public EnginePool(Path dataDir, List<Path> devices, Path kekFile) {
         this.dataDir = dataDir;
         this.devices = devices == null ? List.of() : List.copyOf(devices);
+        this.kekFile = kekFile;
+    }
+
+    /** The engine's options for a volume's data services. */
+    public static VolumeOptions options(DataServices services) {
+        return new VolumeOptions(CompressionAlgorithm.parse(services.compression()), services.dedup(),
+                services.encryption());
+    }
+
+    /** Refuses, with what to do, an encrypted volume on a brick without a key-encryption key. */
+    public void requireKeyFor(DataServices services, String volume) throws DataDirException {
+        if (services.encryption() && kekFile == null) {
+            throw new DataDirException("volume " + volume + " is encrypted (encryption=aes-xts): start the brick "
+                    + "with --kek-file PATH (a 32-byte key-encryption key; created with mode 0600 if missing)");
+        }
     }
 
     /** The pool, opening it on first use. */
@@ -49,7 +79,8 @@ public final class EnginePool implements AutoCloseable {
                 long free = Files.getFileStore(p.getParent() == null ? Path.of(".") : p.getParent()).getUsableSpace();
                 opened.add(FileDevice.open(p, Math.max(MIN_FILE_SIZE, (long) (free * 0.9) / paths.size()), true));
             }
-            pool = Pool.openOrCreate(opened, PoolConfig.defaults());
+            KeyEncryptionKey kek = kekFile == null ? null : KekFile.loadOrCreate(kekFile, new SecureRandom());
+            pool = Pool.openOrCreate(opened, PoolConfig.defaults(), kek);
             LOG.info("Engine pool on {}", paths);
             return pool;
         } catch (IOException | RuntimeException e) {

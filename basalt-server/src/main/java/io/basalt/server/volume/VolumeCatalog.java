@@ -215,7 +215,7 @@ public final class VolumeCatalog {
         }
         usedNsids.add(nsid);
         return new VolumeMetadata(spec.name(), nsid, UUID.randomUUID(), spec.sizeBytes(), spec.blockSize(),
-                spec.backend(), spec.hosts());
+                spec.backend(), spec.hosts(), spec.services());
     }
 
     private static VolumeMetadata update(VolumeMetadata old, VolumeSpec spec) throws DataDirException {
@@ -226,6 +226,15 @@ public final class VolumeCatalog {
         if (old.backend() != spec.backend()) {
             throw new DataDirException("volume " + old.name() + " uses the " + old.backend().label()
                     + " backend; it cannot change to " + spec.backend().label());
+        }
+        if (old.services().encryption() != spec.services().encryption()
+                || old.services().dedup() != spec.services().dedup()) {
+            throw new DataDirException("volume " + old.name() + " was created with " + old.services().format()
+                    + "; encryption and dedup are fixed at creation (create a new volume and copy the data)");
+        }
+        if (!old.services().compression().equals(spec.services().compression())) {
+            LOG.warn("Volume {} keeps compression={}: compression is chosen at creation (configured: {})",
+                    old.name(), old.services().compression(), spec.services().compression());
         }
         if (spec.sizeBytes() < old.sizeBytes()) {
             throw new DataDirException("volume " + old.name() + " is " + Sizes.format(old.sizeBytes())

@@ -7,6 +7,7 @@ import io.basalt.engine.pool.EngineBlockStore;
 import io.basalt.engine.pool.Pool;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
+import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.Sizes;
 import io.basalt.server.config.VolumeSpec;
@@ -54,10 +55,24 @@ public final class VolumeManager implements AutoCloseable {
     }
 
     /**
-     * What a create asks for. Null labels mean none; null qosPolicy means unlimited.
+     * What a create asks for. Null labels mean none; null qosPolicy means unlimited; null data
+     * service parts mean the backend's defaults ({@link DataServices#of}).
      */
     public record CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
-                                Map<String, String> labels, String qosPolicy) {
+                                Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
+                                Boolean encryption, String fromSnapshot) {
+        /** With the backend's default data services. */
+        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
+                             Map<String, String> labels, String qosPolicy) {
+            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, null, null, null, null);
+        }
+
+        /** A new volume, not a clone. */
+        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
+                             Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
+                             Boolean encryption) {
+            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, compression, dedup, encryption, null);
+        }
     }
 
     /** The outcome of a create: the volume, and whether this call created it (false: it existed alike). */
@@ -127,12 +142,13 @@ public final class VolumeManager implements AutoCloseable {
         if (engine == null) {
             throw new DataDirException("volume " + v.name() + " uses the engine backend, and this brick has no pool");
         }
+        engine.requireKeyFor(v.services(), v.name());
         try {
             Pool pool = engine.get();
             String key = v.uuid().toString();
             EngineBlockStore store = pool.volume(key);
             if (store == null) {
-                return pool.createVolume(key, v.sizeBytes(), v.blockSize(), false);
+                return pool.createVolume(key, v.sizeBytes(), v.blockSize(), false, EnginePool.options(v.services()));
             }
             if (store.blockSize() != v.blockSize()) {
                 throw new DataDirException("volume " + v.name() + " has " + store.blockSize()
@@ -199,15 +215,29 @@ public final class VolumeManager implements AutoCloseable {
      */
     public synchronized Created create(CreateRequest r) throws VolumeException {
         requireOpen();
+        if (r.fromSnapshot() != null) {
+            return new Snapshots(this).cloneVolume(r);
+        }
         VolumeSpec spec;
         try {
+            Backend backend = r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend();
             spec = new VolumeSpec(r.name(), r.sizeBytes(), r.hosts() == null ? Hosts.none() : r.hosts(),
-                    r.blockSize() == 0 ? VolumeSpec.BLOCK_SIZE_DEFAULT : r.blockSize(),
-                    r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend());
+                    r.blockSize() == 0 ? VolumeSpec.BLOCK_SIZE_DEFAULT : r.blockSize(), backend,
+                    DataServices.of(r.compression(), r.dedup(), r.encryption(), backend, r.name()));
         } catch (ConfigException | NullPointerException e) {
             throw VolumeException.invalid(e.getMessage() == null ? "missing field" : e.getMessage());
         }
         requireSize(spec.sizeBytes());
+        if (spec.backend() == Backend.ENGINE) {
+            if (engine == null) {
+                throw VolumeException.unsupported("this brick has no engine pool");
+            }
+            try {
+                engine.requireKeyFor(spec.services(), spec.name());
+            } catch (DataDirException e) {
+                throw VolumeException.unsupported(e.getMessage());
+            }
+        }
         Map<String, String> labels = validLabels(r.labels());
         String policy = r.qosPolicy();
         if (policy != null && policies.get(policy) == null) {
@@ -216,7 +246,7 @@ public final class VolumeManager implements AutoCloseable {
         VolumeMetadata existing = catalog.get(spec.name());
         if (existing != null) {
             if (existing.sizeBytes() == spec.sizeBytes() && existing.blockSize() == spec.blockSize()
-                    && existing.backend() == spec.backend()
+                    && existing.backend() == spec.backend() && existing.services().equals(spec.services())
                     && Hosts.format(existing.hosts()).equals(Hosts.format(spec.hosts()))
                     && existing.labels().equals(labels) && Objects.equals(existing.qosPolicy(), policy)) {
                 return new Created(get(spec.name()), false);
@@ -229,7 +259,7 @@ public final class VolumeManager implements AutoCloseable {
         }
         VolumeMetadata v = new VolumeMetadata(spec.name(), catalog.freeNsid(), UUID.randomUUID(), spec.sizeBytes(),
                 spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
-                System.currentTimeMillis());
+                System.currentTimeMillis(), spec.services());
         if (v.nsid() > subsystem.maxNamespaces()) {
             throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
         }
@@ -251,10 +281,90 @@ public final class VolumeManager implements AutoCloseable {
         return new Created(online.get(v.name()), true);
     }
 
+    /**
+     * Records and exports a volume whose pool image already exists (a clone); undoes the pool image
+     * if that fails.
+     */
+    synchronized Created adopt(VolumeMetadata v) throws VolumeException {
+        if (v.nsid() > subsystem.maxNamespaces()) {
+            dropFromPool(v);
+            throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
+        }
+        save(v);
+        try {
+            export(v);
+        } catch (DataDirException | RuntimeException e) {
+            try {
+                catalog.delete(v.name());
+            } catch (DataDirException ignored) {
+                // Reported below.
+            }
+            dropFromPool(v);
+            throw VolumeException.internal("cannot create volume " + v.name() + ": " + e.getMessage());
+        }
+        LOG.info("Created volume {} from a snapshot: NSID {}, UUID {}, {}", v.name(), v.nsid(), v.uuid(),
+                Sizes.format(v.sizeBytes()));
+        listener.volumeEvent("volume.created", v.name(), "cloned, " + Sizes.format(v.sizeBytes()) + ", NSID "
+                + v.nsid());
+        return new Created(online.get(v.name()), true);
+    }
+
+    private void dropFromPool(VolumeMetadata v) {
+        try {
+            engine.get().deleteVolume(v.uuid().toString());
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.warn("Removing the pool image of {}: {}", v.name(), e.getMessage());
+        }
+    }
+
+    /** The catalog (snapshot operations need free NSIDs and data file names). */
+    VolumeCatalog catalog() {
+        return catalog;
+    }
+
+    /** Tells hosts that can see the volume that its contents or size changed under them (rollback). */
+    synchronized Volume contentsReplaced(String name, long newSize, String message) throws VolumeException {
+        Volume v = get(name);
+        VolumeMetadata m = v.metadata();
+        VolumeMetadata after = m.sizeBytes() == newSize ? m : m.withSizeAndHosts(newSize, m.hosts());
+        if (after != m) {
+            save(after);
+        }
+        Volume now = replace(v, after);
+        if (now.namespace() != null) {
+            applyQos(now.namespace(), after);
+            subsystem.attributesChanged(after.nsid());
+        }
+        listener.volumeEvent("volume.rolled-back", name, message);
+        return now;
+    }
+
+    /** The listener, for snapshot events. */
+    Listener listener() {
+        return listener;
+    }
+
     /** Stops exporting the volume (hosts are told it is gone), then deletes its metadata and data. */
     public synchronized void delete(String name) throws VolumeException {
+        delete(name, false);
+    }
+
+    /**
+     * As {@link #delete(String)}; a volume with snapshots is refused unless {@code withSnapshots}, which
+     * deletes them first (clones made from them keep every block they share).
+     */
+    public synchronized void delete(String name, boolean withSnapshots) throws VolumeException {
         requireOpen();
         Volume v = get(name);
+        if (v.metadata().backend() == Backend.ENGINE && engine != null) {
+            Snapshots snapshots = new Snapshots(this);
+            int n = snapshots.list(name).size();
+            if (n > 0 && !withSnapshots) {
+                throw VolumeException.conflict("volume '" + name + "' has " + n + " snapshot(s); delete them first, "
+                        + "or delete the volume with its snapshots");
+            }
+            snapshots.deleteAll(name);
+        }
         if (v.state() == State.ONLINE) {
             subsystem.removeNamespace(v.metadata().nsid());
             v.store().close();

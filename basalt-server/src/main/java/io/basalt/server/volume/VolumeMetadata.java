@@ -2,6 +2,7 @@ package io.basalt.server.volume;
 
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
+import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
 import io.basalt.target.subsystem.HostAccess;
 
@@ -23,10 +24,12 @@ import java.util.UUID;
  * @param managed      created through the management API: exported on every start, whatever the
  *                     configuration lists (configured volumes follow the configuration)
  * @param createdMillis creation time, epoch milliseconds (0 when unknown: volumes of older data dirs)
+ * @param services     inline data services, fixed at creation ({@link DataServices#NONE} for file and
+ *                     RAM volumes and for volumes of data dirs older than the services)
  */
 public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
                              HostAccess hosts, String dataFile, SortedMap<String, String> labels, String qosPolicy,
-                             boolean managed, long createdMillis) {
+                             boolean managed, long createdMillis, DataServices services) {
     private static final String NAME = "name";
     private static final String NSID = "nsid";
     private static final String UUID_KEY = "uuid";
@@ -39,6 +42,9 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     private static final String QOS_POLICY = "qos-policy";
     private static final String MANAGED = "managed";
     private static final String CREATED = "created-millis";
+    private static final String COMPRESSION = "compression";
+    private static final String DEDUP = "dedup";
+    private static final String ENCRYPTION = "encryption";
     static final String DATA_SUFFIX = ".img";
 
     public VolumeMetadata {
@@ -46,6 +52,7 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
         Objects.requireNonNull(uuid);
         Objects.requireNonNull(backend);
         Objects.requireNonNull(hosts);
+        services = services == null ? DataServices.NONE : services;
         dataFile = dataFile == null ? name + DATA_SUFFIX : dataFile;
         labels = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(labels == null ? Map.of() : labels));
     }
@@ -53,7 +60,13 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     /** A configured volume as older data dirs recorded it. */
     public VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
                           HostAccess hosts) {
-        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0);
+        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, DataServices.NONE);
+    }
+
+    /** A configured volume, with its data services. */
+    public VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
+                          HostAccess hosts, DataServices services) {
+        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, services);
     }
 
     /** HostAccess has no value equality; compare its canonical text so an unchanged volume is not rewritten. */
@@ -63,7 +76,7 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
                 && sizeBytes == v.sizeBytes && blockSize == v.blockSize && backend == v.backend
                 && Hosts.format(hosts).equals(Hosts.format(v.hosts)) && dataFile.equals(v.dataFile)
                 && labels.equals(v.labels) && Objects.equals(qosPolicy, v.qosPolicy) && managed == v.managed
-                && createdMillis == v.createdMillis;
+                && createdMillis == v.createdMillis && services.equals(v.services);
     }
 
     @Override
@@ -73,22 +86,22 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
 
     public VolumeMetadata withSizeAndHosts(long newSize, HostAccess newHosts) {
         return new VolumeMetadata(name, nsid, uuid, newSize, blockSize, backend, newHosts, dataFile, labels,
-                qosPolicy, managed, createdMillis);
+                qosPolicy, managed, createdMillis, services);
     }
 
     public VolumeMetadata withName(String newName) {
         return new VolumeMetadata(newName, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
-                qosPolicy, managed, createdMillis);
+                qosPolicy, managed, createdMillis, services);
     }
 
     public VolumeMetadata withLabels(Map<String, String> newLabels) {
         return new VolumeMetadata(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile,
-                new TreeMap<>(newLabels), qosPolicy, managed, createdMillis);
+                new TreeMap<>(newLabels), qosPolicy, managed, createdMillis, services);
     }
 
     public VolumeMetadata withQosPolicy(String policy) {
         return new VolumeMetadata(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
-                policy, managed, createdMillis);
+                policy, managed, createdMillis, services);
     }
 
     Properties toProperties() {
@@ -113,6 +126,11 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
         if (createdMillis != 0) {
             p.setProperty(CREATED, Long.toString(createdMillis));
         }
+        if (!services.equals(DataServices.NONE)) {
+            p.setProperty(COMPRESSION, services.compression());
+            p.setProperty(DEDUP, Boolean.toString(services.dedup()));
+            p.setProperty(ENCRYPTION, Boolean.toString(services.encryption()));
+        }
         return p;
     }
 
@@ -134,7 +152,10 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
                     Integer.parseInt(required(p, BLOCK_SIZE)), Backend.parse(required(p, BACKEND)),
                     Hosts.parse(required(p, HOSTS)), dataFile, labels, p.getProperty(QOS_POLICY),
                     Boolean.parseBoolean(p.getProperty(MANAGED, "false")),
-                    Long.parseLong(p.getProperty(CREATED, "0")));
+                    Long.parseLong(p.getProperty(CREATED, "0")),
+                    new DataServices(p.getProperty(COMPRESSION, "off"),
+                            Boolean.parseBoolean(p.getProperty(DEDUP, "false")),
+                            Boolean.parseBoolean(p.getProperty(ENCRYPTION, "false"))));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

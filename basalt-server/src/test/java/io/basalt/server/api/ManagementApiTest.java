@@ -61,7 +61,7 @@ class ManagementApiTest {
         return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void assertRefused(ThrowingCall call, int status, String code, String reasonPart) {
+    static void assertRefused(ThrowingCall call, int status, String code, String reasonPart) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.status()).isEqualTo(status);
             assertThat(e.code()).isEqualTo(code);
@@ -86,6 +86,18 @@ class ManagementApiTest {
         assertThat(v.get("nguid").asText()).isEqualTo(v.get("uuid").asText().replace("-", ""));
         assertThat(v.get("sizeBytes").asLong()).isEqualTo(8L << 20);
         assertThat(v.get("usage").has("physicalBytes")).isTrue();
+        assertThat(v.get("backend").asText()).isEqualTo("engine");
+        assertThat(v.get("services").get("compression").asText()).isEqualTo("lz4");
+        assertThat(v.get("services").get("encryption").asText()).isEqualTo("off");
+        JsonNode z = api.post("/api/v1/volumes", Map.of("name", "z", "size", "4MiB", "compression", "zstd",
+                "dedup", true)).json();
+        assertThat(z.get("services").get("compression").asText()).isEqualTo("zstd");
+        assertThat(z.get("services").get("dedup").asBoolean()).isTrue();
+        assertThat(api.post("/api/v1/volumes", Map.of("name", "z", "size", "4MiB", "compression", "zstd",
+                "dedup", true)).status()).as("same spec again: idempotent").isEqualTo(200);
+        assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "z", "size", "4MiB", "compression", "lz4")),
+                409, "conflict", "different spec");
+        assertThat(api.delete("/api/v1/volumes/z").status()).isEqualTo(204);
         assertThat(v.get("connectedHosts").isArray()).isTrue();
         assertRefused(() -> api.post("/api/v1/volumes", volume("db", "16MiB")), 409, "conflict", "different spec");
 
@@ -190,8 +202,14 @@ class ManagementApiTest {
         assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "x", "size", "1MiB", "sise", 1)), 400,
                 "invalid_argument", "unknown field 'sise'");
         assertRefused(() -> api.post("/api/v1/volumes", Map.of("size", "1MiB")), 400, "invalid_argument", "name");
-        assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "x", "size", "1MiB", "compression", "zstd")),
-                422, "unsupported", "compression");
+        assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "x", "size", "1MiB", "compression", "gzip")),
+                400, "invalid_argument", "lz4, zstd or off");
+        assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "x", "size", "1MiB", "backend", "ram",
+                "compression", "zstd")), 400, "invalid_argument", "need backend=engine");
+        assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "x", "size", "1MiB", "encryption", "rot13")),
+                400, "invalid_argument", "aes-xts or off");
+        assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "x", "size", "1MiB", "encryption", "aes-xts")),
+                422, "unsupported", "--kek-file");
         assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "x", "size", "1MiB", "blockSize", 1000)),
                 400, "invalid_argument", "block-size");
 

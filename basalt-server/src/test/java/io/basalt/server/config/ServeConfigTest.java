@@ -31,7 +31,7 @@ class ServeConfigTest {
         assertThat(v.name()).isEqualTo("vol1");
         assertThat(v.sizeBytes()).isEqualTo(1L << 30);
         assertThat(v.hosts().isAny()).isTrue();
-        assertThat(v.backend()).isEqualTo(Backend.FILE);
+        assertThat(v.backend()).isEqualTo(Backend.ENGINE);
     }
 
     @Test

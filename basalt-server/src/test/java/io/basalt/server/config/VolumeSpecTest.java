@@ -25,11 +25,12 @@ class VolumeSpecTest {
     }
 
     @Test
-    void shouldDefaultTo4KiBBlocksFileBackendAndNoHost() {
+    void shouldDefaultTo4KiBBlocksEngineBackendLz4AndNoHost() {
         VolumeSpec v = VolumeSpec.parse("name=vol1,size=1GiB");
 
         assertThat(v.blockSize()).isEqualTo(4096);
-        assertThat(v.backend()).isEqualTo(Backend.FILE);
+        assertThat(v.backend()).isEqualTo(Backend.ENGINE);
+        assertThat(v.services()).isEqualTo(DataServices.ENGINE_DEFAULT);
         assertThat(v.hosts().isAny()).isFalse();
         assertThat(v.hosts().hosts()).isEmpty();
     }
@@ -73,5 +74,29 @@ class VolumeSpecTest {
         assertThatThrownBy(() -> VolumeSpec.parse(spec)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void shouldParseDataServicesOfEngineVolumes() {
+        VolumeSpec v = VolumeSpec.parse("name=a,size=1GiB,compression=zstd,dedup=on,encryption=aes-xts");
+
+        assertThat(v.services()).isEqualTo(new DataServices("zstd", true, true));
+        assertThat(VolumeSpec.parse(v.format())).isEqualTo(v);
+        assertThat(VolumeSpec.parse("name=a,size=1GiB,compression=off").services())
+                .isEqualTo(new DataServices("off", false, false));
+    }
+
+    @Test
+    void shouldRefuseDataServicesOnOtherBackendsAndBadValues() {
+        assertThatThrownBy(() -> VolumeSpec.parse("name=a,size=1GiB,backend=file,encryption=aes-xts"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("need backend=engine");
+        assertThatThrownBy(() -> VolumeSpec.parse("name=a,size=1GiB,backend=ram,compression=lz4"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("need backend=engine");
+        assertThatThrownBy(() -> VolumeSpec.parse("name=a,size=1GiB,compression=gzip"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("lz4, zstd or off");
+        assertThatThrownBy(() -> VolumeSpec.parse("name=a,size=1GiB,encryption=aes-cbc"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("aes-xts or off");
+        assertThat(VolumeSpec.parse("name=a,size=1GiB,backend=file,compression=off").services())
+                .isEqualTo(DataServices.NONE);
     }
 }

@@ -79,7 +79,7 @@ class VolumeCatalogTest {
         assertThatThrownBy(() -> reconcile("name=a,size=1GiB,block-size=512"))
                 .hasMessageContaining("volume a has 4096-byte blocks; it cannot change to 512");
         assertThatThrownBy(() -> reconcile("name=a,size=1GiB,backend=ram"))
-                .hasMessageContaining("volume a uses the file backend; it cannot change to ram");
+                .hasMessageContaining("volume a uses the engine backend; it cannot change to ram");
     }
 
     @Test

@@ -171,6 +171,7 @@ public final class IoCommands {
             case IoStatus.READ_ERROR -> Status.UNRECOVERED_READ_ERROR;
             case IoStatus.WRITE_ERROR -> Status.WRITE_FAULT;
             case IoStatus.NO_SPACE -> Status.CAPACITY_EXCEEDED | Status.DNR;
+            case IoStatus.WRITE_PROTECTED -> Status.NAMESPACE_WRITE_PROTECTED | Status.DNR;
             default -> Status.INTERNAL_ERROR;
         };
     }

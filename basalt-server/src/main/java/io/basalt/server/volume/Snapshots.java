@@ -1,0 +1,229 @@
+package io.basalt.server.volume;
+
+import io.basalt.engine.pool.DiffPage;
+import io.basalt.engine.pool.Pool;
+import io.basalt.engine.pool.SnapshotInfo;
+import io.basalt.server.config.Backend;
+import io.basalt.server.config.ConfigException;
+import io.basalt.server.config.Hosts;
+import io.basalt.server.config.Sizes;
+import io.basalt.server.config.VolumeSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Snapshots, clones, rollback and changed-block tracking of engine volumes, over {@link Pool}'s
+ * image API (docs/engine.md, "Snapshots and clones"). A snapshot is named per volume and written
+ * {@code VOLUME@SNAPSHOT} where one string must name it. Pool images are keyed by the volume's
+ * UUID, so snapshots follow a volume through renames.
+ */
+public final class Snapshots {
+    private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
+    private final VolumeManager volumes;
+
+    public Snapshots(VolumeManager volumes) {
+        this.volumes = volumes;
+    }
+
+    /** A snapshot of a volume, as the brick shows it. */
+    public record Snapshot(String volume, SnapshotInfo info) {
+    }
+
+    /** The outcome of an idempotent create: the snapshot, and whether this call took it. */
+    public record Taken(Snapshot snapshot, boolean created) {
+    }
+
+    /** Takes a snapshot; if the volume already has one of that name, returns it (created false). */
+    public Taken create(String volume, String name) throws VolumeException {
+        VolumeMetadata v = engineVolume(volume);
+        requireName(name);
+        Pool pool = pool();
+        try {
+            SnapshotInfo existing = pool.snapshot(key(v), name);
+            if (existing != null) {
+                return new Taken(new Snapshot(v.name(), existing), false);
+            }
+            SnapshotInfo s = pool.createSnapshot(key(v), name);
+            LOG.info("Snapshot {}@{} taken ({} mapped)", v.name(), name, Sizes.format(s.mappedBytes()));
+            volumes.listener().volumeEvent("snapshot.created", v.name(), "snapshot " + name + " taken");
+            return new Taken(new Snapshot(v.name(), s), true);
+        } catch (IOException | IllegalArgumentException e) {
+            throw failure("cannot snapshot " + v.name(), e);
+        }
+    }
+
+    public List<Snapshot> list(String volume) throws VolumeException {
+        VolumeMetadata v = engineVolume(volume);
+        try {
+            return pool().listSnapshots(key(v)).stream().map(s -> new Snapshot(v.name(), s)).toList();
+        } catch (IOException | IllegalArgumentException e) {
+            throw failure("cannot list the snapshots of " + v.name(), e);
+        }
+    }
+
+    public Snapshot get(String volume, String name) throws VolumeException {
+        VolumeMetadata v = engineVolume(volume);
+        return new Snapshot(v.name(), require(v, name));
+    }
+
+    public void delete(String volume, String name) throws VolumeException {
+        VolumeMetadata v = engineVolume(volume);
+        SnapshotInfo s = require(v, name);
+        try {
+            pool().deleteSnapshot(s.id());
+        } catch (IOException | IllegalArgumentException e) {
+            throw failure("cannot delete " + v.name() + "@" + name, e);
+        }
+        LOG.info("Snapshot {}@{} deleted", v.name(), name);
+        volumes.listener().volumeEvent("snapshot.deleted", v.name(), "snapshot " + name + " deleted");
+    }
+
+    /** Deletes every snapshot of a volume (before the volume itself goes); clones made from them live on. */
+    public int deleteAll(String volume) throws VolumeException {
+        int n = 0;
+        for (Snapshot s : list(volume)) {
+            delete(volume, s.info().name());
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Returns the volume to a snapshot's contents and size; hosts that can see it get a namespace
+     * change notice and the event log a {@code volume.rolled-back} event.
+     */
+    public VolumeManager.Volume rollback(String volume, String snapshot) throws VolumeException {
+        VolumeMetadata v = engineVolume(volume);
+        SnapshotInfo s = require(v, snapshot);
+        try {
+            pool().rollback(key(v), s.id());
+        } catch (IOException | IllegalArgumentException e) {
+            throw failure("cannot roll " + v.name() + " back to " + snapshot, e);
+        }
+        LOG.warn("Volume {} rolled back to snapshot {} (taken {})", v.name(), snapshot,
+                java.time.Instant.ofEpochMilli(s.createdMillis()));
+        return volumes.contentsReplaced(v.name(), s.capacityBytes(), "rolled back to snapshot " + snapshot);
+    }
+
+    /**
+     * Changed-block tracking: ranges that differ between snapshot {@code from} and {@code to} (another
+     * snapshot of the volume, or null for the volume as it is now), from {@code fromLba}.
+     */
+    public DiffPage diff(String volume, String from, String to, long fromLba, int maxRanges) throws VolumeException {
+        VolumeMetadata v = engineVolume(volume);
+        SnapshotInfo a = require(v, from);
+        try {
+            Pool pool = pool();
+            int target = to == null ? pool.volume(key(v)).id() : require(v, to).id();
+            return pool.diff(a.id(), target, fromLba, maxRanges);
+        } catch (IOException | IllegalArgumentException e) {
+            throw failure("cannot compare " + v.name() + "@" + from + " with " + (to == null ? "the volume" : to), e);
+        }
+    }
+
+    /** Creates an engine volume sharing a snapshot's blocks; {@code r.fromSnapshot()} is VOLUME@SNAPSHOT. */
+    VolumeManager.Created cloneVolume(VolumeManager.CreateRequest r) throws VolumeException {
+        String ref = r.fromSnapshot();
+        int at = ref.lastIndexOf('@');
+        if (at <= 0 || at == ref.length() - 1) {
+            throw VolumeException.invalid("fromSnapshot must be VOLUME@SNAPSHOT, not '" + ref + "'");
+        }
+        VolumeMetadata source = engineVolume(ref.substring(0, at));
+        SnapshotInfo s = require(source, ref.substring(at + 1));
+        try {
+            VolumeSpec.requireValidName(r.name());
+        } catch (ConfigException e) {
+            throw VolumeException.invalid(e.getMessage());
+        }
+        if (r.backend() != null && r.backend() != Backend.ENGINE) {
+            throw VolumeException.invalid("a clone lives in the engine pool with its snapshot (backend engine)");
+        }
+        if (r.blockSize() != 0 && r.blockSize() != s.blockSize()) {
+            throw VolumeException.invalid("a clone has its snapshot's " + s.blockSize() + "-byte blocks");
+        }
+        if (r.compression() != null || r.dedup() != null || r.encryption() != null) {
+            throw VolumeException.invalid("a clone shares its snapshot's data services ("
+                    + source.services().format() + "); leave them out");
+        }
+        long size = r.sizeBytes() <= 0 ? s.capacityBytes() : r.sizeBytes();
+        if (size < s.capacityBytes() || size % s.blockSize() != 0) {
+            throw VolumeException.invalid("a clone of " + ref + " is at least " + Sizes.format(s.capacityBytes())
+                    + " and whole blocks, not " + size + " bytes");
+        }
+        if (volumes.catalog().get(r.name()) != null) {
+            throw VolumeException.conflict("volume '" + r.name() + "' already exists");
+        }
+        Map<String, String> labels = r.labels() == null ? Map.of() : r.labels();
+        UUID uuid = UUID.randomUUID();
+        try {
+            Pool pool = pool();
+            pool.cloneVolume(s.id(), uuid.toString(), false);
+            if (size > s.capacityBytes()) {
+                pool.resizeVolume(uuid.toString(), size);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw failure("cannot clone " + ref, e);
+        }
+        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, size, s.blockSize(),
+                Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(), uuid + VolumeMetadata.DATA_SUFFIX,
+                new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), source.services());
+        return volumes.adopt(v);
+    }
+
+    private VolumeMetadata engineVolume(String volume) throws VolumeException {
+        VolumeMetadata v = volumes.find(volume).metadata();
+        if (v.backend() != Backend.ENGINE) {
+            throw VolumeException.unsupported("volume '" + v.name() + "' uses the " + v.backend().label()
+                    + " backend; snapshots need backend engine");
+        }
+        return v;
+    }
+
+    private SnapshotInfo require(VolumeMetadata v, String name) throws VolumeException {
+        try {
+            SnapshotInfo s = pool().snapshot(key(v), name);
+            if (s == null) {
+                throw VolumeException.notFound("volume '" + v.name() + "' has no snapshot '" + name + "'");
+            }
+            return s;
+        } catch (IOException | IllegalArgumentException e) {
+            throw failure("cannot look up " + v.name() + "@" + name, e);
+        }
+    }
+
+    private static void requireName(String name) throws VolumeException {
+        try {
+            VolumeSpec.requireValidName(name);
+        } catch (ConfigException e) {
+            throw VolumeException.invalid(e.getMessage().replace("volume name", "snapshot name"));
+        }
+    }
+
+    private Pool pool() throws VolumeException {
+        EnginePool engine = volumes.enginePool();
+        if (engine == null) {
+            throw VolumeException.unsupported("this brick has no engine pool");
+        }
+        try {
+            return engine.get();
+        } catch (IOException e) {
+            throw VolumeException.internal(e.getMessage());
+        }
+    }
+
+    private static String key(VolumeMetadata v) {
+        return v.uuid().toString();
+    }
+
+    private static VolumeException failure(String what, Exception e) {
+        return e instanceof IllegalArgumentException
+                ? VolumeException.invalid(what + ": " + e.getMessage())
+                : VolumeException.internal(what + ": " + e.getMessage());
+    }
+}
