@@ -319,6 +319,17 @@ snapshot_clone_rollback() {
   run umount /mnt || return 1
   cli volume delete old || return 1
   wait_namespaces 1 30 || return 1
+  cli volume create backup --from-snapshot v1@before --read-only --hosts any || return 1
+  wait_namespaces 2 30 || return 1
+  ro=$(namespaces | grep -v "^$NS\$")
+  [ "$(cat /sys/block/$ro/ro)" = 1 ] || why "the read-only snapshot export $ro is not a read-only disk on the host" || return 1
+  run mount -t ext4 -o ro,noload "/dev/$ro" /mnt || why "mounting the read-only export $ro failed" || return 1
+  (cd /mnt && sha256sum -c -s /tmp/sums) || why "the read-only export does not hold the snapshot's files" || { umount /mnt; return 1; }
+  run umount /mnt || return 1
+  if dd if=/dev/zero of="/dev/$ro" bs=4096 count=1 oflag=direct 2>/dev/null; then why "a write to the read-only export succeeded"; return 1; fi
+  echo "read-only export $ro: write-protected, files intact"
+  cli volume delete backup || return 1
+  wait_namespaces 1 30 || return 1
   cli volume rollback v1 --to before || return 1
   blockdev --flushbufs "/dev/$NS"
   verify_files || return 1

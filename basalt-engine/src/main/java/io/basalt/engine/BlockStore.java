@@ -30,6 +30,11 @@ public interface BlockStore extends AutoCloseable {
     void submit(BlockIo io);
 
     /** Bytes the store occupies on its media (thin provisioning), best effort. */
+    /** Whether writes fail (a snapshot exported for reading): hosts see the namespace write-protected. */
+    default boolean isReadOnly() {
+        return false;
+    }
+
     long allocatedBytes();
 
     /** Releases the store's resources; pending operations complete first. */

@@ -12,9 +12,11 @@ import java.util.Map;
  * default, {@code zstd} or {@code off}), {@code dedup} and {@code encryption} ({@code aes-xts} or
  * {@code off}) need the engine backend and are fixed at creation. {@code fromSnapshot}
  * ({@code VOLUME@SNAPSHOT}) makes the volume a clone of that snapshot: {@code size} is then
- * optional (the snapshot's by default), and block size and data services are the snapshot's.
+ * optional (the snapshot's by default), and block size and data services are the snapshot's. With
+ * {@code readOnly: true} as well, the snapshot itself is exported to hosts as a write-protected
+ * namespace (for backup) instead of being cloned.
  */
 public record CreateVolumeRequest(String name, JsonNode size, Integer blockSize, String backend, List<String> hosts,
                                   Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
-                                  String encryption, String fromSnapshot) {
+                                  String encryption, String fromSnapshot, Boolean readOnly) {
 }

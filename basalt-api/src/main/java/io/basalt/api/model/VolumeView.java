@@ -9,11 +9,12 @@ import java.util.Map;
  * @param state          {@code online} (exported) or {@code offline} (kept in the data dir, not exported)
  * @param hosts          host NQNs allowed to see it, or {@code ["any"]}; empty: nobody
  * @param connectedHosts hosts connected now that can see it
+ * @param readOnly       a snapshot exported to hosts write-protected (created with fromSnapshot and readOnly)
  */
 public record VolumeView(String name, String uuid, String nguid, int nsid, String state, long sizeBytes,
                          int blockSize, String backend, List<String> hosts, Map<String, String> labels,
                          String qosPolicy, Services services, Usage usage, Stats stats,
-                         List<ConnectedHost> connectedHosts, String createdAt) {
+                         List<ConnectedHost> connectedHosts, String createdAt, boolean readOnly) {
     /** Inline data services, fixed at creation: compression {@code lz4|zstd|off}, encryption {@code aes-xts|off}. */
     public record Services(String compression, boolean dedup, String encryption) {
     }

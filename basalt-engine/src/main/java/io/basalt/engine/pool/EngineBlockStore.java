@@ -92,6 +92,7 @@ public final class EngineBlockStore implements BlockStore {
     }
 
     /** Whether this image takes writes (a volume) or fails them (a snapshot). */
+    @Override
     public boolean isReadOnly() {
         return kind != VOLUME;
     }

@@ -96,7 +96,7 @@ public final class ManagementService implements BrickService {
         HostAccess hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
         VolumeManager.Created c = call(() -> volumes.create(new VolumeManager.CreateRequest(r.name(), size, blockSize,
                 backend, hosts, r.labels(), blankToNull(r.qosPolicy()), blankToNull(r.compression()), r.dedup(),
-                encryption(r.encryption()), clone ? r.fromSnapshot() : null)));
+                encryption(r.encryption()), clone ? r.fromSnapshot() : null, Boolean.TRUE.equals(r.readOnly()))));
         if (c.created()) {
             metrics.register(c.volume());
         }
@@ -358,7 +358,8 @@ public final class ManagementService implements BrickService {
                 online ? "online" : "offline", m.sizeBytes(), m.blockSize(), m.backend().label(), hosts, m.labels(),
                 m.qosPolicy(), new VolumeView.Services(m.services().compression(), m.services().dedup(),
                         m.services().encryption() ? "aes-xts" : "off"), usage, stats, connected,
-                m.createdMillis() == 0 ? null : Instant.ofEpochMilli(m.createdMillis()).toString());
+                m.createdMillis() == 0 ? null : Instant.ofEpochMilli(m.createdMillis()).toString(),
+                m.isSnapshotExport());
     }
 
     /** Space use as the store knows it; the engine reports data reduction, other stores none. */

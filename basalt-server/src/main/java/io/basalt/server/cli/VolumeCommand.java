@@ -45,6 +45,9 @@ public final class VolumeCommand {
         @Option(names = "--from-snapshot", paramLabel = "VOLUME@SNAPSHOT",
                 description = "Clone a snapshot: instant, sharing its blocks; size defaults to the snapshot's.")
         String fromSnapshot;
+        @Option(names = "--read-only", description = "With --from-snapshot: export the snapshot itself, write-protected "
+                + "(for backup), instead of cloning it.")
+        boolean readOnly;
         @Option(names = "--hosts", split = ",", paramLabel = "NQN", description = "Host NQNs allowed, or 'any'; default none.")
         List<String> hosts;
         @Option(names = "--block-size", paramLabel = "512|4096")
@@ -72,6 +75,9 @@ public final class VolumeCommand {
             }
             if (fromSnapshot != null) {
                 body.put("fromSnapshot", fromSnapshot);
+            }
+            if (readOnly) {
+                body.put("readOnly", true);
             }
             if (hosts != null) {
                 body.put("hosts", hosts);

@@ -1,5 +1,6 @@
 package io.basalt.server.volume;
 
+import io.basalt.engine.BlockStore;
 import io.basalt.engine.pool.DiffPage;
 import io.basalt.engine.pool.Pool;
 import io.basalt.engine.pool.SnapshotInfo;
@@ -75,6 +76,13 @@ public final class Snapshots {
     public void delete(String volume, String name) throws VolumeException {
         VolumeMetadata v = engineVolume(volume);
         SnapshotInfo s = require(v, name);
+        String ref = v.uuid() + "@" + name;
+        for (VolumeMetadata e : volumes.catalog().all()) {
+            if (ref.equals(e.snapshotOf())) {
+                throw VolumeException.conflict("snapshot " + v.name() + "@" + name + " is exported read-only as '"
+                        + e.name() + "'; delete that first");
+            }
+        }
         try {
             pool().deleteSnapshot(s.id());
         } catch (IOException | IllegalArgumentException e) {
@@ -172,12 +180,68 @@ public final class Snapshots {
         }
         VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, size, s.blockSize(),
                 Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(), uuid + VolumeMetadata.DATA_SUFFIX,
-                new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), source.services());
+                new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), source.services(), null);
         return volumes.adopt(v);
+    }
+
+    /**
+     * Exports a snapshot to hosts as a read-only namespace of its own (for backup): hosts see it
+     * write-protected, and writes fail with Namespace Is Write Protected. Deleting the export leaves
+     * the snapshot.
+     */
+    VolumeManager.Created export(VolumeManager.CreateRequest r) throws VolumeException {
+        String ref = r.fromSnapshot();
+        int at = ref.lastIndexOf('@');
+        if (at <= 0 || at == ref.length() - 1) {
+            throw VolumeException.invalid("fromSnapshot must be VOLUME@SNAPSHOT, not '" + ref + "'");
+        }
+        VolumeMetadata source = engineVolume(ref.substring(0, at));
+        SnapshotInfo s = require(source, ref.substring(at + 1));
+        try {
+            VolumeSpec.requireValidName(r.name());
+        } catch (ConfigException e) {
+            throw VolumeException.invalid(e.getMessage());
+        }
+        if (r.sizeBytes() > 0 && r.sizeBytes() != s.capacityBytes()) {
+            throw VolumeException.invalid("a read-only export has its snapshot's size; leave size out");
+        }
+        if (r.compression() != null || r.dedup() != null || r.encryption() != null || r.backend() != null
+                || (r.blockSize() != 0 && r.blockSize() != s.blockSize())) {
+            throw VolumeException.invalid("a read-only export is its snapshot as it is; give only name, hosts and labels");
+        }
+        if (volumes.catalog().get(r.name()) != null) {
+            throw VolumeException.conflict("volume '" + r.name() + "' already exists");
+        }
+        UUID uuid = UUID.randomUUID();
+        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, s.capacityBytes(),
+                s.blockSize(), Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(),
+                uuid + VolumeMetadata.DATA_SUFFIX, new TreeMap<>(r.labels() == null ? Map.of() : r.labels()),
+                r.qosPolicy(), true, System.currentTimeMillis(), source.services(),
+                source.uuid() + "@" + s.name());
+        return volumes.adoptExport(v);
+    }
+
+    /** The read-only store of an exported snapshot. */
+    BlockStore openExport(VolumeMetadata v) throws DataDirException {
+        String ref = v.snapshotOf();
+        int at = ref.lastIndexOf('@');
+        try {
+            Pool pool = volumes.enginePool().get();
+            SnapshotInfo s = pool.snapshot(ref.substring(0, at), ref.substring(at + 1));
+            if (s == null) {
+                throw new DataDirException("'" + v.name() + "' exports snapshot " + ref + ", which no longer exists");
+            }
+            return pool.snapshotStore(s.id());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new DataDirException("cannot export snapshot " + ref + " as " + v.name() + ": " + e.getMessage(), e);
+        }
     }
 
     private VolumeMetadata engineVolume(String volume) throws VolumeException {
         VolumeMetadata v = volumes.find(volume).metadata();
+        if (v.isSnapshotExport()) {
+            throw VolumeException.unsupported("'" + v.name() + "' exports a snapshot read-only; it has no snapshots");
+        }
         if (v.backend() != Backend.ENGINE) {
             throw VolumeException.unsupported("volume '" + v.name() + "' uses the " + v.backend().label()
                     + " backend; snapshots need backend engine");

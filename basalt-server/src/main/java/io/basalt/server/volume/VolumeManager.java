@@ -60,18 +60,19 @@ public final class VolumeManager implements AutoCloseable {
      */
     public record CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
                                 Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
-                                Boolean encryption, String fromSnapshot) {
+                                Boolean encryption, String fromSnapshot, boolean readOnly) {
         /** With the backend's default data services. */
         public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
                              Map<String, String> labels, String qosPolicy) {
-            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, null, null, null, null);
+            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, null, null, null, null, false);
         }
 
         /** A new volume, not a clone. */
         public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
                              Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
                              Boolean encryption) {
-            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, compression, dedup, encryption, null);
+            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, compression, dedup, encryption, null,
+                    false);
         }
     }
 
@@ -122,6 +123,9 @@ public final class VolumeManager implements AutoCloseable {
     private BlockStore open(VolumeMetadata v) throws DataDirException {
         if (v.backend() == Backend.RAM) {
             return new RamBlockStore(v.sizeBytes(), v.blockSize());
+        }
+        if (v.isSnapshotExport()) {
+            return new Snapshots(this).openExport(v);
         }
         if (v.backend() == Backend.ENGINE) {
             return openInPool(v);
@@ -216,7 +220,10 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized Created create(CreateRequest r) throws VolumeException {
         requireOpen();
         if (r.fromSnapshot() != null) {
-            return new Snapshots(this).cloneVolume(r);
+            return r.readOnly() ? new Snapshots(this).export(r) : new Snapshots(this).cloneVolume(r);
+        }
+        if (r.readOnly()) {
+            throw VolumeException.invalid("only a snapshot can be exported read-only (give fromSnapshot)");
         }
         VolumeSpec spec;
         try {
@@ -259,7 +266,7 @@ public final class VolumeManager implements AutoCloseable {
         }
         VolumeMetadata v = new VolumeMetadata(spec.name(), catalog.freeNsid(), UUID.randomUUID(), spec.sizeBytes(),
                 spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
-                System.currentTimeMillis(), spec.services());
+                System.currentTimeMillis(), spec.services(), null);
         if (v.nsid() > subsystem.maxNamespaces()) {
             throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
         }
@@ -306,6 +313,27 @@ public final class VolumeManager implements AutoCloseable {
                 Sizes.format(v.sizeBytes()));
         listener.volumeEvent("volume.created", v.name(), "cloned, " + Sizes.format(v.sizeBytes()) + ", NSID "
                 + v.nsid());
+        return new Created(online.get(v.name()), true);
+    }
+
+    /** Records and exports a read-only snapshot export (no pool image of its own). */
+    synchronized Created adoptExport(VolumeMetadata v) throws VolumeException {
+        if (v.nsid() > subsystem.maxNamespaces()) {
+            throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
+        }
+        save(v);
+        try {
+            export(v);
+        } catch (DataDirException | RuntimeException e) {
+            try {
+                catalog.delete(v.name());
+            } catch (DataDirException ignored) {
+                // Reported below.
+            }
+            throw VolumeException.internal("cannot export " + v.snapshotOf() + ": " + e.getMessage());
+        }
+        LOG.info("Exported snapshot {} read-only as {}: NSID {}", v.snapshotOf(), v.name(), v.nsid());
+        listener.volumeEvent("snapshot.exported", v.name(), "read-only export of a snapshot, NSID " + v.nsid());
         return new Created(online.get(v.name()), true);
     }
 
@@ -356,7 +384,7 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized void delete(String name, boolean withSnapshots) throws VolumeException {
         requireOpen();
         Volume v = get(name);
-        if (v.metadata().backend() == Backend.ENGINE && engine != null) {
+        if (v.metadata().backend() == Backend.ENGINE && engine != null && !v.metadata().isSnapshotExport()) {
             Snapshots snapshots = new Snapshots(this);
             int n = snapshots.list(name).size();
             if (n > 0 && !withSnapshots) {
@@ -370,7 +398,7 @@ public final class VolumeManager implements AutoCloseable {
             v.store().close();
             online.remove(name);
         }
-        if (v.metadata().backend() == Backend.ENGINE && engine != null) {
+        if (v.metadata().backend() == Backend.ENGINE && engine != null && !v.metadata().isSnapshotExport()) {
             try {
                 engine.get().deleteVolume(v.metadata().uuid().toString());
             } catch (IOException | IllegalArgumentException e) {
@@ -394,6 +422,9 @@ public final class VolumeManager implements AutoCloseable {
         Volume v = get(name);
         VolumeMetadata m = v.metadata();
         requireSize(newSize);
+        if (m.isSnapshotExport()) {
+            throw VolumeException.unsupported("'" + name + "' exports a snapshot read-only; it cannot change size");
+        }
         if (newSize % m.blockSize() != 0) {
             throw VolumeException.invalid("size must be a multiple of the " + m.blockSize() + "-byte block size");
         }

@@ -26,10 +26,12 @@ import java.util.UUID;
  * @param createdMillis creation time, epoch milliseconds (0 when unknown: volumes of older data dirs)
  * @param services     inline data services, fixed at creation ({@link DataServices#NONE} for file and
  *                     RAM volumes and for volumes of data dirs older than the services)
+ * @param snapshotOf   null for a volume; for a snapshot exported read-only to hosts,
+ *                     {@code VOLUME-UUID@SNAPSHOT} (the volume's UUID survives renames)
  */
 public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
                              HostAccess hosts, String dataFile, SortedMap<String, String> labels, String qosPolicy,
-                             boolean managed, long createdMillis, DataServices services) {
+                             boolean managed, long createdMillis, DataServices services, String snapshotOf) {
     private static final String NAME = "name";
     private static final String NSID = "nsid";
     private static final String UUID_KEY = "uuid";
@@ -45,6 +47,7 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     private static final String COMPRESSION = "compression";
     private static final String DEDUP = "dedup";
     private static final String ENCRYPTION = "encryption";
+    private static final String SNAPSHOT_OF = "snapshot-of";
     static final String DATA_SUFFIX = ".img";
 
     public VolumeMetadata {
@@ -60,13 +63,13 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     /** A configured volume as older data dirs recorded it. */
     public VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
                           HostAccess hosts) {
-        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, DataServices.NONE);
+        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, DataServices.NONE, null);
     }
 
     /** A configured volume, with its data services. */
     public VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
                           HostAccess hosts, DataServices services) {
-        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, services);
+        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, services, null);
     }
 
     /** HostAccess has no value equality; compare its canonical text so an unchanged volume is not rewritten. */
@@ -76,7 +79,8 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
                 && sizeBytes == v.sizeBytes && blockSize == v.blockSize && backend == v.backend
                 && Hosts.format(hosts).equals(Hosts.format(v.hosts)) && dataFile.equals(v.dataFile)
                 && labels.equals(v.labels) && Objects.equals(qosPolicy, v.qosPolicy) && managed == v.managed
-                && createdMillis == v.createdMillis && services.equals(v.services);
+                && createdMillis == v.createdMillis && services.equals(v.services)
+                && Objects.equals(snapshotOf, v.snapshotOf);
     }
 
     @Override
@@ -84,24 +88,29 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
         return uuid.hashCode();
     }
 
+    /** A snapshot exported read-only, not a volume of its own. */
+    public boolean isSnapshotExport() {
+        return snapshotOf != null;
+    }
+
     public VolumeMetadata withSizeAndHosts(long newSize, HostAccess newHosts) {
         return new VolumeMetadata(name, nsid, uuid, newSize, blockSize, backend, newHosts, dataFile, labels,
-                qosPolicy, managed, createdMillis, services);
+                qosPolicy, managed, createdMillis, services, snapshotOf);
     }
 
     public VolumeMetadata withName(String newName) {
         return new VolumeMetadata(newName, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
-                qosPolicy, managed, createdMillis, services);
+                qosPolicy, managed, createdMillis, services, snapshotOf);
     }
 
     public VolumeMetadata withLabels(Map<String, String> newLabels) {
         return new VolumeMetadata(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile,
-                new TreeMap<>(newLabels), qosPolicy, managed, createdMillis, services);
+                new TreeMap<>(newLabels), qosPolicy, managed, createdMillis, services, snapshotOf);
     }
 
     public VolumeMetadata withQosPolicy(String policy) {
         return new VolumeMetadata(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
-                policy, managed, createdMillis, services);
+                policy, managed, createdMillis, services, snapshotOf);
     }
 
     Properties toProperties() {
@@ -125,6 +134,9 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
         }
         if (createdMillis != 0) {
             p.setProperty(CREATED, Long.toString(createdMillis));
+        }
+        if (snapshotOf != null) {
+            p.setProperty(SNAPSHOT_OF, snapshotOf);
         }
         if (!services.equals(DataServices.NONE)) {
             p.setProperty(COMPRESSION, services.compression());
@@ -155,7 +167,8 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
                     Long.parseLong(p.getProperty(CREATED, "0")),
                     new DataServices(p.getProperty(COMPRESSION, "off"),
                             Boolean.parseBoolean(p.getProperty(DEDUP, "false")),
-                            Boolean.parseBoolean(p.getProperty(ENCRYPTION, "false"))));
+                            Boolean.parseBoolean(p.getProperty(ENCRYPTION, "false"))),
+                    p.getProperty(SNAPSHOT_OF));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Snapshots, clones, rollback and changed-block tracking through the REST API, with the data
@@ -122,6 +123,34 @@ class SnapshotApiTest {
         assertThat(api.delete("/api/v1/volumes/db?snapshots=delete").status()).isEqualTo(204);
         assertThat(read(c, 0)).as("the clone outlives its origin and the snapshot").isEqualTo(block(0xA1));
         assertThat(read(c, 1)).isEqualTo(block(0xD4));
+    }
+
+    @Test
+    void shouldExportASnapshotReadOnlyToHosts() throws Exception {
+        int db = api.post("/api/v1/volumes", Map.of("name", "db", "size", "4MiB", "hosts", List.of("any")))
+                .json().get("nsid").asInt();
+        controller = initiator.connect(brick.ioAddress(), brick.identity().subsystemNqn());
+        write(db, 3, block(0x5A));
+        api.post("/api/v1/volumes/db/snapshots", Map.of("name", "s"));
+        write(db, 3, block(0x6B));
+
+        JsonNode export = api.post("/api/v1/volumes", Map.of("name", "db-backup", "fromSnapshot", "db@s",
+                "readOnly", true, "hosts", List.of("any"))).json();
+        assertThat(export.get("readOnly").asBoolean()).isTrue();
+        int e = export.get("nsid").asInt();
+        assertThat(read(e, 3)).as("the export reads the snapshot").isEqualTo(block(0x5A));
+        assertThatThrownBy(() -> write(e, 3, block(0x7C)))
+                .hasRootCauseInstanceOf(io.basalt.initiator.NvmeStatusException.class)
+                .rootCause().satisfies(t -> assertThat(((io.basalt.initiator.NvmeStatusException) t).status() & 0x7FF)
+                        .as("Namespace Is Write Protected").isEqualTo(io.basalt.nvme.Status.NAMESPACE_WRITE_PROTECTED));
+        assertThat(read(e, 3)).isEqualTo(block(0x5A));
+        ManagementApiTest.assertRefused(() -> api.delete("/api/v1/volumes/db/snapshots/s"), 409, "conflict",
+                "db-backup");
+        ManagementApiTest.assertRefused(() -> api.patch("/api/v1/volumes/db-backup", Map.of("size", "8MiB")), 422,
+                "unsupported", "read-only");
+        assertThat(api.delete("/api/v1/volumes/db-backup").status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/volumes/db/snapshots/s").status()).as("the snapshot stays").isEqualTo(200);
+        assertThat(api.delete("/api/v1/volumes/db/snapshots/s").status()).isEqualTo(204);
     }
 
     @Test

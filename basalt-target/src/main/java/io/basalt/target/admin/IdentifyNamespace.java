@@ -15,6 +15,8 @@ public final class IdentifyNamespace {
     static final int NMIC_OFFSET = 30;
     static final int DLFEAT_OFFSET = 33;
     static final int ANAGRPID_OFFSET = 92;
+    /** Namespace attributes; bit 0: write protected (the Linux host then makes the disk read-only). */
+    static final int NSATTR_OFFSET = 99;
     static final int NGUID_OFFSET = 104;
     static final int LBAF0_OFFSET = 128;
 
@@ -44,6 +46,7 @@ public final class IdentifyNamespace {
         b.setByte(NMIC_OFFSET, 1);
         b.setByte(DLFEAT_OFFSET, DLFEAT);
         b.setIntLE(ANAGRPID_OFFSET, IdentifyController.ANA_GROUP_ID);
+        b.setByte(NSATTR_OFFSET, ns.store().isReadOnly() ? 1 : 0);
         b.setBytes(NGUID_OFFSET, ns.nguid());
         // LBA format 0: no metadata, LBA data size as a power of two, best relative performance.
         b.setByte(LBAF0_OFFSET + 2, Integer.numberOfTrailingZeros(ns.blockSize()));
@@ -51,12 +54,13 @@ public final class IdentifyNamespace {
 
     /**
      * Fills the I/O command set independent Identify Namespace (CNS 08h): NSFEAT @0, NMIC @1,
-     * ANAGRPID @4, NSTAT @14 (bit 0: ready).
+     * ANAGRPID @4, NSATTR @8 (bit 0: write protected), NSTAT @14 (bit 0: ready).
      */
     public static void fillIndependent(ByteBuf b, Namespace ns) {
         b.setByte(0, NSFEAT_THIN);
         b.setByte(1, 1);
         b.setIntLE(4, IdentifyController.ANA_GROUP_ID);
+        b.setByte(8, ns.store().isReadOnly() ? 1 : 0); // NSATTR
         b.setByte(14, 1);
     }
 

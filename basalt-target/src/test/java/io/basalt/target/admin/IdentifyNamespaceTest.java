@@ -70,8 +70,19 @@ class IdentifyNamespaceTest {
         assertThat((int) ns.getUnsignedByte(26)).as("flbas").isZero();
         assertThat((int) ns.getUnsignedByte(30)).as("nmic: shared").isEqualTo(1);
         assertThat(ns.getIntLE(92)).as("anagrpid").isEqualTo(1);
+        assertThat((int) ns.getUnsignedByte(99)).as("nsattr: writable").isZero();
         assertThat((int) ns.getUnsignedByte(128 + 2)).as("lbaf0 lbads: 2^9 = 512").isEqualTo(9);
         assertThat(ns.getUnsignedShortLE(128)).as("lbaf0 ms: no metadata").isZero();
+    }
+
+    @Test
+    void shouldMarkAReadOnlyStoreWriteProtected() {
+        registry.subsystem().addNamespace(new io.basalt.target.subsystem.Namespace(3, "snap",
+                UUID.nameUUIDFromBytes(new byte[] {3}), new ReadOnly(), io.basalt.target.subsystem.HostAccess.any()));
+
+        assertThat((int) identify(host, CNS_NAMESPACE, 3).data().getUnsignedByte(99)).as("nsattr bit 0")
+                .isEqualTo(1);
+        assertThat((int) identify(host, CNS_NAMESPACE, 1).data().getUnsignedByte(99)).isZero();
     }
 
     @Test
@@ -173,5 +184,44 @@ class IdentifyNamespaceTest {
         TestHost.Reply r = identify(host, CNS_NS_DESCRIPTORS, 2);
         assertThat(r.status()).isEqualTo(Status.INVALID_NAMESPACE | Status.DNR);
         assertThat(r.data().readableBytes()).isZero();
+    }
+
+    /** A store that says it is read-only, as a snapshot's is. */
+    private static final class ReadOnly implements io.basalt.engine.BlockStore {
+        private final io.basalt.engine.RamBlockStore ram = new io.basalt.engine.RamBlockStore(1 << 20, 512);
+
+        @Override
+        public long capacityBytes() {
+            return ram.capacityBytes();
+        }
+
+        @Override
+        public int blockSize() {
+            return ram.blockSize();
+        }
+
+        @Override
+        public boolean volatileWriteCache() {
+            return false;
+        }
+
+        @Override
+        public void submit(io.basalt.engine.BlockIo io) {
+            ram.submit(io);
+        }
+
+        @Override
+        public long allocatedBytes() {
+            return 0;
+        }
+
+        @Override
+        public boolean isReadOnly() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }
