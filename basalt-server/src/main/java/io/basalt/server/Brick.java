@@ -106,7 +106,7 @@ public final class Brick implements AutoCloseable {
             EventLog log = events;
             manager = new VolumeManager(catalog, policies, subsystem,
                     (type, volume, message) -> log.record(type, EventLog.INFO, volume, message),
-                    new EnginePool(dataDir, config.devices(), config.kekFile()));
+                    new EnginePool(dataDir, config.devices(), config.engine()));
             for (VolumeMetadata v : catalog.reconcile(config.volumes(), ServeConfig.defaultVolume())) {
                 manager.export(v);
             }

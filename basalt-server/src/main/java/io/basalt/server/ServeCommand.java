@@ -2,6 +2,7 @@ package io.basalt.server;
 
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.DataPathConfig;
+import io.basalt.server.config.EngineSettings;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.ConfigFile;
 import io.basalt.server.config.ServeConfig;
@@ -64,6 +65,16 @@ final class ServeCommand implements Callable<Integer> {
                     "Default: none (encrypted volumes are refused). Keep it off the pool's devices."})
     String kekFile;
 
+    @Option(names = "--rotate-kek-from", paramLabel = "PATH",
+            description = "KEK rotation: open the pool with this previous key file and re-wrap every volume key "
+                    + "under --kek-file (no data is rewritten); afterwards the old file is no longer needed.")
+    String rotateKekFrom;
+
+    @Option(names = "--dedup-index-memory", paramLabel = "SIZE",
+            description = "Heap for the dedup fingerprint index (default 64MiB); when full, some duplicates are "
+                    + "missed, nothing is lost.")
+    String dedupIndexMemory;
+
     @Option(names = "--io-threads", paramLabel = "N",
             description = "Event loops serving connections; 0 = one per core (default: 0).")
     String ioThreads;
@@ -109,7 +120,9 @@ final class ServeCommand implements Callable<Integer> {
             putIfGiven(api, ApiConfig.JWT_AUDIENCE_KEY, apiJwtAudience);
             putIfGiven(api, DataPathConfig.IO_THREADS_KEY, ioThreads);
             putIfGiven(api, DataPathConfig.BUSY_POLL_KEY, busyPoll);
-            putIfGiven(api, ServeConfig.KEK_FILE_KEY, kekFile);
+            putIfGiven(api, EngineSettings.KEK_FILE_KEY, kekFile);
+            putIfGiven(api, EngineSettings.ROTATE_KEK_FROM_KEY, rotateKekFrom);
+            putIfGiven(api, EngineSettings.DEDUP_INDEX_MEMORY_KEY, dedupIndexMemory);
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
                     discoveryListen, volumes, api, devices);
         } catch (ConfigException e) {

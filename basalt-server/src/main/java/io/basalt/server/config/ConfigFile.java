@@ -52,8 +52,8 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
 
     private static Set<String> keys() {
         Set<String> keys = new java.util.HashSet<>(Set.of(ServeConfig.DATA_DIR_KEY, ServeConfig.LISTEN_KEY,
-                ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY, ServeConfig.DEVICES_KEY,
-                ServeConfig.KEK_FILE_KEY));
+                ServeConfig.DISCOVERY_LISTEN_KEY, ServeConfig.VOLUMES_KEY, ServeConfig.DEVICES_KEY));
+        keys.addAll(EngineSettings.KEYS);
         keys.addAll(ApiConfig.KEYS);
         keys.addAll(DataPathConfig.KEYS);
         return Set.copyOf(keys);
@@ -89,7 +89,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             if (!KEYS.contains(String.valueOf(key))) {
                 String hint = "volume".equals(key) ? " (did you mean 'volumes'?)" : "";
                 throw new ConfigException(source + ": unknown key '" + key + "'" + hint
-                        + " (known: data-dir, listen, discovery-listen, volumes, devices, io-threads, busy-poll, kek-file, "
+                        + " (known: data-dir, listen, discovery-listen, volumes, devices, io-threads, busy-poll, kek-file, rotate-kek-from, dedup-index-memory, "
                         + String.join(", ", new java.util.TreeSet<>(ApiConfig.KEYS)) + ")");
             }
         }
@@ -98,7 +98,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             String listen = scalar(map, ServeConfig.LISTEN_KEY);
             String discovery = scalar(map, ServeConfig.DISCOVERY_LISTEN_KEY);
             Map<String, String> settings = new java.util.HashMap<>();
-            for (Set<String> keys : List.of(ApiConfig.KEYS, DataPathConfig.KEYS, Set.of(ServeConfig.KEK_FILE_KEY))) {
+            for (Set<String> keys : List.of(ApiConfig.KEYS, DataPathConfig.KEYS, EngineSettings.KEYS)) {
                 for (String key : keys) {
                     String v = scalar(map, key);
                     if (v != null) {

@@ -17,12 +17,11 @@ import java.util.Set;
  * @param dataPath        event loops and polling of the NVMe/TCP data path
  * @param devices         the engine pool's devices (files or block devices); empty: one sparse
  *                        file in the data dir (see {@code EnginePool})
- * @param kekFile         the key-encryption key file that wraps encrypted volumes' keys (created with
- *                        mode 0600 when missing); null: encrypted volumes are refused
+ * @param engine          key-encryption key, KEK rotation and dedup index memory of the engine pool
  */
 public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
                           List<VolumeSpec> volumes, ApiConfig api, List<Path> devices, DataPathConfig dataPath,
-                          Path kekFile) {
+                          EngineSettings engine) {
     public static final String DATA_DIR_KEY = "data-dir";
     public static final String DATA_DIR_DEFAULT = "./basalt-data";
     public static final String LISTEN_KEY = "listen";
@@ -31,7 +30,6 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
     public static final String DISCOVERY_LISTEN_DEFAULT = "127.0.0.1:8009";
     public static final String VOLUMES_KEY = "volumes";
     public static final String DEVICES_KEY = "devices";
-    public static final String KEK_FILE_KEY = "kek-file";
     /** The quick-start volume, so that a bare {@code serve} gives a host something to connect to. */
     public static final String DEFAULT_VOLUME = "name=vol1,size=1GiB,hosts=any";
 
@@ -56,13 +54,14 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
     /** Without a key-encryption key. */
     public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
                        List<VolumeSpec> volumes, ApiConfig api, List<Path> devices, DataPathConfig dataPath) {
-        this(dataDir, listen, discoveryListen, volumes, api, devices, dataPath, null);
+        this(dataDir, listen, discoveryListen, volumes, api, devices, dataPath, EngineSettings.DEFAULT);
     }
 
     public ServeConfig {
         Objects.requireNonNull(dataDir);
         Objects.requireNonNull(api);
         Objects.requireNonNull(dataPath);
+        engine = engine == null ? EngineSettings.DEFAULT : engine;
         Objects.requireNonNull(listen);
         volumes = List.copyOf(volumes);
         devices = devices == null ? List.of() : List.copyOf(devices);
@@ -113,9 +112,8 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
             volumes = volumeFlags.stream().map(s -> parse("--volume " + s, () -> VolumeSpec.parse(s))).toList();
         }
         List<Path> devices = deviceFlags != null && !deviceFlags.isEmpty() ? deviceFlags : f.devices();
-        String kek = apiFlags.getOrDefault(KEK_FILE_KEY, f.settings().get(KEK_FILE_KEY));
         return new ServeConfig(dir, io, discovery, volumes, ApiConfig.resolve(f.settings(), apiFlags), devices,
-                DataPathConfig.resolve(f.settings(), apiFlags), kek == null || kek.isBlank() ? null : Path.of(kek));
+                DataPathConfig.resolve(f.settings(), apiFlags), EngineSettings.resolve(f.settings(), apiFlags));
     }
 
     private static <T> T parse(String where, java.util.function.Supplier<T> parser) {

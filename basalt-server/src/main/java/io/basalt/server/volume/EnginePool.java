@@ -9,6 +9,7 @@ import io.basalt.engine.services.CompressionAlgorithm;
 import io.basalt.engine.services.KekFile;
 import io.basalt.engine.services.KeyEncryptionKey;
 import io.basalt.server.config.DataServices;
+import io.basalt.server.config.EngineSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,21 +34,23 @@ public final class EnginePool implements AutoCloseable {
 
     private final Path dataDir;
     private final List<Path> devices;
+    private final EngineSettings settings;
     private final Path kekFile;
     private Pool pool;
 
     public EnginePool(Path dataDir, List<Path> devices) {
-        this(dataDir, devices, null);
+        this(dataDir, devices, EngineSettings.DEFAULT);
     }
 
     /**
-     * @param kekFile the key-encryption key file ({@code --kek-file}), created (mode 0600) when missing;
-     *                null: no encrypted volumes can be created or opened
+     * @param settings the key-encryption key file ({@code --kek-file}, created mode 0600 when missing;
+     *                 without it no encrypted volume can be created or opened), KEK rotation, dedup index
      */
-    public EnginePool(Path dataDir, List<Path> devices, Path kekFile) {
+    public EnginePool(Path dataDir, List<Path> devices, EngineSettings settings) {
         this.dataDir = dataDir;
         this.devices = devices == null ? List.of() : List.copyOf(devices);
-        this.kekFile = kekFile;
+        this.settings = settings == null ? EngineSettings.DEFAULT : settings;
+        this.kekFile = this.settings.kekFile();
     }
 
     /** The engine's options for a volume's data services. */
@@ -69,6 +72,28 @@ public final class EnginePool implements AutoCloseable {
         if (pool != null) {
             return pool;
         }
+        KeyEncryptionKey kek = kekFile == null ? null : KekFile.loadOrCreate(kekFile, new SecureRandom());
+        Path old = settings.rotateKekFrom();
+        if (old == null) {
+            pool = open(kek);
+            return pool;
+        }
+        // Rotation: a pool already under the new key (rotated on an earlier start) opens with it;
+        // otherwise open with the previous key and re-wrap every volume key under the new one.
+        try {
+            pool = open(kek);
+            LOG.info("KEK rotation: the pool already opens with {}; {} is no longer needed", kekFile, old);
+            return pool;
+        } catch (IOException underNew) {
+            pool = open(KekFile.load(old));
+            pool.rotateKek(kek);
+            LOG.warn("KEK rotation: every volume key is now wrapped by {} (key id {}); {} is no longer needed",
+                    kekFile, kek.id(), old);
+            return pool;
+        }
+    }
+
+    private Pool open(KeyEncryptionKey kek) throws IOException {
         List<Path> paths = devices.isEmpty() ? List.of(dataDir.resolve(DEFAULT_DEVICE_FILE)) : devices;
         List<BlockDevice> opened = new ArrayList<>();
         try {
@@ -79,10 +104,11 @@ public final class EnginePool implements AutoCloseable {
                 long free = Files.getFileStore(p.getParent() == null ? Path.of(".") : p.getParent()).getUsableSpace();
                 opened.add(FileDevice.open(p, Math.max(MIN_FILE_SIZE, (long) (free * 0.9) / paths.size()), true));
             }
-            KeyEncryptionKey kek = kekFile == null ? null : KekFile.loadOrCreate(kekFile, new SecureRandom());
-            pool = Pool.openOrCreate(opened, PoolConfig.defaults(), kek);
+            PoolConfig config = settings.dedupIndexBytes() > 0
+                    ? PoolConfig.defaults().withDedupIndexBytes(settings.dedupIndexBytes()) : PoolConfig.defaults();
+            Pool p = Pool.openOrCreate(opened, config, kek);
             LOG.info("Engine pool on {}", paths);
-            return pool;
+            return p;
         } catch (IOException | RuntimeException e) {
             for (BlockDevice d : opened) {
                 try {

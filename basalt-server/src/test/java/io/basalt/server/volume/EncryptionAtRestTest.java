@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Encryption at rest, end to end: a host writes known plaintext over NVMe/TCP to a brick, the brick
@@ -66,6 +67,23 @@ class EncryptionAtRestTest {
         assertThat(occurrences(device, data, 4096 * 17 + 100)).isPositive();
     }
 
+    @Test
+    void shouldRotateTheKeyEncryptionKeyWithoutLosingData() throws Exception {
+        byte[] data = incompressible(3);
+        String volume = "name=secret,size=64MiB,hosts=any,encryption=aes-xts";
+        writeAndStop(volume, data, io.basalt.server.config.EngineSettings.withKek(dir.resolve("kek")));
+        io.basalt.server.config.EngineSettings rotate = new io.basalt.server.config.EngineSettings(
+                dir.resolve("kek2"), dir.resolve("kek"), 0);
+
+        assertThat(readBack(volume, rotate)).as("opened with the old key, re-wrapped under the new").isEqualTo(data);
+        assertThat(readBack(volume, rotate)).as("the same flags again: already rotated").isEqualTo(data);
+        assertThat(readBack(volume, io.basalt.server.config.EngineSettings.withKek(dir.resolve("kek2"))))
+                .as("the new key alone opens it").isEqualTo(data);
+        Files.delete(dir.resolve("kek2"));
+        assertThatThrownBy(() -> readBack(volume, io.basalt.server.config.EngineSettings.withKek(dir.resolve("kek"))))
+                .as("the old key no longer opens it").hasMessageContaining("engine pool");
+    }
+
     /** Random bytes: they do not compress, so an unencrypted volume stores them verbatim. */
     private static byte[] incompressible(long seed) {
         byte[] data = new byte[BLOCKS * 4096];
@@ -74,14 +92,37 @@ class EncryptionAtRestTest {
     }
 
     private Path writeAndStop(String volume, byte[] data) throws Exception {
-        Path dataDir = dir.resolve("data");
+        return writeAndStop(volume, data, io.basalt.server.config.EngineSettings.withKek(dir.resolve("kek")));
+    }
+
+    private ServeConfig config(String volume, io.basalt.server.config.EngineSettings engine) throws IOException {
         Path device = dir.resolve("pool.img");
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(device.toFile(), "rw")) {
-            f.setLength(256L << 20); // small, so the byte-by-byte search stays quick
+        if (!Files.exists(device)) {
+            try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(device.toFile(), "rw")) {
+                f.setLength(256L << 20); // small, so the byte-by-byte search stays quick
+            }
         }
-        ServeConfig config = new ServeConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), null,
-                List.of(VolumeSpec.parse(volume)), ApiConfig.OFF, List.of(device), DataPathConfig.DEFAULT,
-                dir.resolve("kek"));
+        return new ServeConfig(dir.resolve("data"), new InetSocketAddress("127.0.0.1", 0), null,
+                List.of(VolumeSpec.parse(volume)), ApiConfig.OFF, List.of(device), DataPathConfig.DEFAULT, engine);
+    }
+
+    private byte[] readBack(String volume, io.basalt.server.config.EngineSettings engine) throws Exception {
+        try (Brick brick = Brick.start(config(volume, engine));
+             NvmeTcpInitiator initiator = new NvmeTcpInitiator(InitiatorConfig.builder().hostNqn(HOST).build());
+             NvmeController controller = initiator.connect(brick.ioAddress(), brick.identity().subsystemNqn())) {
+            NamespaceInfo ns = controller.identifyNamespace(1);
+            ByteBuf back = Unpooled.buffer(BLOCKS * 4096);
+            controller.ioQueue(0).readAsync(ns, 0, BLOCKS, back).get(30, TimeUnit.SECONDS);
+            byte[] read = new byte[BLOCKS * 4096];
+            back.getBytes(0, read);
+            return read;
+        }
+    }
+
+    private Path writeAndStop(String volume, byte[] data, io.basalt.server.config.EngineSettings engine)
+            throws Exception {
+        ServeConfig config = config(volume, engine);
+        Path device = dir.resolve("pool.img");
         try (Brick brick = Brick.start(config);
              NvmeTcpInitiator initiator = new NvmeTcpInitiator(InitiatorConfig.builder().hostNqn(HOST).build());
              NvmeController controller = initiator.connect(brick.ioAddress(), brick.identity().subsystemNqn())) {
