@@ -138,17 +138,9 @@ public final class Snapshots {
     /** Creates an engine volume sharing a snapshot's blocks; {@code r.fromSnapshot()} is VOLUME@SNAPSHOT. */
     VolumeManager.Created cloneVolume(VolumeManager.CreateRequest r) throws VolumeException {
         String ref = r.fromSnapshot();
-        int at = ref.lastIndexOf('@');
-        if (at <= 0 || at == ref.length() - 1) {
-            throw VolumeException.invalid("fromSnapshot must be VOLUME@SNAPSHOT, not '" + ref + "'");
-        }
-        VolumeMetadata source = engineVolume(ref.substring(0, at));
-        SnapshotInfo s = require(source, ref.substring(at + 1));
-        try {
-            VolumeSpec.requireValidName(r.name());
-        } catch (ConfigException e) {
-            throw VolumeException.invalid(e.getMessage());
-        }
+        Source src = source(r);
+        VolumeMetadata source = src.volume();
+        SnapshotInfo s = src.snapshot();
         if (r.backend() != null && r.backend() != Backend.ENGINE) {
             throw VolumeException.invalid("a clone lives in the engine pool with its snapshot (backend engine)");
         }
@@ -163,9 +155,6 @@ public final class Snapshots {
         if (size < s.capacityBytes() || size % s.blockSize() != 0) {
             throw VolumeException.invalid("a clone of " + ref + " is at least " + Sizes.format(s.capacityBytes())
                     + " and whole blocks, not " + size + " bytes");
-        }
-        if (volumes.catalog().get(r.name()) != null) {
-            throw VolumeException.conflict("volume '" + r.name() + "' already exists");
         }
         Map<String, String> labels = r.labels() == null ? Map.of() : r.labels();
         UUID uuid = UUID.randomUUID();
@@ -190,6 +179,31 @@ public final class Snapshots {
      * the snapshot.
      */
     VolumeManager.Created export(VolumeManager.CreateRequest r) throws VolumeException {
+        Source src = source(r);
+        VolumeMetadata source = src.volume();
+        SnapshotInfo s = src.snapshot();
+        if (r.sizeBytes() > 0 && r.sizeBytes() != s.capacityBytes()) {
+            throw VolumeException.invalid("a read-only export has its snapshot's size; leave size out");
+        }
+        if (r.compression() != null || r.dedup() != null || r.encryption() != null || r.backend() != null
+                || (r.blockSize() != 0 && r.blockSize() != s.blockSize())) {
+            throw VolumeException.invalid("a read-only export is its snapshot as it is; give only name, hosts and labels");
+        }
+        UUID uuid = UUID.randomUUID();
+        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, s.capacityBytes(),
+                s.blockSize(), Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(),
+                uuid + VolumeMetadata.DATA_SUFFIX, new TreeMap<>(r.labels() == null ? Map.of() : r.labels()),
+                r.qosPolicy(), true, System.currentTimeMillis(), source.services(),
+                source.uuid() + "@" + s.name());
+        return volumes.adoptExport(v);
+    }
+
+    /** The snapshot a create names in {@code fromSnapshot} (VOLUME@SNAPSHOT), and its volume. */
+    private record Source(VolumeMetadata volume, SnapshotInfo snapshot) {
+    }
+
+    /** Resolves {@code fromSnapshot} and checks the new volume's name is valid and free. */
+    private Source source(VolumeManager.CreateRequest r) throws VolumeException {
         String ref = r.fromSnapshot();
         int at = ref.lastIndexOf('@');
         if (at <= 0 || at == ref.length() - 1) {
@@ -202,23 +216,10 @@ public final class Snapshots {
         } catch (ConfigException e) {
             throw VolumeException.invalid(e.getMessage());
         }
-        if (r.sizeBytes() > 0 && r.sizeBytes() != s.capacityBytes()) {
-            throw VolumeException.invalid("a read-only export has its snapshot's size; leave size out");
-        }
-        if (r.compression() != null || r.dedup() != null || r.encryption() != null || r.backend() != null
-                || (r.blockSize() != 0 && r.blockSize() != s.blockSize())) {
-            throw VolumeException.invalid("a read-only export is its snapshot as it is; give only name, hosts and labels");
-        }
         if (volumes.catalog().get(r.name()) != null) {
             throw VolumeException.conflict("volume '" + r.name() + "' already exists");
         }
-        UUID uuid = UUID.randomUUID();
-        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, s.capacityBytes(),
-                s.blockSize(), Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(),
-                uuid + VolumeMetadata.DATA_SUFFIX, new TreeMap<>(r.labels() == null ? Map.of() : r.labels()),
-                r.qosPolicy(), true, System.currentTimeMillis(), source.services(),
-                source.uuid() + "@" + s.name());
-        return volumes.adoptExport(v);
+        return new Source(source, s);
     }
 
     /** The read-only store of an exported snapshot. */

@@ -267,20 +267,7 @@ public final class VolumeManager implements AutoCloseable {
         VolumeMetadata v = new VolumeMetadata(spec.name(), catalog.freeNsid(), UUID.randomUUID(), spec.sizeBytes(),
                 spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
                 System.currentTimeMillis(), spec.services(), null);
-        if (v.nsid() > subsystem.maxNamespaces()) {
-            throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
-        }
-        save(v);
-        try {
-            export(v);
-        } catch (DataDirException | RuntimeException e) {
-            try {
-                catalog.delete(v.name());
-            } catch (DataDirException ignored) {
-                // Reported below; the metadata file may stay, and the next start names it.
-            }
-            throw VolumeException.internal("cannot create volume " + v.name() + ": " + e.getMessage());
-        }
+        saveAndExport(v, () -> { });
         LOG.info("Created volume {}: NSID {}, UUID {}, {}, hosts={}", v.name(), v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()), Hosts.format(v.hosts()));
         listener.volumeEvent("volume.created", v.name(), "created " + Sizes.format(v.sizeBytes()) + ", NSID "
@@ -293,22 +280,7 @@ public final class VolumeManager implements AutoCloseable {
      * if that fails.
      */
     synchronized Created adopt(VolumeMetadata v) throws VolumeException {
-        if (v.nsid() > subsystem.maxNamespaces()) {
-            dropFromPool(v);
-            throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
-        }
-        save(v);
-        try {
-            export(v);
-        } catch (DataDirException | RuntimeException e) {
-            try {
-                catalog.delete(v.name());
-            } catch (DataDirException ignored) {
-                // Reported below.
-            }
-            dropFromPool(v);
-            throw VolumeException.internal("cannot create volume " + v.name() + ": " + e.getMessage());
-        }
+        saveAndExport(v, () -> dropFromPool(v));
         LOG.info("Created volume {} from a snapshot: NSID {}, UUID {}, {}", v.name(), v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()));
         listener.volumeEvent("volume.created", v.name(), "cloned, " + Sizes.format(v.sizeBytes()) + ", NSID "
@@ -318,7 +290,16 @@ public final class VolumeManager implements AutoCloseable {
 
     /** Records and exports a read-only snapshot export (no pool image of its own). */
     synchronized Created adoptExport(VolumeMetadata v) throws VolumeException {
+        saveAndExport(v, () -> { });
+        LOG.info("Exported snapshot {} read-only as {}: NSID {}", v.snapshotOf(), v.name(), v.nsid());
+        listener.volumeEvent("snapshot.exported", v.name(), "read-only export of a snapshot, NSID " + v.nsid());
+        return new Created(online.get(v.name()), true);
+    }
+
+    /** Saves a new volume's metadata and exports it; on failure removes both and runs {@code undo}. */
+    private void saveAndExport(VolumeMetadata v, Runnable undo) throws VolumeException {
         if (v.nsid() > subsystem.maxNamespaces()) {
+            undo.run();
             throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
         }
         save(v);
@@ -328,13 +309,11 @@ public final class VolumeManager implements AutoCloseable {
             try {
                 catalog.delete(v.name());
             } catch (DataDirException ignored) {
-                // Reported below.
+                // Reported below; the metadata file may stay, and the next start names it.
             }
-            throw VolumeException.internal("cannot export " + v.snapshotOf() + ": " + e.getMessage());
+            undo.run();
+            throw VolumeException.internal("cannot create volume " + v.name() + ": " + e.getMessage());
         }
-        LOG.info("Exported snapshot {} read-only as {}: NSID {}", v.snapshotOf(), v.name(), v.nsid());
-        listener.volumeEvent("snapshot.exported", v.name(), "read-only export of a snapshot, NSID " + v.nsid());
-        return new Created(online.get(v.name()), true);
     }
 
     private void dropFromPool(VolumeMetadata v) {
