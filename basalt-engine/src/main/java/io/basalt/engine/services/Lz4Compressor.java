@@ -1,7 +1,6 @@
 package io.basalt.engine.services;
 
 import net.jpountz.lz4.LZ4Compressor;
-import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 
@@ -16,7 +15,7 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * lz4-java before 1.8.1 (org.lz4) had out-of-bounds bugs here (CVE-2025-12183), hence the
  * at.yawk.lz4 continuation.
  */
-final class Lz4Compressor implements BlockCompressor {
+final class Lz4Compressor extends FramedCompressor {
     private final LZ4Compressor compressor;
     private final LZ4SafeDecompressor decompressor;
 
@@ -32,30 +31,13 @@ final class Lz4Compressor implements BlockCompressor {
     }
 
     @Override
-    public int compress(byte[] src, int srcOff, int blockLength, byte[] dst, int dstOff) {
-        BlockCompressor.checkArguments(src, srcOff, blockLength, dst, dstOff);
-        int bodyOff = dstOff + CompressedPayload.HEADER_LENGTH;
-        int body = compressor.compress(src, srcOff, blockLength, dst, bodyOff, dst.length - bodyOff);
-        if (CompressedPayload.paddedLength(body) > CompressedPayload.maxCompressedLength(blockLength)) {
-            return RAW;
-        }
-        return CompressedPayload.seal(dst, dstOff, CompressionAlgorithm.LZ4, body);
+    int compressBody(byte[] src, int srcOff, int length, byte[] dst, int dstOff, int capacity) {
+        return compressor.compress(src, srcOff, length, dst, dstOff, capacity);
     }
 
     @Override
-    public void decompress(byte[] src, int srcOff, int payloadLength, byte[] dst, int dstOff, int blockLength)
-            throws CorruptPayloadException {
-        BlockCompressor.checkOutput(dst, dstOff, blockLength);
-        int body = CompressedPayload.openBody(src, srcOff, payloadLength, CompressionAlgorithm.LZ4, blockLength);
-        int n;
-        try {
-            n = decompressor.decompress(src, srcOff + CompressedPayload.HEADER_LENGTH, body, dst, dstOff, blockLength);
-        } catch (LZ4Exception | IndexOutOfBoundsException e) {
-            throw new CorruptPayloadException("LZ4 body does not decode", e);
-        }
-        if (n != blockLength) {
-            throw new CorruptPayloadException("LZ4 body decodes to " + n + " bytes, block is " + blockLength);
-        }
+    int decompressBody(byte[] src, int srcOff, int length, byte[] dst, int dstOff, int blockLength) {
+        return decompressor.decompress(src, srcOff, length, dst, dstOff, blockLength);
     }
 
     @Override

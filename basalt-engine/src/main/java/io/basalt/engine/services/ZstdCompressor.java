@@ -2,7 +2,6 @@ package io.basalt.engine.services;
 
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
-import com.github.luben.zstd.ZstdException;
 
 /**
  * Zstandard (zstd-jni) with contexts kept across calls, so no native allocation per block.
@@ -13,7 +12,7 @@ import com.github.luben.zstd.ZstdException;
  * chosen from measurements on 4 KiB blocks (ServicesBench, docs/benchmarks.md): level 3 stored
  * JDK sources and /usr/bin binaries 3% smaller but compressed them 16-25% slower.
  */
-final class ZstdCompressor implements BlockCompressor {
+final class ZstdCompressor extends FramedCompressor {
     static final int DEFAULT_LEVEL = BlockCompressor.DEFAULT_ZSTD_LEVEL;
 
     private final int level;
@@ -37,31 +36,13 @@ final class ZstdCompressor implements BlockCompressor {
     }
 
     @Override
-    public int compress(byte[] src, int srcOff, int blockLength, byte[] dst, int dstOff) {
-        BlockCompressor.checkArguments(src, srcOff, blockLength, dst, dstOff);
-        int bodyOff = dstOff + CompressedPayload.HEADER_LENGTH;
-        int body = compressor.compressByteArray(dst, bodyOff, dst.length - bodyOff, src, srcOff, blockLength);
-        if (CompressedPayload.paddedLength(body) > CompressedPayload.maxCompressedLength(blockLength)) {
-            return RAW;
-        }
-        return CompressedPayload.seal(dst, dstOff, CompressionAlgorithm.ZSTD, body);
+    int compressBody(byte[] src, int srcOff, int length, byte[] dst, int dstOff, int capacity) {
+        return compressor.compressByteArray(dst, dstOff, capacity, src, srcOff, length);
     }
 
     @Override
-    public void decompress(byte[] src, int srcOff, int payloadLength, byte[] dst, int dstOff, int blockLength)
-            throws CorruptPayloadException {
-        BlockCompressor.checkOutput(dst, dstOff, blockLength);
-        int body = CompressedPayload.openBody(src, srcOff, payloadLength, CompressionAlgorithm.ZSTD, blockLength);
-        int n;
-        try {
-            n = decompressor.decompressByteArray(dst, dstOff, blockLength, src, srcOff + CompressedPayload.HEADER_LENGTH,
-                    body);
-        } catch (ZstdException | IndexOutOfBoundsException e) {
-            throw new CorruptPayloadException("Zstandard body does not decode", e);
-        }
-        if (n != blockLength) {
-            throw new CorruptPayloadException("Zstandard body decodes to " + n + " bytes, block is " + blockLength);
-        }
+    int decompressBody(byte[] src, int srcOff, int length, byte[] dst, int dstOff, int blockLength) {
+        return decompressor.decompressByteArray(dst, dstOff, blockLength, src, srcOff, length);
     }
 
     @Override
