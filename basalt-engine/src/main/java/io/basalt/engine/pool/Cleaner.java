@@ -110,14 +110,22 @@ final class Cleaner {
         return table.allocate(keep);
     }
 
-    /** A segment for the cold stream: it may take the reserve, and waits briefly for reads if it must. */
+    /**
+     * A segment for a cleaner stream: it may take the reserve except its last {@link
+     * #RECOVERY_SEGMENTS}, and waits briefly for reads if it must. Those stay free so that a restart
+     * after a crash can open every stream in fresh segments (the crashed streams' open segments are
+     * then full; their reserved {@code next} segments, never written, come back free).
+     */
     private int allocateCold() {
-        int s = allocate(0);
+        int s = allocate(RECOVERY_SEGMENTS);
         while (s < 0 && limbo.awaitOne()) {
-            s = allocate(0);
+            s = allocate(RECOVERY_SEGMENTS);
         }
         return s;
     }
+
+    /** Free segments nothing takes at run time: with the streams' unwritten nexts, what recovery opens. */
+    static final int RECOVERY_SEGMENTS = io.basalt.engine.log.LogStream.STREAMS;
 
     /** Between idle turns: cleans while free segments are between the watermarks; returns whether it did. */
     boolean stepInBackground() {

@@ -37,7 +37,12 @@ final class LogWriter {
             int a = table.allocate(0);
             int b = table.allocate(0);
             if (a < 0 || b < 0) {
-                throw new IOException("no free segment to open the log in");
+                long live = 0;
+                for (int seg = 0; seg < table.segments(); seg++) {
+                    live += table.live(seg);
+                }
+                throw new IOException("no free segment to open the log in: " + table.freeCount() + " of "
+                        + table.segments() + " segments free, " + live + " live bytes");
             }
             s.moveTo(a, 0, b);
         }

@@ -2,6 +2,7 @@ package io.basalt.engine.pool;
 
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.PhysAddr;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.log.SegmentLayout;
@@ -59,7 +60,9 @@ final class SpaceAccounting {
         this.volumes = volumes;
         this.maxEntries = maxEntries;
         this.reserve = Math.max(4, layout.segments() / 50);
-        long dataSegments = Math.max(0, layout.segments() - reserve - 4);
+        // Not for data: the reserve, each stream's open and next segment, and what recovery keeps free.
+        long dataSegments = Math.max(0, layout.segments() - reserve - 2L * LogStream.STREAMS
+                - Cleaner.RECOVERY_SEGMENTS);
         // Cleaned segments are packed in full batches; each costs a header block, the tail may be lost.
         int size = layout.segmentSize();
         int headers = (size + config.maxBatchPayload() + BlockDevice.ALIGNMENT - 1)
