@@ -94,6 +94,11 @@ public final class Checkpointer {
     private long base;
     private long bodyBytes;
 
+    /** Body bytes of the checkpoint last written or loaded: what the next one will cost, about. */
+    public long lastBodyBytes() {
+        return bodyBytes;
+    }
+
     public Checkpointer(BlockDevice device, long slotAStart, long slotBytes, long poolId) {
         this.device = device;
         this.slotStart = new long[]{slotAStart, slotAStart + slotBytes};
@@ -178,7 +183,7 @@ public final class Checkpointer {
             }
         });
         flushBody();
-        long bodyBytes = pos;
+        bodyBytes = pos;
         int bodyCrc = (int) crc.getValue();
         device.sync();
         ByteBuffer h = AlignedBuffers.allocate(HEADER);

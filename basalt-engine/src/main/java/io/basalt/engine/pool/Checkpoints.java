@@ -14,7 +14,8 @@ import java.util.ArrayDeque;
  * Takes checkpoints on the engine thread: commits both streams' open batches, syncs, and writes
  * volumes, segment table, maps and stream positions into the older slot. Taken every
  * {@link PoolConfig#checkpointIntervalBytes()} of log (bounding replay) or a sixteenth of the pool,
- * whichever is less (the cleaner may only take segments older than the last checkpoint: with a
+ * whichever is less — stretched to {@link #LOG_PER_CHECKPOINT_BYTE} times the last checkpoint's size
+ * (still at most a sixteenth of the pool) when the map is large (the cleaner may only take segments older than the last checkpoint: with a
  * checkpoint per pool's worth of log it would choose among the oldest segments, not the emptiest), when the cleaner has no
  * eligible victim, on volume changes and on close.
  *
@@ -30,8 +31,18 @@ final class Checkpoints {
     private final WritePath writes;
     private final Cleaner cleaner;
     private long checkpoints;
-    /** Log bytes between checkpoints. */
+    /**
+     * Log bytes per checkpoint byte, at least: a checkpoint writes the whole map (20 bytes per mapped
+     * block), so with a fixed interval a large map would cost more device writes than the data itself
+     * (50 M blocks: 1 GB per 256 MiB of log). With 8, checkpoints add at most 1/8 to the device
+     * writes; the price is a longer replay after a crash (at most 8 checkpoints' worth of log).
+     */
+    static final int LOG_PER_CHECKPOINT_BYTE = 8;
+
+    /** Log bytes between checkpoints while the map is small. */
     private final long interval;
+    /** The most log between checkpoints: beyond it recent segments stay ineligible for cleaning too long. */
+    private final long maxInterval;
 
     Checkpoints(EngineState state, Checkpointer checkpointer, LogWriter log, WritePath writes, Cleaner cleaner) {
         this.state = state;
@@ -40,7 +51,8 @@ final class Checkpoints {
         this.writes = writes;
         this.cleaner = cleaner;
         long pool = (long) state.layout.segments() * state.layout.segmentSize();
-        this.interval = Math.min(state.config.checkpointIntervalBytes(), Math.max(pool / 16, 4L * state.layout.segmentSize()));
+        this.maxInterval = Math.max(pool / 16, 4L * state.layout.segmentSize());
+        this.interval = Math.min(state.config.checkpointIntervalBytes(), maxInterval);
     }
 
     void checkpoint() throws IOException {
@@ -101,7 +113,7 @@ final class Checkpoints {
     /** Checkpoints if enough log was written since the last one; returns whether it did. */
     boolean checkpointIfDue() {
         try {
-            if (log.bytesSinceCheckpoint() >= interval) {
+            if (log.bytesSinceCheckpoint() >= interval()) {
                 checkpoint();
                 return true;
             }
@@ -111,6 +123,11 @@ final class Checkpoints {
             log.resetBytesSinceCheckpoint();
         }
         return false;
+    }
+
+    /** Log bytes before the next checkpoint is due: the interval, stretched for a large map. */
+    long interval() {
+        return Math.max(interval, Math.min(LOG_PER_CHECKPOINT_BYTE * checkpointer.lastBodyBytes(), maxInterval));
     }
 
     long count() {

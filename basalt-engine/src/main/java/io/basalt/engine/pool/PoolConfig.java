@@ -6,7 +6,8 @@ package io.basalt.engine.pool;
  *
  * @param segmentSize             bytes per segment, a multiple of 4 KiB (default 8 MiB)
  * @param maxBatchPayload         payload bytes per batch (default 1 MiB; at most a quarter segment)
- * @param checkpointIntervalBytes log bytes between checkpoints, bounding replay (default 256 MiB)
+ * @param checkpointIntervalBytes log bytes between checkpoints, bounding replay (default 256 MiB); a large
+ *                                map stretches it to 8 times the checkpoint size (at most 1/16 of the pool)
  * @param fillLimit               share of the non-reserved space live data may fill (default 0.95)
  * @param gcLowWater              share of segments, above the cleaner's reserve, that may be free
  *                                before background cleaning starts (default 1%, at least 2 segments)
