@@ -41,7 +41,13 @@ public final class WaBench {
 
     static void run(long deviceBytes, int segmentSize, double fill, String pattern) throws IOException {
         FaultyDevice device = new FaultyDevice("mem", Math.toIntExact(deviceBytes));
-        PoolConfig config = PoolConfig.defaults().withSegmentSize(segmentSize);
+        PoolConfig d = PoolConfig.defaults();
+        PoolConfig config = new PoolConfig(segmentSize, d.maxBatchPayload(),
+                Long.getLong("wa.checkpoint", d.checkpointIntervalBytes()),
+                Double.parseDouble(System.getProperty("wa.fillLimit", "" + d.fillLimit())),
+                Double.parseDouble(System.getProperty("wa.low", "" + d.gcLowWater())),
+                Double.parseDouble(System.getProperty("wa.high", "" + d.gcHighWater())), d.queueCapacity(),
+                d.maxVolumes(), d.expectedReduction(), d.dedupIndexBytes(), d.readThreads());
         try (Pool pool = Pool.create(List.of(device), config)) {
             int blocks = (int) (pool.stats().usableBytes() * fill / BLOCK);
             EngineBlockStore v = pool.createVolume("v", (long) blocks * BLOCK, BLOCK, false);

@@ -89,7 +89,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             if (!KEYS.contains(String.valueOf(key))) {
                 String hint = "volume".equals(key) ? " (did you mean 'volumes'?)" : "";
                 throw new ConfigException(source + ": unknown key '" + key + "'" + hint
-                        + " (known: data-dir, listen, discovery-listen, volumes, devices, io-threads, busy-poll, kek-file, rotate-kek-from, dedup-index-memory, "
+                        + " (known: data-dir, listen, discovery-listen, volumes, devices, io-threads, busy-poll, kek-file, rotate-kek-from, dedup-index-memory, overprovision, "
                         + String.join(", ", new java.util.TreeSet<>(ApiConfig.KEYS)) + ")");
             }
         }

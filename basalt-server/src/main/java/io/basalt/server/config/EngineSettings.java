@@ -1,5 +1,7 @@
 package io.basalt.server.config;
 
+import io.basalt.engine.pool.PoolConfig;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -15,13 +17,21 @@ import java.util.Set;
  * @param dedupIndexBytes  {@code dedup-index-memory}: heap for the dedup fingerprint index; when it is
  *                         full, new blocks are stored without being indexed (some duplicates are missed,
  *                         nothing is lost); 0: the engine's default (64 MiB)
+ * @param overprovision    {@code overprovision}: share of the pool's data space kept free for the cleaner
+ *                         (it is not offered as capacity), in [0.02, 0.5]; more lowers write
+ *                         amplification under random overwrites; 0: the engine's default (15%)
  */
-public record EngineSettings(Path kekFile, Path rotateKekFrom, long dedupIndexBytes) {
+public record EngineSettings(Path kekFile, Path rotateKekFrom, long dedupIndexBytes, double overprovision) {
     public static final String KEK_FILE_KEY = "kek-file";
     public static final String ROTATE_KEK_FROM_KEY = "rotate-kek-from";
     public static final String DEDUP_INDEX_MEMORY_KEY = "dedup-index-memory";
-    public static final Set<String> KEYS = Set.of(KEK_FILE_KEY, ROTATE_KEK_FROM_KEY, DEDUP_INDEX_MEMORY_KEY);
-    public static final EngineSettings DEFAULT = new EngineSettings(null, null, 0);
+    public static final String OVERPROVISION_KEY = "overprovision";
+    public static final Set<String> KEYS = Set.of(KEK_FILE_KEY, ROTATE_KEK_FROM_KEY, DEDUP_INDEX_MEMORY_KEY,
+            OVERPROVISION_KEY);
+    public static final EngineSettings DEFAULT = new EngineSettings(null, null, 0, 0);
+    /** Below this the cleaner thrashes near full; above it half the devices would be idle headroom. */
+    static final double OVERPROVISION_MIN = 0.02;
+    static final double OVERPROVISION_MAX = 0.5;
 
     public EngineSettings {
         if (rotateKekFrom != null && kekFile == null) {
@@ -33,11 +43,26 @@ public record EngineSettings(Path kekFile, Path rotateKekFrom, long dedupIndexBy
         if (dedupIndexBytes < 0 || (dedupIndexBytes > 0 && dedupIndexBytes < (1 << 20))) {
             throw new ConfigException("dedup-index-memory must be at least 1 MiB");
         }
+        if (overprovision != 0 && (overprovision < OVERPROVISION_MIN || overprovision > OVERPROVISION_MAX)) {
+            throw new ConfigException("overprovision must be between 2% and 50%, not " + percent(overprovision));
+        }
+    }
+
+    /** The engine's tunables with these settings applied. */
+    public PoolConfig poolConfig() {
+        PoolConfig config = PoolConfig.defaults();
+        if (dedupIndexBytes > 0) {
+            config = config.withDedupIndexBytes(dedupIndexBytes);
+        }
+        if (overprovision > 0) {
+            config = config.withFillLimit(1 - overprovision);
+        }
+        return config;
     }
 
     /** Only a key file. */
     public static EngineSettings withKek(Path kekFile) {
-        return new EngineSettings(kekFile, null, 0);
+        return new EngineSettings(kekFile, null, 0, 0);
     }
 
     /** Flags (by key) over file values over defaults. */
@@ -53,7 +78,27 @@ public record EngineSettings(Path kekFile, Path rotateKekFrom, long dedupIndexBy
                 throw e.at(DEDUP_INDEX_MEMORY_KEY);
             }
         }
-        return new EngineSettings(path(kek), path(old), bytes);
+        String op = flags.getOrDefault(OVERPROVISION_KEY, file.get(OVERPROVISION_KEY));
+        return new EngineSettings(path(kek), path(old), bytes, op == null || op.isBlank() ? 0 : share(op));
+    }
+
+    /** "15%" or "0.15". */
+    private static double share(String s) {
+        String t = s.strip();
+        try {
+            double v = t.endsWith("%") ? Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100
+                    : Double.parseDouble(t);
+            if (!Double.isFinite(v) || v <= 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(OVERPROVISION_KEY + ": expected a percentage such as 15% or a share such as 0.15, not '" + s + "'");
+        }
+    }
+
+    private static String percent(double share) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", share * 100);
     }
 
     private static Path path(String s) {

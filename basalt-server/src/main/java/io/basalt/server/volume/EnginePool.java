@@ -3,7 +3,6 @@ package io.basalt.server.volume;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FileDevice;
 import io.basalt.engine.pool.Pool;
-import io.basalt.engine.pool.PoolConfig;
 import io.basalt.engine.pool.VolumeOptions;
 import io.basalt.engine.services.CompressionAlgorithm;
 import io.basalt.engine.services.KekFile;
@@ -104,9 +103,7 @@ public final class EnginePool implements AutoCloseable {
                 long free = Files.getFileStore(p.getParent() == null ? Path.of(".") : p.getParent()).getUsableSpace();
                 opened.add(FileDevice.open(p, Math.max(MIN_FILE_SIZE, (long) (free * 0.9) / paths.size()), true));
             }
-            PoolConfig config = settings.dedupIndexBytes() > 0
-                    ? PoolConfig.defaults().withDedupIndexBytes(settings.dedupIndexBytes()) : PoolConfig.defaults();
-            Pool p = Pool.openOrCreate(opened, config, kek);
+            Pool p = Pool.openOrCreate(opened, settings.poolConfig(), kek);
             LOG.info("Engine pool on {}", paths);
             return p;
         } catch (IOException | RuntimeException e) {

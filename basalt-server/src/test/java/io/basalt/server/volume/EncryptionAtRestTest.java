@@ -73,7 +73,7 @@ class EncryptionAtRestTest {
         String volume = "name=secret,size=64MiB,hosts=any,encryption=aes-xts";
         writeAndStop(volume, data, io.basalt.server.config.EngineSettings.withKek(dir.resolve("kek")));
         io.basalt.server.config.EngineSettings rotate = new io.basalt.server.config.EngineSettings(
-                dir.resolve("kek2"), dir.resolve("kek"), 0);
+                dir.resolve("kek2"), dir.resolve("kek"), 0, 0);
 
         assertThat(readBack(volume, rotate)).as("opened with the old key, re-wrapped under the new").isEqualTo(data);
         assertThat(readBack(volume, rotate)).as("the same flags again: already rotated").isEqualTo(data);
