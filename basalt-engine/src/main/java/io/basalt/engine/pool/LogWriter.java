@@ -38,11 +38,14 @@ final class LogWriter {
             int b = table.allocate(0);
             if (a < 0 || b < 0) {
                 long live = 0;
+                StringBuilder perSegment = new StringBuilder();
                 for (int seg = 0; seg < table.segments(); seg++) {
                     live += table.live(seg);
+                    perSegment.append(seg == 0 ? "" : " ").append(table.live(seg));
                 }
                 throw new IOException("no free segment to open the log in: " + table.freeCount() + " of "
-                        + table.segments() + " segments free, " + live + " live bytes");
+                        + table.segments() + " segments free, " + live + " live bytes (per segment: "
+                        + perSegment + ")");
             }
             s.moveTo(a, 0, b);
         }
