@@ -24,6 +24,10 @@ public final class WaBench {
     private static final int BLOCK = 4096;
 
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("latency")) {
+            latency(args.length > 1 ? Double.parseDouble(args[1]) : 0.85);
+            return;
+        }
         int deviceMiB = args.length > 0 ? Integer.parseInt(args[0]) : 1024;
         int segmentKiB = args.length > 1 ? Integer.parseInt(args[1]) : 2048;
         double[] fills = args.length > 2 ? Arrays.stream(args[2].split(",")).mapToDouble(Double::parseDouble).toArray()
@@ -77,6 +81,57 @@ public final class WaBench {
                     100.0 * after.liveBytes() / deviceBytes, pattern, host / (1 << 30), log / host, all / host,
                     after.segmentsCleaned() - before.segmentsCleaned());
         }
+    }
+
+    /**
+     * Foreground cost of cleaning: 4 KiB random overwrites at QD1 on a pool {@code fill} full, first
+     * while free segments last (no cleaning), then in steady state (cleaning between writes).
+     */
+    static void latency(double fill) throws IOException {
+        FaultyDevice device = new FaultyDevice("mem", 1 << 30);
+        try (Pool pool = Pool.create(List.of(device), PoolConfig.defaults().withSegmentSize(2 << 20))) {
+            int blocks = (int) (pool.stats().usableBytes() * fill / BLOCK);
+            EngineBlockStore v = pool.createVolume("v", (long) blocks * BLOCK, BLOCK, false);
+            Random random = new Random(1);
+            byte[] data = new byte[BLOCK];
+            random.nextBytes(data);
+            Pattern sequential = new Pattern() {
+                private int next;
+
+                @Override
+                public int next(Random r) {
+                    return next++;
+                }
+            };
+            overwrite(v, blocks - blocks % QD, sequential, random, data);
+            Pattern uniform = Pattern.of("uniform", blocks, random);
+            System.out.printf("4 KiB random overwrites at QD1, pool %.0f%% full, 1 GiB in-memory device%n", fill * 100);
+            System.out.println("| phase | writes | segments cleaned | p50 µs | p99 µs | p99.9 µs | max µs |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            qd1("no cleaning (free segments left)", pool, v, uniform, random, data, 20_000);
+            overwrite(v, blocks, uniform, random, data);
+            qd1("steady state (cleaning)", pool, v, uniform, random, data, 100_000);
+        }
+    }
+
+    private static void qd1(String phase, Pool pool, EngineBlockStore v, Pattern p, Random random, byte[] data,
+                            int writes) throws IOException {
+        long[] nanos = new long[writes];
+        long cleaned = pool.stats().segmentsCleaned();
+        for (int i = 0; i < writes; i++) {
+            TestIo io = TestIo.write((long) p.next(random) * BLOCK, data);
+            long t0 = System.nanoTime();
+            v.submit(io);
+            int status = io.await();
+            nanos[i] = System.nanoTime() - t0;
+            if (status != IoStatus.OK) {
+                throw new IllegalStateException("write failed: status " + status);
+            }
+        }
+        Arrays.sort(nanos);
+        System.out.printf("| %s | %d | %d | %.0f | %.0f | %.0f | %.0f |%n", phase, writes,
+                pool.stats().segmentsCleaned() - cleaned, nanos[writes / 2] / 1e3, nanos[(int) (writes * 0.99)] / 1e3,
+                nanos[(int) (writes * 0.999)] / 1e3, nanos[writes - 1] / 1e3);
     }
 
     private static void overwrite(EngineBlockStore v, long writes, Pattern p, Random random, byte[] data) {
