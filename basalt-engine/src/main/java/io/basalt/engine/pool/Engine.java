@@ -94,7 +94,7 @@ final class Engine implements Runnable {
     /** Loads the newest checkpoint, replays the log after it, starts a new epoch. Before {@link #start}. */
     void recover() throws IOException {
         recovery.recover();
-        log.openStreams();
+        log.resumeStreams(recovery.tailSegment, recovery.tailPosition, recovery.tailNext);
         checkpoints.checkpoint();
     }
 

@@ -31,23 +31,46 @@ final class LogWriter {
         this.dirty = new boolean[state.layout.devices().size()];
     }
 
-    /** Opens both streams in fresh segments, each with its {@code next} reserved. */
+    /** Opens every stream in fresh segments, each with its {@code next} reserved (a new pool). */
     void openStreams() throws IOException {
         for (LogStream s : state.streams) {
-            int a = table.allocate(0);
-            int b = table.allocate(0);
-            if (a < 0 || b < 0) {
-                long live = 0;
-                StringBuilder perSegment = new StringBuilder();
-                for (int seg = 0; seg < table.segments(); seg++) {
-                    live += table.live(seg);
-                    perSegment.append(seg == 0 ? "" : " ").append(table.live(seg));
-                }
-                throw new IOException("no free segment to open the log in: " + table.freeCount() + " of "
-                        + table.segments() + " segments free, " + live + " live bytes (per segment: "
-                        + perSegment + ")");
+            open(s);
+        }
+    }
+
+    /** Opens stream {@code s} in a fresh segment with a fresh {@code next} reserved. */
+    private void open(LogStream s) throws IOException {
+        int a = table.allocate(0);
+        int b = table.allocate(0);
+        if (a < 0 || b < 0) {
+            long live = 0;
+            StringBuilder perSegment = new StringBuilder();
+            for (int seg = 0; seg < table.segments(); seg++) {
+                live += table.live(seg);
+                perSegment.append(seg == 0 ? "" : " ").append(table.live(seg));
             }
-            s.moveTo(a, 0, b);
+            throw new IOException("no free segment to open the log in: " + table.freeCount() + " of "
+                    + table.segments() + " segments free, " + live + " live bytes (per segment: "
+                    + perSegment + ")");
+        }
+        s.moveTo(a, 0, b);
+    }
+
+    /**
+     * After recovery: each stream goes on at its tail if {@code tailSegment[s] >= 0} (the segments
+     * are already OPEN), else in fresh segments.
+     */
+    void resumeStreams(int[] tailSegment, int[] tailPosition, int[] tailNext) throws IOException {
+        LogStream[] streams = state.streams;
+        for (int i = 0; i < streams.length; i++) {
+            if (tailSegment[i] >= 0) {
+                streams[i].moveTo(tailSegment[i], tailPosition[i], tailNext[i]);
+            }
+        }
+        for (int i = 0; i < streams.length; i++) {
+            if (tailSegment[i] < 0) {
+                open(streams[i]);
+            }
         }
     }
 

@@ -75,7 +75,15 @@ final class Recovery {
         this.tree = tree;
     }
 
-    /** Loads and replays; the streams are left closed (the caller opens fresh segments). */
+    /**
+     * Where each stream's log ended: segment, position after its last valid batch, and its reserved
+     * {@code next}; {@code -1} segment if the stream cannot go on there (see {@link #resumable}).
+     */
+    final int[] tailSegment = new int[LogStream.STREAMS];
+    final int[] tailPosition = new int[LogStream.STREAMS];
+    final int[] tailNext = new int[LogStream.STREAMS];
+
+    /** Loads and replays; the streams are left closed (the caller resumes them at their tails or opens fresh ones). */
     void recover() throws IOException {
         CheckpointState cp = new CheckpointState();
         cp.extents = state.extents;
@@ -121,10 +129,26 @@ final class Recovery {
                 maxSeq = Math.max(maxSeq, last);
                 batches++;
             }
+            tailSegment[s] = seg;
+            tailPosition[s] = pos;
+            tailNext[s] = next;
         }
         recount();
+        for (int s = 0; s < LogStream.STREAMS; s++) {
+            if (!resumable(s)) {
+                tailSegment[s] = -1;
+            }
+        }
         for (int s = 0; s < table.segments(); s++) {
             table.setState(s, table.live(s) > 0 ? SegmentTable.FULL : SegmentTable.FREE);
+        }
+        for (int s = 0; s < LogStream.STREAMS; s++) {
+            if (tailSegment[s] >= 0) {
+                table.setState(tailSegment[s], SegmentTable.OPEN);
+                // A tail without live data was made FREE above, which forgot where its batches end.
+                table.written(tailSegment[s], table.lastSeq(tailSegment[s]), tailPosition[s]);
+                table.setState(tailNext[s], SegmentTable.OPEN);
+            }
         }
         state.epoch = Math.max(cp.epoch, maxSeq >>> EngineState.EPOCH_SHIFT) + 1;
         // The counter continues (segment ages compare by it); the epoch makes older junk look old.
@@ -135,6 +159,30 @@ final class Recovery {
     }
 
     /** Live space and extent references from the maps; unreferenced extents freed, the dedup index rebuilt. */
+    /**
+     * Whether stream {@code s} can go on where its log ended rather than in fresh segments: its tail
+     * segment and reserved {@code next} are distinct, used by no other stream, and {@code next} holds
+     * nothing live. Going on costs no segment, where fresh ones would cost two per stream and leave
+     * the old tails partly written — a pool restarted again and again faster than it cleans would
+     * run out of free segments. Junk beyond the tail (a torn batch) is overwritten or, being of an
+     * older epoch, never follows a newer batch in replay.
+     */
+    private boolean resumable(int s) {
+        int seg = tailSegment[s];
+        int next = tailNext[s];
+        if (seg < 0 || next < 0 || seg == next || table.live(next) != 0
+                || seg >= table.segments() || next >= table.segments()) {
+            return false;
+        }
+        for (int o = 0; o < s; o++) {
+            if (tailSegment[o] >= 0 && (tailSegment[o] == seg || tailSegment[o] == next
+                    || tailNext[o] == seg || tailNext[o] == next)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void recount() {
         ExtentTable extents = state.extents;
         extents.clearRefs();
