@@ -18,7 +18,8 @@ import static io.basalt.engine.log.BatchFormat.TYPE_WRITE;
 import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
 
 /**
- * The cleaner: picks a victim greedily, copies its still-mapped entries into the stream one grade
+ * The cleaner: picks a victim by capped cost-benefit ({@link VictimPolicy}: age counts up to the
+ * time it takes to write half the live data), copies its still-mapped entries into the stream one grade
  * colder than the batch they come from ({@link LogStream#colderThan}: survivors of host writes into
  * the cold stream, survivors of the cleaner's own copies into the colder one) as MOVE records one
  * victim batch per step (a dedup extent's payload, if the extent table still places it there, as one
@@ -156,7 +157,8 @@ final class Cleaner {
     }
 
     private int chooseVictim() {
-        return VictimPolicy.choose(table, state.layout.segmentSize(), state.checkpointFloor, state.nextSeq);
+        return VictimPolicy.choose(table, state.layout.segmentSize(), state.checkpointFloor, state.nextSeq,
+                log.sequencesFor(space.liveBytes()));
     }
 
     /** Copies the live entries of one batch of the victim; frees the victim after its last. */

@@ -24,6 +24,8 @@ final class LogWriter {
     private final boolean[] dirty;
     private long bytesSinceCheckpoint;
     private long deviceBytes;
+    /** Batches written since open: with {@link #deviceBytes}, the log's bytes per sequence. */
+    private long batches;
 
     LogWriter(EngineState state) {
         this.state = state;
@@ -120,6 +122,7 @@ final class LogWriter {
         s.advance();
         bytesSinceCheckpoint += bytes;
         deviceBytes += bytes;
+        batches++;
         return bytes;
     }
 
@@ -161,6 +164,11 @@ final class LogWriter {
     /** A checkpoint was taken (or failed and is not retried at once): replay starts counting anew. */
     void resetBytesSinceCheckpoint() {
         bytesSinceCheckpoint = 0;
+    }
+
+    /** Sequences (batches) that writing {@code bytes} of log takes at the average batch size since open; 1 before any. */
+    long sequencesFor(long bytes) {
+        return batches == 0 || deviceBytes == 0 ? 1 : Math.max(1, (long) ((double) bytes * batches / deviceBytes));
     }
 
     long deviceBytes() {

@@ -21,7 +21,7 @@ class VictimPolicyTest {
         SegmentTable t = new SegmentTable(4, 1);
         full(t, 900, 10);
         int emptier = full(t, 300, 10);
-        assertThat(VictimPolicy.choose(t, SIZE, 100, 100)).isEqualTo(emptier);
+        assertThat(VictimPolicy.choose(t, SIZE, 100, 100, 1000)).isEqualTo(emptier);
     }
 
     @Test
@@ -29,15 +29,32 @@ class VictimPolicyTest {
         SegmentTable t = new SegmentTable(4, 1);
         int old = full(t, 500, 10);
         full(t, 500, 90);
-        assertThat(VictimPolicy.choose(t, SIZE, 100, 100)).isEqualTo(old);
+        assertThat(VictimPolicy.choose(t, SIZE, 100, 100, 1000)).isEqualTo(old);
     }
 
     @Test
-    void shouldPreferTheEmptierSegmentEvenWhenItsDataIsYounger() {
+    void shouldPreferAnOlderFullerSegmentToAYoungEmptierOneWhileAgesAreBelowTheCap() {
+        SegmentTable t = new SegmentTable(4, 1);
+        int older = full(t, 500, 10);
+        full(t, 300, 90);
+        // (1 - 0.5) * 90 / 1.5 = 30 against (1 - 0.3) * 10 / 1.3 = 5.4: cost-benefit.
+        assertThat(VictimPolicy.choose(t, SIZE, 100, 100, 1000)).isEqualTo(older);
+    }
+
+    @Test
+    void shouldChooseOnUtilisationAloneOnceBothAreOlderThanTheCap() {
         SegmentTable t = new SegmentTable(4, 1);
         full(t, 500, 10);
         int emptier = full(t, 300, 90);
-        assertThat(VictimPolicy.choose(t, SIZE, 100, 100)).isEqualTo(emptier);
+        assertThat(VictimPolicy.choose(t, SIZE, 100, 100, 10)).isEqualTo(emptier);
+        assertThat(VictimPolicy.choose(t, SIZE, 100, 100, 1)).as("a cap of 1 is greedy").isEqualTo(emptier);
+    }
+
+    @Test
+    void shouldNeverChooseASegmentFullOfLiveData() {
+        SegmentTable t = new SegmentTable(4, 1);
+        full(t, SIZE, 1);
+        assertThat(VictimPolicy.choose(t, SIZE, 100, 100, 1000)).isEqualTo(-1);
     }
 
     @Test
@@ -45,6 +62,6 @@ class VictimPolicyTest {
         SegmentTable t = new SegmentTable(4, 1);
         full(t, 0, 150);
         full(t, SIZE, 10);
-        assertThat(VictimPolicy.choose(t, SIZE, 100, 200)).isEqualTo(-1);
+        assertThat(VictimPolicy.choose(t, SIZE, 100, 200, 1000)).isEqualTo(-1);
     }
 }
