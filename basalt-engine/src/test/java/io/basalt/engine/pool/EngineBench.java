@@ -15,10 +15,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Engine-alone measurements for docs/benchmarks.md ("Storage engine"): write amplification of 4 KiB
- * random overwrites at several fills (uniform, zipf 0.9), IOPS on a file device, restart time.
- * Not a test; run with {@code java -cp ... io.basalt.engine.pool.EngineBench [dir [wa-only | iops |
- * restart BLOCKS...]]}.
+ * Engine-alone measurements for docs/benchmarks.md ("Storage engine"): IOPS on a file device, reads
+ * per reader-thread count, restart time (write amplification: {@link WaBench}). Not a test; run with
+ * {@code java -cp ... io.basalt.engine.pool.EngineBench [dir [iops | restart BLOCKS...]]}.
  */
 public final class EngineBench {
     private static final int QD = 32;
@@ -37,55 +36,9 @@ public final class EngineBench {
             reads(dir);
             return;
         }
-        System.out.println("| fill | pattern | host GiB | WA | segments cleaned |");
-        System.out.println("|---|---|---|---|---|");
-        for (double fill : new double[]{0.5, 0.7, 0.85}) {
-            for (boolean zipf : new boolean[]{false, true}) {
-                writeAmplification(fill, zipf);
-            }
-        }
-        if (args.length > 1 && args[1].equals("wa-only")) {
-            return;
-        }
         iops(dir);
         reads(dir);
         restart(dir, 262_144);
-    }
-
-    static void writeAmplification(double fill, boolean zipf) throws IOException {
-        int raw = 256 << 20;
-        PoolConfig config = PoolConfig.defaults().withSegmentSize(1 << 20);
-        try (Pool pool = Pool.create(List.of(new FaultyDevice("mem", raw + (4 << 20))), config)) {
-            int blocks = (int) (raw * fill / 4096);
-            EngineBlockStore v = pool.createVolume("v", (long) blocks * 4096, 4096, false);
-            Random random = new Random(1);
-            byte[] data = new byte[4096];
-            random.nextBytes(data);
-            for (int b = 0; b < blocks; b += QD) {
-                runBatch(v, b, Math.min(QD, blocks - b), data, null, random);
-            }
-            PoolStats before = pool.stats();
-            int[] perm = permutation(blocks, random);
-            double[] cdf = zipf ? zipfCdf(blocks, 0.9) : null;
-            long writes = 3L * blocks;
-            for (long i = 0; i < writes; i += QD) {
-                List<TestIo> ios = new ArrayList<>(QD);
-                for (int k = 0; k < QD; k++) {
-                    int b = cdf == null ? random.nextInt(blocks) : perm[sample(cdf, random)];
-                    TestIo io = TestIo.write((long) b * 4096, data);
-                    v.submit(io);
-                    ios.add(io);
-                }
-                for (TestIo io : ios) {
-                    check(io.await());
-                }
-            }
-            PoolStats after = pool.stats();
-            double host = after.hostBytesWritten() - before.hostBytesWritten();
-            double device = after.deviceBytesWritten() - before.deviceBytesWritten();
-            System.out.printf("| %.0f%% | %s | %.2f | %.2f | %d |%n", fill * 100, zipf ? "zipf 0.9" : "uniform",
-                    host / (1 << 30), device / host, after.segmentsCleaned() - before.segmentsCleaned());
-        }
     }
 
     static void iops(Path dir) throws IOException {
@@ -223,38 +176,6 @@ public final class EngineBench {
         if (status != IoStatus.OK) {
             throw new IllegalStateException("status " + status);
         }
-    }
-
-    private static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
-    private static double[] zipfCdf(int n, double s) {
-        double[] cdf = new double[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            sum += 1 / Math.pow(i + 1, s);
-            cdf[i] = sum;
-        }
-        for (int i = 0; i < n; i++) {
-            cdf[i] /= sum;
-        }
-        return cdf;
-    }
-
-    private static int sample(double[] cdf, Random random) {
-        int i = java.util.Arrays.binarySearch(cdf, random.nextDouble());
-        return Math.min(cdf.length - 1, i >= 0 ? i : -i - 1);
     }
 
     private EngineBench() {
