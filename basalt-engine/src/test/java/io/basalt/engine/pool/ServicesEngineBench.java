@@ -82,7 +82,7 @@ public final class ServicesEngineBench {
         long device = (long) blocks * BS * 2 + (32 << 20);
         try (Pool pool = Pool.create(List.of(new FaultyDevice("mem", (int) device)), PoolConfig.defaults(), KEK)) {
             EngineBlockStore v = pool.createVolume("v", (long) blocks * BS, BS, false, options);
-            int[] lba = permutation(blocks, new Random(7));
+            int[] lba = WaBench.permutation(blocks, new Random(7));
             List<TestIo> ios = new ArrayList<>(QD);
             long t0 = System.nanoTime();
             for (int i = 0; i < blocks; i += QD) {
@@ -123,20 +123,6 @@ public final class ServicesEngineBench {
             }
         }
         return out;
-    }
-
-    private static int[] permutation(int n, Random random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private ServicesEngineBench() {

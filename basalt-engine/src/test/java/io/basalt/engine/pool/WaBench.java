@@ -177,7 +177,8 @@ public final class WaBench {
         }
     }
 
-    private static int[] permutation(int n, Random random) {
+    /** A random permutation of {@code 0..n-1}. */
+    static int[] permutation(int n, Random random) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
