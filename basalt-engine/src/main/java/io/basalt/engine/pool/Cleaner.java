@@ -113,9 +113,9 @@ final class Cleaner {
 
     /**
      * A segment for a cleaner stream: it may take the reserve except its last {@link
-     * #RECOVERY_SEGMENTS}, and waits briefly for reads if it must. Those stay free so that a restart
-     * after a crash can open every stream in fresh segments (the crashed streams' open segments are
-     * then full; their reserved {@code next} segments, never written, come back free).
+     * #RECOVERY_SEGMENTS}, and waits briefly for reads if it must. Those stay free for recovery: a
+     * stream goes on at its tail after a restart, but one whose tail cannot be resumed (see {@link
+     * Recovery}) opens fresh segments — with its old {@code next} coming back free, one more is enough.
      */
     private int allocateCold() {
         int s = allocate(RECOVERY_SEGMENTS);
@@ -125,7 +125,7 @@ final class Cleaner {
         return s;
     }
 
-    /** Free segments nothing takes at run time: with the streams' unwritten nexts, what recovery opens. */
+    /** Free segments nothing takes at run time: what recovery needs for streams it cannot resume. */
     static final int RECOVERY_SEGMENTS = io.basalt.engine.log.LogStream.STREAMS;
 
     /** Between idle turns: cleans while free segments are between the watermarks; returns whether it did. */
