@@ -70,20 +70,24 @@ rows = {}
 def load(mode):
     path = os.path.join(out, mode + ".json")
     return json.load(open(path)) if os.path.exists(path) else []
+def spread(raw):
+    # Per-iteration scores over all forks: with three iterations JMH's 99.9% interval is too wide to read.
+    flat = [x for fork in raw for x in fork]
+    return (min(flat), max(flat))
 for r in load("thrpt"):
     key = (r["params"]["store"], r["benchmark"].rsplit(".", 1)[1], int(r["params"]["depth"]))
     ios = r["secondaryMetrics"].get("ios", r["primaryMetric"])
-    rows.setdefault(key, {})["iops"] = (float(ios["score"]), float(ios["scoreError"]))  # "NaN" with one iteration
+    rows.setdefault(key, {})["iops"] = (ios["score"],) + spread(ios["rawData"])
 for r in load("sample"):
     key = (r["params"]["store"], r["benchmark"].rsplit(".", 1)[1], int(r["params"]["depth"]))
     p = r["primaryMetric"]["scorePercentiles"]
     rows.setdefault(key, {})["lat"] = (r["primaryMetric"]["score"], p["50.0"], p["99.0"], p["99.9"])
-print("| store | workload | QD | IOPS (± 99.9% CI) | avg µs | p50 µs | p99 µs | p99.9 µs |")
+print("| store | workload | QD | IOPS (iterations min-max) | avg µs | p50 µs | p99 µs | p99.9 µs |")
 print("|---|---|---|---|---|---|---|---|")
 order = ["ram", "engine-memory", "engine-memory-lz4", "engine-file"]
 for key in sorted(rows, key=lambda k: (order.index(k[0]) if k[0] in order else 99, k[1], k[2])):
     v = rows[key]
-    iops = "%.0f ± %.0f" % v["iops"] if "iops" in v else "—"
+    iops = "%.0f (%.0f-%.0f)" % v["iops"] if "iops" in v else "—"
     lat = " | ".join("%.1f" % x for x in v["lat"]) if "lat" in v else "— | — | — | —"
     name = {"randomWrite": "4K randwrite", "randomRead": "4K randread"}.get(key[1], key[1])
     print(f"| {key[0]} | {name} | {key[2]} | {iops} | {lat} |")
