@@ -49,6 +49,7 @@ import java.util.concurrent.TimeUnit;
  *       batch's fdatasync, a read is a device read. The file lives under {@code -Dbasalt.jmh.dir}
  *       (default: java.io.tmpdir), which must allow O_DIRECT (not tmpfs).
  * </ul>
+ * Pools use the default config; {@code -Dbasalt.jmh.readThreads=N} sets their reader threads.
  * Every store holds a 256 MiB volume of 4 KiB blocks, filled once with text-like data before
  * measuring, so reads hit written blocks and writes overwrite (the engine's log wraps and cleans).
  * Run with {@code basalt-engine/src/test/bench/jmh.sh}; defaults here are the script's.
@@ -162,7 +163,12 @@ public class BlockStoreBench {
     }
 
     private BlockStore openPool(BlockDevice device, VolumeOptions options) throws IOException {
-        pool = Pool.create(List.of(device), PoolConfig.defaults());
+        PoolConfig config = PoolConfig.defaults();
+        String readThreads = System.getProperty("basalt.jmh.readThreads");
+        if (readThreads != null) {
+            config = config.withReadThreads(Integer.parseInt(readThreads));
+        }
+        pool = Pool.create(List.of(device), config);
         return pool.createVolume("bench", VOLUME_BYTES, QueueDriver.BLOCK, false, options);
     }
 
