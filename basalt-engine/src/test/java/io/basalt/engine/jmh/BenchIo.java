@@ -35,6 +35,13 @@ final class BenchIo implements BlockIo {
         done = false;
     }
 
+    /** Once completed: a read's buffer is its own, a write's belongs to the driver's payloads. */
+    void releaseReadBuffer() {
+        if (op == OP_READ) {
+            buffer.release();
+        }
+    }
+
     boolean isDone() {
         return done;
     }

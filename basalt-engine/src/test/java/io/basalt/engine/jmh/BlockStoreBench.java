@@ -104,10 +104,11 @@ public class BlockStoreBench {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        driver.drain();
+        driver.close();
         if (pool != null) {
             PoolStats s = pool.stats();
-            // Context for the numbers: how much the cleaner and compression did during the trial.
+            // Context for the numbers: what the cleaner, checkpoints and compression did in the trial (the
+            // pool's write amplification is device bytes ÷ payload bytes as stored, after compression).
             System.out.printf("%n%s: write amplification %.2f, compression %.2f, %d segments cleaned, %d checkpoints%n",
                     store, s.writeAmplification(), s.compressionRatio(), s.segmentsCleaned(), s.checkpoints());
             pool.close();

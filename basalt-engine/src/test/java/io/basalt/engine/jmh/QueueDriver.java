@@ -104,14 +104,15 @@ final class QueueDriver {
         return completed;
     }
 
-    /** Waits for every I/O in flight (before the store closes). */
-    void drain() {
+    /** Waits for every I/O in flight, then frees the read buffers; before the store closes. */
+    void close() {
         waiter = Thread.currentThread();
         for (BenchIo io : ios) {
             while (io.inFlight && !io.isDone()) {
                 await();
             }
             io.inFlight = false;
+            io.releaseReadBuffer();
         }
     }
 
