@@ -64,7 +64,7 @@ import java.util.concurrent.TimeUnit;
 @Threads(1)
 public class BlockStoreBench {
     static final long VOLUME_BYTES = 256L << 20;
-    /** Four times the volume: the log has room to wrap and its cleaner to work, as in a filled pool's steady state. */
+    /** Four times the volume: the log wraps within seconds, so the cleaner and checkpoints run as in a pool in use. */
     static final int DEVICE_BYTES = 1 << 30;
     private static final int PAYLOADS = 64;
     private static final int FILL_IO_BYTES = 1 << 20;
