@@ -121,21 +121,24 @@ final class Reader implements Runnable {
                 continue;
             }
             idle = 0;
-            serve(ring[(int) (h & (RING_SIZE - 1))]);
-            // Publishing the head ends this read's epoch: a segment retired before it may now be reused.
+            ReadRequest r = ring[(int) (h & (RING_SIZE - 1))];
+            BlockIo io = r.io;
+            int status = serve(r);
+            r.clear();
+            // Publishing the head ends this read's epoch (a segment retired before it may now be
+            // reused) and frees the slot. It comes before the completion: a host that submits its
+            // next read on completion must find this reader idle, or at QD1 every read would be
+            // handed to a reader (a wake-up) instead of served by the engine thread.
             head.lazySet(h + 1);
+            Engine.complete(io, status);
         }
     }
 
-    private void serve(ReadRequest r) {
-        BlockIo io = r.io;
-        int status;
+    private int serve(ReadRequest r) {
         try {
-            status = runs.read(r, io.buffer());
+            return runs.read(r, r.io.buffer());
         } catch (RuntimeException e) {
-            status = IoStatus.INTERNAL_ERROR;
+            return IoStatus.INTERNAL_ERROR;
         }
-        r.clear();
-        Engine.complete(io, status);
     }
 }
