@@ -6,7 +6,8 @@ package io.basalt.engine.pool;
  * @param usableBytes        live data the pool admits before writes get NO_SPACE
  * @param liveBytes          payload bytes mapped by volumes (physical usage)
  * @param mappedBytes        logical bytes mapped by volumes
- * @param hostBytesWritten   payload bytes hosts wrote since open
+ * @param hostBytesWritten   bytes hosts wrote since open, as they sent them (before compression and
+ *                           dedup; write zeroes and deallocates not counted)
  * @param deviceBytesWritten log bytes written to devices since open (batches, GC copies; not checkpoints)
  * @param gcBytesWritten     log bytes the cleaner wrote since open
  * @param storedBytes        bytes before compression of the unique blocks (mapped bytes less what dedup shares)
@@ -28,7 +29,10 @@ public record PoolStats(int segments, int freeSegments, int segmentSize, long us
         return VolumeUsage.ratio(mappedBytes, storedBytes);
     }
 
-    /** Device bytes per host byte since open; 0 before any write. */
+    /**
+     * Device bytes per host byte since open; 0 before any write. Compression and dedup count in its
+     * favour (below 1 when they save more than cleaning costs).
+     */
     public double writeAmplification() {
         return hostBytesWritten == 0 ? 0 : (double) deviceBytesWritten / hostBytesWritten;
     }

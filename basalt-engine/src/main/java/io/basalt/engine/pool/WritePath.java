@@ -213,7 +213,7 @@ final class WritePath {
                     space.releaseFromLeaf(v, lba, old);
                 }
                 space.acquire(v, address);
-                hostBytes += PhysAddr.length(address);
+                hostBytes += v.blockSize();
             } else if (type == TYPE_TRIM) {
                 v.map.clearRange(lba, hot.arg(i), space.releaser(v));
             } else if (type == TYPE_SNAPSHOT) {
@@ -223,9 +223,10 @@ final class WritePath {
                 state.extents.place(id, hot.address(i), hot.crc(i));
                 space.extentPlaced(id, v.blockSize());
                 mapExtent(v, lba, id);
-                hostBytes += hot.length(i);
+                hostBytes += v.blockSize();
             } else if (type == TYPE_REF) {
                 mapExtent(v, lba, hot.arg(i));
+                hostBytes += v.blockSize();
             }
         }
         log.written(hot, seq, seq);

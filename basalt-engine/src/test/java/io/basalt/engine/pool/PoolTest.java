@@ -49,6 +49,21 @@ class PoolTest {
     }
 
     @Test
+    void shouldCountHostBytesAsSentSoCompressionLowersWriteAmplification() throws IOException {
+        try (Pool pool = Pool.create(devices(1, 8 << 20), SMALL)) {
+            EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false,
+                    new VolumeOptions(io.basalt.engine.services.CompressionAlgorithm.LZ4, false, false));
+            byte[] text = "a block of text that compresses well, ".repeat(1024).substring(0, 32768).getBytes(
+                    java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(TestIo.write(0, text).runOn(v)).isEqualTo(IoStatus.OK);
+            PoolStats s = pool.stats();
+            assertThat(s.hostBytesWritten()).isEqualTo(32768);
+            assertThat(s.liveBytes()).isLessThan(32768 / 4);
+            assertThat(s.writeAmplification()).isLessThan(1);
+        }
+    }
+
+    @Test
     void shouldKeepDataAndVolumesAcrossCleanReopenOnTwoDevicesInAnyOrder() throws IOException {
         try (Pool pool = Pool.create(devices(2, 8 << 20), SMALL)) {
             EngineBlockStore v = pool.createVolume("v", 1 << 20, 512, false);
