@@ -21,6 +21,8 @@ import java.io.IOException;
  * #take} returned it with no {@link #failure}; until then the other slot holds the last durable one.
  */
 final class BackgroundCheckpoint {
+    /** The checkpoint thread's name starts so (tests recognise its device operations by it). */
+    static final String THREAD_PREFIX = "basalt-checkpoint-write-";
     private final Checkpointer checkpointer;
     private final String name;
     /** Wakes the engine thread when a write ended (it may be parked, idle). */
@@ -47,7 +49,7 @@ final class BackgroundCheckpoint {
         job = frozen;
         done = false;
         failure = null;
-        thread = Thread.ofPlatform().name("basalt-checkpoint-" + name).daemon().unstarted(() -> run(frozen, segments));
+        thread = Thread.ofPlatform().name(THREAD_PREFIX + name).daemon().unstarted(() -> run(frozen, segments));
         thread.start();
     }
 

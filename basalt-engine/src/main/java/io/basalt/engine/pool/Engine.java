@@ -280,6 +280,10 @@ final class Engine implements Runnable {
         return checkpoints.inFlight();
     }
 
+    long checkpointFloor() {
+        return state.checkpointFloor;
+    }
+
     /** Engine-thread pause of the last background checkpoint start, ns (benchmarks). */
     long lastCheckpointPauseNanos() {
         return checkpoints.lastPauseNanos();

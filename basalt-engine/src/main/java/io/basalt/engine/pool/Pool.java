@@ -457,6 +457,11 @@ public final class Pool implements AutoCloseable {
         return call(engine::checkpointInFlight);
     }
 
+    /** {@code nextSeq} at the last durable checkpoint: the cleaner takes only segments below it (tests). */
+    long checkpointFloor() throws IOException {
+        return call(engine::checkpointFloor);
+    }
+
     /** How long the engine thread paused to start the last background checkpoint, ns (benchmarks). */
     long lastCheckpointPauseNanos() throws IOException {
         return call(engine::lastCheckpointPauseNanos);
