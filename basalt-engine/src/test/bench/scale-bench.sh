@@ -31,6 +31,11 @@ for n in $BLOCKS; do
     "${JAVA[@]}" $BENCH "$DIR" cpu "$n"
     for _ in $(seq "$REPEAT"); do "${JAVA[@]}" $BENCH "$DIR" load; done
     for _ in $(seq "$REPEAT"); do "${JAVA[@]}" $BENCH "$DIR" open; done
+    # Foreground write latency while checkpoints run: on the engine thread (before) and in the background.
+    for _ in $(seq "$REPEAT"); do
+        "${JAVA[@]}" $BENCH "$DIR" latency sync
+        "${JAVA[@]}" $BENCH "$DIR" latency background
+    done
     for _ in $(seq "$REPEAT"); do
         "${JAVA[@]}" $BENCH "$DIR" crash
         "${JAVA[@]}" $BENCH "$DIR" open

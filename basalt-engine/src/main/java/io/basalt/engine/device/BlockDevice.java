@@ -6,8 +6,10 @@ import java.nio.ByteBuffer;
 /**
  * A device of the pool: a file or a raw block device, read and written at {@link #ALIGNMENT}-aligned
  * positions from aligned direct buffers (O_DIRECT's rules, kept even where the device is buffered).
- * The pool's engine thread writes and syncs it; reads come from the engine and from the pool's reader
- * threads at once, so {@link #read} must be safe to call concurrently (positional I/O).
+ * The pool's engine thread writes and syncs it, and on device 0 a background checkpoint's thread
+ * writes and syncs its slot at the same time; reads come from the engine and from the pool's reader
+ * threads at once. So {@link #read}, {@link #write} and {@link #sync} must be safe to call
+ * concurrently (positional I/O).
  *
  * <p>Durability invariant: a write may sit in a volatile cache (the page cache, the drive's cache)
  * and be lost, wholly or in part (torn), by a power cut until a later {@link #sync} returns; after

@@ -25,6 +25,25 @@ public final class SegmentTable {
     private int free;
     private int cursor;
 
+    private SegmentTable(SegmentTable from) {
+        this.state = from.state.clone();
+        this.live = from.live.clone();
+        this.lastSeq = from.lastSeq.clone();
+        this.dataSeq = from.dataSeq.clone();
+        this.end = from.end.clone();
+        this.devices = from.devices;
+        this.free = from.free;
+        this.cursor = from.cursor;
+    }
+
+    /**
+     * A copy for a checkpoint written by another thread (O(segments): 25 bytes each, a copy of
+     * the arrays); the copy is not changed by the engine's later work.
+     */
+    public SegmentTable copy() {
+        return new SegmentTable(this);
+    }
+
     public SegmentTable(int segments, int devices) {
         this.state = new byte[segments];
         this.live = new int[segments];

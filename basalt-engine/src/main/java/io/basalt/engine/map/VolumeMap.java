@@ -18,6 +18,13 @@ import java.util.Arrays;
  * (6 KiB) while keeping a snapshot of a 1 TiB volume of 4 KiB blocks at a 2 MiB directory.
  * Owned by the engine thread.
  *
+ * <p>A background checkpoint writes a {@link #freeze frozen} copy from another thread: it
+ * <em>pins</em> every chunk instead of sharing it, so changes copy a pinned chunk first (as a
+ * shared one) while {@link #isShared} — which the snapshot tree's space rules read — still sees
+ * only the images. Pinned chunks are never changed; that includes {@link #move}, so the cleaner
+ * must not run while a frozen copy is alive. The frozen copy is read-only and its entries are
+ * immutable until it is {@link #dropAll dropped}.
+ *
  * <p>Durability invariant: none here — the map is memory; the log records every change before it
  * is acknowledged and checkpoints copy the maps.
  */
@@ -26,12 +33,16 @@ public final class VolumeMap {
     public static final int CHUNK_BLOCKS = 1 << CHUNK_SHIFT;
     private static final int MASK = CHUNK_BLOCKS - 1;
 
-    /** A chunk of entries; {@code refs} maps hold it, and only an unshared one may change (but see {@link #move}). */
+    /**
+     * A chunk of entries; {@code refs} maps hold it and {@code pins} frozen copies read it. Only
+     * an unshared, unpinned one may change (but see {@link #move}).
+     */
     private static final class Chunk {
         final long[] addresses;
         final int[] crcs;
         int count;
         int refs = 1;
+        int pins;
 
         Chunk() {
             addresses = new long[CHUNK_BLOCKS];
@@ -49,10 +60,17 @@ public final class VolumeMap {
     private long blocks;
     private long mapped;
     private long mappedBytes;
+    /** A checkpoint's read-only copy: holds pins, not references. */
+    private final boolean frozen;
 
     public VolumeMap(long blocks) {
+        this(blocks, false);
+    }
+
+    private VolumeMap(long blocks, boolean frozen) {
         this.chunks = new Chunk[chunks(blocks)];
         this.blocks = blocks;
+        this.frozen = frozen;
     }
 
     private static int chunks(long blocks) {
@@ -84,11 +102,39 @@ public final class VolumeMap {
         return copy;
     }
 
-    /** Forgets every chunk (the map is being deleted); shared chunks just lose a reference. */
+    /**
+     * A read-only copy of this map for a checkpoint written by another thread: O(chunks), no entry
+     * is copied. Every chunk is pinned until the copy is {@link #dropAll dropped}: until then a
+     * change to this map (or to any map sharing the chunk) copies the chunk first, so the copy's
+     * entries never change. Engine thread; the copy may then be read by one other thread, handed
+     * over with a happens-before edge (a thread start).
+     */
+    public VolumeMap freeze() {
+        VolumeMap copy = new VolumeMap(blocks, true);
+        for (int c = 0; c < chunks.length; c++) {
+            Chunk k = chunks[c];
+            if (k != null) {
+                k.pins++;
+                copy.chunks[c] = k;
+            }
+        }
+        copy.mapped = mapped;
+        copy.mappedBytes = mappedBytes;
+        return copy;
+    }
+
+    /**
+     * Forgets every chunk (the map is being deleted, or a frozen copy is done with): shared chunks
+     * just lose a reference, pinned ones a pin. Engine thread.
+     */
     public void dropAll() {
         for (int c = 0; c < chunks.length; c++) {
             if (chunks[c] != null) {
-                chunks[c].refs--;
+                if (frozen) {
+                    chunks[c].pins--;
+                } else {
+                    chunks[c].refs--;
+                }
                 chunks[c] = null;
             }
         }
@@ -154,12 +200,13 @@ public final class VolumeMap {
         return k == null ? 0 : k.crcs[(int) (lba & MASK)];
     }
 
-    /** Chunk {@code c}, copied first if another map shares it. */
+    /** Chunk {@code c}, copied first if another map shares it or a frozen copy pins it. */
     private Chunk writable(int c) {
+        checkNotFrozen();
         Chunk k = chunks[c];
         if (k == null) {
             k = chunks[c] = new Chunk();
-        } else if (k.refs > 1) {
+        } else if (k.refs > 1 || k.pins > 0) {
             k.refs--;
             k = chunks[c] = new Chunk(k);
         }
@@ -194,6 +241,10 @@ public final class VolumeMap {
             return false;
         }
         Chunk k = chunks[(int) (lba >>> CHUNK_SHIFT)];
+        if (k.pins > 0 || frozen) {
+            // A checkpoint thread is reading this chunk: the cleaner must wait for it (see Cleaner).
+            throw new IllegalStateException("moving block " + lba + " of a chunk a checkpoint is writing");
+        }
         int i = (int) (lba & MASK);
         k.addresses[i] = to;
         k.crcs[i] = crc;
@@ -290,6 +341,7 @@ public final class VolumeMap {
 
     /** Changes the size; blocks past a smaller size are unmapped first, through {@code sink}. */
     public void resize(long newBlocks, Released sink) {
+        checkNotFrozen();
         if (newBlocks < blocks) {
             clearRange(newBlocks, blocks - newBlocks, sink);
         }
@@ -301,5 +353,11 @@ public final class VolumeMap {
         }
         chunks = Arrays.copyOf(chunks, n);
         blocks = newBlocks;
+    }
+
+    private void checkNotFrozen() {
+        if (frozen) {
+            throw new IllegalStateException("a checkpoint's frozen map is read-only");
+        }
     }
 }

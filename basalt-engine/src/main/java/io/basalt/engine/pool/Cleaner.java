@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 import static io.basalt.engine.log.BatchFormat.TYPE_MOVE;
@@ -28,9 +27,14 @@ import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
  * while free segments are short, and inline when the hot stream
  * needs a segment and only the reserve is left.
  *
+ * <p>It pauses while a background checkpoint is written: a move changes a chunk in place for every
+ * image sharing it, and the checkpoint's frozen copies share it too. Background steps then wait for a
+ * later turn; a hot-stream allocation that finds no free segment waits for the checkpoint to end.
+ *
  * <p>Durability invariant: a victim is freed only after every copy of its live data is synced, and
- * only segments whose batches all precede the last durable checkpoint are chosen, so no segment on
- * the replay path is ever reused.
+ * only segments whose batches all precede the last durable checkpoint are chosen (its floor moves
+ * only when a checkpoint is synced, not when one starts), so no segment on the replay path is ever
+ * reused.
  */
 final class Cleaner {
     private static final Logger LOG = LoggerFactory.getLogger(Cleaner.class);
@@ -44,8 +48,7 @@ final class Cleaner {
     private final LogWriter log;
     private final SegmentLimbo limbo;
     private final ImageTree tree;
-    /** Takes a checkpoint, false if it failed: makes recently written segments eligible. */
-    private final BooleanSupplier checkpoint;
+    private final Checkpointing checkpoints;
     private final IntSupplier nextSegment;
     private final int reserve;
     /** Free segments below which the cleaner runs, and at which it stops: a little above the reserve. */
@@ -60,7 +63,7 @@ final class Cleaner {
     private long segmentsCleaned;
 
     Cleaner(EngineState state, SpaceAccounting space, LogWriter log, ImageTree tree, SegmentLimbo limbo,
-            BooleanSupplier checkpoint) {
+            Checkpointing checkpoints) {
         this.state = state;
         this.tree = tree;
         this.table = state.table;
@@ -73,7 +76,7 @@ final class Cleaner {
         this.space = space;
         this.log = log;
         this.limbo = limbo;
-        this.checkpoint = checkpoint;
+        this.checkpoints = checkpoints;
         this.nextSegment = this::allocateCold;
         this.reserve = space.reserve();
         int segments = state.layout.segments();
@@ -81,18 +84,33 @@ final class Cleaner {
         this.highWater = reserve + Math.max(4, (int) Math.ceil(state.config.gcHighWater() * segments));
     }
 
+    /** What the cleaner needs of checkpoints. */
+    interface Checkpointing {
+        /** Takes a checkpoint now (after the one in flight); false if it failed. Makes recent segments eligible. */
+        boolean checkpointNow();
+
+        /** Whether a background checkpoint is being written: then nothing may be moved. */
+        boolean inFlight();
+
+        /** Waits for the background checkpoint in flight, if any, and applies its end. */
+        void awaitInFlight();
+    }
+
     /**
      * A free segment for the hot stream, leaving the reserve to the cleaner; while none is free it
-     * cleans, then waits for reads holding back a retired segment, then checkpoints once (making
-     * recent segments eligible). -1 when none of that helps.
+     * waits for a background checkpoint in flight, cleans, then waits for reads holding back a
+     * retired segment, then checkpoints once (making recent segments eligible). -1 when none of that helps.
      */
     int allocateHot() {
         int s = allocate(reserve);
+        if (s < 0) {
+            checkpoints.awaitInFlight();
+        }
         boolean checkpointed = false;
         while (s < 0) {
             if (victim < 0 && chooseVictim() < 0) {
                 if (!limbo.awaitOne()) {
-                    if (checkpointed || !checkpoint.getAsBoolean()) {
+                    if (checkpointed || !checkpoints.checkpointNow()) {
                         return -1;
                     }
                     checkpointed = true;
@@ -128,7 +146,10 @@ final class Cleaner {
     /** Free segments nothing takes at run time: what recovery needs for streams it cannot resume. */
     static final int RECOVERY_SEGMENTS = io.basalt.engine.log.LogStream.STREAMS;
 
-    /** Between idle turns: cleans while free segments are between the watermarks; returns whether it did. */
+    /**
+     * Between idle turns: cleans while free segments are between the watermarks, unless a checkpoint
+     * is being written; returns whether it did.
+     */
     boolean stepInBackground() {
         int free = table.freeCount();
         if (free < lowWater) {
@@ -136,12 +157,12 @@ final class Cleaner {
         } else if (free >= highWater) {
             cleaning = false;
         }
-        return cleaning && stepQuietly();
+        return cleaning && !checkpoints.inFlight() && stepQuietly();
     }
 
-    /** Between busy turns: one step if free segments are below the low watermark. */
+    /** Between busy turns: one step if free segments are below the low watermark and no checkpoint is being written. */
     void stepIfShort() {
-        if (table.freeCount() < lowWater) {
+        if (table.freeCount() < lowWater && !checkpoints.inFlight()) {
             stepQuietly();
         }
     }
@@ -294,6 +315,7 @@ final class Cleaner {
 
     /** Cleans until {@code segments} victims are freed or none is left (tests, benchmarks); returns how many. */
     int clean(int segments) throws IOException {
+        checkpoints.awaitInFlight();
         long before = segmentsCleaned;
         while (segmentsCleaned - before < segments) {
             if (!step() && victim < 0) {

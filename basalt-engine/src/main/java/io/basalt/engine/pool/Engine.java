@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * checkpoints, and does all device writes. Each turn it frees retired segments whose reads are done
  * ({@link SegmentLimbo}), drains the submission ring into the hot stream's batch ({@link WritePath}),
  * resolves reads and hands them to reader threads ({@link Readers}), commits the batch (group
- * commit); between turns it checkpoints ({@link Checkpoints}) and cleans ({@link Cleaner}). This class
+ * commit); between turns it starts background checkpoints and applies their end ({@link
+ * Checkpoints}) and cleans ({@link Cleaner}). This class
  * is the thread, its loop, submission and the pool's lifecycle.
  *
  * <p>Durability invariant: an operation that needs durability (a write to a volume without a
@@ -68,9 +69,24 @@ final class Engine implements Runnable {
         this.tree = new ImageTree(this, state, space);
         this.reads = new Readers(layout, config, Long.toHexString(poolId & 0xFFFF), payloads.decoder(), state.extents);
         this.limbo = new SegmentLimbo(state.table, reads);
-        this.cleaner = new Cleaner(state, space, log, tree, limbo, this::checkpointQuietly);
+        this.cleaner = new Cleaner(state, space, log, tree, limbo, new Cleaner.Checkpointing() {
+            @Override
+            public boolean checkpointNow() {
+                return checkpoints.checkpointQuietly();
+            }
+
+            @Override
+            public boolean inFlight() {
+                return checkpoints.inFlight();
+            }
+
+            @Override
+            public void awaitInFlight() {
+                checkpoints.awaitInFlight();
+            }
+        });
         this.writes = new WritePath(state, space, log, payloads, tree, cleaner::allocateHot);
-        this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner);
+        this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner, this::wake);
         this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints, tree);
         this.snapshots = new Snapshots(state, writes, log, checkpoints, tree);
         this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder(), tree);
@@ -134,6 +150,8 @@ final class Engine implements Runnable {
         for (BlockIo io; (io = queue.poll()) != null; ) {
             complete(io, IoStatus.INTERNAL_ERROR);
         }
+        // After a halt a background checkpoint may still be writing: it must not outlive the pool.
+        checkpoints.abandonInFlight();
         closeCodecs();
     }
 
@@ -185,6 +203,7 @@ final class Engine implements Runnable {
             for (Runnable c; (c = control.poll()) != null; ) {
                 c.run();
             }
+            checkpoints.poll();
             limbo.reclaim();
             int n = 0;
             for (BlockIo io; writes.canTakeMore() && (io = queue.poll()) != null; n++) {
@@ -247,12 +266,27 @@ final class Engine implements Runnable {
 
     // ---- engine-thread calls from the pool -------------------------------------------------------
 
-    private boolean checkpointQuietly() {
-        return checkpoints.checkpointQuietly();
-    }
-
     void checkpoint() throws IOException {
         checkpoints.checkpoint();
+    }
+
+    /** Starts a background checkpoint unless one is in flight (tests, benchmarks); returns whether it did. */
+    boolean startCheckpoint() {
+        return checkpoints.startInBackground();
+    }
+
+    /** Whether a background checkpoint is being written (tests). */
+    boolean checkpointInFlight() {
+        return checkpoints.inFlight();
+    }
+
+    long checkpointFloor() {
+        return state.checkpointFloor;
+    }
+
+    /** Engine-thread pause of the last background checkpoint start, ns (benchmarks). */
+    long lastCheckpointPauseNanos() {
+        return checkpoints.lastPauseNanos();
     }
 
     EngineBlockStore createVolume(String name, long capacity, int blockSize, boolean vwc, VolumeOptions options)

@@ -444,6 +444,29 @@ public final class Pool implements AutoCloseable {
         });
     }
 
+    /**
+     * Starts a background checkpoint now, as the engine does every interval of log, unless one is in
+     * flight (tests, benchmarks); returns whether it did, once the engine thread has frozen the state.
+     */
+    boolean startCheckpoint() throws IOException {
+        return call(engine::startCheckpoint);
+    }
+
+    /** Whether a background checkpoint is being written (tests). */
+    boolean checkpointInFlight() throws IOException {
+        return call(engine::checkpointInFlight);
+    }
+
+    /** {@code nextSeq} at the last durable checkpoint: the cleaner takes only segments below it (tests). */
+    long checkpointFloor() throws IOException {
+        return call(engine::checkpointFloor);
+    }
+
+    /** How long the engine thread paused to start the last background checkpoint, ns (benchmarks). */
+    long lastCheckpointPauseNanos() throws IOException {
+        return call(engine::lastCheckpointPauseNanos);
+    }
+
     /** Cleans up to {@code segments} segments now; returns how many were freed. */
     public int clean(int segments) throws IOException {
         return call(() -> engine.clean(segments));

@@ -35,4 +35,23 @@ class SegmentTableTest {
         assertThat(t.dataSeq(s)).isZero();
         assertThat(t.freeCount()).isEqualTo(4);
     }
+
+    @Test
+    void shouldKeepACopyAsItWasWhenTheTableChanges() {
+        SegmentTable t = new SegmentTable(4, 1);
+        int s = t.allocate(0);
+        t.written(s, 42, 8192);
+        t.aged(s, 40);
+        t.setState(s, SegmentTable.FULL);
+        SegmentTable copy = t.copy();
+        t.setState(s, SegmentTable.FREE);
+        int again = t.allocate(0);
+        t.written(again, 99, 4096);
+        assertThat(copy.state(s)).isEqualTo(SegmentTable.FULL);
+        assertThat(copy.lastSeq(s)).isEqualTo(42);
+        assertThat(copy.dataSeq(s)).isEqualTo(40);
+        assertThat(copy.end(s)).isEqualTo(8192);
+        assertThat(copy.freeCount()).isEqualTo(3);
+        assertThat(copy.segments()).isEqualTo(4);
+    }
 }

@@ -90,4 +90,29 @@ class ExtentTableTest {
         }
         assertThat(t.create(0, 1, fp, 0)).isEqualTo(6);
     }
+
+    @Test
+    void shouldCopyWhatACheckpointWritesAndKeepItWhenTheTableChanges() {
+        ExtentTable t = new ExtentTable();
+        assertThat(t.copy().liveCount()).isZero();
+        long[] fp = {1, 2, 3, 4};
+        long a = t.create(7, 3, fp, 0);
+        t.place(a, PhysAddr.pack(2, 4096, 4096), 55);
+        long pending = t.create(7, 3, new long[]{5, 6, 7, 8}, 0);
+        ExtentTable copy = t.copy();
+        t.move(a, PhysAddr.pack(3, 8192, 4096));
+        t.unref(a);
+        t.free(a);
+        t.place(pending, PhysAddr.pack(4, 4096, 4096), 66);
+        assertThat(copy.liveCount()).isEqualTo(1);
+        assertThat(copy.isLive(a)).isTrue();
+        assertThat(copy.isLive(pending)).as("pending when copied").isFalse();
+        assertThat(copy.address(a)).isEqualTo(PhysAddr.pack(2, 4096, 4096));
+        assertThat(copy.crc(a)).isEqualTo(55);
+        assertThat(copy.owner(a)).isEqualTo(3);
+        assertThat(copy.domain(a)).isEqualTo(7);
+        for (int k = 0; k < ExtentTable.FP_LONGS; k++) {
+            assertThat(copy.fingerprint(a, k)).isEqualTo(fp[k]);
+        }
+    }
 }

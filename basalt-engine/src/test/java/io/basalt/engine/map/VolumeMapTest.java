@@ -138,4 +138,54 @@ class VolumeMapTest {
         assertThat(v.get(300)).isEqualTo(addr(2));
         assertThat(s.mappedBlocks()).isEqualTo(1);
     }
+
+    @Test
+    void shouldKeepAFrozenCopyUnchangedWhateverTheLiveMapDoes() {
+        long n = VolumeMap.CHUNK_BLOCKS;
+        VolumeMap live = new VolumeMap(3 * n);
+        for (int i = 0; i < 3 * n; i += 7) {
+            live.set(i, addr(i), i);
+        }
+        VolumeMap frozen = live.freeze();
+        live.set(0, addr(9999), 1);
+        live.clear(7);
+        live.clearRange(n, n, (lba, a) -> { });
+        live.resize(n / 2, (lba, a) -> { });
+        for (int i = 0; i < 3 * n; i += 7) {
+            assertThat(frozen.get(i)).as("block %d", i).isEqualTo(addr(i));
+            assertThat(frozen.crc(i)).isEqualTo(i);
+        }
+        assertThat(frozen.blocks()).isEqualTo(3 * n);
+        assertThat(live.get(0)).isEqualTo(addr(9999));
+        assertThat(live.get(7)).isEqualTo(PhysAddr.NONE);
+    }
+
+    @Test
+    void shouldNotCountAFrozenCopyAsSharing() {
+        // The snapshot tree's release rules read isShared: a checkpoint must not change what they free.
+        VolumeMap live = new VolumeMap(VolumeMap.CHUNK_BLOCKS);
+        live.set(1, addr(1), 1);
+        VolumeMap frozen = live.freeze();
+        assertThat(live.isShared(0)).isFalse();
+        assertThat(live.sameChunk(frozen, 0)).isTrue();
+        VolumeMap snapshot = live.snapshot(live.blocks());
+        assertThat(live.isShared(0)).isTrue();
+        snapshot.dropAll();
+        assertThat(live.isShared(0)).isFalse();
+        frozen.dropAll();
+    }
+
+    @Test
+    void shouldRefuseToMoveAFrozenBlockAndAllowItOnceTheCopyIsDropped() {
+        VolumeMap live = new VolumeMap(VolumeMap.CHUNK_BLOCKS);
+        live.set(1, addr(1), 1);
+        VolumeMap frozen = live.freeze();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> live.move(1, addr(1), addr(2), 1))
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> frozen.set(2, addr(2), 2))
+                .isInstanceOf(IllegalStateException.class);
+        frozen.dropAll();
+        assertThat(live.move(1, addr(1), addr(2), 1)).isTrue();
+        assertThat(live.get(1)).isEqualTo(addr(2));
+    }
 }

@@ -5,6 +5,7 @@ import io.basalt.engine.TestIo;
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
+import io.basalt.engine.device.GatedDevice;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -22,10 +23,12 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Model-based: random writes, trims, write-zeroes, reads, flushes, checkpoints, cleaning, bursts of
- * overwrites and power cuts (unsynced writes dropped or torn) on a two-device pool with two volumes
- * (4 KiB and 512-byte blocks), checked against byte arrays. Every write was acknowledged before
- * the cut and the volumes have no volatile cache, so the model never forgets anything.
+ * Model-based: random writes, trims, write-zeroes, reads, flushes, checkpoints (synchronous, and
+ * background ones left running under the next ops), cleaning, bursts of overwrites and power cuts
+ * (unsynced writes dropped or torn) — also while a background checkpoint is held in flight at one
+ * of its device operations with writes going on — on a two-device pool with two volumes (4 KiB
+ * and 512-byte blocks), checked against byte arrays. Every write was acknowledged before the cut
+ * and the volumes have no volatile cache, so the model never forgets anything.
  */
 class PoolPropertyTest {
     /** Two 1 MiB devices of 64 KiB segments (≈ 30) and small checkpoint slots: cleaning runs often. */
@@ -34,7 +37,8 @@ class PoolPropertyTest {
     private static final int[] BLOCK_SIZES = {4096, 512};
     private static final int[] BLOCKS = {64, 256};
 
-    sealed interface Op permits Write, Trim, Zero, Read, Flush, Checkpoint, Clean, Churn, Crash, Reopen {
+    sealed interface Op permits Write, Trim, Zero, Read, Flush, Checkpoint, StartCheckpoint, Clean, Churn, Crash,
+            CrashInCheckpoint, Reopen {
     }
 
     record Write(int volume, int block, int count, long seed) implements Op {
@@ -55,6 +59,14 @@ class PoolPropertyTest {
     record Checkpoint() implements Op {
     }
 
+    /** Starts a background checkpoint and goes on with the next op while it is written. */
+    record StartCheckpoint() implements Op {
+    }
+
+    /** Holds a background checkpoint at its device operation {@code at}, writes {@code writes} times, cuts the power. */
+    record CrashInCheckpoint(long seed, boolean tear, int at, int writes) implements Op {
+    }
+
     record Clean(int segments) implements Op {
     }
 
@@ -70,8 +82,12 @@ class PoolPropertyTest {
     @Property(tries = 40)
     void shouldAlwaysReadWhatTheModelHolds(@ForAll("ops") @Size(min = 5, max = 50) List<Op> ops) throws IOException {
         List<FaultyDevice> devices = List.of(new FaultyDevice("a", 1 << 20), new FaultyDevice("b", 1 << 20));
+        // Device 0 holds the checkpoint slots: its gate can hold the checkpoint thread.
+        GatedDevice gate = new GatedDevice(devices.get(0), BackgroundCheckpoint.THREAD_PREFIX);
+        List<BlockDevice> inOrder = List.of(gate, devices.get(1));
         byte[][] model = {new byte[BLOCKS[0] * BLOCK_SIZES[0]], new byte[BLOCKS[1] * BLOCK_SIZES[1]]};
-        Pool pool = Pool.create(new ArrayList<>(devices), CONFIG);
+        Pool pool = Pool.create(new ArrayList<>(inOrder), CONFIG);
+        int cutsInFlight = 0;
         EngineBlockStore[] volumes = {
                 pool.createVolume("four", model[0].length, 4096, false),
                 pool.createVolume("half", model[1].length, 512, false)};
@@ -94,6 +110,7 @@ class PoolPropertyTest {
                     case Read r -> check(volumes[r.volume()], model[r.volume()], r.block(), r.count());
                     case Flush f -> assertThat(TestIo.flush().runOn(volumes[f.volume()])).isEqualTo(IoStatus.OK);
                     case Checkpoint c -> pool.checkpoint();
+                    case StartCheckpoint c -> pool.startCheckpoint();
                     case Clean c -> pool.clean(c.segments());
                     case Churn c -> {
                         Random random = new Random(c.seed());
@@ -109,12 +126,25 @@ class PoolPropertyTest {
                             d.powerCut(random, c.tear());
                             d.powerOn();
                         }
-                        pool = Pool.open(new ArrayList<>(devices), CONFIG);
+                        pool = Pool.open(new ArrayList<>(inOrder), CONFIG);
+                        volumes = new EngineBlockStore[]{pool.volume("four"), pool.volume("half")};
+                    }
+                    case CrashInCheckpoint c -> {
+                        InFlightCheckpoint.hold(pool, gate, c.at());
+                        Random random = new Random(c.seed());
+                        for (int i = 0; i < c.writes() && InFlightCheckpoint.roomForWrites(pool); i++) {
+                            int v = random.nextInt(2);
+                            int count = 1 + random.nextInt(4);
+                            write(volumes[v], model[v], random.nextInt(BLOCKS[v] - count), count, random.nextLong());
+                        }
+                        InFlightCheckpoint.cut(pool, gate, devices, random, c.tear());
+                        cutsInFlight++;
+                        pool = Pool.open(new ArrayList<>(inOrder), CONFIG);
                         volumes = new EngineBlockStore[]{pool.volume("four"), pool.volume("half")};
                     }
                     case Reopen r -> {
                         pool.close();
-                        pool = Pool.open(new ArrayList<>(List.<BlockDevice>of(devices.get(1), devices.get(0))), CONFIG);
+                        pool = Pool.open(new ArrayList<>(List.<BlockDevice>of(devices.get(1), gate)), CONFIG);
                         volumes = new EngineBlockStore[]{pool.volume("four"), pool.volume("half")};
                     }
                 }
@@ -134,6 +164,9 @@ class PoolPropertyTest {
                     .collect(stats.segmentsCleaned() == 0 ? "0" : stats.segmentsCleaned() < 10 ? "1-9" : "10+");
             net.jqwik.api.statistics.Statistics.label("power cuts")
                     .collect(ops.stream().filter(o -> o instanceof Crash).count());
+            net.jqwik.api.statistics.Statistics.label("power cuts with a checkpoint in flight").collect(cutsInFlight);
+            net.jqwik.api.statistics.Statistics.label("checkpoints (since last open)")
+                    .collect(stats.checkpoints() < 3 ? "<3" : stats.checkpoints() < 10 ? "3-9" : "10+");
         } finally {
             pool.close();
         }
@@ -186,11 +219,16 @@ class PoolPropertyTest {
         Arbitrary<Op> churn = Combinators.combine(volume, Arbitraries.longs()).as(Churn::new);
         Arbitrary<Op> crash = Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false)).as(Crash::new);
         Arbitrary<Op> reopen = Arbitraries.just(new Reopen());
+        Arbitrary<Op> background = Arbitraries.just(new StartCheckpoint());
+        Arbitrary<Op> crashInCheckpoint = Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false),
+                Arbitraries.integers().between(0, InFlightCheckpoint.OPERATIONS - 1), Arbitraries.integers().between(0, 20))
+                .as(CrashInCheckpoint::new);
         return Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(10, write), net.jqwik.api.Tuple.of(3, trim), net.jqwik.api.Tuple.of(2, zero),
                 net.jqwik.api.Tuple.of(6, read), net.jqwik.api.Tuple.of(2, flush),
                 net.jqwik.api.Tuple.of(1, checkpoint), net.jqwik.api.Tuple.of(2, clean),
-                net.jqwik.api.Tuple.of(2, churn), net.jqwik.api.Tuple.of(4, crash), net.jqwik.api.Tuple.of(1, reopen))
+                net.jqwik.api.Tuple.of(2, churn), net.jqwik.api.Tuple.of(4, crash), net.jqwik.api.Tuple.of(1, reopen),
+                net.jqwik.api.Tuple.of(2, background), net.jqwik.api.Tuple.of(2, crashInCheckpoint))
                 .list();
     }
 }

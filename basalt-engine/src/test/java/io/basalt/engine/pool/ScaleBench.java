@@ -34,7 +34,11 @@ import java.util.SplittableRandom;
  * <pre>
  * ScaleBench DIR prepare N     format DIR/scale.img, write the synthetic checkpoint
  * ScaleBench DIR fill N        the same pool with N blocks written for real (to check prepare against)
- * ScaleBench DIR open          time Pool.open (load, replay, post-recovery checkpoint), heap, checkpoints
+ * ScaleBench DIR open          time Pool.open (load, replay, post-recovery checkpoint), heap, checkpoints:
+ *                              synchronous (engine stalled throughout) and background (engine pause, total)
+ * ScaleBench DIR latency MODE  QD1 4 KiB random overwrites while checkpoints run, MODE sync (on the engine
+ *                              thread, as before background checkpoints) or background: latency of the
+ *                              writes that overlapped a checkpoint, and of the others
  * ScaleBench DIR crash         write one checkpoint interval of 4 KiB random overwrites, stop without a checkpoint
  * ScaleBench DIR load          time Checkpointer.load alone
  * ScaleBench DIR cpu N         time Checkpointer.write of N blocks to a device that discards writes: its CPU share
@@ -57,6 +61,7 @@ public final class ScaleBench {
             case "prepare" -> prepare(file, Long.parseLong(args[2]));
             case "fill" -> fill(file, Long.parseLong(args[2]));
             case "open" -> open(file);
+            case "latency" -> latency(file, args[2]);
             case "crash" -> crash(file);
             case "load" -> load(file);
             case "cpu" -> serialisation(Long.parseLong(args[2]));
@@ -149,7 +154,7 @@ public final class ScaleBench {
     }
 
     /** A restart: Pool.open timed in a fresh JVM, the map's heap, then checkpoints of the open pool. */
-    static void open(Path file) throws IOException {
+    static void open(Path file) throws Exception {
         long heapBefore = heapAfterGc();
         long gcBefore = gcMillis();
         long t0 = System.nanoTime();
@@ -167,7 +172,114 @@ public final class ScaleBench {
             times.append(i == 0 ? "" : ", ").append(Math.round(ms(System.nanoTime() - t0)));
         }
         System.out.println("checkpoint (engine paused) ms: " + times);
+        StringBuilder pauses = new StringBuilder();
+        StringBuilder totals = new StringBuilder();
+        for (int i = 0; i < 3; i++) {
+            t0 = System.nanoTime();
+            if (!pool.startCheckpoint()) {
+                throw new IllegalStateException("a checkpoint was already in flight");
+            }
+            long pause = pool.lastCheckpointPauseNanos();
+            awaitCheckpoint(pool);
+            pauses.append(i == 0 ? "" : ", ").append(String.format("%.2f", ms(pause)));
+            totals.append(i == 0 ? "" : ", ").append(Math.round(ms(System.nanoTime() - t0)));
+        }
+        System.out.println("background checkpoint: engine paused ms: " + pauses + "; written in ms: " + totals);
         pool.close();
+    }
+
+    private static void awaitCheckpoint(Pool pool) throws IOException, InterruptedException {
+        while (pool.checkpointInFlight()) {
+            Thread.sleep(1);
+        }
+    }
+
+    /**
+     * QD1 4 KiB random overwrites on one thread while the main thread takes a checkpoint every 0.7 s,
+     * synchronously ({@code sync}: on the engine thread, the behaviour before background checkpoints)
+     * or in the background; prints the latency of the writes that overlapped a checkpoint and of the rest.
+     */
+    static void latency(Path file, String mode) throws Exception {
+        boolean background = switch (mode) {
+            case "sync" -> false;
+            case "background" -> true;
+            default -> throw new IllegalArgumentException("mode sync or background, not " + mode);
+        };
+        Pool pool = Pool.open(List.of(FileDevice.open(file, 0, true)), PoolConfig.defaults());
+        EngineBlockStore v = pool.volume("v");
+        long blocks = v.capacityBytes() / BLOCK;
+        int max = 1 << 20;
+        long[] starts = new long[max];
+        long[] ends = new long[max];
+        int[] count = new int[1];
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = Thread.ofPlatform().name("latency-writer").start(() -> {
+            SplittableRandom random = new SplittableRandom(9);
+            byte[] data = new byte[BLOCK];
+            int n = 0;
+            while (!stop.get() && n < max) {
+                long t = System.nanoTime();
+                TestIo io = TestIo.write(random.nextLong(blocks) * BLOCK, data);
+                v.submit(io);
+                if (io.await() != IoStatus.OK) {
+                    throw new IllegalStateException("write failed");
+                }
+                starts[n] = t;
+                ends[n++] = System.nanoTime();
+            }
+            count[0] = n;
+        });
+        Thread.sleep(1000);
+        List<long[]> windows = new ArrayList<>();
+        StringBuilder pauses = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            Thread.sleep(700);
+            long t0 = System.nanoTime();
+            if (background) {
+                pool.startCheckpoint();
+                pauses.append(i == 0 ? "" : ", ").append(String.format("%.2f", ms(pool.lastCheckpointPauseNanos())));
+                awaitCheckpoint(pool);
+            } else {
+                pool.checkpoint();
+            }
+            windows.add(new long[]{t0, System.nanoTime()});
+        }
+        Thread.sleep(700);
+        stop.set(true);
+        writer.join();
+        pool.close();
+        long[] during = new long[count[0]];
+        long[] other = new long[count[0]];
+        int d = 0;
+        int o = 0;
+        for (int i = 0; i < count[0]; i++) {
+            boolean overlaps = false;
+            for (long[] w : windows) {
+                overlaps |= starts[i] < w[1] && ends[i] > w[0];
+            }
+            if (overlaps) {
+                during[d++] = ends[i] - starts[i];
+            } else {
+                other[o++] = ends[i] - starts[i];
+            }
+        }
+        StringBuilder window = new StringBuilder();
+        for (long[] w : windows) {
+            window.append(window.isEmpty() ? "" : ", ").append(Math.round(ms(w[1] - w[0])));
+        }
+        System.out.printf("latency %s: checkpoints took ms: %s%s%n  during a checkpoint: %s%n  otherwise:           %s%n",
+                mode, window, background ? "; engine paused ms: " + pauses : "", percentiles(during, d),
+                percentiles(other, o));
+    }
+
+    private static String percentiles(long[] nanos, int n) {
+        if (n == 0) {
+            return "no writes";
+        }
+        long[] sorted = java.util.Arrays.copyOf(nanos, n);
+        java.util.Arrays.sort(sorted);
+        return String.format("%d writes, p50 %.2f ms, p99 %.2f ms, max %.2f ms", n, ms(sorted[n / 2]),
+                ms(sorted[Math.min(n - 1, (int) (n * 0.99))]), ms(sorted[n - 1]));
     }
 
     /** Fills one checkpoint interval of log with 4 KiB random overwrites at QD32, then stops dead. */

@@ -4,6 +4,7 @@ import io.basalt.engine.IoStatus;
 import io.basalt.engine.TestIo;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
+import io.basalt.engine.device.GatedDevice;
 import io.basalt.engine.services.CompressionAlgorithm;
 import io.basalt.engine.services.KeyEncryptionKey;
 import net.jqwik.api.Arbitraries;
@@ -29,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Model-based, through the Pool, for every combination of data services (compression off/lz4/zstd
  * × dedup × encryption): writes of realistic data (random, text, zeros, half-and-half, and a few
  * recurring blocks so dedup finds duplicates), overwrites, trims, write-zeroes, reads, cleaning on
- * a small pool, power cuts with torn writes and reopens, volumes deleted and created again, all
+ * a small pool, background checkpoints running under the next ops, power cuts with torn writes
+ * (also while a background checkpoint is held in flight) and reopens, volumes deleted and created again, all
  * checked against byte arrays. Two of the three volumes have 4 KiB blocks, so dedup shares blocks
  * between volumes, and deleting one must leave the other's intact. At the end every volume is
  * deleted: the pool's live bytes must return to 0, which catches any reference count or space
@@ -46,7 +48,8 @@ class ServicesPoolPropertyTest {
     private static final String[] WORDS = {"block ", "storage ", "the ", "engine ", "log ", "segment ", "of ",
             "volume ", "\n", "public final class ", "{ return x; }\n"};
 
-    sealed interface Op permits Write, Trim, Zero, Read, Clean, Churn, Crash, Reopen, Recreate {
+    sealed interface Op permits Write, Trim, Zero, Read, Clean, Churn, Crash, Reopen, Recreate, StartCheckpoint,
+            CrashInCheckpoint {
     }
 
     record Write(int volume, int block, int count, long seed, int kind) implements Op {
@@ -70,6 +73,14 @@ class ServicesPoolPropertyTest {
     record Crash(long seed, boolean tear) implements Op {
     }
 
+    /** Starts a background checkpoint and goes on with the next op while it is written. */
+    record StartCheckpoint() implements Op {
+    }
+
+    /** Holds a background checkpoint at its device operation {@code at}, writes {@code writes} times, cuts the power. */
+    record CrashInCheckpoint(long seed, boolean tear, int at, int writes) implements Op {
+    }
+
     record Reopen() implements Op {
     }
 
@@ -91,8 +102,10 @@ class ServicesPoolPropertyTest {
 
     private static void run(VolumeOptions options, List<Op> ops) throws IOException {
         List<FaultyDevice> devices = List.of(new FaultyDevice("a", 1 << 20), new FaultyDevice("b", 1 << 20));
+        GatedDevice gate = new GatedDevice(devices.get(0), BackgroundCheckpoint.THREAD_PREFIX);
+        List<BlockDevice> inOrder = List.of(gate, devices.get(1));
         byte[][] model = new byte[NAMES.length][];
-        Pool pool = Pool.create(new ArrayList<>(devices), CONFIG, KEK);
+        Pool pool = Pool.create(new ArrayList<>(inOrder), CONFIG, KEK);
         EngineBlockStore[] volumes = new EngineBlockStore[NAMES.length];
         for (int v = 0; v < NAMES.length; v++) {
             model[v] = new byte[BLOCKS[v] * BLOCK_SIZES[v]];
@@ -132,12 +145,26 @@ class ServicesPoolPropertyTest {
                             d.powerCut(random, c.tear());
                             d.powerOn();
                         }
-                        pool = Pool.open(new ArrayList<>(devices), CONFIG, KEK);
+                        pool = Pool.open(new ArrayList<>(inOrder), CONFIG, KEK);
+                        volumes = volumes(pool);
+                    }
+                    case StartCheckpoint c -> pool.startCheckpoint();
+                    case CrashInCheckpoint c -> {
+                        InFlightCheckpoint.hold(pool, gate, c.at());
+                        Random random = new Random(c.seed());
+                        for (int i = 0; i < c.writes() && InFlightCheckpoint.roomForWrites(pool); i++) {
+                            int v = random.nextInt(NAMES.length);
+                            int count = 1 + random.nextInt(4);
+                            write(volumes[v], model[v], random.nextInt(BLOCKS[v] - count), count, random.nextLong(),
+                                    random.nextInt(5));
+                        }
+                        InFlightCheckpoint.cut(pool, gate, devices, random, c.tear());
+                        pool = Pool.open(new ArrayList<>(inOrder), CONFIG, KEK);
                         volumes = volumes(pool);
                     }
                     case Reopen r -> {
                         pool.close();
-                        pool = Pool.open(new ArrayList<>(List.<BlockDevice>of(devices.get(1), devices.get(0))), CONFIG,
+                        pool = Pool.open(new ArrayList<>(List.<BlockDevice>of(devices.get(1), gate)), CONFIG,
                                 KEK);
                         volumes = volumes(pool);
                     }
@@ -255,8 +282,12 @@ class ServicesPoolPropertyTest {
         Arbitrary<Op> crash = Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false)).as(Crash::new);
         Arbitrary<Op> reopen = Arbitraries.just(new Reopen());
         Arbitrary<Op> recreate = volume.map(Recreate::new);
+        Arbitrary<Op> startCheckpoint = Arbitraries.just(new StartCheckpoint());
+        Arbitrary<Op> crashInCheckpoint = Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false),
+                Arbitraries.integers().between(0, InFlightCheckpoint.OPERATIONS - 1), Arbitraries.integers().between(0, 20))
+                .as(CrashInCheckpoint::new);
         return Arbitraries.frequencyOf(Tuple.of(10, write), Tuple.of(3, trim), Tuple.of(2, zero), Tuple.of(6, read),
                 Tuple.of(2, clean), Tuple.of(2, churn), Tuple.of(3, crash), Tuple.of(1, reopen),
-                Tuple.of(1, recreate)).list();
+                Tuple.of(1, recreate), Tuple.of(2, startCheckpoint), Tuple.of(1, crashInCheckpoint)).list();
     }
 }

@@ -4,6 +4,7 @@ import io.basalt.engine.IoStatus;
 import io.basalt.engine.TestIo;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
+import io.basalt.engine.device.GatedDevice;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -29,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Model-based: random writes, trims, snapshots, clones, rollbacks and deletes of volumes and
- * snapshots in any order, with cleaning (a small pool), checkpoints, clean reopens and power cuts
- * at random points, against byte arrays. Every snapshot must read back what its volume held when
+ * snapshots in any order, with cleaning (a small pool), checkpoints (background ones run under the
+ * next ops), clean reopens and power cuts at random points — also while a background checkpoint
+ * is held at one of its device operations with writes going on — against byte arrays. Every snapshot must read back what its volume held when
  * it was taken; live bytes must survive a restart unchanged (the runtime accounting equals the
  * count rebuilt from the maps); and after everything is deleted the pool holds no live byte.
  */
@@ -67,7 +69,7 @@ class SnapshotPropertyTest {
     }
 
     sealed interface Op permits Write, Trim, Resize, Snap, Clone, Rollback, DeleteSnapshot, DeleteVolume, Verify, Diff,
-            Clean, Churn, Checkpoint, Crash, Reopen {
+            Clean, Churn, Checkpoint, StartCheckpoint, Crash, CrashInCheckpoint, Reopen {
     }
 
     record Write(int volume, int block, int count, long seed) implements Op {
@@ -111,6 +113,14 @@ class SnapshotPropertyTest {
     record Checkpoint() implements Op {
     }
 
+    /** Starts a background checkpoint and goes on with the next op while it is written. */
+    record StartCheckpoint() implements Op {
+    }
+
+    /** Holds a background checkpoint at its device operation {@code at}, writes {@code writes} times, cuts the power. */
+    record CrashInCheckpoint(long seed, boolean tear, int at, int writes) implements Op {
+    }
+
     record Crash(long seed, boolean tear) implements Op {
     }
 
@@ -120,7 +130,10 @@ class SnapshotPropertyTest {
     private final List<Image> volumes = new ArrayList<>();
     private final List<Image> snapshots = new ArrayList<>();
     private List<FaultyDevice> devices;
+    /** Device 0 (the checkpoint slots) behind a gate that can hold the checkpoint thread. */
+    private GatedDevice gate;
     private Pool pool;
+    private int cutsInFlight;
     private int names;
     private boolean noSpaceSinceOpen;
     private long cleaned;
@@ -132,8 +145,10 @@ class SnapshotPropertyTest {
         snapshots.clear();
         noSpaceSinceOpen = false;
         cleaned = 0;
+        cutsInFlight = 0;
         devices = List.of(new FaultyDevice("a", DEVICE), new FaultyDevice("b", DEVICE));
-        pool = Pool.create(new ArrayList<>(devices), CONFIG, KEK);
+        gate = new GatedDevice(devices.get(0), BackgroundCheckpoint.THREAD_PREFIX);
+        pool = Pool.create(new ArrayList<>(List.of(gate, devices.get(1))), CONFIG, KEK);
         for (int f = 0; f < 2; f++) {
             Image v = new Image(f, BLOCK_SIZES[f], "v" + f, new byte[BLOCKS[f] * BLOCK_SIZES[f]]);
             v.store = pool.createVolume(v.name, v.data.length, v.blockSize, false, OPTIONS[f]);
@@ -166,6 +181,7 @@ class SnapshotPropertyTest {
             pool.clean(1000);
             assertThat(pool.stats().liveBytes()).isZero();
             Statistics.label("segments cleaned").collect(cleaned == 0 ? "0" : cleaned < 10 ? "1-9" : "10+");
+            Statistics.label("power cuts with a checkpoint in flight").collect(cutsInFlight);
         } finally {
             pool.close();
         }
@@ -268,6 +284,22 @@ class SnapshotPropertyTest {
                 }
             }
             case Checkpoint c -> pool.checkpoint();
+            case StartCheckpoint c -> pool.startCheckpoint();
+            case CrashInCheckpoint c -> {
+                InFlightCheckpoint.hold(pool, gate, c.at());
+                Random random = new Random(c.seed());
+                for (int i = 0; i < c.writes() && InFlightCheckpoint.roomForWrites(pool); i++) {
+                    Image v = pick(volumes, random.nextInt(100));
+                    if (v != null) {
+                        write(v, random.nextInt(1000), 1 + random.nextInt(4), random.nextLong());
+                    }
+                }
+                long live = pool.stats().liveBytes();
+                cleaned += pool.stats().segmentsCleaned();
+                InFlightCheckpoint.cut(pool, gate, devices, random, c.tear());
+                cutsInFlight++;
+                reopen(new ArrayList<>(List.of(gate, devices.get(1))), live);
+            }
             case Crash c -> {
                 long live = pool.stats().liveBytes();
                 cleaned += pool.stats().segmentsCleaned();
@@ -277,13 +309,13 @@ class SnapshotPropertyTest {
                     d.powerCut(random, c.tear());
                     d.powerOn();
                 }
-                reopen(new ArrayList<>(devices), live);
+                reopen(new ArrayList<>(List.of(gate, devices.get(1))), live);
             }
             case Reopen r -> {
                 long live = pool.stats().liveBytes();
                 cleaned += pool.stats().segmentsCleaned();
                 pool.close();
-                reopen(new ArrayList<>(List.<BlockDevice>of(devices.get(1), devices.get(0))), live);
+                reopen(new ArrayList<>(List.<BlockDevice>of(devices.get(1), gate)), live);
             }
         }
     }
@@ -397,9 +429,14 @@ class SnapshotPropertyTest {
         Arbitrary<Op> checkpoint = Arbitraries.just(new Checkpoint());
         Arbitrary<Op> crash = Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false)).as(Crash::new);
         Arbitrary<Op> reopen = Arbitraries.just(new Reopen());
+        Arbitrary<Op> startCheckpoint = Arbitraries.just(new StartCheckpoint());
+        Arbitrary<Op> crashInCheckpoint = Combinators.combine(Arbitraries.longs(), Arbitraries.of(true, false),
+                Arbitraries.integers().between(0, InFlightCheckpoint.OPERATIONS - 1), Arbitraries.integers().between(0, 20))
+                .as(CrashInCheckpoint::new);
         return Arbitraries.frequencyOf(
                 Tuple.of(14, write), Tuple.of(3, trim), Tuple.of(1, resize), Tuple.of(5, snap), Tuple.of(2, clone), Tuple.of(2, rollback),
                 Tuple.of(3, deleteSnapshot), Tuple.of(1, deleteVolume), Tuple.of(2, verify), Tuple.of(2, diff),
-                Tuple.of(3, clean), Tuple.of(2, churn), Tuple.of(1, checkpoint), Tuple.of(3, crash), Tuple.of(1, reopen)).list();
+                Tuple.of(3, clean), Tuple.of(2, churn), Tuple.of(1, checkpoint), Tuple.of(3, crash), Tuple.of(1, reopen),
+                Tuple.of(2, startCheckpoint), Tuple.of(2, crashInCheckpoint)).list();
     }
 }
