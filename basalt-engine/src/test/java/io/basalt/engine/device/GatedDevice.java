@@ -11,8 +11,7 @@ import java.util.concurrent.TimeUnit;
  * or cuts the power, while a checkpoint is in flight at a chosen point. It can also fail the
  * checkpoint thread's writes. Other threads pass straight through.
  */
-public final class GatedDevice implements BlockDevice {
-    private final BlockDevice inner;
+public final class GatedDevice extends ForwardingDevice {
     private final String threadPrefix;
     private volatile int holdAt = -1;
     private volatile int ops;
@@ -22,7 +21,7 @@ public final class GatedDevice implements BlockDevice {
 
     /** {@code threadPrefix}: how the checkpoint thread's name starts. */
     public GatedDevice(BlockDevice inner, String threadPrefix) {
-        this.inner = inner;
+        super(inner);
         this.threadPrefix = threadPrefix;
     }
 
@@ -71,37 +70,17 @@ public final class GatedDevice implements BlockDevice {
     }
 
     @Override
-    public String name() {
-        return inner.name();
-    }
-
-    @Override
-    public long size() {
-        return inner.size();
-    }
-
-    @Override
-    public void read(long position, ByteBuffer dst) throws IOException {
-        inner.read(position, dst);
-    }
-
-    @Override
     public void write(long position, ByteBuffer src) throws IOException {
         gate();
         if (failCheckpointWrites && fromCheckpointThread()) {
             throw new IOException("EIO (injected) writing the checkpoint at " + position);
         }
-        inner.write(position, src);
+        super.write(position, src);
     }
 
     @Override
     public void sync() throws IOException {
         gate();
-        inner.sync();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
+        super.sync();
     }
 }

@@ -39,6 +39,15 @@ class BackgroundCheckpointTest {
         return new ArrayList<>(List.of(gated, faulty.get(1)));
     }
 
+    /** A volume "v" in {@code pool} with every block written (block b holds pattern b). */
+    private EngineBlockStore filled(Pool pool) throws IOException {
+        EngineBlockStore v = pool.createVolume("v", model.length, 4096, false);
+        for (int b = 0; b < BLOCKS; b++) {
+            write(v, b, b);
+        }
+        return v;
+    }
+
     private void write(EngineBlockStore v, int block, long seed) {
         byte[] data = PoolTest.block(4096, seed);
         assertThat(TestIo.write((long) block * 4096, data).runOn(v)).isEqualTo(IoStatus.OK);
@@ -71,10 +80,7 @@ class BackgroundCheckpointTest {
     void shouldServeWritesAndReadsWhileTheCheckpointBodyWriteIsBlocked() throws Exception {
         Pool pool = Pool.create(devices(), CONFIG);
         try {
-            EngineBlockStore v = pool.createVolume("v", model.length, 4096, false);
-            for (int b = 0; b < BLOCKS; b++) {
-                write(v, b, b);
-            }
+            EngineBlockStore v = filled(pool);
             pool.checkpoint();
             long floor = pool.checkpointFloor();
             for (int b = 0; b < 5; b++) {
@@ -113,10 +119,7 @@ class BackgroundCheckpointTest {
     @ValueSource(ints = {0, 1, 2, 3})
     void shouldLoseNoAcknowledgedWriteWhenPowerIsCutWhileACheckpointIsInFlight(int op) throws Exception {
         Pool pool = Pool.create(devices(), CONFIG);
-        EngineBlockStore v = pool.createVolume("v", model.length, 4096, false);
-        for (int b = 0; b < BLOCKS; b++) {
-            write(v, b, b);
-        }
+        EngineBlockStore v = filled(pool);
         holdCheckpointAt(pool, op);
         for (int i = 0; i < 30; i++) {
             write(v, (i * 5) % BLOCKS, 2000 + i);
@@ -139,10 +142,7 @@ class BackgroundCheckpointTest {
     void shouldUseTheHeldCheckpointOnceItsHeaderIsSynced() throws Exception {
         // Held at the last sync: the new slot is complete but not known durable; a cut may keep or tear it.
         Pool pool = Pool.create(devices(), CONFIG);
-        EngineBlockStore v = pool.createVolume("v", model.length, 4096, false);
-        for (int b = 0; b < BLOCKS; b++) {
-            write(v, b, b);
-        }
+        EngineBlockStore v = filled(pool);
         holdCheckpointAt(pool, CHECKPOINT_OPS - 1);
         gated.release();
         awaitEnd(pool);
@@ -159,10 +159,7 @@ class BackgroundCheckpointTest {
     void shouldKeepTheOldCheckpointAndFloorWhenTheBackgroundWriteFails() throws Exception {
         Pool pool = Pool.create(devices(), CONFIG);
         try {
-            EngineBlockStore v = pool.createVolume("v", model.length, 4096, false);
-            for (int b = 0; b < BLOCKS; b++) {
-                write(v, b, b);
-            }
+            EngineBlockStore v = filled(pool);
             pool.checkpoint();
             long before = pool.stats().checkpoints();
             long floor = pool.checkpointFloor();
@@ -231,10 +228,7 @@ class BackgroundCheckpointTest {
     void shouldNotCleanWhileACheckpointIsInFlightAndCleanAfter() throws Exception {
         Pool pool = Pool.create(devices(), CONFIG);
         try {
-            EngineBlockStore v = pool.createVolume("v", model.length, 4096, false);
-            for (int b = 0; b < BLOCKS; b++) {
-                write(v, b, b);
-            }
+            EngineBlockStore v = filled(pool);
             pool.checkpoint();
             PoolStats start = pool.stats();
             holdCheckpointAt(pool, 0);

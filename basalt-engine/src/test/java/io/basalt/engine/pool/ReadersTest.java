@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.engine.IoStatus;
 import io.basalt.engine.TestIo;
 import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.device.ForwardingDevice;
 import io.basalt.engine.device.FaultyDevice;
 import org.junit.jupiter.api.Test;
 
@@ -311,44 +312,6 @@ class ReadersTest {
                 LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(200_000));
             }
             super.read(position, dst);
-        }
-    }
-
-    private static class ForwardingDevice implements BlockDevice {
-        private final BlockDevice device;
-
-        ForwardingDevice(BlockDevice device) {
-            this.device = device;
-        }
-
-        @Override
-        public String name() {
-            return device.name();
-        }
-
-        @Override
-        public long size() {
-            return device.size();
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) throws IOException {
-            device.read(position, dst);
-        }
-
-        @Override
-        public void write(long position, ByteBuffer src) throws IOException {
-            device.write(position, src);
-        }
-
-        @Override
-        public void sync() throws IOException {
-            device.sync();
-        }
-
-        @Override
-        public void close() throws IOException {
-            device.close();
         }
     }
 }
