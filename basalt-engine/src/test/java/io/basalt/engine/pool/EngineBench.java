@@ -59,22 +59,8 @@ public final class EngineBench {
                         n / ((System.nanoTime() - t0) / 1e9));
             }
             for (int qd : new int[]{1, QD}) {
-                long n = 0;
-                long t0 = System.nanoTime();
-                while (System.nanoTime() - t0 < 3_000_000_000L) {
-                    List<TestIo> ios = new ArrayList<>(qd);
-                    for (int k = 0; k < qd; k++) {
-                        TestIo io = TestIo.read((long) random.nextInt(blocks) * 4096, 4096);
-                        v.submit(io);
-                        ios.add(io);
-                    }
-                    for (TestIo io : ios) {
-                        check(io.await());
-                    }
-                    n += qd;
-                }
                 System.out.printf("randread 4K QD%d (mapped and unmapped blocks): %.0f IOPS%n", qd,
-                        n / ((System.nanoTime() - t0) / 1e9));
+                        randomReadIops(v, blocks, qd, random));
             }
         }
         Files.deleteIfExists(file);
@@ -102,22 +88,8 @@ public final class EngineBench {
                 EngineBlockStore v = pool.volume("v");
                 Random random = new Random(5);
                 for (int qd : new int[]{1, QD}) {
-                    long n = 0;
-                    long t0 = System.nanoTime();
-                    while (System.nanoTime() - t0 < 3_000_000_000L) {
-                        List<TestIo> ios = new ArrayList<>(qd);
-                        for (int k = 0; k < qd; k++) {
-                            TestIo io = TestIo.read((long) random.nextInt(blocks) * 4096, 4096);
-                            v.submit(io);
-                            ios.add(io);
-                        }
-                        for (TestIo io : ios) {
-                            check(io.await());
-                        }
-                        n += qd;
-                    }
                     System.out.printf("randread 4K QD%d, volume filled, %d reader threads: %.0f IOPS%n", qd, threads,
-                            n / ((System.nanoTime() - t0) / 1e9));
+                            randomReadIops(v, blocks, qd, random));
                 }
             }
         }
@@ -154,6 +126,25 @@ public final class EngineBench {
         System.out.printf("restart with %d mapped blocks: %.0f ms after a clean close, %.0f ms after a crash"
                 + " (64 MiB of log to replay)%n", blocks, clean / 1e6, replay / 1e6);
         Files.deleteIfExists(file);
+    }
+
+    /** 4 KiB reads of random blocks of {@code v}, {@code qd} at a time, for 3 s: reads per second. */
+    private static double randomReadIops(EngineBlockStore v, int blocks, int qd, Random random) {
+        long n = 0;
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < 3_000_000_000L) {
+            List<TestIo> ios = new ArrayList<>(qd);
+            for (int k = 0; k < qd; k++) {
+                TestIo io = TestIo.read((long) random.nextInt(blocks) * 4096, 4096);
+                v.submit(io);
+                ios.add(io);
+            }
+            for (TestIo io : ios) {
+                check(io.await());
+            }
+            n += qd;
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
     }
 
     private static void runBatch(EngineBlockStore v, int first, int count, byte[] data, double[] cdf, Random random) {

@@ -87,6 +87,11 @@ public abstract class ApiOptions implements Callable<Integer> {
         Table.print(out(), headers, rows.stream().map(r -> fields.stream().map(f -> Table.cell(r, f)).toList()).toList());
     }
 
+    /** Reports that {@code what} was deleted: {@code {}} in JSON mode, a line otherwise. */
+    void printDeleted(String what) {
+        out().println(json() ? "{}" : "deleted " + what);
+    }
+
     /** Prints one object as KEY: VALUE lines (nested objects as JSON). */
     void printDetail(JsonNode node) {
         if (json()) {

@@ -86,7 +86,7 @@ public final class QosCommand {
         @Override
         void execute(ApiClient api) throws IOException {
             api.delete(path(name));
-            out().println(json() ? "{}" : "deleted " + name);
+            printDeleted(name);
         }
     }
 }

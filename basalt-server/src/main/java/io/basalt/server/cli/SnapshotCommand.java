@@ -88,11 +88,7 @@ public final class SnapshotCommand {
         @Override
         void execute(ApiClient api) throws IOException {
             api.delete(path(split(ref)));
-            if (json()) {
-                out().println("{}");
-            } else {
-                out().println("deleted " + ref);
-            }
+            printDeleted(ref);
         }
     }
 

@@ -208,11 +208,7 @@ public final class VolumeCommand {
         @Override
         void execute(ApiClient api) throws IOException {
             api.delete(path(name) + (withSnapshots ? "?snapshots=delete" : ""));
-            if (json()) {
-                out().println("{}");
-            } else {
-                out().println("deleted " + name);
-            }
+            printDeleted(name);
         }
     }
 
