@@ -75,9 +75,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "missed, nothing is lost.")
     String dedupIndexMemory;
 
+    // Descriptions are format strings: a percent sign is written %%.
     @Option(names = "--overprovision", paramLabel = "PERCENT",
             description = "Share of the engine pool's space kept free for the cleaner, not offered as capacity "
-                    + "(default 15%; 2%-50%). More lowers write amplification under random overwrites.")
+                    + "(default 15%%; 2%%-50%%). More lowers write amplification under random overwrites.")
     String overprovision;
 
     @Option(names = "--io-threads", paramLabel = "N",
