@@ -1,5 +1,6 @@
 package io.basalt.server;
 
+import io.basalt.server.cli.UsageErrorHandler;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.DataPathConfig;
 import io.basalt.server.config.EngineSettings;
@@ -135,7 +136,7 @@ final class ServeCommand implements Callable<Integer> {
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
                     discoveryListen, volumes, api, devices);
         } catch (ConfigException e) {
-            return BasaltMain.usageError(spec, e.getMessage());
+            return UsageErrorHandler.report(spec, e.getMessage());
         }
         Brick started;
         try {

@@ -32,8 +32,9 @@ public abstract class ApiOptions implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "JWT", description = "Bearer token (default: $BASALT_TOKEN).")
     String token;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "table|json", description = "Output format (default: table).")
-    String output = "table";
+    @Option(names = {"-o", "--output"}, paramLabel = "table|json", converter = Converters.Output.class,
+            description = "Output format (default: table).")
+    String output = Converters.Output.TABLE;
 
     ApiClient client() {
         String url = api != null ? api : System.getenv().getOrDefault("BASALT_API", API_DEFAULT);
@@ -46,7 +47,7 @@ public abstract class ApiOptions implements Callable<Integer> {
     }
 
     boolean json() {
-        return "json".equals(output);
+        return Converters.Output.JSON.equals(output);
     }
 
     /** The command's work: talk to the API and print; exceptions become exit codes. */
@@ -54,10 +55,6 @@ public abstract class ApiOptions implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!output.equals("json") && !output.equals("table")) {
-            spec.commandLine().getErr().println("basalt: --output must be table or json, not '" + output + "'");
-            return ExitCodes.USAGE;
-        }
         try {
             execute(client());
             out().flush();

@@ -7,7 +7,7 @@ public final class ExitCodes {
     public static final int OK = 0;
     /** The brick failed (HTTP 5xx) or something unexpected. */
     public static final int FAILURE = 1;
-    /** Bad command line, or the brick refused the request as invalid (HTTP 400). */
+    /** Bad command line (see {@link UsageErrorHandler}), or the brick refused the request as invalid (HTTP 400). */
     public static final int USAGE = 2;
     /** No such volume or policy (HTTP 404). */
     public static final int NOT_FOUND = 3;

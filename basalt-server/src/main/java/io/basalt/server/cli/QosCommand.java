@@ -47,15 +47,21 @@ public final class QosCommand {
     static final class Set extends ApiOptions {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--read-iops")
+        @Option(names = "--read-iops", paramLabel = "N", converter = Converters.Count.class,
+                description = "Read commands per second, e.g. 20000 or 20K.")
         Long readIops;
-        @Option(names = "--write-iops")
+        @Option(names = "--write-iops", paramLabel = "N", converter = Converters.Count.class,
+                description = "Write commands per second, e.g. 10K.")
         Long writeIops;
-        @Option(names = "--read-bps", paramLabel = "SIZE", description = "Read bytes per second, e.g. 100MiB.")
-        String readBps;
-        @Option(names = "--write-bps", paramLabel = "SIZE", description = "Write bytes per second, e.g. 100MiB.")
-        String writeBps;
-        @Option(names = "--iops-per-gib")
+        @Option(names = "--read-bps", paramLabel = "SIZE", converter = Converters.Size.class,
+                description = "Read bytes per second, e.g. 100MiB.")
+        Long readBps;
+        @Option(names = "--write-bps", paramLabel = "SIZE", converter = Converters.Size.class,
+                description = "Write bytes per second, e.g. 100MiB.")
+        Long writeBps;
+        @Option(names = "--iops-per-gib", paramLabel = "N", converter = Converters.Count.class,
+                description = "Scale the IOPS limits with the volume's size, N per GiB; the lower of this and the "
+                        + "fixed limit applies.")
         Long iopsPerGib;
 
         @Override
@@ -63,18 +69,10 @@ public final class QosCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("readIops", readIops);
             body.put("writeIops", writeIops);
-            body.put("readBytesPerSecond", bytes(readBps));
-            body.put("writeBytesPerSecond", bytes(writeBps));
+            body.put("readBytesPerSecond", readBps);
+            body.put("writeBytesPerSecond", writeBps);
             body.put("iopsPerGib", iopsPerGib);
             print(api.put(path(name), body).json(), HEADERS, FIELDS);
-        }
-
-        private static Long bytes(String s) {
-            try {
-                return s == null ? null : io.basalt.server.config.Sizes.parse(s);
-            } catch (io.basalt.server.config.ConfigException e) {
-                throw new IllegalArgumentException(e.getMessage());
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.basalt.server.cli;
 
+import io.basalt.server.BasaltMainAccess;
 import io.basalt.server.Brick;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.ServeConfig;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -46,10 +46,7 @@ class ApiCommandsTest {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--api";
         all[args.length + 1] = url;
-        CommandLine cl = new CommandLine(new io.basalt.server.BasaltMainAccess().main());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(all);
+        return BasaltMainAccess.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
     }
 
     @Test
@@ -86,5 +83,13 @@ class ApiCommandsTest {
         url = "http://127.0.0.1:1";
         assertThat(run("info")).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(err.toString()).contains("cannot reach the API");
+    }
+
+    @Test
+    void shouldRefuseABadRateAsAUsageErrorWhileTheApiIsUp() {
+        assertThat(run("qos", "set", "x", "--read-bps", "-1MiB")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--read-bps", "-1MiB").doesNotContain("cannot reach");
+        assertThat(run("qos", "set", "x", "--write-bps", "10XB")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--write-bps", "XB").doesNotContain("cannot reach");
     }
 }
