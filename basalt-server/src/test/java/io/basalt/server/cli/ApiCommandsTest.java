@@ -4,6 +4,7 @@ import io.basalt.server.BasaltMainAccess;
 import io.basalt.server.Brick;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.ServeConfig;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -82,7 +84,8 @@ class ApiCommandsTest {
     void shouldSayWhenTheApiCannotBeReached() {
         url = "http://127.0.0.1:1";
         assertThat(run("info")).isEqualTo(ExitCodes.UNREACHABLE);
-        assertThat(err.toString()).contains("cannot reach the API");
+        assertThat(err.toString()).startsWith("basalt: cannot reach the API at http://127.0.0.1:1: ")
+                .containsIgnoringCase("connection refused");
     }
 
     @Test
@@ -91,5 +94,33 @@ class ApiCommandsTest {
         assertThat(err.toString()).contains("--read-bps", "-1MiB").doesNotContain("cannot reach");
         assertThat(run("qos", "set", "x", "--write-bps", "10XB")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--write-bps", "XB").doesNotContain("cannot reach");
+    }
+
+    @Test
+    void shouldNotCallAnAnswerThatIsNotJsonUnreachable() throws Exception {
+        HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", exchange -> {
+            byte[] page = "<html>a proxy's login page</html>".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        proxy.start();
+        try {
+            url = "http://127.0.0.1:" + proxy.getAddress().getPort();
+            assertThat(run("info")).isEqualTo(ExitCodes.FAILURE);
+            assertThat(err.toString()).startsWith("basalt: the API at " + url + " answered with something other "
+                    + "than JSON").doesNotContain("cannot reach").doesNotContain("\tat ");
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    @Test
+    void shouldSayWhenTheApiUrlIsMalformed() {
+        url = "127.0.0.1:8080";
+        assertThat(run("info")).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(err.toString()).isEqualTo("basalt: invalid API URL '127.0.0.1:8080' (expected http://HOST:PORT "
+                + "or https://HOST:PORT)" + System.lineSeparator());
     }
 }
