@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * What every API subcommand shares: where the API is, the token, the output format, and the
@@ -112,13 +113,22 @@ public abstract class ApiOptions implements Callable<Integer> {
             out().println(node.toPrettyString());
             return;
         }
+        print(node, headers, r -> fields.stream().map(f -> Table.cell(r, f)).toList());
+    }
+
+    /** Prints JSON as is, or a table whose rows {@code row} makes from each object. */
+    void print(JsonNode node, List<String> headers, Function<JsonNode, List<String>> row) {
+        if (json()) {
+            out().println(node.toPrettyString());
+            return;
+        }
         List<JsonNode> rows = new java.util.ArrayList<>();
         if (node.isArray()) {
             node.forEach(rows::add);
         } else {
             rows.add(node);
         }
-        Table.print(out(), headers, rows.stream().map(r -> fields.stream().map(f -> Table.cell(r, f)).toList()).toList());
+        Table.print(out(), headers, rows.stream().map(row).toList());
     }
 
     /** Reports that {@code what} was deleted: {@code {}} in JSON mode, a line otherwise. */

@@ -40,6 +40,11 @@ public final class Table {
         b.append(line.toString().stripTrailing()).append(System.lineSeparator());
     }
 
+    /** A size as compact as the CLI takes it: 4MiB, 1536MiB, 512B. */
+    static String size(long bytes) {
+        return io.basalt.server.config.Sizes.format(bytes).replace(" bytes", "B").replace(" ", "");
+    }
+
     /** A field's text: dotted paths for nested fields, arrays joined with commas, sizes in binary units. */
     static String cell(JsonNode row, String field) {
         JsonNode n = row;
@@ -58,7 +63,7 @@ public final class Table {
             return ApiOptions.compact(n);
         }
         if (field.endsWith("Bytes") && n.isNumber()) {
-            return io.basalt.server.config.Sizes.format(n.asLong()).replace(" bytes", "B").replace(" ", "");
+            return size(n.asLong());
         }
         return n.asText();
     }

@@ -97,6 +97,18 @@ class ApiCommandsTest {
     }
 
     @Test
+    void shouldPrintQosLimitsInTheUnitsTheyAreWrittenIn() {
+        assertThat(run("qos", "set", "gold", "--read-iops", "20K", "--write-iops", "1500", "--read-bps", "400MiB",
+                "--iops-per-gib", "50")).isZero();
+        assertThat(run("qos", "get", "gold")).isZero();
+
+        String[] lines = out.toString().split(System.lineSeparator());
+        assertThat(lines[1].split(" +")).containsExactly("gold", "20K", "1500", "400MiB/s", "unlimited", "50", "-");
+        assertThat(run("qos", "get", "gold", "-o", "json")).isZero();
+        assertThat(out.toString()).contains("\"readIops\" : 20000", "\"writeBytesPerSecond\" : 0");
+    }
+
+    @Test
     void shouldNotCallAnAnswerThatIsNotJsonUnreachable() throws Exception {
         HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         proxy.createContext("/", exchange -> {
