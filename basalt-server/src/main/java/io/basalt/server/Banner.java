@@ -1,11 +1,13 @@
 package io.basalt.server;
 
+import io.basalt.server.cli.Table;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.Sizes;
 import io.basalt.server.volume.VolumeMetadata;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /** The startup summary an operator reads: where the brick listens, who it is, what it exports. */
 final class Banner {
@@ -25,14 +27,17 @@ final class Banner {
         b.append(String.format("  %-11s %s%n", "serial", brick.identity().serial()));
         b.append(String.format("  %-11s %s%n", "data dir", brick.dataDir()));
         b.append("  volumes\n");
-        b.append(String.format("    %-5s %-20s %10s %6s %-7s %s%n", "NSID", "NAME", "SIZE", "BLOCK", "BACKEND", "HOSTS"));
-        for (Brick.ExportedVolume v : brick.volumes()) {
-            VolumeMetadata m = v.metadata();
-            b.append(String.format("    %-5d %-20s %10s %6d %-7s %s%n", m.nsid(), m.name(),
-                    Sizes.format(m.sizeBytes()), m.blockSize(), m.backend().label(), Hosts.format(m.hosts())));
-        }
+        b.append(volumeTable(brick.volumes().stream().map(Brick.ExportedVolume::metadata).toList()));
         b.append("  connect:   ").append(connectCommand(brick.ioAddress(), nqn)).append('\n');
         return b.toString();
+    }
+
+    /** One line per volume, each column as wide as its longest value (names run to 64 characters). */
+    static String volumeTable(List<VolumeMetadata> volumes) {
+        return Table.format("    ", List.of("NSID", "NAME", "SIZE", "BLOCK", "BACKEND", "HOSTS"), volumes.stream()
+                .map(m -> List.of(Integer.toString(m.nsid()), m.name(), Sizes.format(m.sizeBytes()),
+                        Integer.toString(m.blockSize()), m.backend().label(), Hosts.format(m.hosts())))
+                .toList());
     }
 
     /** The host-side command; a wildcard listen address cannot be dialled, so it is left for the reader. */

@@ -6,6 +6,7 @@ import io.basalt.server.cli.HostCommand;
 import io.basalt.server.cli.InfoCommand;
 import io.basalt.server.cli.QosCommand;
 import io.basalt.server.cli.SnapshotCommand;
+import io.basalt.server.cli.UsageErrorHandler;
 import io.basalt.server.cli.VolumeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,8 +18,8 @@ import java.io.PrintWriter;
 /**
  * The {@code basalt} command. Subcommands: {@code serve} runs a brick; {@code volume}, {@code host},
  * {@code qos}, {@code info} and {@code events} manage one through its REST API. Exit codes: 0
- * success, 1 failure at run time, 2 usage error; the API subcommands add the codes in
- * {@link io.basalt.server.cli.ExitCodes}.
+ * success, 1 failure at run time, 2 usage error (one line naming the bad argument, see
+ * {@link UsageErrorHandler}); the API subcommands add the codes in {@link io.basalt.server.cli.ExitCodes}.
  */
 @Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = BasaltMain.Version.class,
         description = "Basalt: disaggregated block storage over NVMe/TCP.",
@@ -46,6 +47,7 @@ public final class BasaltMain implements Runnable {
         CommandLine withServe = new CommandLine(new BasaltMain(), new ServeFactory(serve));
         withServe.setOut(out);
         withServe.setErr(err);
+        withServe.setParameterExceptionHandler(new UsageErrorHandler());
         return withServe;
     }
 
@@ -53,13 +55,6 @@ public final class BasaltMain implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: try 'basalt serve'");
-    }
-
-    /** Prints a one-line usage error for a subcommand and returns the usage exit code. */
-    static int usageError(CommandSpec spec, String message) {
-        spec.commandLine().getErr().println("basalt " + spec.name() + ": " + message);
-        spec.commandLine().getErr().println("Try 'basalt " + spec.name() + " --help' for more information.");
-        return EXIT_USAGE;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -1,5 +1,6 @@
 package io.basalt.server;
 
+import io.basalt.server.cli.UsageErrorHandler;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.DataPathConfig;
 import io.basalt.server.config.EngineSettings;
@@ -7,6 +8,7 @@ import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.ConfigFile;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.volume.EnginePool;
+import io.basalt.server.volume.VolumeMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -75,9 +78,10 @@ final class ServeCommand implements Callable<Integer> {
                     + "missed, nothing is lost.")
     String dedupIndexMemory;
 
+    // Descriptions are format strings: a percent sign is written %%.
     @Option(names = "--overprovision", paramLabel = "PERCENT",
             description = "Share of the engine pool's space kept free for the cleaner, not offered as capacity "
-                    + "(default 15%; 2%-50%). More lowers write amplification under random overwrites.")
+                    + "(default 15%%; 2%%-50%%). More lowers write amplification under random overwrites.")
     String overprovision;
 
     @Option(names = "--io-threads", paramLabel = "N",
@@ -132,7 +136,7 @@ final class ServeCommand implements Callable<Integer> {
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
                     discoveryListen, volumes, api, devices);
         } catch (ConfigException e) {
-            return BasaltMain.usageError(spec, e.getMessage());
+            return UsageErrorHandler.report(spec, e.getMessage());
         }
         Brick started;
         try {
@@ -167,16 +171,31 @@ final class ServeCommand implements Callable<Integer> {
     }
 
     private static void warnAboutHiddenVolumes(Brick brick) {
-        for (Brick.ExportedVolume v : brick.volumes()) {
-            if (!v.metadata().hosts().isAny() && v.metadata().hosts().hosts().isEmpty()) {
-                LOG.warn("Volume {} allows no host, so no host can see it: add hosts=any or hosts=NQN;NQN to its "
-                        + "--volume (hosts: in the config file)", v.metadata().name());
+        hiddenVolumeWarnings(brick.volumes().stream().map(Brick.ExportedVolume::metadata).toList()).forEach(LOG::warn);
+    }
+
+    static List<String> hiddenVolumeWarnings(List<VolumeMetadata> volumes) {
+        List<String> warnings = new ArrayList<>();
+        for (VolumeMetadata v : volumes) {
+            if (!v.hosts().isAny() && v.hosts().hosts().isEmpty()) {
+                warnings.add("Volume " + v.name() + " allows no host, so no host can see it: " + howToAllowHosts(v));
             }
         }
-        if (brick.volumes().stream().noneMatch(v -> v.metadata().hosts().isAny()
-                || !v.metadata().hosts().hosts().isEmpty())) {
-            LOG.warn("No exported volume allows any host, so every host's Connect will be refused");
+        if (volumes.stream().noneMatch(v -> v.hosts().isAny() || !v.hosts().hosts().isEmpty())) {
+            warnings.add("No exported volume allows any host, so every host's Connect will be refused");
         }
+        return warnings;
+    }
+
+    /**
+     * Where a volume's hosts are set: the configuration re-applies its volumes' hosts at every start, so
+     * for those the fix goes there; a volume created through the API keeps what the API set.
+     */
+    private static String howToAllowHosts(VolumeMetadata v) {
+        return v.managed()
+                ? "allow one with 'basalt host allow " + v.name() + " NQN' (or 'basalt volume update " + v.name()
+                        + " --hosts any')"
+                : "add hosts=any or hosts=NQN;NQN to its --volume (hosts: in the config file)";
     }
 
     private static void removeHook(Thread hook) {

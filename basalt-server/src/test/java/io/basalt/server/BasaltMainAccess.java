@@ -1,8 +1,14 @@
 package io.basalt.server;
 
-/** Lets tests in other packages build the real top-level command. */
+import java.io.PrintWriter;
+
+/** Lets tests in other packages run the real top-level command, configured as {@code main} configures it. */
 public final class BasaltMainAccess {
-    public Object main() {
-        return new BasaltMain();
+    private BasaltMainAccess() {
+    }
+
+    /** Runs {@code basalt ARGS} with the given streams; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return BasaltMain.run(out, err, args);
     }
 }

@@ -4,11 +4,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,5 +91,30 @@ class BasaltMainTest {
     void shouldDescribeServeInItsHelp() {
         assertThat(run("serve", "--help")).isZero();
         assertThat(out.toString()).contains("--data-dir", "--listen", "--discovery-listen", "--volume", "--config");
+    }
+
+    @Test
+    void shouldRenderEveryCommandsHelpWithoutPicocliWarnings() {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+        List<String> rendered = new ArrayList<>();
+        System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+        try {
+            renderHelpOfTree(BasaltMain.commandLine(new ServeCommand(), new PrintWriter(out, true),
+                    new PrintWriter(err, true)), rendered);
+        } finally {
+            System.setErr(stderr);
+        }
+
+        assertThat(rendered).contains("basalt", "basalt serve", "basalt snapshot diff", "basalt qos set", "basalt bench");
+        assertThat(warnings.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(err.toString()).isEmpty();
+        assertThat(out.toString()).doesNotContain("%n");
+    }
+
+    private static void renderHelpOfTree(CommandLine command, List<String> rendered) {
+        command.usage(command.getOut());
+        rendered.add(command.getCommandSpec().qualifiedName());
+        command.getSubcommands().values().stream().distinct().forEach(sub -> renderHelpOfTree(sub, rendered));
     }
 }

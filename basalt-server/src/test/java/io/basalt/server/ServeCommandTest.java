@@ -1,5 +1,8 @@
 package io.basalt.server;
 
+import io.basalt.server.config.Backend;
+import io.basalt.server.config.Hosts;
+import io.basalt.server.volume.VolumeMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -68,6 +73,33 @@ class ServeCommandTest {
         assertThat(brick.volumes()).singleElement().satisfies(v -> assertThat(v.metadata().name()).isEqualTo("fromyaml"));
         serve.requestStop();
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void shouldPointAVolumeCreatedThroughTheApiWithoutHostsAtHostAllow() {
+        VolumeMetadata created = new VolumeMetadata("db", 2, UUID.randomUUID(), 1 << 20, 512, Backend.ENGINE,
+                Hosts.none(), null, null, null, true, 0, null, null);
+
+        assertThat(ServeCommand.hiddenVolumeWarnings(List.of(created))).first().asString()
+                .contains("Volume db allows no host", "basalt host allow db NQN")
+                .doesNotContain("--volume").doesNotContain("hosts:");
+    }
+
+    @Test
+    void shouldPointAConfiguredVolumeWithoutHostsAtItsConfiguration() {
+        VolumeMetadata configured = new VolumeMetadata("db", 1, UUID.randomUUID(), 1 << 20, 512, Backend.FILE,
+                Hosts.none());
+
+        assertThat(ServeCommand.hiddenVolumeWarnings(List.of(configured))).first().asString()
+                .contains("Volume db allows no host", "--volume", "hosts:")
+                .doesNotContain("basalt host allow");
+    }
+
+    @Test
+    void shouldNotWarnWhenEveryVolumeAllowsSomeHost() {
+        VolumeMetadata open = new VolumeMetadata("db", 1, UUID.randomUUID(), 1 << 20, 512, Backend.FILE, Hosts.parse("any"));
+
+        assertThat(ServeCommand.hiddenVolumeWarnings(List.of(open))).isEmpty();
     }
 
     private static Brick awaitBrick(ServeCommand serve) throws InterruptedException {

@@ -39,12 +39,22 @@ public final class ApiClient {
             try {
                 return body.length == 0 ? Json.MAPPER.nullNode() : Json.MAPPER.readTree(body);
             } catch (IOException e) {
-                throw new IllegalStateException("the server sent malformed JSON", e);
+                throw new NotJsonException(e);
             }
         }
 
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * The server answered, but not with JSON: something else listens at the address (a proxy's page,
+     * another service). Not a connection failure, so not an IOException.
+     */
+    public static final class NotJsonException extends IllegalStateException {
+        NotJsonException(Throwable cause) {
+            super("the server sent malformed JSON", cause);
         }
     }
 
@@ -101,7 +111,7 @@ public final class ApiClient {
                     code = n.get("code").asText();
                     reason = n.path("reason").asText();
                 }
-            } catch (IllegalStateException e) {
+            } catch (NotJsonException e) {
                 // Not our JSON (a proxy's page): keep the raw text.
             }
             throw new ApiException(r.statusCode(), code, reason);

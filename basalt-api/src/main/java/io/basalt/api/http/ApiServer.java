@@ -100,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("Management API listening on {}://{}", settings.tls() ? "https" : "http", address());
+        LOG.info("Management API listening on {}", url());
     }
 
     /** Ends idle connections and answers errors the codec raised. */
@@ -132,6 +132,17 @@ public final class ApiServer implements AutoCloseable {
 
     public boolean tls() {
         return settings.tls();
+    }
+
+    /** Where clients reach the API, e.g. {@code http://127.0.0.1:8080}; null before it has started. */
+    public String url() {
+        return channel == null ? null : url(settings.tls(), address());
+    }
+
+    /** InetSocketAddress.toString() writes "hostname/address:port", hence the host written out here. */
+    static String url(boolean tls, InetSocketAddress address) {
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (tls ? "https" : "http") + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     @Override

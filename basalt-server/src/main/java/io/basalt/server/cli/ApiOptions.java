@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * What every API subcommand shares: where the API is, the token, the output format, and the
@@ -32,13 +33,21 @@ public abstract class ApiOptions implements Callable<Integer> {
     @Option(names = "--token", paramLabel = "JWT", description = "Bearer token (default: $BASALT_TOKEN).")
     String token;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "table|json", description = "Output format (default: table).")
-    String output = "table";
+    @Option(names = {"-o", "--output"}, paramLabel = "table|json", converter = Converters.Output.class,
+            description = "Output format (default: table).")
+    String output = Converters.Output.TABLE;
 
-    ApiClient client() {
-        String url = api != null ? api : System.getenv().getOrDefault("BASALT_API", API_DEFAULT);
-        String t = token != null ? token : System.getenv("BASALT_TOKEN");
-        return new ApiClient(URI.create(url), t);
+    private String apiUrl() {
+        return api != null ? api : System.getenv().getOrDefault("BASALT_API", API_DEFAULT);
+    }
+
+    /** @throws IllegalArgumentException when the URL is not http(s)://HOST[:PORT] */
+    private ApiClient client(String url) {
+        URI uri = URI.create(url);
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an http(s) URL with a host");
+        }
+        return new ApiClient(uri, token != null ? token : System.getenv("BASALT_TOKEN"));
     }
 
     PrintWriter out() {
@@ -46,34 +55,69 @@ public abstract class ApiOptions implements Callable<Integer> {
     }
 
     boolean json() {
-        return "json".equals(output);
+        return Converters.Output.JSON.equals(output);
     }
 
     /** The command's work: talk to the API and print; exceptions become exit codes. */
     abstract void execute(ApiClient api) throws IOException;
 
+    /**
+     * Runs the command and maps its outcome to an exit code. Only a failure to exchange HTTP with the
+     * brick (an IOException from the client) is "cannot reach": anything the brick answered is
+     * reported as its answer, and bad arguments never get here (the converters refuse them).
+     */
     @Override
     public Integer call() {
-        if (!output.equals("json") && !output.equals("table")) {
-            spec.commandLine().getErr().println("basalt: --output must be table or json, not '" + output + "'");
-            return ExitCodes.USAGE;
+        String url = apiUrl();
+        ApiClient client;
+        try {
+            client = client(url);
+        } catch (IllegalArgumentException e) {
+            return error(ExitCodes.UNREACHABLE, "invalid API URL '" + url + "' (expected http://HOST:PORT or "
+                    + "https://HOST:PORT)");
         }
         try {
-            execute(client());
+            execute(client);
             out().flush();
             return ExitCodes.OK;
         } catch (ApiException e) {
-            spec.commandLine().getErr().println("basalt: " + e.reason() + " (" + e.status() + " " + e.code() + ")");
-            return ExitCodes.of(e.status());
-        } catch (IOException | IllegalArgumentException e) {
-            spec.commandLine().getErr().println("basalt: cannot reach the API at "
-                    + (api != null ? api : System.getenv().getOrDefault("BASALT_API", API_DEFAULT)) + ": " + e);
-            return ExitCodes.UNREACHABLE;
+            return error(ExitCodes.of(e.status()), e.reason() + " (" + e.status() + " " + e.code() + ")");
+        } catch (ApiClient.NotJsonException e) {
+            return error(ExitCodes.FAILURE, "the API at " + url + " answered with something other than JSON: is "
+                    + "that address a Basalt brick?");
+        } catch (IOException e) {
+            return error(ExitCodes.UNREACHABLE, "cannot reach the API at " + url + ": " + describe(e)
+                    + " (is the brick running? --api or $BASALT_API say where)");
         }
+    }
+
+    private int error(int exitCode, String message) {
+        spec.commandLine().getErr().println("basalt: " + message);
+        spec.commandLine().getErr().flush();
+        return exitCode;
+    }
+
+    /** The JDK's HTTP client often leaves the message out (a refused connection is a bare ConnectException). */
+    private static String describe(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        return e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
     }
 
     /** Prints JSON as is, or a table of the given columns (JSON field names, dotted for nested ones). */
     void print(JsonNode node, List<String> headers, List<String> fields) {
+        if (json()) {
+            out().println(node.toPrettyString());
+            return;
+        }
+        print(node, headers, r -> fields.stream().map(f -> Table.cell(r, f)).toList());
+    }
+
+    /** Prints JSON as is, or a table whose rows {@code row} makes from each object. */
+    void print(JsonNode node, List<String> headers, Function<JsonNode, List<String>> row) {
         if (json()) {
             out().println(node.toPrettyString());
             return;
@@ -84,7 +128,7 @@ public abstract class ApiOptions implements Callable<Integer> {
         } else {
             rows.add(node);
         }
-        Table.print(out(), headers, rows.stream().map(r -> fields.stream().map(f -> Table.cell(r, f)).toList()).toList());
+        Table.print(out(), headers, rows.stream().map(row).toList());
     }
 
     /** Reports that {@code what} was deleted: {@code {}} in JSON mode, a line otherwise. */

@@ -5,15 +5,15 @@ package io.basalt.server.cli;
  */
 public final class ExitCodes {
     public static final int OK = 0;
-    /** The brick failed (HTTP 5xx) or something unexpected. */
+    /** The brick failed (HTTP 5xx), the answer was not JSON (not a brick), or something unexpected. */
     public static final int FAILURE = 1;
-    /** Bad command line, or the brick refused the request as invalid (HTTP 400). */
+    /** Bad command line (see {@link UsageErrorHandler}), or the brick refused the request as invalid (HTTP 400). */
     public static final int USAGE = 2;
     /** No such volume or policy (HTTP 404). */
     public static final int NOT_FOUND = 3;
     /** Conflicts with the current state: name taken with another spec, policy in use (HTTP 409). */
     public static final int CONFLICT = 4;
-    /** The API could not be reached (connection refused, timeout, bad URL). */
+    /** The API could not be reached (connection refused, timeout), or its URL is not an http(s) URL. */
     public static final int UNREACHABLE = 5;
     /** Missing, invalid or insufficient token (HTTP 401, 403). */
     public static final int DENIED = 6;

@@ -1,5 +1,6 @@
 package io.basalt.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.basalt.api.client.ApiClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,8 +17,24 @@ import java.util.Map;
 public final class QosCommand {
     static final List<String> HEADERS = List.of("NAME", "READ_IOPS", "WRITE_IOPS", "READ_BPS", "WRITE_BPS",
             "IOPS_PER_GIB", "VOLUMES");
-    static final List<String> FIELDS = List.of("name", "readIops", "writeIops", "readBytesPerSecond",
-            "writeBytesPerSecond", "iopsPerGib", "volumes");
+    /** What the API calls a limit that is not set. */
+    static final long UNLIMITED = 0;
+
+    /** A policy as a table row, limits in the units {@code qos set} takes: 20K, 400MiB/s, unlimited. */
+    static List<String> row(JsonNode policy) {
+        return List.of(policy.path("name").asText(), count(policy.path("readIops").asLong()),
+                count(policy.path("writeIops").asLong()), rate(policy.path("readBytesPerSecond").asLong()),
+                rate(policy.path("writeBytesPerSecond").asLong()), count(policy.path("iopsPerGib").asLong()),
+                Table.cell(policy, "volumes"));
+    }
+
+    static String count(long limit) {
+        return limit == UNLIMITED ? "unlimited" : Counts.format(limit);
+    }
+
+    static String rate(long bytesPerSecond) {
+        return bytesPerSecond == UNLIMITED ? "unlimited" : Table.size(bytesPerSecond) + "/s";
+    }
 
     static String path(String name) {
         return "/api/v1/qos-policies/" + ApiClient.encode(name);
@@ -27,7 +44,7 @@ public final class QosCommand {
     static final class ListPolicies extends ApiOptions {
         @Override
         void execute(ApiClient api) throws IOException {
-            print(api.get("/api/v1/qos-policies").json(), HEADERS, FIELDS);
+            print(api.get("/api/v1/qos-policies").json(), HEADERS, QosCommand::row);
         }
     }
 
@@ -38,7 +55,7 @@ public final class QosCommand {
 
         @Override
         void execute(ApiClient api) throws IOException {
-            print(api.get(path(name)).json(), HEADERS, FIELDS);
+            print(api.get(path(name)).json(), HEADERS, QosCommand::row);
         }
     }
 
@@ -47,15 +64,21 @@ public final class QosCommand {
     static final class Set extends ApiOptions {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--read-iops")
+        @Option(names = "--read-iops", paramLabel = "N", converter = Converters.Count.class,
+                description = "Read commands per second, e.g. 20000 or 20K.")
         Long readIops;
-        @Option(names = "--write-iops")
+        @Option(names = "--write-iops", paramLabel = "N", converter = Converters.Count.class,
+                description = "Write commands per second, e.g. 10K.")
         Long writeIops;
-        @Option(names = "--read-bps", paramLabel = "SIZE", description = "Read bytes per second, e.g. 100MiB.")
-        String readBps;
-        @Option(names = "--write-bps", paramLabel = "SIZE", description = "Write bytes per second, e.g. 100MiB.")
-        String writeBps;
-        @Option(names = "--iops-per-gib")
+        @Option(names = "--read-bps", paramLabel = "SIZE", converter = Converters.Size.class,
+                description = "Read bytes per second, e.g. 100MiB.")
+        Long readBps;
+        @Option(names = "--write-bps", paramLabel = "SIZE", converter = Converters.Size.class,
+                description = "Write bytes per second, e.g. 100MiB.")
+        Long writeBps;
+        @Option(names = "--iops-per-gib", paramLabel = "N", converter = Converters.Count.class,
+                description = "Scale the IOPS limits with the volume's size, N per GiB; the lower of this and the "
+                        + "fixed limit applies.")
         Long iopsPerGib;
 
         @Override
@@ -63,18 +86,10 @@ public final class QosCommand {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("readIops", readIops);
             body.put("writeIops", writeIops);
-            body.put("readBytesPerSecond", bytes(readBps));
-            body.put("writeBytesPerSecond", bytes(writeBps));
+            body.put("readBytesPerSecond", readBps);
+            body.put("writeBytesPerSecond", writeBps);
             body.put("iopsPerGib", iopsPerGib);
-            print(api.put(path(name), body).json(), HEADERS, FIELDS);
-        }
-
-        private static Long bytes(String s) {
-            try {
-                return s == null ? null : io.basalt.server.config.Sizes.parse(s);
-            } catch (io.basalt.server.config.ConfigException e) {
-                throw new IllegalArgumentException(e.getMessage());
-            }
+            print(api.put(path(name), body).json(), HEADERS, QosCommand::row);
         }
     }
 

@@ -27,33 +27,23 @@ public final class SnapshotCommand {
     private SnapshotCommand() {
     }
 
-    /** VOLUME@SNAPSHOT split in two; a usage error otherwise. */
-    static String[] split(String ref) {
-        int at = ref.lastIndexOf('@');
-        if (at <= 0 || at == ref.length() - 1) {
-            throw new picocli.CommandLine.TypeConversionException("expected VOLUME@SNAPSHOT, not '" + ref + "'");
-        }
-        return new String[]{ref.substring(0, at), ref.substring(at + 1)};
-    }
-
     static String path(String volume) {
         return VolumeCommand.path(volume) + "/snapshots";
     }
 
-    static String path(String[] ref) {
-        return path(ref[0]) + "/" + ApiClient.encode(ref[1]);
+    static String path(SnapshotRef ref) {
+        return path(ref.volume()) + "/" + ApiClient.encode(ref.snapshot());
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Take a snapshot: instant, crash-consistent, read-only (idempotent by name).")
     static final class Create extends ApiOptions {
-        @Parameters(index = "0", paramLabel = "VOLUME@SNAPSHOT")
-        String ref;
+        @Parameters(index = "0", paramLabel = "VOLUME@SNAPSHOT", converter = SnapshotRef.Converter.class)
+        SnapshotRef ref;
 
         @Override
         void execute(ApiClient api) throws IOException {
-            String[] r = split(ref);
-            print(api.post(path(r[0]), Map.of("name", r[1])).json(), HEADERS, FIELDS);
+            print(api.post(path(ref.volume()), Map.of("name", ref.snapshot())).json(), HEADERS, FIELDS);
         }
     }
 
@@ -70,33 +60,33 @@ public final class SnapshotCommand {
 
     @Command(name = "get", mixinStandardHelpOptions = true, description = "Show a snapshot.")
     static final class Get extends ApiOptions {
-        @Parameters(index = "0", paramLabel = "VOLUME@SNAPSHOT")
-        String ref;
+        @Parameters(index = "0", paramLabel = "VOLUME@SNAPSHOT", converter = SnapshotRef.Converter.class)
+        SnapshotRef ref;
 
         @Override
         void execute(ApiClient api) throws IOException {
-            print(api.get(path(split(ref))).json(), HEADERS, FIELDS);
+            print(api.get(path(ref)).json(), HEADERS, FIELDS);
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete a snapshot; clones made from it keep their data.")
     static final class Delete extends ApiOptions {
-        @Parameters(index = "0", paramLabel = "VOLUME@SNAPSHOT")
-        String ref;
+        @Parameters(index = "0", paramLabel = "VOLUME@SNAPSHOT", converter = SnapshotRef.Converter.class)
+        SnapshotRef ref;
 
         @Override
         void execute(ApiClient api) throws IOException {
-            api.delete(path(split(ref)));
-            printDeleted(ref);
+            api.delete(path(ref));
+            printDeleted(ref.toString());
         }
     }
 
     @Command(name = "diff", mixinStandardHelpOptions = true,
             description = "Block ranges changed since a snapshot: against another snapshot, or the volume now.")
     static final class Diff extends ApiOptions {
-        @Parameters(index = "0", paramLabel = "VOLUME@SNAPSHOT")
-        String ref;
+        @Parameters(index = "0", paramLabel = "VOLUME@SNAPSHOT", converter = SnapshotRef.Converter.class)
+        SnapshotRef ref;
         @Option(names = "--against", paramLabel = "SNAPSHOT", description = "A later snapshot (default: the volume now).")
         String against;
         @Option(names = "--from-lba", paramLabel = "LBA", description = "Start here (a previous page's nextLba).")
@@ -108,12 +98,11 @@ public final class SnapshotCommand {
 
         @Override
         void execute(ApiClient api) throws IOException {
-            String[] r = split(ref);
             List<JsonNode> ranges = new ArrayList<>();
             long from = fromLba;
             JsonNode page;
             do {
-                page = api.get(path(r) + "/diff?fromLba=" + from + "&limit=" + limit
+                page = api.get(path(ref) + "/diff?fromLba=" + from + "&limit=" + limit
                         + (against == null ? "" : "&against=" + ApiClient.encode(against))).json();
                 page.get("ranges").forEach(ranges::add);
                 from = page.get("nextLba").asLong();

@@ -5,12 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Plain aligned text tables, the CLI's default output. */
-final class Table {
+/** Plain aligned text tables, the CLI's default output (and the serve banner's volume list). */
+public final class Table {
     private Table() {
     }
 
     static void print(PrintWriter out, List<String> headers, List<List<String>> rows) {
+        out.print(format("", headers, rows));
+    }
+
+    /** The header and rows, each line after {@code indent}, each column as wide as its longest cell. */
+    public static String format(String indent, List<String> headers, List<List<String>> rows) {
         int[] widths = new int[headers.size()];
         for (int i = 0; i < widths.length; i++) {
             widths[i] = headers.get(i).length();
@@ -18,16 +23,26 @@ final class Table {
                 widths[i] = Math.max(widths[i], r.get(i).length());
             }
         }
-        line(out, headers, widths);
-        rows.forEach(r -> line(out, r, widths));
+        StringBuilder b = new StringBuilder();
+        line(b, indent, headers, widths);
+        rows.forEach(r -> line(b, indent, r, widths));
+        return b.toString();
     }
 
-    private static void line(PrintWriter out, List<String> cells, int[] widths) {
-        StringBuilder b = new StringBuilder();
+    private static void line(StringBuilder b, String indent, List<String> cells, int[] widths) {
+        StringBuilder line = new StringBuilder(indent);
         for (int i = 0; i < cells.size(); i++) {
-            b.append(i == cells.size() - 1 ? cells.get(i) : String.format("%-" + widths[i] + "s  ", cells.get(i)));
+            line.append(cells.get(i));
+            if (i < cells.size() - 1) {
+                line.append(" ".repeat(widths[i] - cells.get(i).length() + 2));
+            }
         }
-        out.println(b.toString().stripTrailing());
+        b.append(line.toString().stripTrailing()).append(System.lineSeparator());
+    }
+
+    /** A size as compact as the CLI takes it: 4MiB, 1536MiB, 512B. */
+    static String size(long bytes) {
+        return io.basalt.server.config.Sizes.format(bytes).replace(" bytes", "B").replace(" ", "");
     }
 
     /** A field's text: dotted paths for nested fields, arrays joined with commas, sizes in binary units. */
@@ -48,7 +63,7 @@ final class Table {
             return ApiOptions.compact(n);
         }
         if (field.endsWith("Bytes") && n.isNumber()) {
-            return io.basalt.server.config.Sizes.format(n.asLong()).replace(" bytes", "B").replace(" ", "");
+            return size(n.asLong());
         }
         return n.asText();
     }

@@ -23,13 +23,11 @@ public final class VolumeCommand {
         return "/api/v1/volumes/" + ApiClient.encode(name);
     }
 
+    /** Labels as the API takes them; each was checked to be KEY=VALUE by {@link Converters.Label}. */
     static Map<String, String> labels(List<String> pairs) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String p : pairs) {
             int eq = p.indexOf('=');
-            if (eq <= 0) {
-                throw new picocli.CommandLine.TypeConversionException("label must be key=value, not '" + p + "'");
-            }
             out.put(p.substring(0, eq), p.substring(eq + 1));
         }
         return out;
@@ -40,11 +38,12 @@ public final class VolumeCommand {
     static final class Create extends ApiOptions {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--size", paramLabel = "SIZE", description = "e.g. 10GiB; required unless --from-snapshot")
-        String size;
-        @Option(names = "--from-snapshot", paramLabel = "VOLUME@SNAPSHOT",
+        @Option(names = "--size", paramLabel = "SIZE", converter = Converters.Size.class,
+                description = "e.g. 10GiB; required unless --from-snapshot")
+        Long size;
+        @Option(names = "--from-snapshot", paramLabel = "VOLUME@SNAPSHOT", converter = SnapshotRef.Converter.class,
                 description = "Clone a snapshot: instant, sharing its blocks; size defaults to the snapshot's.")
-        String fromSnapshot;
+        SnapshotRef fromSnapshot;
         @Option(names = "--read-only", description = "With --from-snapshot: export the snapshot itself, write-protected "
                 + "(for backup), instead of cloning it.")
         boolean readOnly;
@@ -54,14 +53,15 @@ public final class VolumeCommand {
         Integer blockSize;
         @Option(names = "--backend", paramLabel = "engine|file|ram")
         String backend;
-        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Repeatable.")
+        @Option(names = "--label", paramLabel = "KEY=VALUE", converter = Converters.Label.class, description = "Repeatable.")
         List<String> labels = List.of();
         @Option(names = "--qos-policy", paramLabel = "POLICY")
         String qosPolicy;
         @Option(names = "--compression", paramLabel = "lz4|zstd|off", description = "Engine volumes; default lz4.")
         String compression;
-        @Option(names = "--dedup", paramLabel = "on|off", description = "Engine volumes; default off.")
-        String dedup;
+        @Option(names = "--dedup", paramLabel = "on|off", arity = "1", converter = Converters.OnOff.class,
+                description = "Engine volumes; default off.")
+        Boolean dedup;
         @Option(names = "--encryption", paramLabel = "aes-xts|off",
                 description = "Engine volumes; default off; the brick needs --kek-file.")
         String encryption;
@@ -74,7 +74,7 @@ public final class VolumeCommand {
                 body.put("size", size);
             }
             if (fromSnapshot != null) {
-                body.put("fromSnapshot", fromSnapshot);
+                body.put("fromSnapshot", fromSnapshot.toString());
             }
             if (readOnly) {
                 body.put("readOnly", true);
@@ -98,10 +98,7 @@ public final class VolumeCommand {
                 body.put("compression", compression);
             }
             if (dedup != null) {
-                if (!dedup.equals("on") && !dedup.equals("off")) {
-                    throw new picocli.CommandLine.TypeConversionException("--dedup must be on or off, not '" + dedup + "'");
-                }
-                body.put("dedup", dedup.equals("on"));
+                body.put("dedup", dedup);
             }
             if (encryption != null) {
                 body.put("encryption", encryption);
@@ -114,7 +111,8 @@ public final class VolumeCommand {
     static final class ListVolumes extends ApiOptions {
         @Option(names = "--name", paramLabel = "PREFIX")
         String name;
-        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Repeatable; all must match.")
+        @Option(names = "--label", paramLabel = "KEY=VALUE", converter = Converters.Label.class,
+                description = "Repeatable; all must match.")
         List<String> labels = List.of();
         @Option(names = "--state", paramLabel = "online|offline")
         String state;
@@ -161,15 +159,17 @@ public final class VolumeCommand {
     static final class Update extends ApiOptions {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
-        @Option(names = "--size", paramLabel = "SIZE", description = "New size; smaller needs --force.")
-        String size;
+        @Option(names = "--size", paramLabel = "SIZE", converter = Converters.Size.class,
+                description = "New size, e.g. 20GiB; smaller needs --force.")
+        Long size;
         @Option(names = "--force", description = "Allow shrinking (data beyond the new size is lost).")
         boolean force;
         @Option(names = "--rename", paramLabel = "NEW_NAME")
         String rename;
         @Option(names = "--hosts", split = ",", paramLabel = "NQN", description = "Replace the access list ('any', 'none' or NQNs).")
         List<String> hosts;
-        @Option(names = "--label", paramLabel = "KEY=VALUE", description = "Replace the labels (repeatable).")
+        @Option(names = "--label", paramLabel = "KEY=VALUE", converter = Converters.Label.class,
+                description = "Replace the labels (repeatable).")
         List<String> labels;
         @Option(names = "--qos-policy", paramLabel = "POLICY", description = "'' removes the policy.")
         String qosPolicy;

@@ -1,17 +1,19 @@
 package io.basalt.server.cli;
 
+import io.basalt.server.BasaltMainAccess;
 import io.basalt.server.Brick;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.ServeConfig;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -46,10 +48,7 @@ class ApiCommandsTest {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--api";
         all[args.length + 1] = url;
-        CommandLine cl = new CommandLine(new io.basalt.server.BasaltMainAccess().main());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return cl.execute(all);
+        return BasaltMainAccess.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
     }
 
     @Test
@@ -85,6 +84,55 @@ class ApiCommandsTest {
     void shouldSayWhenTheApiCannotBeReached() {
         url = "http://127.0.0.1:1";
         assertThat(run("info")).isEqualTo(ExitCodes.UNREACHABLE);
-        assertThat(err.toString()).contains("cannot reach the API");
+        assertThat(err.toString()).startsWith("basalt: cannot reach the API at http://127.0.0.1:1: ")
+                .containsIgnoringCase("connection refused");
+    }
+
+    @Test
+    void shouldRefuseABadRateAsAUsageErrorWhileTheApiIsUp() {
+        assertThat(run("qos", "set", "x", "--read-bps", "-1MiB")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--read-bps", "-1MiB").doesNotContain("cannot reach");
+        assertThat(run("qos", "set", "x", "--write-bps", "10XB")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--write-bps", "XB").doesNotContain("cannot reach");
+    }
+
+    @Test
+    void shouldPrintQosLimitsInTheUnitsTheyAreWrittenIn() {
+        assertThat(run("qos", "set", "gold", "--read-iops", "20K", "--write-iops", "1500", "--read-bps", "400MiB",
+                "--iops-per-gib", "50")).isZero();
+        assertThat(run("qos", "get", "gold")).isZero();
+
+        String[] lines = out.toString().split(System.lineSeparator());
+        assertThat(lines[1].split(" +")).containsExactly("gold", "20K", "1500", "400MiB/s", "unlimited", "50", "-");
+        assertThat(run("qos", "get", "gold", "-o", "json")).isZero();
+        assertThat(out.toString()).contains("\"readIops\" : 20000", "\"writeBytesPerSecond\" : 0");
+    }
+
+    @Test
+    void shouldNotCallAnAnswerThatIsNotJsonUnreachable() throws Exception {
+        HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", exchange -> {
+            byte[] page = "<html>a proxy's login page</html>".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        proxy.start();
+        try {
+            url = "http://127.0.0.1:" + proxy.getAddress().getPort();
+            assertThat(run("info")).isEqualTo(ExitCodes.FAILURE);
+            assertThat(err.toString()).startsWith("basalt: the API at " + url + " answered with something other "
+                    + "than JSON").doesNotContain("cannot reach").doesNotContain("\tat ");
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    @Test
+    void shouldSayWhenTheApiUrlIsMalformed() {
+        url = "127.0.0.1:8080";
+        assertThat(run("info")).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(err.toString()).isEqualTo("basalt: invalid API URL '127.0.0.1:8080' (expected http://HOST:PORT "
+                + "or https://HOST:PORT)" + System.lineSeparator());
     }
 }
