@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /** Runs a bench (or a verify-only pass) against a target and reports. */
 final class Bench {
@@ -52,7 +53,11 @@ final class Bench {
         }
         NamespaceInfo ns = c.identifyNamespace(id);
         if (!ns.active()) {
-            throw new IllegalStateException("namespace " + id + " is not active for this host");
+            List<Integer> active = c.activeNamespaces();
+            throw new IllegalStateException("namespace " + id + " is not visible to this host " + (active.isEmpty()
+                    ? "(it sees no namespace: check the volume's hosts and this host's NQN)"
+                    : "(active namespaces: " + active.stream().map(String::valueOf)
+                            .collect(Collectors.joining(", ")) + ")"));
         }
         return ns;
     }
