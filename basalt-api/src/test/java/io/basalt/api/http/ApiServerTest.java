@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -44,22 +45,43 @@ class ApiServerTest {
         server.close();
     }
 
-    /** A response as read off the wire: status, headers (lower-case names), body. */
-    private record RawResponse(int status, Map<String, String> headers, byte[] body) {
+    /**
+     * A response as read off the wire: status, headers (lower-case names), body, and whether the
+     * server closed the connection after it.
+     */
+    private record RawResponse(int status, Map<String, String> headers, byte[] body, boolean closed) {
         JsonNode json() throws IOException {
             return Json.MAPPER.readTree(body);
         }
     }
 
-    /** Sends {@code request} as it is and reads one response (Content-Length framed, or up to EOF). */
     private RawResponse send(byte[] request) throws IOException {
+        return send(request, false);
+    }
+
+    /**
+     * Sends {@code request} as it is and reads one response (Content-Length framed, or up to EOF);
+     * with {@code awaitClose}, then waits up to 2 s for the server to close the connection.
+     */
+    private RawResponse send(byte[] request, boolean awaitClose) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(server.address(), 5_000);
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(request);
             out.flush();
-            return read(s.getInputStream());
+            RawResponse r = read(s.getInputStream());
+            if (!awaitClose) {
+                return r;
+            }
+            s.setSoTimeout(2_000);
+            boolean closed;
+            try {
+                closed = s.getInputStream().read() < 0;
+            } catch (SocketTimeoutException e) {
+                closed = false;
+            }
+            return new RawResponse(r.status(), r.headers(), r.body(), closed);
         }
     }
 
@@ -78,7 +100,7 @@ class ApiServerTest {
         }
         String length = headers.get("content-length");
         byte[] body = length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length));
-        return new RawResponse(status, headers, body);
+        return new RawResponse(status, headers, body, false);
     }
 
     private static String line(InputStream in) throws IOException {
@@ -162,6 +184,16 @@ class ApiServerTest {
     void shouldAnswerAMalformedHeaderWith400AndAJsonError() throws Exception {
         assertJsonError(send("GET /ok HTTP/1.1\r\nHost: x\r\nContent-Length: twelve\r\n\r\n"), 400,
                 "invalid_argument");
+    }
+
+    @Test
+    void shouldAnswerAMalformedChunkWith400AndEndTheConnection() throws Exception {
+        RawResponse r = send(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1),
+                true);
+
+        assertJsonError(r, 400, "invalid_argument");
+        assertThat(r.closed()).as("the byte stream cannot be trusted after a framing error").isTrue();
     }
 
     @Test
