@@ -14,6 +14,7 @@ public final class ApiException extends RuntimeException {
     public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
     public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
     public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+    public static final String EXPECTATION_FAILED = "expectation_failed";
     public static final String INTERNAL = "internal";
     public static final String UNAVAILABLE = "unavailable";
 

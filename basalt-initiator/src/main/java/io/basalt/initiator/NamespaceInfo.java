@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBuf;
  * @param nsid      namespace ID
  * @param size      NSZE, in logical blocks
  * @param capacity  NCAP, in logical blocks (0 means the namespace is not active)
- * @param blockSize bytes per logical block of the format in use (FLBAS)
+ * @param blockSize bytes per logical block of the format in use (FLBAS); 0 for an inactive namespace
  * @param metadataSize metadata bytes per block of that format
  */
 public record NamespaceInfo(int nsid, long size, long capacity, int blockSize, int metadataSize) {
@@ -18,8 +18,17 @@ public record NamespaceInfo(int nsid, long size, long capacity, int blockSize, i
     static final int FLBAS_OFFSET = 26;
     static final int LBAF_OFFSET = 128;
 
-    /** Parses the 4096-byte Identify Namespace data at {@code base}. */
+    /**
+     * Parses the 4096-byte Identify Namespace data at {@code base}. For an NSID that is not active
+     * for this host (not attached, hidden from it, or no namespace at all) a controller returns all
+     * zeros (NVMe Base, Identify CNS 00h): NSZE 0 reads as an inactive namespace, whose zero
+     * format fields are not an error.
+     */
     public static NamespaceInfo parse(int nsid, ByteBuf b, int base) {
+        long nsze = b.getLongLE(base + NSZE_OFFSET);
+        if (nsze == 0) {
+            return new NamespaceInfo(nsid, 0, 0, 0, 0);
+        }
         int flbas = b.getUnsignedByte(base + FLBAS_OFFSET);
         int format = (flbas & 0xF) | ((flbas >> 1) & 0x30);
         int nlbaf = b.getUnsignedByte(base + NLBAF_OFFSET);
@@ -33,8 +42,7 @@ public record NamespaceInfo(int nsid, long size, long capacity, int blockSize, i
         if (lbads < 9 || lbads > 20) {
             throw new NvmeTransportException("namespace " + nsid + ": unsupported LBA data size 2^" + lbads);
         }
-        return new NamespaceInfo(nsid, b.getLongLE(base + NSZE_OFFSET), b.getLongLE(base + NCAP_OFFSET),
-                1 << lbads, ms);
+        return new NamespaceInfo(nsid, nsze, b.getLongLE(base + NCAP_OFFSET), 1 << lbads, ms);
     }
 
     /** Size in bytes. */
@@ -42,7 +50,7 @@ public record NamespaceInfo(int nsid, long size, long capacity, int blockSize, i
         return size * blockSize;
     }
 
-    /** False when the controller reports the NSID as inactive (NCAP 0). */
+    /** False when the controller reports the NSID as inactive (NSZE or NCAP 0). */
     public boolean active() {
         return capacity != 0;
     }

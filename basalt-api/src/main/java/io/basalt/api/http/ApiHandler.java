@@ -39,7 +39,8 @@ final class ApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        // After a framing error the rest of the byte stream cannot be trusted: answer, then end it.
+        boolean keepAlive = HttpUtil.isKeepAlive(req) && req.decoderResult().isSuccess();
         FullHttpResponse resp;
         try {
             resp = toHttp(dispatch(req));

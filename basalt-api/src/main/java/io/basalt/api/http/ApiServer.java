@@ -1,6 +1,5 @@
 package io.basalt.api.http;
 
-import io.basalt.api.ApiException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -13,10 +12,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -91,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
                             p.addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
                             p.addLast(new HttpServerCodec());
                             p.addLast(new HttpServerKeepAliveHandler());
-                            p.addLast(new HttpObjectAggregator(MAX_BODY_BYTES));
+                            p.addLast(new JsonErrorAggregator(MAX_BODY_BYTES));
                             p.addLast(new ApiHandler(router, auth));
                             p.addLast(new Closer());
                         }
@@ -103,7 +100,7 @@ public final class ApiServer implements AutoCloseable {
         LOG.info("Management API listening on {}", url());
     }
 
-    /** Ends idle connections and answers errors the codec raised. */
+    /** Ends idle connections, and connections whose pipeline failed (no answer is possible then). */
     private static final class Closer extends ChannelInboundHandlerAdapter {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -116,11 +113,6 @@ public final class ApiServer implements AutoCloseable {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            if (cause instanceof TooLongHttpContentException) {
-                ctx.writeAndFlush(ApiHandler.error(413, ApiException.PAYLOAD_TOO_LARGE, "request body over "
-                        + MAX_BODY_BYTES + " bytes")).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-                return;
-            }
             ctx.close();
         }
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /** Runs a bench (or a verify-only pass) against a target and reports. */
 final class Bench {
@@ -52,7 +53,11 @@ final class Bench {
         }
         NamespaceInfo ns = c.identifyNamespace(id);
         if (!ns.active()) {
-            throw new IllegalStateException("namespace " + id + " is not active for this host");
+            List<Integer> active = c.activeNamespaces();
+            throw new IllegalStateException("namespace " + id + " is not visible to this host " + (active.isEmpty()
+                    ? "(it sees no namespace: check the volume's hosts and this host's NQN)"
+                    : "(active namespaces: " + active.stream().map(String::valueOf)
+                            .collect(Collectors.joining(", ")) + ")"));
         }
         return ns;
     }
@@ -147,28 +152,36 @@ final class Bench {
                 break;
             }
         }
+        for (Worker w : workers) {
+            w.stop();
+        }
+        long outstanding = drain(workers);
+        // The run lasts until its last command completes: one that stalls at the end counts with its
+        // full latency, as the target saw it, instead of vanishing from the report.
         long measuredNanos = System.nanoTime() - measureStart;
         long finalReads = 0;
         long finalWrites = 0;
         for (Worker w : workers) {
+            w.readInterval = w.readLatency.getIntervalHistogram(w.readInterval);
+            readTotal.add(w.readInterval);
+            w.writeInterval = w.writeLatency.getIntervalHistogram(w.writeInterval);
+            writeTotal.add(w.writeInterval);
             finalReads += w.reads;
             finalWrites += w.writes;
-            w.stop();
         }
-        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
-        while (workers.stream().anyMatch(w -> w.inFlight > 0) && System.nanoTime() < drainDeadline) {
-            Thread.sleep(5);
+        long drained = finalReads + finalWrites - lastReads - lastWrites;
+        if (drained > 0) {
+            out.printf(Locale.ROOT, "bench: %d commands completed after the last second, in %.3f s (counted)%n",
+                    drained, (measuredNanos - (end - measureStart)) / 1e9);
         }
-        if (workers.stream().anyMatch(w -> w.inFlight > 0)) {
-            out.println("bench: commands still outstanding after " + DRAIN_SECONDS + " s; closing anyway");
-        } else {
+        if (outstanding == 0) {
             for (Worker w : workers) {
                 w.finish();
             }
         }
         long statusErrors = 0;
         long transportErrors = 0;
-        long timeouts = 0;
+        long timeouts = outstanding;
         long verifyErrors = 0;
         String firstError = null;
         for (Worker w : workers) {
@@ -185,6 +198,31 @@ final class Bench {
                 new BenchReport.Stats(finalReads - baseReads, (finalReads - baseReads) * run.bs(), readTotal),
                 new BenchReport.Stats(finalWrites - baseWrites, (finalWrites - baseWrites) * run.bs(), writeTotal),
                 statusErrors, transportErrors, timeouts, verifyErrors, 0, firstError);
+    }
+
+    /**
+     * Waits for the stopped workers' commands to complete, at most {@link #DRAIN_SECONDS}; returns
+     * how many never did (counted as timeouts).
+     */
+    private long drain(List<Worker> workers) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
+        while (inFlight(workers) > 0 && System.nanoTime() - deadline < 0) {
+            Thread.sleep(1); // polled: a drain is usually well under a millisecond
+        }
+        long outstanding = inFlight(workers);
+        if (outstanding > 0) {
+            out.println("bench: " + outstanding + " commands still outstanding after " + DRAIN_SECONDS
+                    + " s, counted as timeouts; closing anyway");
+        }
+        return outstanding;
+    }
+
+    private static long inFlight(List<Worker> workers) {
+        long n = 0;
+        for (Worker w : workers) {
+            n += w.inFlight;
+        }
+        return n;
     }
 
     private void progress(BenchSettings run, double elapsed, double readIops, double writeIops, Histogram r,

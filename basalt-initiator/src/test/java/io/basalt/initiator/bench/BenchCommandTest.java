@@ -1,6 +1,9 @@
 package io.basalt.initiator.bench;
 
+import io.basalt.engine.RamBlockStore;
 import io.basalt.initiator.testing.InProcessTarget;
+import io.basalt.target.subsystem.HostAccess;
+import io.basalt.target.subsystem.Namespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,6 +13,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,6 +92,26 @@ class BenchCommandTest {
 
         assertThat(code).isEqualTo(1);
         assertThat(out.toString()).contains("no bench pattern");
+    }
+
+    @Test
+    void shouldSayANamespaceHiddenFromThisHostIsNotVisible() {
+        target.subsystem().addNamespace(new Namespace(2, "hidden", UUID.nameUUIDFromBytes(new byte[] {2}),
+                new RamBlockStore(1 << 20, 512), HostAccess.of(Set.of("nqn.2026-01.io.basalt:someone-else"))));
+
+        int code = bench("--nsid", "2", "--rw", "read", "--bs", "4k", "--iodepth", "1", "--runtime", "1");
+
+        assertThat(code).as(out + "\n" + err).isEqualTo(1);
+        assertThat(err.toString()).contains("namespace 2 is not visible to this host (active namespaces: 1)")
+                .doesNotContain("LBA data size");
+    }
+
+    @Test
+    void shouldSayANamespaceThatDoesNotExistIsNotVisible() {
+        int code = bench("--nsid", "3", "--rw", "read", "--bs", "4k", "--iodepth", "1", "--runtime", "1");
+
+        assertThat(code).as(out + "\n" + err).isEqualTo(1);
+        assertThat(err.toString()).contains("namespace 3 is not visible to this host (active namespaces: 1)");
     }
 
     @Test

@@ -36,6 +36,11 @@ public final class InProcessTarget implements AutoCloseable {
         return address;
     }
 
+    /** To add namespaces a test needs besides NSID 1. */
+    public Subsystem subsystem() {
+        return subsystem;
+    }
+
     public NvmeTcpTarget target() {
         return target;
     }

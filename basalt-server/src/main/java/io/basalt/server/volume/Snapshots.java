@@ -158,6 +158,14 @@ public final class Snapshots {
         }
         Map<String, String> labels = r.labels() == null ? Map.of() : r.labels();
         UUID uuid = UUID.randomUUID();
+        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, size, s.blockSize(),
+                Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(), uuid + VolumeMetadata.DATA_SUFFIX,
+                new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), source.services(), null,
+                new CloneSource(source.uuid(), s.name(), s.id()));
+        VolumeManager.Created same = volumes.existingAlike(v);
+        if (same != null) {
+            return same;
+        }
         try {
             Pool pool = pool();
             pool.cloneVolume(s.id(), uuid.toString(), false);
@@ -167,9 +175,6 @@ public final class Snapshots {
         } catch (IOException | IllegalArgumentException e) {
             throw failure("cannot clone " + ref, e);
         }
-        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, size, s.blockSize(),
-                Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(), uuid + VolumeMetadata.DATA_SUFFIX,
-                new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), source.services(), null);
         return volumes.adopt(v);
     }
 
@@ -194,15 +199,19 @@ public final class Snapshots {
                 s.blockSize(), Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(),
                 uuid + VolumeMetadata.DATA_SUFFIX, new TreeMap<>(r.labels() == null ? Map.of() : r.labels()),
                 r.qosPolicy(), true, System.currentTimeMillis(), source.services(),
-                source.uuid() + "@" + s.name());
-        return volumes.adoptExport(v);
+                source.uuid() + "@" + s.name(), null);
+        VolumeManager.Created same = volumes.existingAlike(v);
+        return same != null ? same : volumes.adoptExport(v);
     }
 
     /** The snapshot a create names in {@code fromSnapshot} (VOLUME@SNAPSHOT), and its volume. */
     private record Source(VolumeMetadata volume, SnapshotInfo snapshot) {
     }
 
-    /** Resolves {@code fromSnapshot} and checks the new volume's name is valid and free. */
+    /**
+     * Resolves {@code fromSnapshot} and checks the new volume's name is valid; a volume of that name
+     * may exist (the create is then idempotent, or a conflict: {@link VolumeManager#existingAlike}).
+     */
     private Source source(VolumeManager.CreateRequest r) throws VolumeException {
         String ref = r.fromSnapshot();
         int at = ref.lastIndexOf('@');
@@ -215,9 +224,6 @@ public final class Snapshots {
             VolumeSpec.requireValidName(r.name());
         } catch (ConfigException e) {
             throw VolumeException.invalid(e.getMessage());
-        }
-        if (volumes.catalog().get(r.name()) != null) {
-            throw VolumeException.conflict("volume '" + r.name() + "' already exists");
         }
         return new Source(source, s);
     }

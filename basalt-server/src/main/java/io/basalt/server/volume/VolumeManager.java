@@ -250,29 +250,49 @@ public final class VolumeManager implements AutoCloseable {
         if (policy != null && policies.get(policy) == null) {
             throw VolumeException.invalid("no QoS policy named '" + policy + "'");
         }
-        VolumeMetadata existing = catalog.get(spec.name());
-        if (existing != null) {
-            if (existing.sizeBytes() == spec.sizeBytes() && existing.blockSize() == spec.blockSize()
-                    && existing.backend() == spec.backend() && existing.services().equals(spec.services())
-                    && Hosts.format(existing.hosts()).equals(Hosts.format(spec.hosts()))
-                    && existing.labels().equals(labels) && Objects.equals(existing.qosPolicy(), policy)) {
-                return new Created(get(spec.name()), false);
-            }
-            throw VolumeException.conflict("volume '" + spec.name() + "' already exists with a different spec");
-        }
         String dataFile = spec.name() + VolumeMetadata.DATA_SUFFIX;
         if (catalog.dataFileInUse(dataFile)) {
             dataFile = UUID.randomUUID() + VolumeMetadata.DATA_SUFFIX;
         }
         VolumeMetadata v = new VolumeMetadata(spec.name(), catalog.freeNsid(), UUID.randomUUID(), spec.sizeBytes(),
                 spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
-                System.currentTimeMillis(), spec.services(), null);
+                System.currentTimeMillis(), spec.services(), null, null);
+        Created same = existingAlike(v);
+        if (same != null) {
+            return same;
+        }
         saveAndExport(v, () -> { });
         LOG.info("Created volume {}: NSID {}, UUID {}, {}, hosts={}", v.name(), v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()), Hosts.format(v.hosts()));
         listener.volumeEvent("volume.created", v.name(), "created " + Sizes.format(v.sizeBytes()) + ", NSID "
                 + v.nsid());
         return new Created(online.get(v.name()), true);
+    }
+
+    /**
+     * For a create of {@code wanted}: null when no volume has its name; the volume (created false)
+     * when it is as {@code wanted} describes; otherwise CONFLICT, naming what differs.
+     */
+    synchronized Created existingAlike(VolumeMetadata wanted) throws VolumeException {
+        VolumeMetadata existing = catalog.get(wanted.name());
+        if (existing == null) {
+            return null;
+        }
+        String differences = RepeatedCreate.differences(existing, wanted, this::nameOf);
+        if (differences != null) {
+            throw VolumeException.conflict("volume '" + wanted.name() + "' already exists with a different spec: "
+                    + differences);
+        }
+        return new Created(get(existing.name()), false);
+    }
+
+    private String nameOf(UUID uuid) {
+        for (VolumeMetadata v : catalog.all()) {
+            if (v.uuid().equals(uuid)) {
+                return v.name();
+            }
+        }
+        return null;
     }
 
     /**

@@ -28,10 +28,13 @@ import java.util.UUID;
  *                     RAM volumes and for volumes of data dirs older than the services)
  * @param snapshotOf   null for a volume; for a snapshot exported read-only to hosts,
  *                     {@code VOLUME-UUID@SNAPSHOT} (the volume's UUID survives renames)
+ * @param clonedFrom   for a clone, the snapshot it was made from; null otherwise (and for clones made
+ *                     before the brick recorded it)
  */
 public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
                              HostAccess hosts, String dataFile, SortedMap<String, String> labels, String qosPolicy,
-                             boolean managed, long createdMillis, DataServices services, String snapshotOf) {
+                             boolean managed, long createdMillis, DataServices services, String snapshotOf,
+                             CloneSource clonedFrom) {
     private static final String NAME = "name";
     private static final String NSID = "nsid";
     private static final String UUID_KEY = "uuid";
@@ -48,6 +51,8 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     private static final String DEDUP = "dedup";
     private static final String ENCRYPTION = "encryption";
     private static final String SNAPSHOT_OF = "snapshot-of";
+    private static final String CLONED_FROM = "cloned-from";
+    private static final String CLONED_FROM_ID = "cloned-from-snapshot-id";
     static final String DATA_SUFFIX = ".img";
 
     public VolumeMetadata {
@@ -63,13 +68,14 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     /** A configured volume as older data dirs recorded it. */
     public VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
                           HostAccess hosts) {
-        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, DataServices.NONE, null);
+        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, DataServices.NONE, null,
+                null);
     }
 
     /** A configured volume, with its data services. */
     public VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
                           HostAccess hosts, DataServices services) {
-        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, services, null);
+        this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, services, null, null);
     }
 
     /** HostAccess has no value equality; compare its canonical text so an unchanged volume is not rewritten. */
@@ -80,7 +86,7 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
                 && Hosts.format(hosts).equals(Hosts.format(v.hosts)) && dataFile.equals(v.dataFile)
                 && labels.equals(v.labels) && Objects.equals(qosPolicy, v.qosPolicy) && managed == v.managed
                 && createdMillis == v.createdMillis && services.equals(v.services)
-                && Objects.equals(snapshotOf, v.snapshotOf);
+                && Objects.equals(snapshotOf, v.snapshotOf) && Objects.equals(clonedFrom, v.clonedFrom);
     }
 
     @Override
@@ -95,22 +101,26 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
 
     public VolumeMetadata withSizeAndHosts(long newSize, HostAccess newHosts) {
         return new VolumeMetadata(name, nsid, uuid, newSize, blockSize, backend, newHosts, dataFile, labels,
-                qosPolicy, managed, createdMillis, services, snapshotOf);
+                qosPolicy, managed, createdMillis, services, snapshotOf,
+                clonedFrom);
     }
 
     public VolumeMetadata withName(String newName) {
         return new VolumeMetadata(newName, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
-                qosPolicy, managed, createdMillis, services, snapshotOf);
+                qosPolicy, managed, createdMillis, services, snapshotOf,
+                clonedFrom);
     }
 
     public VolumeMetadata withLabels(Map<String, String> newLabels) {
         return new VolumeMetadata(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile,
-                new TreeMap<>(newLabels), qosPolicy, managed, createdMillis, services, snapshotOf);
+                new TreeMap<>(newLabels), qosPolicy, managed, createdMillis, services, snapshotOf,
+                clonedFrom);
     }
 
     public VolumeMetadata withQosPolicy(String policy) {
         return new VolumeMetadata(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
-                policy, managed, createdMillis, services, snapshotOf);
+                policy, managed, createdMillis, services, snapshotOf,
+                clonedFrom);
     }
 
     Properties toProperties() {
@@ -137,6 +147,10 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
         }
         if (snapshotOf != null) {
             p.setProperty(SNAPSHOT_OF, snapshotOf);
+        }
+        if (clonedFrom != null) {
+            p.setProperty(CLONED_FROM, clonedFrom.ref());
+            p.setProperty(CLONED_FROM_ID, Integer.toString(clonedFrom.snapshotId()));
         }
         if (!services.equals(DataServices.NONE)) {
             p.setProperty(COMPRESSION, services.compression());
@@ -168,7 +182,8 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
                     new DataServices(p.getProperty(COMPRESSION, "off"),
                             Boolean.parseBoolean(p.getProperty(DEDUP, "false")),
                             Boolean.parseBoolean(p.getProperty(ENCRYPTION, "false"))),
-                    p.getProperty(SNAPSHOT_OF));
+                    p.getProperty(SNAPSHOT_OF), p.getProperty(CLONED_FROM) == null ? null
+                            : CloneSource.parse(p.getProperty(CLONED_FROM), p.getProperty(CLONED_FROM_ID)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

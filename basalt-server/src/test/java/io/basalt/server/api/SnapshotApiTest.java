@@ -153,6 +153,83 @@ class SnapshotApiTest {
         assertThat(api.delete("/api/v1/volumes/db/snapshots/s").status()).isEqualTo(204);
     }
 
+    private void restartBrick() throws Exception {
+        brick.close();
+        brick = Brick.start(new ServeConfig(dir, new InetSocketAddress("127.0.0.1", 0), null,
+                List.of(VolumeSpec.parse("name=boot,size=1MiB,hosts=any,backend=ram")),
+                new ApiConfig(new InetSocketAddress("127.0.0.1", 0), null, null, null, null, null)));
+        api = new ApiClient(URI.create("http://127.0.0.1:" + brick.apiAddress().getPort()), null);
+    }
+
+    @Test
+    void shouldCreateACloneIdempotentlyAlsoAfterARestart() throws Exception {
+        api.post("/api/v1/volumes", Map.of("name", "db", "size", "4MiB"));
+        api.post("/api/v1/volumes/db/snapshots", Map.of("name", "nightly"));
+        api.post("/api/v1/volumes/db/snapshots", Map.of("name", "weekly"));
+        Map<String, Object> copy = Map.of("name", "copy", "fromSnapshot", "db@nightly", "hosts", List.of("any"));
+
+        ApiClient.Response created = api.post("/api/v1/volumes", copy);
+        ApiClient.Response again = api.post("/api/v1/volumes", copy);
+
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(again.status()).as("the same clone again: idempotent").isEqualTo(200);
+        assertThat(again.json().get("uuid").asText()).isEqualTo(created.json().get("uuid").asText());
+        assertThat(api.post("/api/v1/volumes", Map.of("name", "copy", "fromSnapshot", "db@nightly", "hosts",
+                List.of("any"), "size", "4MiB")).status()).as("the snapshot's size, given").isEqualTo(200);
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@weekly", "hosts", List.of("any"))), 409, "conflict", "db@nightly, not db@weekly");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@nightly")), 409, "conflict", "hosts");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@nightly", "hosts", List.of("any"), "size", "8MiB")), 409, "conflict", "size");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy", "size", "4MiB",
+                "hosts", List.of("any"))), 409, "conflict", "a clone of db@nightly, not a new volume");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@nightly", "hosts", List.of("any"), "readOnly", true)), 409, "conflict",
+                "not a read-only export");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "db",
+                "fromSnapshot", "db@nightly")), 409, "conflict", "a new volume, not a clone");
+
+        restartBrick();
+
+        ApiClient.Response afterRestart = api.post("/api/v1/volumes", copy);
+        assertThat(afterRestart.status()).as("the clone's source survives a restart").isEqualTo(200);
+        assertThat(afterRestart.json().get("uuid").asText()).isEqualTo(created.json().get("uuid").asText());
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@weekly", "hosts", List.of("any"))), 409, "conflict", "db@nightly, not db@weekly");
+
+        assertThat(api.delete("/api/v1/volumes/db/snapshots/nightly").status()).isEqualTo(204);
+        api.post("/api/v1/volumes/db/snapshots", Map.of("name", "nightly"));
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", copy), 409, "conflict", "retaken");
+    }
+
+    @Test
+    void shouldExportASnapshotIdempotentlyAlsoAfterARestart() throws Exception {
+        api.post("/api/v1/volumes", Map.of("name", "db", "size", "4MiB"));
+        api.post("/api/v1/volumes/db/snapshots", Map.of("name", "s"));
+        api.post("/api/v1/volumes/db/snapshots", Map.of("name", "t"));
+        Map<String, Object> backup = Map.of("name", "backup", "fromSnapshot", "db@s", "readOnly", true,
+                "labels", Map.of("purpose", "backup"));
+
+        ApiClient.Response created = api.post("/api/v1/volumes", backup);
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(api.post("/api/v1/volumes", backup).status()).as("the same export again").isEqualTo(200);
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "backup",
+                "fromSnapshot", "db@t", "readOnly", true, "labels", Map.of("purpose", "backup"))), 409, "conflict",
+                "db@s, not db@t");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "backup",
+                "fromSnapshot", "db@s", "readOnly", true)), 409, "conflict", "labels");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "backup",
+                "fromSnapshot", "db@s", "labels", Map.of("purpose", "backup"))), 409, "conflict",
+                "a read-only export of db@s, not a clone");
+
+        restartBrick();
+
+        ApiClient.Response afterRestart = api.post("/api/v1/volumes", backup);
+        assertThat(afterRestart.status()).isEqualTo(200);
+        assertThat(afterRestart.json().get("uuid").asText()).isEqualTo(created.json().get("uuid").asText());
+    }
+
     @Test
     void shouldRefuseBadSnapshotRequestsWithReasons() throws Exception {
         api.post("/api/v1/volumes", Map.of("name", "db", "size", "4MiB"));

@@ -20,6 +20,16 @@ class VolumeMetadataTest {
     }
 
     @Test
+    void shouldReadBackAClonesSource() {
+        VolumeMetadata v = new VolumeMetadata("copy", 3, UUID.randomUUID(), 1L << 20, 4096, Backend.ENGINE,
+                Hosts.none(), "copy.img", null, null, true, 1L, null, null,
+                new CloneSource(UUID.randomUUID(), "nightly@2", 17));
+
+        assertThat(VolumeMetadata.fromProperties(v.toProperties())).isEqualTo(v);
+        assertThat(VolumeMetadata.fromProperties(v.toProperties()).clonedFrom()).isEqualTo(v.clonedFrom());
+    }
+
+    @Test
     void shouldNameAMissingKey() {
         Properties p = new Properties();
         p.setProperty("name", "db");
