@@ -39,6 +39,12 @@ public final class BrickMetrics {
     private final Map<Integer, List<Meter>> volumeMeters = new HashMap<>();
     private final Counter hostConnects;
     private final Counter hostDisconnects;
+    /**
+     * Micrometer holds the objects its gauges and function counters read only weakly: without this
+     * reference the engine's snapshot is collected at the first GC, its gauges read NaN and its
+     * counters freeze.
+     */
+    private final List<EngineSnapshot> engineSnapshots = new ArrayList<>();
 
     public BrickMetrics(Path dataDir, VolumeManager volumes, ControllerRegistry controllers) {
         gauge("basalt.pool.capacity", "bytes", dataDir, d -> space(d, true));
@@ -62,7 +68,7 @@ public final class BrickMetrics {
     }
 
     private <T> void gauge(String name, String unit, T obj, ToDoubleFunction<T> f) {
-        Gauge.Builder<T> b = Gauge.builder(name, obj, f);
+        Gauge.Builder<T> b = Gauge.builder(name, obj, f).strongReference(true);
         if (unit != null) {
             b.baseUnit(unit);
         }
@@ -82,8 +88,9 @@ public final class BrickMetrics {
      * Registers the storage engine's pool metrics: space, cleaning and integrity. The pool is asked
      * for one snapshot per scrape at most once a second (each is a hop onto the engine thread).
      */
-    public void registerEngine(Supplier<Pool> pool) {
+    public synchronized void registerEngine(Supplier<Pool> pool) {
         EngineSnapshot snap = new EngineSnapshot(pool);
+        engineSnapshots.add(snap);
         gauge("basalt.engine.segments", null, snap, e -> e.get(PoolStats::segments));
         gauge("basalt.engine.segments.free", null, snap, e -> e.get(PoolStats::freeSegments));
         gauge("basalt.engine.usable", "bytes", snap, e -> e.get(PoolStats::usableBytes));
