@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BrickMetricsTest {
     /** Every series the brick exports for itself and its engine pool (per-volume ones are tagged). */
     static final List<String> BRICK_SERIES = List.of("basalt_pool_capacity_bytes", "basalt_pool_free_bytes",
-            "basalt_pool_provisioned_bytes", "basalt_pool_used_bytes", "basalt_volumes", "basalt_controllers",
+            "basalt_pool_provisioned_bytes", "basalt_pool_used_bytes", "basalt_pool_overcommit_ratio",
+            "basalt_data_dir_size_bytes", "basalt_data_dir_free_bytes", "basalt_volumes", "basalt_controllers",
             "basalt_io_queues", "basalt_keepalive_expiries_total", "basalt_host_connects_total",
             "basalt_host_disconnects_total");
     static final List<String> ENGINE_SERIES = List.of("basalt_engine_segments", "basalt_engine_segments_free",
@@ -67,6 +68,28 @@ class BrickMetricsTest {
         }
     }
 
+    @Test
+    void shouldReportTheEnginePoolsCapacityNotItsFileSystems() throws Exception {
+        ServeConfig config = new ServeConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), null,
+                List.of(VolumeSpec.parse("name=e,size=8MiB,hosts=any,backend=engine")),
+                new ApiConfig(new InetSocketAddress("127.0.0.1", 0), null, null, null, null, null));
+        try (Brick brick = Brick.start(config)) {
+            long usable = brick.pool().stats().usableBytes();
+            long fileSystem = java.nio.file.Files.getFileStore(dataDir).getTotalSpace();
+
+            Map<String, Double> metrics = scrape(brick);
+            var capacity = api(brick).get("/api/v1/brick").json().get("capacity");
+
+            assertThat(usable).isLessThan(fileSystem);
+            assertThat(metrics.get("basalt_pool_capacity_bytes")).isEqualTo((double) usable);
+            assertThat(capacity.get("totalBytes").asLong()).isEqualTo(usable);
+            assertThat(capacity.get("freeBytes").asLong()).isPositive().isLessThanOrEqualTo(usable);
+            assertThat(metrics.get("basalt_data_dir_size_bytes")).isEqualTo((double) fileSystem);
+            assertThat(capacity.get("dataDirTotalBytes").asLong()).isEqualTo(fileSystem);
+            assertThat(capacity.get("overcommitRatio").asDouble()).isEqualTo((double) (8 << 20) / usable);
+        }
+    }
+
     /** Runs the collector until an object only weakly reachable is gone: proof that a collection ran. */
     static void forceGarbageCollection() throws InterruptedException {
         WeakReference<Object> sentinel = new WeakReference<>(new Object());
@@ -81,9 +104,8 @@ class BrickMetricsTest {
 
     /** Every sample of /metrics over HTTP, by series (name and tags), as Prometheus would read it. */
     static Map<String, Double> scrape(Brick brick) throws Exception {
-        ApiClient api = new ApiClient(URI.create("http://127.0.0.1:" + brick.apiAddress().getPort()), null);
         Map<String, Double> samples = new LinkedHashMap<>();
-        for (String line : api.get("/metrics").text().split("\n")) {
+        for (String line : api(brick).get("/metrics").text().split("\n")) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
             }
@@ -91,6 +113,10 @@ class BrickMetricsTest {
             samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
         }
         return samples;
+    }
+
+    private static ApiClient api(Brick brick) {
+        return new ApiClient(URI.create("http://127.0.0.1:" + brick.apiAddress().getPort()), null);
     }
 
     private static String name(String series) {
