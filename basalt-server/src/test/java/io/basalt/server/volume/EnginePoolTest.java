@@ -100,6 +100,93 @@ class EnginePoolTest {
         }
     }
 
+    @Test
+    void shouldKeepEveryAcknowledgedWriteWhenKilledOnAFullFileSystem() throws Exception {
+        try (SmallFileSystem fs = SmallFileSystem.mount(dir.resolve("fs"), 300)) {
+            Path dataDir = fs.path().resolve("data");
+            String volume = "name=e,size=128MiB,hosts=any,backend=engine";
+            List<Integer> acknowledged = new java.util.ArrayList<>();
+            int port = freePort();
+            Process brick = startBrickProcess(dataDir, volume, port);
+            try (NvmeTcpInitiator initiator = new NvmeTcpInitiator(InitiatorConfig.defaults())) {
+                NvmeController controller = connect(initiator, brick, port);
+                NamespaceInfo ns = controller.identifyNamespace(1);
+                IoQueue q = controller.ioQueue(0);
+                int blocks = CHUNK / ns.blockSize();
+                for (int i = 0; i < 8; i++) {
+                    write(q, ns, (long) i * blocks, blocks, random(i));
+                    acknowledged.add(i);
+                }
+                fs.fill();
+                boolean refused = false;
+                for (int i = 8; i < 128 && !refused; i++) {
+                    try {
+                        write(q, ns, (long) i * blocks, blocks, random(i));
+                        acknowledged.add(i);
+                    } catch (ExecutionException e) {
+                        refused = e.getCause() instanceof NvmeStatusException s
+                                && (s.status() & 0x7FF) == Status.CAPACITY_EXCEEDED;
+                        assertThat(refused).as("refused with CAPACITY_EXCEEDED: %s", e.getCause()).isTrue();
+                    }
+                }
+                assertThat(refused).isTrue();
+            } finally {
+                brick.destroyForcibly();
+                assertThat(brick.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            Files.delete(fs.path().resolve("ballast"));
+
+            try (Brick restarted = Brick.start(config(dataDir, volume));
+                 NvmeTcpInitiator initiator = new NvmeTcpInitiator(InitiatorConfig.defaults())) {
+                NvmeController controller = initiator.connect(restarted.ioAddress(),
+                        restarted.identity().subsystemNqn());
+                NamespaceInfo ns = controller.identifyNamespace(1);
+                int blocks = CHUNK / ns.blockSize();
+                for (int i : acknowledged) {
+                    assertThat(read(controller.ioQueue(0), ns, (long) i * blocks, blocks)).as("chunk %d", i)
+                            .isEqualTo(random(i));
+                }
+                controller.close();
+            }
+        }
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        }
+    }
+
+    /** {@code basalt serve} in its own JVM, so it can be killed with SIGKILL; its output goes to brick.log. */
+    private Process startBrickProcess(Path dataDir, String volume, int port) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--sun-misc") || a.startsWith("--enable-native")).forEach(command::add);
+        command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                "io.basalt.server.BasaltMain", "serve", "--data-dir", dataDir.toString(),
+                "--listen", "127.0.0.1:" + port, "--discovery-listen", "none", "--api-listen", "none",
+                "--volume", volume));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("brick.log").toFile()).start();
+    }
+
+    /** Connects once the brick process has printed its banner (it needs a moment to start its JVM). */
+    private NvmeController connect(NvmeTcpInitiator initiator, Process brick, int port) throws Exception {
+        java.util.regex.Pattern subsystem = java.util.regex.Pattern.compile("subsystem\\s+(nqn\\.\\S+)");
+        String log = "";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline && brick.isAlive()) {
+            log = Files.readString(dir.resolve("brick.log"));
+            java.util.regex.Matcher m = subsystem.matcher(log);
+            if (m.find()) {
+                return initiator.connect(new InetSocketAddress("127.0.0.1", port), m.group(1));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the brick process did not start: " + log);
+    }
+
     private static byte[] random(long seed) {
         byte[] b = new byte[CHUNK];
         new Random(seed).nextBytes(b);
