@@ -7,6 +7,7 @@ import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.ConfigFile;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.volume.EnginePool;
+import io.basalt.server.volume.Overcommit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -149,6 +150,7 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(Banner.render(started));
             spec.commandLine().getOut().flush();
             warnAboutHiddenVolumes(started);
+            warnAboutOvercommit(started);
             Signals.onTerminate(stop::countDown);
             stop.await();
         } catch (InterruptedException e) {
@@ -176,6 +178,15 @@ final class ServeCommand implements Callable<Integer> {
         if (brick.volumes().stream().noneMatch(v -> v.metadata().hosts().isAny()
                 || !v.metadata().hosts().hosts().isEmpty())) {
             LOG.warn("No exported volume allows any host, so every host's Connect will be refused");
+        }
+    }
+
+    /** Volumes given on the command line or in the config may over-commit the pool too: say so on stderr. */
+    private void warnAboutOvercommit(Brick brick) {
+        Overcommit overcommit = brick.volumeManager().overcommit();
+        if (overcommit.warns()) {
+            spec.commandLine().getErr().println("basalt serve: warning: " + overcommit.describe());
+            spec.commandLine().getErr().flush();
         }
     }
 

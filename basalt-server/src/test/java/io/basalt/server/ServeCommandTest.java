@@ -43,6 +43,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldWarnOnStderrWhenTheConfiguredVolumesOverCommitThePool() throws Exception {
+        ServeCommand serve = new ServeCommand();
+        StringWriter err = new StringWriter();
+        var cl = BasaltMain.commandLine(serve, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--data-dir",
+                dir.toString(), "--listen", "127.0.0.1:0", "--discovery-listen", "none", "--api-listen", "none",
+                "--volume", "name=big,size=500TiB,hosts=any"));
+        awaitBrick(serve);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!err.toString().contains("warning") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(err.toString()).contains("basalt serve: warning: the engine pool is over-committed");
+
+        serve.requestStop();
+
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     void shouldTakeSettingsFromTheConfigFile() throws Exception {
         Path yaml = dir.resolve("basalt.yaml");
         Files.writeString(yaml, """

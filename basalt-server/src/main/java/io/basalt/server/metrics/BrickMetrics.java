@@ -119,7 +119,8 @@ public final class BrickMetrics {
                 PoolStats::checkpoints);
     }
 
-    private void engineCounter(String name, String description, Snapshot<PoolStats> snap, ToDoubleFunction<PoolStats> f) {
+    private void engineCounter(String name, String description, Snapshot<PoolStats> snap,
+                               ToDoubleFunction<PoolStats> f) {
         FunctionCounter.builder(name, snap, e -> e.get(f)).description(description).register(registry);
     }
 

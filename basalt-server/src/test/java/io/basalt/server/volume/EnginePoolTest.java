@@ -68,7 +68,8 @@ class EnginePoolTest {
     @Test
     void shouldAnswerCapacityExceededWhenItsFileSystemFillsAndResumeWhenSpaceReturns() throws Exception {
         try (SmallFileSystem fs = SmallFileSystem.mount(dir.resolve("fs"), 300);
-             Brick brick = Brick.start(config(fs.path().resolve("data"), "name=e,size=128MiB,hosts=any,backend=engine"));
+             Brick brick = Brick.start(config(fs.path().resolve("data"),
+                     "name=e,size=128MiB,hosts=any,backend=engine"));
              NvmeTcpInitiator initiator = new NvmeTcpInitiator(InitiatorConfig.defaults())) {
             NvmeController controller = initiator.connect(brick.ioAddress(), brick.identity().subsystemNqn());
             NamespaceInfo ns = controller.identifyNamespace(1);
