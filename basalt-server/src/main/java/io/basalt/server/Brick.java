@@ -103,9 +103,7 @@ public final class Brick implements AutoCloseable {
             Subsystem subsystem = new Subsystem(identity.subsystemNqn(), identity.serial(), MODEL,
                     BasaltVersion.firmware());
             events = EventLog.open(dataDir);
-            EventLog log = events;
-            manager = new VolumeManager(catalog, policies, subsystem,
-                    (type, volume, message) -> log.record(type, EventLog.INFO, volume, message),
+            manager = new VolumeManager(catalog, policies, subsystem, eventsOf(events),
                     new EnginePool(dataDir, config.devices(), config.engine()));
             for (VolumeMetadata v : catalog.reconcile(config.volumes(), ServeConfig.defaultVolume())) {
                 manager.export(v);
@@ -133,6 +131,21 @@ public final class Brick implements AutoCloseable {
             release(api, target, manager, events, lock);
             throw e;
         }
+    }
+
+    /** Volume changes become info events; what the operator should act on about the pool, warnings. */
+    private static VolumeManager.Listener eventsOf(EventLog log) {
+        return new VolumeManager.Listener() {
+            @Override
+            public void volumeEvent(String type, String volume, String message) {
+                log.record(type, EventLog.INFO, volume, message);
+            }
+
+            @Override
+            public void poolWarning(String type, String subject, String message) {
+                log.record(type, EventLog.WARNING, subject, message);
+            }
+        };
     }
 
     private static ApiServer startApi(ApiConfig c, ManagementService service) throws StartupException {

@@ -8,6 +8,7 @@ import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.ConfigFile;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.volume.EnginePool;
+import io.basalt.server.volume.Overcommit;
 import io.basalt.server.volume.VolumeMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -153,6 +154,7 @@ final class ServeCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(Banner.render(started));
             spec.commandLine().getOut().flush();
             warnAboutHiddenVolumes(started);
+            warnAboutOvercommit(started);
             Signals.onTerminate(stop::countDown);
             stop.await();
         } catch (InterruptedException e) {
@@ -196,6 +198,15 @@ final class ServeCommand implements Callable<Integer> {
                 ? "allow one with 'basalt host allow " + v.name() + " NQN' (or 'basalt volume update " + v.name()
                         + " --hosts any')"
                 : "add hosts=any or hosts=NQN;NQN to its --volume (hosts: in the config file)";
+    }
+
+    /** Volumes given on the command line or in the config may over-commit the pool too: say so on stderr. */
+    private void warnAboutOvercommit(Brick brick) {
+        Overcommit overcommit = brick.volumeManager().overcommit();
+        if (overcommit.warns()) {
+            spec.commandLine().getErr().println("basalt serve: warning: " + overcommit.describe());
+            spec.commandLine().getErr().flush();
+        }
     }
 
     private static void removeHook(Thread hook) {

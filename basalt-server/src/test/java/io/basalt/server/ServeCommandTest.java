@@ -48,6 +48,26 @@ class ServeCommandTest {
     }
 
     @Test
+    void shouldWarnOnStderrWhenTheConfiguredVolumesOverCommitThePool() throws Exception {
+        ServeCommand serve = new ServeCommand();
+        StringWriter err = new StringWriter();
+        var cl = BasaltMain.commandLine(serve, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--data-dir",
+                dir.toString(), "--listen", "127.0.0.1:0", "--discovery-listen", "none", "--api-listen", "none",
+                "--volume", "name=big,size=500TiB,hosts=any"));
+        awaitBrick(serve);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!err.toString().contains("warning") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(err.toString()).contains("basalt serve: warning: the engine pool is over-committed");
+
+        serve.requestStop();
+
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
     void shouldTakeSettingsFromTheConfigFile() throws Exception {
         Path yaml = dir.resolve("basalt.yaml");
         Files.writeString(yaml, """
@@ -78,7 +98,7 @@ class ServeCommandTest {
     @Test
     void shouldPointAVolumeCreatedThroughTheApiWithoutHostsAtHostAllow() {
         VolumeMetadata created = new VolumeMetadata("db", 2, UUID.randomUUID(), 1 << 20, 512, Backend.ENGINE,
-                Hosts.none(), null, null, null, true, 0, null, null);
+                Hosts.none(), null, null, null, true, 0, null, null, null);
 
         assertThat(ServeCommand.hiddenVolumeWarnings(List.of(created))).first().asString()
                 .contains("Volume db allows no host", "basalt host allow db NQN")

@@ -10,11 +10,14 @@ import java.util.Map;
  * @param hosts          host NQNs allowed to see it, or {@code ["any"]}; empty: nobody
  * @param connectedHosts hosts connected now that can see it
  * @param readOnly       a snapshot exported to hosts write-protected (created with fromSnapshot and readOnly)
+ * @param warnings       what the operator should know about the change this response answers (a create
+ *                       or update that over-commits the engine pool); empty when nothing, and on reads
  */
 public record VolumeView(String name, String uuid, String nguid, int nsid, String state, long sizeBytes,
                          int blockSize, String backend, List<String> hosts, Map<String, String> labels,
                          String qosPolicy, Services services, Usage usage, Stats stats,
-                         List<ConnectedHost> connectedHosts, String createdAt, boolean readOnly) {
+                         List<ConnectedHost> connectedHosts, String createdAt, boolean readOnly,
+                         List<String> warnings) {
     /** Inline data services, fixed at creation: compression {@code lz4|zstd|off}, encryption {@code aes-xts|off}. */
     public record Services(String compression, boolean dedup, String encryption) {
     }

@@ -38,6 +38,8 @@ import java.util.concurrent.Callable;
  */
 public final class Pool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Pool.class);
+    /** Segments a pool needs at least: the cleaner's reserve and room to move data. */
+    public static final int MIN_SEGMENTS = 16;
 
     private final List<BlockDevice> devices;
     private final Engine engine;
@@ -89,9 +91,7 @@ public final class Pool implements AutoCloseable {
         for (BlockDevice d : devices) {
             rawSegments += Math.max(0, (d.size() - Superblock.SIZE) / segmentSize);
         }
-        // Compression and dedup put more map entries in the same bytes: size for the expected reduction.
-        long slotBytes = Checkpointer.slotBytesFor(rawSegments,
-                (long) (rawSegments * (segmentSize / 4096) * config.expectedReduction()), config.maxVolumes());
+        long slotBytes = checkpointSlotBytes(rawSegments, config);
         long checkpointStart = Superblock.SIZE;
         int perDevice = Integer.MAX_VALUE;
         long[] dataStart = new long[devices.size()];
@@ -101,9 +101,9 @@ public final class Pool implements AutoCloseable {
             perDevice = (int) Math.min(perDevice, Math.max(0, n));
         }
         long segments = (long) perDevice * devices.size();
-        if (perDevice < 2 || segments < 16) {
+        if (perDevice < 2 || segments < MIN_SEGMENTS) {
             throw new IOException("devices too small: " + segments + " segments of " + segmentSize
-                    + " bytes (a pool needs at least 16)");
+                    + " bytes (a pool needs at least " + MIN_SEGMENTS + ")");
         }
         if (segments > PhysAddr.MAX_SEGMENTS) {
             throw new IOException("too many segments: " + segments + "; use larger segments");
@@ -125,6 +125,33 @@ public final class Pool implements AutoCloseable {
         LOG.info("Created pool {} on {} device(s): {} segments of {} bytes, {} usable bytes",
                 Long.toHexString(poolId), devices.size(), segments, segmentSize, engine.usableBytes());
         return start(devices, engine, poolId);
+    }
+
+    /** A checkpoint slot's size for a pool of this raw size, as {@link #create} formats it. */
+    private static long checkpointSlotBytes(long rawSegments, PoolConfig config) {
+        // Compression and dedup put more map entries in the same bytes: size for the expected reduction.
+        return Checkpointer.slotBytesFor(rawSegments,
+                (long) (rawSegments * (config.segmentSize() / 4096) * config.expectedReduction()), config.maxVolumes());
+    }
+
+    /**
+     * The smallest single device {@link #create} formats with this config: the superblock, two
+     * checkpoint slots and {@value #MIN_SEGMENTS} segments. Callers sizing a device use it to refuse
+     * early, with a reason, instead of creating a file the pool cannot use.
+     */
+    public static long minimumDeviceBytes(PoolConfig config) {
+        int segmentSize = config.segmentSize();
+        long size = Superblock.SIZE + (long) MIN_SEGMENTS * segmentSize;
+        // The slots grow with the device, so a few rounds settle it; each round only grows the size.
+        for (int round = 0; round < 16; round++) {
+            long slotBytes = checkpointSlotBytes((size - Superblock.SIZE) / segmentSize, config);
+            long need = AlignedBuffers.alignUp(Superblock.SIZE + 2 * slotBytes) + (long) MIN_SEGMENTS * segmentSize;
+            if (need <= size) {
+                return size;
+            }
+            size = need;
+        }
+        return size;
     }
 
     /** Opens an existing pool without a KEK: the devices may be given in any order, but all of them. */

@@ -36,6 +36,18 @@ class PoolTest {
     }
 
     @Test
+    void shouldFormatTheSmallestDeviceItAdvertisesAndRefuseOneBlockLess() throws IOException {
+        int minimum = (int) Pool.minimumDeviceBytes(SMALL);
+        try (Pool pool = Pool.create(List.of(new FaultyDevice("min", minimum)), SMALL)) {
+            assertThat(pool.stats().segments()).isEqualTo(Pool.MIN_SEGMENTS);
+        }
+        assertThatThrownBy(() -> Pool.create(List.of(new FaultyDevice("less", minimum - 4096)), SMALL))
+                .isInstanceOf(IOException.class).hasMessageContaining("devices too small");
+        assertThat(Pool.minimumDeviceBytes(PoolConfig.defaults()))
+                .as("default 8 MiB segments").isBetween(16L * (8 << 20), 24L * (8 << 20));
+    }
+
+    @Test
     void shouldReadZerosFromUnwrittenBlocksAndBackWhatWasWritten() throws IOException {
         try (Pool pool = Pool.create(devices(1, 8 << 20), SMALL)) {
             EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);

@@ -27,6 +27,8 @@ import io.basalt.server.config.Sizes;
 import io.basalt.server.events.EventLog;
 import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.BrickIdentity;
+import io.basalt.server.volume.Overcommit;
+import io.basalt.server.volume.PoolCapacity;
 import io.basalt.server.volume.VolumeException;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.VolumeManager;
@@ -39,7 +41,6 @@ import io.netty.util.Version;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -100,13 +101,14 @@ public final class ManagementService implements BrickService {
         if (c.created()) {
             metrics.register(c.volume());
         }
-        return new Outcome<>(view(c.volume()), c.created());
+        List<String> warnings = c.created() ? overcommitWarnings(c.volume()) : List.of();
+        return new Outcome<>(view(c.volume(), warnings), c.created());
     }
 
     @Override
     public List<VolumeView> listVolumes() {
         List<Controller> connected = target.controllers().controllers();
-        return volumes.list().stream().map(v -> view(v, connected))
+        return volumes.list().stream().map(v -> view(v, connected, List.of()))
                 .sorted(Comparator.comparing(VolumeView::name)).toList();
     }
 
@@ -130,8 +132,13 @@ public final class ManagementService implements BrickService {
             metrics.register(v);
         }
         String n = v.metadata().name();
+        List<String> warnings = List.of();
         if (size != null) {
+            long before = v.metadata().sizeBytes();
             v = call(() -> volumes.resize(n, size, Boolean.TRUE.equals(r.force())));
+            if (v.metadata().sizeBytes() > before) {
+                warnings = overcommitWarnings(v);
+            }
         }
         if (hosts != null) {
             v = call(() -> volumes.setHosts(n, hosts));
@@ -142,7 +149,16 @@ public final class ManagementService implements BrickService {
         if (r.qosPolicy() != null) {
             v = call(() -> volumes.setQosPolicy(n, blankToNull(r.qosPolicy())));
         }
-        return view(v);
+        return view(v, warnings);
+    }
+
+    /** A warning when the volume, just created or grown, is in an over-committed engine pool. */
+    private List<String> overcommitWarnings(VolumeManager.Volume v) {
+        if (v.metadata().backend() != Backend.ENGINE || v.metadata().isSnapshotExport()) {
+            return List.of();
+        }
+        Overcommit overcommit = volumes.overcommit();
+        return overcommit.warns() ? List.of(overcommit.describe()) : List.of();
     }
 
     @Override
@@ -273,23 +289,15 @@ public final class ManagementService implements BrickService {
         if (api != null) {
             endpoints.add(endpoint("api", api));
         }
-        List<VolumeManager.Volume> online = volumes.online();
-        long provisioned = online.stream().mapToLong(v -> v.metadata().sizeBytes()).sum();
-        long used = online.stream().mapToLong(v -> v.store().allocatedBytes()).sum();
-        long total = 0;
-        long free = 0;
-        try {
-            FileStore fs = Files.getFileStore(dataDir);
-            total = fs.getTotalSpace();
-            free = fs.getUsableSpace();
-        } catch (IOException e) {
-            // Reported as 0: the health check names the problem.
-        }
+        PoolCapacity capacity = PoolCapacity.of(volumes, dataDir);
         long hosts = target.controllers().controllers().stream().filter(c -> !c.isDiscovery())
                 .map(Controller::hostNqn).distinct().count();
         return new BrickInfo(identity.subsystemNqn(), identity.serial(), target.subsystem().model(),
                 BasaltVersion.version(), BasaltVersion.firmware(), endpoints,
-                new BrickInfo.Capacity(total, free, provisioned, used), volumes.list().size(), (int) hosts,
+                new BrickInfo.Capacity(capacity.totalBytes(), capacity.freeBytes(), capacity.provisionedBytes(),
+                        capacity.usedBytes(), capacity.overcommitRatio(), capacity.dataDirTotalBytes(),
+                        capacity.dataDirFreeBytes()), volumes.list().size(),
+                (int) hosts,
                 (System.currentTimeMillis() - startMillis) / 1000,
                 new BrickInfo.Versions(BasaltVersion.version(), Runtime.version().toString(), nettyVersion()));
     }
@@ -333,10 +341,14 @@ public final class ManagementService implements BrickService {
     // ---- mapping -----------------------------------------------------------------------------
 
     private VolumeView view(VolumeManager.Volume v) {
-        return view(v, target.controllers().controllers());
+        return view(v, List.of());
     }
 
-    private static VolumeView view(VolumeManager.Volume v, List<Controller> controllers) {
+    private VolumeView view(VolumeManager.Volume v, List<String> warnings) {
+        return view(v, target.controllers().controllers(), warnings);
+    }
+
+    private static VolumeView view(VolumeManager.Volume v, List<Controller> controllers, List<String> warnings) {
         VolumeMetadata m = v.metadata();
         boolean online = v.state() == VolumeManager.State.ONLINE;
         VolumeView.Usage usage = online ? usage(v.store()) : new VolumeView.Usage(0, 0, 1.0, 1.0);
@@ -359,7 +371,7 @@ public final class ManagementService implements BrickService {
                 m.qosPolicy(), new VolumeView.Services(m.services().compression(), m.services().dedup(),
                         m.services().encryption() ? "aes-xts" : "off"), usage, stats, connected,
                 m.createdMillis() == 0 ? null : Instant.ofEpochMilli(m.createdMillis()).toString(),
-                m.isSnapshotExport());
+                m.isSnapshotExport(), warnings);
     }
 
     /** Space use as the store knows it; the engine reports data reduction, other stores none. */

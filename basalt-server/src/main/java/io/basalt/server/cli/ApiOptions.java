@@ -131,6 +131,16 @@ public abstract class ApiOptions implements Callable<Integer> {
         Table.print(out(), headers, rows.stream().map(row).toList());
     }
 
+    /**
+     * As {@link #print}, and the response's {@code warnings} on stderr: the change was made (exit 0),
+     * but the operator should know, and stdout stays parseable.
+     */
+    void printWithWarnings(JsonNode node, List<String> headers, List<String> fields) {
+        print(node, headers, fields);
+        JsonNode warnings = node.path("warnings");
+        warnings.forEach(w -> spec.commandLine().getErr().println("basalt: warning: " + w.asText()));
+    }
+
     /** Reports that {@code what} was deleted: {@code {}} in JSON mode, a line otherwise. */
     void printDeleted(String what) {
         out().println(json() ? "{}" : "deleted " + what);

@@ -103,7 +103,7 @@ public final class VolumeCommand {
             if (encryption != null) {
                 body.put("encryption", encryption);
             }
-            print(api.post("/api/v1/volumes", body).json(), HEADERS, FIELDS);
+            printWithWarnings(api.post("/api/v1/volumes", body).json(), HEADERS, FIELDS);
         }
     }
 
@@ -193,7 +193,7 @@ public final class VolumeCommand {
             if (qosPolicy != null) {
                 body.put("qosPolicy", qosPolicy);
             }
-            print(api.patch(path(name), body).json(), HEADERS, FIELDS);
+            printWithWarnings(api.patch(path(name), body).json(), HEADERS, FIELDS);
         }
     }
 

@@ -51,4 +51,18 @@ public final class Sizes {
         }
         return value + " " + BINARY[unit];
     }
+
+    /** A size for people, to three significant digits: "532 MiB", "61.8 GiB", "4 KiB", "100 bytes". */
+    public static String formatApprox(long bytes) {
+        int unit = 0;
+        double value = bytes;
+        while (unit < BINARY.length - 1 && Math.abs(value) >= 1024) {
+            value /= 1024;
+            unit++;
+        }
+        String digits = unit == 0 || value >= 100 || value == Math.rint(value) ? String.valueOf(Math.round(value))
+                : value >= 10 ? String.format(java.util.Locale.ROOT, "%.1f", value)
+                : String.format(java.util.Locale.ROOT, "%.2f", value);
+        return digits + " " + BINARY[unit];
+    }
 }

@@ -2,6 +2,7 @@ package io.basalt.server.metrics;
 
 import io.basalt.engine.pool.Pool;
 import io.basalt.engine.pool.PoolStats;
+import io.basalt.server.volume.PoolCapacity;
 import io.basalt.server.volume.VolumeManager;
 import io.basalt.target.controller.Controller;
 import io.basalt.target.controller.ControllerRegistry;
@@ -16,8 +17,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,14 +38,22 @@ public final class BrickMetrics {
     private final Map<Integer, List<Meter>> volumeMeters = new HashMap<>();
     private final Counter hostConnects;
     private final Counter hostDisconnects;
+    /**
+     * Micrometer holds the objects its gauges and function counters read only weakly: without these
+     * references the snapshots are collected at the first GC, their gauges read NaN and their
+     * counters freeze.
+     */
+    private final List<Snapshot<?>> snapshots = new ArrayList<>();
 
     public BrickMetrics(Path dataDir, VolumeManager volumes, ControllerRegistry controllers) {
-        gauge("basalt.pool.capacity", "bytes", dataDir, d -> space(d, true));
-        gauge("basalt.pool.free", "bytes", dataDir, d -> space(d, false));
-        gauge("basalt.pool.provisioned", "bytes", volumes,
-                v -> v.online().stream().mapToLong(x -> x.metadata().sizeBytes()).sum());
-        gauge("basalt.pool.used", "bytes", volumes,
-                v -> v.online().stream().mapToLong(x -> x.store().allocatedBytes()).sum());
+        Snapshot<PoolCapacity> capacity = keep(new Snapshot<>(() -> PoolCapacity.of(volumes, dataDir)));
+        gauge("basalt.pool.capacity", "bytes", capacity, c -> c.get(PoolCapacity::totalBytes));
+        gauge("basalt.pool.free", "bytes", capacity, c -> c.get(PoolCapacity::freeBytes));
+        gauge("basalt.pool.provisioned", "bytes", capacity, c -> c.get(PoolCapacity::provisionedBytes));
+        gauge("basalt.pool.used", "bytes", capacity, c -> c.get(PoolCapacity::usedBytes));
+        gauge("basalt.pool.overcommit.ratio", null, capacity, c -> c.get(PoolCapacity::overcommitRatio));
+        gauge("basalt.data.dir.size", "bytes", capacity, c -> c.get(PoolCapacity::dataDirTotalBytes));
+        gauge("basalt.data.dir.free", "bytes", capacity, c -> c.get(PoolCapacity::dataDirFreeBytes));
         gauge("basalt.volumes", null, volumes, v -> v.online().size());
         gauge("basalt.controllers", null, controllers,
                 r -> r.controllers().stream().filter(c -> !c.isDiscovery()).count());
@@ -61,21 +68,17 @@ public final class BrickMetrics {
                 .register(registry);
     }
 
+    private synchronized <T> Snapshot<T> keep(Snapshot<T> snapshot) {
+        snapshots.add(snapshot);
+        return snapshot;
+    }
+
     private <T> void gauge(String name, String unit, T obj, ToDoubleFunction<T> f) {
-        Gauge.Builder<T> b = Gauge.builder(name, obj, f);
+        Gauge.Builder<T> b = Gauge.builder(name, obj, f).strongReference(true);
         if (unit != null) {
             b.baseUnit(unit);
         }
         b.register(registry);
-    }
-
-    private static double space(Path dir, boolean total) {
-        try {
-            FileStore fs = Files.getFileStore(dir);
-            return total ? fs.getTotalSpace() : fs.getUsableSpace();
-        } catch (IOException e) {
-            return Double.NaN;
-        }
     }
 
     /**
@@ -83,7 +86,14 @@ public final class BrickMetrics {
      * for one snapshot per scrape at most once a second (each is a hop onto the engine thread).
      */
     public void registerEngine(Supplier<Pool> pool) {
-        EngineSnapshot snap = new EngineSnapshot(pool);
+        Snapshot<PoolStats> snap = keep(new Snapshot<>(() -> {
+            Pool p = pool.get();
+            try {
+                return p == null ? null : p.stats();
+            } catch (IOException e) {
+                return null;
+            }
+        }));
         gauge("basalt.engine.segments", null, snap, e -> e.get(PoolStats::segments));
         gauge("basalt.engine.segments.free", null, snap, e -> e.get(PoolStats::freeSegments));
         gauge("basalt.engine.usable", "bytes", snap, e -> e.get(PoolStats::usableBytes));
@@ -109,35 +119,35 @@ public final class BrickMetrics {
                 PoolStats::checkpoints);
     }
 
-    private void engineCounter(String name, String description, EngineSnapshot snap, ToDoubleFunction<PoolStats> f) {
+    private void engineCounter(String name, String description, Snapshot<PoolStats> snap,
+                               ToDoubleFunction<PoolStats> f) {
         FunctionCounter.builder(name, snap, e -> e.get(f)).description(description).register(registry);
     }
 
-    /** The latest pool statistics, refreshed at most once a second; NaN while no pool is open. */
-    static final class EngineSnapshot {
-        private final Supplier<Pool> pool;
-        private PoolStats stats;
+    /**
+     * The latest measurement, taken at most once a second however many series read it (a pool's
+     * statistics are a hop onto its engine thread); NaN while there is none (no pool open).
+     */
+    static final class Snapshot<T> {
+        private final Supplier<T> source;
+        private T value;
         private long takenNanos;
 
-        EngineSnapshot(Supplier<Pool> pool) {
-            this.pool = pool;
+        Snapshot(Supplier<T> source) {
+            this.source = source;
         }
 
-        synchronized double get(ToDoubleFunction<PoolStats> f) {
+        synchronized double get(ToDoubleFunction<T> f) {
             long now = System.nanoTime();
-            if (stats == null || now - takenNanos > 1_000_000_000L) {
-                Pool p = pool.get();
-                stats = null;
-                if (p != null) {
-                    try {
-                        stats = p.stats();
-                        takenNanos = now;
-                    } catch (IOException | RuntimeException e) {
-                        stats = null;
-                    }
+            if (value == null || now - takenNanos > 1_000_000_000L) {
+                try {
+                    value = source.get();
+                } catch (RuntimeException e) {
+                    value = null;
                 }
+                takenNanos = now;
             }
-            return stats == null ? Double.NaN : f.applyAsDouble(stats);
+            return value == null ? Double.NaN : f.applyAsDouble(value);
         }
     }
 

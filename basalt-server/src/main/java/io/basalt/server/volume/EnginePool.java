@@ -9,6 +9,7 @@ import io.basalt.engine.services.KekFile;
 import io.basalt.engine.services.KeyEncryptionKey;
 import io.basalt.server.config.DataServices;
 import io.basalt.server.config.EngineSettings;
+import io.basalt.server.config.Sizes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +23,22 @@ import java.util.List;
 /**
  * The brick's storage-engine pool (docs/engine.md), opened — or formatted — when the first
  * {@code backend=engine} volume needs it, over the configured devices or one sparse file in the
- * data dir. The file is sized to 90% of its file system's free space when created (at least
- * 1 GiB): it is thin, so it costs only what is written, and a full file system answers NO_SPACE.
+ * data dir. A missing file is created at what its file system can give: the free space less a
+ * margin ({@link #newFileSize}), never less than the engine's minimum pool. It is thin, so it
+ * costs only what is written; should the file system fill anyway, writes get NO_SPACE.
  */
 public final class EnginePool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnginePool.class);
     /** The device when none is configured, relative to the data dir. */
     public static final String DEFAULT_DEVICE_FILE = "engine/pool-0.img";
-    private static final long MIN_FILE_SIZE = 1L << 30;
+    /**
+     * Share of the free space a new pool file leaves to the rest of the file system (the data
+     * dir's metadata and event log, file volumes, other users): 10%, and at least {@link
+     * #FREE_MARGIN_MIN_BYTES}.
+     */
+    public static final double FREE_MARGIN = 0.10;
+    public static final long FREE_MARGIN_MIN_BYTES = 64L << 20;
+    private static final long FILE_SIZE_ALIGNMENT = 1L << 20;
 
     private final Path dataDir;
     private final List<Path> devices;
@@ -100,8 +109,7 @@ public final class EnginePool implements AutoCloseable {
                 if (p.getParent() != null) {
                     Files.createDirectories(p.getParent());
                 }
-                long free = Files.getFileStore(p.getParent() == null ? Path.of(".") : p.getParent()).getUsableSpace();
-                opened.add(FileDevice.open(p, Math.max(MIN_FILE_SIZE, (long) (free * 0.9) / paths.size()), true));
+                opened.add(FileDevice.open(p, Files.exists(p) ? 0 : newFileSize(p, paths.size()), true));
             }
             Pool p = Pool.openOrCreate(opened, settings.poolConfig(), kek);
             LOG.info("Engine pool on {}", paths);
@@ -116,6 +124,32 @@ public final class EnginePool implements AutoCloseable {
             }
             throw new IOException("cannot open the engine pool on " + paths + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The size of a pool file about to be created: its share of the free space of its file system
+     * less {@link #FREE_MARGIN}. Refused when that is under the engine's minimum pool, before any
+     * file exists.
+     */
+    private long newFileSize(Path file, int files) throws IOException {
+        long free = Files.getFileStore(file.getParent() == null ? Path.of(".") : file.getParent()).getUsableSpace();
+        long margin = Math.max(FREE_MARGIN_MIN_BYTES, (long) (free * FREE_MARGIN));
+        long size = newFileSize(free, files, margin);
+        long minimum = Pool.minimumDeviceBytes(settings.poolConfig());
+        if (size < minimum) {
+            throw new IOException("its file system has " + Sizes.formatApprox(free) + " free; a pool file needs at "
+                    + "least " + Sizes.formatApprox(minimum) + ", and " + Sizes.formatApprox(margin)
+                    + " is left for the rest of the file system. Free space there, or put the pool on a larger "
+                    + "file system or disk with --device PATH");
+        }
+        LOG.info("Creating the engine pool file {}: {} (its file system has {} free; {} is left for the rest)",
+                file, Sizes.formatApprox(size), Sizes.formatApprox(free), Sizes.formatApprox(margin));
+        return size;
+    }
+
+    /** Each of {@code files}' share of {@code free} less {@code margin}, in whole MiB. */
+    static long newFileSize(long free, int files, long margin) {
+        return Math.max(0, (free - margin) / files) / FILE_SIZE_ALIGNMENT * FILE_SIZE_ALIGNMENT;
     }
 
     /** The pool if it is open, else null. */

@@ -83,6 +83,11 @@ public final class VolumeManager implements AutoCloseable {
     /** Hears of changes, for the event log. */
     public interface Listener {
         void volumeEvent(String type, String volume, String message);
+
+        /** Something about the pool the operator should act on (a warning in the event log). */
+        default void poolWarning(String type, String subject, String message) {
+            volumeEvent(type, subject, message);
+        }
     }
 
     private final VolumeCatalog catalog;
@@ -170,6 +175,27 @@ public final class VolumeManager implements AutoCloseable {
     /** The engine pool holder, or null when the brick has none. */
     public EnginePool enginePool() {
         return engine;
+    }
+
+    /** The sizes of the volumes in the engine pool (read-only snapshot exports have no space of their own). */
+    public synchronized long engineProvisionedBytes() {
+        return catalog.all().stream().filter(v -> v.backend() == Backend.ENGINE && !v.isSnapshotExport())
+                .mapToLong(VolumeMetadata::sizeBytes).sum();
+    }
+
+    /** The engine pool's over-commit now. */
+    public synchronized Overcommit overcommit() {
+        var stats = PoolCapacity.stats(engine);
+        return new Overcommit(engineProvisionedBytes(), stats == null ? 0 : stats.usableBytes());
+    }
+
+    /** Records a {@code pool.overcommitted} warning when a change takes the pool over the ratio: once per crossing. */
+    private void noteOvercommit(Overcommit before, String volume) {
+        Overcommit after = overcommit();
+        if (after.warns() && !before.warns()) {
+            LOG.warn("Volume {}: {}", volume, after.describe());
+            listener.poolWarning("pool.overcommitted", volume, after.describe());
+        }
     }
 
     // ---- queries -----------------------------------------------------------------------------
@@ -261,11 +287,15 @@ public final class VolumeManager implements AutoCloseable {
         if (same != null) {
             return same;
         }
+        Overcommit before = v.backend() == Backend.ENGINE ? overcommit() : null;
         saveAndExport(v, () -> { });
         LOG.info("Created volume {}: NSID {}, UUID {}, {}, hosts={}", v.name(), v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()), Hosts.format(v.hosts()));
         listener.volumeEvent("volume.created", v.name(), "created " + Sizes.format(v.sizeBytes()) + ", NSID "
                 + v.nsid());
+        if (before != null) {
+            noteOvercommit(before, v.name());
+        }
         return new Created(online.get(v.name()), true);
     }
 
@@ -300,11 +330,13 @@ public final class VolumeManager implements AutoCloseable {
      * if that fails.
      */
     synchronized Created adopt(VolumeMetadata v) throws VolumeException {
+        Overcommit before = overcommit();
         saveAndExport(v, () -> dropFromPool(v));
         LOG.info("Created volume {} from a snapshot: NSID {}, UUID {}, {}", v.name(), v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()));
         listener.volumeEvent("volume.created", v.name(), "cloned, " + Sizes.format(v.sizeBytes()) + ", NSID "
                 + v.nsid());
+        noteOvercommit(before, v.name());
         return new Created(online.get(v.name()), true);
     }
 
@@ -440,6 +472,7 @@ public final class VolumeManager implements AutoCloseable {
         if (m.backend() == Backend.RAM) {
             throw VolumeException.unsupported("the ram backend cannot grow a volume");
         }
+        Overcommit before = m.backend() == Backend.ENGINE ? overcommit() : null;
         if (v.state() == State.ONLINE) {
             try {
                 if (m.backend() == Backend.ENGINE) {
@@ -461,6 +494,9 @@ public final class VolumeManager implements AutoCloseable {
         LOG.info("Grew volume {} from {} to {}", name, Sizes.format(m.sizeBytes()), Sizes.format(newSize));
         listener.volumeEvent("volume.resized", name, "grew from " + Sizes.format(m.sizeBytes()) + " to "
                 + Sizes.format(newSize));
+        if (before != null) {
+            noteOvercommit(before, name);
+        }
         return after;
     }
 

@@ -278,4 +278,32 @@ class ManagementApiTest {
         }
         assertThat(used).isGreaterThan(10);
     }
+
+    @Test
+    void shouldWarnWhenAVolumeOverCommitsTheEnginePoolAndRecordOneEventPerCrossing() throws Exception {
+        assertThat(api.post("/api/v1/volumes", Map.of("name", "small", "size", "1MiB")).json().get("warnings"))
+                .isEmpty();
+        long usable = brick.pool().stats().usableBytes();
+        assertThat(api.get("/api/v1/brick").json().get("capacity").get("overcommitRatio").asDouble()).isLessThan(1);
+
+        JsonNode big = api.post("/api/v1/volumes", Map.of("name", "big", "size", "500TiB")).json();
+        assertThat(big.get("warnings")).singleElement().satisfies(w -> assertThat(w.asText())
+                .contains("over-committed", "500 TiB", "CAPACITY_EXCEEDED"));
+        assertThat(api.patch("/api/v1/volumes/small", Map.of("size", "2MiB")).json().get("warnings"))
+                .as("growing a volume of an over-committed pool").hasSize(1);
+        assertThat(api.get("/api/v1/volumes/big").json().get("warnings")).as("reads carry none").isEmpty();
+        JsonNode events = api.get("/api/v1/events?type=pool.overcommitted").json();
+        assertThat(events).as("one event per crossing").hasSize(1);
+        assertThat(events.get(0).get("severity").asText()).isEqualTo("warning");
+        assertThat(events.get(0).get("message").asText()).containsPattern("over-committed [0-9.]+:1");
+
+        double ratio = (double) ((500L << 40) + (2L << 20)) / usable;
+        assertThat(api.get("/api/v1/brick").json().get("capacity").get("overcommitRatio").asDouble())
+                .isCloseTo(ratio, org.assertj.core.data.Percentage.withPercentage(0.001));
+        assertThat(api.get("/metrics").text()).containsPattern("\nbasalt_pool_overcommit_ratio [1-9][0-9.E]+\n");
+
+        api.delete("/api/v1/volumes/big");
+        api.post("/api/v1/volumes", Map.of("name", "big-again", "size", "500TiB"));
+        assertThat(api.get("/api/v1/events?type=pool.overcommitted").json()).as("a second crossing").hasSize(2);
+    }
 }

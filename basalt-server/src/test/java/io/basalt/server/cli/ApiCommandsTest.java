@@ -81,6 +81,20 @@ class ApiCommandsTest {
     }
 
     @Test
+    void shouldPrintOverCommitWarningsOnStderrAndStillSucceed() {
+        assertThat(run("volume", "create", "huge", "--size", "500TiB")).isZero();
+        assertThat(out.toString()).startsWith("NAME").contains("huge").doesNotContain("warning");
+        assertThat(err.toString()).startsWith("basalt: warning: the engine pool is over-committed");
+        assertThat(run("volume", "update", "huge", "--size", "600TiB", "-o", "json")).isZero();
+        assertThat(out.toString()).contains("\"warnings\"", "over-committed");
+        assertThat(err.toString()).contains("warning: the engine pool is over-committed");
+        assertThat(run("volume", "create", "tiny", "--size", "1MiB", "--backend", "file")).isZero();
+        assertThat(err.toString()).isEmpty();
+        assertThat(run("info")).isZero();
+        assertThat(out.toString()).contains("overcommitRatio");
+    }
+
+    @Test
     void shouldSayWhenTheApiCannotBeReached() {
         url = "http://127.0.0.1:1";
         assertThat(run("info")).isEqualTo(ExitCodes.UNREACHABLE);

@@ -47,4 +47,14 @@ class SizesTest {
         assertThat(Sizes.format(1L << 40)).isEqualTo("1 TiB");
         assertThat(Sizes.format(0)).isEqualTo("0 bytes");
     }
+
+    @Test
+    void shouldFormatForPeopleToThreeDigits() {
+        assertThat(Sizes.formatApprox(532_000_000L)).isEqualTo("507 MiB");
+        assertThat(Sizes.formatApprox(62_000_000_000L)).isEqualTo("57.7 GiB");
+        assertThat(Sizes.formatApprox(5L << 29)).isEqualTo("2.50 GiB");
+        assertThat(Sizes.formatApprox(1L << 30)).isEqualTo("1 GiB");
+        assertThat(Sizes.formatApprox(100)).isEqualTo("100 bytes");
+        assertThat(Sizes.formatApprox(500L << 40)).isEqualTo("500 TiB");
+    }
 }
