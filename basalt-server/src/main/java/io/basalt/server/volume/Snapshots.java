@@ -158,6 +158,7 @@ public final class Snapshots {
         }
         Map<String, String> labels = r.labels() == null ? Map.of() : r.labels();
         UUID uuid = UUID.randomUUID();
+        int nsid = volumes.allocateNsid();
         try {
             Pool pool = pool();
             pool.cloneVolume(s.id(), uuid.toString(), false);
@@ -167,7 +168,7 @@ public final class Snapshots {
         } catch (IOException | IllegalArgumentException e) {
             throw failure("cannot clone " + ref, e);
         }
-        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, size, s.blockSize(),
+        VolumeMetadata v = new VolumeMetadata(r.name(), nsid, uuid, size, s.blockSize(),
                 Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(), uuid + VolumeMetadata.DATA_SUFFIX,
                 new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), source.services(), null);
         return volumes.adopt(v);
@@ -190,7 +191,7 @@ public final class Snapshots {
             throw VolumeException.invalid("a read-only export is its snapshot as it is; give only name, hosts and labels");
         }
         UUID uuid = UUID.randomUUID();
-        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, s.capacityBytes(),
+        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.allocateNsid(), uuid, s.capacityBytes(),
                 s.blockSize(), Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(),
                 uuid + VolumeMetadata.DATA_SUFFIX, new TreeMap<>(r.labels() == null ? Map.of() : r.labels()),
                 r.qosPolicy(), true, System.currentTimeMillis(), source.services(),

@@ -264,7 +264,7 @@ public final class VolumeManager implements AutoCloseable {
         if (catalog.dataFileInUse(dataFile)) {
             dataFile = UUID.randomUUID() + VolumeMetadata.DATA_SUFFIX;
         }
-        VolumeMetadata v = new VolumeMetadata(spec.name(), catalog.freeNsid(), UUID.randomUUID(), spec.sizeBytes(),
+        VolumeMetadata v = new VolumeMetadata(spec.name(), allocateNsid(), UUID.randomUUID(), spec.sizeBytes(),
                 spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
                 System.currentTimeMillis(), spec.services(), null);
         saveAndExport(v, () -> { });
@@ -298,7 +298,7 @@ public final class VolumeManager implements AutoCloseable {
 
     /** Saves a new volume's metadata and exports it; on failure removes both and runs {@code undo}. */
     private void saveAndExport(VolumeMetadata v, Runnable undo) throws VolumeException {
-        if (v.nsid() > subsystem.maxNamespaces()) {
+        if (v.nsid() < 1 || v.nsid() > subsystem.maxNamespaces()) {
             undo.run();
             throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
         }
@@ -324,7 +324,19 @@ public final class VolumeManager implements AutoCloseable {
         }
     }
 
-    /** The catalog (snapshot operations need free NSIDs and data file names). */
+    /**
+     * An NSID for a new volume, not one a deleted volume had lately; {@code NsidAllocator.NONE} when
+     * all are taken (the export then refuses the volume).
+     */
+    synchronized int allocateNsid() throws VolumeException {
+        try {
+            return catalog.allocateNsid();
+        } catch (DataDirException e) {
+            throw VolumeException.internal(e.getMessage());
+        }
+    }
+
+    /** The catalog (snapshot operations need data file names). */
     VolumeCatalog catalog() {
         return catalog;
     }
