@@ -281,7 +281,7 @@ public final class Controller {
             return;
         }
         registry.remove(this);
-        LOG.info("host {} disconnected: {} removed ({})", hostNqn, this, reason);
+        LOG.info("host {} disconnected: {} removed ({})", HostAccess.describe(hostNqn), this, reason);
         if (!discovery) {
             subsystem.removeNamespaceListener(namespaceListener);
         }
@@ -384,6 +384,6 @@ public final class Controller {
 
     @Override
     public String toString() {
-        return "controller " + cntlid + " (" + hostNqn + (discovery ? ", discovery)" : ")");
+        return "controller " + cntlid + " (" + HostAccess.describe(hostNqn) + (discovery ? ", discovery)" : ")");
     }
 }
