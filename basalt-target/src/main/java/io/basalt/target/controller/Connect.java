@@ -83,13 +83,17 @@ public final class Connect {
         Subsystem subsystem = registry.subsystem();
         boolean discovery = Subsystem.DISCOVERY_NQN.equals(subNqn);
         if (!discovery && (q.port().discoveryOnly() || !subsystem.nqn().equals(subNqn))) {
-            LOG.info("refused Connect from {} ({}): unknown subsystem {}", HostAccess.describe(hostNqn),
-                    q.transport().remoteAddress(), subNqn);
+            if (q.transport().mayLog("Connect refused: unknown subsystem")) {
+                LOG.info("refused Connect from {} ({}): unknown subsystem {}", HostAccess.describe(hostNqn),
+                        q.transport().remoteAddress(), subNqn);
+            }
             return invalidParameter(req, IATTR_DATA | SUBNQN_OFFSET);
         }
         if (!discovery && !subsystem.admits(hostNqn)) {
-            LOG.info("refused Connect from {} ({}): host is allowed no namespace", HostAccess.describe(hostNqn),
-                    q.transport().remoteAddress());
+            if (q.transport().mayLog("Connect refused: host allowed no namespace")) {
+                LOG.info("refused Connect from {} ({}): host is allowed no namespace", HostAccess.describe(hostNqn),
+                        q.transport().remoteAddress());
+            }
             return Status.CONNECT_INVALID_HOST | Status.DNR;
         }
         Controller c = registry.create(discovery, hostNqn, hostId, q, Math.max(0, kato));
@@ -98,9 +102,11 @@ public final class Connect {
         }
         q.bind(c, 0, sqsize + 1, (cattr & CATTR_DISABLE_SQ_FLOW_CONTROL) != 0);
         c.start();
-        LOG.info("host {} connected from {}: {} created, admin queue size {}, KATO {} ms{}",
-                HostAccess.describe(hostNqn), q.transport().remoteAddress(), c, sqsize + 1, kato,
-                hostNqn.isEmpty() ? " (empty host NQN: it sees only volumes open to any host)" : "");
+        if (q.transport().mayLog("host connected")) {
+            LOG.info("host {} connected from {}: {} created, admin queue size {}, KATO {} ms{}",
+                    HostAccess.describe(hostNqn), q.transport().remoteAddress(), c, sqsize + 1, kato,
+                    hostNqn.isEmpty() ? " (empty host NQN: it sees only volumes open to any host)" : "");
+        }
         req.setResult(c.cntlid());
         return Status.SUCCESS;
     }
