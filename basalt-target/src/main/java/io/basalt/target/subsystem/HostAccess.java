@@ -33,9 +33,9 @@ public final class HostAccess {
         return hosts == null || (!hostNqn.isEmpty() && hosts.contains(hostNqn));
     }
 
-    /** The host NQN for the log: "anonymous host" when it is empty. */
+    /** The host NQN for the log: "anonymous" when it is empty. */
     public static String describe(String hostNqn) {
-        return hostNqn.isEmpty() ? "anonymous host" : hostNqn;
+        return hostNqn.isEmpty() ? "anonymous" : hostNqn;
     }
 
     public boolean isAny() {
