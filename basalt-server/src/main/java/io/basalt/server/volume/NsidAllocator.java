@@ -68,7 +68,7 @@ final class NsidAllocator {
         Properties p = new Properties();
         p.setProperty(LAST_ISSUED_KEY, Integer.toString(nsid));
         try {
-            AtomicFiles.writeProperties(file, p, "Basalt: the last NSID given to a volume; new volumes get NSIDs above it");
+            AtomicFiles.writeProperties(file, p, "Basalt: the last NSID given to a volume; the next gets one above it");
         } catch (IOException e) {
             throw new DataDirException("cannot write " + file + ": " + e.getMessage(), e);
         }

@@ -25,7 +25,8 @@ import java.util.UUID;
 /**
  * The volumes a data dir holds, one {@code volumes/NAME.properties} each (file-backed data next to
  * it as {@code NAME.img}), and the rules for matching them to this run's configuration: a volume
- * keeps its NSID and UUID forever (and a deleted volume's NSID is not soon reused), may grow but not shrink, and never changes block size or backend.
+ * keeps its NSID and UUID forever (and a deleted volume's NSID is not soon given to another), may
+ * grow but not shrink, and never changes block size or backend.
  * Volumes missing from the configuration keep their files; they are just not exported.
  */
 public final class VolumeCatalog {
@@ -63,7 +64,8 @@ public final class VolumeCatalog {
         } catch (IOException e) {
             throw new DataDirException("cannot read " + dir + ": " + e.getMessage(), e);
         }
-        return new VolumeCatalog(dir, volumes, NsidAllocator.load(dataDir, byNsid.keySet(), Subsystem.MAX_NAMESPACES));
+        NsidAllocator nsids = NsidAllocator.load(dataDir, byNsid.keySet(), Subsystem.MAX_NAMESPACES);
+        return new VolumeCatalog(dir, volumes, nsids);
     }
 
     private static VolumeMetadata read(Path file) throws IOException, DataDirException {

@@ -64,11 +64,11 @@ public final class Connect {
         if (sqsize == 0 || sqsize >= maxEntries) {
             return invalidParameter(req, SQSIZE_OFFSET);
         }
+        // A field without its NUL is malformed. An empty host NQN is not: it is an anonymous host
+        // (SPDK's initiator sends one by default), admitted when something is open to any host.
         if (subNqn == null) {
             return invalidParameter(req, IATTR_DATA | SUBNQN_OFFSET);
         }
-        // An empty host NQN is an anonymous host (SPDK's initiator sends one by default): it is
-        // admitted like any other host, and sees what is open to any host.
         if (hostNqn == null) {
             return invalidParameter(req, IATTR_DATA | HOSTNQN_OFFSET);
         }
