@@ -6,7 +6,9 @@ import java.util.UUID;
 /**
  * Host-side settings. Every default is listed here and nowhere else.
  *
- * @param hostNqn               the host NQN sent in Connect
+ * @param hostNqn               the host NQN sent in Connect; empty connects as an anonymous host
+ *                              (as SPDK's initiator does by default), which targets let see only
+ *                              what is open to any host
  * @param hostId                the host identifier sent in Connect
  * @param headerDigest          ask for header digests (CRC32C) in ICReq
  * @param dataDigest            ask for data digests in ICReq
@@ -45,8 +47,8 @@ public record InitiatorConfig(String hostNqn, UUID hostId, boolean headerDigest,
     public InitiatorConfig {
         Objects.requireNonNull(hostNqn, "hostNqn");
         Objects.requireNonNull(hostId, "hostId");
-        if (hostNqn.isEmpty() || hostNqn.length() > 223) {
-            throw new IllegalArgumentException("host NQN must be 1..223 bytes");
+        if (hostNqn.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 223) {
+            throw new IllegalArgumentException("host NQN must be at most 223 bytes");
         }
         if (ioQueues < 0 || ioQueues > 65534) {
             throw new IllegalArgumentException("ioQueues must be 0..65534");

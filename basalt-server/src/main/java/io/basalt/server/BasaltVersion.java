@@ -3,11 +3,15 @@ package io.basalt.server;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The project version, stamped into a resource at build time. */
 public final class BasaltVersion {
     /** The NVMe firmware revision field holds 8 ASCII characters. */
     static final int FIRMWARE_LENGTH = 8;
+    /** The dotted numeric release part of a version: "0.1.0" in "0.1.0-SNAPSHOT". */
+    private static final Pattern RELEASE = Pattern.compile("\\d+(\\.\\d+)*");
     private static final String VERSION = load();
 
     private BasaltVersion() {
@@ -30,8 +34,27 @@ public final class BasaltVersion {
         return VERSION;
     }
 
-    /** The version cut to fit the firmware revision field: "0.1.0-SNAPSHOT" becomes "0.1.0-SN". */
+    /** The firmware revision hosts see in Identify Controller (FR): see {@link #firmwareRevision}. */
     public static String firmware() {
-        return VERSION.length() <= FIRMWARE_LENGTH ? VERSION : VERSION.substring(0, FIRMWARE_LENGTH);
+        return firmwareRevision(VERSION);
+    }
+
+    /**
+     * The release number of a version, fit to the 8-character firmware revision: "0.1.0-SNAPSHOT"
+     * becomes "0.1.0". Cutting the full version at 8 characters gave "0.1.0-SN", which reads like
+     * a version of its own; the qualifier is dropped instead, and a release number too long for the
+     * field loses whole trailing components ("123.456.789" becomes "123.456"), never part of one.
+     * The full version is in the banner, {@code basalt --version} and the API's brick info.
+     */
+    static String firmwareRevision(String version) {
+        Matcher m = RELEASE.matcher(version);
+        if (!m.lookingAt()) {
+            return "unknown";
+        }
+        String release = m.group();
+        while (release.length() > FIRMWARE_LENGTH && release.contains(".")) {
+            release = release.substring(0, release.lastIndexOf('.'));
+        }
+        return release.length() <= FIRMWARE_LENGTH ? release : "unknown";
     }
 }

@@ -112,6 +112,7 @@ public final class Brick implements AutoCloseable {
                     .withEventLoops(config.dataPath().ioThreads(), config.dataPath().busyPoll()), subsystem);
             startTarget(target, config);
             BrickMetrics metrics = new BrickMetrics(dataDir, manager, target.controllers());
+            metrics.registerTransport(target.transportErrors());
             manager.online().forEach(metrics::register);
             VolumeManager vm = manager;
             metrics.registerEngine(() -> vm.enginePool() == null ? null : vm.enginePool().ifOpen());

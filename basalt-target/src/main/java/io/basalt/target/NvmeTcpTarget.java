@@ -5,6 +5,7 @@ import io.basalt.target.controller.ControllerRegistry;
 import io.basalt.target.subsystem.Subsystem;
 import io.basalt.target.transport.ConnectionHandler;
 import io.basalt.target.transport.PortInfo;
+import io.basalt.target.transport.TransportErrors;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An NVMe/TCP target serving one {@link Subsystem}: an I/O port (which also answers discovery) and
@@ -31,10 +33,13 @@ public final class NvmeTcpTarget implements AutoCloseable {
 
     /** The one I/O port's identifier in discovery log entries. */
     private static final int IO_PORT_ID = 1;
+    /** How often the log limiter's finished windows are reported. */
+    private static final long LOG_SWEEP_SECONDS = 10;
 
     private final TargetConfig config;
     private final Subsystem subsystem;
     private final ControllerRegistry controllers;
+    private final TransportErrors errors = new TransportErrors();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel ioChannel;
@@ -55,6 +60,9 @@ public final class NvmeTcpTarget implements AutoCloseable {
                 EventLoops.ioHandlerFactory(config.nativeTransport(), false));
         workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopCount(), new DefaultThreadFactory("basalt-io"),
                 EventLoops.ioHandlerFactory(config.nativeTransport(), config.busyPoll()));
+        // Summaries of the log lines hosts had held back, once their window is over.
+        bossGroup.next().scheduleAtFixedRate(errors.log()::sweep, LOG_SWEEP_SECONDS, LOG_SWEEP_SECONDS,
+                TimeUnit.SECONDS);
         try {
             ioChannel = bind(channelClass, config.listen(), false);
             if (config.discoveryListen() != null) {
@@ -80,7 +88,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ConnectionHandler(controllers, portInfo(discoveryOnly)));
+                        ch.pipeline().addLast(new ConnectionHandler(controllers, portInfo(discoveryOnly), errors));
                     }
                 });
         return b.bind(address).sync().channel();
@@ -109,6 +117,11 @@ public final class NvmeTcpTarget implements AutoCloseable {
         return controllers;
     }
 
+    /** Fatal transport errors by reason, and the limiter of what hosts can make the target log. */
+    public TransportErrors transportErrors() {
+        return errors;
+    }
+
     /** Number of live controllers (I/O and discovery), for tests and metrics. */
     public int controllerCount() {
         return controllers.size();
@@ -124,11 +137,12 @@ public final class NvmeTcpTarget implements AutoCloseable {
             discoveryChannel.close().syncUninterruptibly();
         }
         if (bossGroup != null) {
-            bossGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         if (workerGroup != null) {
-            workerGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         controllers.closeAll();
+        errors.log().flush();
     }
 }

@@ -7,6 +7,7 @@ import io.basalt.server.volume.VolumeManager;
 import io.basalt.target.controller.Controller;
 import io.basalt.target.controller.ControllerRegistry;
 import io.basalt.target.subsystem.Namespace;
+import io.basalt.target.transport.TransportErrors;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -204,6 +205,19 @@ public final class BrickMetrics {
         List<Meter> meters = volumeMeters.remove(nsid);
         if (meters != null) {
             meters.forEach(registry::remove);
+        }
+    }
+
+    /**
+     * Registers the target's fatal transport errors as basalt_transport_fatal_errors_total, one
+     * series per reason (the C2HTermReq's fatal error status): a rising count is a broken or
+     * hostile host, whose log lines the target rate-limits.
+     */
+    public void registerTransport(TransportErrors errors) {
+        for (TransportErrors.Reason reason : TransportErrors.Reason.values()) {
+            FunctionCounter.builder("basalt.transport.fatal.errors", errors, e -> e.fatalErrors(reason))
+                    .description("Connections ended with a C2HTermReq, by fatal error status")
+                    .tag("reason", reason.tag()).register(registry);
         }
     }
 

@@ -158,14 +158,15 @@ public final class Snapshots {
         }
         Map<String, String> labels = r.labels() == null ? Map.of() : r.labels();
         UUID uuid = UUID.randomUUID();
-        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, size, s.blockSize(),
+        VolumeMetadata wanted = new VolumeMetadata(r.name(), VolumeManager.NO_NSID_YET, uuid, size, s.blockSize(),
                 Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(), uuid + VolumeMetadata.DATA_SUFFIX,
                 new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), source.services(), null,
                 new CloneSource(source.uuid(), s.name(), s.id()));
-        VolumeManager.Created same = volumes.existingAlike(v);
+        VolumeManager.Created same = volumes.existingAlike(wanted);
         if (same != null) {
             return same;
         }
+        VolumeMetadata v = wanted.withNsid(volumes.allocateNsid());
         try {
             Pool pool = pool();
             pool.cloneVolume(s.id(), uuid.toString(), false);
@@ -195,13 +196,13 @@ public final class Snapshots {
             throw VolumeException.invalid("a read-only export is its snapshot as it is; give only name, hosts and labels");
         }
         UUID uuid = UUID.randomUUID();
-        VolumeMetadata v = new VolumeMetadata(r.name(), volumes.catalog().freeNsid(), uuid, s.capacityBytes(),
+        VolumeMetadata wanted = new VolumeMetadata(r.name(), VolumeManager.NO_NSID_YET, uuid, s.capacityBytes(),
                 s.blockSize(), Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(),
                 uuid + VolumeMetadata.DATA_SUFFIX, new TreeMap<>(r.labels() == null ? Map.of() : r.labels()),
                 r.qosPolicy(), true, System.currentTimeMillis(), source.services(),
                 source.uuid() + "@" + s.name(), null);
-        VolumeManager.Created same = volumes.existingAlike(v);
-        return same != null ? same : volumes.adoptExport(v);
+        VolumeManager.Created same = volumes.existingAlike(wanted);
+        return same != null ? same : volumes.adoptExport(wanted.withNsid(volumes.allocateNsid()));
     }
 
     /** The snapshot a create names in {@code fromSnapshot} (VOLUME@SNAPSHOT), and its volume. */

@@ -3,6 +3,7 @@ package io.basalt.server.volume;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.Sizes;
 import io.basalt.server.config.VolumeSpec;
+import io.basalt.target.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +25,8 @@ import java.util.UUID;
 /**
  * The volumes a data dir holds, one {@code volumes/NAME.properties} each (file-backed data next to
  * it as {@code NAME.img}), and the rules for matching them to this run's configuration: a volume
- * keeps its NSID and UUID forever, may grow but not shrink, and never changes block size or backend.
+ * keeps its NSID and UUID forever (and a deleted volume's NSID is not soon given to another), may
+ * grow but not shrink, and never changes block size or backend.
  * Volumes missing from the configuration keep their files; they are just not exported.
  */
 public final class VolumeCatalog {
@@ -34,10 +36,12 @@ public final class VolumeCatalog {
 
     private final Path dir;
     private final Map<String, VolumeMetadata> volumes;
+    private final NsidAllocator nsids;
 
-    private VolumeCatalog(Path dir, Map<String, VolumeMetadata> volumes) {
+    private VolumeCatalog(Path dir, Map<String, VolumeMetadata> volumes, NsidAllocator nsids) {
         this.dir = dir;
         this.volumes = volumes;
+        this.nsids = nsids;
     }
 
     public static VolumeCatalog load(Path dataDir) throws DataDirException {
@@ -60,7 +64,8 @@ public final class VolumeCatalog {
         } catch (IOException e) {
             throw new DataDirException("cannot read " + dir + ": " + e.getMessage(), e);
         }
-        return new VolumeCatalog(dir, volumes);
+        NsidAllocator nsids = NsidAllocator.load(dataDir, byNsid.keySet(), Subsystem.MAX_NAMESPACES);
+        return new VolumeCatalog(dir, volumes, nsids);
     }
 
     private static VolumeMetadata read(Path file) throws IOException, DataDirException {
@@ -103,15 +108,18 @@ public final class VolumeCatalog {
         return volumes.values().stream().anyMatch(v -> v.dataFile().equals(fileName));
     }
 
-    /** The lowest NSID no volume in the data dir uses. */
-    public int freeNsid() {
+    /**
+     * An NSID for a new volume: the next one no volume in the data dir uses after the last one
+     * issued (see {@link NsidAllocator}), or {@link NsidAllocator#NONE} when all are taken.
+     */
+    public int allocateNsid() throws DataDirException {
+        return nsids.allocate(usedNsids());
+    }
+
+    private Set<Integer> usedNsids() {
         Set<Integer> used = new HashSet<>();
         volumes.values().forEach(v -> used.add(v.nsid()));
-        int nsid = 1;
-        while (used.contains(nsid)) {
-            nsid++;
-        }
-        return nsid;
+        return used;
     }
 
     /** Records a new or changed volume (atomically replacing its file). */
@@ -167,12 +175,18 @@ public final class VolumeCatalog {
                     Hosts.format(fallback.hosts()));
             configured = List.of(fallback);
         }
-        List<VolumeMetadata> plan = new ArrayList<>();
-        Set<Integer> usedNsids = new HashSet<>();
-        volumes.values().forEach(v -> usedNsids.add(v.nsid()));
+        Map<String, VolumeMetadata> updated = new HashMap<>();
         for (VolumeSpec spec : configured) {
             VolumeMetadata old = volumes.get(spec.name());
-            plan.add(old == null ? create(spec, usedNsids) : update(old, spec));
+            if (old != null) {
+                updated.put(spec.name(), update(old, spec));
+            }
+        }
+        List<VolumeMetadata> plan = new ArrayList<>();
+        Set<Integer> usedNsids = usedNsids();
+        for (VolumeSpec spec : configured) {
+            VolumeMetadata v = updated.get(spec.name());
+            plan.add(v != null ? v : create(spec, usedNsids));
         }
         for (VolumeMetadata v : plan) {
             VolumeMetadata old = volumes.get(v.name());
@@ -208,10 +222,11 @@ public final class VolumeCatalog {
         return !name.isEmpty() && !name.contains("/") && !name.startsWith(".");
     }
 
-    private static VolumeMetadata create(VolumeSpec spec, Set<Integer> usedNsids) {
-        int nsid = 1;
-        while (usedNsids.contains(nsid)) {
-            nsid++;
+    private VolumeMetadata create(VolumeSpec spec, Set<Integer> usedNsids) throws DataDirException {
+        int nsid = nsids.allocate(usedNsids);
+        if (nsid == NsidAllocator.NONE) {
+            throw new DataDirException("no NSID left for volume " + spec.name() + ": the brick has "
+                    + Subsystem.MAX_NAMESPACES + " volumes");
         }
         usedNsids.add(nsid);
         return new VolumeMetadata(spec.name(), nsid, UUID.randomUUID(), spec.sizeBytes(), spec.blockSize(),

@@ -280,13 +280,15 @@ public final class VolumeManager implements AutoCloseable {
         if (catalog.dataFileInUse(dataFile)) {
             dataFile = UUID.randomUUID() + VolumeMetadata.DATA_SUFFIX;
         }
-        VolumeMetadata v = new VolumeMetadata(spec.name(), catalog.freeNsid(), UUID.randomUUID(), spec.sizeBytes(),
+        // The NSID comes after the idempotency check: a retried create must not use up NSIDs.
+        VolumeMetadata wanted = new VolumeMetadata(spec.name(), NO_NSID_YET, UUID.randomUUID(), spec.sizeBytes(),
                 spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
                 System.currentTimeMillis(), spec.services(), null, null);
-        Created same = existingAlike(v);
+        Created same = existingAlike(wanted);
         if (same != null) {
             return same;
         }
+        VolumeMetadata v = wanted.withNsid(allocateNsid());
         Overcommit before = v.backend() == Backend.ENGINE ? overcommit() : null;
         saveAndExport(v, () -> { });
         LOG.info("Created volume {}: NSID {}, UUID {}, {}, hosts={}", v.name(), v.nsid(), v.uuid(),
@@ -303,6 +305,9 @@ public final class VolumeManager implements AutoCloseable {
      * For a create of {@code wanted}: null when no volume has its name; the volume (created false)
      * when it is as {@code wanted} describes; otherwise CONFLICT, naming what differs.
      */
+    /** The NSID of a volume being compared with an existing one before it gets its own. */
+    static final int NO_NSID_YET = 0;
+
     synchronized Created existingAlike(VolumeMetadata wanted) throws VolumeException {
         VolumeMetadata existing = catalog.get(wanted.name());
         if (existing == null) {
@@ -350,7 +355,7 @@ public final class VolumeManager implements AutoCloseable {
 
     /** Saves a new volume's metadata and exports it; on failure removes both and runs {@code undo}. */
     private void saveAndExport(VolumeMetadata v, Runnable undo) throws VolumeException {
-        if (v.nsid() > subsystem.maxNamespaces()) {
+        if (v.nsid() < 1 || v.nsid() > subsystem.maxNamespaces()) {
             undo.run();
             throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
         }
@@ -376,7 +381,19 @@ public final class VolumeManager implements AutoCloseable {
         }
     }
 
-    /** The catalog (snapshot operations need free NSIDs and data file names). */
+    /**
+     * An NSID for a new volume, not one a deleted volume had lately; {@code NsidAllocator.NONE} when
+     * all are taken (the export then refuses the volume).
+     */
+    synchronized int allocateNsid() throws VolumeException {
+        try {
+            return catalog.allocateNsid();
+        } catch (DataDirException e) {
+            throw VolumeException.internal(e.getMessage());
+        }
+    }
+
+    /** The catalog (snapshot operations need data file names). */
     VolumeCatalog catalog() {
         return catalog;
     }

@@ -105,6 +105,12 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
                 clonedFrom);
     }
 
+    public VolumeMetadata withNsid(int newNsid) {
+        return new VolumeMetadata(name, newNsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
+                qosPolicy, managed, createdMillis, services, snapshotOf,
+                clonedFrom);
+    }
+
     public VolumeMetadata withName(String newName) {
         return new VolumeMetadata(newName, nsid, uuid, sizeBytes, blockSize, backend, hosts, dataFile, labels,
                 qosPolicy, managed, createdMillis, services, snapshotOf,

@@ -23,7 +23,7 @@ class VolumeCatalogTest {
     }
 
     @Test
-    void shouldGiveNewVolumesTheLowestFreeNsids() throws DataDirException {
+    void shouldGiveNewVolumesConsecutiveNsidsInAnEmptyDataDir() throws DataDirException {
         List<VolumeMetadata> v = reconcile("name=a,size=1GiB", "name=b,size=1GiB", "name=c,size=1GiB");
 
         assertThat(v).extracting(VolumeMetadata::nsid).containsExactly(1, 2, 3);
@@ -50,6 +50,16 @@ class VolumeCatalogTest {
         // a still holds NSID 1 on disk, so c must not take it: a host could confuse the two.
         assertThat(v).extracting(VolumeMetadata::nsid).containsExactly(2, 3);
         assertThat(VolumeCatalog.load(dataDir).get("a").nsid()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotGiveADeletedVolumesNsidToANewlyConfiguredOneAfterARestart() throws DataDirException {
+        reconcile("name=a,size=1GiB", "name=b,size=1GiB");
+        VolumeCatalog.load(dataDir).delete("b");
+
+        List<VolumeMetadata> v = reconcile("name=a,size=1GiB", "name=c,size=1GiB");
+
+        assertThat(v).extracting(VolumeMetadata::nsid).containsExactly(1, 3);
     }
 
     @Test

@@ -166,4 +166,21 @@ class VolumeManagerTest {
         assertThat(fresh.volume().metadata().dataFile()).isNotEqualTo("db.img").endsWith(".img");
         assertThat(fresh.volume().metadata().nsid()).isEqualTo(2);
     }
+
+    @Test
+    void shouldNotGiveADeletedVolumesNsidToTheNextVolumeEvenAfterARestart() throws Exception {
+        VolumeManager m = open();
+        m.create(request("a", 1L << 20, Hosts.none()));
+        int b = m.create(request("b", 1L << 20, Hosts.none())).volume().metadata().nsid();
+        m.delete("b");
+
+        int c = m.create(request("c", 1L << 20, Hosts.none())).volume().metadata().nsid();
+        m.delete("c");
+        int d = open().create(request("d", 1L << 20, Hosts.none())).volume().metadata().nsid();
+
+        // A host that cached namespace b must not find another volume under its NSID.
+        assertThat(b).isEqualTo(2);
+        assertThat(c).isEqualTo(3);
+        assertThat(d).isEqualTo(4);
+    }
 }

@@ -22,6 +22,12 @@ public final class IdentifyNamespace {
 
     /** NSFEAT bit 0: thin provisioned, NUSE is meaningful. */
     static final int NSFEAT_THIN = 0x01;
+    /**
+     * NSFEAT bit 3 (UIDREUSE): the NGUID and EUI64 are never reused for another namespace. They
+     * derive from the volume's random UUID, which no other volume gets.
+     */
+    static final int NSFEAT_UID_NEVER_REUSED = 0x08;
+    static final int NSFEAT = NSFEAT_THIN | NSFEAT_UID_NEVER_REUSED;
     /** DLFEAT: deallocated blocks read as zeros (001b); Write Zeroes may deallocate (bit 3). */
     static final int DLFEAT = 0x01 | 0x08;
 
@@ -39,7 +45,7 @@ public final class IdentifyNamespace {
         b.setLongLE(NSZE_OFFSET, blocks);
         b.setLongLE(NCAP_OFFSET, blocks);
         b.setLongLE(NUSE_OFFSET, used);
-        b.setByte(NSFEAT_OFFSET, NSFEAT_THIN);
+        b.setByte(NSFEAT_OFFSET, NSFEAT);
         b.setByte(NLBAF_OFFSET, 0);
         b.setByte(FLBAS_OFFSET, 0);
         // Shared namespace: may be attached to several controllers (multipath).
@@ -57,7 +63,7 @@ public final class IdentifyNamespace {
      * ANAGRPID @4, NSATTR @8 (bit 0: write protected), NSTAT @14 (bit 0: ready).
      */
     public static void fillIndependent(ByteBuf b, Namespace ns) {
-        b.setByte(0, NSFEAT_THIN);
+        b.setByte(0, NSFEAT);
         b.setByte(1, 1);
         b.setIntLE(4, IdentifyController.ANA_GROUP_ID);
         b.setByte(8, ns.store().isReadOnly() ? 1 : 0); // NSATTR

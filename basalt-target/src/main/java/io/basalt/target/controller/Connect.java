@@ -1,6 +1,7 @@
 package io.basalt.target.controller;
 
 import io.basalt.nvme.Status;
+import io.basalt.target.subsystem.HostAccess;
 import io.basalt.target.subsystem.Subsystem;
 import io.basalt.target.transport.Request;
 import io.netty.buffer.ByteBuf;
@@ -63,7 +64,12 @@ public final class Connect {
         if (sqsize == 0 || sqsize >= maxEntries) {
             return invalidParameter(req, SQSIZE_OFFSET);
         }
-        if (hostNqn.isEmpty()) {
+        // A field without its NUL is malformed. An empty host NQN is not: it is an anonymous host
+        // (SPDK's initiator sends one by default), admitted when something is open to any host.
+        if (subNqn == null) {
+            return invalidParameter(req, IATTR_DATA | SUBNQN_OFFSET);
+        }
+        if (hostNqn == null) {
             return invalidParameter(req, IATTR_DATA | HOSTNQN_OFFSET);
         }
         return qid == 0 ? connectAdmin(req, subNqn, hostNqn, hostId, sqsize, cattr, kato)
@@ -77,13 +83,17 @@ public final class Connect {
         Subsystem subsystem = registry.subsystem();
         boolean discovery = Subsystem.DISCOVERY_NQN.equals(subNqn);
         if (!discovery && (q.port().discoveryOnly() || !subsystem.nqn().equals(subNqn))) {
-            LOG.info("refused Connect from {} ({}): unknown subsystem {}", hostNqn, q.transport().remoteAddress(),
-                    subNqn);
+            if (q.transport().mayLog("Connect refused: unknown subsystem")) {
+                LOG.info("refused Connect from {} ({}): unknown subsystem {}", HostAccess.describe(hostNqn),
+                        q.transport().remoteAddress(), subNqn);
+            }
             return invalidParameter(req, IATTR_DATA | SUBNQN_OFFSET);
         }
         if (!discovery && !subsystem.admits(hostNqn)) {
-            LOG.info("refused Connect from {} ({}): host is allowed no namespace", hostNqn,
-                    q.transport().remoteAddress());
+            if (q.transport().mayLog("Connect refused: host allowed no namespace")) {
+                LOG.info("refused Connect from {} ({}): host is allowed no namespace", HostAccess.describe(hostNqn),
+                        q.transport().remoteAddress());
+            }
             return Status.CONNECT_INVALID_HOST | Status.DNR;
         }
         Controller c = registry.create(discovery, hostNqn, hostId, q, Math.max(0, kato));
@@ -92,8 +102,11 @@ public final class Connect {
         }
         q.bind(c, 0, sqsize + 1, (cattr & CATTR_DISABLE_SQ_FLOW_CONTROL) != 0);
         c.start();
-        LOG.info("host {} connected from {}: {} created, admin queue size {}, KATO {} ms", hostNqn,
-                q.transport().remoteAddress(), c, sqsize + 1, kato);
+        if (q.transport().mayLog("host connected")) {
+            LOG.info("host {} connected from {}: {} created, admin queue size {}, KATO {} ms{}",
+                    HostAccess.describe(hostNqn), q.transport().remoteAddress(), c, sqsize + 1, kato,
+                    hostNqn.isEmpty() ? " (empty host NQN: it sees only volumes open to any host)" : "");
+        }
         req.setResult(c.cntlid());
         return Status.SUCCESS;
     }
@@ -131,12 +144,12 @@ public final class Connect {
         return Status.CONNECT_INVALID_PARAMETERS | Status.DNR;
     }
 
-    /** An NQN field: UTF-8 up to the first NUL within 256 bytes. */
+    /** An NQN field: UTF-8 up to the first NUL within 256 bytes; null if it has no NUL. */
     static String nqnField(ByteBuf b, int index) {
         int len = 0;
         while (len < NQN_FIELD_LENGTH && b.getByte(index + len) != 0) {
             len++;
         }
-        return b.toString(index, len, StandardCharsets.UTF_8).trim();
+        return len == NQN_FIELD_LENGTH ? null : b.toString(index, len, StandardCharsets.UTF_8).trim();
     }
 }

@@ -141,7 +141,10 @@ public final class Controller {
                 csts = Registers.CSTS_RDY;
             } else {
                 csts = Registers.CSTS_CFS;
-                LOG.warn("controller {} ({}): invalid CC 0x{}", cntlid, hostNqn, Integer.toHexString(value));
+                if (adminQueue.transport().mayLog("invalid CC")) {
+                    LOG.warn("controller {} ({}): invalid CC 0x{}", cntlid, HostAccess.describe(hostNqn),
+                            Integer.toHexString(value));
+                }
             }
         } else if (!enable && wasEnabled) {
             csts = 0;
@@ -268,8 +271,10 @@ public final class Controller {
         long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
         int kato = katoMillis;
         if (kato > 0 && idleMillis > kato + Math.max(100, kato / 2)) {
-            LOG.warn("controller {} ({}): keep-alive timeout after {} ms idle (KATO {} ms), tearing it down",
-                    cntlid, hostNqn, idleMillis, kato);
+            if (adminQueue.transport().mayLog("keep-alive timeout")) {
+                LOG.warn("controller {} ({}): keep-alive timeout after {} ms idle (KATO {} ms), tearing it down",
+                        cntlid, HostAccess.describe(hostNqn), idleMillis, kato);
+            }
             registry.countKeepAliveExpiry();
             shutdown("keep-alive timeout");
         }
@@ -281,7 +286,9 @@ public final class Controller {
             return;
         }
         registry.remove(this);
-        LOG.info("host {} disconnected: {} removed ({})", hostNqn, this, reason);
+        if (adminQueue.transport().mayLog("host disconnected")) {
+            LOG.info("host {} disconnected: {} removed ({})", HostAccess.describe(hostNqn), this, reason);
+        }
         if (!discovery) {
             subsystem.removeNamespaceListener(namespaceListener);
         }
@@ -384,6 +391,6 @@ public final class Controller {
 
     @Override
     public String toString() {
-        return "controller " + cntlid + " (" + hostNqn + (discovery ? ", discovery)" : ")");
+        return "controller " + cntlid + " (" + HostAccess.describe(hostNqn) + (discovery ? ", discovery)" : ")");
     }
 }

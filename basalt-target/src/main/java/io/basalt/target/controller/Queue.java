@@ -25,6 +25,12 @@ public final class Queue {
         io.netty.channel.EventLoop eventLoop();
 
         SocketAddress remoteAddress();
+
+        /**
+         * Whether a line about this connection, for this reason, may be logged now: what hosts can
+         * cause at will (refusals, errors, connects) is rate-limited per remote address and reason.
+         */
+        boolean mayLog(String reason);
     }
 
     private final Transport transport;

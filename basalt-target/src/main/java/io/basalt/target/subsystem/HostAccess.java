@@ -4,7 +4,8 @@ import java.util.Set;
 
 /**
  * Which hosts (by host NQN) may see a namespace. There is no implicit default: a volume is either
- * open to {@link #any()} host, said explicitly, or to a listed set.
+ * open to {@link #any()} host, said explicitly, or to a listed set. A host that connects with an
+ * empty host NQN (anonymous) sees only the namespaces open to any host.
  */
 public final class HostAccess {
     private static final HostAccess ANY = new HostAccess(null);
@@ -24,8 +25,17 @@ public final class HostAccess {
         return new HostAccess(Set.copyOf(hostNqns));
     }
 
+    /**
+     * Whether the host may see the namespace. An anonymous host (empty host NQN) sees only what is
+     * open to any host: no list can name it.
+     */
     public boolean allows(String hostNqn) {
-        return hosts == null || hosts.contains(hostNqn);
+        return hosts == null || (!hostNqn.isEmpty() && hosts.contains(hostNqn));
+    }
+
+    /** The host NQN for the log: "anonymous" when it is empty. */
+    public static String describe(String hostNqn) {
+        return hostNqn.isEmpty() ? "anonymous" : hostNqn;
     }
 
     public boolean isAny() {

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Subsystem {
     /** The well-known NQN of the discovery subsystem. */
     public static final String DISCOVERY_NQN = "nqn.2014-08.org.nvmexpress.discovery";
+    /** The highest NSID the subsystem supports (Identify Controller NN). */
+    public static final int MAX_NAMESPACES = 1024;
 
     private final String nqn;
     private final String serial;
@@ -150,7 +152,7 @@ public final class Subsystem {
 
     /** The highest NSID the subsystem supports (Identify Controller NN). */
     public int maxNamespaces() {
-        return 1024;
+        return MAX_NAMESPACES;
     }
 
     public long generation() {

@@ -52,6 +52,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     private static final CommandDispatcher DISPATCHER = new CommandDispatcher();
 
     private final TargetConfig config;
+    private final TransportErrors errors;
     private final Queue queue;
     private final CRC32C crc = new CRC32C();
     private final Runnable flushTask = this::flushNow;
@@ -68,8 +69,9 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     private boolean flushNeeded;
     private boolean flushScheduled;
 
-    public ConnectionHandler(ControllerRegistry controllers, PortInfo port) {
+    public ConnectionHandler(ControllerRegistry controllers, PortInfo port, TransportErrors errors) {
         this.config = controllers.config();
+        this.errors = errors;
         this.queue = new Queue(this, controllers, port);
         growPool(2);
     }
@@ -154,6 +156,11 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
         return ctx.channel().remoteAddress();
     }
 
+    @Override
+    public boolean mayLog(String reason) {
+        return errors.log().admit(remoteAddress(), reason);
+    }
+
     // ---- channel lifecycle -----------------------------------------------------------------
 
     @Override
@@ -176,7 +183,14 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+        if (mayLog("connection failed")) {
+            // A socket error (a host resetting the connection) needs no stack trace; anything else does.
+            if (cause instanceof java.io.IOException) {
+                LOG.warn("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            } else {
+                LOG.warn("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+            }
+        }
         state = State.TERMINATED;
         ctx.close();
     }
@@ -338,8 +352,10 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     }
 
     private void onTermReq(ByteBuf in, int base) {
-        LOG.info("host {} terminated the connection: FES {} FEI {}", ctx.channel().remoteAddress(),
-                TermReq.fes(in, base), TermReq.fei(in, base));
+        if (mayLog("host terminated the connection")) {
+            LOG.info("host {} terminated the connection: FES {} FEI {}", ctx.channel().remoteAddress(),
+                    TermReq.fes(in, base), TermReq.fei(in, base));
+        }
         state = State.TERMINATED;
         ctx.close();
     }
@@ -605,11 +621,16 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
 
     /**
      * Reports a fatal transport error: a C2HTermReq naming the field, then the connection closes.
+     * It is counted by reason; the log line is rate-limited, as a host can cause any number of them.
      * Always returns -1 so header checks can return it.
      */
     private long fatal(int fes, int fei, ByteBuf in, int base) {
-        LOG.warn("fatal transport error from {}: FES {} at offset {} of a {} PDU; closing the connection",
-                ctx.channel().remoteAddress(), fes, fei, PduType.name(CommonHeader.type(in, base)));
+        TransportErrors.Reason reason = errors.countFatal(fes, ctx.channel().remoteAddress());
+        if (reason != null) {
+            LOG.warn("fatal transport error from {}: {} (FES {}) at offset {} of a {} PDU; closing the connection",
+                    ctx.channel().remoteAddress(), reason.description(), fes, fei,
+                    PduType.name(CommonHeader.type(in, base)));
+        }
         state = State.TERMINATED;
         int hlen = Math.min(CommonHeader.hlen(in, base), in.writerIndex() - base);
         hlen = Math.max(CommonHeader.LENGTH, Math.min(hlen, in.readableBytes()));

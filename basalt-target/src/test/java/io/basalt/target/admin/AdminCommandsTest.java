@@ -93,7 +93,7 @@ class AdminCommandsTest {
     void shouldDescribeTheNamespaceIndependentlyOfTheCommandSet() {
         TestHost.Reply r = host.transfer(Sqes.identify(host.cid(), 0x08, 1, 0), 4096);
         assertThat(r.status()).isZero();
-        assertThat(r.data().getByte(0)).as("NSFEAT thin").isEqualTo((byte) 1);
+        assertThat(r.data().getByte(0)).as("NSFEAT thin, UIDREUSE (bit 3)").isEqualTo((byte) 0x09);
         assertThat(r.data().getIntLE(4)).as("ANAGRPID").isEqualTo(1);
         assertThat(r.data().getByte(14)).as("NSTAT ready").isEqualTo((byte) 1);
     }

@@ -92,6 +92,14 @@ class IdentifyNamespaceTest {
     }
 
     @Test
+    void shouldPromiseNguidAndEui64AreNeverReused() {
+        ByteBuf ns = identify(host, CNS_NAMESPACE, 1).data();
+        // NSFEAT bit 3 (UIDREUSE): a volume's NGUID is its random UUID, never given to another.
+        assertThat(ns.getUnsignedByte(24) & 0x08).as("nsfeat uidreuse").isEqualTo(0x08);
+        assertThat(ns.getUnsignedByte(24) & 0x01).as("nsfeat thin provisioning").isEqualTo(0x01);
+    }
+
+    @Test
     void shouldReportDeallocatedBlocksAsReadingZeros() {
         ByteBuf ns = identify(host, CNS_NAMESPACE, 1).data();
         assertThat(ns.getUnsignedByte(33) & 0x7).as("dlfeat read behaviour").isEqualTo(1);

@@ -1,8 +1,11 @@
 package io.basalt.target.controller;
 
+import io.basalt.engine.RamBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.target.admin.Features;
+import io.basalt.target.subsystem.HostAccess;
+import io.basalt.target.subsystem.Namespace;
 import io.basalt.target.testing.Fixtures;
 import io.basalt.target.testing.Pdus;
 import io.basalt.target.testing.ReceivedPdu;
@@ -17,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -116,10 +121,52 @@ class ConnectTest {
         assertThat(registry.size()).isZero();
     }
 
+    // SPDK's initiator (spdk_nvme_perf) sends an empty host NQN by default; Linux's and SPDK's
+    // targets take it as an anonymous host that sees what is open to any host.
+
     @Test
-    void shouldRefuseAnEmptyHostNqnNamingTheHostnqnField() {
+    void shouldAdmitAnEmptyHostNqnAsAnonymousSeeingOnlyNamespacesOpenToAnyHost() {
+        addNamespace(3, HostAccess.any());
+        addNamespace(4, HostAccess.of(Set.of("")));
+
+        int cntlid = admin.connectAndEnable(Fixtures.SUBNQN, "");
+        TestHost.Reply list = admin.transfer(Sqes.identify(admin.cid(), 0x02, 0), 4096);
+
+        assertThat(registry.get(cntlid).hostNqn()).isEmpty();
+        assertThat(list.status()).isZero();
+        assertThat(list.data().getIntLE(0)).isEqualTo(3);
+        assertThat(list.data().getIntLE(4)).as("only the any-host namespace").isZero();
+        assertThat(connectIo(1, 31, cntlid, "").cqeStatus()).as("its I/O queue").isZero();
+        assertThat(connectIo(2, 31, cntlid, Fixtures.HOST).cqeStatus()).as("another host's I/O queue")
+                .isEqualTo(Status.CONNECT_INVALID_PARAMETERS | Status.DNR);
+    }
+
+    @Test
+    void shouldRefuseAnEmptyHostNqnAsAnUnknownHostWhenNoNamespaceIsOpenToAnyHost() {
         ReceivedPdu resp = connectAdmin(Fixtures.SUBNQN, "");
-        assertInvalidParameter(resp, IATTR_DATA | 512);
+        assertThat(resp.cqeStatus()).as(Status.describe(resp.cqeStatus()))
+                .isEqualTo(Status.CONNECT_INVALID_HOST | Status.DNR);
+        assertThat(registry.size()).isZero();
+    }
+
+    @Test
+    void shouldRefuseAnNqnFieldWithoutItsTerminatingNul() {
+        ByteBuf data = connectData(0xFFFF, Fixtures.SUBNQN, "");
+        data.setBytes(512, "h".repeat(256).getBytes(StandardCharsets.US_ASCII));
+        admin.initialize(false, false);
+        assertInvalidParameter(admin.command(connectSqe(0, 31, 0), data), IATTR_DATA | 512);
+
+        TestHost other = open();
+        other.initialize(false, false);
+        ByteBuf sub = connectData(0xFFFF, "", Fixtures.HOST);
+        sub.setBytes(256, "s".repeat(256).getBytes(StandardCharsets.US_ASCII));
+        assertInvalidParameter(other.command(connectSqe(0, 31, 0), sub), IATTR_DATA | 256);
+        assertThat(registry.size()).isZero();
+    }
+
+    private void addNamespace(int nsid, HostAccess access) {
+        registry.subsystem().addNamespace(new Namespace(nsid, "ns" + nsid, UUID.randomUUID(),
+                new RamBlockStore(1 << 20, 512), access));
     }
 
     @Test

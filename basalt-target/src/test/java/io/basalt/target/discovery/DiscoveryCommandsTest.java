@@ -160,6 +160,19 @@ class DiscoveryCommandsTest {
     }
 
     @Test
+    void shouldListTheSubsystemForAnAnonymousHostOnlyWhenANamespaceIsOpenToAnyHost() {
+        connect("");
+        assertThat(page(0, 2048).getLongLE(8)).as("numrec, nothing open to any host").isZero();
+
+        registry.subsystem().addNamespace(new Namespace(3, "open", UUID.randomUUID(),
+                new RamBlockStore(1 << 20, 512), HostAccess.any()));
+
+        ByteBuf log = page(0, 2048);
+        assertThat(log.getLongLE(8)).as("numrec").isEqualTo(1);
+        assertThat(ascii(log, 1024 + 256, Fixtures.SUBNQN.length())).isEqualTo(Fixtures.SUBNQN);
+    }
+
+    @Test
     void shouldListNothingForAHostThatMaySeeNoNamespace() {
         connect(Fixtures.STRANGER);
         ByteBuf log = page(0, 2048);

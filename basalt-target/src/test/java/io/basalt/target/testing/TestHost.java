@@ -8,6 +8,7 @@ import io.basalt.nvme.tcp.PduType;
 import io.basalt.target.controller.ControllerRegistry;
 import io.basalt.target.transport.ConnectionHandler;
 import io.basalt.target.transport.PortInfo;
+import io.basalt.target.transport.TransportErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -41,12 +42,12 @@ public final class TestHost implements AutoCloseable {
     }
 
     public TestHost(ControllerRegistry registry, PortInfo port) {
-        channel = new EmbeddedChannel(new ConnectionHandler(registry, port));
+        channel = new EmbeddedChannel(new ConnectionHandler(registry, port, new TransportErrors()));
     }
 
     /** A connection whose local address (what the host dialled) is {@code local}, as a real socket has. */
     public TestHost(ControllerRegistry registry, PortInfo port, SocketAddress local) {
-        channel = new EmbeddedChannel(true, false, new ConnectionHandler(registry, port)) {
+        channel = new EmbeddedChannel(true, false, new ConnectionHandler(registry, port, new TransportErrors())) {
             @Override
             protected SocketAddress localAddress0() {
                 return local;

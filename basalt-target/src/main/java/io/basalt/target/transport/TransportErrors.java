@@ -1,0 +1,97 @@
+package io.basalt.target.transport;
+
+import io.basalt.nvme.tcp.TermReq;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.SocketAddress;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What hosts did wrong on a target's connections: fatal transport errors counted by reason (for
+ * metrics), and the {@link LogLimiter} every line a host can cause goes through, so a hostile host
+ * cannot fill the disk through the log. One per target, shared by its connections.
+ */
+public final class TransportErrors {
+    private static final Logger LOG = LoggerFactory.getLogger(TransportErrors.class);
+
+    /** Why a connection ended with a C2HTermReq: its fatal error status (FES). */
+    public enum Reason {
+        INVALID_HEADER_FIELD(TermReq.FES_INVALID_HEADER_FIELD, "invalid header field"),
+        PDU_SEQUENCE_ERROR(TermReq.FES_PDU_SEQUENCE_ERROR, "PDU sequence error"),
+        HEADER_DIGEST_ERROR(TermReq.FES_HEADER_DIGEST_ERROR, "header digest error"),
+        DATA_OUT_OF_RANGE(TermReq.FES_DATA_OUT_OF_RANGE, "data out of range"),
+        DATA_LIMIT_EXCEEDED(TermReq.FES_DATA_LIMIT_EXCEEDED, "data limit exceeded"),
+        UNSUPPORTED_PARAMETER(TermReq.FES_UNSUPPORTED_PARAMETER, "unsupported parameter");
+
+        private final int fes;
+        private final String description;
+
+        Reason(int fes, String description) {
+            this.fes = fes;
+            this.description = description;
+        }
+
+        public int fes() {
+            return fes;
+        }
+
+        /** For the log: "invalid header field". */
+        public String description() {
+            return description;
+        }
+
+        /** For a metric tag: "invalid_header_field". */
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        static Reason of(int fes) {
+            for (Reason r : values()) {
+                if (r.fes == fes) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("not a fatal error status: " + fes);
+        }
+    }
+
+    private final LongAdder[] fatal = new LongAdder[Reason.values().length];
+    private final LogLimiter log;
+
+    /** With the default log limits and the real clock. */
+    public TransportErrors() {
+        this(new LogLimiter(LogLimiter.PER_KEY_DEFAULT, LogLimiter.PER_WINDOW_DEFAULT, LogLimiter.MAX_KEYS_DEFAULT,
+                LogLimiter.WINDOW_NANOS_DEFAULT, System::nanoTime, TransportErrors::logSuppressed));
+    }
+
+    public TransportErrors(LogLimiter log) {
+        this.log = log;
+        for (int i = 0; i < fatal.length; i++) {
+            fatal[i] = new LongAdder();
+        }
+    }
+
+    private static void logSuppressed(InetAddress address, String reason, long count, long seconds) {
+        LOG.warn("suppressed {} similar messages ({}) from {} in the last {} s", count, reason,
+                address == null ? "other addresses" : address.getHostAddress(), seconds);
+    }
+
+    /** Counts a fatal error; returns its reason if a line about it may be logged now, else null. */
+    Reason countFatal(int fes, SocketAddress remote) {
+        Reason r = Reason.of(fes);
+        fatal[r.ordinal()].increment();
+        return log.admit(remote, r.description()) ? r : null;
+    }
+
+    /** Connections ended with a C2HTermReq for this reason since the target started. */
+    public long fatalErrors(Reason reason) {
+        return fatal[reason.ordinal()].sum();
+    }
+
+    /** The limiter for every log line a host can cause. */
+    public LogLimiter log() {
+        return log;
+    }
+}

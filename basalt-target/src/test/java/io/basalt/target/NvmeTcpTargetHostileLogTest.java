@@ -1,0 +1,104 @@
+package io.basalt.target;
+
+import io.basalt.nvme.tcp.PduType;
+import io.basalt.nvme.tcp.TermReq;
+import io.basalt.target.testing.Fixtures;
+import io.basalt.target.testing.Pdus;
+import io.basalt.target.testing.ReceivedPdu;
+import io.basalt.target.testing.SocketHost;
+import io.basalt.target.transport.LogLimiter;
+import io.basalt.target.transport.TransportErrors;
+import io.netty.buffer.ByteBuf;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A host that opens connection after connection, each with one malformed PDU, must not be able to
+ * fill the brick's disk through its log: every connection still ends with a C2HTermReq and is
+ * counted, but the log gets a few lines and one summary of what was held back.
+ */
+class NvmeTcpTargetHostileLogTest {
+    private static final int CONNECTIONS = 2000;
+    private static final long TIME_LIMIT_NANOS = 90_000_000_000L;
+
+    private NvmeTcpTarget target;
+
+    @AfterEach
+    void stop() {
+        if (target != null) {
+            target.close();
+        }
+    }
+
+    /** An ICReq whose HLEN is wrong: fatal, FES 1 (invalid header field) at offset 2. */
+    private static ByteBuf malformedIcReq() {
+        ByteBuf pdu = Pdus.icReq(0, 0);
+        pdu.setByte(2, 64);
+        return pdu;
+    }
+
+    @Test
+    void shouldLogAFloodOfMalformedPdusInAFewLinesAndCountEveryOne() throws Exception {
+        target = new NvmeTcpTarget(TargetConfig.of(new InetSocketAddress("127.0.0.1", 0), null),
+                Fixtures.subsystem());
+        target.start();
+        InetSocketAddress address = target.ioAddress();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream originalErr = System.err;
+        int sent = 0;
+        int termReqs = 0;
+        TransportErrors errors = null;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            long deadline = System.nanoTime() + TIME_LIMIT_NANOS;
+            for (; sent < CONNECTIONS && System.nanoTime() < deadline; sent++) {
+                try (SocketHost evil = new SocketHost(address, 5000)) {
+                    evil.send(malformedIcReq());
+                    ReceivedPdu answer = evil.receive();
+                    if (answer.type() == PduType.C2H_TERM_REQ && answer.fes() == TermReq.FES_INVALID_HEADER_FIELD) {
+                        termReqs++;
+                    }
+                }
+            }
+            NvmeTcpTarget stopping = target;
+            target = null;
+            stopping.close(); // reports what the log limiter still holds back
+            errors = stopping.transportErrors();
+        } finally {
+            System.setErr(originalErr);
+        }
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        long fatalLines = lines.stream().filter(l -> l.contains("fatal transport error")).count();
+        List<String> summaries = lines.stream().filter(l -> l.contains("similar messages")).toList();
+        long suppressed = summaries.stream().mapToLong(NvmeTcpTargetHostileLogTest::suppressedCount).sum();
+
+        assertThat(sent).as("hostile connections made in the time limit").isEqualTo(CONNECTIONS);
+        assertThat(termReqs).as("each malformed PDU still ends its connection with a C2HTermReq").isEqualTo(sent);
+        // One window of the limiter unless this machine took over a minute for the loop.
+        assertThat(lines).as("everything the target logged").hasSizeLessThanOrEqualTo(20);
+        assertThat(fatalLines).isBetween((long) LogLimiter.PER_KEY_DEFAULT, 2L * LogLimiter.PER_KEY_DEFAULT);
+        assertThat(summaries).isNotEmpty().allSatisfy(l -> assertThat(l).contains("invalid header field",
+                "127.0.0.1"));
+        assertThat(fatalLines + suppressed).as("lines logged plus lines reported as suppressed").isEqualTo(sent);
+        assertThat(errors.fatalErrors(TransportErrors.Reason.INVALID_HEADER_FIELD))
+                .isEqualTo(sent);
+        assertThat(errors.fatalErrors(TransportErrors.Reason.PDU_SEQUENCE_ERROR)).isZero();
+    }
+
+    private static long suppressedCount(String line) {
+        Matcher m = Pattern.compile("suppressed (\\d+) similar messages").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}
