@@ -73,7 +73,8 @@ public final class NvmeTcpTarget implements AutoCloseable {
             throw e;
         }
         LOG.info("NVMe/TCP target for {} listening on {} (discovery on {}), transport {}, {} event loops{}",
-                subsystem.nqn(), ioAddress(), discoveryAddress() == null ? "none" : discoveryAddress(), epoll ? "epoll" : "nio", config.eventLoopCount(),
+                subsystem.nqn(), hostPort(ioAddress()), discoveryAddress() == null ? "none" : hostPort(discoveryAddress()),
+                epoll ? "epoll" : "nio", config.eventLoopCount(),
                 config.busyPoll() ? " (busy polling)" : "");
     }
 
@@ -99,6 +100,12 @@ public final class NvmeTcpTarget implements AutoCloseable {
     }
 
     /** Where hosts connect for I/O. */
+    /** "127.0.0.1:4420" or "[::1]:4420": InetSocketAddress.toString() writes "/127.0.0.1:4420". */
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
     public InetSocketAddress ioAddress() {
         return ioChannel == null ? null : (InetSocketAddress) ioChannel.localAddress();
     }
