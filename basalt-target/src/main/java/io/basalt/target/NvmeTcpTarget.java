@@ -39,15 +39,21 @@ public final class NvmeTcpTarget implements AutoCloseable {
     private final TargetConfig config;
     private final Subsystem subsystem;
     private final ControllerRegistry controllers;
-    private final TransportErrors errors = new TransportErrors();
+    private final TransportErrors errors;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel ioChannel;
     private Channel discoveryChannel;
 
     public NvmeTcpTarget(TargetConfig config, Subsystem subsystem) {
+        this(config, subsystem, new TransportErrors());
+    }
+
+    /** With the given error counts and log limiter: tests pass one with a fake clock. */
+    NvmeTcpTarget(TargetConfig config, Subsystem subsystem, TransportErrors errors) {
         this.config = Objects.requireNonNull(config);
         this.subsystem = Objects.requireNonNull(subsystem);
+        this.errors = Objects.requireNonNull(errors);
         this.controllers = new ControllerRegistry(subsystem, config);
     }
 
@@ -61,7 +67,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
         workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopCount(), new DefaultThreadFactory("basalt-io"),
                 EventLoops.ioHandlerFactory(config.nativeTransport(), config.busyPoll()));
         // Summaries of the log lines hosts had held back, once their window is over.
-        bossGroup.next().scheduleAtFixedRate(errors.log()::sweep, LOG_SWEEP_SECONDS, LOG_SWEEP_SECONDS,
+        bossGroup.next().scheduleAtFixedRate(errors::sweep, LOG_SWEEP_SECONDS, LOG_SWEEP_SECONDS,
                 TimeUnit.SECONDS);
         try {
             ioChannel = bind(channelClass, config.listen(), false);
@@ -150,6 +156,6 @@ public final class NvmeTcpTarget implements AutoCloseable {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
         controllers.closeAll();
-        errors.log().flush();
+        errors.flush();
     }
 }

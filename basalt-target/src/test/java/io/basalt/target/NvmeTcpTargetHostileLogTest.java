@@ -2,6 +2,7 @@ package io.basalt.target;
 
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvme.tcp.TermReq;
+import io.basalt.target.controller.Controller;
 import io.basalt.target.testing.Fixtures;
 import io.basalt.target.testing.Pdus;
 import io.basalt.target.testing.ReceivedPdu;
@@ -11,6 +12,7 @@ import io.basalt.target.transport.TransportErrors;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,10 +29,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A host that opens connection after connection, each with one malformed PDU, must not be able to
  * fill the brick's disk through its log: every connection still ends with a C2HTermReq and is
  * counted, but the log gets a few lines and one summary of what was held back.
+ *
+ * <p>The target's log limiter runs on a clock that stands still, so the whole flood falls in one
+ * window however slow this machine is; and only the lines of the target's transport loggers about
+ * this host are counted, whatever else the JVM writes to stderr meanwhile.
  */
 class NvmeTcpTargetHostileLogTest {
     private static final int CONNECTIONS = 2000;
-    private static final long TIME_LIMIT_NANOS = 90_000_000_000L;
+    private static final long TIME_LIMIT_NANOS = 120_000_000_000L;
+    /** slf4j-simple writes "time [thread] LEVEL logger - message". */
+    private static final Pattern TRANSPORT_LINE = Pattern.compile(
+            " (io\\.basalt\\.target\\.transport\\.(ConnectionHandler|TransportErrors)) - .*127\\.0\\.0\\.1");
 
     private NvmeTcpTarget target;
 
@@ -50,17 +59,22 @@ class NvmeTcpTargetHostileLogTest {
 
     @Test
     void shouldLogAFloodOfMalformedPdusInAFewLinesAndCountEveryOne() throws Exception {
+        TransportErrors errors = new TransportErrors(LogLimiter.Limits.defaults(), () -> 0L);
         target = new NvmeTcpTarget(TargetConfig.of(new InetSocketAddress("127.0.0.1", 0), null),
-                Fixtures.subsystem());
+                Fixtures.subsystem(), errors);
         target.start();
         InetSocketAddress address = target.ioAddress();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream originalErr = System.err;
         int sent = 0;
         int termReqs = 0;
-        TransportErrors errors = null;
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
+            // What a target left over by an earlier test class may log meanwhile: not this host's lines.
+            for (int i = 0; i < 25; i++) {
+                LoggerFactory.getLogger(Controller.class).info("host nqn.2026-01.io.basalt:leftover disconnected: "
+                        + "controller {} removed (keep-alive timeout)", i);
+            }
             long deadline = System.nanoTime() + TIME_LIMIT_NANOS;
             for (; sent < CONNECTIONS && System.nanoTime() < deadline; sent++) {
                 try (SocketHost evil = new SocketHost(address, 5000)) {
@@ -74,30 +88,29 @@ class NvmeTcpTargetHostileLogTest {
             NvmeTcpTarget stopping = target;
             target = null;
             stopping.close(); // reports what the log limiter still holds back
-            errors = stopping.transportErrors();
         } finally {
             System.setErr(originalErr);
         }
-        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> TRANSPORT_LINE.matcher(l).find()).toList();
         long fatalLines = lines.stream().filter(l -> l.contains("fatal transport error")).count();
-        List<String> summaries = lines.stream().filter(l -> l.contains("similar messages")).toList();
-        long suppressed = summaries.stream().mapToLong(NvmeTcpTargetHostileLogTest::suppressedCount).sum();
+        List<String> summaries = lines.stream().filter(l -> l.contains("suppressed")).toList();
 
         assertThat(sent).as("hostile connections made in the time limit").isEqualTo(CONNECTIONS);
         assertThat(termReqs).as("each malformed PDU still ends its connection with a C2HTermReq").isEqualTo(sent);
-        // One window of the limiter unless this machine took over a minute for the loop.
-        assertThat(lines).as("everything the target logged").hasSizeLessThanOrEqualTo(20);
-        assertThat(fatalLines).isBetween((long) LogLimiter.PER_KEY_DEFAULT, 2L * LogLimiter.PER_KEY_DEFAULT);
-        assertThat(summaries).isNotEmpty().allSatisfy(l -> assertThat(l).contains("invalid header field",
-                "127.0.0.1"));
-        assertThat(fatalLines + suppressed).as("lines logged plus lines reported as suppressed").isEqualTo(sent);
-        assertThat(errors.fatalErrors(TransportErrors.Reason.INVALID_HEADER_FIELD))
-                .isEqualTo(sent);
+        assertThat(lines).as("what the target logged about the host: its lines, then one summary")
+                .hasSizeLessThanOrEqualTo(LogLimiter.Limits.PER_SOURCE_DEFAULT + 1);
+        assertThat(fatalLines).isEqualTo(LogLimiter.Limits.PER_REASON_DEFAULT);
+        assertThat(summaries).hasSize(1);
+        assertThat(fatalLines + suppressedCount(summaries.getFirst(), "invalid header field"))
+                .as("lines logged plus lines reported as suppressed").isEqualTo(sent);
+        assertThat(errors.fatalErrors(TransportErrors.Reason.INVALID_HEADER_FIELD)).isEqualTo(sent);
         assertThat(errors.fatalErrors(TransportErrors.Reason.PDU_SEQUENCE_ERROR)).isZero();
     }
 
-    private static long suppressedCount(String line) {
-        Matcher m = Pattern.compile("suppressed (\\d+) similar messages").matcher(line);
+    /** The count for one reason in "suppressed N log lines from ... (K reason, ...)". */
+    private static long suppressedCount(String line, String reason) {
+        Matcher m = Pattern.compile("[(,] ?(\\d+) " + Pattern.quote(reason) + "[,)]").matcher(line);
         assertThat(m.find()).as(line).isTrue();
         return Long.parseLong(m.group(1));
     }

@@ -360,7 +360,7 @@ public final class ManagementService implements BrickService {
         if (online) {
             for (Controller c : controllers) {
                 if (!c.isDiscovery() && !c.isShutDown() && m.hosts().allows(c.hostNqn())) {
-                    connected.add(new VolumeView.ConnectedHost(c.hostNqn(), c.cntlid(),
+                    connected.add(new VolumeView.ConnectedHost(HostAccess.describe(c.hostNqn()), c.cntlid(),
                             Objects.toString(c.remoteAddress(), null), c.ioQueueCount()));
                 }
             }
@@ -465,7 +465,7 @@ public final class ManagementService implements BrickService {
             public void connected(Controller c) {
                 if (!c.isDiscovery()) {
                     metrics.hostConnected();
-                    events.record("host.connected", EventLog.INFO, c.hostNqn(), "controller " + c.cntlid()
+                    events.record("host.connected", EventLog.INFO, HostAccess.describe(c.hostNqn()), "controller " + c.cntlid()
                             + " from " + c.remoteAddress());
                 }
             }
@@ -475,7 +475,7 @@ public final class ManagementService implements BrickService {
                 if (!c.isDiscovery()) {
                     metrics.hostDisconnected();
                     events.record("host.disconnected", reason.contains("keep-alive") ? EventLog.WARNING : EventLog.INFO,
-                            c.hostNqn(), "controller " + c.cntlid() + ": " + reason);
+                            HostAccess.describe(c.hostNqn()), "controller " + c.cntlid() + ": " + reason);
                 }
             }
         };

@@ -3,6 +3,9 @@ package io.basalt.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.basalt.api.ApiException;
 import io.basalt.api.client.ApiClient;
+import io.basalt.initiator.InitiatorConfig;
+import io.basalt.initiator.NvmeController;
+import io.basalt.initiator.NvmeTcpInitiator;
 import io.basalt.server.Brick;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.ServeConfig;
@@ -71,6 +74,19 @@ class ManagementApiTest {
 
     interface ThrowingCall {
         void run() throws Exception;
+    }
+
+    @Test
+    void shouldShowAHostThatSentAnEmptyNqnAsAnonymous() throws Exception {
+        try (NvmeTcpInitiator initiator = new NvmeTcpInitiator(InitiatorConfig.builder().hostNqn("").build());
+             NvmeController controller = initiator.connect(brick.ioAddress(), brick.identity().subsystemNqn())) {
+            assertThat(controller.activeNamespaces()).containsExactly(1);
+
+            assertThat(api.get("/api/v1/volumes/boot").json().get("connectedHosts").findValuesAsText("hostNqn"))
+                    .containsExactly("anonymous");
+            assertThat(api.get("/api/v1/events?type=host.connected").json().findValuesAsText("subject"))
+                    .containsExactly("anonymous");
+        }
     }
 
     @Test

@@ -83,14 +83,14 @@ public final class Connect {
         Subsystem subsystem = registry.subsystem();
         boolean discovery = Subsystem.DISCOVERY_NQN.equals(subNqn);
         if (!discovery && (q.port().discoveryOnly() || !subsystem.nqn().equals(subNqn))) {
-            if (q.transport().mayLog("Connect refused: unknown subsystem")) {
+            if (q.transport().mayLogError("Connect refused: unknown subsystem")) {
                 LOG.info("refused Connect from {} ({}): unknown subsystem {}", HostAccess.describe(hostNqn),
                         q.transport().remoteAddress(), subNqn);
             }
             return invalidParameter(req, IATTR_DATA | SUBNQN_OFFSET);
         }
         if (!discovery && !subsystem.admits(hostNqn)) {
-            if (q.transport().mayLog("Connect refused: host allowed no namespace")) {
+            if (q.transport().mayLogError("Connect refused: host allowed no namespace")) {
                 LOG.info("refused Connect from {} ({}): host is allowed no namespace", HostAccess.describe(hostNqn),
                         q.transport().remoteAddress());
             }
@@ -102,7 +102,7 @@ public final class Connect {
         }
         q.bind(c, 0, sqsize + 1, (cattr & CATTR_DISABLE_SQ_FLOW_CONTROL) != 0);
         c.start();
-        if (q.transport().mayLog("host connected")) {
+        if (q.transport().mayLogLifecycle("host connected")) {
             LOG.info("host {} connected from {}: {} created, admin queue size {}, KATO {} ms{}",
                     HostAccess.describe(hostNqn), q.transport().remoteAddress(), c, sqsize + 1, kato,
                     hostNqn.isEmpty() ? " (empty host NQN: it sees only volumes open to any host)" : "");

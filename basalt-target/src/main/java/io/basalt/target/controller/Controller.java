@@ -141,7 +141,7 @@ public final class Controller {
                 csts = Registers.CSTS_RDY;
             } else {
                 csts = Registers.CSTS_CFS;
-                if (adminQueue.transport().mayLog("invalid CC")) {
+                if (adminQueue.transport().mayLogError("invalid CC")) {
                     LOG.warn("controller {} ({}): invalid CC 0x{}", cntlid, HostAccess.describe(hostNqn),
                             Integer.toHexString(value));
                 }
@@ -271,7 +271,7 @@ public final class Controller {
         long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastActivityNanos);
         int kato = katoMillis;
         if (kato > 0 && idleMillis > kato + Math.max(100, kato / 2)) {
-            if (adminQueue.transport().mayLog("keep-alive timeout")) {
+            if (adminQueue.transport().mayLogLifecycle("keep-alive timeout")) {
                 LOG.warn("controller {} ({}): keep-alive timeout after {} ms idle (KATO {} ms), tearing it down",
                         cntlid, HostAccess.describe(hostNqn), idleMillis, kato);
             }
@@ -286,7 +286,7 @@ public final class Controller {
             return;
         }
         registry.remove(this);
-        if (adminQueue.transport().mayLog("host disconnected")) {
+        if (adminQueue.transport().mayLogLifecycle("host disconnected")) {
             LOG.info("host {} disconnected: {} removed ({})", HostAccess.describe(hostNqn), this, reason);
         }
         if (!discovery) {

@@ -27,10 +27,18 @@ public final class Queue {
         SocketAddress remoteAddress();
 
         /**
-         * Whether a line about this connection, for this reason, may be logged now: what hosts can
-         * cause at will (refusals, errors, connects) is rate-limited per remote address and reason.
+         * Whether a line about something the host did wrong (a refusal, an invalid register
+         * value) may be logged now: hosts can cause them at will, so they are rate-limited per
+         * remote address and reason.
          */
-        boolean mayLog(String reason);
+        boolean mayLogError(String reason);
+
+        /**
+         * Whether a line about a controller connecting, leaving or timing out may be logged now:
+         * rate-limited like errors, but from a budget of its own, so that one host's errors
+         * cannot hide another's keep-alive timeout.
+         */
+        boolean mayLogLifecycle(String reason);
     }
 
     private final Transport transport;

@@ -33,7 +33,7 @@ public final class HostAccess {
         return hosts == null || (!hostNqn.isEmpty() && hosts.contains(hostNqn));
     }
 
-    /** The host NQN for the log: "anonymous" when it is empty. */
+    /** The host NQN for the log, events and the management API: "anonymous" when it is empty. */
     public static String describe(String hostNqn) {
         return hostNqn.isEmpty() ? "anonymous" : hostNqn;
     }

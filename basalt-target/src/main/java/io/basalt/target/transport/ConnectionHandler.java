@@ -157,8 +157,13 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     }
 
     @Override
-    public boolean mayLog(String reason) {
-        return errors.log().admit(remoteAddress(), reason);
+    public boolean mayLogError(String reason) {
+        return errors.mayLogError(remoteAddress(), reason);
+    }
+
+    @Override
+    public boolean mayLogLifecycle(String reason) {
+        return errors.mayLogLifecycle(remoteAddress(), reason);
     }
 
     // ---- channel lifecycle -----------------------------------------------------------------
@@ -183,7 +188,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (mayLog("connection failed")) {
+        if (mayLogError("connection failed")) {
             // A socket error (a host resetting the connection) needs no stack trace; anything else does.
             if (cause instanceof java.io.IOException) {
                 LOG.warn("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
@@ -352,7 +357,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     }
 
     private void onTermReq(ByteBuf in, int base) {
-        if (mayLog("host terminated the connection")) {
+        if (mayLogError("host terminated the connection")) {
             LOG.info("host {} terminated the connection: FES {} FEI {}", ctx.channel().remoteAddress(),
                     TermReq.fes(in, base), TermReq.fei(in, base));
         }

@@ -4,13 +4,13 @@ import io.basalt.nvme.tcp.TermReq;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.net.SocketAddress;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * What hosts did wrong on a target's connections: fatal transport errors counted by reason (for
- * metrics), and the {@link LogLimiter} every line a host can cause goes through, so a hostile host
+ * metrics), and the {@link LogLimiter}s every line a host can cause goes through, so a hostile host
  * cannot fill the disk through the log. One per target, shared by its connections.
  */
 public final class TransportErrors {
@@ -58,31 +58,37 @@ public final class TransportErrors {
     }
 
     private final LongAdder[] fatal = new LongAdder[Reason.values().length];
-    private final LogLimiter log;
+    /** What hosts do wrong: malformed PDUs, refused Connects, socket errors. */
+    private final LogLimiter errorLines;
+    /**
+     * Admitted controllers coming and going. A budget of their own, so that a host flooding the
+     * log with errors cannot hide another host's keep-alive timeout or disconnect.
+     */
+    private final LogLimiter lifecycleLines;
 
     /** With the default log limits and the real clock. */
     public TransportErrors() {
-        this(new LogLimiter(LogLimiter.PER_KEY_DEFAULT, LogLimiter.PER_WINDOW_DEFAULT, LogLimiter.MAX_KEYS_DEFAULT,
-                LogLimiter.WINDOW_NANOS_DEFAULT, System::nanoTime, TransportErrors::logSuppressed));
+        this(LogLimiter.Limits.defaults(), System::nanoTime);
     }
 
-    public TransportErrors(LogLimiter log) {
-        this.log = log;
+    /** With the given log limits and clock: tests pass a fake clock so windows end when they say. */
+    public TransportErrors(LogLimiter.Limits limits, LongSupplier clock) {
+        this.errorLines = new LogLimiter(limits, clock, TransportErrors::logSuppressed);
+        this.lifecycleLines = new LogLimiter(limits, clock, TransportErrors::logSuppressed);
         for (int i = 0; i < fatal.length; i++) {
             fatal[i] = new LongAdder();
         }
     }
 
-    private static void logSuppressed(InetAddress address, String reason, long count, long seconds) {
-        LOG.warn("suppressed {} similar messages ({}) from {} in the last {} s", count, reason,
-                address == null ? "other addresses" : address.getHostAddress(), seconds);
+    private static void logSuppressed(String summary) {
+        LOG.warn("{}", summary);
     }
 
     /** Counts a fatal error; returns its reason if a line about it may be logged now, else null. */
     Reason countFatal(int fes, SocketAddress remote) {
         Reason r = Reason.of(fes);
         fatal[r.ordinal()].increment();
-        return log.admit(remote, r.description()) ? r : null;
+        return mayLogError(remote, r.description()) ? r : null;
     }
 
     /** Connections ended with a C2HTermReq for this reason since the target started. */
@@ -90,8 +96,25 @@ public final class TransportErrors {
         return fatal[reason.ordinal()].sum();
     }
 
-    /** The limiter for every log line a host can cause. */
-    public LogLimiter log() {
-        return log;
+    /** Whether a line about something a host did wrong may be logged now; if not, it is counted. */
+    public boolean mayLogError(SocketAddress remote, String reason) {
+        return errorLines.admit(remote, reason);
+    }
+
+    /** Whether a line about a controller connecting, leaving or timing out may be logged now. */
+    public boolean mayLogLifecycle(SocketAddress remote, String reason) {
+        return lifecycleLines.admit(remote, reason);
+    }
+
+    /** Logs the summaries of the windows that are over; the target runs it periodically. */
+    public void sweep() {
+        errorLines.sweep();
+        lifecycleLines.sweep();
+    }
+
+    /** Logs every summary now (the target is stopping). */
+    public void flush() {
+        errorLines.flush();
+        lifecycleLines.flush();
     }
 }
