@@ -170,6 +170,8 @@ public final class Snapshots {
         if (same != null) {
             return same;
         }
+        // Issued (and recorded) before the pool clones: if the clone fails, this NSID is skipped until the
+        // allocator comes round again. Harmless, as NSIDs are plenty; handing it back is not worth the code.
         VolumeMetadata v = wanted.withNsid(volumes.allocateNsid());
         try {
             Pool pool = pool();
