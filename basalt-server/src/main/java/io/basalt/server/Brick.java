@@ -108,6 +108,7 @@ public final class Brick implements AutoCloseable {
             for (VolumeMetadata v : catalog.reconcile(config.volumes(), ServeConfig.defaultVolume())) {
                 manager.export(v);
             }
+            manager.noteOvercommitAtStart();
             target = new NvmeTcpTarget(TargetConfig.of(config.listen(), config.discoveryListen())
                     .withEventLoops(config.dataPath().ioThreads(), config.dataPath().busyPoll()), subsystem);
             startTarget(target, config);

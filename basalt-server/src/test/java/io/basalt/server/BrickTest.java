@@ -1,9 +1,12 @@
 package io.basalt.server;
 
+import io.basalt.api.model.EventView;
 import io.basalt.engine.BlockIo;
 import io.basalt.engine.BlockStore;
 import io.basalt.engine.IoStatus;
+import io.basalt.server.config.EngineSettings;
 import io.basalt.server.config.ServeConfig;
+import io.basalt.server.events.EventLog;
 import io.basalt.server.config.VolumeSpec;
 import io.basalt.target.subsystem.Namespace;
 import io.netty.buffer.ByteBuf;
@@ -185,6 +188,44 @@ class BrickTest {
                     "basalt_engine_data_reduction");
             assertThat(metrics).containsPattern("basalt_engine_host_written_total [1-9]");
         }
+    }
+
+    @Test
+    void shouldRecordAnOvercommitEventWhenItStartsWithConfiguredVolumesOverThePool() throws Exception {
+        try (Brick brick = Brick.start(config("name=big,size=500TiB,hosts=any,backend=engine"))) {
+            assertThat(overcommitEvents(brick)).singleElement()
+                    .satisfies(e -> assertThat(e.severity()).isEqualTo(EventLog.WARNING))
+                    .satisfies(e -> assertThat(e.message()).contains("over-committed", "500 TiB"));
+        }
+    }
+
+    @Test
+    void shouldRecordAnOvercommitEventWhenARestartWithMoreOverprovisionTakesThePoolOver() throws Exception {
+        long usable;
+        try (Brick brick = Brick.start(engineConfig("1MiB", 0.02))) {
+            usable = brick.volumeManager().overcommit().usableBytes();
+        }
+        String nineTenths = (usable / 10 * 9 >> 20) + "MiB";
+        try (Brick brick = Brick.start(engineConfig(nineTenths, 0.02))) {
+            assertThat(brick.volumeManager().overcommit().warns()).isFalse();
+            assertThat(overcommitEvents(brick)).isEmpty();
+        }
+
+        try (Brick brick = Brick.start(engineConfig(nineTenths, 0.5))) {
+            assertThat(brick.volumeManager().overcommit().warns()).as("half the pool kept free").isTrue();
+            assertThat(overcommitEvents(brick)).hasSize(1);
+        }
+    }
+
+    private ServeConfig engineConfig(String size, double overprovision) {
+        return new ServeConfig(dataDir, new InetSocketAddress("127.0.0.1", 0), null,
+                List.of(VolumeSpec.parse("name=e,size=" + size + ",hosts=any,backend=engine")),
+                io.basalt.server.config.ApiConfig.OFF, List.of(), io.basalt.server.config.DataPathConfig.DEFAULT,
+                new EngineSettings(null, null, 0, overprovision));
+    }
+
+    private static List<EventView> overcommitEvents(Brick brick) {
+        return brick.events().after(0, 1000).stream().filter(e -> e.type().equals("pool.overcommitted")).toList();
     }
 
     @Test

@@ -85,6 +85,39 @@ class ApiServerTest {
         }
     }
 
+    /**
+     * Sends a request the server refuses before reading all of it (an oversized body) and reads the
+     * answer. The server closes with bytes unread, which resets the connection: a blocking write on
+     * this thread could fail, or wait, before the answer is read. So another thread writes, and its
+     * failure is expected; this one reads what the server sent before the reset.
+     */
+    private RawResponse sendRefused(byte[] request) throws IOException, InterruptedException {
+        try (Socket s = new Socket()) {
+            s.connect(server.address(), 5_000);
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            Thread writer = new Thread(() -> {
+                try {
+                    out.write(request);
+                    out.flush();
+                } catch (IOException expected) {
+                    // Reset or closed: the server has stopped reading, as it may.
+                }
+            }, "refused-request-writer");
+            writer.start();
+            try {
+                return read(s.getInputStream());
+            } finally {
+                s.close();
+                writer.join(10_000);
+            }
+        }
+    }
+
+    private RawResponse sendRefused(String request) throws IOException, InterruptedException {
+        return sendRefused(request.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
     private RawResponse send(String request) throws IOException {
         return send(request.getBytes(StandardCharsets.ISO_8859_1));
     }
@@ -127,7 +160,7 @@ class ApiServerTest {
 
     @Test
     void shouldAnswerAnOversizedBodyWith413AndAJsonError() throws Exception {
-        RawResponse r = send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        RawResponse r = sendRefused("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + (ApiServer.MAX_BODY_BYTES + 1) + "\r\nConnection: close\r\n\r\n{");
 
         assertJsonError(r, 413, "payload_too_large");
@@ -136,7 +169,7 @@ class ApiServerTest {
 
     @Test
     void shouldAnswerAnOversizedKeepAliveBodyWith413AndAJsonError() throws Exception {
-        RawResponse r = send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        RawResponse r = sendRefused("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Content-Length: " + (ApiServer.MAX_BODY_BYTES + 1) + "\r\n\r\n{");
 
         assertJsonError(r, 413, "payload_too_large");
@@ -155,12 +188,12 @@ class ApiServerTest {
         }
         req.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
 
-        assertJsonError(send(req.toByteArray()), 413, "payload_too_large");
+        assertJsonError(sendRefused(req.toByteArray()), 413, "payload_too_large");
     }
 
     @Test
     void shouldAnswerAnOversizedBodyThatExpectsContinueWith413AndAJsonError() throws Exception {
-        RawResponse r = send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        RawResponse r = sendRefused("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                 + "Expect: 100-continue\r\nContent-Length: " + (ApiServer.MAX_BODY_BYTES + 1) + "\r\n\r\n");
 
         assertJsonError(r, 413, "payload_too_large");

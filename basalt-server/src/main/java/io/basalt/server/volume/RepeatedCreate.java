@@ -68,7 +68,8 @@ final class RepeatedCreate {
         return v.isSnapshotExport() ? "a read-only export" : v.clonedFrom() != null ? "a clone" : "a new volume";
     }
 
-    private static String describe(VolumeMetadata v, Function<UUID, String> names) {
+    /** What a volume is and where it came from: "a clone of db@nightly", "a new volume". */
+    static String describe(VolumeMetadata v, Function<UUID, String> names) {
         String source = source(v, names);
         return source == null ? kind(v) : kind(v) + " of " + source;
     }

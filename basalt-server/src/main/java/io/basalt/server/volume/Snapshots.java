@@ -138,6 +138,10 @@ public final class Snapshots {
     /** Creates an engine volume sharing a snapshot's blocks; {@code r.fromSnapshot()} is VOLUME@SNAPSHOT. */
     VolumeManager.Created cloneVolume(VolumeManager.CreateRequest r) throws VolumeException {
         String ref = r.fromSnapshot();
+        VolumeManager.Created retried = retryWithSourceGone(r, false);
+        if (retried != null) {
+            return retried;
+        }
         Source src = source(r);
         VolumeMetadata source = src.volume();
         SnapshotInfo s = src.snapshot();
@@ -166,6 +170,8 @@ public final class Snapshots {
         if (same != null) {
             return same;
         }
+        // Issued (and recorded) before the pool clones: if the clone fails, this NSID is skipped until the
+        // allocator comes round again. Harmless, as NSIDs are plenty; handing it back is not worth the code.
         VolumeMetadata v = wanted.withNsid(volumes.allocateNsid());
         try {
             Pool pool = pool();
@@ -185,6 +191,10 @@ public final class Snapshots {
      * the snapshot.
      */
     VolumeManager.Created export(VolumeManager.CreateRequest r) throws VolumeException {
+        VolumeManager.Created retried = retryWithSourceGone(r, true);
+        if (retried != null) {
+            return retried;
+        }
         Source src = source(r);
         VolumeMetadata source = src.volume();
         SnapshotInfo s = src.snapshot();
@@ -209,18 +219,111 @@ public final class Snapshots {
     private record Source(VolumeMetadata volume, SnapshotInfo snapshot) {
     }
 
+    /** {@code fromSnapshot} split: the volume (name or UUID) and the snapshot's name. */
+    private record Ref(String volume, String snapshot) {
+        static Ref parse(String ref) throws VolumeException {
+            int at = ref.lastIndexOf('@');
+            if (at <= 0 || at == ref.length() - 1) {
+                throw VolumeException.invalid("fromSnapshot must be VOLUME@SNAPSHOT, not '" + ref + "'");
+            }
+            return new Ref(ref.substring(0, at), ref.substring(at + 1));
+        }
+    }
+
+    /**
+     * A create of a clone or export whose name is taken, after its snapshot (or the snapshot's volume)
+     * was deleted: the create may be a retry, which must answer as the first did (docs/openapi.yaml),
+     * not 404. The volume is compared with what the request and the volume's recorded origin still
+     * tell. Returns null when no volume has that name or the snapshot still exists: then the create
+     * resolves the snapshot and compares in full (which also tells a snapshot deleted and retaken).
+     */
+    private VolumeManager.Created retryWithSourceGone(VolumeManager.CreateRequest r, boolean export)
+            throws VolumeException {
+        Ref ref = Ref.parse(r.fromSnapshot());
+        VolumeMetadata existing = volumes.catalog().get(r.name());
+        if (existing == null || snapshotExists(ref)) {
+            return null;
+        }
+        if (!sameOrigin(existing, ref, export)) {
+            throw VolumeException.conflict("volume '" + r.name() + "' already exists with a different spec: "
+                    + RepeatedCreate.describe(existing, this::nameOf) + ", not "
+                    + (export ? "a read-only export" : "a clone") + " of " + r.fromSnapshot());
+        }
+        if (r.compression() != null || r.dedup() != null || r.encryption() != null
+                || (r.backend() != null && r.backend() != Backend.ENGINE)) {
+            throw VolumeException.invalid("a clone or read-only export has its snapshot's backend and data services ("
+                    + existing.services().format() + "); leave them out");
+        }
+        // What the request leaves out was the snapshot's (size, block size): the volume still has it.
+        VolumeMetadata wanted = new VolumeMetadata(r.name(), existing.nsid(), existing.uuid(),
+                r.sizeBytes() > 0 ? r.sizeBytes() : existing.sizeBytes(),
+                r.blockSize() != 0 ? r.blockSize() : existing.blockSize(), Backend.ENGINE,
+                r.hosts() == null ? Hosts.none() : r.hosts(), existing.dataFile(),
+                new TreeMap<>(r.labels() == null ? Map.of() : r.labels()), r.qosPolicy(), true,
+                existing.createdMillis(), existing.services(), existing.snapshotOf(), existing.clonedFrom());
+        return volumes.existingAlike(wanted);
+    }
+
+    private boolean snapshotExists(Ref ref) throws VolumeException {
+        VolumeMetadata source;
+        try {
+            source = volumes.find(ref.volume()).metadata();
+        } catch (VolumeException e) {
+            if (e.kind() == VolumeException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+        if (source.isSnapshotExport() || source.backend() != Backend.ENGINE) {
+            return true; // not a snapshot's volume at all: the full path says why
+        }
+        try {
+            return pool().snapshot(key(source), ref.snapshot()) != null;
+        } catch (IOException | IllegalArgumentException e) {
+            throw failure("cannot look up " + source.name() + "@" + ref.snapshot(), e);
+        }
+    }
+
+    /**
+     * Whether {@code existing} is a clone (or export) of the snapshot {@code ref} names. The snapshot's
+     * volume is recorded by UUID; {@code ref} may name it by UUID or current name. Once that volume is
+     * deleted its name cannot be checked: any name no volume has now may have been it.
+     */
+    private boolean sameOrigin(VolumeMetadata existing, Ref ref, boolean export) {
+        String recorded = export ? existing.snapshotOf()
+                : existing.clonedFrom() == null ? null : existing.clonedFrom().ref();
+        if (recorded == null || existing.isSnapshotExport() != export) {
+            return false;
+        }
+        int at = recorded.indexOf('@');
+        if (!recorded.substring(at + 1).equals(ref.snapshot())) {
+            return false;
+        }
+        String uuid = recorded.substring(0, at);
+        if (uuid.equalsIgnoreCase(ref.volume())) {
+            return true;
+        }
+        String current = nameOf(UUID.fromString(uuid));
+        return current != null ? current.equals(ref.volume()) : volumes.catalog().get(ref.volume()) == null;
+    }
+
+    private String nameOf(UUID uuid) {
+        for (VolumeMetadata v : volumes.catalog().all()) {
+            if (v.uuid().equals(uuid)) {
+                return v.name();
+            }
+        }
+        return null;
+    }
+
     /**
      * Resolves {@code fromSnapshot} and checks the new volume's name is valid; a volume of that name
      * may exist (the create is then idempotent, or a conflict: {@link VolumeManager#existingAlike}).
      */
     private Source source(VolumeManager.CreateRequest r) throws VolumeException {
-        String ref = r.fromSnapshot();
-        int at = ref.lastIndexOf('@');
-        if (at <= 0 || at == ref.length() - 1) {
-            throw VolumeException.invalid("fromSnapshot must be VOLUME@SNAPSHOT, not '" + ref + "'");
-        }
-        VolumeMetadata source = engineVolume(ref.substring(0, at));
-        SnapshotInfo s = require(source, ref.substring(at + 1));
+        Ref ref = Ref.parse(r.fromSnapshot());
+        VolumeMetadata source = engineVolume(ref.volume());
+        SnapshotInfo s = require(source, ref.snapshot());
         try {
             VolumeSpec.requireValidName(r.name());
         } catch (ConfigException e) {

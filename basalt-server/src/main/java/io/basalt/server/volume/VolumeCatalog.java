@@ -160,7 +160,9 @@ public final class VolumeCatalog {
     /**
      * Decides which volumes to export and records them. With volumes configured, exactly those, in
      * configuration order. With none configured, every volume of the previous run with its recorded
-     * hosts, or, in an empty data dir, {@code fallback}. Checks everything before writing anything.
+     * hosts, or, in an empty data dir, {@code fallback}. Checks everything (changes to recorded volumes,
+     * room for the new ones) before writing anything; then issues the new volumes' NSIDs
+     * ({@code nsids.properties}) and writes the metadata.
      */
     public List<VolumeMetadata> reconcile(List<VolumeSpec> configured, VolumeSpec fallback) throws DataDirException {
         if (configured.isEmpty()) {
@@ -182,12 +184,17 @@ public final class VolumeCatalog {
                 updated.put(spec.name(), update(old, spec));
             }
         }
-        List<VolumeMetadata> plan = new ArrayList<>();
+        List<VolumeSpec> fresh = configured.stream().filter(spec -> !updated.containsKey(spec.name())).toList();
         Set<Integer> usedNsids = usedNsids();
-        for (VolumeSpec spec : configured) {
-            VolumeMetadata v = updated.get(spec.name());
-            plan.add(v != null ? v : create(spec, usedNsids));
+        int room = Subsystem.MAX_NAMESPACES - usedNsids.size();
+        if (fresh.size() > room) {
+            throw noNsidLeft(fresh.get(room));
         }
+        for (VolumeSpec spec : fresh) {
+            updated.put(spec.name(), create(spec, usedNsids));
+        }
+        List<VolumeMetadata> plan = new ArrayList<>();
+        configured.forEach(spec -> plan.add(updated.get(spec.name())));
         for (VolumeMetadata v : plan) {
             VolumeMetadata old = volumes.get(v.name());
             if (!v.equals(old)) {
@@ -225,12 +232,16 @@ public final class VolumeCatalog {
     private VolumeMetadata create(VolumeSpec spec, Set<Integer> usedNsids) throws DataDirException {
         int nsid = nsids.allocate(usedNsids);
         if (nsid == NsidAllocator.NONE) {
-            throw new DataDirException("no NSID left for volume " + spec.name() + ": the brick has "
-                    + Subsystem.MAX_NAMESPACES + " volumes");
+            throw noNsidLeft(spec);
         }
         usedNsids.add(nsid);
         return new VolumeMetadata(spec.name(), nsid, UUID.randomUUID(), spec.sizeBytes(), spec.blockSize(),
                 spec.backend(), spec.hosts(), spec.services());
+    }
+
+    private static DataDirException noNsidLeft(VolumeSpec spec) {
+        return new DataDirException("no NSID left for volume " + spec.name() + ": the brick has "
+                + Subsystem.MAX_NAMESPACES + " volumes");
     }
 
     private static VolumeMetadata update(VolumeMetadata old, VolumeSpec spec) throws DataDirException {

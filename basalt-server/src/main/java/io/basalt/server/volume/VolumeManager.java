@@ -189,6 +189,20 @@ public final class VolumeManager implements AutoCloseable {
         return new Overcommit(engineProvisionedBytes(), stats == null ? 0 : stats.usableBytes());
     }
 
+    /**
+     * Records a {@code pool.overcommitted} warning when the brick starts over-committed. Creates and
+     * resizes check for themselves; this catches what takes the pool over while no brick runs: volumes
+     * given to serve (--volume, the config file) and less usable space (a larger --overprovision).
+     * A brick that restarts over-committed records it again: each start is a new look at the pool.
+     * Not logged here: {@code basalt serve} prints the same warning on its stderr.
+     */
+    public synchronized void noteOvercommitAtStart() {
+        Overcommit now = overcommit();
+        if (now.warns()) {
+            listener.poolWarning("pool.overcommitted", "engine pool", now.describe());
+        }
+    }
+
     /** Records a {@code pool.overcommitted} warning when a change takes the pool over the ratio: once per crossing. */
     private void noteOvercommit(Overcommit before, String volume) {
         Overcommit after = overcommit();

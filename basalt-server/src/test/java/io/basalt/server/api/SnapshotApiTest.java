@@ -204,6 +204,38 @@ class SnapshotApiTest {
     }
 
     @Test
+    void shouldAnswerARetriedCloneAfterItsSnapshotAndVolumeAreDeleted() throws Exception {
+        api.post("/api/v1/volumes", Map.of("name", "db", "size", "4MiB"));
+        api.post("/api/v1/volumes/db/snapshots", Map.of("name", "nightly"));
+        api.post("/api/v1/volumes/db/snapshots", Map.of("name", "weekly"));
+        Map<String, Object> copy = Map.of("name", "copy", "fromSnapshot", "db@nightly", "hosts", List.of("any"));
+        String uuid = api.post("/api/v1/volumes", copy).json().get("uuid").asText();
+
+        assertThat(api.delete("/api/v1/volumes/db/snapshots/nightly").status()).isEqualTo(204);
+        ApiClient.Response retried = api.post("/api/v1/volumes", copy);
+
+        assertThat(retried.status()).as("a retry after the snapshot is gone").isEqualTo(200);
+        assertThat(retried.json().get("uuid").asText()).isEqualTo(uuid);
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@weekly", "hosts", List.of("any"))), 409, "conflict", "db@nightly, not db@weekly");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@monthly", "hosts", List.of("any"))), 409, "conflict",
+                "a clone of db@nightly, not a clone of db@monthly");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@nightly")), 409, "conflict", "hosts");
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@nightly", "hosts", List.of("any"), "size", "8MiB")), 409, "conflict", "size");
+
+        assertThat(api.delete("/api/v1/volumes/db?snapshots=delete").status()).isEqualTo(204);
+        ApiClient.Response afterVolume = api.post("/api/v1/volumes", copy);
+
+        assertThat(afterVolume.status()).as("a retry after the snapshot's volume is gone").isEqualTo(200);
+        assertThat(afterVolume.json().get("uuid").asText()).isEqualTo(uuid);
+        ManagementApiTest.assertRefused(() -> api.post("/api/v1/volumes", Map.of("name", "copy",
+                "fromSnapshot", "db@weekly", "hosts", List.of("any"))), 409, "conflict", "not a clone of db@weekly");
+    }
+
+    @Test
     void shouldExportASnapshotIdempotentlyAlsoAfterARestart() throws Exception {
         api.post("/api/v1/volumes", Map.of("name", "db", "size", "4MiB"));
         api.post("/api/v1/volumes/db/snapshots", Map.of("name", "s"));

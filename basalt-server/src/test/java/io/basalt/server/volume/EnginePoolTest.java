@@ -107,10 +107,9 @@ class EnginePoolTest {
             Path dataDir = fs.path().resolve("data");
             String volume = "name=e,size=128MiB,hosts=any,backend=engine";
             List<Integer> acknowledged = new java.util.ArrayList<>();
-            int port = freePort();
-            Process brick = startBrickProcess(dataDir, volume, port);
+            Process brick = startBrickProcess(dataDir, volume);
             try (NvmeTcpInitiator initiator = new NvmeTcpInitiator(InitiatorConfig.defaults())) {
-                NvmeController controller = connect(initiator, brick, port);
+                NvmeController controller = connect(initiator, brick);
                 NamespaceInfo ns = controller.identifyNamespace(1);
                 IoQueue q = controller.ioQueue(0);
                 int blocks = CHUNK / ns.blockSize();
@@ -152,36 +151,38 @@ class EnginePoolTest {
         }
     }
 
-    private static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        }
-    }
-
-    /** {@code basalt serve} in its own JVM, so it can be killed with SIGKILL; its output goes to brick.log. */
-    private Process startBrickProcess(Path dataDir, String volume, int port) throws Exception {
+    /**
+     * {@code basalt serve} in its own JVM, so it can be killed with SIGKILL; its output goes to brick.log.
+     * It listens on a port the kernel picks (port 0), which its banner names: a port probed free here
+     * could be taken by another process before the brick binds it.
+     */
+    private Process startBrickProcess(Path dataDir, String volume) throws Exception {
         List<String> command = new java.util.ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                 .filter(a -> a.startsWith("--sun-misc") || a.startsWith("--enable-native")).forEach(command::add);
         command.addAll(List.of("-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "io.basalt.server.BasaltMain", "serve", "--data-dir", dataDir.toString(),
-                "--listen", "127.0.0.1:" + port, "--discovery-listen", "none", "--api-listen", "none",
+                "--listen", "127.0.0.1:0", "--discovery-listen", "none", "--api-listen", "none",
                 "--volume", volume));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("brick.log").toFile()).start();
     }
 
-    /** Connects once the brick process has printed its banner (it needs a moment to start its JVM). */
-    private NvmeController connect(NvmeTcpInitiator initiator, Process brick, int port) throws Exception {
-        java.util.regex.Pattern subsystem = java.util.regex.Pattern.compile("subsystem\\s+(nqn\\.\\S+)");
+    /**
+     * Connects once the brick process has printed its banner (it needs a moment to start its JVM), to
+     * the address and subsystem of the banner's {@code nvme connect} line.
+     */
+    private NvmeController connect(NvmeTcpInitiator initiator, Process brick) throws Exception {
+        java.util.regex.Pattern connectLine =
+                java.util.regex.Pattern.compile("nvme connect -t tcp -a (\\S+) -s (\\d+) -n (nqn\\.\\S+)\\R");
         String log = "";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline && brick.isAlive()) {
             log = Files.readString(dir.resolve("brick.log"));
-            java.util.regex.Matcher m = subsystem.matcher(log);
+            java.util.regex.Matcher m = connectLine.matcher(log);
             if (m.find()) {
-                return initiator.connect(new InetSocketAddress("127.0.0.1", port), m.group(1));
+                return initiator.connect(new InetSocketAddress(m.group(1), Integer.parseInt(m.group(2))), m.group(3));
             }
             Thread.sleep(100);
         }

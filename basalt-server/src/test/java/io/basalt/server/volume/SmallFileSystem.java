@@ -23,8 +23,8 @@ final class SmallFileSystem implements AutoCloseable {
         String result = run(List.of("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs",
                 mountPoint.toString()));
         if (result != null) {
-            throw new IllegalStateException("this test needs a " + megabytes + " MiB file system: it mounts a tmpfs, "
-                    + "which needs root (uid 0) and the mount command: " + result);
+            throw new IllegalStateException("this test needs a " + megabytes + " MiB file system and needs root to "
+                    + "mount a tmpfs: run as root, as CI does (mount said: " + result + ")");
         }
         return new SmallFileSystem(mountPoint);
     }
@@ -54,11 +54,19 @@ final class SmallFileSystem implements AutoCloseable {
         return ballast;
     }
 
+    /**
+     * Unmounts, also when the test failed; if something still holds a file there (a brick process
+     * not yet reaped), detaches it lazily instead, so no mount outlives the test.
+     */
     @Override
     public void close() throws IOException, InterruptedException {
         String result = run(List.of("umount", mountPoint.toString()));
-        if (result != null && run(List.of("umount", "-l", mountPoint.toString())) != null) {
-            throw new IllegalStateException("cannot unmount " + mountPoint + ": " + result);
+        if (result == null) {
+            return;
+        }
+        String lazy = run(List.of("umount", "-l", mountPoint.toString()));
+        if (lazy != null) {
+            throw new IllegalStateException("cannot unmount " + mountPoint + ": " + result + "; umount -l: " + lazy);
         }
     }
 

@@ -2,6 +2,7 @@ package io.basalt.server.volume;
 
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.config.VolumeSpec;
+import io.basalt.target.subsystem.Subsystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -100,6 +101,18 @@ class VolumeCatalogTest {
                 .isInstanceOf(DataDirException.class);
 
         assertThat(VolumeCatalog.load(dataDir).get("new")).isNull();
+    }
+
+    @Test
+    void shouldIssueNoNsidWhenTheConfiguredVolumesDoNotFit() {
+        String[] tooMany = java.util.stream.IntStream.rangeClosed(0, Subsystem.MAX_NAMESPACES)
+                .mapToObj(i -> "name=v" + i + ",size=1MiB").toArray(String[]::new);
+
+        assertThatThrownBy(() -> reconcile(tooMany)).isInstanceOf(DataDirException.class)
+                .hasMessage("no NSID left for volume v" + Subsystem.MAX_NAMESPACES + ": the brick has "
+                        + Subsystem.MAX_NAMESPACES + " volumes");
+
+        assertThat(dataDir.resolve(NsidAllocator.FILE_NAME)).as("no NSID recorded as issued").doesNotExist();
     }
 
     @Test

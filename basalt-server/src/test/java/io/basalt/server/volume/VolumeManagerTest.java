@@ -28,6 +28,7 @@ class VolumeManagerTest {
     private final List<String> changes = new ArrayList<>();
     private VolumeManager manager;
 
+    /** Opens a manager on the data dir as a brick start does; the one opened before is closed first (a restart). */
     private VolumeManager open() throws Exception {
         if (manager != null) {
             manager.close();
@@ -176,7 +177,9 @@ class VolumeManagerTest {
 
         int c = m.create(request("c", 1L << 20, Hosts.none())).volume().metadata().nsid();
         m.delete("c");
-        int d = open().create(request("d", 1L << 20, Hosts.none())).volume().metadata().nsid();
+        VolumeManager restarted = open();
+        assertThat(m.online()).as("open() closed the first manager before reopening the data dir").isEmpty();
+        int d = restarted.create(request("d", 1L << 20, Hosts.none())).volume().metadata().nsid();
 
         // A host that cached namespace b must not find another volume under its NSID.
         assertThat(b).isEqualTo(2);
