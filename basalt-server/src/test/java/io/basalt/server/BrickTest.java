@@ -20,8 +20,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -90,7 +88,7 @@ class BrickTest {
         try (Brick brick = Brick.start(config("name=a,size=1MiB,hosts=any"))) {
             nqn = brick.identity().subsystemNqn();
             uuid = brick.volumes().getFirst().metadata().uuid();
-            assertThat(submit(brick.volumes().getFirst().store(), BlockIo.OP_WRITE, 8192,
+            assertThat(SyncIo.submit(brick.volumes().getFirst().store(), BlockIo.OP_WRITE, 8192,
                     Unpooled.wrappedBuffer("hello, basalt".repeat(400).substring(0, 4096).getBytes()))).isEqualTo(IoStatus.OK);
         }
 
@@ -101,7 +99,7 @@ class BrickTest {
             BlockStore store = brick.volumes().getFirst().store();
             assertThat(store.capacityBytes()).isEqualTo(2L << 20);
             ByteBuf read = Unpooled.buffer(4096);
-            assertThat(submit(store, BlockIo.OP_READ, 8192, read)).isEqualTo(IoStatus.OK);
+            assertThat(SyncIo.submit(store, BlockIo.OP_READ, 8192, read)).isEqualTo(IoStatus.OK);
             assertThat(read.toString(java.nio.charset.StandardCharsets.US_ASCII)).startsWith("hello, basalt");
         }
     }
@@ -164,12 +162,12 @@ class BrickTest {
             BlockStore e1 = brick.target().subsystem().namespace(1).store();
             assertThat(brick.pool()).isNotNull();
             assertThat(brick.pool().volumes()).hasSize(2);
-            assertThat(submit(e1, BlockIo.OP_WRITE, 8192, data)).isEqualTo(IoStatus.OK);
+            assertThat(SyncIo.submit(e1, BlockIo.OP_WRITE, 8192, data)).isEqualTo(IoStatus.OK);
         }
         assertThat(device).exists();
         try (Brick brick = Brick.start(c)) {
             ByteBuf back = Unpooled.buffer(4096);
-            assertThat(submit(brick.target().subsystem().namespace(1).store(), BlockIo.OP_READ, 8192, back))
+            assertThat(SyncIo.submit(brick.target().subsystem().namespace(1).store(), BlockIo.OP_READ, 8192, back))
                     .isEqualTo(IoStatus.OK);
             assertThat(back.getByte(0)).isEqualTo((byte) 42);
             assertThat(back.getByte(4095)).isEqualTo((byte) 7);
@@ -180,7 +178,7 @@ class BrickTest {
     void shouldExportEngineMetricsOnceAnEngineVolumeExists() throws Exception {
         try (Brick brick = Brick.start(config("name=e,size=1MiB,hosts=any,backend=engine"))) {
             ByteBuf data = Unpooled.buffer(4096).writeZero(4096);
-            assertThat(submit(brick.target().subsystem().namespace(1).store(), BlockIo.OP_WRITE, 0, data))
+            assertThat(SyncIo.submit(brick.target().subsystem().namespace(1).store(), BlockIo.OP_WRITE, 0, data))
                     .isEqualTo(IoStatus.OK);
             String metrics = brick.service().metrics();
             assertThat(metrics).contains("basalt_engine_segments_free", "basalt_engine_gc_segments_cleaned_total",
@@ -242,36 +240,5 @@ class BrickTest {
         Brick brick = Brick.start(config("name=a,size=1MiB,hosts=any"));
         brick.close();
         brick.close();
-    }
-
-    private static int submit(BlockStore store, int op, long offset, ByteBuf buf) throws Exception {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        int length = op == BlockIo.OP_READ ? buf.writableBytes() : buf.readableBytes();
-        store.submit(new BlockIo() {
-            public int op() {
-                return op;
-            }
-
-            public long offset() {
-                return offset;
-            }
-
-            public int length() {
-                return length;
-            }
-
-            public ByteBuf buffer() {
-                return buf;
-            }
-
-            public boolean fua() {
-                return false;
-            }
-
-            public void complete(int ioStatus) {
-                done.complete(ioStatus);
-            }
-        });
-        return done.get(10, TimeUnit.SECONDS);
     }
 }
