@@ -42,7 +42,7 @@ public final class Table {
 
     /** A size as compact as the CLI takes it: 4MiB, 1536MiB, 512B. */
     static String size(long bytes) {
-        return io.basalt.server.config.Sizes.format(bytes).replace(" bytes", "B").replace(" ", "");
+        return io.basalt.api.model.Sizes.format(bytes).replace(" bytes", "B").replace(" ", "");
     }
 
     /** A field's text: dotted paths for nested fields, arrays joined with commas, sizes in binary units. */
