@@ -17,7 +17,8 @@ import java.io.PrintWriter;
 
 /**
  * The {@code basalt} command. Subcommands: {@code serve} runs a brick; {@code volume}, {@code host},
- * {@code qos}, {@code info} and {@code events} manage one through its REST API. Exit codes: 0
+ * {@code qos}, {@code info} and {@code events} (module basalt-cli) manage one through its REST API;
+ * {@code bench} (basalt-initiator) drives a target. This class only wires them together. Exit codes: 0
  * success, 1 failure at run time, 2 usage error (one line naming the bad argument, see
  * {@link UsageErrorHandler}); the API subcommands add the codes in {@link io.basalt.cli.ExitCodes}.
  */
