@@ -1,9 +1,9 @@
 package io.basalt.server;
 
-import io.basalt.server.cli.Table;
+import io.basalt.api.model.Sizes;
+import io.basalt.cli.Table;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.config.Hosts;
-import io.basalt.server.config.Sizes;
 import io.basalt.server.volume.VolumeMetadata;
 
 import java.net.InetSocketAddress;

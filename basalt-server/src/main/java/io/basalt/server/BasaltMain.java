@@ -1,13 +1,13 @@
 package io.basalt.server;
 
-import io.basalt.server.cli.CompletionCommand;
-import io.basalt.server.cli.EventsCommand;
-import io.basalt.server.cli.HostCommand;
-import io.basalt.server.cli.InfoCommand;
-import io.basalt.server.cli.QosCommand;
-import io.basalt.server.cli.SnapshotCommand;
-import io.basalt.server.cli.UsageErrorHandler;
-import io.basalt.server.cli.VolumeCommand;
+import io.basalt.cli.CompletionCommand;
+import io.basalt.cli.EventsCommand;
+import io.basalt.cli.HostCommand;
+import io.basalt.cli.InfoCommand;
+import io.basalt.cli.QosCommand;
+import io.basalt.cli.SnapshotCommand;
+import io.basalt.cli.UsageErrorHandler;
+import io.basalt.cli.VolumeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,9 +17,10 @@ import java.io.PrintWriter;
 
 /**
  * The {@code basalt} command. Subcommands: {@code serve} runs a brick; {@code volume}, {@code host},
- * {@code qos}, {@code info} and {@code events} manage one through its REST API. Exit codes: 0
+ * {@code qos}, {@code info} and {@code events} (module basalt-cli) manage one through its REST API;
+ * {@code bench} (basalt-initiator) drives a target. This class only wires them together. Exit codes: 0
  * success, 1 failure at run time, 2 usage error (one line naming the bad argument, see
- * {@link UsageErrorHandler}); the API subcommands add the codes in {@link io.basalt.server.cli.ExitCodes}.
+ * {@link UsageErrorHandler}); the API subcommands add the codes in {@link io.basalt.cli.ExitCodes}.
  */
 @Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = BasaltMain.Version.class,
         description = "Basalt: disaggregated block storage over NVMe/TCP.",

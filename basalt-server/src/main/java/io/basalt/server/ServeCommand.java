@@ -1,6 +1,6 @@
 package io.basalt.server;
 
-import io.basalt.server.cli.UsageErrorHandler;
+import io.basalt.cli.UsageErrorHandler;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.DataPathConfig;
 import io.basalt.server.config.EngineSettings;

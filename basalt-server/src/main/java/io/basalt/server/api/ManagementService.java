@@ -9,6 +9,7 @@ import io.basalt.api.model.EventView;
 import io.basalt.api.model.HealthView;
 import io.basalt.api.model.QosPolicyRequest;
 import io.basalt.api.model.QosPolicyView;
+import io.basalt.api.model.Sizes;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
 import io.basalt.engine.BlockStore;
@@ -23,7 +24,6 @@ import io.basalt.server.BasaltVersion;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
-import io.basalt.server.config.Sizes;
 import io.basalt.server.events.EventLog;
 import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.BrickIdentity;
@@ -400,7 +400,7 @@ public final class ManagementService implements BrickService {
         if (node.isTextual()) {
             try {
                 return Sizes.parse(node.asText());
-            } catch (ConfigException e) {
+            } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(e.getMessage());
             }
         }

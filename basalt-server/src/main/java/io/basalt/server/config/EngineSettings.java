@@ -1,5 +1,6 @@
 package io.basalt.server.config;
 
+import io.basalt.api.model.Sizes;
 import io.basalt.engine.pool.PoolConfig;
 
 import java.nio.file.Path;
@@ -74,8 +75,8 @@ public record EngineSettings(Path kekFile, Path rotateKekFrom, long dedupIndexBy
         if (index != null && !index.isBlank()) {
             try {
                 bytes = Sizes.parse(index);
-            } catch (ConfigException e) {
-                throw e.at(DEDUP_INDEX_MEMORY_KEY);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage()).at(DEDUP_INDEX_MEMORY_KEY);
             }
         }
         String op = flags.getOrDefault(OVERPROVISION_KEY, file.get(OVERPROVISION_KEY));

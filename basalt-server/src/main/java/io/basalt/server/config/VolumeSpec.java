@@ -1,5 +1,6 @@
 package io.basalt.server.config;
 
+import io.basalt.api.model.Sizes;
 import io.basalt.target.subsystem.HostAccess;
 
 import java.util.LinkedHashMap;
@@ -107,7 +108,13 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
             access = Hosts.parse(String.valueOf(hosts));
         }
         Backend backend = Backend.parse(text(values, BACKEND_KEY, BACKEND_DEFAULT.label()));
-        return new VolumeSpec(name, Sizes.parse(size), access, blockSize, backend,
+        long sizeBytes;
+        try {
+            sizeBytes = Sizes.parse(size);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+        return new VolumeSpec(name, sizeBytes, access, blockSize, backend,
                 DataServices.fromSpec(values, backend, name));
     }
 

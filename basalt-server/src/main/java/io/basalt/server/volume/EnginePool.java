@@ -1,5 +1,6 @@
 package io.basalt.server.volume;
 
+import io.basalt.api.model.Sizes;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FileDevice;
 import io.basalt.engine.pool.Pool;
@@ -9,7 +10,6 @@ import io.basalt.engine.services.KekFile;
 import io.basalt.engine.services.KeyEncryptionKey;
 import io.basalt.server.config.DataServices;
 import io.basalt.server.config.EngineSettings;
-import io.basalt.server.config.Sizes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,7 @@
 package io.basalt.server.volume;
 
-import io.basalt.server.config.Sizes;
 
+import io.basalt.api.model.Sizes;
 import java.util.Locale;
 
 /**

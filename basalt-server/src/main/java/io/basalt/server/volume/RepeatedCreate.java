@@ -1,7 +1,7 @@
 package io.basalt.server.volume;
 
+import io.basalt.api.model.Sizes;
 import io.basalt.server.config.Hosts;
-import io.basalt.server.config.Sizes;
 
 import java.util.ArrayList;
 import java.util.List;

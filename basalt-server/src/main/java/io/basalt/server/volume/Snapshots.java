@@ -1,5 +1,6 @@
 package io.basalt.server.volume;
 
+import io.basalt.api.model.Sizes;
 import io.basalt.engine.BlockStore;
 import io.basalt.engine.pool.DiffPage;
 import io.basalt.engine.pool.Pool;
@@ -7,7 +8,6 @@ import io.basalt.engine.pool.SnapshotInfo;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
-import io.basalt.server.config.Sizes;
 import io.basalt.server.config.VolumeSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

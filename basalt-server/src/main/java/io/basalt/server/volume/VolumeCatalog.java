@@ -1,7 +1,7 @@
 package io.basalt.server.volume;
 
+import io.basalt.api.model.Sizes;
 import io.basalt.server.config.Hosts;
-import io.basalt.server.config.Sizes;
 import io.basalt.server.config.VolumeSpec;
 import io.basalt.target.subsystem.Subsystem;
 import org.slf4j.Logger;

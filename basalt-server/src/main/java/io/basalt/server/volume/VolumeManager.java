@@ -1,5 +1,6 @@
 package io.basalt.server.volume;
 
+import io.basalt.api.model.Sizes;
 import io.basalt.engine.BlockStore;
 import io.basalt.engine.FileBlockStore;
 import io.basalt.engine.RamBlockStore;
@@ -9,7 +10,6 @@ import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
-import io.basalt.server.config.Sizes;
 import io.basalt.server.config.VolumeSpec;
 import io.basalt.target.qos.QosLimiter;
 import io.basalt.target.qos.QosLimits;

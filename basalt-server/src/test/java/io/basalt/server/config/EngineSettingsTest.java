@@ -32,4 +32,13 @@ class EngineSettingsTest {
         assertThatThrownBy(() -> EngineSettings.resolve(Map.of(), Map.of("overprovision", "lots")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("expected a percentage");
     }
+
+    @Test
+    void shouldReportABadDedupIndexSizeAsAConfigErrorNamingItsKey() {
+        assertThatThrownBy(() -> EngineSettings.resolve(Map.of("dedup-index-memory", "10XB"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("dedup-index-memory: ").hasMessageContaining("unknown size unit 'XB'");
+        assertThat(EngineSettings.resolve(Map.of(), Map.of("dedup-index-memory", "64MiB")).dedupIndexBytes())
+                .isEqualTo(64L << 20);
+    }
 }

@@ -1,4 +1,4 @@
-package io.basalt.server.cli;
+package io.basalt.cli;
 
 /**
  * Exit codes of the API subcommands, for scripts. Documented in docs/operations.md; never renumber.

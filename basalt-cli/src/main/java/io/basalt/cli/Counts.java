@@ -1,4 +1,4 @@
-package io.basalt.server.cli;
+package io.basalt.cli;
 
 import java.util.Locale;
 

@@ -1,6 +1,7 @@
-package io.basalt.server.cli;
+package io.basalt.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.basalt.api.model.Sizes;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class Table {
 
     /** A size as compact as the CLI takes it: 4MiB, 1536MiB, 512B. */
     static String size(long bytes) {
-        return io.basalt.server.config.Sizes.format(bytes).replace(" bytes", "B").replace(" ", "");
+        return Sizes.format(bytes).replace(" bytes", "B").replace(" ", "");
     }
 
     /** A field's text: dotted paths for nested fields, arrays joined with commas, sizes in binary units. */

@@ -1,4 +1,4 @@
-package io.basalt.server.cli;
+package io.basalt.cli;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -1,4 +1,4 @@
-package io.basalt.server.cli;
+package io.basalt.cli;
 
 import io.basalt.api.client.ApiClient;
 import picocli.CommandLine.Command;

@@ -1,6 +1,5 @@
-package io.basalt.server.cli;
+package io.basalt.cli;
 
-import io.basalt.server.BasaltMainAccess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -72,6 +71,6 @@ class UsageErrorHandlerTest {
     }
 
     private int run(String... args) {
-        return BasaltMainAccess.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return CliRoot.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 }

@@ -1,4 +1,4 @@
-package io.basalt.server.config;
+package io.basalt.api.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,22 +20,22 @@ class SizesTest {
     @ParameterizedTest
     @ValueSource(strings = {"10XB", "1PiB", "5 bits"})
     void shouldRejectAnUnknownUnit(String text) {
-        assertThatThrownBy(() -> Sizes.parse(text)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> Sizes.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown size unit");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"", "GiB", "-1GiB", "1.5GiB", "ten"})
     void shouldRejectSomethingThatIsNotASize(String text) {
-        assertThatThrownBy(() -> Sizes.parse(text)).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> Sizes.parse(text)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("invalid size");
     }
 
     @Test
     void shouldRejectASizeThatOverflows() {
-        assertThatThrownBy(() -> Sizes.parse("99999999999TiB")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> Sizes.parse("99999999999TiB")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("too large");
-        assertThatThrownBy(() -> Sizes.parse("99999999999999999999")).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> Sizes.parse("99999999999999999999")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("too large");
     }
 

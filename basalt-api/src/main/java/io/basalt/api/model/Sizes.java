@@ -1,4 +1,4 @@
-package io.basalt.server.config;
+package io.basalt.api.model;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -8,6 +8,12 @@ import java.util.regex.Pattern;
  * Byte sizes as people write them: plain bytes ({@code 1048576}), binary units ({@code KiB MiB GiB
  * TiB}, also written {@code K M G T}) and decimal units ({@code KB MB GB TB}). Units are
  * case-insensitive; a trailing {@code B} alone means bytes.
+ *
+ * <p>It lives with the API's model because a size is part of the API's language: a volume's
+ * {@code size} may be sent as {@code "10GiB"}, and the CLI and the brick's config file read and show
+ * sizes the same way. A bad size is an {@link IllegalArgumentException} whose message is one line
+ * fit to show a user; each caller turns it into its own kind of error (a usage error, a config
+ * error, a 400).
  */
 public final class Sizes {
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([a-zA-Z]*)");
@@ -16,10 +22,11 @@ public final class Sizes {
     private Sizes() {
     }
 
+    /** The bytes {@code text} names; {@link IllegalArgumentException} if it is not a size or overflows. */
     public static long parse(String text) {
         Matcher m = SIZE.matcher(text == null ? "" : text.trim());
         if (!m.matches()) {
-            throw new ConfigException("invalid size '" + text + "' (expected a number with an optional unit, e.g. 512MiB, 10GiB, 1TiB)");
+            throw new IllegalArgumentException("invalid size '" + text + "' (expected a number with an optional unit, e.g. 512MiB, 10GiB, 1TiB)");
         }
         long multiplier = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "", "b" -> 1L;
@@ -31,13 +38,13 @@ public final class Sizes {
             case "mb" -> 1_000_000L;
             case "gb" -> 1_000_000_000L;
             case "tb" -> 1_000_000_000_000L;
-            default -> throw new ConfigException("unknown size unit '" + m.group(2) + "' in '" + text
+            default -> throw new IllegalArgumentException("unknown size unit '" + m.group(2) + "' in '" + text
                     + "' (use KiB, MiB, GiB, TiB, or KB, MB, GB, TB)");
         };
         try {
             return Math.multiplyExact(Long.parseLong(m.group(1)), multiplier);
         } catch (ArithmeticException | NumberFormatException e) {
-            throw new ConfigException("size '" + text + "' is too large");
+            throw new IllegalArgumentException("size '" + text + "' is too large");
         }
     }
 

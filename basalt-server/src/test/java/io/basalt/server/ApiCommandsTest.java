@@ -1,7 +1,6 @@
-package io.basalt.server.cli;
+package io.basalt.server;
 
-import io.basalt.server.BasaltMainAccess;
-import io.basalt.server.Brick;
+import io.basalt.cli.ExitCodes;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.ServeConfig;
 import com.sun.net.httpserver.HttpServer;
@@ -19,7 +18,10 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The CLI against a real brick's API: output formats and exit codes. */
+/**
+ * The CLI against a real brick's API: output formats and exit codes. It lives with the daemon, not in
+ * basalt-cli, because it starts a brick in-process and runs the real {@code basalt} command.
+ */
 class ApiCommandsTest {
     private static final String HOST = "nqn.2014-08.org.nvmexpress:uuid:aaaaaaaa-0000-0000-0000-000000000001";
     @TempDir
@@ -48,7 +50,7 @@ class ApiCommandsTest {
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--api";
         all[args.length + 1] = url;
-        return BasaltMainAccess.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+        return BasaltMain.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
     }
 
     @Test

@@ -1,7 +1,6 @@
-package io.basalt.server.cli;
+package io.basalt.cli;
 
-import io.basalt.server.config.ConfigException;
-import io.basalt.server.config.Sizes;
+import io.basalt.api.model.Sizes;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -19,7 +18,7 @@ final class Converters {
         public Long convert(String value) {
             try {
                 return Sizes.parse(value);
-            } catch (ConfigException e) {
+            } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
         }
