@@ -1,6 +1,6 @@
 package io.basalt.initiator;
 
-import io.basalt.nvme.netty.EventLoops;
+import io.basalt.netty.EventLoops;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
