@@ -1,11 +1,11 @@
 package io.basalt.initiator;
 
+import io.basalt.nvme.admin.IdentifyControllerData;
 import io.netty.buffer.ByteBuf;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * The parts of Identify Controller (CNS 01h) a host needs, parsed from the 4096-byte structure.
+ * The parts of Identify Controller (CNS 01h) a host needs, parsed from the 4096-byte structure
+ * laid out by {@link IdentifyControllerData}.
  *
  * @param mdts   maximum data transfer size as a power of two of the minimum page size; 0 = no limit
  * @param kas    keep-alive granularity in units of 100 ms
@@ -15,66 +15,24 @@ import java.nio.charset.StandardCharsets;
 public record ControllerInfo(int vid, String serial, String model, String firmware, int cmic, int mdts, int cntlid,
                              int version, int cntrltype, int kas, int sqes, int cqes, int maxcmd, int nn, int oncs,
                              int vwc, int sgls, String subnqn, int ioccsz, int iorcsz, int icdoff, int msdbd) {
-    public static final int LENGTH = 4096;
-    static final int VID_OFFSET = 0;
-    static final int SN_OFFSET = 4;
-    static final int MN_OFFSET = 24;
-    static final int FR_OFFSET = 64;
-    static final int CMIC_OFFSET = 76;
-    static final int MDTS_OFFSET = 77;
-    static final int CNTLID_OFFSET = 78;
-    static final int VER_OFFSET = 80;
-    static final int CNTRLTYPE_OFFSET = 111;
-    static final int KAS_OFFSET = 320;
-    static final int SQES_OFFSET = 512;
-    static final int CQES_OFFSET = 513;
-    static final int MAXCMD_OFFSET = 514;
-    static final int NN_OFFSET = 516;
-    static final int ONCS_OFFSET = 520;
-    static final int VWC_OFFSET = 525;
-    static final int SGLS_OFFSET = 536;
-    static final int SUBNQN_OFFSET = 768;
-    static final int IOCCSZ_OFFSET = 1792;
-    static final int IORCSZ_OFFSET = 1796;
-    static final int ICDOFF_OFFSET = 1800;
-    static final int MSDBD_OFFSET = 1803;
+    /** Same as {@link IdentifyControllerData#ONCS_DSM}. */
+    public static final int ONCS_DSM = IdentifyControllerData.ONCS_DSM;
+    /** Same as {@link IdentifyControllerData#ONCS_WRITE_ZEROES}. */
+    public static final int ONCS_WRITE_ZEROES = IdentifyControllerData.ONCS_WRITE_ZEROES;
 
-    /** ONCS bit 2: Dataset Management. */
-    public static final int ONCS_DSM = 1 << 2;
-    /** ONCS bit 3: Write Zeroes. */
-    public static final int ONCS_WRITE_ZEROES = 1 << 3;
-    /** CNTRLTYPE 2: discovery controller. */
-    public static final int CNTRLTYPE_DISCOVERY = 2;
-
+    /** Reads the structure that starts at {@code base}. */
     public static ControllerInfo parse(ByteBuf b, int base) {
-        return new ControllerInfo(b.getUnsignedShortLE(base + VID_OFFSET), text(b, base + SN_OFFSET, 20),
-                text(b, base + MN_OFFSET, 40), text(b, base + FR_OFFSET, 8), b.getUnsignedByte(base + CMIC_OFFSET),
-                b.getUnsignedByte(base + MDTS_OFFSET), b.getUnsignedShortLE(base + CNTLID_OFFSET),
-                b.getIntLE(base + VER_OFFSET), b.getUnsignedByte(base + CNTRLTYPE_OFFSET),
-                b.getUnsignedShortLE(base + KAS_OFFSET), b.getUnsignedByte(base + SQES_OFFSET),
-                b.getUnsignedByte(base + CQES_OFFSET), b.getUnsignedShortLE(base + MAXCMD_OFFSET),
-                b.getIntLE(base + NN_OFFSET), b.getUnsignedShortLE(base + ONCS_OFFSET),
-                b.getUnsignedByte(base + VWC_OFFSET), b.getIntLE(base + SGLS_OFFSET),
-                text(b, base + SUBNQN_OFFSET, 256), b.getIntLE(base + IOCCSZ_OFFSET),
-                b.getIntLE(base + IORCSZ_OFFSET), b.getUnsignedShortLE(base + ICDOFF_OFFSET),
-                b.getUnsignedByte(base + MSDBD_OFFSET));
-    }
-
-    /** Trims trailing spaces and NULs, as the fields are padded with either. */
-    static String text(ByteBuf b, int offset, int width) {
-        int end = width;
-        while (end > 0) {
-            int c = b.getUnsignedByte(offset + end - 1);
-            if (c != 0 && c != ' ') {
-                break;
-            }
-            end--;
-        }
-        int nul = 0;
-        while (nul < end && b.getByte(offset + nul) != 0) {
-            nul++;
-        }
-        return b.toString(offset, nul, StandardCharsets.UTF_8);
+        return new ControllerInfo(IdentifyControllerData.vid(b, base), IdentifyControllerData.sn(b, base),
+                IdentifyControllerData.mn(b, base), IdentifyControllerData.fr(b, base),
+                IdentifyControllerData.cmic(b, base), IdentifyControllerData.mdts(b, base),
+                IdentifyControllerData.cntlid(b, base), IdentifyControllerData.ver(b, base),
+                IdentifyControllerData.cntrltype(b, base), IdentifyControllerData.kas(b, base),
+                IdentifyControllerData.sqes(b, base), IdentifyControllerData.cqes(b, base),
+                IdentifyControllerData.maxcmd(b, base), IdentifyControllerData.nn(b, base),
+                IdentifyControllerData.oncs(b, base), IdentifyControllerData.vwc(b, base),
+                IdentifyControllerData.sgls(b, base), IdentifyControllerData.subnqn(b, base),
+                IdentifyControllerData.ioccsz(b, base), IdentifyControllerData.iorcsz(b, base),
+                IdentifyControllerData.icdoff(b, base), IdentifyControllerData.msdbd(b, base));
     }
 
     /**

@@ -1,9 +1,10 @@
 package io.basalt.initiator;
 
+import io.basalt.nvme.discovery.DiscoveryLogEntry;
 import io.netty.buffer.ByteBuf;
 
 /**
- * One 1024-byte discovery log page entry.
+ * One discovery log page entry, read with the {@link DiscoveryLogEntry} flyweight.
  *
  * @param trtype  transport type (3 = TCP)
  * @param adrfam  address family (1 = IPv4, 2 = IPv6)
@@ -12,15 +13,18 @@ import io.netty.buffer.ByteBuf;
  */
 public record DiscoveryEntry(int trtype, int adrfam, int subtype, int treq, int portId, int cntlid, int asqsz,
                              String trsvcid, String subnqn, String traddr) {
-    public static final int LENGTH = 1024;
-    public static final int TRTYPE_TCP = 3;
-    public static final int SUBTYPE_NVM = 2;
+    /** Same as {@link DiscoveryLogEntry#TRTYPE_TCP}. */
+    public static final int TRTYPE_TCP = DiscoveryLogEntry.TRTYPE_TCP;
+    /** Same as {@link DiscoveryLogEntry#SUBTYPE_NVM}. */
+    public static final int SUBTYPE_NVM = DiscoveryLogEntry.SUBTYPE_NVM;
 
+    /** Reads the entry that starts at {@code base}. */
     public static DiscoveryEntry parse(ByteBuf b, int base) {
-        return new DiscoveryEntry(b.getUnsignedByte(base), b.getUnsignedByte(base + 1), b.getUnsignedByte(base + 2),
-                b.getUnsignedByte(base + 3), b.getUnsignedShortLE(base + 4), b.getUnsignedShortLE(base + 6),
-                b.getUnsignedShortLE(base + 8), ControllerInfo.text(b, base + 32, 32),
-                ControllerInfo.text(b, base + 256, 256), ControllerInfo.text(b, base + 512, 256));
+        return new DiscoveryEntry(DiscoveryLogEntry.trtype(b, base), DiscoveryLogEntry.adrfam(b, base),
+                DiscoveryLogEntry.subtype(b, base), DiscoveryLogEntry.treq(b, base),
+                DiscoveryLogEntry.portid(b, base), DiscoveryLogEntry.cntlid(b, base),
+                DiscoveryLogEntry.asqsz(b, base), DiscoveryLogEntry.trsvcid(b, base),
+                DiscoveryLogEntry.subnqn(b, base), DiscoveryLogEntry.traddr(b, base));
     }
 
     /** The port as a number, or -1 if TRSVCID is not one. */

@@ -2,6 +2,9 @@ package io.basalt.initiator;
 
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
+import io.basalt.nvme.discovery.Discovery;
+import io.basalt.nvme.discovery.DiscoveryLogEntry;
+import io.basalt.nvme.discovery.DiscoveryLogHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -34,7 +37,6 @@ import java.util.function.Consumer;
  */
 public final class NvmeController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NvmeController.class);
-    public static final String DISCOVERY_NQN = "nqn.2014-08.org.nvmexpress.discovery";
 
     static final int PROP_CAP = 0x00;
     static final int PROP_VS = 0x08;
@@ -44,7 +46,6 @@ public final class NvmeController implements AutoCloseable {
     static final long CC_ENABLE = 1 | (6 << 16) | (4 << 20);
     static final int FID_NUMBER_OF_QUEUES = 0x07;
     static final int CATTR_DISABLE_SQ_FLOW_CONTROL = 0x04;
-    static final int LID_DISCOVERY = 0x70;
 
     enum State { CONNECTING, LIVE, RESETTING, FAILED, CLOSED }
 
@@ -342,24 +343,24 @@ public final class NvmeController implements AutoCloseable {
      */
     public DiscoveryLog discoveryLog() {
         for (int attempt = 0; attempt < 10; attempt++) {
-            ByteBuf header = getLogPage(LID_DISCOVERY, 0, DiscoveryLog.HEADER_LENGTH, true);
-            long genctr = header.getLongLE(DiscoveryLog.GENCTR_OFFSET);
-            long numrec = header.getLongLE(DiscoveryLog.NUMREC_OFFSET);
+            ByteBuf header = getLogPage(Discovery.LOG_PAGE_ID, 0, DiscoveryLogHeader.LENGTH, true);
+            long genctr = DiscoveryLogHeader.genctr(header, 0);
+            long numrec = DiscoveryLogHeader.numrec(header, 0);
             if (numrec < 0 || numrec > 4096) {
                 throw new NvmeTransportException(name(0) + ": implausible discovery NUMREC " + numrec);
             }
-            int total = (int) numrec * DiscoveryEntry.LENGTH;
+            int total = (int) numrec * DiscoveryLogEntry.LENGTH;
             ByteBuf entries = Unpooled.buffer(Math.max(total, 1));
             for (int off = 0; off < total; off += 4096) {
                 int n = Math.min(4096, total - off);
-                entries.writeBytes(getLogPage(LID_DISCOVERY, DiscoveryLog.HEADER_LENGTH + off, n, true));
+                entries.writeBytes(getLogPage(Discovery.LOG_PAGE_ID, DiscoveryLogHeader.LENGTH + off, n, true));
             }
-            ByteBuf again = getLogPage(LID_DISCOVERY, 0, DiscoveryLog.HEADER_LENGTH, false);
-            if (again.getLongLE(DiscoveryLog.GENCTR_OFFSET) == genctr
-                    && again.getLongLE(DiscoveryLog.NUMREC_OFFSET) == numrec) {
+            ByteBuf again = getLogPage(Discovery.LOG_PAGE_ID, 0, DiscoveryLogHeader.LENGTH, false);
+            if (DiscoveryLogHeader.genctr(again, 0) == genctr
+                    && DiscoveryLogHeader.numrec(again, 0) == numrec) {
                 List<DiscoveryEntry> list = new ArrayList<>();
                 for (int i = 0; i < numrec; i++) {
-                    list.add(DiscoveryEntry.parse(entries, i * DiscoveryEntry.LENGTH));
+                    list.add(DiscoveryEntry.parse(entries, i * DiscoveryLogEntry.LENGTH));
                 }
                 return new DiscoveryLog(genctr, List.copyOf(list));
             }

@@ -1,6 +1,7 @@
 package io.basalt.initiator;
 
-import io.basalt.nvme.netty.EventLoops;
+import io.basalt.netty.EventLoops;
+import io.basalt.nvme.discovery.Discovery;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoHandlerFactory;
@@ -89,7 +90,7 @@ public final class NvmeTcpInitiator implements AutoCloseable {
     public DiscoveryLog discover(InetSocketAddress target) {
         InitiatorConfig settings = config.toBuilder().ioQueues(0).keepAliveMillis(0)
                 .controllerLossTimeoutMillis(0).build();
-        NvmeController c = new NvmeController(this, target, NvmeController.DISCOVERY_NQN, settings, true);
+        NvmeController c = new NvmeController(this, target, Discovery.NQN, settings, true);
         controllers.add(c);
         try {
             c.start();

@@ -6,6 +6,7 @@ import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
 import io.basalt.nvme.tcp.CapsulePdu;
 import io.basalt.nvme.tcp.CommonHeader;
+import io.basalt.nvme.tcp.Crc32c;
 import io.basalt.nvme.tcp.DataPdu;
 import io.basalt.nvme.tcp.IcReq;
 import io.basalt.nvme.tcp.IcResp;
@@ -53,8 +54,6 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(QueueConnection.class);
     static final int SLOT_BITS = 12;
     static final int SLOT_MASK = (1 << SLOT_BITS) - 1;
-    /** Admin queue and fabrics commands may carry this much in-capsule (what Linux assumes). */
-    static final int ADMIN_IN_CAPSULE_LIMIT = 8192;
     private static final int HEADER_BUFFER = 256;
 
     enum State { CONNECTING, AWAIT_IC_RESP, READY, TERMINATED, CLOSED }
@@ -90,7 +89,7 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
     private boolean dataDigest;
     private boolean sqFlowControlDisabled;
     private int maxH2cData;
-    private int inCapsuleLimit = ADMIN_IN_CAPSULE_LIMIT;
+    private int inCapsuleLimit = CapsulePdu.ADMIN_IN_CAPSULE_LIMIT;
     private ScheduledFuture<?> timeoutScan;
     private ScheduledFuture<?> icRespTimeout;
     private Throwable closeCause;

@@ -1,6 +1,6 @@
 package io.basalt.target;
 
-import io.basalt.nvme.netty.EventLoops;
+import io.basalt.netty.EventLoops;
 import io.basalt.target.controller.ControllerRegistry;
 import io.basalt.target.subsystem.Subsystem;
 import io.basalt.target.transport.ConnectionHandler;

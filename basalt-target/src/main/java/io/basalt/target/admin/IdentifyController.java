@@ -1,5 +1,6 @@
 package io.basalt.target.admin;
 
+import io.basalt.nvme.admin.IdentifyControllerData;
 import io.basalt.target.TargetConfig;
 import io.basalt.target.controller.Controller;
 import io.basalt.target.controller.Registers;
@@ -7,51 +8,14 @@ import io.basalt.target.subsystem.Namespace;
 import io.basalt.target.subsystem.Subsystem;
 import io.netty.buffer.ByteBuf;
 
-import java.nio.charset.StandardCharsets;
-
 /**
- * The Identify Controller data structure (CNS 01h), 4096 bytes. Field offsets follow the NVMe base
- * specification; the values are the ones the Linux host checks (see NVME-TCP-NOTES.md).
+ * Fills the Identify Controller data structure (CNS 01h) for one controller: the layout is
+ * {@link IdentifyControllerData}'s, the values are the ones the Linux host checks (see
+ * NVME-TCP-NOTES.md).
  */
 public final class IdentifyController {
-    public static final int LENGTH = 4096;
-    static final int SN_OFFSET = 4;
-    static final int MN_OFFSET = 24;
-    static final int FR_OFFSET = 64;
-    static final int RAB_OFFSET = 72;
-    static final int CMIC_OFFSET = 76;
-    static final int MDTS_OFFSET = 77;
-    static final int CNTLID_OFFSET = 78;
-    static final int VER_OFFSET = 80;
-    static final int OAES_OFFSET = 92;
-    static final int CTRATT_OFFSET = 96;
-    static final int CNTRLTYPE_OFFSET = 111;
-    static final int OACS_OFFSET = 256;
-    static final int ACL_OFFSET = 258;
-    static final int AERL_OFFSET = 259;
-    static final int FRMW_OFFSET = 260;
-    static final int LPA_OFFSET = 261;
-    static final int ELPE_OFFSET = 262;
-    static final int WCTEMP_OFFSET = 266;
-    static final int CCTEMP_OFFSET = 268;
-    static final int KAS_OFFSET = 320;
-    static final int ANATT_OFFSET = 342;
-    static final int ANACAP_OFFSET = 343;
-    static final int ANAGRPMAX_OFFSET = 344;
-    static final int NANAGRPID_OFFSET = 348;
-    static final int SQES_OFFSET = 512;
-    static final int CQES_OFFSET = 513;
-    static final int MAXCMD_OFFSET = 514;
-    static final int NN_OFFSET = 516;
-    static final int ONCS_OFFSET = 520;
-    static final int VWC_OFFSET = 525;
-    static final int SGLS_OFFSET = 536;
-    static final int MNAN_OFFSET = 540;
-    static final int SUBNQN_OFFSET = 768;
-    static final int IOCCSZ_OFFSET = 1792;
-    static final int IORCSZ_OFFSET = 1796;
-    static final int ICDOFF_OFFSET = 1800;
-    static final int MSDBD_OFFSET = 1803;
+    /** Same as {@link IdentifyControllerData#LENGTH}. */
+    public static final int LENGTH = IdentifyControllerData.LENGTH;
 
     /** Asynchronous events supported: Namespace Attribute (bit 8) and ANA Change (bit 11) notices. */
     static final int OAES = (1 << 8) | (1 << 11);
@@ -62,7 +26,8 @@ public final class IdentifyController {
     /** Keep Alive granularity in 100 ms units. */
     static final int KAS = 10;
     /** ONCS: Dataset Management (bit 2), Write Zeroes (bit 3), Timestamp (bit 6). */
-    static final int ONCS = (1 << 2) | (1 << 3) | (1 << 6);
+    static final int ONCS = IdentifyControllerData.ONCS_DSM | IdentifyControllerData.ONCS_WRITE_ZEROES
+            | IdentifyControllerData.ONCS_TIMESTAMP;
     /** LPA: Commands Supported and Effects log (bit 1), extended Get Log Page data (bit 2). */
     static final int LPA = (1 << 1) | (1 << 2);
     /** SGLs supported without alignment (bit 0); in-capsule data offsets (bit 20). */
@@ -77,47 +42,48 @@ public final class IdentifyController {
     public static void fill(ByteBuf b, Controller c, TargetConfig config) {
         Subsystem s = c.subsystem();
         boolean discovery = c.isDiscovery();
-        ascii(b, SN_OFFSET, 20, s.serial());
-        ascii(b, MN_OFFSET, 40, s.model());
-        ascii(b, FR_OFFSET, 8, s.firmware());
-        b.setByte(RAB_OFFSET, 6);
-        b.setByte(MDTS_OFFSET, config.mdtsShift());
-        b.setShortLE(CNTLID_OFFSET, c.cntlid());
-        b.setIntLE(VER_OFFSET, Registers.VERSION);
-        b.setByte(CNTRLTYPE_OFFSET, discovery ? 2 : 1);
-        b.setByte(AERL_OFFSET, AERL);
-        b.setByte(LPA_OFFSET, discovery ? (1 << 2) : LPA);
-        b.setByte(ELPE_OFFSET, ELPE);
-        b.setShortLE(KAS_OFFSET, KAS);
-        b.setByte(SQES_OFFSET, 0x66);
-        b.setByte(CQES_OFFSET, 0x44);
-        b.setShortLE(MAXCMD_OFFSET, config.maxQueueEntries());
-        b.setIntLE(SGLS_OFFSET, SGLS);
-        b.setIntLE(IOCCSZ_OFFSET, (config.inCapsuleDataSize() + 64) / 16);
-        b.setIntLE(IORCSZ_OFFSET, 1);
-        b.setShortLE(ICDOFF_OFFSET, 0);
-        b.setByte(MSDBD_OFFSET, 1);
-        b.setBytes(SUBNQN_OFFSET, c.subsystemNqn().getBytes(StandardCharsets.UTF_8));
+        IdentifyControllerData.sn(b, 0, s.serial());
+        IdentifyControllerData.mn(b, 0, s.model());
+        IdentifyControllerData.fr(b, 0, s.firmware());
+        IdentifyControllerData.rab(b, 0, 6);
+        IdentifyControllerData.mdts(b, 0, config.mdtsShift());
+        IdentifyControllerData.cntlid(b, 0, c.cntlid());
+        IdentifyControllerData.ver(b, 0, Registers.VERSION);
+        IdentifyControllerData.cntrltype(b, 0,
+                discovery ? IdentifyControllerData.CNTRLTYPE_DISCOVERY : IdentifyControllerData.CNTRLTYPE_IO);
+        IdentifyControllerData.aerl(b, 0, AERL);
+        IdentifyControllerData.lpa(b, 0, discovery ? (1 << 2) : LPA);
+        IdentifyControllerData.elpe(b, 0, ELPE);
+        IdentifyControllerData.kas(b, 0, KAS);
+        IdentifyControllerData.sqes(b, 0, 0x66);
+        IdentifyControllerData.cqes(b, 0, 0x44);
+        IdentifyControllerData.maxcmd(b, 0, config.maxQueueEntries());
+        IdentifyControllerData.sgls(b, 0, SGLS);
+        IdentifyControllerData.ioccsz(b, 0, (config.inCapsuleDataSize() + 64) / 16);
+        IdentifyControllerData.iorcsz(b, 0, 1);
+        IdentifyControllerData.icdoff(b, 0, 0);
+        IdentifyControllerData.msdbd(b, 0, 1);
+        IdentifyControllerData.subnqn(b, 0, c.subsystemNqn());
         if (discovery) {
             return;
         }
         // Multiple ports and controllers (bits 0, 1) and ANA reporting (bit 3): ready for multipath.
-        b.setByte(CMIC_OFFSET, 0x0B);
-        b.setIntLE(OAES_OFFSET, OAES);
-        b.setByte(ACL_OFFSET, 3);
+        IdentifyControllerData.cmic(b, 0, 0x0B);
+        IdentifyControllerData.oaes(b, 0, OAES);
+        IdentifyControllerData.acl(b, 0, 3);
         // One read-only firmware slot.
-        b.setByte(FRMW_OFFSET, (1 << 1) | 1);
-        b.setShortLE(WCTEMP_OFFSET, 343);
-        b.setShortLE(CCTEMP_OFFSET, 373);
-        b.setByte(ANATT_OFFSET, 10);
+        IdentifyControllerData.frmw(b, 0, (1 << 1) | 1);
+        IdentifyControllerData.wctemp(b, 0, 343);
+        IdentifyControllerData.cctemp(b, 0, 373);
+        IdentifyControllerData.anatt(b, 0, 10);
         // Optimized, non-optimized, inaccessible, persistent loss and change states reportable.
-        b.setByte(ANACAP_OFFSET, 0x1F);
-        b.setIntLE(ANAGRPMAX_OFFSET, ANA_GROUP_ID);
-        b.setIntLE(NANAGRPID_OFFSET, ANA_GROUP_ID);
-        b.setIntLE(NN_OFFSET, s.maxNamespaces());
-        b.setIntLE(MNAN_OFFSET, s.maxNamespaces());
-        b.setShortLE(ONCS_OFFSET, ONCS);
-        b.setByte(VWC_OFFSET, volatileWriteCacheField(c));
+        IdentifyControllerData.anacap(b, 0, 0x1F);
+        IdentifyControllerData.anagrpmax(b, 0, ANA_GROUP_ID);
+        IdentifyControllerData.nanagrpid(b, 0, ANA_GROUP_ID);
+        IdentifyControllerData.nn(b, 0, s.maxNamespaces());
+        IdentifyControllerData.mnan(b, 0, s.maxNamespaces());
+        IdentifyControllerData.oncs(b, 0, ONCS);
+        IdentifyControllerData.vwc(b, 0, volatileWriteCacheField(c));
     }
 
     /**
@@ -132,13 +98,5 @@ public final class IdentifyController {
             }
         }
         return vwc;
-    }
-
-    /** Writes an ASCII string left-justified and space-padded, as Identify strings are. */
-    static void ascii(ByteBuf b, int offset, int width, String value) {
-        byte[] bytes = value.getBytes(StandardCharsets.US_ASCII);
-        for (int i = 0; i < width; i++) {
-            b.setByte(offset + i, i < bytes.length ? bytes[i] : ' ');
-        }
     }
 }

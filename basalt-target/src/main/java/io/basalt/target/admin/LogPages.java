@@ -16,7 +16,6 @@ public final class LogPages {
     public static final int LID_CHANGED_NS = 0x04;
     public static final int LID_EFFECTS = 0x05;
     public static final int LID_ANA = 0x0C;
-    public static final int LID_DISCOVERY = 0x70;
 
     static final int ERROR_ENTRY_LENGTH = 64;
     static final int SMART_LENGTH = 512;

@@ -1,6 +1,7 @@
 package io.basalt.target.controller;
 
 import io.basalt.nvme.Status;
+import io.basalt.nvme.discovery.Discovery;
 import io.basalt.target.subsystem.HostAccess;
 import io.basalt.target.subsystem.Subsystem;
 import io.basalt.target.transport.Request;
@@ -81,7 +82,7 @@ public final class Connect {
         Queue q = req.queue();
         ControllerRegistry registry = q.registry();
         Subsystem subsystem = registry.subsystem();
-        boolean discovery = Subsystem.DISCOVERY_NQN.equals(subNqn);
+        boolean discovery = Discovery.NQN.equals(subNqn);
         if (!discovery && (q.port().discoveryOnly() || !subsystem.nqn().equals(subNqn))) {
             if (q.transport().mayLogError("Connect refused: unknown subsystem")) {
                 LOG.info("refused Connect from {} ({}): unknown subsystem {}", HostAccess.describe(hostNqn),

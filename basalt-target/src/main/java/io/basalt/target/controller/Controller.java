@@ -1,6 +1,7 @@
 package io.basalt.target.controller;
 
 import io.basalt.nvme.Status;
+import io.basalt.nvme.discovery.Discovery;
 import io.basalt.target.subsystem.HostAccess;
 import io.basalt.target.subsystem.Namespace;
 import io.basalt.target.subsystem.Subsystem;
@@ -96,7 +97,7 @@ public final class Controller {
 
     /** The NQN this controller was connected to (the subsystem's or the discovery NQN). */
     public String subsystemNqn() {
-        return discovery ? Subsystem.DISCOVERY_NQN : subsystem.nqn();
+        return discovery ? Discovery.NQN : subsystem.nqn();
     }
 
     public String hostNqn() {

@@ -2,10 +2,10 @@ package io.basalt.target.discovery;
 
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
+import io.basalt.nvme.discovery.Discovery;
 import io.basalt.target.admin.AdminCommands;
 import io.basalt.target.admin.IdentifyController;
 import io.basalt.target.admin.LogPageRequest;
-import io.basalt.target.admin.LogPages;
 import io.basalt.target.controller.Controller;
 import io.basalt.target.transport.Request;
 import io.netty.buffer.ByteBuf;
@@ -47,7 +47,7 @@ public final class DiscoveryCommands {
 
     private int discoveryLog(Request req, Controller c) {
         LogPageRequest lp = LogPageRequest.parse(req);
-        if (lp.lid() != LogPages.LID_DISCOVERY) {
+        if (lp.lid() != Discovery.LOG_PAGE_ID) {
             return Status.INVALID_FIELD | Status.DNR;
         }
         int valid = lp.validate(req, req.queue().config().maxTransferSize());

@@ -1,5 +1,7 @@
 package io.basalt.target.subsystem;
 
+import io.basalt.nvme.discovery.Discovery;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -14,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * through {@link #onNamespaceChange} (they raise a Namespace Attribute Changed event).
  */
 public final class Subsystem {
-    /** The well-known NQN of the discovery subsystem. */
-    public static final String DISCOVERY_NQN = "nqn.2014-08.org.nvmexpress.discovery";
+    /** Same as {@link Discovery#NQN}. */
+    public static final String DISCOVERY_NQN = Discovery.NQN;
     /** The highest NSID the subsystem supports (Identify Controller NN). */
     public static final int MAX_NAMESPACES = 1024;
 

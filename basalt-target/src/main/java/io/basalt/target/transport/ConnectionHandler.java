@@ -6,6 +6,7 @@ import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
 import io.basalt.nvme.tcp.CapsulePdu;
 import io.basalt.nvme.tcp.CommonHeader;
+import io.basalt.nvme.tcp.Crc32c;
 import io.basalt.nvme.tcp.DataPdu;
 import io.basalt.nvme.tcp.IcReq;
 import io.basalt.nvme.tcp.IcResp;
@@ -42,8 +43,6 @@ import java.util.zip.CRC32C;
  */
 public final class ConnectionHandler extends ByteToMessageDecoder implements Queue.Transport {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
-    /** Admin-queue and fabrics commands may carry up to 8 KiB in-capsule (Linux sends Connect so). */
-    static final int ADMIN_IN_CAPSULE_LIMIT = 8192;
     /** Room kept after read data: a data digest, then a CapsuleResp with its header digest. */
     static final int C2H_TRAILER = CommonHeader.DIGEST_LENGTH + CapsulePdu.RESP_LENGTH + CommonHeader.DIGEST_LENGTH;
 
@@ -274,7 +273,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
             }
             case PduType.CAPSULE_CMD -> {
                 min = hlen + hd;
-                max = hlen + hd + Math.max(config.inCapsuleDataSize(), ADMIN_IN_CAPSULE_LIMIT)
+                max = hlen + hd + Math.max(config.inCapsuleDataSize(), CapsulePdu.ADMIN_IN_CAPSULE_LIMIT)
                         + CommonHeader.DIGEST_LENGTH;
             }
             default -> { // H2C_DATA
@@ -316,7 +315,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
         int hlen = CommonHeader.hlen(in, base);
         int hd = digestLength(type, headerDigest);
         if (hd != 0) {
-            int expected = Digests.crc32c(crc, in, base, hlen);
+            int expected = Crc32c.compute(crc, in, base, hlen);
             if (in.getIntLE(base + hlen) != expected) {
                 fatal(TermReq.FES_HEADER_DIGEST_ERROR, 0, in, base);
                 return;
@@ -398,7 +397,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
 
     /** Checks and copies in-capsule data; returns a status for the command. */
     private int takeInCapsuleData(Request req, ByteBuf in, int dataOffset, int dataLength) {
-        int limit = queue.connected() && !queue.isAdmin() ? config.inCapsuleDataSize() : ADMIN_IN_CAPSULE_LIMIT;
+        int limit = queue.connected() && !queue.isAdmin() ? config.inCapsuleDataSize() : CapsulePdu.ADMIN_IN_CAPSULE_LIMIT;
         ByteBuf sqe = req.sqe();
         if (req.direction() != Opcodes.XFER_HOST_TO_CONTROLLER) {
             return Status.INVALID_FIELD | Status.DNR;
@@ -420,7 +419,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     }
 
     private boolean dataDigestMatches(ByteBuf in, int dataOffset, int dataLength) {
-        return in.getIntLE(dataOffset + dataLength) == Digests.crc32c(crc, in, dataOffset, dataLength);
+        return in.getIntLE(dataOffset + dataLength) == Crc32c.compute(crc, in, dataOffset, dataLength);
     }
 
     /** Asks the host for a command's data with one R2T covering all of it. */
@@ -542,7 +541,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
                 writeC2hHeader(data, req.cid(), length, successFlag, pdo);
                 data.writerIndex(end);
                 if (dataDigest) {
-                    data.writeIntLE(Digests.crc32c(crc, data, start + pdo, length));
+                    data.writeIntLE(Crc32c.compute(crc, data, start + pdo, length));
                 }
                 if (!successFlag) {
                     writeResponse(data, req, sqhd, status);
@@ -594,7 +593,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
         int index = data.readerIndex();
         ctx.write(data.retainedSlice(index, length), ctx.voidPromise());
         if (dataDigest) {
-            int digest = Digests.crc32c(crc, data, index, length);
+            int digest = Crc32c.compute(crc, data, index, length);
             ctx.write(ctx.alloc().directBuffer(4).writeIntLE(digest), ctx.voidPromise());
         }
     }
@@ -606,7 +605,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     private void appendHeaderDigest(ByteBuf b, int hlen) {
         if (headerDigest) {
             int start = b.writerIndex() - hlen;
-            b.writeIntLE(Digests.crc32c(crc, b, start, hlen));
+            b.writeIntLE(Crc32c.compute(crc, b, start, hlen));
         }
     }
 

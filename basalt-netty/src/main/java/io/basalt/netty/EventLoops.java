@@ -1,4 +1,4 @@
-package io.basalt.nvme.netty;
+package io.basalt.netty;
 
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.SelectStrategy;
