@@ -4,7 +4,7 @@ import io.basalt.api.http.ApiRoutes;
 import io.basalt.api.http.ApiServer;
 import io.basalt.api.http.Authenticator;
 import io.basalt.api.http.JwtAuthenticator;
-import io.basalt.engine.BlockStore;
+import io.basalt.block.BlockStore;
 import io.basalt.server.api.ManagementService;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.Sizes;

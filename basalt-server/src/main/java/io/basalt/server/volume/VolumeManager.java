@@ -1,6 +1,6 @@
 package io.basalt.server.volume;
 
-import io.basalt.engine.BlockStore;
+import io.basalt.block.BlockStore;
 import io.basalt.engine.FileBlockStore;
 import io.basalt.engine.RamBlockStore;
 import io.basalt.engine.pool.EngineBlockStore;

@@ -195,7 +195,7 @@ class IdentifyNamespaceTest {
     }
 
     /** A store that says it is read-only, as a snapshot's is. */
-    private static final class ReadOnly implements io.basalt.engine.BlockStore {
+    private static final class ReadOnly implements io.basalt.block.BlockStore {
         private final io.basalt.engine.RamBlockStore ram = new io.basalt.engine.RamBlockStore(1 << 20, 512);
 
         @Override
@@ -214,7 +214,7 @@ class IdentifyNamespaceTest {
         }
 
         @Override
-        public void submit(io.basalt.engine.BlockIo io) {
+        public void submit(io.basalt.block.BlockIo io) {
             ram.submit(io);
         }
 

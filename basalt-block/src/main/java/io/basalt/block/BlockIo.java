@@ -1,4 +1,4 @@
-package io.basalt.engine;
+package io.basalt.block;
 
 import io.netty.buffer.ByteBuf;
 

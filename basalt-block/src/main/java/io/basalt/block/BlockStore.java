@@ -1,4 +1,4 @@
-package io.basalt.engine;
+package io.basalt.block;
 
 /**
  * A volume's blocks, as the NVMe layer sees them: a byte-addressed range of {@link #capacityBytes()}

@@ -1,4 +1,4 @@
-package io.basalt.engine;
+package io.basalt.block;
 
 /** Outcomes of a {@link BlockIo}; the volume adapter turns them into NVMe status codes. */
 public final class IoStatus {
