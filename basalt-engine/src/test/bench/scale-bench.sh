@@ -3,7 +3,7 @@
 # (docs/benchmarks.md, "Restart time and memory per mapped block"). Run from the repository root
 # after building the engine's test classes and classpath:
 #
-#   ./mvnw -q -o test-compile dependency:build-classpath -pl basalt-engine \
+#   ./mvnw -q -o test-compile dependency:build-classpath -pl basalt-engine -am \
 #       -Dmdep.outputFile=/tmp/engine-cp.txt -Dmdep.includeScope=test
 #   basalt-engine/src/test/bench/scale-bench.sh    # DIR=/var/tmp/basalt-scale BLOCKS="1000000 10000000 50000000" REPEAT=3
 #

@@ -1,6 +1,9 @@
 package io.basalt.engine;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import io.basalt.block.BlockIo;
+import io.basalt.block.BlockStore;
+import io.basalt.block.IoStatus;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

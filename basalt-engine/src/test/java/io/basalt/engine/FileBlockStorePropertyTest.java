@@ -1,5 +1,6 @@
 package io.basalt.engine;
 
+import io.basalt.block.IoStatus;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

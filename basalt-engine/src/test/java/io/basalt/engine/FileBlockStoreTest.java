@@ -1,5 +1,7 @@
 package io.basalt.engine;
 
+import io.basalt.block.BlockIo;
+import io.basalt.block.IoStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

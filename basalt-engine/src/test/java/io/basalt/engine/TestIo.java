@@ -1,5 +1,7 @@
 package io.basalt.engine;
 
+import io.basalt.block.BlockIo;
+import io.basalt.block.BlockStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 

@@ -1,9 +1,9 @@
 package io.basalt.server;
 
 import io.basalt.api.model.EventView;
-import io.basalt.engine.BlockIo;
-import io.basalt.engine.BlockStore;
-import io.basalt.engine.IoStatus;
+import io.basalt.block.BlockIo;
+import io.basalt.block.BlockStore;
+import io.basalt.block.IoStatus;
 import io.basalt.server.config.EngineSettings;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.events.EventLog;

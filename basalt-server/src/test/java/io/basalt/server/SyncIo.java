@@ -1,7 +1,7 @@
 package io.basalt.server;
 
-import io.basalt.engine.BlockIo;
-import io.basalt.engine.BlockStore;
+import io.basalt.block.BlockIo;
+import io.basalt.block.BlockStore;
 import io.netty.buffer.ByteBuf;
 
 import java.util.concurrent.CompletableFuture;

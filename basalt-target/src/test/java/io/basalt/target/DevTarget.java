@@ -1,6 +1,6 @@
 package io.basalt.target;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.target.subsystem.HostAccess;
 import io.basalt.target.subsystem.Namespace;
 import io.basalt.target.subsystem.Subsystem;
@@ -16,7 +16,7 @@ public final class DevTarget {
     public static void main(String[] args) throws Exception {
         Subsystem s = new Subsystem("nqn.2026-01.io.basalt:dev", "DEV0001", "Basalt", "0.1.0");
         s.addNamespace(new Namespace(1, "dev", UUID.nameUUIDFromBytes(new byte[] {1}),
-                new RamBlockStore(256L << 20, 512), HostAccess.any()));
+                new MemoryBlockStore(256L << 20, 512), HostAccess.any()));
         try (NvmeTcpTarget t = new NvmeTcpTarget(TargetConfig.of(new InetSocketAddress("127.0.0.1", 4420),
                 new InetSocketAddress("127.0.0.1", 8009)), s)) {
             t.start();

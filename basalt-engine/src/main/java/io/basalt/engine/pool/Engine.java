@@ -1,7 +1,7 @@
 package io.basalt.engine.pool;
 
-import io.basalt.engine.BlockIo;
-import io.basalt.engine.IoStatus;
+import io.basalt.block.BlockIo;
+import io.basalt.block.IoStatus;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.SegmentLayout;

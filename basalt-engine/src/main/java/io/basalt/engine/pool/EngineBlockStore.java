@@ -1,8 +1,8 @@
 package io.basalt.engine.pool;
 
-import io.basalt.engine.BlockIo;
-import io.basalt.engine.BlockStore;
-import io.basalt.engine.IoStatus;
+import io.basalt.block.BlockIo;
+import io.basalt.block.BlockStore;
+import io.basalt.block.IoStatus;
 import io.basalt.engine.checkpoint.VolumeRecord;
 import io.basalt.engine.map.VolumeMap;
 import io.basalt.engine.services.DataKey;

@@ -1,6 +1,6 @@
 package io.basalt.engine.pool;
 
-import io.basalt.engine.BlockIo;
+import io.basalt.block.BlockIo;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;

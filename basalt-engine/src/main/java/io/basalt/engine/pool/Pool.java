@@ -406,7 +406,7 @@ public final class Pool implements AutoCloseable {
 
     /**
      * A snapshot as a read-only store (to export it, e.g. for backup): reads see the snapshot,
-     * writes, write-zeroes and deallocates fail with {@link io.basalt.engine.IoStatus#WRITE_PROTECTED}.
+     * writes, write-zeroes and deallocates fail with {@link io.basalt.block.IoStatus#WRITE_PROTECTED}.
      */
     public EngineBlockStore snapshotStore(int snapshotId) throws IOException {
         return call(() -> requireSnapshot(snapshotId));

@@ -1,6 +1,6 @@
 package io.basalt.engine.pool;
 
-import io.basalt.engine.BlockIo;
+import io.basalt.block.BlockIo;
 import io.basalt.engine.log.BatchFormat;
 import io.basalt.engine.log.PhysAddr;
 import io.basalt.engine.map.ExtentTable;

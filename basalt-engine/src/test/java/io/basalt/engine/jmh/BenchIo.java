@@ -1,6 +1,6 @@
 package io.basalt.engine.jmh;
 
-import io.basalt.engine.BlockIo;
+import io.basalt.block.BlockIo;
 import io.netty.buffer.ByteBuf;
 
 /**

@@ -1,8 +1,7 @@
 package io.basalt.engine.pool;
 
+import io.basalt.block.BlockIo;
 import io.basalt.engine.TestIo;
-
-import io.basalt.engine.BlockIo;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;

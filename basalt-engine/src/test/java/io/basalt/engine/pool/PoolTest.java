@@ -1,8 +1,7 @@
 package io.basalt.engine.pool;
 
+import io.basalt.block.IoStatus;
 import io.basalt.engine.TestIo;
-
-import io.basalt.engine.IoStatus;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
 import org.junit.jupiter.api.Test;

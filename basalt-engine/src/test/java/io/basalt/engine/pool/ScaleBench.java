@@ -1,6 +1,6 @@
 package io.basalt.engine.pool;
 
-import io.basalt.engine.IoStatus;
+import io.basalt.block.IoStatus;
 import io.basalt.engine.TestIo;
 import io.basalt.engine.checkpoint.CheckpointState;
 import io.basalt.engine.checkpoint.Checkpointer;

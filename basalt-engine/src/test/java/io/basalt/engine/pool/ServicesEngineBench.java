@@ -1,6 +1,6 @@
 package io.basalt.engine.pool;
 
-import io.basalt.engine.IoStatus;
+import io.basalt.block.IoStatus;
 import io.basalt.engine.TestIo;
 import io.basalt.engine.device.FaultyDevice;
 import io.basalt.engine.services.CompressionAlgorithm;
@@ -23,7 +23,7 @@ import java.util.Random;
  * permutation), so the volume ends up holding exactly the data set. After a warm-up of every
  * configuration, best of three runs.
  *
- * <p>Not a test; run (niced, on a shared machine) after {@code ./mvnw -o -pl basalt-engine test-compile} with
+ * <p>Not a test; run (niced, on a shared machine) after {@code ./mvnw -o -pl basalt-engine -am test-compile} with
  * <pre>
  * nice java -Xmx3g --enable-native-access=ALL-UNNAMED -cp basalt-engine/target/classes:basalt-engine/target/test-classes:$(cat cp.txt) \
  *     io.basalt.engine.pool.ServicesEngineBench [MiB per data set, default 64]

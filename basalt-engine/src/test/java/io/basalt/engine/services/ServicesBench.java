@@ -27,12 +27,13 @@ import java.util.zip.ZipFile;
  * already-compressed files (.gz docs, Maven jars); plus compression ratios per data set. MB/s
  * are 10⁶ bytes of volume data (uncompressed) per second.
  *
- * <p>Not a test; run after {@code ./mvnw -o -pl basalt-engine test-compile} with
+ * <p>Not a test; run after {@code ./mvnw -o -pl basalt-engine -am test-compile} with
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp basalt-engine/target/classes:basalt-engine/target/test-classes:$(cat cp.txt) \
  *     io.basalt.engine.services.ServicesBench [MiB per data set, default 32] [seconds per measurement, default 1]
  * </pre>
- * where {@code cp.txt} comes from {@code ./mvnw -o -q -pl basalt-engine dependency:build-classpath -Dmdep.outputFile=cp.txt}.
+ * where {@code cp.txt} comes from {@code ./mvnw -o -q -pl basalt-engine -am test-compile dependency:build-classpath
+ * -Dmdep.outputFile=$PWD/cp.txt} (-am: the engine's basalt-block comes from the reactor, not the local repository).
  */
 public final class ServicesBench {
     private static final int BS = 4096;

@@ -1,7 +1,7 @@
 package io.basalt.initiator.testing;
 
-import io.basalt.engine.BlockIo;
-import io.basalt.engine.BlockStore;
+import io.basalt.block.BlockIo;
+import io.basalt.block.BlockStore;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

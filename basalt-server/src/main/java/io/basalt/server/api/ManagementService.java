@@ -12,7 +12,7 @@ import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.Sizes;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
-import io.basalt.engine.BlockStore;
+import io.basalt.block.BlockStore;
 import io.basalt.engine.pool.DiffPage;
 import io.basalt.api.model.CreateSnapshotRequest;
 import io.basalt.api.model.DiffView;

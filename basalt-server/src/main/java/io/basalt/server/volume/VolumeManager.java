@@ -1,7 +1,7 @@
 package io.basalt.server.volume;
 
+import io.basalt.block.BlockStore;
 import io.basalt.api.model.Sizes;
-import io.basalt.engine.BlockStore;
 import io.basalt.engine.FileBlockStore;
 import io.basalt.engine.RamBlockStore;
 import io.basalt.engine.pool.EngineBlockStore;

@@ -1,8 +1,8 @@
 package io.basalt.server.metrics;
 
 import io.basalt.api.client.ApiClient;
-import io.basalt.engine.BlockIo;
-import io.basalt.engine.IoStatus;
+import io.basalt.block.BlockIo;
+import io.basalt.block.IoStatus;
 import io.basalt.server.Brick;
 import io.basalt.server.SyncIo;
 import io.basalt.server.config.ApiConfig;

@@ -1,7 +1,7 @@
 package io.basalt.target.io;
 
-import io.basalt.engine.BlockIo;
-import io.basalt.engine.IoStatus;
+import io.basalt.block.BlockIo;
+import io.basalt.block.IoStatus;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.target.controller.Controller;

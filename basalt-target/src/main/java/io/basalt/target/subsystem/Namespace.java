@@ -1,6 +1,6 @@
 package io.basalt.target.subsystem;
 
-import io.basalt.engine.BlockStore;
+import io.basalt.block.BlockStore;
 import io.basalt.target.qos.QosLimiter;
 
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.basalt.target.transport;
 
-import io.basalt.engine.BlockIo;
+import io.basalt.block.BlockIo;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
@@ -13,7 +13,7 @@ import io.netty.buffer.Unpooled;
  * One command's life on a queue: received (init), data gathered, executed, completed — then back
  * to the queue's pool. Requests are allocated once per queue slot and reused, so the hot path
  * allocates no request state. A request is only touched on its connection's event loop, except
- * that a {@link io.basalt.engine.BlockStore} may call {@link #complete(int)} from its own thread,
+ * that a {@link io.basalt.block.BlockStore} may call {@link #complete(int)} from its own thread,
  * which hops back to the event loop.
  */
 public final class Request implements BlockIo, Runnable {

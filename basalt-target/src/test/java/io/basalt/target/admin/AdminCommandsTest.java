@@ -1,6 +1,6 @@
 package io.basalt.target.admin;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvme.tcp.PduType;
@@ -52,7 +52,7 @@ class AdminCommandsTest {
 
     private void addNamespace(int nsid) {
         registry.subsystem().addNamespace(new Namespace(nsid, "ns" + nsid,
-                UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}), new RamBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK,
+                UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}), new MemoryBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK,
                 Fixtures.BLOCK), HostAccess.any()));
     }
 

@@ -1,5 +1,8 @@
 package io.basalt.target.admin;
 
+import io.basalt.block.BlockIo;
+import io.basalt.block.BlockStore;
+import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Status;
 import io.basalt.target.controller.ControllerRegistry;
 import io.basalt.target.testing.Fixtures;
@@ -195,17 +198,17 @@ class IdentifyNamespaceTest {
     }
 
     /** A store that says it is read-only, as a snapshot's is. */
-    private static final class ReadOnly implements io.basalt.engine.BlockStore {
-        private final io.basalt.engine.RamBlockStore ram = new io.basalt.engine.RamBlockStore(1 << 20, 512);
+    private static final class ReadOnly implements BlockStore {
+        private final MemoryBlockStore memory = new MemoryBlockStore(1 << 20, 512);
 
         @Override
         public long capacityBytes() {
-            return ram.capacityBytes();
+            return memory.capacityBytes();
         }
 
         @Override
         public int blockSize() {
-            return ram.blockSize();
+            return memory.blockSize();
         }
 
         @Override
@@ -214,8 +217,8 @@ class IdentifyNamespaceTest {
         }
 
         @Override
-        public void submit(io.basalt.engine.BlockIo io) {
-            ram.submit(io);
+        public void submit(BlockIo io) {
+            memory.submit(io);
         }
 
         @Override

@@ -1,6 +1,6 @@
 package io.basalt.target.controller;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.target.admin.Features;
@@ -166,7 +166,7 @@ class ConnectTest {
 
     private void addNamespace(int nsid, HostAccess access) {
         registry.subsystem().addNamespace(new Namespace(nsid, "ns" + nsid, UUID.randomUUID(),
-                new RamBlockStore(1 << 20, 512), access));
+                new MemoryBlockStore(1 << 20, 512), access));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.basalt.target.controller;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.target.admin.Features;
 import io.basalt.target.subsystem.HostAccess;
@@ -148,7 +148,7 @@ class ControllerTest {
         host.send(Pdus.capsule(Pdus.sqe(Opcodes.ADMIN_ASYNC_EVENT_REQUEST, 500, 0), null, false, false));
         registry.subsystem().addNamespace(new Namespace(3, "others",
                 UUID.nameUUIDFromBytes(new byte[] {3}),
-                new RamBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK, Fixtures.BLOCK),
+                new MemoryBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK, Fixtures.BLOCK),
                 HostAccess.of(Set.of(Fixtures.OTHER))));
         assertThat(host.drain()).as("no AEN for a namespace only OTHER may see").isEmpty();
         TestHost.Reply log = host.transfer(Sqes.getLogPage(host.cid(), 0xFFFFFFFF, 0x04, 0, false, 0, 4096), 4096);

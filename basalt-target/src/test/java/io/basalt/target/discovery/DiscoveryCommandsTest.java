@@ -1,6 +1,6 @@
 package io.basalt.target.discovery;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.target.controller.ControllerRegistry;
@@ -165,7 +165,7 @@ class DiscoveryCommandsTest {
         assertThat(page(0, 2048).getLongLE(8)).as("numrec, nothing open to any host").isZero();
 
         registry.subsystem().addNamespace(new Namespace(3, "open", UUID.randomUUID(),
-                new RamBlockStore(1 << 20, 512), HostAccess.any()));
+                new MemoryBlockStore(1 << 20, 512), HostAccess.any()));
 
         ByteBuf log = page(0, 2048);
         assertThat(log.getLongLE(8)).as("numrec").isEqualTo(1);
@@ -202,7 +202,7 @@ class DiscoveryCommandsTest {
         connect(Fixtures.HOST);
         long before = page(0, 1024).getLongLE(0);
         registry.subsystem().addNamespace(new Namespace(3, "three", UUID.nameUUIDFromBytes(new byte[] {3}),
-                new RamBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK, Fixtures.BLOCK), HostAccess.any()));
+                new MemoryBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK, Fixtures.BLOCK), HostAccess.any()));
         assertThat(page(0, 1024).getLongLE(0)).isGreaterThan(before);
     }
 

@@ -1,6 +1,6 @@
 package io.basalt.target.io;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvme.tcp.PduFlags;
@@ -161,7 +161,7 @@ class IoCommandsTest {
     void shouldRefuseATransferAboveMdts() {
         // A 4 MiB namespace, so 1 MiB + 1 block is within its range but above the 1 MiB MDTS.
         registry.subsystem().addNamespace(new Namespace(3, "big", UUID.nameUUIDFromBytes(new byte[] {3}),
-                new RamBlockStore(4L << 20, BLOCK), HostAccess.any()));
+                new MemoryBlockStore(4L << 20, BLOCK), HostAccess.any()));
         openIo();
         int blocks = (1 << 20) / BLOCK + 1;
         TestHost.Reply r = read(3, 0, blocks);

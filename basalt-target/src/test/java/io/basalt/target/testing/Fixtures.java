@@ -1,6 +1,6 @@
 package io.basalt.target.testing;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.target.TargetConfig;
 import io.basalt.target.controller.ControllerRegistry;
 import io.basalt.target.subsystem.HostAccess;
@@ -26,9 +26,9 @@ public final class Fixtures {
     public static Subsystem subsystem() {
         Subsystem s = new Subsystem(SUBNQN, "SN1", "Basalt", "0.1.0");
         s.addNamespace(new Namespace(1, "one", UUID.nameUUIDFromBytes(new byte[] {1}),
-                new RamBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(HOST))));
+                new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(HOST))));
         s.addNamespace(new Namespace(2, "two", UUID.nameUUIDFromBytes(new byte[] {2}),
-                new RamBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(OTHER))));
+                new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(OTHER))));
         return s;
     }
 

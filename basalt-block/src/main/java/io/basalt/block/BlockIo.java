@@ -1,10 +1,15 @@
-package io.basalt.engine;
+package io.basalt.block;
 
 import io.netty.buffer.ByteBuf;
 
 /**
  * One operation on a {@link BlockStore}. Implemented by the caller's pooled request object, so
  * submitting allocates nothing.
+ *
+ * <p>Life: the caller sets the fields, calls {@link BlockStore#submit}, and the store calls
+ * {@link #complete} exactly once, on the submitting thread or on one of its own. Between submit and
+ * complete the fields do not change, and the store may read them from any thread; after complete
+ * the store touches neither this object nor its buffer, since the caller reuses both at once.
  */
 public interface BlockIo {
     /** Read {@link #length()} bytes at {@link #offset()} into {@link #buffer()} (written at its writer index). */
@@ -27,11 +32,20 @@ public interface BlockIo {
 
     int length();
 
+    /**
+     * The data of a read, write or deallocate; unused (may be null) for flush and write-zeroes.
+     * The caller owns it: the store neither retains nor releases it, and keeps no reference once it
+     * has completed. A write or deallocate reads from the reader index without moving it; a read
+     * writes at the writer index, which the caller has left room for.
+     */
     ByteBuf buffer();
 
     /** Force unit access: the write is durable when it completes, whatever the cache mode. */
     boolean fua();
 
-    /** Called exactly once with one of the {@link IoStatus} values. */
+    /**
+     * Called by the store exactly once with one of the {@link IoStatus} values, on any thread (see
+     * the class comment); the buffer holds the read data only if the status is {@link IoStatus#OK}.
+     */
     void complete(int ioStatus);
 }

@@ -1,7 +1,11 @@
-package io.basalt.engine;
+package io.basalt.block;
 
-/** Outcomes of a {@link BlockIo}; the volume adapter turns them into NVMe status codes. */
+/**
+ * Outcomes of a {@link BlockIo}, passed to {@link BlockIo#complete}; the volume adapter turns them
+ * into NVMe status codes. Plain ints rather than an enum so a completion carries no object.
+ */
 public final class IoStatus {
+    /** The operation is done: read data is in the buffer, a write is as durable as the store promises. */
     public static final int OK = 0;
     /** The media failed to read the data, or the data failed its checksum. */
     public static final int READ_ERROR = 1;

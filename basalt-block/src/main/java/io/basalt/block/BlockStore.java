@@ -1,4 +1,4 @@
-package io.basalt.engine;
+package io.basalt.block;
 
 /**
  * A volume's blocks, as the NVMe layer sees them: a byte-addressed range of {@link #capacityBytes()}
@@ -10,6 +10,16 @@ package io.basalt.engine;
  * completes if it was submitted with FUA.
  *
  * <p>Blocks never written, or deallocated, read as zeros.
+ *
+ * <p>Threads: the target calls {@link #submit} from its connections' event loops, so several
+ * threads submit to one store at once: a store is safe for concurrent submits, and operations in
+ * flight together may complete in any order. The store calls {@link BlockIo#complete} either on
+ * the submitting thread (before {@code submit} returns, as a store that works inline does) or on a
+ * thread of its own; the caller hops back to its own thread if it needs to. {@code submit} does not
+ * throw for a failed operation: every failure is a completion with an {@link IoStatus}.
+ *
+ * <p>This interface is the one boundary between the NVMe layer and storage: the target knows
+ * stores only through it, and a store knows nothing of NVMe.
  */
 public interface BlockStore extends AutoCloseable {
 
@@ -25,16 +35,17 @@ public interface BlockStore extends AutoCloseable {
     /**
      * Starts an operation. Offsets and lengths are in bytes, multiples of the block size and within
      * the capacity (the caller validates). The store must not keep a reference to the buffer after
-     * completing.
+     * completing; see {@link BlockIo#buffer()} for who owns it. The operation completes exactly once,
+     * possibly before this method returns.
      */
     void submit(BlockIo io);
 
-    /** Bytes the store occupies on its media (thin provisioning), best effort. */
     /** Whether writes fail (a snapshot exported for reading): hosts see the namespace write-protected. */
     default boolean isReadOnly() {
         return false;
     }
 
+    /** Bytes the store occupies on its media (thin provisioning), best effort. */
     long allocatedBytes();
 
     /** Releases the store's resources; pending operations complete first. */
