@@ -2,11 +2,11 @@ package io.basalt.initiator;
 
 import io.basalt.engine.RamBlockStore;
 import io.basalt.nvme.Status;
-import io.basalt.target.NvmeTcpTarget;
-import io.basalt.target.TargetConfig;
-import io.basalt.target.subsystem.HostAccess;
-import io.basalt.target.subsystem.Namespace;
-import io.basalt.target.subsystem.Subsystem;
+import io.basalt.nvmet.NvmeTcpTarget;
+import io.basalt.nvmet.TargetConfig;
+import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

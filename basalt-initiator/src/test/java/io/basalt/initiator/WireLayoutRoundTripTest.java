@@ -3,7 +3,7 @@ package io.basalt.initiator;
 import io.basalt.initiator.testing.InProcessTarget;
 import io.basalt.nvme.admin.IdentifyControllerData;
 import io.basalt.nvme.discovery.DiscoveryLogEntry;
-import io.basalt.target.TargetConfig;
+import io.basalt.nvmet.TargetConfig;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -20,9 +20,9 @@ import io.basalt.server.volume.DataDirException;
 import io.basalt.server.volume.DataDirLock;
 import io.basalt.server.volume.VolumeCatalog;
 import io.basalt.server.volume.VolumeMetadata;
-import io.basalt.target.NvmeTcpTarget;
-import io.basalt.target.TargetConfig;
-import io.basalt.target.subsystem.Subsystem;
+import io.basalt.nvmet.NvmeTcpTarget;
+import io.basalt.nvmet.TargetConfig;
+import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,8 +2,8 @@ package io.basalt.initiator.bench;
 
 import io.basalt.engine.RamBlockStore;
 import io.basalt.initiator.testing.InProcessTarget;
-import io.basalt.target.subsystem.HostAccess;
-import io.basalt.target.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.Namespace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package io.basalt.initiator.bench;
 import io.basalt.engine.RamBlockStore;
 import io.basalt.initiator.testing.DelayedStore;
 import io.basalt.initiator.testing.InProcessTarget;
-import io.basalt.target.subsystem.HostAccess;
-import io.basalt.target.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.Namespace;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;

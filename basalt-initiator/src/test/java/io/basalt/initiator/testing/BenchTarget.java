@@ -1,11 +1,11 @@
 package io.basalt.initiator.testing;
 
 import io.basalt.engine.RamBlockStore;
-import io.basalt.target.NvmeTcpTarget;
-import io.basalt.target.TargetConfig;
-import io.basalt.target.subsystem.HostAccess;
-import io.basalt.target.subsystem.Namespace;
-import io.basalt.target.subsystem.Subsystem;
+import io.basalt.nvmet.NvmeTcpTarget;
+import io.basalt.nvmet.TargetConfig;
+import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.Subsystem;
 
 import java.net.InetSocketAddress;
 import java.util.UUID;

@@ -33,10 +33,10 @@ import io.basalt.server.volume.VolumeException;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.volume.VolumeMetadata;
-import io.basalt.target.NvmeTcpTarget;
-import io.basalt.target.controller.Controller;
-import io.basalt.target.qos.QosLimits;
-import io.basalt.target.subsystem.HostAccess;
+import io.basalt.nvmet.NvmeTcpTarget;
+import io.basalt.nvmet.controller.Controller;
+import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.nvmet.subsystem.HostAccess;
 import io.netty.util.Version;
 
 import java.io.IOException;
@@ -459,8 +459,8 @@ public final class ManagementService implements BrickService {
     }
 
     /** Records connects and disconnects as events and metrics. */
-    public io.basalt.target.controller.ControllerRegistry.Listener controllerListener() {
-        return new io.basalt.target.controller.ControllerRegistry.Listener() {
+    public io.basalt.nvmet.controller.ControllerRegistry.Listener controllerListener() {
+        return new io.basalt.nvmet.controller.ControllerRegistry.Listener() {
             @Override
             public void connected(Controller c) {
                 if (!c.isDiscovery()) {

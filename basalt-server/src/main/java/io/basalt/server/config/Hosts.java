@@ -1,7 +1,7 @@
 package io.basalt.server.config;
 
-import io.basalt.target.subsystem.HostAccess;
-import io.basalt.target.subsystem.Nqn;
+import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.Nqn;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;

@@ -1,7 +1,7 @@
 package io.basalt.server.config;
 
 import io.basalt.api.model.Sizes;
-import io.basalt.target.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.HostAccess;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

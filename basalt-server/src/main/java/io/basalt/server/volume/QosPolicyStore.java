@@ -1,6 +1,6 @@
 package io.basalt.server.volume;
 
-import io.basalt.target.qos.QosLimits;
+import io.basalt.nvmet.qos.QosLimits;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -3,7 +3,7 @@ package io.basalt.server.volume;
 import io.basalt.api.model.Sizes;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
-import io.basalt.target.subsystem.Subsystem;
+import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -11,12 +11,12 @@ import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
-import io.basalt.target.qos.QosLimiter;
-import io.basalt.target.qos.QosLimits;
-import io.basalt.target.subsystem.HostAccess;
-import io.basalt.target.subsystem.Namespace;
-import io.basalt.target.subsystem.Nqn;
-import io.basalt.target.subsystem.Subsystem;
+import io.basalt.nvmet.qos.QosLimiter;
+import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.Nqn;
+import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

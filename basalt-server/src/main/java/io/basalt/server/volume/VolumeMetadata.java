@@ -4,7 +4,7 @@ import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
-import io.basalt.target.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.HostAccess;
 
 import java.util.Map;
 import java.util.Objects;

@@ -1,6 +1,6 @@
 package io.basalt.server.config;
 
-import io.basalt.target.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.HostAccess;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

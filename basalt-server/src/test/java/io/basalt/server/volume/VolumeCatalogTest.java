@@ -2,7 +2,7 @@ package io.basalt.server.volume;
 
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.config.VolumeSpec;
-import io.basalt.target.subsystem.Subsystem;
+import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -2,9 +2,9 @@ package io.basalt.server.volume;
 
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.Hosts;
-import io.basalt.target.qos.QosLimits;
-import io.basalt.target.subsystem.HostAccess;
-import io.basalt.target.subsystem.Subsystem;
+import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,0 +1,161 @@
+package io.basalt.nvmet;
+
+import io.basalt.netty.EventLoops;
+import io.basalt.nvmet.controller.ControllerRegistry;
+import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.nvmet.transport.ConnectionHandler;
+import io.basalt.nvmet.transport.PortInfo;
+import io.basalt.nvmet.transport.TransportErrors;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An NVMe/TCP target serving one {@link Subsystem}: an I/O port (which also answers discovery) and
+ * an optional dedicated discovery port. Each accepted connection is one NVMe queue, owned by one
+ * event loop for its whole life.
+ */
+public final class NvmeTcpTarget implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NvmeTcpTarget.class);
+
+    /** The one I/O port's identifier in discovery log entries. */
+    private static final int IO_PORT_ID = 1;
+    /** How often the log limiter's finished windows are reported. */
+    private static final long LOG_SWEEP_SECONDS = 10;
+
+    private final TargetConfig config;
+    private final Subsystem subsystem;
+    private final ControllerRegistry controllers;
+    private final TransportErrors errors;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel ioChannel;
+    private Channel discoveryChannel;
+
+    public NvmeTcpTarget(TargetConfig config, Subsystem subsystem) {
+        this(config, subsystem, new TransportErrors());
+    }
+
+    /** With the given error counts and log limiter: tests pass one with a fake clock. */
+    NvmeTcpTarget(TargetConfig config, Subsystem subsystem, TransportErrors errors) {
+        this.config = Objects.requireNonNull(config);
+        this.subsystem = Objects.requireNonNull(subsystem);
+        this.errors = Objects.requireNonNull(errors);
+        this.controllers = new ControllerRegistry(subsystem, config);
+    }
+
+    /** Binds the ports; throws if one cannot be bound. */
+    public synchronized void start() throws InterruptedException {
+        boolean epoll = EventLoops.epoll(config.nativeTransport());
+        Class<? extends ServerChannel> channelClass = EventLoops.serverChannel(config.nativeTransport());
+        // Accepting is rare: that loop always sleeps; only connection loops may busy-poll.
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("basalt-accept"),
+                EventLoops.ioHandlerFactory(config.nativeTransport(), false));
+        workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopCount(), new DefaultThreadFactory("basalt-io"),
+                EventLoops.ioHandlerFactory(config.nativeTransport(), config.busyPoll()));
+        // Summaries of the log lines hosts had held back, once their window is over.
+        bossGroup.next().scheduleAtFixedRate(errors::sweep, LOG_SWEEP_SECONDS, LOG_SWEEP_SECONDS,
+                TimeUnit.SECONDS);
+        try {
+            ioChannel = bind(channelClass, config.listen(), false);
+            if (config.discoveryListen() != null) {
+                discoveryChannel = bind(channelClass, config.discoveryListen(), true);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("NVMe/TCP target for {} listening on {} (discovery on {}), transport {}, {} event loops{}",
+                subsystem.nqn(), hostPort(ioAddress()), discoveryAddress() == null ? "none" : hostPort(discoveryAddress()),
+                epoll ? "epoll" : "nio", config.eventLoopCount(),
+                config.busyPoll() ? " (busy polling)" : "");
+    }
+
+    private Channel bind(Class<? extends ServerChannel> channelClass, InetSocketAddress address,
+                         boolean discoveryOnly) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ConnectionHandler(controllers, portInfo(discoveryOnly), errors));
+                    }
+                });
+        return b.bind(address).sync().channel();
+    }
+
+    private PortInfo portInfo(boolean discoveryOnly) {
+        return new PortInfo(discoveryOnly, (InetSocketAddress) ioChannel.localAddress(), IO_PORT_ID);
+    }
+
+    /** Where hosts connect for I/O. */
+    /** "127.0.0.1:4420" or "[::1]:4420": InetSocketAddress.toString() writes "/127.0.0.1:4420". */
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    public InetSocketAddress ioAddress() {
+        return ioChannel == null ? null : (InetSocketAddress) ioChannel.localAddress();
+    }
+
+    /** The dedicated discovery port, or null. */
+    public InetSocketAddress discoveryAddress() {
+        return discoveryChannel == null ? null : (InetSocketAddress) discoveryChannel.localAddress();
+    }
+
+    public Subsystem subsystem() {
+        return subsystem;
+    }
+
+    /** The live controllers, for the management plane. */
+    public ControllerRegistry controllers() {
+        return controllers;
+    }
+
+    /** Fatal transport errors by reason, and the limiter of what hosts can make the target log. */
+    public TransportErrors transportErrors() {
+        return errors;
+    }
+
+    /** Number of live controllers (I/O and discovery), for tests and metrics. */
+    public int controllerCount() {
+        return controllers.size();
+    }
+
+    /** Stops listening, closes every connection and waits for the event loops to finish. */
+    @Override
+    public synchronized void close() {
+        if (ioChannel != null) {
+            ioChannel.close().syncUninterruptibly();
+        }
+        if (discoveryChannel != null) {
+            discoveryChannel.close().syncUninterruptibly();
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        controllers.closeAll();
+        errors.flush();
+    }
+}

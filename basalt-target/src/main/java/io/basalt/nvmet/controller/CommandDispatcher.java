@@ -1,0 +1,73 @@
+package io.basalt.nvmet.controller;
+
+import io.basalt.nvme.Opcodes;
+import io.basalt.nvme.Sqe;
+import io.basalt.nvme.Status;
+import io.basalt.nvmet.admin.AdminCommands;
+import io.basalt.nvmet.discovery.DiscoveryCommands;
+import io.basalt.nvmet.fabrics.FabricsCommands;
+import io.basalt.nvmet.io.IoCommands;
+import io.basalt.nvmet.transport.Request;
+
+/**
+ * Routes a command to the command set that handles it, given the queue it arrived on: fabrics
+ * commands anywhere, admin commands on queue 0 (I/O or discovery controller), NVM commands on I/O
+ * queues. Each handler has two steps: {@code prepare} validates before any data is solicited, and
+ * {@code execute} does the work, returning a status or {@link Request#PENDING}.
+ */
+public final class CommandDispatcher {
+    private final FabricsCommands fabrics = new FabricsCommands();
+    private final AdminCommands admin = new AdminCommands();
+    private final DiscoveryCommands discovery = new DiscoveryCommands();
+    private final IoCommands io = new IoCommands();
+
+    /** Validates a command; returns SUCCESS or the status to complete it with at once. */
+    public int prepare(Request req) {
+        Queue q = req.queue();
+        int flags = Sqe.flags(req.sqe(), 0);
+        // Fused operations (Compare and Write) are not supported: refusing the halves keeps a
+        // conditional write from running unconditionally.
+        if ((flags & Sqe.FUSE_MASK) != 0) {
+            return Status.INVALID_FIELD | Status.DNR;
+        }
+        // Over fabrics PSDT must be 01b: SGLs, with MPTR a single contiguous buffer.
+        if ((flags & Sqe.PSDT_MASK) != Sqe.PSDT_SGL_METABUF) {
+            return Status.INVALID_FIELD | Status.DNR;
+        }
+        if (q.connected()) {
+            q.controller().touch();
+        }
+        if (req.opcode() == Opcodes.FABRICS) {
+            return fabrics.prepare(req);
+        }
+        if (!q.connected()) {
+            return Status.COMMAND_SEQUENCE_ERROR | Status.DNR;
+        }
+        Controller c = q.controller();
+        if (q.isAdmin()) {
+            int ready = c.requireReady();
+            if (ready != Status.SUCCESS) {
+                return ready;
+            }
+            return c.isDiscovery() ? discovery.prepare(req) : admin.prepare(req);
+        }
+        return io.prepare(req);
+    }
+
+    /** Executes a prepared command whose data (if any) has arrived. */
+    public int execute(Request req) {
+        Queue q = req.queue();
+        if (req.opcode() == Opcodes.FABRICS) {
+            return fabrics.execute(req);
+        }
+        if (q.isAdmin()) {
+            return q.controller().isDiscovery() ? discovery.execute(req) : admin.execute(req);
+        }
+        return io.execute(req);
+    }
+
+    /** Finishes a block operation submitted by an I/O command. */
+    public int blockOpDone(Request req, int ioStatus) {
+        return io.blockOpDone(req, ioStatus);
+    }
+}

@@ -1,0 +1,116 @@
+package io.basalt.nvmet.controller;
+
+import io.basalt.nvmet.TargetConfig;
+import io.basalt.nvmet.subsystem.Subsystem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The live controllers of a target, by controller ID. Controller IDs are allocated in
+ * 1..0xFFEF (the dynamic controller model) and not reused until the ID space wraps.
+ */
+public final class ControllerRegistry {
+    /** Highest controller ID the dynamic model may hand out; 0xFFF0 and above are reserved. */
+    static final int MAX_CNTLID = 0xFFEF;
+
+    private final Subsystem subsystem;
+    private final TargetConfig config;
+    private final ConcurrentHashMap<Integer, Controller> controllers = new ConcurrentHashMap<>();
+    private final AtomicInteger nextCntlid = new AtomicInteger(1);
+    private final LongAdder keepAliveExpiries = new LongAdder();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    /** Hears of controllers coming and going (management events, metrics); called on event loops, must not block. */
+    public interface Listener {
+        /** The admin Connect succeeded. */
+        void connected(Controller c);
+
+        /** The controller was torn down; {@code reason} says why. */
+        void disconnected(Controller c, String reason);
+    }
+
+    public ControllerRegistry(Subsystem subsystem, TargetConfig config) {
+        this.subsystem = subsystem;
+        this.config = config;
+    }
+
+    public Subsystem subsystem() {
+        return subsystem;
+    }
+
+    public TargetConfig config() {
+        return config;
+    }
+
+    /** Creates and registers a controller with a fresh ID, or returns null if none is free. */
+    Controller create(boolean discovery, String hostNqn, byte[] hostId, Queue adminQueue, int katoMillis) {
+        for (int attempt = 0; attempt < MAX_CNTLID; attempt++) {
+            int id = nextCntlid.getAndUpdate(v -> v >= MAX_CNTLID ? 1 : v + 1);
+            if (!controllers.containsKey(id)) {
+                Controller c = new Controller(this, subsystem, discovery, id, hostNqn, hostId, adminQueue,
+                        katoMillis);
+                if (controllers.putIfAbsent(id, c) == null) {
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    public Controller get(int cntlid) {
+        return controllers.get(cntlid);
+    }
+
+    void remove(Controller c) {
+        controllers.remove(c.cntlid(), c);
+    }
+
+    public void addListener(Listener l) {
+        listeners.add(l);
+    }
+
+    public void removeListener(Listener l) {
+        listeners.remove(l);
+    }
+
+    void fireConnected(Controller c) {
+        for (Listener l : listeners) {
+            l.connected(c);
+        }
+    }
+
+    void fireDisconnected(Controller c, String reason) {
+        for (Listener l : listeners) {
+            l.disconnected(c, reason);
+        }
+    }
+
+    /** A snapshot of the live controllers (management plane, not the data path). */
+    public List<Controller> controllers() {
+        return List.copyOf(controllers.values());
+    }
+
+    public int size() {
+        return controllers.size();
+    }
+
+    void countKeepAliveExpiry() {
+        keepAliveExpiries.increment();
+    }
+
+    public long keepAliveExpiries() {
+        return keepAliveExpiries.sum();
+    }
+
+    /** Shuts every controller down (target stopping). */
+    public void closeAll() {
+        for (Controller c : new ArrayList<>(controllers.values())) {
+            c.shutdown("target stopping");
+        }
+    }
+}

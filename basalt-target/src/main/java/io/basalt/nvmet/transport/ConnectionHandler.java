@@ -1,0 +1,646 @@
+package io.basalt.nvmet.transport;
+
+import io.basalt.nvme.Cqe;
+import io.basalt.nvme.Opcodes;
+import io.basalt.nvme.Sqe;
+import io.basalt.nvme.Status;
+import io.basalt.nvme.tcp.CapsulePdu;
+import io.basalt.nvme.tcp.CommonHeader;
+import io.basalt.nvme.tcp.Crc32c;
+import io.basalt.nvme.tcp.DataPdu;
+import io.basalt.nvme.tcp.IcReq;
+import io.basalt.nvme.tcp.IcResp;
+import io.basalt.nvme.tcp.PduFlags;
+import io.basalt.nvme.tcp.PduType;
+import io.basalt.nvme.tcp.R2t;
+import io.basalt.nvme.tcp.TermReq;
+import io.basalt.nvmet.TargetConfig;
+import io.basalt.nvmet.controller.CommandDispatcher;
+import io.basalt.nvmet.controller.ControllerRegistry;
+import io.basalt.nvmet.controller.Queue;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.zip.CRC32C;
+
+/**
+ * One NVMe/TCP connection, which is one NVMe queue: the PDU receive state machine, the request
+ * pool, and the PDUs sent back. Everything here runs on the connection's event loop.
+ *
+ * <p>Receive states: {@code AWAIT_IC_REQ} (only an ICReq is valid), {@code READY} (capsules and
+ * H2C data), {@code TERMINATED} (a fatal error was reported with a C2HTermReq; input is dropped
+ * until the connection closes). A PDU is handled once it is whole; its header is checked before
+ * waiting for the rest, so a hostile PLEN is refused before anything is buffered for it.
+ */
+public final class ConnectionHandler extends ByteToMessageDecoder implements Queue.Transport {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+    /** Room kept after read data: a data digest, then a CapsuleResp with its header digest. */
+    static final int C2H_TRAILER = CommonHeader.DIGEST_LENGTH + CapsulePdu.RESP_LENGTH + CommonHeader.DIGEST_LENGTH;
+
+    enum State { AWAIT_IC_REQ, READY, TERMINATED }
+
+    private static final CommandDispatcher DISPATCHER = new CommandDispatcher();
+
+    private final TargetConfig config;
+    private final TransportErrors errors;
+    private final Queue queue;
+    private final CRC32C crc = new CRC32C();
+    private final Runnable flushTask = this::flushNow;
+    private ChannelHandlerContext ctx;
+    private State state = State.AWAIT_IC_REQ;
+    private boolean headerDigest;
+    private boolean dataDigest;
+    /** C2H data alignment the host asked for: (HPDA + 1) * 4 bytes; 4 means no padding. */
+    private int hostPduAlignment = 4;
+    private Request[] pool = new Request[0];
+    private int[] free = new int[0];
+    private int freeCount;
+    private boolean inRead;
+    private boolean flushNeeded;
+    private boolean flushScheduled;
+
+    public ConnectionHandler(ControllerRegistry controllers, PortInfo port, TransportErrors errors) {
+        this.config = controllers.config();
+        this.errors = errors;
+        this.queue = new Queue(this, controllers, port);
+        growPool(2);
+    }
+
+    // ---- request pool ----------------------------------------------------------------------
+
+    private void growPool(int size) {
+        if (size <= pool.length) {
+            return;
+        }
+        Request[] bigger = java.util.Arrays.copyOf(pool, size);
+        int[] biggerFree = java.util.Arrays.copyOf(free, size);
+        for (int i = pool.length; i < size; i++) {
+            bigger[i] = new Request(this, i);
+            biggerFree[freeCount++] = i;
+        }
+        pool = bigger;
+        free = biggerFree;
+    }
+
+    private Request acquire() {
+        return freeCount == 0 ? null : pool[free[--freeCount]];
+    }
+
+    private void release(Request req) {
+        req.recycle();
+        free[freeCount++] = req.tag();
+    }
+
+    // ---- Queue.Transport -------------------------------------------------------------------
+
+    public Queue queue() {
+        return queue;
+    }
+
+    ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    boolean inEventLoop() {
+        return ctx.executor().inEventLoop();
+    }
+
+    void execute(Runnable task) {
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("event loop gone; dropping a completion");
+        }
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
+    }
+
+    @Override
+    public void completeLater(Request req) {
+        execute(() -> {
+            if (state != State.TERMINATED && req.inUse() && ctx.channel().isActive()) {
+                complete(req, Status.SUCCESS);
+            }
+        });
+    }
+
+    @Override
+    public void close(String reason) {
+        execute(() -> {
+            LOG.debug("closing queue {} of {}: {}", queue.qid(), queue.controller(), reason);
+            ctx.flush();
+            ctx.close();
+        });
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return ctx.channel().localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return ctx.channel().remoteAddress();
+    }
+
+    @Override
+    public boolean mayLogError(String reason) {
+        return errors.mayLogError(remoteAddress(), reason);
+    }
+
+    @Override
+    public boolean mayLogLifecycle(String reason) {
+        return errors.mayLogLifecycle(remoteAddress(), reason);
+    }
+
+    // ---- channel lifecycle -----------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        state = State.TERMINATED;
+        queue.closed();
+        for (Request r : pool) {
+            // Requests inside the store are recycled when the store completes them.
+            if (r.inUse() && !r.inStore()) {
+                release(r);
+            }
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (mayLogError("connection failed")) {
+            // A socket error (a host resetting the connection) needs no stack trace; anything else does.
+            if (cause instanceof java.io.IOException) {
+                LOG.warn("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            } else {
+                LOG.warn("connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+            }
+        }
+        state = State.TERMINATED;
+        ctx.close();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        inRead = false;
+        if (flushNeeded) {
+            flushNeeded = false;
+            ctx.flush();
+        }
+        super.channelReadComplete(ctx);
+    }
+
+    // ---- receive ---------------------------------------------------------------------------
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        inRead = true;
+        while (state != State.TERMINATED && in.readableBytes() >= CommonHeader.LENGTH) {
+            int base = in.readerIndex();
+            long plen = checkHeader(in, base);
+            if (plen < 0) {
+                break; // fatal error already reported
+            }
+            if (in.readableBytes() < plen) {
+                return;
+            }
+            handlePdu(in, base, (int) plen);
+            if (state == State.TERMINATED) {
+                break;
+            }
+            in.readerIndex(base + (int) plen);
+        }
+        if (state == State.TERMINATED) {
+            in.skipBytes(in.readableBytes());
+        }
+    }
+
+    /**
+     * Validates the common header against the connection state. Returns the PDU length, or -1 after
+     * reporting a fatal error.
+     */
+    private long checkHeader(ByteBuf in, int base) {
+        int type = CommonHeader.type(in, base);
+        int flags = CommonHeader.flags(in, base);
+        int hlen = CommonHeader.hlen(in, base);
+        long plen = CommonHeader.plen(in, base);
+        if (type != PduType.IC_REQ && type != PduType.H2C_TERM_REQ && type != PduType.CAPSULE_CMD
+                && type != PduType.H2C_DATA) {
+            return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.TYPE_OFFSET, in, base);
+        }
+        if ((state == State.AWAIT_IC_REQ) != (type == PduType.IC_REQ) && type != PduType.H2C_TERM_REQ) {
+            return fatal(TermReq.FES_PDU_SEQUENCE_ERROR, CommonHeader.TYPE_OFFSET, in, base);
+        }
+        if (hlen != PduType.headerLength(type)) {
+            return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.HLEN_OFFSET, in, base);
+        }
+        int hd = digestLength(type, headerDigest);
+        boolean wantsHeaderDigest = hd != 0;
+        if (type == PduType.CAPSULE_CMD || type == PduType.H2C_DATA) {
+            if (((flags & PduFlags.HDGSTF) != 0) != wantsHeaderDigest) {
+                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.FLAGS_OFFSET, in, base);
+            }
+        }
+        long min;
+        long max;
+        switch (type) {
+            case PduType.IC_REQ -> {
+                min = IcReq.LENGTH;
+                max = IcReq.LENGTH;
+            }
+            case PduType.H2C_TERM_REQ -> {
+                min = TermReq.HEADER_LENGTH;
+                max = TermReq.HEADER_LENGTH + TermReq.MAX_ERROR_DATA;
+            }
+            case PduType.CAPSULE_CMD -> {
+                min = hlen + hd;
+                max = hlen + hd + Math.max(config.inCapsuleDataSize(), CapsulePdu.ADMIN_IN_CAPSULE_LIMIT)
+                        + CommonHeader.DIGEST_LENGTH;
+            }
+            default -> { // H2C_DATA
+                min = hlen + hd + 1;
+                max = hlen + hd + config.maxH2cData() + CommonHeader.DIGEST_LENGTH;
+            }
+        }
+        if (plen < min) {
+            return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.PLEN_OFFSET, in, base);
+        }
+        if (plen > max) {
+            int fes = type == PduType.CAPSULE_CMD || type == PduType.H2C_DATA
+                    ? TermReq.FES_DATA_LIMIT_EXCEEDED : TermReq.FES_INVALID_HEADER_FIELD;
+            return fatal(fes, CommonHeader.PLEN_OFFSET, in, base);
+        }
+        if (plen > hlen + hd) {
+            // The PDU carries data: it must start right after the header (CPDA is 0) and the data
+            // digest flag must match what was negotiated.
+            if (CommonHeader.pdo(in, base) != hlen + hd) {
+                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.PDO_OFFSET, in, base);
+            }
+            if (((flags & PduFlags.DDGSTF) != 0) != dataDigest) {
+                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.FLAGS_OFFSET, in, base);
+            }
+            if (dataDigest && plen <= hlen + hd + CommonHeader.DIGEST_LENGTH) {
+                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.PLEN_OFFSET, in, base);
+            }
+        }
+        return plen;
+    }
+
+    /** Header digest bytes on a received PDU of this type: never on ICReq or TermReq. */
+    private static int digestLength(int type, boolean enabled) {
+        return enabled && type != PduType.IC_REQ && type != PduType.H2C_TERM_REQ ? CommonHeader.DIGEST_LENGTH : 0;
+    }
+
+    private void handlePdu(ByteBuf in, int base, int plen) {
+        int type = CommonHeader.type(in, base);
+        int hlen = CommonHeader.hlen(in, base);
+        int hd = digestLength(type, headerDigest);
+        if (hd != 0) {
+            int expected = Crc32c.compute(crc, in, base, hlen);
+            if (in.getIntLE(base + hlen) != expected) {
+                fatal(TermReq.FES_HEADER_DIGEST_ERROR, 0, in, base);
+                return;
+            }
+        }
+        int dataOffset = base + hlen + hd;
+        int dataLength = plen - hlen - hd;
+        if (dataLength > 0 && dataDigest && (type == PduType.CAPSULE_CMD || type == PduType.H2C_DATA)) {
+            dataLength -= CommonHeader.DIGEST_LENGTH;
+        }
+        switch (type) {
+            case PduType.IC_REQ -> onIcReq(in, base);
+            case PduType.CAPSULE_CMD -> onCapsule(in, base, dataOffset, dataLength);
+            case PduType.H2C_DATA -> onH2cData(in, base, dataOffset, dataLength);
+            default -> onTermReq(in, base);
+        }
+    }
+
+    private void onIcReq(ByteBuf in, int base) {
+        if (IcReq.pfv(in, base) != 0) {
+            fatal(TermReq.FES_UNSUPPORTED_PARAMETER, IcReq.PFV_OFFSET, in, base);
+            return;
+        }
+        int hpda = IcReq.hpda(in, base);
+        if (hpda > IcReq.HPDA_MAX) {
+            fatal(TermReq.FES_UNSUPPORTED_PARAMETER, IcReq.HPDA_OFFSET, in, base);
+            return;
+        }
+        int dgst = IcReq.dgst(in, base) & (IcReq.DGST_HEADER | IcReq.DGST_DATA);
+        ByteBuf resp = ctx.alloc().directBuffer(IcResp.LENGTH);
+        IcResp.write(resp, 0, dgst, config.maxH2cData());
+        ctx.write(resp, ctx.voidPromise());
+        flushNeeded = true;
+        headerDigest = (dgst & IcReq.DGST_HEADER) != 0;
+        dataDigest = (dgst & IcReq.DGST_DATA) != 0;
+        hostPduAlignment = (hpda + 1) * 4;
+        state = State.READY;
+    }
+
+    private void onTermReq(ByteBuf in, int base) {
+        if (mayLogError("host terminated the connection")) {
+            LOG.info("host {} terminated the connection: FES {} FEI {}", ctx.channel().remoteAddress(),
+                    TermReq.fes(in, base), TermReq.fei(in, base));
+        }
+        state = State.TERMINATED;
+        ctx.close();
+    }
+
+    private void onCapsule(ByteBuf in, int base, int dataOffset, int dataLength) {
+        Request req = acquire();
+        if (req == null) {
+            // The host has more commands outstanding than the queue size it asked for.
+            fatal(TermReq.FES_PDU_SEQUENCE_ERROR, 0, in, base);
+            return;
+        }
+        req.init(in, base + CapsulePdu.ENTRY_OFFSET);
+        int status = Status.SUCCESS;
+        if (dataLength > 0) {
+            status = takeInCapsuleData(req, in, dataOffset, dataLength);
+        }
+        if (status == Status.SUCCESS) {
+            status = DISPATCHER.prepare(req);
+        }
+        if (status != Status.SUCCESS) {
+            complete(req, status);
+            return;
+        }
+        if (req.writesData() && dataLength == 0) {
+            solicitData(req);
+            return;
+        }
+        if (req.direction() == Opcodes.XFER_CONTROLLER_TO_HOST && req.sglLength() > 0
+                && Sqe.sglIdentifier(req.sqe(), 0) != Sqe.SGL_TRANSPORT_DATA_BLOCK) {
+            complete(req, Status.SGL_INVALID_TYPE | Status.DNR);
+            return;
+        }
+        execute(req);
+    }
+
+    /** Checks and copies in-capsule data; returns a status for the command. */
+    private int takeInCapsuleData(Request req, ByteBuf in, int dataOffset, int dataLength) {
+        int limit = queue.connected() && !queue.isAdmin() ? config.inCapsuleDataSize() : CapsulePdu.ADMIN_IN_CAPSULE_LIMIT;
+        ByteBuf sqe = req.sqe();
+        if (req.direction() != Opcodes.XFER_HOST_TO_CONTROLLER) {
+            return Status.INVALID_FIELD | Status.DNR;
+        }
+        if (Sqe.sglIdentifier(sqe, 0) != Sqe.SGL_DATA_BLOCK_OFFSET || Sqe.sglAddress(sqe, 0) != 0) {
+            return Status.SGL_INVALID_OFFSET | Status.DNR;
+        }
+        if (dataLength > limit || req.sglLength() != dataLength) {
+            return Status.SGL_INVALID_DATA_LENGTH | Status.DNR;
+        }
+        if (dataDigest && !dataDigestMatches(in, dataOffset, dataLength)) {
+            return Status.TRANSIENT_TRANSPORT_ERROR;
+        }
+        ByteBuf data = ctx.alloc().directBuffer(dataLength, dataLength);
+        data.writeBytes(in, dataOffset, dataLength);
+        req.attachData(data);
+        req.addReceived(dataLength);
+        return Status.SUCCESS;
+    }
+
+    private boolean dataDigestMatches(ByteBuf in, int dataOffset, int dataLength) {
+        return in.getIntLE(dataOffset + dataLength) == Crc32c.compute(crc, in, dataOffset, dataLength);
+    }
+
+    /** Asks the host for a command's data with one R2T covering all of it. */
+    private void solicitData(Request req) {
+        if (Sqe.sglIdentifier(req.sqe(), 0) != Sqe.SGL_TRANSPORT_DATA_BLOCK) {
+            complete(req, Status.SGL_INVALID_TYPE | Status.DNR);
+            return;
+        }
+        if (req.sglLength() > config.maxTransferSize()) {
+            complete(req, Status.INVALID_FIELD | Status.DNR);
+            return;
+        }
+        int length = (int) req.sglLength();
+        req.attachData(ctx.alloc().directBuffer(length, length));
+        req.setAwaitingData(true);
+        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
+        ByteBuf r2t = ctx.alloc().directBuffer(R2t.LENGTH + hd);
+        R2t.write(r2t, headerDigest ? PduFlags.HDGSTF : 0, R2t.LENGTH + hd, req.cid(), req.tag(), 0, length);
+        appendHeaderDigest(r2t, R2t.LENGTH);
+        ctx.write(r2t, ctx.voidPromise());
+        requestFlush();
+    }
+
+    private void onH2cData(ByteBuf in, int base, int dataOffset, int dataLength) {
+        int ttag = DataPdu.ttag(in, base);
+        Request req = ttag < pool.length ? pool[ttag] : null;
+        if (req == null || !req.inUse() || !req.awaitingData()) {
+            fatal(TermReq.FES_INVALID_HEADER_FIELD, DataPdu.TTAG_OFFSET, in, base);
+            return;
+        }
+        long datao = DataPdu.datao(in, base);
+        long datal = DataPdu.datal(in, base);
+        if (datao != req.received()) {
+            fatal(TermReq.FES_DATA_OUT_OF_RANGE, DataPdu.DATAO_OFFSET, in, base);
+            return;
+        }
+        if (datal != dataLength) {
+            fatal(TermReq.FES_INVALID_HEADER_FIELD, DataPdu.DATAL_OFFSET, in, base);
+            return;
+        }
+        if (datal > config.maxH2cData()) {
+            fatal(TermReq.FES_DATA_LIMIT_EXCEEDED, DataPdu.DATAL_OFFSET, in, base);
+            return;
+        }
+        if (datao + datal > req.sglLength()) {
+            fatal(TermReq.FES_DATA_OUT_OF_RANGE, DataPdu.DATAL_OFFSET, in, base);
+            return;
+        }
+        if (dataDigest && !dataDigestMatches(in, dataOffset, dataLength)) {
+            // The command fails, but the stream is intact: finish receiving, then report.
+            req.failTransfer(Status.TRANSIENT_TRANSPORT_ERROR);
+        }
+        req.data().writeBytes(in, dataOffset, dataLength);
+        req.addReceived(dataLength);
+        if (req.received() == req.sglLength()) {
+            req.setAwaitingData(false);
+            if (req.transferFailure() != Status.SUCCESS) {
+                complete(req, req.transferFailure());
+            } else {
+                execute(req);
+            }
+        }
+    }
+
+    // ---- execute and complete --------------------------------------------------------------
+
+    private void execute(Request req) {
+        int status = DISPATCHER.execute(req);
+        if (queue.connected() && pool.length < queue.size()) {
+            growPool(queue.size());
+        }
+        if (status != Request.PENDING) {
+            complete(req, status);
+        }
+    }
+
+    /** Called on the event loop when a block operation completes. */
+    void blockOpDone(Request req, int ioStatus) {
+        req.setInStore(false);
+        if (state == State.TERMINATED || !ctx.channel().isActive()) {
+            release(req);
+            return;
+        }
+        complete(req, DISPATCHER.blockOpDone(req, ioStatus));
+    }
+
+    /**
+     * A buffer for read data with room to frame it in place: the C2HData header before the data,
+     * the data digest and the CapsuleResp after it. The store writes the data at the writer index.
+     */
+    ByteBuf allocateReadBuffer(int length) {
+        int head = c2hDataOffset();
+        ByteBuf b = ctx.alloc().directBuffer(head + length + C2H_TRAILER);
+        b.writerIndex(head).readerIndex(head);
+        return b;
+    }
+
+    /** Where C2HData carries its data: after the header and its digest, padded to the host's HPDA. */
+    private int c2hDataOffset() {
+        return align(DataPdu.HEADER_LENGTH + (headerDigest ? CommonHeader.DIGEST_LENGTH : 0), hostPduAlignment);
+    }
+
+    /** Sends the command's data (if any) and completion, then frees the request. */
+    void complete(Request req, int status) {
+        int sqhd = queue.nextSqhd();
+        ByteBuf data = req.data();
+        boolean sendsData = Status.isSuccess(status) && req.direction() == Opcodes.XFER_CONTROLLER_TO_HOST
+                && data != null && data.isReadable() && req.sglLength() > 0;
+        if (sendsData) {
+            int length = (int) Math.min(data.readableBytes(), req.sglLength());
+            // With SQ flow control off and nothing in the result, the last data PDU completes the command.
+            boolean successFlag = queue.sqFlowControlDisabled() && req.result() == 0;
+            int pdo = c2hDataOffset();
+            if (data.readerIndex() >= pdo && length == data.readableBytes() && data.writableBytes() >= C2H_TRAILER) {
+                // Framed in place: one buffer and one write carry header, data, digest and response.
+                int start = data.readerIndex() - pdo;
+                int end = data.writerIndex();
+                data.setIndex(start, start);
+                writeC2hHeader(data, req.cid(), length, successFlag, pdo);
+                data.writerIndex(end);
+                if (dataDigest) {
+                    data.writeIntLE(Crc32c.compute(crc, data, start + pdo, length));
+                }
+                if (!successFlag) {
+                    writeResponse(data, req, sqhd, status);
+                }
+                ctx.write(req.detachData(), ctx.voidPromise());
+                release(req);
+                requestFlush();
+                return;
+            }
+            sendC2hData(req, data, length, successFlag, pdo);
+            if (successFlag) {
+                release(req);
+                requestFlush();
+                return;
+            }
+        }
+        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
+        ByteBuf resp = ctx.alloc().directBuffer(CapsulePdu.RESP_LENGTH + hd);
+        writeResponse(resp, req, sqhd, status);
+        ctx.write(resp, ctx.voidPromise());
+        release(req);
+        requestFlush();
+    }
+
+    private void writeResponse(ByteBuf b, Request req, int sqhd, int status) {
+        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
+        CommonHeader.write(b, PduType.CAPSULE_RESP, headerDigest ? PduFlags.HDGSTF : 0, CapsulePdu.RESP_LENGTH, 0,
+                CapsulePdu.RESP_LENGTH + hd);
+        Cqe.write(b, req.result(), sqhd, Math.max(queue.qid(), 0), req.cid(), status);
+        appendHeaderDigest(b, CapsulePdu.RESP_LENGTH);
+    }
+
+    /** Writes a C2HData header, its digest and padding up to {@code pdo} at the writer index. */
+    private void writeC2hHeader(ByteBuf b, int cid, int length, boolean successFlag, int pdo) {
+        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
+        int dd = dataDigest ? CommonHeader.DIGEST_LENGTH : 0;
+        int flags = PduFlags.LAST_PDU | (successFlag ? PduFlags.SUCCESS : 0)
+                | (headerDigest ? PduFlags.HDGSTF : 0) | (dataDigest ? PduFlags.DDGSTF : 0);
+        DataPdu.writeHeader(b, PduType.C2H_DATA, flags, pdo, pdo + length + dd, cid, 0, 0, length);
+        appendHeaderDigest(b, DataPdu.HEADER_LENGTH);
+        b.writeZero(pdo - DataPdu.HEADER_LENGTH - hd);
+    }
+
+    /** Sends C2HData whose data buffer has no room for framing (admin data): header, data, digest apart. */
+    private void sendC2hData(Request req, ByteBuf data, int length, boolean successFlag, int pdo) {
+        ByteBuf header = ctx.alloc().directBuffer(pdo);
+        writeC2hHeader(header, req.cid(), length, successFlag, pdo);
+        ctx.write(header, ctx.voidPromise());
+        int index = data.readerIndex();
+        ctx.write(data.retainedSlice(index, length), ctx.voidPromise());
+        if (dataDigest) {
+            int digest = Crc32c.compute(crc, data, index, length);
+            ctx.write(ctx.alloc().directBuffer(4).writeIntLE(digest), ctx.voidPromise());
+        }
+    }
+
+    private static int align(int value, int alignment) {
+        return (value + alignment - 1) / alignment * alignment;
+    }
+
+    private void appendHeaderDigest(ByteBuf b, int hlen) {
+        if (headerDigest) {
+            int start = b.writerIndex() - hlen;
+            b.writeIntLE(Crc32c.compute(crc, b, start, hlen));
+        }
+    }
+
+    private void requestFlush() {
+        if (inRead) {
+            flushNeeded = true;
+        } else if (!flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().execute(flushTask);
+        }
+    }
+
+    private void flushNow() {
+        flushScheduled = false;
+        ctx.flush();
+    }
+
+    /**
+     * Reports a fatal transport error: a C2HTermReq naming the field, then the connection closes.
+     * It is counted by reason; the log line is rate-limited, as a host can cause any number of them.
+     * Always returns -1 so header checks can return it.
+     */
+    private long fatal(int fes, int fei, ByteBuf in, int base) {
+        TransportErrors.Reason reason = errors.countFatal(fes, ctx.channel().remoteAddress());
+        if (reason != null) {
+            LOG.warn("fatal transport error from {}: {} (FES {}) at offset {} of a {} PDU; closing the connection",
+                    ctx.channel().remoteAddress(), reason.description(), fes, fei,
+                    PduType.name(CommonHeader.type(in, base)));
+        }
+        state = State.TERMINATED;
+        int hlen = Math.min(CommonHeader.hlen(in, base), in.writerIndex() - base);
+        hlen = Math.max(CommonHeader.LENGTH, Math.min(hlen, in.readableBytes()));
+        ByteBuf term = ctx.alloc().directBuffer(TermReq.HEADER_LENGTH + TermReq.MAX_ERROR_DATA);
+        TermReq.write(term, PduType.C2H_TERM_REQ, fes, fei, in, base, hlen);
+        ctx.writeAndFlush(term).addListener(ChannelFutureListener.CLOSE);
+        return -1;
+    }
+}

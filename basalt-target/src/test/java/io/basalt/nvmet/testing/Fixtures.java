@@ -1,0 +1,42 @@
+package io.basalt.nvmet.testing;
+
+import io.basalt.block.testing.MemoryBlockStore;
+import io.basalt.nvmet.TargetConfig;
+import io.basalt.nvmet.controller.ControllerRegistry;
+import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.Subsystem;
+
+import java.net.InetSocketAddress;
+import java.util.Set;
+import java.util.UUID;
+
+/** A small subsystem for tests: NSID 1 (1 MiB, 512-byte blocks) open to HOST, NSID 2 open to OTHER. */
+public final class Fixtures {
+    public static final String SUBNQN = "nqn.2026-01.io.basalt:test";
+    public static final String HOST = "nqn.2014-08.org.example:host";
+    public static final String OTHER = "nqn.2014-08.org.example:other";
+    public static final String STRANGER = "nqn.2014-08.org.example:stranger";
+    public static final int BLOCK = 512;
+    public static final long BLOCKS = 2048;
+
+    private Fixtures() {
+    }
+
+    public static Subsystem subsystem() {
+        Subsystem s = new Subsystem(SUBNQN, "SN1", "Basalt", "0.1.0");
+        s.addNamespace(new Namespace(1, "one", UUID.nameUUIDFromBytes(new byte[] {1}),
+                new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(HOST))));
+        s.addNamespace(new Namespace(2, "two", UUID.nameUUIDFromBytes(new byte[] {2}),
+                new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(OTHER))));
+        return s;
+    }
+
+    public static TargetConfig config() {
+        return TargetConfig.of(new InetSocketAddress("127.0.0.1", 4420), null);
+    }
+
+    public static ControllerRegistry registry() {
+        return new ControllerRegistry(subsystem(), config());
+    }
+}
