@@ -2,13 +2,8 @@ package io.basalt.initiator;
 
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
-import io.basalt.nvme.discovery.Discovery;
-import io.basalt.nvme.discovery.DiscoveryLogEntry;
-import io.basalt.nvme.discovery.DiscoveryLogHeader;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,15 +12,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * A controller on a target, host side: the admin queue and the I/O queues, set up as the Linux
  * host does (ICReq, Connect, Property Get CAP, Property Set CC.EN, wait for CSTS.RDY, Identify,
- * Set Features Number of Queues, one Connect per I/O queue), with keep-alive at KATO/2.
+ * Set Features Number of Queues, one Connect per I/O queue), with keep-alive at KATO/2. The admin
+ * commands and the keep-alive are {@link AdminQueue}'s; this class sets the controller up, hands
+ * out its queues, and re-establishes it when a connection is lost.
  *
  * <p>Reconnection: when any of its connections drops or breaks the protocol, every command in flight
  * fails with {@link NvmeTransportException} and, as Linux does, the whole controller is
@@ -54,14 +48,12 @@ public final class NvmeController implements AutoCloseable {
     private final String subnqn;
     private final InitiatorConfig config;
     private final boolean discovery;
+    private final AdminQueue adminQueue;
     private volatile State state = State.CONNECTING;
-    private volatile QueueConnection admin;
     private volatile IoQueue[] ioQueues = new IoQueue[0];
     private volatile ControllerInfo info;
     private volatile int cntlid;
     private volatile long cap;
-    private ScheduledFuture<?> keepAlive;
-    private boolean keepAliveOutstanding;
     private int generation;
 
     NvmeController(NvmeTcpInitiator initiator, InetSocketAddress address, String subnqn, InitiatorConfig config,
@@ -71,6 +63,7 @@ public final class NvmeController implements AutoCloseable {
         this.subnqn = subnqn;
         this.config = config;
         this.discovery = discovery;
+        this.adminQueue = new AdminQueue(name(0), config);
     }
 
     /** Sets the controller up; on failure everything opened is closed again. */
@@ -140,10 +133,10 @@ public final class NvmeController implements AutoCloseable {
     private void establish(boolean first) {
         // The connection's own ICResp timer fires first and says why.
         long timeout = config.connectTimeoutMillis() + 1000L;
-        QueueConnection a = await(QueueConnection.open(name(0), 0, InitiatorConfig.ADMIN_QUEUE_DEPTH, config,
+        QueueConnection a = Await.result(QueueConnection.open(name(0), 0, InitiatorConfig.ADMIN_QUEUE_DEPTH, config,
                 initiator.eventLoop(0), initiator.channelClass(), address, false, this::connectionLost), timeout,
                 "admin queue ICReq");
-        admin = a;
+        adminQueue.attach(a);
         int id = (int) connect(a, 0, InitiatorConfig.ADMIN_QUEUE_DEPTH, 0xFFFF) & 0xFFFF;
         cntlid = id;
         cap = propertyGet(PROP_CAP, true);
@@ -156,7 +149,7 @@ public final class NvmeController implements AutoCloseable {
         }
         info = ci;
         if (discovery || config.ioQueues() == 0) {
-            startKeepAlive();
+            adminQueue.startKeepAlive();
             synchronized (this) {
                 generation++;
             }
@@ -186,12 +179,12 @@ public final class NvmeController implements AutoCloseable {
                     initiator.channelClass(), address, config.disableSqFlowControl(), this::connectionLost));
         }
         for (int i = 0; i < ioQueues.length; i++) {
-            QueueConnection c = await(opening.get(i), timeout, "I/O queue ICReq");
+            QueueConnection c = Await.result(opening.get(i), timeout, "I/O queue ICReq");
             connect(c, ioQueues[i].qid(), config.queueDepth(), id);
             c.inCapsuleLimit(ci.inCapsuleDataSize());
             ioQueues[i].attach(c);
         }
-        startKeepAlive();
+        adminQueue.startKeepAlive();
         synchronized (this) {
             generation++;
         }
@@ -212,7 +205,7 @@ public final class NvmeController implements AutoCloseable {
         data.setBytes(512, config.hostNqn().getBytes(StandardCharsets.UTF_8));
         int cattr = qid != 0 && config.disableSqFlowControl() ? CATTR_DISABLE_SQ_FLOW_CONTROL : 0;
         int kato = qid == 0 ? config.keepAliveMillis() : 0;
-        return call(c, "Connect", sqe -> {
+        return AdminQueue.call(c, "Connect", sqe -> {
             sqe.setByte(Sqe.OPCODE_OFFSET, Opcodes.FABRICS);
             sqe.setByte(Sqe.FCTYPE_OFFSET, Opcodes.FCTYPE_CONNECT);
             sqe.setShortLE(Sqe.CDW10_OFFSET, 0); // RECFMT
@@ -220,7 +213,7 @@ public final class NvmeController implements AutoCloseable {
             sqe.setShortLE(Sqe.CDW11_OFFSET, depth - 1);
             sqe.setByte(Sqe.CDW11_OFFSET + 2, cattr);
             sqe.setIntLE(Sqe.CDW12_OFFSET, kato);
-        }, Opcodes.XFER_HOST_TO_CONTROLLER, data, 1024);
+        }, Opcodes.XFER_HOST_TO_CONTROLLER, data, 1024, config);
     }
 
     private static byte[] uuidBytes(java.util.UUID u) {
@@ -251,36 +244,19 @@ public final class NvmeController implements AutoCloseable {
         }
     }
 
-    // ---- admin commands ---------------------------------------------------------------------
+    // ---- admin commands (on the admin queue; see AdminQueue) --------------------------------
 
     public long propertyGet(int offset, boolean eightBytes) {
-        return call(admin, "Property Get", sqe -> {
-            sqe.setByte(Sqe.OPCODE_OFFSET, Opcodes.FABRICS);
-            sqe.setByte(Sqe.FCTYPE_OFFSET, Opcodes.FCTYPE_PROPERTY_GET);
-            sqe.setByte(Sqe.CDW10_OFFSET, eightBytes ? 1 : 0);
-            sqe.setIntLE(Sqe.CDW11_OFFSET, offset);
-        }, Opcodes.XFER_NONE, null, 0);
+        return adminQueue.propertyGet(offset, eightBytes);
     }
 
     public void propertySet(int offset, long value) {
-        call(admin, "Property Set", sqe -> {
-            sqe.setByte(Sqe.OPCODE_OFFSET, Opcodes.FABRICS);
-            sqe.setByte(Sqe.FCTYPE_OFFSET, Opcodes.FCTYPE_PROPERTY_SET);
-            sqe.setByte(Sqe.CDW10_OFFSET, 0);
-            sqe.setIntLE(Sqe.CDW11_OFFSET, offset);
-            sqe.setLongLE(Sqe.CDW12_OFFSET, value);
-        }, Opcodes.XFER_NONE, null, 0);
+        adminQueue.propertySet(offset, value);
     }
 
     /** Identify with the given CNS; returns a 4096-byte heap buffer. */
     public ByteBuf identify(int cns, int nsid) {
-        ByteBuf data = Unpooled.buffer(4096);
-        call(admin, "Identify CNS " + cns, sqe -> {
-            sqe.setByte(Sqe.OPCODE_OFFSET, Opcodes.ADMIN_IDENTIFY);
-            sqe.setIntLE(Sqe.NSID_OFFSET, nsid);
-            sqe.setIntLE(Sqe.CDW10_OFFSET, cns);
-        }, Opcodes.XFER_CONTROLLER_TO_HOST, data, 4096);
-        return data.writerIndex(4096);
+        return adminQueue.identify(cns, nsid);
     }
 
     public ControllerInfo identifyController() {
@@ -293,48 +269,20 @@ public final class NvmeController implements AutoCloseable {
 
     /** The active namespace IDs (CNS 02h), ascending. */
     public List<Integer> activeNamespaces() {
-        ByteBuf b = identify(2, 0);
-        List<Integer> ids = new ArrayList<>();
-        for (int i = 0; i < 1024; i++) {
-            int id = b.getIntLE(i * 4);
-            if (id == 0) {
-                break;
-            }
-            ids.add(id);
-        }
-        return ids;
+        return adminQueue.activeNamespaces();
     }
 
     public long setFeatures(int fid, int cdw11) {
-        return call(admin, "Set Features " + fid, sqe -> {
-            sqe.setByte(Sqe.OPCODE_OFFSET, Opcodes.ADMIN_SET_FEATURES);
-            sqe.setIntLE(Sqe.CDW10_OFFSET, fid);
-            sqe.setIntLE(Sqe.CDW11_OFFSET, cdw11);
-        }, Opcodes.XFER_NONE, null, 0);
+        return adminQueue.setFeatures(fid, cdw11);
     }
 
     public long getFeatures(int fid) {
-        return call(admin, "Get Features " + fid, sqe -> {
-            sqe.setByte(Sqe.OPCODE_OFFSET, Opcodes.ADMIN_GET_FEATURES);
-            sqe.setIntLE(Sqe.CDW10_OFFSET, fid);
-        }, Opcodes.XFER_NONE, null, 0);
+        return adminQueue.getFeatures(fid);
     }
 
     /** Get Log Page: {@code length} bytes (a multiple of 4) from byte {@code offset} (LPO). */
     public ByteBuf getLogPage(int lid, long offset, int length, boolean retainAsyncEvent) {
-        if (length <= 0 || length % 4 != 0) {
-            throw new IllegalArgumentException("log page length must be a positive multiple of 4");
-        }
-        ByteBuf data = Unpooled.buffer(length);
-        int numd = length / 4 - 1;
-        call(admin, "Get Log Page " + lid, sqe -> {
-            sqe.setByte(Sqe.OPCODE_OFFSET, Opcodes.ADMIN_GET_LOG_PAGE);
-            sqe.setIntLE(Sqe.NSID_OFFSET, 0);
-            sqe.setIntLE(Sqe.CDW10_OFFSET, lid | (retainAsyncEvent ? 1 << 15 : 0) | ((numd & 0xFFFF) << 16));
-            sqe.setIntLE(Sqe.CDW11_OFFSET, numd >>> 16);
-            sqe.setLongLE(Sqe.CDW12_OFFSET, offset);
-        }, Opcodes.XFER_CONTROLLER_TO_HOST, data, length);
-        return data.writerIndex(length);
+        return adminQueue.getLogPage(lid, offset, length, retainAsyncEvent);
     }
 
     /**
@@ -342,98 +290,12 @@ public final class NvmeController implements AutoCloseable {
      * chunks, then the header again, retrying until the generation counter is stable.
      */
     public DiscoveryLog discoveryLog() {
-        for (int attempt = 0; attempt < 10; attempt++) {
-            ByteBuf header = getLogPage(Discovery.LOG_PAGE_ID, 0, DiscoveryLogHeader.LENGTH, true);
-            long genctr = DiscoveryLogHeader.genctr(header, 0);
-            long numrec = DiscoveryLogHeader.numrec(header, 0);
-            if (numrec < 0 || numrec > 4096) {
-                throw new NvmeTransportException(name(0) + ": implausible discovery NUMREC " + numrec);
-            }
-            int total = (int) numrec * DiscoveryLogEntry.LENGTH;
-            ByteBuf entries = Unpooled.buffer(Math.max(total, 1));
-            for (int off = 0; off < total; off += 4096) {
-                int n = Math.min(4096, total - off);
-                entries.writeBytes(getLogPage(Discovery.LOG_PAGE_ID, DiscoveryLogHeader.LENGTH + off, n, true));
-            }
-            ByteBuf again = getLogPage(Discovery.LOG_PAGE_ID, 0, DiscoveryLogHeader.LENGTH, false);
-            if (DiscoveryLogHeader.genctr(again, 0) == genctr
-                    && DiscoveryLogHeader.numrec(again, 0) == numrec) {
-                List<DiscoveryEntry> list = new ArrayList<>();
-                for (int i = 0; i < numrec; i++) {
-                    list.add(DiscoveryEntry.parse(entries, i * DiscoveryLogEntry.LENGTH));
-                }
-                return new DiscoveryLog(genctr, List.copyOf(list));
-            }
-        }
-        throw new NvmeTransportException(name(0) + ": discovery log kept changing while being read");
+        return adminQueue.discoveryLog();
     }
 
     /** Sends one Keep Alive and waits for it. */
     public void keepAlive() {
-        call(admin, "Keep Alive", sqe -> sqe.setByte(Sqe.OPCODE_OFFSET, Opcodes.ADMIN_KEEP_ALIVE),
-                Opcodes.XFER_NONE, null, 0);
-    }
-
-    private long call(QueueConnection c, String what, Consumer<ByteBuf> sqe, int direction, ByteBuf data, int length) {
-        if (c == null) {
-            throw new NvmeTransportException(what + ": not connected");
-        }
-        long timeout = config.commandTimeoutMillis() + 1000L;
-        return await(c.call(sqe, direction, data, 0, length), timeout, what);
-    }
-
-    private static <T> T await(CompletableFuture<T> f, long timeoutMillis, String what) {
-        try {
-            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof NvmeException n) {
-                throw n;
-            }
-            throw new NvmeTransportException(what + " failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            f.cancel(false);
-            throw new NvmeTimeoutException(what + " did not complete within " + timeoutMillis + " ms");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NvmeTransportException(what + " interrupted", e);
-        }
-    }
-
-    // ---- keep-alive -------------------------------------------------------------------------
-
-    private void startKeepAlive() {
-        int kato = config.keepAliveMillis();
-        QueueConnection a = admin;
-        if (kato <= 0 || a == null) {
-            return;
-        }
-        long period = Math.max(1, kato / 2);
-        EventLoop loop = a.eventLoop();
-        keepAliveOutstanding = false;
-        keepAlive = loop.scheduleAtFixedRate(() -> sendKeepAlive(a), period, period, TimeUnit.MILLISECONDS);
-    }
-
-    private void sendKeepAlive(QueueConnection a) {
-        if (keepAliveOutstanding || !a.isReady()) {
-            return;
-        }
-        keepAliveOutstanding = true;
-        a.sqe().setByte(Sqe.OPCODE_OFFSET, Opcodes.ADMIN_KEEP_ALIVE);
-        a.submit(Opcodes.XFER_NONE, null, 0, 0, false, (failure, result) -> {
-            keepAliveOutstanding = false;
-            if (failure instanceof NvmeTimeoutException) {
-                a.abort("keep-alive timed out");
-            } else if (failure != null) {
-                LOG.warn("{}: keep-alive failed: {}", name(0), failure.getMessage());
-            }
-        });
-    }
-
-    private void stopKeepAlive() {
-        ScheduledFuture<?> k = keepAlive;
-        if (k != null) {
-            k.cancel(false);
-        }
+        adminQueue.keepAlive();
     }
 
     // ---- reconnection -----------------------------------------------------------------------
@@ -451,7 +313,7 @@ public final class NvmeController implements AutoCloseable {
                 state = State.RESETTING;
             }
         }
-        stopKeepAlive();
+        adminQueue.stopKeepAlive();
         closeConnections();
         if (state == State.RESETTING) {
             initiator.control().execute(this::reconnect);
@@ -486,7 +348,7 @@ public final class NvmeController implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.info("{} at {}: reconnection failed: {}", subnqn, address, e.getMessage());
             }
-            stopKeepAlive();
+            adminQueue.stopKeepAlive();
             closeConnections();
             if (System.nanoTime() - deadline > 0) {
                 break;
@@ -502,7 +364,7 @@ public final class NvmeController implements AutoCloseable {
     }
 
     private boolean allConnected() {
-        QueueConnection a = admin;
+        QueueConnection a = adminQueue.connection();
         if (a == null || !a.isReady()) {
             return false;
         }
@@ -515,7 +377,7 @@ public final class NvmeController implements AutoCloseable {
     }
 
     private void closeConnections() {
-        QueueConnection a = admin;
+        QueueConnection a = adminQueue.connection();
         if (a != null) {
             a.close();
         }
@@ -536,7 +398,7 @@ public final class NvmeController implements AutoCloseable {
             }
             state = State.CLOSED;
         }
-        stopKeepAlive();
+        adminQueue.stopKeepAlive();
         closeConnections();
         initiator.forget(this);
     }
