@@ -1,4 +1,4 @@
-package io.basalt.engine;
+package io.basalt.engine.ram;
 
 import io.basalt.block.BlockIo;
 import io.basalt.block.BlockStore;
