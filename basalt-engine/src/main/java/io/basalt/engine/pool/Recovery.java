@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.engine.checkpoint.CheckpointState;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.checkpoint.VolumeRecord;
+import io.basalt.engine.dedup.Dedup;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.gc.VictimPolicy;
 import io.basalt.engine.log.BatchReader;
@@ -313,7 +314,7 @@ final class Recovery {
             state.extents.restore(id, ExtentTable.NO_DOMAIN, reader.volumeId(i), address, crc, null, 0);
             return;
         }
-        dedup.fingerprintInto(v, block, v.blockSize(), fingerprint);
-        state.extents.restore(id, Dedup.domain(v), v.id(), address, crc, fingerprint, 0);
+        dedup.fingerprintInto(v.key(), block, v.blockSize(), fingerprint);
+        state.extents.restore(id, PayloadPipeline.domain(v), v.id(), address, crc, fingerprint, 0);
     }
 }
