@@ -1,5 +1,6 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.gc.SegmentLimbo;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.gc.VictimPolicy;
 import io.basalt.engine.log.BatchReader;

@@ -4,6 +4,7 @@ import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.dedup.Dedup;
+import io.basalt.engine.gc.SegmentLimbo;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.SegmentLayout;
 import io.basalt.engine.services.KeyEncryptionKey;
