@@ -4,6 +4,7 @@ import io.basalt.engine.checkpoint.CheckpointState;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.checkpoint.VolumeRecord;
 import io.basalt.engine.log.LogStream;
+import io.basalt.engine.log.LogWriter;
 import io.basalt.engine.map.VolumeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +117,7 @@ final class Checkpoints {
         CheckpointState cp = new CheckpointState();
         cp.checkpointSeq = state.checkpointSeq + 1;
         cp.epoch = state.epoch;
-        cp.nextSeq = state.nextSeq;
+        cp.nextSeq = log.nextSeq();
         cp.nextVolumeId = state.nextVolumeId;
         LogStream[] streams = state.streams;
         for (int i = 0; i < streams.length; i++) {

@@ -5,6 +5,7 @@ import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.gc.VictimPolicy;
 import io.basalt.engine.log.BatchReader;
 import io.basalt.engine.log.LogStream;
+import io.basalt.engine.log.LogWriter;
 import io.basalt.engine.log.PhysAddr;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -179,7 +180,7 @@ final class Cleaner {
     }
 
     private int chooseVictim() {
-        return VictimPolicy.choose(table, state.layout.segmentSize(), state.checkpointFloor, state.nextSeq,
+        return VictimPolicy.choose(table, state.layout.segmentSize(), state.checkpointFloor, log.nextSeq(),
                 log.sequencesFor(space.liveBytes()));
     }
 

@@ -6,6 +6,7 @@ import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.dedup.Dedup;
 import io.basalt.engine.gc.SegmentLimbo;
 import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.log.LogWriter;
 import io.basalt.engine.log.SegmentLayout;
 import io.basalt.engine.services.KeyEncryptionKey;
 import org.slf4j.Logger;
@@ -74,7 +75,7 @@ final class Engine implements Runnable {
         this.dedup = new Dedup(state.extents, config.dedupIndexBytes());
         this.space = new SpaceAccounting(layout, config, state.table,
                 checkpointer.maxEntries(layout.segments(), config.maxVolumes()), dedup, state.volumes);
-        this.log = new LogWriter(state);
+        this.log = state.log;
         this.payloads = new PayloadPipeline(dedup);
         this.tree = new ImageTree(this, state, space);
         this.reads = new Readers(layout, config, Long.toHexString(poolId & 0xFFFF), payloads.decoder(), state.extents);
@@ -112,7 +113,7 @@ final class Engine implements Runnable {
     /** A new, empty pool: both streams open, first checkpoint written. Before {@link #start}. */
     void format() throws IOException {
         state.epoch = 1;
-        state.nextSeq = (state.epoch << EngineState.EPOCH_SHIFT) + 1;
+        log.startAt((state.epoch << EngineState.EPOCH_SHIFT) + 1);
         log.openStreams();
         checkpoints.checkpoint();
     }

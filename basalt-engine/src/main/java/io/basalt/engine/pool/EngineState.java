@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.BatchReader;
 import io.basalt.engine.log.LogStream;
+import io.basalt.engine.log.LogWriter;
 import io.basalt.engine.log.SegmentLayout;
 import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.services.KeyEncryptionKey;
@@ -35,6 +36,8 @@ final class EngineState {
     final LogStream[] streams = new LogStream[LogStream.STREAMS];
     /** Reads batches back: the replay at recovery, then the victims' batches while cleaning. */
     final BatchReader reader;
+    /** Writes every stream's batches and hands out the log's sequences. */
+    final LogWriter log;
     /** Every image by id: volumes, snapshots and hidden snapshots (see {@link ImageTree}). */
     final Map<Integer, EngineBlockStore> volumes = new LinkedHashMap<>();
     final Map<Integer, Family> families = new HashMap<>();
@@ -42,9 +45,8 @@ final class EngineState {
     final ExtentTable extents = new ExtentTable();
 
     long epoch;
-    long nextSeq;
     long checkpointSeq;
-    /** {@code nextSeq} at the last durable checkpoint: segments written since are on the replay path. */
+    /** The log's next sequence at the last durable checkpoint: segments written since are on the replay path. */
     long checkpointFloor;
     int nextVolumeId = 1;
     /** Wraps encrypted volumes' data keys; null if the pool was opened without one. */
@@ -62,5 +64,6 @@ final class EngineState {
             streams[k] = gc[k];
         }
         this.reader = new BatchReader(layout, poolId, config.maxBatchPayload());
+        this.log = new LogWriter(layout, table, streams, poolId);
     }
 }

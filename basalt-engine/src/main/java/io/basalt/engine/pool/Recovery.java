@@ -153,7 +153,7 @@ final class Recovery {
         }
         state.epoch = Math.max(cp.epoch, maxSeq >>> EngineState.EPOCH_SHIFT) + 1;
         // The counter continues (segment ages compare by it); the epoch makes older junk look old.
-        state.nextSeq = (state.epoch << EngineState.EPOCH_SHIFT) | ((maxSeq & VictimPolicy.COUNTER_MASK) + 1);
+        state.log.startAt((state.epoch << EngineState.EPOCH_SHIFT) | ((maxSeq & VictimPolicy.COUNTER_MASK) + 1));
         LOG.info("Recovered pool {}: checkpoint {}, {} batches replayed, {} volumes, {} of {} segments free",
                 Long.toHexString(state.poolId), state.checkpointSeq, batches, state.volumes.size(), table.freeCount(),
                 table.segments());

@@ -1,5 +1,7 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.log.LogWriter;
+
 import java.io.IOException;
 
 /**

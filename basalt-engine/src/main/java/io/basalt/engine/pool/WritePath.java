@@ -5,6 +5,7 @@ import io.basalt.block.IoStatus;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.log.BatchFormat;
 import io.basalt.engine.log.LogStream;
+import io.basalt.engine.log.LogWriter;
 import io.basalt.engine.log.PhysAddr;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
