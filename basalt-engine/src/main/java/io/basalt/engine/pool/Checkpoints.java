@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.engine.checkpoint.CheckpointState;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.checkpoint.VolumeRecord;
+import io.basalt.engine.gc.Cleaner;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.LogWriter;
 import io.basalt.engine.map.VolumeMap;

@@ -4,6 +4,7 @@ import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.dedup.Dedup;
+import io.basalt.engine.gc.Cleaner;
 import io.basalt.engine.gc.SegmentLimbo;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.LogWriter;
@@ -80,7 +81,20 @@ final class Engine implements Runnable {
         this.tree = new ImageTree(this, state, space);
         this.reads = new Readers(layout, config, Long.toHexString(poolId & 0xFFFF), payloads.decoder(), state.extents);
         this.limbo = new SegmentLimbo(state.table, reads);
-        this.cleaner = new Cleaner(state, space, log, tree, limbo, new Cleaner.Checkpointing() {
+        Cleaner.Watermarks watermarks = new Cleaner.Watermarks(space.reserve(), config.gcLowWater(), config.gcHighWater());
+        this.cleaner = new Cleaner(layout, state.table, state.reader, state.gc, log, limbo, state.extents,
+                new CleanerMoves(state, tree, space), cleanerCheckpoints(), watermarks);
+        this.writes = new WritePath(state, space, log, payloads, tree, cleaner::allocateHot);
+        this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner, this::wake);
+        this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints, tree);
+        this.snapshots = new Snapshots(state, writes, log, checkpoints, tree);
+        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder(), tree);
+        this.queue = new MpscQueue(config.queueCapacity());
+    }
+
+    /** The cleaner's view of checkpoints: {@link #checkpoints} is built after the cleaner, so it is read late. */
+    private Cleaner.Checkpointing cleanerCheckpoints() {
+        return new Cleaner.Checkpointing() {
             @Override
             public boolean checkpointNow() {
                 return checkpoints.checkpointQuietly();
@@ -95,13 +109,12 @@ final class Engine implements Runnable {
             public void awaitInFlight() {
                 checkpoints.awaitInFlight();
             }
-        });
-        this.writes = new WritePath(state, space, log, payloads, tree, cleaner::allocateHot);
-        this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner, this::wake);
-        this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints, tree);
-        this.snapshots = new Snapshots(state, writes, log, checkpoints, tree);
-        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder(), tree);
-        this.queue = new MpscQueue(config.queueCapacity());
+
+            @Override
+            public long durableFloor() {
+                return state.checkpointFloor;
+            }
+        };
     }
 
     long usableBytes() {

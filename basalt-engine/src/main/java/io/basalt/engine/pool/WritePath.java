@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
 import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.gc.Cleaner;
 import io.basalt.engine.log.BatchFormat;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.LogWriter;
