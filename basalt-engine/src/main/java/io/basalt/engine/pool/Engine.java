@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
 import io.basalt.engine.checkpoint.Checkpointer;
+import io.basalt.engine.checkpoint.Checkpoints;
 import io.basalt.engine.dedup.Dedup;
 import io.basalt.engine.gc.Cleaner;
 import io.basalt.engine.gc.SegmentLimbo;
@@ -85,7 +86,8 @@ final class Engine implements Runnable {
         this.cleaner = new Cleaner(layout, state.table, state.reader, state.gc, log, limbo, state.extents,
                 new CleanerMoves(state, tree, space), cleanerCheckpoints(), watermarks);
         this.writes = new WritePath(state, space, log, payloads, tree, cleaner::allocateHot);
-        this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner, this::wake);
+        this.checkpoints = new Checkpoints(checkpointer, log, state.table, new CheckpointCapture(state, writes, cleaner),
+                layout, config.checkpointIntervalBytes(), Long.toHexString(poolId & 0xFFFF), this::wake);
         this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints, tree);
         this.snapshots = new Snapshots(state, writes, log, checkpoints, tree);
         this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder(), tree);
