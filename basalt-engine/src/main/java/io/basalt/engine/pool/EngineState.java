@@ -13,8 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the engine's parts share: where segments live, the segment table, both log streams, the
- * volumes and the log's sequence counters. Owned by the engine thread like everything it holds.
+ * What the engine's parts share: where segments live, the segment table, the log streams and their
+ * writer (which hands out the log's sequences), the volumes and the checkpoint counters. Owned by
+ * the engine thread like everything it holds.
  */
 final class EngineState {
     /** {@code seq = epoch << EPOCH_SHIFT | counter}: the counter orders ages, the epoch outranks older junk. */
