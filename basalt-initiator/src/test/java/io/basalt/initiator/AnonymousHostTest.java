@@ -1,6 +1,6 @@
 package io.basalt.initiator;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;

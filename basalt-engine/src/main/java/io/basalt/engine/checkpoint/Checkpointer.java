@@ -1,15 +1,15 @@
 package io.basalt.engine.checkpoint;
 
+import io.basalt.engine.checkpoint.BodyReader.Malformed;
 import io.basalt.engine.device.AlignedBuffers;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.log.LogStream;
 import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.map.VolumeMap;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import io.basalt.engine.log.LogStream;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -76,22 +76,19 @@ public final class Checkpointer {
     /** The most blocks a {@link VolumeMap} can index; more is a corrupt record, not a volume. */
     private static final long MAX_BLOCKS = (long) (Integer.MAX_VALUE - 8) << VolumeMap.CHUNK_SHIFT;
     private static final VolumeMap.Released NOTHING_RELEASED = (lba, address) -> { };
+    /** Bytes the body is read in, each piece parsed while the next is read. */
     private static final int CHUNK = 1 << 20;
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final BlockDevice device;
     private final long[] slotStart;
     private final long slotBytes;
     private final long poolId;
     /** Where {@link #write} serialises the body. */
-    private final ByteBuffer buffer = AlignedBuffers.allocate(CHUNK);
-    /** The piece of the body {@link #load} parses, and where the pieces come from. */
-    private ByteBuffer in = EMPTY;
-    private ReadAhead ahead;
+    private final BodyWriter out;
+    /** Where {@link #load} parses it. */
+    private final BodyReader in = new BodyReader();
+    /** For the headers. */
     private final CRC32C crc = new CRC32C();
-    /** Body bytes written so far, or handed to the parser so far. */
-    private long pos;
-    private long base;
     private long bodyBytes;
 
     /** Body bytes of the checkpoint last written or loaded: what the next one will cost, about. */
@@ -104,6 +101,7 @@ public final class Checkpointer {
         this.slotStart = new long[]{slotAStart, slotAStart + slotBytes};
         this.slotBytes = slotBytes;
         this.poolId = poolId;
+        this.out = new BodyWriter(device, slotBytes - HEADER);
     }
 
     /** The slot size a pool needs: header, images, 20 bytes per segment, {@link #ENTRY_BYTES} per block. */
@@ -133,58 +131,54 @@ public final class Checkpointer {
 
     private void writeSlot(CheckpointState state, SegmentTable segments) throws IOException {
         int slot = (int) (state.checkpointSeq & 1);
-        base = slotStart[slot] + HEADER;
-        pos = 0;
-        buffer.clear();
-        crc.reset();
-        putInt(state.volumes.size());
+        out.start(slotStart[slot] + HEADER);
+        out.putInt(state.volumes.size());
         for (VolumeRecord v : state.volumes) {
             byte[] name = v.name().getBytes(StandardCharsets.UTF_8);
-            putInt(v.id());
-            putInt(v.blockSize());
-            putLong(v.capacityBytes());
-            putInt(v.volatileWriteCache() ? 1 : 0);
-            putInt(name.length);
+            out.putInt(v.id());
+            out.putInt(v.blockSize());
+            out.putLong(v.capacityBytes());
+            out.putInt(v.volatileWriteCache() ? 1 : 0);
+            out.putInt(name.length);
             for (byte b : name) {
-                putByte(b);
+                out.putByte(b);
             }
-            putInt(v.family());
-            putInt(v.compressionTag());
-            putInt((v.dedup() ? 1 : 0) | (v.encrypted() ? 2 : 0));
+            out.putInt(v.family());
+            out.putInt(v.compressionTag());
+            out.putInt((v.dedup() ? 1 : 0) | (v.encrypted() ? 2 : 0));
             byte[] key = v.wrappedKey() == null ? new byte[0] : v.wrappedKey();
-            putInt(key.length);
+            out.putInt(key.length);
             for (byte b : key) {
-                putByte(b);
+                out.putByte(b);
             }
-            putInt(v.kind());
-            putInt(v.ownerId());
-            putInt(v.parentId());
-            putLong(v.createdMillis());
+            out.putInt(v.kind());
+            out.putInt(v.ownerId());
+            out.putInt(v.parentId());
+            out.putLong(v.createdMillis());
         }
-        putInt(segments.segments());
+        out.putInt(segments.segments());
         for (int s = 0; s < segments.segments(); s++) {
-            putLong(segments.state(s) == SegmentTable.FREE ? 0 : segments.lastSeq(s));
-            putLong(segments.state(s) == SegmentTable.FREE ? 0 : segments.dataSeq(s));
-            putInt(segments.state(s) == SegmentTable.FREE ? 0 : segments.end(s));
+            out.putLong(segments.state(s) == SegmentTable.FREE ? 0 : segments.lastSeq(s));
+            out.putLong(segments.state(s) == SegmentTable.FREE ? 0 : segments.dataSeq(s));
+            out.putInt(segments.state(s) == SegmentTable.FREE ? 0 : segments.end(s));
         }
         for (VolumeRecord v : state.volumes) {
             putDelta(state.maps.get(v.id()), v.parentId() == 0 ? null : state.maps.get(v.parentId()));
         }
         ExtentTable extents = state.extents;
-        putLong(extents.liveCount());
+        out.putLong(extents.liveCount());
         extents.forEachLive(id -> {
-            putLong(id);
-            putLong(extents.address(id));
-            putInt(extents.crc(id));
-            putInt(extents.owner(id));
-            putInt(extents.domain(id));
+            out.putLong(id);
+            out.putLong(extents.address(id));
+            out.putInt(extents.crc(id));
+            out.putInt(extents.owner(id));
+            out.putInt(extents.domain(id));
             for (int k = 0; k < ExtentTable.FP_LONGS; k++) {
-                putLong(extents.fingerprint(id, k));
+                out.putLong(extents.fingerprint(id, k));
             }
         });
-        flushBody();
-        bodyBytes = pos;
-        int bodyCrc = (int) crc.getValue();
+        bodyBytes = out.finish();
+        int bodyCrc = out.crc();
         device.sync();
         ByteBuffer h = AlignedBuffers.allocate(HEADER);
         h.putLong(0, MAGIC);
@@ -257,31 +251,29 @@ public final class Checkpointer {
     private boolean loadSlot(int slot, ByteBuffer h, CheckpointState state, SegmentTable segments)
             throws IOException {
         bodyBytes = h.getLong(52);
-        pos = 0;
-        in = EMPTY;
         List<VolumeRecord> volumes = new ArrayList<>();
         List<VolumeMap> maps = new ArrayList<>();
         long[] extents;
         int segmentCount;
         int bodyCrc;
         try (ReadAhead body = new ReadAhead(device, slotStart[slot] + HEADER, bodyBytes, CHUNK)) {
-            ahead = body;
-            int count = getInt();
-            if (count < 0 || count > remainingBody() / VOLUME_RECORD_MIN_BYTES) {
+            in.start(body, bodyBytes);
+            int count = in.getInt();
+            if (count < 0 || count > in.remaining() / VOLUME_RECORD_MIN_BYTES) {
                 throw new Malformed("volume count " + count);
             }
             for (int i = 0; i < count; i++) {
                 volumes.add(getVolume());
             }
-            segmentCount = getInt();
-            if (segmentCount < 0 || segmentCount > remainingBody() / SEGMENT_RECORD_BYTES) {
+            segmentCount = in.getInt();
+            if (segmentCount < 0 || segmentCount > in.remaining() / SEGMENT_RECORD_BYTES) {
                 throw new Malformed("segment count " + segmentCount);
             }
             boolean fits = segmentCount == segments.segments();
             for (int s = 0; s < segmentCount; s++) {
-                long seq = getLong();
-                long data = getLong();
-                int end = getInt();
+                long seq = in.getLong();
+                long data = in.getLong();
+                int end = in.getInt();
                 if (fits) {
                     segments.restore(s, seq, data, end);
                 }
@@ -297,15 +289,14 @@ public final class Checkpointer {
                 maps.add(map);
             }
             extents = getExtents();
-            if (remainingBody() != 0) {
-                throw new Malformed(remainingBody() + " bytes after the last extent");
+            if (in.remaining() != 0) {
+                throw new Malformed(in.remaining() + " bytes after the last extent");
             }
             bodyCrc = body.crc();
         } catch (Malformed e) {
             return false;
         } finally {
-            ahead = null;
-            in = EMPTY;
+            in.end();
         }
         if (bodyCrc != h.getInt(60)) {
             return false;
@@ -345,56 +336,56 @@ public final class Checkpointer {
 
     /** The extent records, parsed into longs (nothing enters the state before the body's CRC matches). */
     private long[] getExtents() throws IOException {
-        long count = getLong();
-        if (count < 0 || count > remainingBody() / EXTENT_BYTES || count > Integer.MAX_VALUE / EXTENT_LONGS) {
+        long count = in.getLong();
+        if (count < 0 || count > in.remaining() / EXTENT_BYTES || count > Integer.MAX_VALUE / EXTENT_LONGS) {
             throw new Malformed("extent count " + count);
         }
-        long[] out = new long[(int) count * EXTENT_LONGS];
-        for (int at = 0; at < out.length; at += EXTENT_LONGS) {
-            out[at] = getLong();
-            out[at + 1] = getLong();
-            out[at + 2] = getInt();
-            out[at + 3] = getInt();
-            out[at + 4] = getInt();
+        long[] parsed = new long[(int) count * EXTENT_LONGS];
+        for (int at = 0; at < parsed.length; at += EXTENT_LONGS) {
+            parsed[at] = in.getLong();
+            parsed[at + 1] = in.getLong();
+            parsed[at + 2] = in.getInt();
+            parsed[at + 3] = in.getInt();
+            parsed[at + 4] = in.getInt();
             for (int k = 0; k < ExtentTable.FP_LONGS; k++) {
-                out[at + 5 + k] = getLong();
+                parsed[at + 5 + k] = in.getLong();
             }
-            if (out[at] <= 0 || out[at] > Integer.MAX_VALUE - 8) {
-                throw new Malformed("extent id " + out[at]);
+            if (parsed[at] <= 0 || parsed[at] > Integer.MAX_VALUE - 8) {
+                throw new Malformed("extent id " + parsed[at]);
             }
         }
-        return out;
+        return parsed;
     }
 
     private VolumeRecord getVolume() throws IOException {
-        int id = getInt();
-        int blockSize = getInt();
-        long capacity = getLong();
-        boolean vwc = getInt() != 0;
-        int length = getInt();
+        int id = in.getInt();
+        int blockSize = in.getInt();
+        long capacity = in.getLong();
+        boolean vwc = in.getInt() != 0;
+        int length = in.getInt();
         if (blockSize <= 0 || Integer.bitCount(blockSize) != 1 || capacity <= 0 || capacity % blockSize != 0
                 || capacity / blockSize > MAX_BLOCKS || length < 0 || length > MAX_NAME_BYTES) {
             throw new Malformed("volume record " + id);
         }
         byte[] name = new byte[length];
         for (int k = 0; k < length; k++) {
-            name[k] = getByte();
+            name[k] = in.getByte();
         }
-        int family = getInt();
-        int compression = getInt();
-        int services = getInt();
-        int keyLength = getInt();
+        int family = in.getInt();
+        int compression = in.getInt();
+        int services = in.getInt();
+        int keyLength = in.getInt();
         if (keyLength < 0 || keyLength > VolumeRecord.MAX_WRAPPED_KEY) {
             throw new Malformed("volume " + id + " has a wrapped key of " + keyLength + " bytes");
         }
         byte[] key = keyLength == 0 ? null : new byte[keyLength];
         for (int k = 0; k < keyLength; k++) {
-            key[k] = getByte();
+            key[k] = in.getByte();
         }
-        int kind = getInt();
-        int owner = getInt();
-        int parent = getInt();
-        long created = getLong();
+        int kind = in.getInt();
+        int owner = in.getInt();
+        int parent = in.getInt();
+        long created = in.getLong();
         if (kind < VolumeRecord.VOLUME || kind > VolumeRecord.HIDDEN || parent == id) {
             throw new Malformed("image record " + id);
         }
@@ -410,9 +401,9 @@ public final class Checkpointer {
     private VolumeMap getMap(long blocks, VolumeMap parent) throws IOException {
         VolumeMap map = parent == null ? new VolumeMap(0) : parent.snapshot(Math.min(parent.blocks(), blocks));
         long previous = -1;
-        for (long lba; (lba = getLong()) != END; ) {
-            long address = getLong();
-            int c = getInt();
+        for (long lba; (lba = in.getLong()) != END; ) {
+            long address = in.getLong();
+            int c = in.getInt();
             long last = address == 0 ? lba + c - 1 : lba;
             if (lba <= previous || last >= blocks || address == 0 && c <= 0) {
                 throw new Malformed("map record for block " + lba + " after " + previous + " of " + blocks);
@@ -451,136 +442,17 @@ public final class Checkpointer {
                     continue;
                 }
                 if (run >= 0) {
-                    putEntry(run, 0, (int) (lba - run));
+                    out.putEntry(run, 0, (int) (lba - run));
                     run = -1;
                 }
                 if (a != 0 && (a != pa || map.crc(lba) != parent.crc(lba))) {
-                    putEntry(lba, a, map.crc(lba));
+                    out.putEntry(lba, a, map.crc(lba));
                 }
             }
             if (run >= 0) {
-                putEntry(run, 0, (int) (end - run));
+                out.putEntry(run, 0, (int) (end - run));
             }
         }
-        putLong(END);
-    }
-
-    private long remainingBody() {
-        return bodyBytes - (pos - in.remaining());
-    }
-
-    /** The body does not parse: torn or corrupt, so the slot is refused like one failing its CRC. */
-    private static final class Malformed extends IOException {
-        Malformed(String message) {
-            super(message);
-        }
-    }
-
-    /** One map entry; tens of millions per checkpoint, so one bounds check for the three fields. */
-    private void putEntry(long lba, long address, int c) {
-        int p = buffer.position();
-        if (buffer.limit() - p < ENTRY_BYTES) {
-            putLong(lba);
-            putLong(address);
-            putInt(c);
-            return;
-        }
-        buffer.putLong(p, lba);
-        buffer.putLong(p + 8, address);
-        buffer.putInt(p + 16, c);
-        buffer.position(p + ENTRY_BYTES);
-    }
-
-    private void putByte(byte b) {
-        if (!buffer.hasRemaining()) {
-            flushBody();
-        }
-        buffer.put(b);
-    }
-
-    private void putInt(int v) {
-        if (buffer.remaining() >= 4) {
-            buffer.putInt(v);
-            return;
-        }
-        for (int i = 0; i < 4; i++) {
-            putByte((byte) (v >>> (i * 8)));
-        }
-    }
-
-    private void putLong(long v) {
-        if (buffer.remaining() >= 8) {
-            buffer.putLong(v);
-            return;
-        }
-        for (int i = 0; i < 8; i++) {
-            putByte((byte) (v >>> (i * 8)));
-        }
-    }
-
-    /** Writes the buffer (padded to 4 KiB) to the slot body; the CRC covers only real bytes. */
-    private void flushBody() {
-        int n = buffer.position();
-        if (n == 0) {
-            return;
-        }
-        if (pos + AlignedBuffers.alignUp(n) > slotBytes - HEADER) {
-            throw new UncheckedIOException(new IOException("checkpoint does not fit its slot (" + slotBytes + " bytes)"));
-        }
-        crc.update(buffer.duplicate().flip());
-        int padded = AlignedBuffers.alignUp(n);
-        while (buffer.position() < padded) {
-            buffer.put((byte) 0);
-        }
-        try {
-            device.write(base + pos, buffer.flip());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        pos += n;
-        buffer.clear();
-        if (n % BlockDevice.ALIGNMENT != 0) {
-            // Only the last flush may be partial: the body ends here.
-            buffer.limit(0);
-        }
-    }
-
-    private byte getByte() throws IOException {
-        if (!in.hasRemaining()) {
-            refill();
-        }
-        return in.get();
-    }
-
-    /** Takes the next piece of the body, read ahead. */
-    private void refill() throws IOException {
-        ByteBuffer piece = ahead.next();
-        if (piece == null) {
-            throw new Malformed("body ends early");
-        }
-        in = piece;
-        pos += piece.limit();
-    }
-
-    private int getInt() throws IOException {
-        if (in.remaining() >= 4) {
-            return in.getInt();
-        }
-        int v = 0;
-        for (int i = 0; i < 4; i++) {
-            v |= (getByte() & 0xFF) << (i * 8);
-        }
-        return v;
-    }
-
-    private long getLong() throws IOException {
-        if (in.remaining() >= 8) {
-            return in.getLong();
-        }
-        long v = 0;
-        for (int i = 0; i < 8; i++) {
-            v |= (getByte() & 0xFFL) << (i * 8);
-        }
-        return v;
+        out.putLong(END);
     }
 }

@@ -1,5 +1,7 @@
 package io.basalt.engine.gc;
 
+import io.basalt.engine.log.SegmentAllocator;
+
 /**
  * What the engine knows about each segment: its state, live payload bytes, the last batch
  * sequence written into it (its age) and its written end. Owned by the engine thread.
@@ -8,7 +10,7 @@ package io.basalt.engine.gc;
  * set free only after its live data was copied and synced and all its batches predate the last
  * durable checkpoint. Ages and ends are checkpointed; live bytes are recomputed from the map.
  */
-public final class SegmentTable {
+public final class SegmentTable implements SegmentAllocator {
     public static final byte FREE = 0;
     /** A stream writes it, or has it reserved as its {@code next}. */
     public static final byte OPEN = 1;
@@ -54,10 +56,12 @@ public final class SegmentTable {
         this.free = segments;
     }
 
+    @Override
     public int segments() {
         return state.length;
     }
 
+    @Override
     public int freeCount() {
         return free;
     }
@@ -66,6 +70,7 @@ public final class SegmentTable {
         return state[s];
     }
 
+    @Override
     public int live(int s) {
         return live[s];
     }
@@ -83,6 +88,7 @@ public final class SegmentTable {
         return dataSeq[s];
     }
 
+    @Override
     public void aged(int s, long seq) {
         dataSeq[s] = Math.max(dataSeq[s], seq);
     }
@@ -96,6 +102,7 @@ public final class SegmentTable {
     }
 
     /** Records that a batch with {@code seq} was written into {@code s}, ending at {@code endOffset}. */
+    @Override
     public void written(int s, long seq, int endOffset) {
         lastSeq[s] = seq;
         end[s] = Math.max(end[s], endOffset);
@@ -106,6 +113,11 @@ public final class SegmentTable {
         lastSeq[s] = seq;
         dataSeq[s] = data;
         end[s] = endOffset;
+    }
+
+    @Override
+    public void markFull(int s) {
+        setState(s, FULL);
     }
 
     public void setState(int s, byte newState) {
@@ -124,6 +136,7 @@ public final class SegmentTable {
      * Takes a free segment (now OPEN), rotating over devices so consecutive segments of a stream land
      * on different ones; -1 if {@link #freeCount()} is at most {@code keep}.
      */
+    @Override
     public int allocate(int keep) {
         if (free <= keep) {
             return -1;

@@ -3,7 +3,12 @@ package io.basalt.engine.pool;
 import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
 import io.basalt.engine.checkpoint.Checkpointer;
+import io.basalt.engine.checkpoint.Checkpoints;
+import io.basalt.engine.dedup.Dedup;
+import io.basalt.engine.gc.Cleaner;
+import io.basalt.engine.gc.SegmentLimbo;
 import io.basalt.engine.gc.SegmentTable;
+import io.basalt.engine.log.LogWriter;
 import io.basalt.engine.log.SegmentLayout;
 import io.basalt.engine.services.KeyEncryptionKey;
 import org.slf4j.Logger;
@@ -72,12 +77,26 @@ final class Engine implements Runnable {
         this.dedup = new Dedup(state.extents, config.dedupIndexBytes());
         this.space = new SpaceAccounting(layout, config, state.table,
                 checkpointer.maxEntries(layout.segments(), config.maxVolumes()), dedup, state.volumes);
-        this.log = new LogWriter(state);
+        this.log = state.log;
         this.payloads = new PayloadPipeline(dedup);
         this.tree = new ImageTree(this, state, space);
         this.reads = new Readers(layout, config, Long.toHexString(poolId & 0xFFFF), payloads.decoder(), state.extents);
         this.limbo = new SegmentLimbo(state.table, reads);
-        this.cleaner = new Cleaner(state, space, log, tree, limbo, new Cleaner.Checkpointing() {
+        Cleaner.Watermarks watermarks = new Cleaner.Watermarks(space.reserve(), config.gcLowWater(), config.gcHighWater());
+        this.cleaner = new Cleaner(layout, state.table, state.reader, state.gc, log, limbo, state.extents,
+                new CleanerMoves(state, tree, space), cleanerCheckpoints(), watermarks);
+        this.writes = new WritePath(state, space, log, payloads, tree, cleaner::allocateHot);
+        this.checkpoints = new Checkpoints(checkpointer, log, state.table, new CheckpointCapture(state, writes, cleaner),
+                layout, config.checkpointIntervalBytes(), Long.toHexString(poolId & 0xFFFF), this::wake);
+        this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints, tree);
+        this.snapshots = new Snapshots(state, writes, log, checkpoints, tree);
+        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder(), tree);
+        this.queue = new MpscQueue(config.queueCapacity());
+    }
+
+    /** The cleaner's view of checkpoints: {@link #checkpoints} is built after the cleaner, so it is read late. */
+    private Cleaner.Checkpointing cleanerCheckpoints() {
+        return new Cleaner.Checkpointing() {
             @Override
             public boolean checkpointNow() {
                 return checkpoints.checkpointQuietly();
@@ -92,13 +111,12 @@ final class Engine implements Runnable {
             public void awaitInFlight() {
                 checkpoints.awaitInFlight();
             }
-        });
-        this.writes = new WritePath(state, space, log, payloads, tree, cleaner::allocateHot);
-        this.checkpoints = new Checkpoints(state, checkpointer, log, writes, cleaner, this::wake);
-        this.volumeAdmin = new Volumes(this, state, space, writes, checkpoints, tree);
-        this.snapshots = new Snapshots(state, writes, log, checkpoints, tree);
-        this.recovery = new Recovery(this, state, space, checkpointer, dedup, payloads.decoder(), tree);
-        this.queue = new MpscQueue(config.queueCapacity());
+
+            @Override
+            public long durableFloor() {
+                return state.checkpointFloor;
+            }
+        };
     }
 
     long usableBytes() {
@@ -110,7 +128,7 @@ final class Engine implements Runnable {
     /** A new, empty pool: both streams open, first checkpoint written. Before {@link #start}. */
     void format() throws IOException {
         state.epoch = 1;
-        state.nextSeq = (state.epoch << EngineState.EPOCH_SHIFT) + 1;
+        log.startAt((state.epoch << EngineState.EPOCH_SHIFT) + 1);
         log.openStreams();
         checkpoints.checkpoint();
     }

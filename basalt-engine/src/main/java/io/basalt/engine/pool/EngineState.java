@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.BatchReader;
 import io.basalt.engine.log.LogStream;
+import io.basalt.engine.log.LogWriter;
 import io.basalt.engine.log.SegmentLayout;
 import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.services.KeyEncryptionKey;
@@ -12,8 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What the engine's parts share: where segments live, the segment table, both log streams, the
- * volumes and the log's sequence counters. Owned by the engine thread like everything it holds.
+ * What the engine's parts share: where segments live, the segment table, the log streams and their
+ * writer (which hands out the log's sequences), the volumes and the checkpoint counters. Owned by
+ * the engine thread like everything it holds.
  */
 final class EngineState {
     /** {@code seq = epoch << EPOCH_SHIFT | counter}: the counter orders ages, the epoch outranks older junk. */
@@ -35,6 +37,8 @@ final class EngineState {
     final LogStream[] streams = new LogStream[LogStream.STREAMS];
     /** Reads batches back: the replay at recovery, then the victims' batches while cleaning. */
     final BatchReader reader;
+    /** Writes every stream's batches and hands out the log's sequences. */
+    final LogWriter log;
     /** Every image by id: volumes, snapshots and hidden snapshots (see {@link ImageTree}). */
     final Map<Integer, EngineBlockStore> volumes = new LinkedHashMap<>();
     final Map<Integer, Family> families = new HashMap<>();
@@ -42,9 +46,8 @@ final class EngineState {
     final ExtentTable extents = new ExtentTable();
 
     long epoch;
-    long nextSeq;
     long checkpointSeq;
-    /** {@code nextSeq} at the last durable checkpoint: segments written since are on the replay path. */
+    /** The log's next sequence at the last durable checkpoint: segments written since are on the replay path. */
     long checkpointFloor;
     int nextVolumeId = 1;
     /** Wraps encrypted volumes' data keys; null if the pool was opened without one. */
@@ -62,5 +65,6 @@ final class EngineState {
             streams[k] = gc[k];
         }
         this.reader = new BatchReader(layout, poolId, config.maxBatchPayload());
+        this.log = new LogWriter(layout, table, streams, poolId);
     }
 }

@@ -1,5 +1,6 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.dedup.Dedup;
 import io.basalt.engine.log.BatchFormat;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.PhysAddr;
@@ -78,18 +79,23 @@ final class PayloadPipeline implements AutoCloseable {
     private void appendDeduplicated(LogStream batch, EngineBlockStore v, long lba, ByteBuf src, int index) {
         int bs = v.blockSize();
         src.getBytes(index, block, 0, bs);
-        long id = dedup.lookup(v, block, bs);
+        long id = dedup.lookup(domain(v), v.key(), block, bs);
         if (id != 0) {
             dedup.ref(id);
             int e = batch.append(TYPE_REF, v.id(), lba, 0, id, (ByteBuf) null, 0, 0);
             batch.setFlagsAndSeed(e, 0, v.family());
             return;
         }
-        id = dedup.create(v);
+        id = dedup.create(domain(v), v.id());
         byte[] payload = encode(v, EXTENT_SEED, id);
         int e = batch.append(TYPE_WRITE_EXTENT, v.id(), lba, 0, id, payload, 0, length);
         batch.setFlagsAndSeed(e, flags, v.family());
         batch.setCrc(e, BatchFormat.payloadCrc(batch.payload(), batch.payloadIndex(e), length, EXTENT_SEED, id, crc));
+    }
+
+    /** The dedup domain of {@code v}'s blocks: blocks match only within one. */
+    static int domain(EngineBlockStore v) {
+        return Dedup.domain(v.options().encrypted(), v.family());
     }
 
     private static boolean transforms(EngineBlockStore v) {

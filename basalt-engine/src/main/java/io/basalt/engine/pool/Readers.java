@@ -2,6 +2,8 @@ package io.basalt.engine.pool;
 
 import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
+import io.basalt.engine.gc.ReadEpochs;
+import io.basalt.engine.gc.SegmentLimbo;
 import io.basalt.engine.log.SegmentLayout;
 import io.basalt.engine.map.ExtentTable;
 
@@ -17,7 +19,7 @@ import io.basalt.engine.map.ExtentTable;
  * at the time of the free. A reader finishes in order, so the epoch has passed once every reader's
  * head has reached it.
  */
-final class Readers {
+final class Readers implements ReadEpochs {
     private final Reader[] readers;
     /** The engine thread's own: for reads it serves itself. */
     private final RunReader inline;
@@ -33,7 +35,8 @@ final class Readers {
         }
     }
 
-    int threads() {
+    @Override
+    public int threads() {
         return readers.length;
     }
 
@@ -99,7 +102,8 @@ final class Readers {
     }
 
     /** Whether any read handed to a reader has not finished. Engine thread. */
-    boolean busy() {
+    @Override
+    public boolean busy() {
         for (Reader r : readers) {
             if (r.head() != r.tail()) {
                 return true;
@@ -109,14 +113,16 @@ final class Readers {
     }
 
     /** Stores the current read epoch (each reader's tail) at {@code into[from...]}. Engine thread. */
-    void epoch(long[] into, int from) {
+    @Override
+    public void epoch(long[] into, int from) {
         for (int i = 0; i < readers.length; i++) {
             into[from + i] = readers[i].tail();
         }
     }
 
     /** Whether every read begun before the epoch stored at {@code epoch[from...]} has finished. */
-    boolean passed(long[] epoch, int from) {
+    @Override
+    public boolean passed(long[] epoch, int from) {
         for (int i = 0; i < readers.length; i++) {
             if (readers[i].head() < epoch[from + i]) {
                 return false;

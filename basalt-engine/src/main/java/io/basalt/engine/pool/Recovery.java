@@ -3,6 +3,7 @@ package io.basalt.engine.pool;
 import io.basalt.engine.checkpoint.CheckpointState;
 import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.checkpoint.VolumeRecord;
+import io.basalt.engine.dedup.Dedup;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.gc.VictimPolicy;
 import io.basalt.engine.log.BatchReader;
@@ -152,7 +153,7 @@ final class Recovery {
         }
         state.epoch = Math.max(cp.epoch, maxSeq >>> EngineState.EPOCH_SHIFT) + 1;
         // The counter continues (segment ages compare by it); the epoch makes older junk look old.
-        state.nextSeq = (state.epoch << EngineState.EPOCH_SHIFT) | ((maxSeq & VictimPolicy.COUNTER_MASK) + 1);
+        state.log.startAt((state.epoch << EngineState.EPOCH_SHIFT) | ((maxSeq & VictimPolicy.COUNTER_MASK) + 1));
         LOG.info("Recovered pool {}: checkpoint {}, {} batches replayed, {} volumes, {} of {} segments free",
                 Long.toHexString(state.poolId), state.checkpointSeq, batches, state.volumes.size(), table.freeCount(),
                 table.segments());
@@ -313,7 +314,7 @@ final class Recovery {
             state.extents.restore(id, ExtentTable.NO_DOMAIN, reader.volumeId(i), address, crc, null, 0);
             return;
         }
-        dedup.fingerprintInto(v, block, v.blockSize(), fingerprint);
-        state.extents.restore(id, Dedup.domain(v), v.id(), address, crc, fingerprint, 0);
+        dedup.fingerprintInto(v.key(), block, v.blockSize(), fingerprint);
+        state.extents.restore(id, PayloadPipeline.domain(v), v.id(), address, crc, fingerprint, 0);
     }
 }

@@ -1,5 +1,8 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.checkpoint.Checkpoints;
+import io.basalt.engine.log.LogWriter;
+
 import java.io.IOException;
 
 /**

@@ -1,6 +1,8 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.dedup.Dedup;
 import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.gc.Cleaner;
 import io.basalt.engine.gc.SegmentTable;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.PhysAddr;

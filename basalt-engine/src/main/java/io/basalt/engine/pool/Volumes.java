@@ -1,6 +1,7 @@
 package io.basalt.engine.pool;
 
 import io.basalt.engine.checkpoint.Checkpointer;
+import io.basalt.engine.checkpoint.Checkpoints;
 import io.basalt.engine.map.VolumeMap;
 import io.basalt.engine.services.DataKey;
 import io.basalt.engine.services.KeyEncryptionKey;

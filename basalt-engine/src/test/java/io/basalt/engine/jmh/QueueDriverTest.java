@@ -3,7 +3,7 @@ package io.basalt.engine.jmh;
 import io.basalt.block.BlockIo;
 import io.basalt.block.BlockStore;
 import io.basalt.block.IoStatus;
-import io.basalt.engine.RamBlockStore;
+import io.basalt.engine.ram.RamBlockStore;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;

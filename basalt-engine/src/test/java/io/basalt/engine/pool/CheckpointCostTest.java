@@ -2,6 +2,7 @@ package io.basalt.engine.pool;
 
 import io.basalt.block.IoStatus;
 import io.basalt.engine.TestIo;
+import io.basalt.engine.checkpoint.Checkpoints;
 import io.basalt.engine.device.FaultyDevice;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.basalt.engine.pool;
 
+import io.basalt.engine.dedup.Dedup;
 import io.basalt.engine.log.BatchFormat;
 import io.basalt.engine.log.LogStream;
 import io.basalt.engine.log.PhysAddr;

@@ -2,6 +2,7 @@ package io.basalt.engine.pool;
 
 import io.basalt.block.IoStatus;
 import io.basalt.engine.TestIo;
+import io.basalt.engine.checkpoint.BackgroundCheckpoint;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
 import io.basalt.engine.device.GatedDevice;

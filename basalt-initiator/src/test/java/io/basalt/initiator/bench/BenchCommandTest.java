@@ -1,6 +1,6 @@
 package io.basalt.initiator.bench;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.initiator.testing.InProcessTarget;
 import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;

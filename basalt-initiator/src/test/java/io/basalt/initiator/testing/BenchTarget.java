@@ -1,6 +1,6 @@
 package io.basalt.initiator.testing;
 
-import io.basalt.engine.RamBlockStore;
+import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.subsystem.HostAccess;

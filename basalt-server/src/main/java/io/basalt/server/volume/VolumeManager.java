@@ -2,10 +2,10 @@ package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
 import io.basalt.api.model.Sizes;
-import io.basalt.engine.FileBlockStore;
-import io.basalt.engine.RamBlockStore;
+import io.basalt.engine.file.FileBlockStore;
 import io.basalt.engine.pool.EngineBlockStore;
 import io.basalt.engine.pool.Pool;
+import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.DataServices;

@@ -1,4 +1,4 @@
-package io.basalt.engine;
+package io.basalt.engine.file;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import io.basalt.block.BlockIo;

@@ -1,6 +1,4 @@
-package io.basalt.engine.pool;
-
-import io.basalt.engine.gc.SegmentTable;
+package io.basalt.engine.gc;
 
 import java.util.concurrent.TimeUnit;
 
@@ -11,13 +9,17 @@ import java.util.concurrent.TimeUnit;
  * {@link SegmentTable#RETIRED} and records the read epoch at its retirement; it becomes FREE once
  * every read begun before that has finished. With no read in flight it is freed at once. Segments are
  * retired in order and epochs only grow, so the limbo is a FIFO. Engine thread only.
+ *
+ * <p>Durability invariant: a cleaned segment becomes FREE (and so may be overwritten) only after
+ * every read that could still reach it has finished; the cleaner retires it only after the copies
+ * of its live data are synced.
  */
-final class SegmentLimbo {
+public final class SegmentLimbo {
     /** How long an allocation that finds no free segment waits for reads to let a retired one go. */
     private static final long WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final SegmentTable table;
-    private final Readers readers;
+    private final ReadEpochs readers;
     private final int width;
     private final int[] segments;
     /** {@code width} reader tails per entry, parallel to {@link #segments}. */
@@ -25,7 +27,7 @@ final class SegmentLimbo {
     private long head;
     private long tail;
 
-    SegmentLimbo(SegmentTable table, Readers readers) {
+    public SegmentLimbo(SegmentTable table, ReadEpochs readers) {
         this.table = table;
         this.readers = readers;
         this.width = readers.threads();
@@ -34,7 +36,7 @@ final class SegmentLimbo {
     }
 
     /** The cleaner emptied {@code segment}: free now if no read is in flight, else once the reads are done. */
-    void retire(int segment) {
+    public void retire(int segment) {
         if (tail == head && !readers.busy()) {
             table.setState(segment, SegmentTable.FREE);
             return;
@@ -47,7 +49,7 @@ final class SegmentLimbo {
     }
 
     /** Frees every retired segment whose epoch has passed; returns how many. */
-    int reclaim() {
+    public int reclaim() {
         int n = 0;
         while (head < tail) {
             int i = (int) (head % segments.length);
@@ -61,7 +63,7 @@ final class SegmentLimbo {
         return n;
     }
 
-    int size() {
+    public int size() {
         return (int) (tail - head);
     }
 
@@ -69,7 +71,7 @@ final class SegmentLimbo {
      * For an allocation that found nothing free: waits (briefly; reads are short) until a retired
      * segment is free. False if none is retired or the reads did not finish in time.
      */
-    boolean awaitOne() {
+    public boolean awaitOne() {
         if (head == tail) {
             return false;
         }

@@ -1,6 +1,7 @@
-package io.basalt.engine;
+package io.basalt.engine.file;
 
 import io.basalt.block.IoStatus;
+import io.basalt.engine.TestIo;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

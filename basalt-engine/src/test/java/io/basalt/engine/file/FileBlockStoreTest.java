@@ -1,7 +1,8 @@
-package io.basalt.engine;
+package io.basalt.engine.file;
 
 import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
+import io.basalt.engine.TestIo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
-package io.basalt.engine.pool;
+package io.basalt.engine.checkpoint;
 
-import io.basalt.engine.checkpoint.CheckpointState;
-import io.basalt.engine.checkpoint.Checkpointer;
 import io.basalt.engine.gc.SegmentTable;
 
 import java.io.IOException;
@@ -20,9 +18,9 @@ import java.io.IOException;
  * <p>Durability invariant: as {@link Checkpointer#write} — a checkpoint counts only once {@link
  * #take} returned it with no {@link #failure}; until then the other slot holds the last durable one.
  */
-final class BackgroundCheckpoint {
+public final class BackgroundCheckpoint {
     /** The checkpoint thread's name starts so (tests recognise its device operations by it). */
-    static final String THREAD_PREFIX = "basalt-checkpoint-write-";
+    public static final String THREAD_PREFIX = "basalt-checkpoint-write-";
     private final Checkpointer checkpointer;
     private final String name;
     /** Wakes the engine thread when a write ended (it may be parked, idle). */

@@ -1,4 +1,4 @@
-package io.basalt.engine;
+package io.basalt.engine.file;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;

@@ -1,10 +1,11 @@
-package io.basalt.engine.pool;
+package io.basalt.engine.gc;
 
-import io.basalt.engine.gc.SegmentTable;
-import io.basalt.engine.gc.VictimPolicy;
 import io.basalt.engine.log.BatchReader;
 import io.basalt.engine.log.LogStream;
+import io.basalt.engine.log.LogWriter;
 import io.basalt.engine.log.PhysAddr;
+import io.basalt.engine.log.SegmentLayout;
+import io.basalt.engine.map.ExtentTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,18 +37,18 @@ import static io.basalt.engine.log.BatchFormat.TYPE_WRITE_EXTENT;
  * only when a checkpoint is synced, not when one starts), so no segment on the replay path is ever
  * reused.
  */
-final class Cleaner {
+public final class Cleaner {
     private static final Logger LOG = LoggerFactory.getLogger(Cleaner.class);
 
-    private final EngineState state;
     private final SegmentTable table;
+    private final int segmentSize;
     private final BatchReader reader;
     private final LogStream[] gc;
     private final Runnable[] commits = new Runnable[LogStream.STREAMS];
-    private final SpaceAccounting space;
     private final LogWriter log;
     private final SegmentLimbo limbo;
-    private final ImageTree tree;
+    private final ExtentTable extents;
+    private final LiveData live;
     private final Checkpointing checkpoints;
     private final IntSupplier nextSegment;
     private final int reserve;
@@ -62,30 +63,42 @@ final class Cleaner {
     private long gcBytes;
     private long segmentsCleaned;
 
-    Cleaner(EngineState state, SpaceAccounting space, LogWriter log, ImageTree tree, SegmentLimbo limbo,
-            Checkpointing checkpoints) {
-        this.state = state;
-        this.tree = tree;
-        this.table = state.table;
-        this.reader = state.reader;
-        this.gc = state.gc;
+    /**
+     * A cleaner reading victims with {@code reader} and copying into the streams {@code gc} (by id;
+     * the hot one unused) through {@code log}; {@code watermarks} says when it runs.
+     */
+    public Cleaner(SegmentLayout layout, SegmentTable table, BatchReader reader, LogStream[] gc, LogWriter log,
+                   SegmentLimbo limbo, ExtentTable extents, LiveData live, Checkpointing checkpoints,
+                   Watermarks watermarks) {
+        this.table = table;
+        this.segmentSize = layout.segmentSize();
+        this.reader = reader;
+        this.gc = gc;
         for (int k = LogStream.COLD; k < LogStream.STREAMS; k++) {
             int stream = k;
             commits[k] = () -> commitStream(stream);
         }
-        this.space = space;
         this.log = log;
         this.limbo = limbo;
+        this.extents = extents;
+        this.live = live;
         this.checkpoints = checkpoints;
         this.nextSegment = this::allocateCold;
-        this.reserve = space.reserve();
-        int segments = state.layout.segments();
-        this.lowWater = reserve + Math.max(2, (int) Math.ceil(state.config.gcLowWater() * segments));
-        this.highWater = reserve + Math.max(4, (int) Math.ceil(state.config.gcHighWater() * segments));
+        this.reserve = watermarks.reserve();
+        int segments = layout.segments();
+        this.lowWater = reserve + Math.max(2, (int) Math.ceil(watermarks.low() * segments));
+        this.highWater = reserve + Math.max(4, (int) Math.ceil(watermarks.high() * segments));
+    }
+
+    /**
+     * When the cleaner runs: {@code reserve} free segments only it may take; it starts below
+     * {@code low} (a fraction of all segments, above the reserve) and stops at {@code high}.
+     */
+    public record Watermarks(int reserve, double low, double high) {
     }
 
     /** What the cleaner needs of checkpoints. */
-    interface Checkpointing {
+    public interface Checkpointing {
         /** Takes a checkpoint now (after the one in flight); false if it failed. Makes recent segments eligible. */
         boolean checkpointNow();
 
@@ -94,6 +107,12 @@ final class Cleaner {
 
         /** Waits for the background checkpoint in flight, if any, and applies its end. */
         void awaitInFlight();
+
+        /**
+         * The log's next sequence when the last durable checkpoint was taken: only segments whose
+         * batches all precede it are off the replay path and may be cleaned.
+         */
+        long durableFloor();
     }
 
     /**
@@ -101,7 +120,7 @@ final class Cleaner {
      * waits for a background checkpoint in flight, cleans, then waits for reads holding back a
      * retired segment, then checkpoints once (making recent segments eligible). -1 when none of that helps.
      */
-    int allocateHot() {
+    public int allocateHot() {
         int s = allocate(reserve);
         if (s < 0) {
             checkpoints.awaitInFlight();
@@ -132,8 +151,8 @@ final class Cleaner {
     /**
      * A segment for a cleaner stream: it may take the reserve except its last {@link
      * #RECOVERY_SEGMENTS}, and waits briefly for reads if it must. Those stay free for recovery: a
-     * stream goes on at its tail after a restart, but one whose tail cannot be resumed (see {@link
-     * Recovery}) opens fresh segments — with its old {@code next} coming back free, one more is enough.
+     * stream goes on at its tail after a restart, but one whose tail cannot be resumed (see the
+     * pool's {@code Recovery}) opens fresh segments — with its old {@code next} coming back free, one more is enough.
      */
     private int allocateCold() {
         int s = allocate(RECOVERY_SEGMENTS);
@@ -144,13 +163,13 @@ final class Cleaner {
     }
 
     /** Free segments nothing takes at run time: what recovery needs for streams it cannot resume. */
-    static final int RECOVERY_SEGMENTS = io.basalt.engine.log.LogStream.STREAMS;
+    public static final int RECOVERY_SEGMENTS = LogStream.STREAMS;
 
     /**
      * Between idle turns: cleans while free segments are between the watermarks, unless a checkpoint
      * is being written; returns whether it did.
      */
-    boolean stepInBackground() {
+    public boolean stepInBackground() {
         int free = table.freeCount();
         if (free < lowWater) {
             cleaning = true;
@@ -161,7 +180,7 @@ final class Cleaner {
     }
 
     /** Between busy turns: one step if free segments are below the low watermark and no checkpoint is being written. */
-    void stepIfShort() {
+    public void stepIfShort() {
         if (table.freeCount() < lowWater && !checkpoints.inFlight()) {
             stepQuietly();
         }
@@ -178,12 +197,12 @@ final class Cleaner {
     }
 
     private int chooseVictim() {
-        return VictimPolicy.choose(table, state.layout.segmentSize(), state.checkpointFloor, state.nextSeq,
-                log.sequencesFor(space.liveBytes()));
+        return VictimPolicy.choose(table, segmentSize, checkpoints.durableFloor(), log.nextSeq(),
+                log.sequencesFor(live.liveBytes()));
     }
 
     /** Copies the live entries of one batch of the victim; frees the victim after its last. */
-    boolean step() throws IOException {
+    public boolean step() throws IOException {
         if (victim < 0) {
             victim = chooseVictim();
             if (victim < 0) {
@@ -210,10 +229,9 @@ final class Cleaner {
 
     /** Copies entry {@code i} of the victim if any image of its family still holds it (the writer may be gone). */
     private boolean relocate(int i) {
-        Family family = state.families.get(reader.seed(i));
         long lba = reader.lba(i);
         long old = reader.address(i);
-        if (family == null || !ImageTree.anyHolds(family, lba, old)) {
+        if (!live.holds(reader.seed(i), lba, old)) {
             return true;
         }
         int len = PhysAddr.length(old);
@@ -235,7 +253,7 @@ final class Cleaner {
     private boolean relocateExtent(int i) {
         long id = reader.arg(i);
         long old = reader.address(i);
-        if (!state.extents.isLive(id) || state.extents.address(id) != old) {
+        if (!extents.isLive(id) || extents.address(id) != old) {
             return true;
         }
         int len = PhysAddr.length(old);
@@ -246,7 +264,7 @@ final class Cleaner {
             return false;
         }
         // lba carries the old address: replay moves the extent only if it is still there.
-        int e = cold.append(TYPE_MOVE_EXTENT, reader.volumeId(i), old, state.extents.crc(id), id, reader.buffer(),
+        int e = cold.append(TYPE_MOVE_EXTENT, reader.volumeId(i), old, extents.crc(id), id, reader.buffer(),
                 reader.payloadIndex(i), len);
         cold.setFlagsAndSeed(e, reader.flags(i), reader.seed(i));
         gcAge[k] = Math.max(gcAge[k], table.dataSeq(victim));
@@ -271,7 +289,7 @@ final class Cleaner {
     }
 
     /** Writes every cleaner stream's batch; false if one failed. */
-    boolean commitCold() {
+    public boolean commitCold() {
         boolean ok = true;
         for (int k = LogStream.COLD; k < LogStream.STREAMS; k++) {
             ok &= commitStream(k);
@@ -296,17 +314,13 @@ final class Cleaner {
         for (int i = 0; i < cold.count(); i++) {
             if (cold.type(i) == TYPE_MOVE_EXTENT) {
                 long id = cold.arg(i);
-                if (state.extents.isLive(id) && state.extents.address(id) == cold.lba(i)) {
-                    space.extentMoved(id, cold.address(i));
+                if (extents.isLive(id) && extents.address(id) == cold.lba(i)) {
+                    live.extentMoved(id, cold.address(i));
                 }
                 continue;
             }
             // Every image of the family that holds the old address moves with it (the seed is the family).
-            Family family = state.families.get(cold.seed(i));
-            long address = cold.address(i);
-            if (family != null && tree.move(family, cold.lba(i), cold.arg(i), address, cold.crc(i))) {
-                space.moved(cold.arg(i), address);
-            }
+            live.moved(cold.seed(i), cold.lba(i), cold.arg(i), cold.address(i), cold.crc(i));
         }
         gcBytes += log.written(cold, seq, gcAge[k]);
         gcAge[k] = 0;
@@ -314,7 +328,7 @@ final class Cleaner {
     }
 
     /** Cleans until {@code segments} victims are freed or none is left (tests, benchmarks); returns how many. */
-    int clean(int segments) throws IOException {
+    public int clean(int segments) throws IOException {
         checkpoints.awaitInFlight();
         long before = segmentsCleaned;
         while (segmentsCleaned - before < segments) {
@@ -325,11 +339,12 @@ final class Cleaner {
         return (int) (segmentsCleaned - before);
     }
 
-    long gcBytes() {
+    /** Bytes the cleaner has written (its share of write amplification). */
+    public long gcBytes() {
         return gcBytes;
     }
 
-    long segmentsCleaned() {
+    public long segmentsCleaned() {
         return segmentsCleaned;
     }
 }

@@ -1,7 +1,5 @@
-package io.basalt.engine.pool;
+package io.basalt.engine.log;
 
-import io.basalt.engine.gc.SegmentTable;
-import io.basalt.engine.log.LogStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,32 +8,52 @@ import java.nio.ByteBuffer;
 import java.util.function.IntSupplier;
 
 /**
- * Puts either stream's batches on the devices: seals and writes a batch, records it in the segment
- * table, moves a stream on to its next segment, and syncs every device written since the last sync.
+ * Puts every stream's batches on the devices: seals and writes a batch under the log's next
+ * sequence, records it in the segment table, moves a stream on to its next segment, and syncs every
+ * device written since the last sync. Engine thread only.
  *
  * <p>Durability invariant: {@link #sync} syncs <em>every</em> dirty device, because recovery follows
  * the chain in order and an unsynced earlier batch on one device would cut off a synced later one.
+ * Sequences only grow: each batch gets the next one, and a reopened pool starts above every
+ * sequence its log holds ({@link #startAt}).
  */
-final class LogWriter {
+public final class LogWriter {
     private static final Logger LOG = LoggerFactory.getLogger(LogWriter.class);
 
-    private final EngineState state;
-    private final SegmentTable table;
+    private final SegmentLayout layout;
+    private final SegmentAllocator table;
+    private final LogStream[] streams;
+    private final long poolId;
     private final boolean[] dirty;
+    /** The sequence the next batch is sealed under. */
+    private long nextSeq;
     private long bytesSinceCheckpoint;
     private long deviceBytes;
     /** Batches written since open: with {@link #deviceBytes}, the log's bytes per sequence. */
     private long batches;
 
-    LogWriter(EngineState state) {
-        this.state = state;
-        this.table = state.table;
-        this.dirty = new boolean[state.layout.devices().size()];
+    /** Writes {@code streams} (by id) into {@code layout}'s segments, taken from {@code table}. */
+    public LogWriter(SegmentLayout layout, SegmentAllocator table, LogStream[] streams, long poolId) {
+        this.layout = layout;
+        this.table = table;
+        this.streams = streams;
+        this.poolId = poolId;
+        this.dirty = new boolean[layout.devices().size()];
+    }
+
+    /** The sequence the next batch gets: every batch written so far has a lower one. */
+    public long nextSeq() {
+        return nextSeq;
+    }
+
+    /** Before the first write: the next batch gets {@code seq} (a new pool's or a reopened one's epoch). */
+    public void startAt(long seq) {
+        nextSeq = seq;
     }
 
     /** Opens every stream in fresh segments, each with its {@code next} reserved (a new pool). */
-    void openStreams() throws IOException {
-        for (LogStream s : state.streams) {
+    public void openStreams() throws IOException {
+        for (LogStream s : streams) {
             open(s);
         }
     }
@@ -62,8 +80,7 @@ final class LogWriter {
      * After recovery: each stream goes on at its tail if {@code tailSegment[s] >= 0} (the segments
      * are already OPEN), else in fresh segments.
      */
-    void resumeStreams(int[] tailSegment, int[] tailPosition, int[] tailNext) throws IOException {
-        LogStream[] streams = state.streams;
+    public void resumeStreams(int[] tailSegment, int[] tailPosition, int[] tailNext) throws IOException {
         for (int i = 0; i < streams.length; i++) {
             if (tailSegment[i] >= 0) {
                 streams[i].moveTo(tailSegment[i], tailPosition[i], tailNext[i]);
@@ -81,8 +98,8 @@ final class LogWriter {
      * batch if it holds anything, then moves to the stream's next segment (reserving a new next from
      * {@code nextSegment}) if the segment is full.
      */
-    boolean ensureRoom(LogStream s, int length, Runnable commit, IntSupplier nextSegment) {
-        int size = state.layout.segmentSize();
+    public boolean ensureRoom(LogStream s, int length, Runnable commit, IntSupplier nextSegment) {
+        int size = layout.segmentSize();
         if (s.fits(length, size)) {
             return true;
         }
@@ -99,23 +116,23 @@ final class LogWriter {
         if (newNext < 0) {
             return false;
         }
-        table.setState(s.segment(), SegmentTable.FULL);
+        table.markFull(s.segment());
         s.moveTo(s.next(), 0, newNext);
         return true;
     }
 
     /** Seals the stream's batch under the next sequence and writes it; returns the sequence. */
-    long write(LogStream s) throws IOException {
-        long seq = state.nextSeq++;
-        ByteBuffer batch = s.seal(state.poolId, seq);
+    public long write(LogStream s) throws IOException {
+        long seq = nextSeq++;
+        ByteBuffer batch = s.seal(poolId, seq);
         int segment = s.segment();
-        state.layout.device(segment).write(state.layout.position(segment, s.position()), batch);
-        dirty[state.layout.deviceIndex(segment)] = true;
+        layout.device(segment).write(layout.position(segment, s.position()), batch);
+        dirty[layout.deviceIndex(segment)] = true;
         return seq;
     }
 
     /** The written batch is applied: records it in the segment table (data age {@code age}), returns its bytes. */
-    int written(LogStream s, long seq, long age) {
+    public int written(LogStream s, long seq, long age) {
         int bytes = s.sealedBytes();
         table.written(s.segment(), seq, s.position() + bytes);
         table.aged(s.segment(), age);
@@ -127,27 +144,29 @@ final class LogWriter {
     }
 
     /** After a failed write: the stream's segment ends where its last good batch did; go on in {@code next}. */
-    void abandon(LogStream s) {
+    public void abandon(LogStream s) {
         s.reset();
         int newNext = table.allocate(0);
         if (newNext < 0) {
             LOG.error("No free segment to continue the log after a write failure");
             return;
         }
-        table.setState(s.segment(), SegmentTable.FULL);
+        table.markFull(s.segment());
         s.moveTo(s.next(), 0, newNext);
     }
 
-    void sync() throws IOException {
+    /** Syncs every device written since the last sync (see the durability invariant). */
+    public void sync() throws IOException {
         for (int d = 0; d < dirty.length; d++) {
             if (dirty[d]) {
-                state.layout.devices().get(d).sync();
+                layout.devices().get(d).sync();
                 dirty[d] = false;
             }
         }
     }
 
-    boolean syncQuietly() {
+    /** {@link #sync}, logging a failure; false if it failed (the writes waiting for it fail). */
+    public boolean syncQuietly() {
         try {
             sync();
             return true;
@@ -157,21 +176,23 @@ final class LogWriter {
         }
     }
 
-    long bytesSinceCheckpoint() {
+    /** Log bytes written since the last checkpoint (what a replay would read). */
+    public long bytesSinceCheckpoint() {
         return bytesSinceCheckpoint;
     }
 
     /** A checkpoint was taken (or failed and is not retried at once): replay starts counting anew. */
-    void resetBytesSinceCheckpoint() {
+    public void resetBytesSinceCheckpoint() {
         bytesSinceCheckpoint = 0;
     }
 
     /** Sequences (batches) that writing {@code bytes} of log takes at the average batch size since open; 1 before any. */
-    long sequencesFor(long bytes) {
+    public long sequencesFor(long bytes) {
         return batches == 0 || deviceBytes == 0 ? 1 : Math.max(1, (long) ((double) bytes * batches / deviceBytes));
     }
 
-    long deviceBytes() {
+    /** Log bytes written since open. */
+    public long deviceBytes() {
         return deviceBytes;
     }
 }

@@ -1,4 +1,4 @@
-package io.basalt.engine;
+package io.basalt.engine.ram;
 
 import io.basalt.block.BlockIo;
 import io.basalt.block.BlockStore;
@@ -13,6 +13,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * A volatile in-memory store for protocol tests and benchmarks. Memory is allocated in 1 MiB
  * chunks on first write, so a large volume costs only what is written. Completes every operation
  * inline on the caller's thread, without locks: chunk creation races are settled by CAS.
+ *
+ * <p>Durability invariant: none — nothing survives the process. It reports no volatile write cache
+ * and a flush does nothing: a completed write is as durable as this store ever makes it, and is
+ * visible to every later read.
  */
 public final class RamBlockStore implements BlockStore {
     private static final int CHUNK_SHIFT = 20;
