@@ -79,7 +79,7 @@ class ArchitectureTest {
     /** Modules whose packages are acyclic today; a module joins when its cycles are broken. */
     @Test
     void shouldHaveNoPackageCycleInsideAModule() {
-        for (String module : List.of("nvme", "netty", "block", "initiator", "api", "cli")) {
+        for (String module : List.of("nvme", "netty", "block", "engine", "initiator", "api", "cli")) {
             slices().assignedFrom(packagesOf("io.basalt." + module)).should().beFreeOfCycles().check(classes);
         }
     }
@@ -106,9 +106,7 @@ class ArchitectureTest {
      */
     private static final Map<String, Integer> TOO_LONG_TODAY = Map.of(
             "basalt-server/src/main/java/io/basalt/server/volume/VolumeManager.java", 773,
-            "basalt-target/src/main/java/io/basalt/nvmet/transport/ConnectionHandler.java", 646,
-            "basalt-engine/src/main/java/io/basalt/engine/pool/Pool.java", 593,
-            "basalt-engine/src/main/java/io/basalt/engine/checkpoint/Checkpointer.java", 586);
+            "basalt-target/src/main/java/io/basalt/nvmet/transport/ConnectionHandler.java", 646);
     private static final int MAX_LINES = 500;
 
     @Test
