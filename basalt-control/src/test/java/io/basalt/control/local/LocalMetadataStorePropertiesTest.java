@@ -3,6 +3,7 @@ package io.basalt.control.local;
 import io.basalt.control.MetadataEntry;
 import io.basalt.control.MetadataEvent;
 import io.basalt.control.MetadataStore;
+import io.basalt.control.MetadataStoreContract;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.RevisionConflictException;
 import net.jqwik.api.Arbitraries;
@@ -100,7 +101,7 @@ class LocalMetadataStorePropertiesTest {
                 }
                 assertThat(store.revision()).isEqualTo(revision);
                 assertThat(asModel(store)).isEqualTo(model);
-                List<MetadataEvent> events = LocalMetadataStoreTest.take(seen, modelEvents.size());
+                List<MetadataEvent> events = MetadataStoreContract.take(seen, modelEvents.size());
                 assertThat(events).extracting(MetadataEvent::type).isEqualTo(modelEvents);
                 assertThat(events).extracting(MetadataEvent::revision).isSorted().doesNotHaveDuplicates();
             }

@@ -2,11 +2,10 @@ package io.basalt.control.local;
 
 import io.basalt.control.CompactedRevisionException;
 import io.basalt.control.MetadataEntry;
-import io.basalt.control.MetadataEvent;
 import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
+import io.basalt.control.MetadataStoreContract;
 import io.basalt.control.MetadataStoreException;
-import io.basalt.control.RevisionConflictException;
 import io.basalt.control.Watch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,20 +13,21 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class LocalMetadataStoreTest {
+/** The local store's own behaviour: today's files, its layout, its in-memory revisions; the rest is the contract. */
+class LocalMetadataStoreTest extends MetadataStoreContract {
     @TempDir
     Path dataDir;
+
+    @Override
+    protected MetadataStore open() throws MetadataStoreException {
+        return LocalMetadataStore.openDataDir(dataDir);
+    }
 
     /** A volume file as the brick before the MetadataStore wrote it (comment, date line and all). */
     private static final String OLD_VOLUME_FILE = """
@@ -79,98 +79,12 @@ class LocalMetadataStoreTest {
     }
 
     @Test
-    void shouldSeeItsOwnWritesAfterReopening() throws MetadataStoreException {
-        try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
-            store.put("volumes/a", Map.of("k", "1"), MetadataStore.ABSENT);
-            MetadataEntry b = store.put("volumes/b", Map.of("k", "2"), MetadataStore.ABSENT);
-            store.put("volumes/b", Map.of("k", "3"), b.modRevision());
-            store.delete("volumes/a", MetadataStore.ANY);
-        }
-        try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
-            assertThat(store.list(MetadataKeys.VOLUMES).entries()).extracting(MetadataEntry::key, e -> e.field("k"))
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("volumes/b", "3"));
-        }
-    }
-
-    @Test
-    void shouldRefuseAStaleCompareAndSetAndChangeNothing() throws MetadataStoreException {
-        try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
-            MetadataEntry first = store.put("volumes/a", Map.of("k", "1"), MetadataStore.ABSENT);
-            MetadataEntry second = store.put("volumes/a", Map.of("k", "2"), first.modRevision());
-
-            assertThatThrownBy(() -> store.put("volumes/a", Map.of("k", "3"), first.modRevision()))
-                    .isInstanceOfSatisfying(RevisionConflictException.class, e -> {
-                        assertThat(e.expectedRevision()).isEqualTo(first.modRevision());
-                        assertThat(e.actualRevision()).isEqualTo(second.modRevision());
-                    });
-            assertThatThrownBy(() -> store.put("volumes/a", Map.of("k", "3"), MetadataStore.ABSENT))
-                    .isInstanceOf(RevisionConflictException.class);
-            assertThatThrownBy(() -> store.delete("volumes/a", first.modRevision()))
-                    .isInstanceOf(RevisionConflictException.class);
-            assertThat(store.get("volumes/a")).contains(second);
-            assertThat(second.version()).isEqualTo(2);
-            assertThat(second.createRevision()).isEqualTo(first.createRevision());
-        }
-    }
-
-    @Test
-    void shouldTreatDeletingAnAbsentKeyAsAConflictOnlyWhenARevisionIsExpected() throws MetadataStoreException {
-        try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
-            assertThat(store.delete("volumes/none", MetadataStore.ANY)).isFalse();
-            assertThat(store.delete("volumes/none", MetadataStore.ABSENT)).isFalse();
-            assertThatThrownBy(() -> store.delete("volumes/none", 5)).isInstanceOf(RevisionConflictException.class);
-            assertThat(store.revision()).as("no change, no revision").isZero();
-        }
-    }
-
-    @Test
     void shouldRefuseKeysOutsideItsLayout() throws MetadataStoreException {
         try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
             assertThatThrownBy(() -> store.put("elsewhere/x", Map.of(), MetadataStore.ANY))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> store.put("volumes/.hidden", Map.of(), MetadataStore.ANY))
                     .isInstanceOf(IllegalArgumentException.class);
-        }
-    }
-
-    @Test
-    void shouldDeliverChangesUnderThePrefixInRevisionOrder() throws Exception {
-        try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
-            store.put("volumes/before", Map.of(), MetadataStore.ABSENT);
-            long from = store.list(MetadataKeys.VOLUMES).revision();
-            BlockingQueue<MetadataEvent> seen = new LinkedBlockingQueue<>();
-            try (Watch ignored = store.watch(MetadataKeys.VOLUMES, from, seen::add)) {
-                MetadataEntry a = store.put("volumes/a", Map.of("k", "1"), MetadataStore.ABSENT);
-                store.put("qos-policies/p", Map.of(), MetadataStore.ABSENT);
-                store.put("volumes/a", Map.of("k", "2"), a.modRevision());
-                store.delete("volumes/before", MetadataStore.ANY);
-
-                List<MetadataEvent> events = take(seen, 3);
-                assertThat(events).extracting(MetadataEvent::type, MetadataEvent::key).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(MetadataEvent.Type.PUT, "volumes/a"),
-                        org.assertj.core.groups.Tuple.tuple(MetadataEvent.Type.PUT, "volumes/a"),
-                        org.assertj.core.groups.Tuple.tuple(MetadataEvent.Type.DELETE, "volumes/before"));
-                assertThat(events).extracting(MetadataEvent::revision).containsExactly(2L, 4L, 5L);
-                assertThat(events.get(2).entry().key()).as("a delete carries what was removed")
-                        .isEqualTo("volumes/before");
-            }
-        }
-    }
-
-    @Test
-    void shouldReplayChangesAfterTheRevisionAWatchStartsFrom() throws Exception {
-        try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
-            long listed = store.list(MetadataKeys.VOLUMES).revision();
-            store.put("volumes/a", Map.of(), MetadataStore.ABSENT);
-            store.put("volumes/b", Map.of(), MetadataStore.ABSENT);
-            BlockingQueue<MetadataEvent> seen = new LinkedBlockingQueue<>();
-
-            try (Watch ignored = store.watch(MetadataKeys.VOLUMES, listed, seen::add)) {
-                store.put("volumes/c", Map.of(), MetadataStore.ABSENT);
-
-                assertThat(take(seen, 3)).extracting(MetadataEvent::key)
-                        .containsExactly("volumes/a", "volumes/b", "volumes/c");
-            }
         }
     }
 
@@ -193,55 +107,9 @@ class LocalMetadataStoreTest {
     }
 
     @Test
-    void shouldStopDeliveringOnceAWatchIsClosed() throws Exception {
-        try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
-            BlockingQueue<MetadataEvent> seen = new LinkedBlockingQueue<>();
-            Watch watch = store.watch("", store.revision(), seen::add);
-            store.put("volumes/a", Map.of(), MetadataStore.ABSENT);
-            take(seen, 1);
-
-            watch.close();
-            store.put("volumes/b", Map.of(), MetadataStore.ABSENT);
-            BlockingQueue<MetadataEvent> marker = new LinkedBlockingQueue<>();
-            store.watch("", store.revision() - 1, marker::add);
-            take(marker, 1);
-
-            assertThat(seen).as("deliveries are in order: the marker came after b would have").isEmpty();
-        }
-    }
-
-    @Test
-    void shouldKeepDeliveringAfterAWatcherThrows() throws Exception {
-        try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
-            BlockingQueue<MetadataEvent> seen = new LinkedBlockingQueue<>();
-            store.watch("", 0, e -> {
-                seen.add(e);
-                throw new IllegalStateException("watcher bug");
-            });
-            store.put("volumes/a", Map.of(), MetadataStore.ABSENT);
-            store.put("volumes/b", Map.of(), MetadataStore.ABSENT);
-
-            assertThat(take(seen, 2)).extracting(MetadataEvent::key).containsExactly("volumes/a", "volumes/b");
-        }
-    }
-
-    @Test
     void shouldNameTheFileOfAKey() throws MetadataStoreException {
         try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
             assertThat(store.locate("volumes/a")).isEqualTo(dataDir.resolve("volumes/a.properties").toString());
         }
-    }
-
-    static List<MetadataEvent> take(BlockingQueue<MetadataEvent> queue, int n) throws InterruptedException {
-        List<MetadataEvent> out = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (out.size() < n) {
-            MetadataEvent e = queue.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (e == null) {
-                throw new AssertionError("only " + out.size() + " of " + n + " changes delivered: " + out);
-            }
-            out.add(e);
-        }
-        return out;
     }
 }
