@@ -12,6 +12,7 @@ import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.Sizes;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
+import io.basalt.control.HostList;
 import io.basalt.block.BlockStore;
 import io.basalt.engine.pool.DiffPage;
 import io.basalt.api.model.CreateSnapshotRequest;
@@ -94,7 +95,7 @@ public final class ManagementService implements BrickService {
         long size = r.size() == null || r.size().isNull() ? 0 : size(r.size());
         int blockSize = r.blockSize() == null ? 0 : r.blockSize();
         Backend backend = r.backend() == null ? null : call(() -> Backend.parse(r.backend()));
-        HostAccess hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
+        HostList hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
         VolumeManager.Created c = call(() -> volumes.create(new VolumeManager.CreateRequest(r.name(), size, blockSize,
                 backend, hosts, r.labels(), blankToNull(r.qosPolicy()), blankToNull(r.compression()), r.dedup(),
                 encryption(r.encryption()), clone ? r.fromSnapshot() : null, Boolean.TRUE.equals(r.readOnly()))));
@@ -123,7 +124,7 @@ public final class ManagementService implements BrickService {
         String current = v.metadata().name();
         // Check everything that can be checked before changing anything.
         Long size = r.size() == null || r.size().isNull() ? null : size(r.size());
-        HostAccess hosts = r.hosts() == null ? null : hosts(r.hosts());
+        HostList hosts = r.hosts() == null ? null : hosts(r.hosts());
         if (r.qosPolicy() != null && !r.qosPolicy().isEmpty()) {
             call(() -> volumes.policy(r.qosPolicy()));
         }
@@ -407,7 +408,7 @@ public final class ManagementService implements BrickService {
         throw ApiException.invalid("size must be a number of bytes or a string such as \"10GiB\"");
     }
 
-    private static HostAccess hosts(List<String> hosts) {
+    private static HostList hosts(List<String> hosts) {
         if (hosts.isEmpty()) {
             return Hosts.none();
         }

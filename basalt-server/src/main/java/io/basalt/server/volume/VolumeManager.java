@@ -1,6 +1,7 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
+import io.basalt.control.HostList;
 import io.basalt.api.model.Sizes;
 import io.basalt.engine.FileBlockStore;
 import io.basalt.engine.RamBlockStore;
@@ -13,7 +14,6 @@ import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
 import io.basalt.nvmet.qos.QosLimiter;
 import io.basalt.nvmet.qos.QosLimits;
-import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Nqn;
 import io.basalt.nvmet.subsystem.Subsystem;
@@ -58,17 +58,17 @@ public final class VolumeManager implements AutoCloseable {
      * What a create asks for. Null labels mean none; null qosPolicy means unlimited; null data
      * service parts mean the backend's defaults ({@link DataServices#of}).
      */
-    public record CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
+    public record CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostList hosts,
                                 Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
                                 Boolean encryption, String fromSnapshot, boolean readOnly) {
         /** With the backend's default data services. */
-        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
+        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostList hosts,
                              Map<String, String> labels, String qosPolicy) {
             this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, null, null, null, null, false);
         }
 
         /** A new volume, not a clone. */
-        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
+        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostList hosts,
                              Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
                              Boolean encryption) {
             this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, compression, dedup, encryption, null,
@@ -119,7 +119,7 @@ public final class VolumeManager implements AutoCloseable {
     /** Exports a volume the catalog already holds (brick start). */
     public synchronized void export(VolumeMetadata v) throws DataDirException {
         BlockStore store = open(v);
-        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, v.hosts());
+        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, ExportedAccess.of(v.hosts()));
         applyQos(ns, v);
         online.put(v.name(), new Volume(v, State.ONLINE, store, ns));
         subsystem.addNamespace(ns);
@@ -562,17 +562,17 @@ public final class VolumeManager implements AutoCloseable {
     }
 
     /** Replaces the access list; hosts that gain or lose the namespace are told. */
-    public synchronized Volume setHosts(String name, HostAccess hosts) throws VolumeException {
+    public synchronized Volume setHosts(String name, HostList hosts) throws VolumeException {
         requireOpen();
         Volume v = get(name);
         VolumeMetadata m = v.metadata().withSizeAndHosts(v.metadata().sizeBytes(), hosts);
-        if (Hosts.format(hosts).equals(Hosts.format(v.metadata().hosts()))) {
+        if (hosts.equals(v.metadata().hosts())) {
             return v;
         }
         save(m);
         Volume after = replace(v, m);
         if (v.state() == State.ONLINE) {
-            subsystem.setAccess(m.nsid(), hosts);
+            subsystem.setAccess(m.nsid(), ExportedAccess.of(hosts));
         }
         listener.volumeEvent("volume.hosts-changed", name, "hosts=" + Hosts.format(hosts));
         return after;
@@ -582,20 +582,20 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized Volume allowHost(String name, String hostNqn) throws VolumeException {
         requireNqn(hostNqn);
         Volume v = get(name);
-        HostAccess h = v.metadata().hosts();
+        HostList h = v.metadata().hosts();
         if (h.isAny() || h.allows(hostNqn)) {
             return v;
         }
         Set<String> hosts = new LinkedHashSet<>(h.hosts());
         hosts.add(hostNqn);
-        return setHosts(name, HostAccess.of(hosts));
+        return setHosts(name, HostList.of(hosts));
     }
 
     /** Hides the volume from a host. Refused for a volume open to any host: list its hosts first. */
     public synchronized Volume revokeHost(String name, String hostNqn) throws VolumeException {
         requireNqn(hostNqn);
         Volume v = get(name);
-        HostAccess h = v.metadata().hosts();
+        HostList h = v.metadata().hosts();
         if (h.isAny()) {
             throw VolumeException.conflict("volume '" + name + "' is open to any host; set an explicit host list "
                     + "instead of revoking one host");
@@ -605,7 +605,7 @@ public final class VolumeManager implements AutoCloseable {
         }
         Set<String> hosts = new LinkedHashSet<>(h.hosts());
         hosts.remove(hostNqn);
-        return setHosts(name, HostAccess.of(hosts));
+        return setHosts(name, HostList.of(hosts));
     }
 
     public synchronized Volume setLabels(String name, Map<String, String> labels) throws VolumeException {
