@@ -16,6 +16,7 @@ import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.QosPolicyStore;
 import io.basalt.server.volume.EnginePool;
 import io.basalt.server.volume.VolumeManager;
+import io.basalt.server.volume.VolumeListener;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.volume.BrickIdentity;
@@ -142,8 +143,8 @@ public final class Brick implements AutoCloseable {
     }
 
     /** Volume changes become info events; what the operator should act on about the pool, warnings. */
-    private static VolumeManager.Listener eventsOf(EventLog log) {
-        return new VolumeManager.Listener() {
+    private static VolumeListener eventsOf(EventLog log) {
+        return new VolumeListener() {
             @Override
             public void volumeEvent(String type, String volume, String message) {
                 log.record(type, EventLog.INFO, volume, message);

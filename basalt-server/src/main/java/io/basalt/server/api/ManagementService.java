@@ -33,6 +33,10 @@ import io.basalt.server.volume.PoolCapacity;
 import io.basalt.server.volume.VolumeException;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.VolumeManager;
+import io.basalt.server.volume.CreateRequest;
+import io.basalt.server.volume.Created;
+import io.basalt.server.volume.Volume;
+import io.basalt.server.volume.VolumeState;
 import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.controller.Controller;
@@ -78,7 +82,7 @@ public final class ManagementService implements BrickService {
         this.events = events;
         this.metrics = metrics;
         this.apiAddress = apiAddress;
-        this.snapshots = new Snapshots(volumes);
+        this.snapshots = volumes.snapshots();
     }
 
     // ---- volumes -----------------------------------------------------------------------------
@@ -96,7 +100,7 @@ public final class ManagementService implements BrickService {
         int blockSize = r.blockSize() == null ? 0 : r.blockSize();
         Backend backend = r.backend() == null ? null : call(() -> Backend.parse(r.backend()));
         HostList hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
-        VolumeManager.Created c = call(() -> volumes.create(new VolumeManager.CreateRequest(r.name(), size, blockSize,
+        Created c = call(() -> volumes.create(new CreateRequest(r.name(), size, blockSize,
                 backend, hosts, r.labels(), blankToNull(r.qosPolicy()), blankToNull(r.compression()), r.dedup(),
                 encryption(r.encryption()), clone ? r.fromSnapshot() : null, Boolean.TRUE.equals(r.readOnly()))));
         if (c.created()) {
@@ -120,7 +124,7 @@ public final class ManagementService implements BrickService {
 
     @Override
     public VolumeView updateVolume(String name, UpdateVolumeRequest r) {
-        VolumeManager.Volume v = call(() -> volumes.find(name));
+        Volume v = call(() -> volumes.find(name));
         String current = v.metadata().name();
         // Check everything that can be checked before changing anything.
         Long size = r.size() == null || r.size().isNull() ? null : size(r.size());
@@ -154,7 +158,7 @@ public final class ManagementService implements BrickService {
     }
 
     /** A warning when the volume, just created or grown, is in an over-committed engine pool. */
-    private List<String> overcommitWarnings(VolumeManager.Volume v) {
+    private List<String> overcommitWarnings(Volume v) {
         if (v.metadata().backend() != Backend.ENGINE || v.metadata().isSnapshotExport()) {
             return List.of();
         }
@@ -164,7 +168,7 @@ public final class ManagementService implements BrickService {
 
     @Override
     public void deleteVolume(String name, boolean withSnapshots) {
-        VolumeManager.Volume v = call(() -> volumes.find(name));
+        Volume v = call(() -> volumes.find(name));
         call(() -> {
             volumes.delete(v.metadata().name(), withSnapshots);
             return null;
@@ -341,17 +345,17 @@ public final class ManagementService implements BrickService {
 
     // ---- mapping -----------------------------------------------------------------------------
 
-    private VolumeView view(VolumeManager.Volume v) {
+    private VolumeView view(Volume v) {
         return view(v, List.of());
     }
 
-    private VolumeView view(VolumeManager.Volume v, List<String> warnings) {
+    private VolumeView view(Volume v, List<String> warnings) {
         return view(v, target.controllers().controllers(), warnings);
     }
 
-    private static VolumeView view(VolumeManager.Volume v, List<Controller> controllers, List<String> warnings) {
+    private static VolumeView view(Volume v, List<Controller> controllers, List<String> warnings) {
         VolumeMetadata m = v.metadata();
-        boolean online = v.state() == VolumeManager.State.ONLINE;
+        boolean online = v.state() == VolumeState.ONLINE;
         VolumeView.Usage usage = online ? usage(v.store()) : new VolumeView.Usage(0, 0, 1.0, 1.0);
         var ns = v.namespace();
         VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)

@@ -27,9 +27,9 @@ import java.util.UUID;
 /**
  * The volumes a brick holds: a typed view of the {@link MetadataStore}'s {@link MetadataKeys#VOLUMES}
  * records (on a single brick, one {@code DATA_DIR/volumes/NAME.properties} each), with file-backed
- * data in the data dir's {@code volumes/NAME.img}; and the rules for matching them to this run's configuration: a volume
- * keeps its NSID and UUID forever (and a deleted volume's NSID is not soon given to another), may
- * grow but not shrink, and never changes block size or backend.
+ * data in the data dir's {@code volumes/NAME.img}; and the rules for matching them to this run's
+ * configuration: a volume keeps its NSID and UUID forever (and a deleted volume's NSID is not soon
+ * given to another), may grow but not shrink, and never changes block size or backend.
  * Volumes missing from the configuration keep their files; they are just not exported.
  */
 public final class VolumeCatalog {

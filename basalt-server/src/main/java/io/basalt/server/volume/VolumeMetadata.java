@@ -54,6 +54,8 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     private static final String CLONED_FROM = "cloned-from";
     private static final String CLONED_FROM_ID = "cloned-from-snapshot-id";
     static final String DATA_SUFFIX = ".img";
+    /** The NSID of a volume being compared with an existing one before it gets its own. */
+    static final int NO_NSID_YET = 0;
 
     public VolumeMetadata {
         Objects.requireNonNull(name);

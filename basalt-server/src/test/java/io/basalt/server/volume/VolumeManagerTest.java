@@ -53,14 +53,14 @@ class VolumeManagerTest {
         }
     }
 
-    private static VolumeManager.CreateRequest request(String name, long size, HostList hosts) {
-        return new VolumeManager.CreateRequest(name, size, 4096, Backend.FILE, hosts, Map.of("team", "db"), null);
+    private static CreateRequest request(String name, long size, HostList hosts) {
+        return new CreateRequest(name, size, 4096, Backend.FILE, hosts, Map.of("team", "db"), null);
     }
 
     @Test
     void shouldCreateGrowRenameAndDeleteEngineVolumesInThePool() throws Exception {
         VolumeManager m = open();
-        m.create(new VolumeManager.CreateRequest("e", 1L << 20, 4096, Backend.ENGINE, Hosts.parse("any"), Map.of(), null));
+        m.create(new CreateRequest("e", 1L << 20, 4096, Backend.ENGINE, Hosts.parse("any"), Map.of(), null));
         var pool = m.enginePool().ifOpen();
         assertThat(pool.volumes()).hasSize(1);
         m.resize("e", 2L << 20, false);
@@ -75,8 +75,8 @@ class VolumeManagerTest {
     @Test
     void shouldCreateIdempotentlyAndRefuseADifferentSpec() throws Exception {
         VolumeManager m = open();
-        VolumeManager.Created first = m.create(request("db", 1L << 20, HostList.of(Set.of(HOST_A))));
-        VolumeManager.Created again = m.create(request("db", 1L << 20, HostList.of(Set.of(HOST_A))));
+        Created first = m.create(request("db", 1L << 20, HostList.of(Set.of(HOST_A))));
+        Created again = m.create(request("db", 1L << 20, HostList.of(Set.of(HOST_A))));
 
         assertThat(first.created()).isTrue();
         assertThat(again.created()).isFalse();
@@ -99,8 +99,8 @@ class VolumeManagerTest {
         m.setQosPolicy("orders", "gold");
 
         VolumeManager reopened = open();
-        VolumeManager.Volume v = reopened.get("orders");
-        assertThat(v.state()).isEqualTo(VolumeManager.State.ONLINE);
+        Volume v = reopened.get("orders");
+        assertThat(v.state()).isEqualTo(VolumeState.ONLINE);
         assertThat(v.metadata().sizeBytes()).isEqualTo(4L << 20);
         assertThat(v.store().capacityBytes()).isEqualTo(4L << 20);
         assertThat(v.metadata().hosts().hosts()).containsExactly(HOST_A);
@@ -164,7 +164,7 @@ class VolumeManagerTest {
         VolumeManager m = open();
         m.create(request("db", 1L << 20, Hosts.none()));
         m.rename("db", "old");
-        VolumeManager.Created fresh = m.create(request("db", 1L << 20, Hosts.none()));
+        Created fresh = m.create(request("db", 1L << 20, Hosts.none()));
         assertThat(fresh.volume().metadata().dataFile()).isNotEqualTo("db.img").endsWith(".img");
         assertThat(fresh.volume().metadata().nsid()).isEqualTo(2);
     }
