@@ -44,6 +44,11 @@ public record LocalLayout(Set<String> directories, Set<String> singles, Function
         return dataDir.resolve(key + SUFFIX);
     }
 
+    /** Where the key's file would be, unchecked: for messages about files found on disk, whatever their name. */
+    Path where(Path dataDir, String key) {
+        return dataDir.resolve(key + SUFFIX);
+    }
+
     private static String dir(String prefix) {
         return prefix.substring(0, prefix.length() - 1);
     }

@@ -185,7 +185,7 @@ public final class LocalMetadataStore implements MetadataStore {
 
     @Override
     public String locate(String key) {
-        return layout.file(dataDir, key).toString();
+        return layout.where(dataDir, key).toString();
     }
 
     @Override

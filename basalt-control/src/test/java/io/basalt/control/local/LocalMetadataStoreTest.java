@@ -110,6 +110,8 @@ class LocalMetadataStoreTest extends MetadataStoreContract {
     void shouldNameTheFileOfAKey() throws MetadataStoreException {
         try (MetadataStore store = LocalMetadataStore.openDataDir(dataDir)) {
             assertThat(store.locate("volumes/a")).isEqualTo(dataDir.resolve("volumes/a.properties").toString());
+            assertThat(store.locate("volumes/.odd")).as("a file found on disk is named whatever its name")
+                    .isEqualTo(dataDir.resolve("volumes/.odd.properties").toString());
         }
     }
 }
