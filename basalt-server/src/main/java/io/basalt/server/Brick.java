@@ -5,6 +5,9 @@ import io.basalt.api.http.ApiServer;
 import io.basalt.api.http.Authenticator;
 import io.basalt.api.http.JwtAuthenticator;
 import io.basalt.block.BlockStore;
+import io.basalt.control.MetadataStore;
+import io.basalt.control.MetadataStoreException;
+import io.basalt.control.local.LocalMetadataStore;
 import io.basalt.api.model.Sizes;
 import io.basalt.server.api.ManagementService;
 import io.basalt.server.config.ApiConfig;
@@ -13,6 +16,7 @@ import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.QosPolicyStore;
 import io.basalt.server.volume.EnginePool;
 import io.basalt.server.volume.VolumeManager;
+import io.basalt.server.volume.VolumeListener;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.volume.BrickIdentity;
@@ -98,8 +102,11 @@ public final class Brick implements AutoCloseable {
         try {
             lock = DataDirLock.acquire(dataDir);
             BrickIdentity identity = BrickIdentity.loadOrCreate(dataDir);
-            VolumeCatalog catalog = VolumeCatalog.load(dataDir);
-            QosPolicyStore policies = QosPolicyStore.load(dataDir);
+            // One store for all of the brick's metadata: the one source of truth the catalog and the
+            // policies are views of.
+            MetadataStore metadata = LocalMetadataStore.openDataDir(dataDir);
+            VolumeCatalog catalog = VolumeCatalog.load(metadata, dataDir);
+            QosPolicyStore policies = QosPolicyStore.load(metadata);
             Subsystem subsystem = new Subsystem(identity.subsystemNqn(), identity.serial(), MODEL,
                     BasaltVersion.firmware());
             events = EventLog.open(dataDir);
@@ -126,7 +133,7 @@ public final class Brick implements AutoCloseable {
             events.record("brick.started", EventLog.INFO, identity.subsystemNqn(), "serving "
                     + manager.online().size() + " volume(s) on " + HostPort.format(target.ioAddress()));
             return new Brick(dataDir, lock, identity, manager, target, events, api, service);
-        } catch (DataDirException | StartupException e) {
+        } catch (DataDirException | MetadataStoreException | StartupException e) {
             release(api, target, manager, events, lock);
             throw e instanceof StartupException s ? s : new StartupException(e.getMessage());
         } catch (RuntimeException e) {
@@ -136,8 +143,8 @@ public final class Brick implements AutoCloseable {
     }
 
     /** Volume changes become info events; what the operator should act on about the pool, warnings. */
-    private static VolumeManager.Listener eventsOf(EventLog log) {
-        return new VolumeManager.Listener() {
+    private static VolumeListener eventsOf(EventLog log) {
+        return new VolumeListener() {
             @Override
             public void volumeEvent(String type, String volume, String message) {
                 log.record(type, EventLog.INFO, volume, message);

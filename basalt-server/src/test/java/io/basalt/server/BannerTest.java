@@ -52,7 +52,7 @@ class BannerTest {
     }
 
     private static VolumeMetadata volume(String name, int nsid, long size, Backend backend,
-                                         io.basalt.nvmet.subsystem.HostAccess hosts) {
+                                         io.basalt.control.HostList hosts) {
         return new VolumeMetadata(name, nsid, UUID.randomUUID(), size, 512, backend, hosts);
     }
 }

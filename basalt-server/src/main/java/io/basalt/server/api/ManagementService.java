@@ -12,6 +12,7 @@ import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.Sizes;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
+import io.basalt.control.HostList;
 import io.basalt.block.BlockStore;
 import io.basalt.engine.pool.DiffPage;
 import io.basalt.api.model.CreateSnapshotRequest;
@@ -32,6 +33,10 @@ import io.basalt.server.volume.PoolCapacity;
 import io.basalt.server.volume.VolumeException;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.VolumeManager;
+import io.basalt.server.volume.CreateRequest;
+import io.basalt.server.volume.Created;
+import io.basalt.server.volume.Volume;
+import io.basalt.server.volume.VolumeState;
 import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.controller.Controller;
@@ -77,7 +82,7 @@ public final class ManagementService implements BrickService {
         this.events = events;
         this.metrics = metrics;
         this.apiAddress = apiAddress;
-        this.snapshots = new Snapshots(volumes);
+        this.snapshots = volumes.snapshots();
     }
 
     // ---- volumes -----------------------------------------------------------------------------
@@ -94,8 +99,8 @@ public final class ManagementService implements BrickService {
         long size = r.size() == null || r.size().isNull() ? 0 : size(r.size());
         int blockSize = r.blockSize() == null ? 0 : r.blockSize();
         Backend backend = r.backend() == null ? null : call(() -> Backend.parse(r.backend()));
-        HostAccess hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
-        VolumeManager.Created c = call(() -> volumes.create(new VolumeManager.CreateRequest(r.name(), size, blockSize,
+        HostList hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
+        Created c = call(() -> volumes.create(new CreateRequest(r.name(), size, blockSize,
                 backend, hosts, r.labels(), blankToNull(r.qosPolicy()), blankToNull(r.compression()), r.dedup(),
                 encryption(r.encryption()), clone ? r.fromSnapshot() : null, Boolean.TRUE.equals(r.readOnly()))));
         if (c.created()) {
@@ -119,11 +124,11 @@ public final class ManagementService implements BrickService {
 
     @Override
     public VolumeView updateVolume(String name, UpdateVolumeRequest r) {
-        VolumeManager.Volume v = call(() -> volumes.find(name));
+        Volume v = call(() -> volumes.find(name));
         String current = v.metadata().name();
         // Check everything that can be checked before changing anything.
         Long size = r.size() == null || r.size().isNull() ? null : size(r.size());
-        HostAccess hosts = r.hosts() == null ? null : hosts(r.hosts());
+        HostList hosts = r.hosts() == null ? null : hosts(r.hosts());
         if (r.qosPolicy() != null && !r.qosPolicy().isEmpty()) {
             call(() -> volumes.policy(r.qosPolicy()));
         }
@@ -153,7 +158,7 @@ public final class ManagementService implements BrickService {
     }
 
     /** A warning when the volume, just created or grown, is in an over-committed engine pool. */
-    private List<String> overcommitWarnings(VolumeManager.Volume v) {
+    private List<String> overcommitWarnings(Volume v) {
         if (v.metadata().backend() != Backend.ENGINE || v.metadata().isSnapshotExport()) {
             return List.of();
         }
@@ -163,7 +168,7 @@ public final class ManagementService implements BrickService {
 
     @Override
     public void deleteVolume(String name, boolean withSnapshots) {
-        VolumeManager.Volume v = call(() -> volumes.find(name));
+        Volume v = call(() -> volumes.find(name));
         call(() -> {
             volumes.delete(v.metadata().name(), withSnapshots);
             return null;
@@ -340,17 +345,17 @@ public final class ManagementService implements BrickService {
 
     // ---- mapping -----------------------------------------------------------------------------
 
-    private VolumeView view(VolumeManager.Volume v) {
+    private VolumeView view(Volume v) {
         return view(v, List.of());
     }
 
-    private VolumeView view(VolumeManager.Volume v, List<String> warnings) {
+    private VolumeView view(Volume v, List<String> warnings) {
         return view(v, target.controllers().controllers(), warnings);
     }
 
-    private static VolumeView view(VolumeManager.Volume v, List<Controller> controllers, List<String> warnings) {
+    private static VolumeView view(Volume v, List<Controller> controllers, List<String> warnings) {
         VolumeMetadata m = v.metadata();
-        boolean online = v.state() == VolumeManager.State.ONLINE;
+        boolean online = v.state() == VolumeState.ONLINE;
         VolumeView.Usage usage = online ? usage(v.store()) : new VolumeView.Usage(0, 0, 1.0, 1.0);
         var ns = v.namespace();
         VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
@@ -407,7 +412,7 @@ public final class ManagementService implements BrickService {
         throw ApiException.invalid("size must be a number of bytes or a string such as \"10GiB\"");
     }
 
-    private static HostAccess hosts(List<String> hosts) {
+    private static HostList hosts(List<String> hosts) {
         if (hosts.isEmpty()) {
             return Hosts.none();
         }

@@ -1,6 +1,6 @@
 package io.basalt.server.config;
 
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.control.HostList;
 import io.basalt.nvmet.subsystem.Nqn;
 
 import java.util.Collection;
@@ -21,7 +21,7 @@ public final class Hosts {
     private Hosts() {
     }
 
-    public static HostAccess parse(String text) {
+    public static HostList parse(String text) {
         String s = text == null ? "" : text.trim();
         if (s.isEmpty()) {
             throw new ConfigException("hosts is empty (write hosts=any, or host NQNs separated by ';')");
@@ -30,7 +30,7 @@ public final class Hosts {
     }
 
     /** From a list, as YAML gives it; each entry may itself be a ';'-separated list. */
-    public static HostAccess parse(Collection<String> entries) {
+    public static HostList parse(Collection<String> entries) {
         Set<String> nqns = new LinkedHashSet<>();
         boolean any = false;
         boolean none = false;
@@ -55,11 +55,11 @@ public final class Hosts {
         if ((any ? 1 : 0) + (none ? 1 : 0) + (nqns.isEmpty() ? 0 : 1) != 1) {
             throw new ConfigException("hosts must be 'any', 'none', or a list of host NQNs, not a mix");
         }
-        return any ? HostAccess.any() : HostAccess.of(nqns);
+        return any ? HostList.any() : HostList.of(nqns);
     }
 
     /** The form {@link #parse(String)} reads back; NQNs sorted so stored files are stable. */
-    public static String format(HostAccess access) {
+    public static String format(HostList access) {
         if (access.isAny()) {
             return ANY;
         }
@@ -67,7 +67,7 @@ public final class Hosts {
     }
 
     /** Hidden from every host: the state of a volume given without hosts=. */
-    public static HostAccess none() {
-        return HostAccess.of(Set.of());
+    public static HostList none() {
+        return HostList.none();
     }
 }

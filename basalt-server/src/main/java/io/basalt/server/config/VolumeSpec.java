@@ -1,7 +1,7 @@
 package io.basalt.server.config;
 
 import io.basalt.api.model.Sizes;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.control.HostList;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * @param hosts    who may see it; without {@code hosts=} nobody may
  * @param services inline data services; {@link DataServices#NONE} unless the backend is the engine
  */
-public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int blockSize, Backend backend,
+public record VolumeSpec(String name, long sizeBytes, HostList hosts, int blockSize, Backend backend,
                          DataServices services) {
     public static final String NAME_KEY = "name";
     public static final String SIZE_KEY = "size";
@@ -34,7 +34,7 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     /** Without data services (file and RAM volumes). */
-    public VolumeSpec(String name, long sizeBytes, HostAccess hosts, int blockSize, Backend backend) {
+    public VolumeSpec(String name, long sizeBytes, HostList hosts, int blockSize, Backend backend) {
         this(name, sizeBytes, hosts, blockSize, backend,
                 backend == Backend.ENGINE ? DataServices.ENGINE_DEFAULT : DataServices.NONE);
     }
@@ -99,7 +99,7 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
         }
         int blockSize = parseBlockSize(text(values, BLOCK_SIZE_KEY, String.valueOf(BLOCK_SIZE_DEFAULT)));
         Object hosts = values.get(HOSTS_KEY);
-        HostAccess access;
+        HostList access;
         if (hosts == null) {
             access = Hosts.none();
         } else if (hosts instanceof java.util.List<?> list) {
@@ -131,12 +131,11 @@ public record VolumeSpec(String name, long sizeBytes, HostAccess hosts, int bloc
         };
     }
 
-    /** HostAccess has no value equality; compare its canonical text. */
     @Override
     public boolean equals(Object o) {
         return o instanceof VolumeSpec v && name.equals(v.name) && sizeBytes == v.sizeBytes
                 && blockSize == v.blockSize && backend == v.backend && services.equals(v.services)
-                && Hosts.format(hosts).equals(Hosts.format(v.hosts));
+                && hosts.equals(v.hosts);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.basalt.engine.pool.Pool;
 import io.basalt.engine.pool.PoolStats;
 import io.basalt.server.volume.PoolCapacity;
 import io.basalt.server.volume.VolumeManager;
+import io.basalt.server.volume.Volume;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.subsystem.Namespace;
@@ -161,7 +162,7 @@ public final class BrickMetrics {
     }
 
     /** Registers (or re-registers, after a rename) a volume's meters and hooks its latency observer. */
-    public synchronized void register(VolumeManager.Volume v) {
+    public synchronized void register(Volume v) {
         unregister(v.metadata().nsid());
         Namespace ns = v.namespace();
         if (ns == null) {

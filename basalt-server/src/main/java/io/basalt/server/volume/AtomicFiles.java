@@ -1,56 +1,28 @@
 package io.basalt.server.volume;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 /**
- * Metadata files that are either the old or the new version after a crash, never a mix: write a
- * temporary file, fsync it, rename it over the target, fsync the directory so the rename is durable.
+ * The brick's own files (its identity) written as the control plane writes its metadata: see
+ * {@link io.basalt.control.local.AtomicFiles}, which this forwards to so there is one implementation
+ * of the write-fsync-rename-fsync sequence.
  */
 final class AtomicFiles {
     private AtomicFiles() {
     }
 
     static void write(Path target, byte[] content) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Path temp = dir.resolve("." + target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(content);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        }
+        io.basalt.control.local.AtomicFiles.write(target, content);
     }
 
     static void writeProperties(Path target, Properties properties, String comment) throws IOException {
-        StringWriter text = new StringWriter();
-        properties.store(text, comment);
-        write(target, text.toString().getBytes(StandardCharsets.ISO_8859_1));
+        io.basalt.control.local.AtomicFiles.writeProperties(target, properties, comment);
     }
 
     /** The properties in the file, or null if there is no file. */
     static Properties readProperties(Path file) throws IOException {
-        Properties p = new Properties();
-        try (var in = Files.newInputStream(file)) {
-            p.load(in);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-        return p;
+        return io.basalt.control.local.AtomicFiles.readProperties(file);
     }
 }

@@ -27,7 +27,7 @@ public record PoolCapacity(long totalBytes, long freeBytes, long provisionedByte
 
     /** Measures now; a file system that cannot be read counts as 0 bytes (the health check names it). */
     public static PoolCapacity of(VolumeManager volumes, Path dataDir) {
-        List<VolumeManager.Volume> online = volumes.online();
+        List<Volume> online = volumes.online();
         long provisioned = online.stream().mapToLong(v -> v.metadata().sizeBytes()).sum();
         long used = online.stream().mapToLong(v -> v.store().allocatedBytes()).sum();
         long fsTotal = 0;

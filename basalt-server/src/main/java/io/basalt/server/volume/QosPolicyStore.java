@@ -1,20 +1,24 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.MetadataEntry;
+import io.basalt.control.MetadataKeys;
+import io.basalt.control.MetadataStore;
+import io.basalt.control.MetadataStoreException;
+import io.basalt.control.local.LocalMetadataStore;
 import io.basalt.nvmet.qos.QosLimits;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 
-/** Named QoS policies, one {@code DATA_DIR/qos-policies/NAME.properties} each. */
+/**
+ * Named QoS policies: a typed view of the {@link MetadataStore}'s {@link MetadataKeys#QOS_POLICIES}
+ * records (on a single brick, one {@code DATA_DIR/qos-policies/NAME.properties} each).
+ */
 public final class QosPolicyStore {
     public static final String DIR_NAME = "qos-policies";
-    private static final String SUFFIX = ".properties";
     private static final String[] KEYS = {"read-iops", "write-iops", "read-bytes-per-second",
             "write-bytes-per-second", "iops-per-gib"};
 
@@ -22,76 +26,92 @@ public final class QosPolicyStore {
     public record Policy(String name, QosLimits limits) {
     }
 
-    private final Path dir;
-    private final Map<String, QosLimits> policies;
+    private final MetadataStore store;
 
-    private QosPolicyStore(Path dir, Map<String, QosLimits> policies) {
-        this.dir = dir;
-        this.policies = policies;
+    private QosPolicyStore(MetadataStore store) {
+        this.store = store;
     }
 
+    /** The policies of a data dir, through a local store of its own. */
     public static QosPolicyStore load(Path dataDir) throws DataDirException {
-        Path dir = dataDir.resolve(DIR_NAME);
-        Map<String, QosLimits> policies = new TreeMap<>();
         try {
-            Files.createDirectories(dir);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
-                for (Path file : files) {
-                    String fileName = file.getFileName().toString();
-                    String name = fileName.substring(0, fileName.length() - SUFFIX.length());
-                    Properties p = AtomicFiles.readProperties(file);
-                    try {
-                        policies.put(name, fromProperties(p == null ? new Properties() : p));
-                    } catch (IllegalArgumentException e) {
-                        throw new DataDirException(file + " is damaged: " + e.getMessage());
-                    }
+            return load(LocalMetadataStore.openDataDir(dataDir));
+        } catch (MetadataStoreException e) {
+            throw MetadataRecords.failed(e);
+        }
+    }
+
+    /** The policies the store holds; a damaged one fails here, at start, rather than when it is used. */
+    public static QosPolicyStore load(MetadataStore store) throws DataDirException {
+        try {
+            for (MetadataEntry e : store.list(MetadataKeys.QOS_POLICIES).entries()) {
+                try {
+                    fromFields(e.fields());
+                } catch (IllegalArgumentException x) {
+                    throw new DataDirException(store.locate(e.key()) + " is damaged: " + x.getMessage());
                 }
             }
-        } catch (IOException e) {
-            throw new DataDirException("cannot read " + dir + ": " + e.getMessage(), e);
+        } catch (MetadataStoreException e) {
+            throw MetadataRecords.failed(e);
         }
-        return new QosPolicyStore(dir, policies);
+        return new QosPolicyStore(store);
     }
 
     public List<Policy> all() {
-        return policies.entrySet().stream().map(e -> new Policy(e.getKey(), e.getValue())).toList();
+        List<Policy> all = new ArrayList<>();
+        for (MetadataEntry e : listed()) {
+            all.add(new Policy(MetadataKeys.name(e.key()), fromFields(e.fields())));
+        }
+        return all;
     }
 
     public QosLimits get(String name) {
-        return policies.get(name);
+        if (!MetadataKeys.isSegment(name)) {
+            return null;
+        }
+        try {
+            return store.get(MetadataKeys.qosPolicy(name)).map(e -> fromFields(e.fields())).orElse(null);
+        } catch (MetadataStoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     public void put(String name, QosLimits limits) throws DataDirException {
-        Properties p = new Properties();
+        Map<String, String> fields = new TreeMap<>();
         long[] values = {limits.readIops(), limits.writeIops(), limits.readBytesPerSecond(),
                 limits.writeBytesPerSecond(), limits.iopsPerGib()};
         for (int i = 0; i < KEYS.length; i++) {
-            p.setProperty(KEYS[i], Long.toString(values[i]));
+            fields.put(KEYS[i], Long.toString(values[i]));
         }
-        Path file = dir.resolve(name + SUFFIX);
+        String key = MetadataKeys.qosPolicy(name);
         try {
-            AtomicFiles.writeProperties(file, p, "Basalt QoS policy " + name + " (0 = unlimited)");
-        } catch (IOException e) {
-            throw new DataDirException("cannot write " + file + ": " + e.getMessage(), e);
+            store.put(key, fields, MetadataRecords.revisionOf(store, key));
+        } catch (MetadataStoreException e) {
+            throw MetadataRecords.failed(e);
         }
-        policies.put(name, limits);
     }
 
     public void delete(String name) throws DataDirException {
-        Path file = dir.resolve(name + SUFFIX);
         try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new DataDirException("cannot delete " + file + ": " + e.getMessage(), e);
+            store.delete(MetadataKeys.qosPolicy(name), MetadataStore.ANY);
+        } catch (MetadataStoreException e) {
+            throw MetadataRecords.failed(e);
         }
-        policies.remove(name);
     }
 
-    private static QosLimits fromProperties(Properties p) {
+    private List<MetadataEntry> listed() {
+        try {
+            return store.list(MetadataKeys.QOS_POLICIES).entries();
+        } catch (MetadataStoreException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static QosLimits fromFields(Map<String, String> p) {
         long[] v = new long[KEYS.length];
         for (int i = 0; i < KEYS.length; i++) {
             try {
-                v[i] = Long.parseLong(p.getProperty(KEYS[i], "0"));
+                v[i] = Long.parseLong(p.getOrDefault(KEYS[i], "0"));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("bad " + KEYS[i]);
             }

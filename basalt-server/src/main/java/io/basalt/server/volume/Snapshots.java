@@ -26,9 +26,9 @@ import java.util.UUID;
  */
 public final class Snapshots {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
-    private final VolumeManager volumes;
+    private final ManagedVolumes volumes;
 
-    public Snapshots(VolumeManager volumes) {
+    Snapshots(ManagedVolumes volumes) {
         this.volumes = volumes;
     }
 
@@ -106,7 +106,7 @@ public final class Snapshots {
      * Returns the volume to a snapshot's contents and size; hosts that can see it get a namespace
      * change notice and the event log a {@code volume.rolled-back} event.
      */
-    public VolumeManager.Volume rollback(String volume, String snapshot) throws VolumeException {
+    public Volume rollback(String volume, String snapshot) throws VolumeException {
         VolumeMetadata v = engineVolume(volume);
         SnapshotInfo s = require(v, snapshot);
         try {
@@ -136,9 +136,9 @@ public final class Snapshots {
     }
 
     /** Creates an engine volume sharing a snapshot's blocks; {@code r.fromSnapshot()} is VOLUME@SNAPSHOT. */
-    VolumeManager.Created cloneVolume(VolumeManager.CreateRequest r) throws VolumeException {
+    Created cloneVolume(CreateRequest r) throws VolumeException {
         String ref = r.fromSnapshot();
-        VolumeManager.Created retried = retryWithSourceGone(r, false);
+        Created retried = retryWithSourceGone(r, false);
         if (retried != null) {
             return retried;
         }
@@ -162,11 +162,11 @@ public final class Snapshots {
         }
         Map<String, String> labels = r.labels() == null ? Map.of() : r.labels();
         UUID uuid = UUID.randomUUID();
-        VolumeMetadata wanted = new VolumeMetadata(r.name(), VolumeManager.NO_NSID_YET, uuid, size, s.blockSize(),
+        VolumeMetadata wanted = new VolumeMetadata(r.name(), VolumeMetadata.NO_NSID_YET, uuid, size, s.blockSize(),
                 Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(), uuid + VolumeMetadata.DATA_SUFFIX,
                 new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), source.services(), null,
                 new CloneSource(source.uuid(), s.name(), s.id()));
-        VolumeManager.Created same = volumes.existingAlike(wanted);
+        Created same = volumes.existingAlike(wanted);
         if (same != null) {
             return same;
         }
@@ -190,8 +190,8 @@ public final class Snapshots {
      * write-protected, and writes fail with Namespace Is Write Protected. Deleting the export leaves
      * the snapshot.
      */
-    VolumeManager.Created export(VolumeManager.CreateRequest r) throws VolumeException {
-        VolumeManager.Created retried = retryWithSourceGone(r, true);
+    Created export(CreateRequest r) throws VolumeException {
+        Created retried = retryWithSourceGone(r, true);
         if (retried != null) {
             return retried;
         }
@@ -206,12 +206,12 @@ public final class Snapshots {
             throw VolumeException.invalid("a read-only export is its snapshot as it is; give only name, hosts and labels");
         }
         UUID uuid = UUID.randomUUID();
-        VolumeMetadata wanted = new VolumeMetadata(r.name(), VolumeManager.NO_NSID_YET, uuid, s.capacityBytes(),
+        VolumeMetadata wanted = new VolumeMetadata(r.name(), VolumeMetadata.NO_NSID_YET, uuid, s.capacityBytes(),
                 s.blockSize(), Backend.ENGINE, r.hosts() == null ? Hosts.none() : r.hosts(),
                 uuid + VolumeMetadata.DATA_SUFFIX, new TreeMap<>(r.labels() == null ? Map.of() : r.labels()),
                 r.qosPolicy(), true, System.currentTimeMillis(), source.services(),
                 source.uuid() + "@" + s.name(), null);
-        VolumeManager.Created same = volumes.existingAlike(wanted);
+        Created same = volumes.existingAlike(wanted);
         return same != null ? same : volumes.adoptExport(wanted.withNsid(volumes.allocateNsid()));
     }
 
@@ -237,7 +237,7 @@ public final class Snapshots {
      * tell. Returns null when no volume has that name or the snapshot still exists: then the create
      * resolves the snapshot and compares in full (which also tells a snapshot deleted and retaken).
      */
-    private VolumeManager.Created retryWithSourceGone(VolumeManager.CreateRequest r, boolean export)
+    private Created retryWithSourceGone(CreateRequest r, boolean export)
             throws VolumeException {
         Ref ref = Ref.parse(r.fromSnapshot());
         VolumeMetadata existing = volumes.catalog().get(r.name());
@@ -318,9 +318,9 @@ public final class Snapshots {
 
     /**
      * Resolves {@code fromSnapshot} and checks the new volume's name is valid; a volume of that name
-     * may exist (the create is then idempotent, or a conflict: {@link VolumeManager#existingAlike}).
+     * may exist (the create is then idempotent, or a conflict: {@link ManagedVolumes#existingAlike}).
      */
-    private Source source(VolumeManager.CreateRequest r) throws VolumeException {
+    private Source source(CreateRequest r) throws VolumeException {
         Ref ref = Ref.parse(r.fromSnapshot());
         VolumeMetadata source = engineVolume(ref.volume());
         SnapshotInfo s = require(source, ref.snapshot());

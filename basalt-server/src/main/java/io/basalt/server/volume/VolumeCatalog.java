@@ -1,6 +1,11 @@
 package io.basalt.server.volume;
 
 import io.basalt.api.model.Sizes;
+import io.basalt.control.MetadataEntry;
+import io.basalt.control.MetadataKeys;
+import io.basalt.control.MetadataStore;
+import io.basalt.control.MetadataStoreException;
+import io.basalt.control.local.LocalMetadataStore;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
 import io.basalt.nvmet.subsystem.Subsystem;
@@ -8,7 +13,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,84 +21,112 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The volumes a data dir holds, one {@code volumes/NAME.properties} each (file-backed data next to
- * it as {@code NAME.img}), and the rules for matching them to this run's configuration: a volume
- * keeps its NSID and UUID forever (and a deleted volume's NSID is not soon given to another), may
- * grow but not shrink, and never changes block size or backend.
+ * The volumes a brick holds: a typed view of the {@link MetadataStore}'s {@link MetadataKeys#VOLUMES}
+ * records (on a single brick, one {@code DATA_DIR/volumes/NAME.properties} each), with file-backed
+ * data in the data dir's {@code volumes/NAME.img}; and the rules for matching them to this run's
+ * configuration: a volume keeps its NSID and UUID forever (and a deleted volume's NSID is not soon
+ * given to another), may grow but not shrink, and never changes block size or backend.
  * Volumes missing from the configuration keep their files; they are just not exported.
  */
 public final class VolumeCatalog {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeCatalog.class);
     public static final String DIR_NAME = "volumes";
-    private static final String METADATA_SUFFIX = ".properties";
 
     private final Path dir;
-    private final Map<String, VolumeMetadata> volumes;
+    private final MetadataStore store;
     private final NsidAllocator nsids;
 
-    private VolumeCatalog(Path dir, Map<String, VolumeMetadata> volumes, NsidAllocator nsids) {
+    private VolumeCatalog(Path dir, MetadataStore store, NsidAllocator nsids) {
         this.dir = dir;
-        this.volumes = volumes;
+        this.store = store;
         this.nsids = nsids;
     }
 
+    /** The volumes of a data dir, through a local store of its own. */
     public static VolumeCatalog load(Path dataDir) throws DataDirException {
+        try {
+            return load(LocalMetadataStore.openDataDir(dataDir), dataDir);
+        } catch (MetadataStoreException e) {
+            throw MetadataRecords.failed(e);
+        }
+    }
+
+    /**
+     * The volumes the store holds, data files under {@code dataDir}. Every record is checked here, at
+     * start: a damaged one, or two claiming one NSID, stop the brick before it exports anything.
+     */
+    public static VolumeCatalog load(MetadataStore store, Path dataDir) throws DataDirException {
         Path dir = dataDir.resolve(DIR_NAME);
-        Map<String, VolumeMetadata> volumes = new TreeMap<>();
         Map<Integer, String> byNsid = new HashMap<>();
         try {
             Files.createDirectories(dir);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + METADATA_SUFFIX)) {
-                for (Path file : files) {
-                    VolumeMetadata v = read(file);
-                    String other = byNsid.putIfAbsent(v.nsid(), v.name());
-                    if (other != null) {
-                        throw new DataDirException("volumes '" + other + "' and '" + v.name() + "' both claim NSID "
-                                + v.nsid() + " in " + dir);
-                    }
-                    volumes.put(v.name(), v);
+            for (MetadataEntry e : store.list(MetadataKeys.VOLUMES).entries()) {
+                VolumeMetadata v = read(store, e);
+                String other = byNsid.putIfAbsent(v.nsid(), v.name());
+                if (other != null) {
+                    throw new DataDirException("volumes '" + other + "' and '" + v.name() + "' both claim NSID "
+                            + v.nsid() + " in " + dir);
                 }
             }
         } catch (IOException e) {
             throw new DataDirException("cannot read " + dir + ": " + e.getMessage(), e);
+        } catch (MetadataStoreException e) {
+            throw MetadataRecords.failed(e);
         }
-        NsidAllocator nsids = NsidAllocator.load(dataDir, byNsid.keySet(), Subsystem.MAX_NAMESPACES);
-        return new VolumeCatalog(dir, volumes, nsids);
+        NsidAllocator nsids = NsidAllocator.load(store, byNsid.keySet(), Subsystem.MAX_NAMESPACES);
+        return new VolumeCatalog(dir, store, nsids);
     }
 
-    private static VolumeMetadata read(Path file) throws IOException, DataDirException {
-        String fileName = file.getFileName().toString();
-        String name = fileName.substring(0, fileName.length() - METADATA_SUFFIX.length());
+    private static VolumeMetadata read(MetadataStore store, MetadataEntry e) throws DataDirException {
         try {
-            Properties p = AtomicFiles.readProperties(file);
-            VolumeMetadata v = VolumeMetadata.fromProperties(p == null ? new Properties() : p);
-            if (!v.name().equals(name)) {
+            VolumeMetadata v = VolumeMetadata.fromProperties(MetadataRecords.properties(e));
+            if (!v.name().equals(MetadataKeys.name(e.key()))) {
                 throw new IllegalArgumentException("it names volume '" + v.name() + "'");
             }
             return v;
-        } catch (IllegalArgumentException e) {
-            throw new DataDirException(file + " is damaged: " + e.getMessage());
+        } catch (IllegalArgumentException x) {
+            throw new DataDirException(store.locate(e.key()) + " is damaged: " + x.getMessage());
         }
+    }
+
+    /** The recorded volumes by name; checked at load, so a record that no longer parses is a bug. */
+    private Map<String, VolumeMetadata> volumes() {
+        Map<String, VolumeMetadata> volumes = new java.util.TreeMap<>();
+        try {
+            for (MetadataEntry e : store.list(MetadataKeys.VOLUMES).entries()) {
+                VolumeMetadata v = read(store, e);
+                volumes.put(v.name(), v);
+            }
+        } catch (MetadataStoreException | DataDirException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return volumes;
     }
 
     /** Every volume in the data dir, by name. */
     public List<VolumeMetadata> all() {
-        return List.copyOf(volumes.values());
+        return List.copyOf(volumes().values());
     }
 
     public VolumeMetadata get(String name) {
-        return volumes.get(name);
+        if (!isFileName(name)) {
+            return null;
+        }
+        try {
+            MetadataEntry e = store.get(MetadataKeys.volume(name)).orElse(null);
+            return e == null ? null : read(store, e);
+        } catch (MetadataStoreException | DataDirException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** Where a file-backed volume keeps its blocks (by name, for a volume not yet in the catalog). */
     public Path dataFile(String name) {
-        VolumeMetadata v = volumes.get(name);
+        VolumeMetadata v = get(name);
         return dir.resolve(v != null ? v.dataFile() : name + VolumeMetadata.DATA_SUFFIX);
     }
 
@@ -105,7 +137,7 @@ public final class VolumeCatalog {
 
     /** Whether some volume's data lives in a file of this name. */
     public boolean dataFileInUse(String fileName) {
-        return volumes.values().stream().anyMatch(v -> v.dataFile().equals(fileName));
+        return volumes().values().stream().anyMatch(v -> v.dataFile().equals(fileName));
     }
 
     /**
@@ -113,10 +145,10 @@ public final class VolumeCatalog {
      * issued (see {@link NsidAllocator}), or {@link NsidAllocator#NONE} when all are taken.
      */
     public int allocateNsid() throws DataDirException {
-        return nsids.allocate(usedNsids());
+        return nsids.allocate(usedNsids(volumes()));
     }
 
-    private Set<Integer> usedNsids() {
+    private static Set<Integer> usedNsids(Map<String, VolumeMetadata> volumes) {
         Set<Integer> used = new HashSet<>();
         volumes.values().forEach(v -> used.add(v.nsid()));
         return used;
@@ -135,7 +167,7 @@ public final class VolumeCatalog {
 
     /** Forgets a volume and deletes its metadata and data files. */
     public void delete(String name) throws DataDirException {
-        VolumeMetadata v = volumes.get(name);
+        VolumeMetadata v = get(name);
         if (v == null) {
             return;
         }
@@ -148,13 +180,11 @@ public final class VolumeCatalog {
     }
 
     private void removeMetadata(String name) throws DataDirException {
-        Path file = dir.resolve(name + METADATA_SUFFIX);
         try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new DataDirException("cannot delete " + file + ": " + e.getMessage(), e);
+            store.delete(MetadataKeys.volume(name), MetadataStore.ANY);
+        } catch (MetadataStoreException e) {
+            throw MetadataRecords.failed(e);
         }
-        volumes.remove(name);
     }
 
     /**
@@ -165,6 +195,7 @@ public final class VolumeCatalog {
      * ({@code nsids.properties}) and writes the metadata.
      */
     public List<VolumeMetadata> reconcile(List<VolumeSpec> configured, VolumeSpec fallback) throws DataDirException {
+        Map<String, VolumeMetadata> volumes = volumes();
         if (configured.isEmpty()) {
             if (!volumes.isEmpty()) {
                 List<VolumeMetadata> previous = new ArrayList<>(volumes.values());
@@ -185,7 +216,7 @@ public final class VolumeCatalog {
             }
         }
         List<VolumeSpec> fresh = configured.stream().filter(spec -> !updated.containsKey(spec.name())).toList();
-        Set<Integer> usedNsids = usedNsids();
+        Set<Integer> usedNsids = usedNsids(volumes);
         int room = Subsystem.MAX_NAMESPACES - usedNsids.size();
         if (fresh.size() > room) {
             throw noNsidLeft(fresh.get(room));
@@ -269,16 +300,16 @@ public final class VolumeCatalog {
         return old.withSizeAndHosts(spec.sizeBytes(), spec.hosts());
     }
 
+    /** Writes the record, if it is still as this catalog last read it (or still absent, for a new one). */
     private void store(VolumeMetadata v) throws DataDirException {
         if (!isFileName(v.name())) {
             throw new DataDirException("invalid volume name " + v.name());
         }
-        Path file = dir.resolve(v.name() + METADATA_SUFFIX);
+        String key = MetadataKeys.volume(v.name());
         try {
-            AtomicFiles.writeProperties(file, v.toProperties(), "Basalt volume: NSID and UUID must never change");
-        } catch (IOException e) {
-            throw new DataDirException("cannot write " + file + ": " + e.getMessage(), e);
+            store.put(key, MetadataRecords.fields(v.toProperties()), MetadataRecords.revisionOf(store, key));
+        } catch (MetadataStoreException e) {
+            throw MetadataRecords.failed(e);
         }
-        volumes.put(v.name(), v);
     }
 }

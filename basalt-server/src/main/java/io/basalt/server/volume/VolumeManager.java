@@ -1,6 +1,7 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
+import io.basalt.control.HostList;
 import io.basalt.api.model.Sizes;
 import io.basalt.engine.file.FileBlockStore;
 import io.basalt.engine.pool.EngineBlockStore;
@@ -13,7 +14,6 @@ import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
 import io.basalt.nvmet.qos.QosLimiter;
 import io.basalt.nvmet.qos.QosLimits;
-import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Nqn;
 import io.basalt.nvmet.subsystem.Subsystem;
@@ -47,63 +47,67 @@ public final class VolumeManager implements AutoCloseable {
     private static final int MAX_LABELS = 64;
     private static final int MAX_LABEL_VALUE = 256;
 
-    /** Whether a volume is exported now (online) or only kept in the data dir (offline). */
-    public enum State { ONLINE, OFFLINE }
-
-    /** A volume as the manager sees it: metadata, and while online its store and namespace. */
-    public record Volume(VolumeMetadata metadata, State state, BlockStore store, Namespace namespace) {
-    }
-
-    /**
-     * What a create asks for. Null labels mean none; null qosPolicy means unlimited; null data
-     * service parts mean the backend's defaults ({@link DataServices#of}).
-     */
-    public record CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
-                                Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
-                                Boolean encryption, String fromSnapshot, boolean readOnly) {
-        /** With the backend's default data services. */
-        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
-                             Map<String, String> labels, String qosPolicy) {
-            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, null, null, null, null, false);
-        }
-
-        /** A new volume, not a clone. */
-        public CreateRequest(String name, long sizeBytes, int blockSize, Backend backend, HostAccess hosts,
-                             Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
-                             Boolean encryption) {
-            this(name, sizeBytes, blockSize, backend, hosts, labels, qosPolicy, compression, dedup, encryption, null,
-                    false);
-        }
-    }
-
-    /** The outcome of a create: the volume, and whether this call created it (false: it existed alike). */
-    public record Created(Volume volume, boolean created) {
-    }
-
-    /** Hears of changes, for the event log. */
-    public interface Listener {
-        void volumeEvent(String type, String volume, String message);
-
-        /** Something about the pool the operator should act on (a warning in the event log). */
-        default void poolWarning(String type, String subject, String message) {
-            volumeEvent(type, subject, message);
-        }
-    }
-
     private final VolumeCatalog catalog;
     private final QosPolicyStore policies;
     private final Subsystem subsystem;
-    private final Listener listener;
+    private final VolumeListener listener;
     private final Map<String, Volume> online = new LinkedHashMap<>();
     private final EnginePool engine;
     private boolean closed;
+    /** The manager as Snapshots sees it; an inner class, so the manager's own methods stay package-private. */
+    private final ManagedVolumes forSnapshots = new ManagedVolumes() {
+        @Override
+        public Volume find(String nameOrUuid) throws VolumeException {
+            return VolumeManager.this.find(nameOrUuid);
+        }
 
-    public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, Listener listener) {
+        @Override
+        public Created existingAlike(VolumeMetadata wanted) throws VolumeException {
+            return VolumeManager.this.existingAlike(wanted);
+        }
+
+        @Override
+        public Created adopt(VolumeMetadata v) throws VolumeException {
+            return VolumeManager.this.adopt(v);
+        }
+
+        @Override
+        public Created adoptExport(VolumeMetadata v) throws VolumeException {
+            return VolumeManager.this.adoptExport(v);
+        }
+
+        @Override
+        public int allocateNsid() throws VolumeException {
+            return VolumeManager.this.allocateNsid();
+        }
+
+        @Override
+        public VolumeCatalog catalog() {
+            return VolumeManager.this.catalog();
+        }
+
+        @Override
+        public Volume contentsReplaced(String name, long newSize, String message) throws VolumeException {
+            return VolumeManager.this.contentsReplaced(name, newSize, message);
+        }
+
+        @Override
+        public VolumeListener listener() {
+            return VolumeManager.this.listener();
+        }
+
+        @Override
+        public EnginePool enginePool() {
+            return VolumeManager.this.enginePool();
+        }
+    };
+
+    public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, VolumeListener listener) {
         this(catalog, policies, subsystem, listener, null);
     }
 
     /** @param engine the pool {@code backend=engine} volumes live in (closed with the manager); null: none */
-    public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, Listener listener,
+    public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, VolumeListener listener,
                          EnginePool engine) {
         this.engine = engine;
         this.catalog = Objects.requireNonNull(catalog);
@@ -119,9 +123,9 @@ public final class VolumeManager implements AutoCloseable {
     /** Exports a volume the catalog already holds (brick start). */
     public synchronized void export(VolumeMetadata v) throws DataDirException {
         BlockStore store = open(v);
-        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, v.hosts());
+        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, ExportedAccess.of(v.hosts()));
         applyQos(ns, v);
-        online.put(v.name(), new Volume(v, State.ONLINE, store, ns));
+        online.put(v.name(), new Volume(v, VolumeState.ONLINE, store, ns));
         subsystem.addNamespace(ns);
     }
 
@@ -130,7 +134,7 @@ public final class VolumeManager implements AutoCloseable {
             return new RamBlockStore(v.sizeBytes(), v.blockSize());
         }
         if (v.isSnapshotExport()) {
-            return new Snapshots(this).openExport(v);
+            return snapshots().openExport(v);
         }
         if (v.backend() == Backend.ENGINE) {
             return openInPool(v);
@@ -219,7 +223,7 @@ public final class VolumeManager implements AutoCloseable {
         List<Volume> out = new ArrayList<>();
         for (VolumeMetadata v : catalog.all()) {
             Volume live = online.get(v.name());
-            out.add(live != null ? live : new Volume(v, State.OFFLINE, null, null));
+            out.add(live != null ? live : new Volume(v, VolumeState.OFFLINE, null, null));
         }
         out.sort(Comparator.comparingInt(v -> v.metadata().nsid()));
         return out;
@@ -236,7 +240,7 @@ public final class VolumeManager implements AutoCloseable {
             throw VolumeException.notFound("no volume named '" + name + "'");
         }
         Volume live = online.get(name);
-        return live != null ? live : new Volume(v, State.OFFLINE, null, null);
+        return live != null ? live : new Volume(v, VolumeState.OFFLINE, null, null);
     }
 
     /** Finds a volume by name or UUID. */
@@ -260,7 +264,7 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized Created create(CreateRequest r) throws VolumeException {
         requireOpen();
         if (r.fromSnapshot() != null) {
-            return r.readOnly() ? new Snapshots(this).export(r) : new Snapshots(this).cloneVolume(r);
+            return r.readOnly() ? snapshots().export(r) : snapshots().cloneVolume(r);
         }
         if (r.readOnly()) {
             throw VolumeException.invalid("only a snapshot can be exported read-only (give fromSnapshot)");
@@ -295,7 +299,8 @@ public final class VolumeManager implements AutoCloseable {
             dataFile = UUID.randomUUID() + VolumeMetadata.DATA_SUFFIX;
         }
         // The NSID comes after the idempotency check: a retried create must not use up NSIDs.
-        VolumeMetadata wanted = new VolumeMetadata(spec.name(), NO_NSID_YET, UUID.randomUUID(), spec.sizeBytes(),
+        VolumeMetadata wanted = new VolumeMetadata(spec.name(), VolumeMetadata.NO_NSID_YET, UUID.randomUUID(),
+                spec.sizeBytes(),
                 spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
                 System.currentTimeMillis(), spec.services(), null, null);
         Created same = existingAlike(wanted);
@@ -319,8 +324,6 @@ public final class VolumeManager implements AutoCloseable {
      * For a create of {@code wanted}: null when no volume has its name; the volume (created false)
      * when it is as {@code wanted} describes; otherwise CONFLICT, naming what differs.
      */
-    /** The NSID of a volume being compared with an existing one before it gets its own. */
-    static final int NO_NSID_YET = 0;
 
     synchronized Created existingAlike(VolumeMetadata wanted) throws VolumeException {
         VolumeMetadata existing = catalog.get(wanted.name());
@@ -407,6 +410,11 @@ public final class VolumeManager implements AutoCloseable {
         }
     }
 
+    /** Snapshot operations on this manager's volumes. */
+    public Snapshots snapshots() {
+        return new Snapshots(forSnapshots);
+    }
+
     /** The catalog (snapshot operations need data file names). */
     VolumeCatalog catalog() {
         return catalog;
@@ -430,7 +438,7 @@ public final class VolumeManager implements AutoCloseable {
     }
 
     /** The listener, for snapshot events. */
-    Listener listener() {
+    VolumeListener listener() {
         return listener;
     }
 
@@ -447,7 +455,7 @@ public final class VolumeManager implements AutoCloseable {
         requireOpen();
         Volume v = get(name);
         if (v.metadata().backend() == Backend.ENGINE && engine != null && !v.metadata().isSnapshotExport()) {
-            Snapshots snapshots = new Snapshots(this);
+            Snapshots snapshots = snapshots();
             int n = snapshots.list(name).size();
             if (n > 0 && !withSnapshots) {
                 throw VolumeException.conflict("volume '" + name + "' has " + n + " snapshot(s); delete them first, "
@@ -455,7 +463,7 @@ public final class VolumeManager implements AutoCloseable {
             }
             snapshots.deleteAll(name);
         }
-        if (v.state() == State.ONLINE) {
+        if (v.state() == VolumeState.ONLINE) {
             subsystem.removeNamespace(v.metadata().nsid());
             v.store().close();
             online.remove(name);
@@ -504,7 +512,7 @@ public final class VolumeManager implements AutoCloseable {
             throw VolumeException.unsupported("the ram backend cannot grow a volume");
         }
         Overcommit before = m.backend() == Backend.ENGINE ? overcommit() : null;
-        if (v.state() == State.ONLINE) {
+        if (v.state() == VolumeState.ONLINE) {
             try {
                 if (m.backend() == Backend.ENGINE) {
                     engine.get().resizeVolume(m.uuid().toString(), newSize);
@@ -552,7 +560,7 @@ public final class VolumeManager implements AutoCloseable {
             throw VolumeException.internal(e.getMessage());
         }
         Volume after = new Volume(renamed, v.state(), v.store(), v.namespace());
-        if (v.state() == State.ONLINE) {
+        if (v.state() == VolumeState.ONLINE) {
             online.remove(name);
             online.put(newName, after);
             v.namespace().setName(newName);
@@ -562,17 +570,17 @@ public final class VolumeManager implements AutoCloseable {
     }
 
     /** Replaces the access list; hosts that gain or lose the namespace are told. */
-    public synchronized Volume setHosts(String name, HostAccess hosts) throws VolumeException {
+    public synchronized Volume setHosts(String name, HostList hosts) throws VolumeException {
         requireOpen();
         Volume v = get(name);
         VolumeMetadata m = v.metadata().withSizeAndHosts(v.metadata().sizeBytes(), hosts);
-        if (Hosts.format(hosts).equals(Hosts.format(v.metadata().hosts()))) {
+        if (hosts.equals(v.metadata().hosts())) {
             return v;
         }
         save(m);
         Volume after = replace(v, m);
-        if (v.state() == State.ONLINE) {
-            subsystem.setAccess(m.nsid(), hosts);
+        if (v.state() == VolumeState.ONLINE) {
+            subsystem.setAccess(m.nsid(), ExportedAccess.of(hosts));
         }
         listener.volumeEvent("volume.hosts-changed", name, "hosts=" + Hosts.format(hosts));
         return after;
@@ -582,20 +590,20 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized Volume allowHost(String name, String hostNqn) throws VolumeException {
         requireNqn(hostNqn);
         Volume v = get(name);
-        HostAccess h = v.metadata().hosts();
+        HostList h = v.metadata().hosts();
         if (h.isAny() || h.allows(hostNqn)) {
             return v;
         }
         Set<String> hosts = new LinkedHashSet<>(h.hosts());
         hosts.add(hostNqn);
-        return setHosts(name, HostAccess.of(hosts));
+        return setHosts(name, HostList.of(hosts));
     }
 
     /** Hides the volume from a host. Refused for a volume open to any host: list its hosts first. */
     public synchronized Volume revokeHost(String name, String hostNqn) throws VolumeException {
         requireNqn(hostNqn);
         Volume v = get(name);
-        HostAccess h = v.metadata().hosts();
+        HostList h = v.metadata().hosts();
         if (h.isAny()) {
             throw VolumeException.conflict("volume '" + name + "' is open to any host; set an explicit host list "
                     + "instead of revoking one host");
@@ -605,7 +613,7 @@ public final class VolumeManager implements AutoCloseable {
         }
         Set<String> hosts = new LinkedHashSet<>(h.hosts());
         hosts.remove(hostNqn);
-        return setHosts(name, HostAccess.of(hosts));
+        return setHosts(name, HostList.of(hosts));
     }
 
     public synchronized Volume setLabels(String name, Map<String, String> labels) throws VolumeException {
@@ -700,7 +708,7 @@ public final class VolumeManager implements AutoCloseable {
 
     private Volume replace(Volume v, VolumeMetadata m) {
         Volume after = new Volume(m, v.state(), v.store(), v.namespace());
-        if (v.state() == State.ONLINE) {
+        if (v.state() == VolumeState.ONLINE) {
             online.put(m.name(), after);
         }
         return after;

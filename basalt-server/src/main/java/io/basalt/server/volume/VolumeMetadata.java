@@ -1,10 +1,10 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.HostList;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
-import io.basalt.nvmet.subsystem.HostAccess;
 
 import java.util.Map;
 import java.util.Objects;
@@ -32,7 +32,7 @@ import java.util.UUID;
  *                     before the brick recorded it)
  */
 public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
-                             HostAccess hosts, String dataFile, SortedMap<String, String> labels, String qosPolicy,
+                             HostList hosts, String dataFile, SortedMap<String, String> labels, String qosPolicy,
                              boolean managed, long createdMillis, DataServices services, String snapshotOf,
                              CloneSource clonedFrom) {
     private static final String NAME = "name";
@@ -54,6 +54,8 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     private static final String CLONED_FROM = "cloned-from";
     private static final String CLONED_FROM_ID = "cloned-from-snapshot-id";
     static final String DATA_SUFFIX = ".img";
+    /** The NSID of a volume being compared with an existing one before it gets its own. */
+    static final int NO_NSID_YET = 0;
 
     public VolumeMetadata {
         Objects.requireNonNull(name);
@@ -67,23 +69,23 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
 
     /** A configured volume as older data dirs recorded it. */
     public VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
-                          HostAccess hosts) {
+                          HostList hosts) {
         this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, DataServices.NONE, null,
                 null);
     }
 
     /** A configured volume, with its data services. */
     public VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, int blockSize, Backend backend,
-                          HostAccess hosts, DataServices services) {
+                          HostList hosts, DataServices services) {
         this(name, nsid, uuid, sizeBytes, blockSize, backend, hosts, null, null, null, false, 0, services, null, null);
     }
 
-    /** HostAccess has no value equality; compare its canonical text so an unchanged volume is not rewritten. */
+    /** Value equality, so an unchanged volume is not rewritten (the hash, by UUID, is enough to spread them). */
     @Override
     public boolean equals(Object o) {
         return o instanceof VolumeMetadata v && name.equals(v.name) && nsid == v.nsid && uuid.equals(v.uuid)
                 && sizeBytes == v.sizeBytes && blockSize == v.blockSize && backend == v.backend
-                && Hosts.format(hosts).equals(Hosts.format(v.hosts)) && dataFile.equals(v.dataFile)
+                && hosts.equals(v.hosts) && dataFile.equals(v.dataFile)
                 && labels.equals(v.labels) && Objects.equals(qosPolicy, v.qosPolicy) && managed == v.managed
                 && createdMillis == v.createdMillis && services.equals(v.services)
                 && Objects.equals(snapshotOf, v.snapshotOf) && Objects.equals(clonedFrom, v.clonedFrom);
@@ -99,7 +101,7 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
         return snapshotOf != null;
     }
 
-    public VolumeMetadata withSizeAndHosts(long newSize, HostAccess newHosts) {
+    public VolumeMetadata withSizeAndHosts(long newSize, HostList newHosts) {
         return new VolumeMetadata(name, nsid, uuid, newSize, blockSize, backend, newHosts, dataFile, labels,
                 qosPolicy, managed, createdMillis, services, snapshotOf,
                 clonedFrom);

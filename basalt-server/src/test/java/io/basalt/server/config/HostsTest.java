@@ -1,6 +1,6 @@
 package io.basalt.server.config;
 
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.control.HostList;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -44,8 +44,8 @@ class HostsTest {
 
     @Test
     void shouldFormatSortedSoStoredFilesAreStable() {
-        assertThat(Hosts.format(HostAccess.of(java.util.Set.of(H2, H1)))).isEqualTo(H1 + ";" + H2);
-        assertThat(Hosts.format(HostAccess.any())).isEqualTo("any");
+        assertThat(Hosts.format(HostList.of(java.util.Set.of(H2, H1)))).isEqualTo(H1 + ";" + H2);
+        assertThat(Hosts.format(HostList.any())).isEqualTo("any");
         assertThat(Hosts.format(Hosts.none())).isEqualTo("none");
         assertThat(Hosts.parse(Hosts.format(Hosts.parse(H2 + ";" + H1))).hosts()).containsExactlyInAnyOrder(H1, H2);
     }

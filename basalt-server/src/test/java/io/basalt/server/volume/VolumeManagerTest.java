@@ -3,7 +3,7 @@ package io.basalt.server.volume;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.Hosts;
 import io.basalt.nvmet.qos.QosLimits;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.control.HostList;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,8 @@ class VolumeManagerTest {
         }
         Subsystem subsystem = new Subsystem("nqn.2026-01.io.basalt:subsystem:test", "SN", "Basalt", "0.1");
         subsystem.onNamespaceChange((nsid, before, after) -> changes.add(nsid + ":" + (before == null ? "-"
-                : Hosts.format(before)) + ">" + (after == null ? "-" : Hosts.format(after))));
+                : Hosts.format(ExportedAccess.recorded(before))) + ">"
+                + (after == null ? "-" : Hosts.format(ExportedAccess.recorded(after)))));
         VolumeCatalog catalog = VolumeCatalog.load(dir);
         manager = new VolumeManager(catalog, QosPolicyStore.load(dir), subsystem, null,
                 new EnginePool(dir, List.of(dir.resolve("pool.img"))));
@@ -52,14 +53,14 @@ class VolumeManagerTest {
         }
     }
 
-    private static VolumeManager.CreateRequest request(String name, long size, HostAccess hosts) {
-        return new VolumeManager.CreateRequest(name, size, 4096, Backend.FILE, hosts, Map.of("team", "db"), null);
+    private static CreateRequest request(String name, long size, HostList hosts) {
+        return new CreateRequest(name, size, 4096, Backend.FILE, hosts, Map.of("team", "db"), null);
     }
 
     @Test
     void shouldCreateGrowRenameAndDeleteEngineVolumesInThePool() throws Exception {
         VolumeManager m = open();
-        m.create(new VolumeManager.CreateRequest("e", 1L << 20, 4096, Backend.ENGINE, Hosts.parse("any"), Map.of(), null));
+        m.create(new CreateRequest("e", 1L << 20, 4096, Backend.ENGINE, Hosts.parse("any"), Map.of(), null));
         var pool = m.enginePool().ifOpen();
         assertThat(pool.volumes()).hasSize(1);
         m.resize("e", 2L << 20, false);
@@ -74,14 +75,14 @@ class VolumeManagerTest {
     @Test
     void shouldCreateIdempotentlyAndRefuseADifferentSpec() throws Exception {
         VolumeManager m = open();
-        VolumeManager.Created first = m.create(request("db", 1L << 20, HostAccess.of(Set.of(HOST_A))));
-        VolumeManager.Created again = m.create(request("db", 1L << 20, HostAccess.of(Set.of(HOST_A))));
+        Created first = m.create(request("db", 1L << 20, HostList.of(Set.of(HOST_A))));
+        Created again = m.create(request("db", 1L << 20, HostList.of(Set.of(HOST_A))));
 
         assertThat(first.created()).isTrue();
         assertThat(again.created()).isFalse();
         assertThat(again.volume().metadata().uuid()).isEqualTo(first.volume().metadata().uuid());
         assertThat(changes).containsExactly("1:->" + HOST_A);
-        assertThatThrownBy(() -> m.create(request("db", 2L << 20, HostAccess.of(Set.of(HOST_A)))))
+        assertThatThrownBy(() -> m.create(request("db", 2L << 20, HostList.of(Set.of(HOST_A)))))
                 .isInstanceOfSatisfying(VolumeException.class, e -> assertThat(e.kind())
                         .isEqualTo(VolumeException.Kind.CONFLICT));
     }
@@ -98,8 +99,8 @@ class VolumeManagerTest {
         m.setQosPolicy("orders", "gold");
 
         VolumeManager reopened = open();
-        VolumeManager.Volume v = reopened.get("orders");
-        assertThat(v.state()).isEqualTo(VolumeManager.State.ONLINE);
+        Volume v = reopened.get("orders");
+        assertThat(v.state()).isEqualTo(VolumeState.ONLINE);
         assertThat(v.metadata().sizeBytes()).isEqualTo(4L << 20);
         assertThat(v.store().capacityBytes()).isEqualTo(4L << 20);
         assertThat(v.metadata().hosts().hosts()).containsExactly(HOST_A);
@@ -113,7 +114,7 @@ class VolumeManagerTest {
     @Test
     void shouldTellHostsOfAllowRevokeResizeAndDelete() throws Exception {
         VolumeManager m = open();
-        m.create(request("db", 1L << 20, HostAccess.of(Set.of(HOST_A))));
+        m.create(request("db", 1L << 20, HostList.of(Set.of(HOST_A))));
         m.allowHost("db", HOST_B);
         m.revokeHost("db", HOST_A);
         m.resize("db", 2L << 20, false);
@@ -147,7 +148,7 @@ class VolumeManagerTest {
         assertThatThrownBy(() -> m.create(request("x", 1000, Hosts.none()))).hasMessageContaining("multiple");
         assertThatThrownBy(() -> m.allowHost("nope", HOST_A)).isInstanceOfSatisfying(VolumeException.class,
                 e -> assertThat(e.kind()).isEqualTo(VolumeException.Kind.NOT_FOUND));
-        m.create(request("a", 1L << 20, HostAccess.any()));
+        m.create(request("a", 1L << 20, HostList.any()));
         m.create(request("b", 1L << 20, Hosts.none()));
         assertThatThrownBy(() -> m.allowHost("a", "not-an-nqn")).hasMessageContaining("invalid host NQN");
         assertThatThrownBy(() -> m.revokeHost("a", HOST_A)).hasMessageContaining("open to any host");
@@ -163,7 +164,7 @@ class VolumeManagerTest {
         VolumeManager m = open();
         m.create(request("db", 1L << 20, Hosts.none()));
         m.rename("db", "old");
-        VolumeManager.Created fresh = m.create(request("db", 1L << 20, Hosts.none()));
+        Created fresh = m.create(request("db", 1L << 20, Hosts.none()));
         assertThat(fresh.volume().metadata().dataFile()).isNotEqualTo("db.img").endsWith(".img");
         assertThat(fresh.volume().metadata().nsid()).isEqualTo(2);
     }

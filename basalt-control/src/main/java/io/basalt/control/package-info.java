@@ -1,0 +1,26 @@
+/**
+ * The control plane: what should exist, recorded in one place.
+ *
+ * <p>{@link io.basalt.control.MetadataStore} is the single source of truth for volumes (and
+ * snapshots exported as volumes), QoS policies, the NSID allocator and host access
+ * ({@link io.basalt.control.HostList}); the next step adds placement, epochs and leases. Typed views
+ * (the server's volume catalog and QoS policies today; a volume service and a brick agent next)
+ * read and write it; nothing else keeps a copy that could disagree.
+ *
+ * <p>The interface follows etcd's v3 model so that a cluster store is a second implementation, not
+ * a redesign: a key maps to an etcd key under the cluster's prefix; {@code put(key, fields, rev)} is
+ * a transaction {@code If(ModRevision(key) == rev).Then(Put)} ({@code ABSENT}: {@code
+ * CreateRevision == 0}); {@code delete} likewise with {@code Delete}; {@code list} is a ranged get
+ * whose header revision is the listing's; {@code watch(prefix, after, w)} is a watch from
+ * {@code after + 1}, and etcd's "required revision has been compacted" is
+ * {@link io.basalt.control.CompactedRevisionException}. Records are flat string fields, stored in
+ * etcd as the same properties text the single brick keeps in its files.
+ *
+ * <p>{@link io.basalt.control.local.LocalMetadataStore} is the single brick's store: today's files
+ * in the data dir, revisions in memory. {@code MetadataStoreContract} (in this module's test jar) is
+ * the behaviour every store must show.
+ *
+ * <p>This module depends on the JDK only: no Netty, storage engine or NVMe target
+ * ({@code ControlArchitectureTest}).
+ */
+package io.basalt.control;
