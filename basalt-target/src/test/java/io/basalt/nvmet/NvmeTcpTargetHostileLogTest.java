@@ -39,7 +39,7 @@ class NvmeTcpTargetHostileLogTest {
     private static final long TIME_LIMIT_NANOS = 120_000_000_000L;
     /** slf4j-simple writes "time [thread] LEVEL logger - message". */
     private static final Pattern TRANSPORT_LINE = Pattern.compile(
-            " (io\\.basalt\\.target\\.transport\\.(ConnectionHandler|TransportErrors)) - .*127\\.0\\.0\\.1");
+            " (io\\.basalt\\.nvmet\\.transport\\.(ConnectionHandler|TransportErrors)) - .*127\\.0\\.0\\.1");
 
     private NvmeTcpTarget target;
 
