@@ -4,7 +4,7 @@ import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.subsystem.Namespace;
-import io.basalt.nvmet.transport.Request;
+import io.basalt.nvmet.core.Request;
 import io.netty.buffer.ByteBuf;
 
 import java.util.List;

@@ -7,7 +7,7 @@ import io.basalt.nvmet.admin.AdminCommands;
 import io.basalt.nvmet.admin.IdentifyController;
 import io.basalt.nvmet.admin.LogPageRequest;
 import io.basalt.nvmet.controller.Controller;
-import io.basalt.nvmet.transport.Request;
+import io.basalt.nvmet.core.Request;
 import io.netty.buffer.ByteBuf;
 
 /**

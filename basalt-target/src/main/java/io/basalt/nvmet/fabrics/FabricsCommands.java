@@ -6,7 +6,7 @@ import io.basalt.nvmet.controller.Connect;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.controller.Queue;
 import io.basalt.nvmet.controller.Registers;
-import io.basalt.nvmet.transport.Request;
+import io.basalt.nvmet.core.Request;
 
 /**
  * Fabrics commands (opcode 7Fh): Connect, Property Get/Set and Disconnect. Authentication is not

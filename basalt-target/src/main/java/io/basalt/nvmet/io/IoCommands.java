@@ -7,7 +7,7 @@ import io.basalt.nvme.Status;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.qos.QosLimiter;
 import io.basalt.nvmet.subsystem.Namespace;
-import io.basalt.nvmet.transport.Request;
+import io.basalt.nvmet.core.Request;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -116,12 +116,21 @@ public final class IoCommands {
             };
             if (wait > 0) {
                 ns.countThrottled();
-                req.submitBlockOpAfter(wait);
+                req.runAfter(IoCommands::submit, wait);
                 return Request.PENDING;
             }
         }
-        req.submitBlockOp();
+        submit(req);
         return Request.PENDING;
+    }
+
+    /**
+     * Hands the prepared block operation to the namespace's store: the only call into storage in
+     * the target. The request completes when the store completes it.
+     */
+    private static void submit(Request req) {
+        req.setInStore(true);
+        req.namespace().store().submit(req);
     }
 
     /** Rewrites the host's DSM ranges as the engine's (byte offset, byte length) pairs. */

@@ -15,14 +15,16 @@ import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvme.tcp.R2t;
 import io.basalt.nvme.tcp.TermReq;
 import io.basalt.nvmet.TargetConfig;
-import io.basalt.nvmet.controller.CommandDispatcher;
 import io.basalt.nvmet.controller.ControllerRegistry;
+import io.basalt.nvmet.controller.PortInfo;
 import io.basalt.nvmet.controller.Queue;
+import io.basalt.nvmet.core.Commands;
+import io.basalt.nvmet.core.Request;
+import io.basalt.nvmet.core.Transport;
+import io.basalt.nvmet.dispatch.CommandDispatcher;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.CRC32C;
 
 /**
@@ -41,14 +44,14 @@ import java.util.zip.CRC32C;
  * until the connection closes). A PDU is handled once it is whole; its header is checked before
  * waiting for the rest, so a hostile PLEN is refused before anything is buffered for it.
  */
-public final class ConnectionHandler extends ByteToMessageDecoder implements Queue.Transport {
+public final class ConnectionHandler extends ByteToMessageDecoder implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
     /** Room kept after read data: a data digest, then a CapsuleResp with its header digest. */
     static final int C2H_TRAILER = CommonHeader.DIGEST_LENGTH + CapsulePdu.RESP_LENGTH + CommonHeader.DIGEST_LENGTH;
 
     enum State { AWAIT_IC_REQ, READY, TERMINATED }
 
-    private static final CommandDispatcher DISPATCHER = new CommandDispatcher();
+    private static final Commands DISPATCHER = new CommandDispatcher();
 
     private final TargetConfig config;
     private final TransportErrors errors;
@@ -100,21 +103,25 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
         free[freeCount++] = req.tag();
     }
 
-    // ---- Queue.Transport -------------------------------------------------------------------
+    // ---- core.Transport --------------------------------------------------------------------
 
+    @Override
     public Queue queue() {
         return queue;
     }
 
-    ByteBufAllocator alloc() {
-        return ctx.alloc();
+    @Override
+    public ByteBuf allocateData(int capacity) {
+        return ctx.alloc().directBuffer(capacity, capacity);
     }
 
-    boolean inEventLoop() {
+    @Override
+    public boolean inOwnerThread() {
         return ctx.executor().inEventLoop();
     }
 
-    void execute(Runnable task) {
+    @Override
+    public void execute(Runnable task) {
         try {
             ctx.executor().execute(task);
         } catch (RejectedExecutionException e) {
@@ -123,7 +130,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     }
 
     @Override
-    public EventLoop eventLoop() {
+    public ScheduledExecutorService executor() {
         return ctx.channel().eventLoop();
     }
 
@@ -497,7 +504,8 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     }
 
     /** Called on the event loop when a block operation completes. */
-    void blockOpDone(Request req, int ioStatus) {
+    @Override
+    public void blockOpDone(Request req, int ioStatus) {
         req.setInStore(false);
         if (state == State.TERMINATED || !ctx.channel().isActive()) {
             release(req);
@@ -510,7 +518,8 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
      * A buffer for read data with room to frame it in place: the C2HData header before the data,
      * the data digest and the CapsuleResp after it. The store writes the data at the writer index.
      */
-    ByteBuf allocateReadBuffer(int length) {
+    @Override
+    public ByteBuf allocateReadBuffer(int length) {
         int head = c2hDataOffset();
         ByteBuf b = ctx.alloc().directBuffer(head + length + C2H_TRAILER);
         b.writerIndex(head).readerIndex(head);

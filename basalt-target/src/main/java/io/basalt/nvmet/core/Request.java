@@ -1,26 +1,30 @@
-package io.basalt.nvmet.transport;
+package io.basalt.nvmet.core;
 
 import io.basalt.block.BlockIo;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
+import io.basalt.nvmet.controller.Command;
 import io.basalt.nvmet.controller.Queue;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
 /**
  * One command's life on a queue: received (init), data gathered, executed, completed — then back
  * to the queue's pool. Requests are allocated once per queue slot and reused, so the hot path
- * allocates no request state. A request is only touched on its connection's event loop, except
+ * allocates no request state. A request is only touched on its connection's owning thread, except
  * that a {@link io.basalt.block.BlockStore} may call {@link #complete(int)} from its own thread,
- * which hops back to the event loop.
+ * which hops back to the owner. It knows its transport only as {@link Transport}.
  */
-public final class Request implements BlockIo, Runnable {
+public final class Request implements BlockIo, Command, Runnable {
     /** Returned by a command handler that will complete the request later. */
     public static final int PENDING = -1;
 
-    private final ConnectionHandler connection;
+    private final Transport connection;
     private final int tag;
     private final ByteBuf sqe = Unpooled.buffer(Sqe.LENGTH, Sqe.LENGTH);
     private ByteBuf data;
@@ -42,16 +46,18 @@ public final class Request implements BlockIo, Runnable {
     private int ioStatus;
     /** When the command arrived, for latency metrics. */
     private long startNanos;
-    /** Submits the block operation once QoS lets it go; one per request, so delaying allocates only Netty's timer. */
-    private final Runnable delayedSubmit = this::submitBlockOp;
+    /** What {@link #runAfter} runs; set by the command set, always a static (non-capturing) function. */
+    private Consumer<Request> delayedTask;
+    /** Runs {@link #delayedTask}; one per request, so delaying allocates only the timer's entry. */
+    private final Runnable delayed = () -> delayedTask.accept(this);
 
-    Request(ConnectionHandler connection, int tag) {
+    public Request(Transport connection, int tag) {
         this.connection = connection;
         this.tag = tag;
     }
 
     /** Resets the request for a newly received command whose SQE is copied from {@code src}. */
-    void init(ByteBuf src, int sqeIndex) {
+    public void init(ByteBuf src, int sqeIndex) {
         sqe.clear();
         sqe.writeBytes(src, sqeIndex, Sqe.LENGTH);
         data = null;
@@ -68,7 +74,7 @@ public final class Request implements BlockIo, Runnable {
     }
 
     /** Frees the data buffer; the request returns to the pool. */
-    void recycle() {
+    public void recycle() {
         if (data != null) {
             data.release();
             data = null;
@@ -77,7 +83,7 @@ public final class Request implements BlockIo, Runnable {
         inUse = false;
     }
 
-    boolean inUse() {
+    public boolean inUse() {
         return inUse;
     }
 
@@ -86,10 +92,17 @@ public final class Request implements BlockIo, Runnable {
         return tag;
     }
 
+    @Override
+    public void completeLater() {
+        connection.completeLater(this);
+    }
+
+    @Override
     public Queue queue() {
         return connection.queue();
     }
 
+    @Override
     public ByteBuf sqe() {
         return sqe;
     }
@@ -121,6 +134,7 @@ public final class Request implements BlockIo, Runnable {
     }
 
     /** Data received from the host (in-capsule or by H2CData), or produced for the host; may be null. */
+    @Override
     public ByteBuf data() {
         return data;
     }
@@ -130,7 +144,7 @@ public final class Request implements BlockIo, Runnable {
         if (data != null) {
             data.release();
         }
-        data = connection.alloc().directBuffer(capacity, capacity);
+        data = connection.allocateData(capacity);
         return data;
     }
 
@@ -141,7 +155,7 @@ public final class Request implements BlockIo, Runnable {
     }
 
     /** Hands the data buffer over (to the channel); the request no longer owns it. */
-    ByteBuf detachData() {
+    public ByteBuf detachData() {
         ByteBuf d = data;
         data = null;
         return d;
@@ -153,43 +167,43 @@ public final class Request implements BlockIo, Runnable {
     }
 
     /** Takes ownership of a data buffer. */
-    void attachData(ByteBuf buffer) {
+    public void attachData(ByteBuf buffer) {
         if (data != null) {
             data.release();
         }
         data = buffer;
     }
 
-    boolean awaitingData() {
+    public boolean awaitingData() {
         return awaitingData;
     }
 
-    void setAwaitingData(boolean awaiting) {
+    public void setAwaitingData(boolean awaiting) {
         awaitingData = awaiting;
     }
 
-    boolean inStore() {
+    public boolean inStore() {
         return inStore;
     }
 
-    void setInStore(boolean in) {
+    public void setInStore(boolean in) {
         inStore = in;
     }
 
     /** Marks the data transfer as failed (data digest error); the command completes with this status. */
-    void failTransfer(int status) {
+    public void failTransfer(int status) {
         transferFailure = status;
     }
 
-    int transferFailure() {
+    public int transferFailure() {
         return transferFailure;
     }
 
-    int received() {
+    public int received() {
         return received;
     }
 
-    void addReceived(int n) {
+    public void addReceived(int n) {
         received += n;
     }
 
@@ -201,16 +215,17 @@ public final class Request implements BlockIo, Runnable {
         return result;
     }
 
+    @Override
     public void setResult(long result) {
         this.result = result;
     }
 
-    void setStatus(int status) {
+    public void setStatus(int status) {
         this.status = status;
     }
 
     /** Whether this request's command moves data from host to controller. */
-    boolean writesData() {
+    public boolean writesData() {
         return direction() == Opcodes.XFER_HOST_TO_CONTROLLER && sglLength > 0;
     }
 
@@ -227,21 +242,15 @@ public final class Request implements BlockIo, Runnable {
         return namespace;
     }
 
-    /** Submits the prepared block operation; the request completes when the store completes it. */
-    public void submitBlockOp() {
-        inStore = true;
-        namespace.store().submit(this);
-    }
-
     /**
-     * Submits the prepared block operation after a QoS delay, from a timer on the connection's event
-     * loop. Meanwhile the request counts as in the store, so a closing connection leaves it alone and
-     * the store's completion recycles it.
+     * Runs {@code task} on this request after a delay (QoS), from a timer on the owning thread.
+     * Meanwhile the request counts as in the store, so a closing connection leaves it alone and the
+     * store's completion recycles it. Pass a static function: a capturing lambda would allocate.
      */
-    public void submitBlockOpAfter(long delayNanos) {
+    public void runAfter(Consumer<Request> task, long delayNanos) {
         inStore = true;
-        connection.queue().transport().eventLoop().schedule(delayedSubmit, delayNanos,
-                java.util.concurrent.TimeUnit.NANOSECONDS);
+        delayedTask = task;
+        connection.executor().schedule(delayed, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** When the command arrived (System.nanoTime). */
@@ -278,14 +287,14 @@ public final class Request implements BlockIo, Runnable {
     @Override
     public void complete(int ioStatus) {
         this.ioStatus = ioStatus;
-        if (connection.inEventLoop()) {
+        if (connection.inOwnerThread()) {
             run();
         } else {
             connection.execute(this);
         }
     }
 
-    /** Runs on the event loop after a store completion. */
+    /** Runs on the owning thread after a store completion. */
     @Override
     public void run() {
         connection.blockOpDone(this, ioStatus);

@@ -1,13 +1,16 @@
-package io.basalt.nvmet.controller;
+package io.basalt.nvmet.dispatch;
 
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.admin.AdminCommands;
+import io.basalt.nvmet.controller.Controller;
+import io.basalt.nvmet.controller.Queue;
+import io.basalt.nvmet.core.Commands;
+import io.basalt.nvmet.core.Request;
 import io.basalt.nvmet.discovery.DiscoveryCommands;
 import io.basalt.nvmet.fabrics.FabricsCommands;
 import io.basalt.nvmet.io.IoCommands;
-import io.basalt.nvmet.transport.Request;
 
 /**
  * Routes a command to the command set that handles it, given the queue it arrived on: fabrics
@@ -15,13 +18,14 @@ import io.basalt.nvmet.transport.Request;
  * queues. Each handler has two steps: {@code prepare} validates before any data is solicited, and
  * {@code execute} does the work, returning a status or {@link Request#PENDING}.
  */
-public final class CommandDispatcher {
+public final class CommandDispatcher implements Commands {
     private final FabricsCommands fabrics = new FabricsCommands();
     private final AdminCommands admin = new AdminCommands();
     private final DiscoveryCommands discovery = new DiscoveryCommands();
     private final IoCommands io = new IoCommands();
 
     /** Validates a command; returns SUCCESS or the status to complete it with at once. */
+    @Override
     public int prepare(Request req) {
         Queue q = req.queue();
         int flags = Sqe.flags(req.sqe(), 0);
@@ -55,6 +59,7 @@ public final class CommandDispatcher {
     }
 
     /** Executes a prepared command whose data (if any) has arrived. */
+    @Override
     public int execute(Request req) {
         Queue q = req.queue();
         if (req.opcode() == Opcodes.FABRICS) {
@@ -67,6 +72,7 @@ public final class CommandDispatcher {
     }
 
     /** Finishes a block operation submitted by an I/O command. */
+    @Override
     public int blockOpDone(Request req, int ioStatus) {
         return io.blockOpDone(req, ioStatus);
     }
