@@ -21,6 +21,28 @@ import java.util.function.Consumer;
  * which hops back to the owner. It knows its transport only as {@link Transport}.
  */
 public final class Request implements BlockIo, Command, Runnable {
+    /**
+     * Where a request is in its one life. It leaves {@link #FREE} when a command arrives and goes
+     * back to it only through the transport's completion, which sends exactly one response.
+     */
+    public enum State {
+        /** In the queue's pool, carrying no command. */
+        FREE,
+        /** A command arrived: the transport checks its capsule, the command set validates it (prepare). */
+        RECEIVED,
+        /** Prepared; its data was solicited with an R2T and H2CData PDUs fill it in order. */
+        AWAITING_DATA,
+        /** Its command set runs it, or holds it to complete later (an AER waiting for an event). */
+        EXECUTING,
+        /**
+         * QoS holds its block operation back on a timer. Like {@link #IN_STORE}, the request is out
+         * of the transport's hands: a closing connection leaves it to the store's completion.
+         */
+        THROTTLED,
+        /** Its block operation is in the store, which completes it from any thread. */
+        IN_STORE
+    }
+
     /** Returned by a command handler that will complete the request later. */
     public static final int PENDING = -1;
 
@@ -32,9 +54,7 @@ public final class Request implements BlockIo, Command, Runnable {
     private int received;
     private int status;
     private long result;
-    private boolean inUse;
-    private boolean awaitingData;
-    private boolean inStore;
+    private State state = State.FREE;
     private int transferFailure;
 
     // Fields of the block operation this request submits (BlockIo).
@@ -66,11 +86,9 @@ public final class Request implements BlockIo, Command, Runnable {
         status = Status.SUCCESS;
         result = 0;
         namespace = null;
-        awaitingData = false;
-        inStore = false;
         transferFailure = Status.SUCCESS;
         startNanos = System.nanoTime();
-        inUse = true;
+        state = State.RECEIVED;
     }
 
     /** Frees the data buffer; the request returns to the pool. */
@@ -80,11 +98,26 @@ public final class Request implements BlockIo, Command, Runnable {
             data = null;
         }
         namespace = null;
-        inUse = false;
+        state = State.FREE;
     }
 
+    public State state() {
+        return state;
+    }
+
+    /** Moves the request on in its life; the caller is the layer that owns the step (see {@link State}). */
+    public void enter(State next) {
+        state = next;
+    }
+
+    /** Whether a command is on this request (it is not in the pool). */
     public boolean inUse() {
-        return inUse;
+        return state != State.FREE;
+    }
+
+    /** Whether the store (or QoS on the way to it) holds the request, so only the store's completion may free it. */
+    public boolean heldByStore() {
+        return state == State.IN_STORE || state == State.THROTTLED;
     }
 
     /** The transfer tag: this request's slot in its queue's pool, used in R2T and H2CData. */
@@ -174,22 +207,6 @@ public final class Request implements BlockIo, Command, Runnable {
         data = buffer;
     }
 
-    public boolean awaitingData() {
-        return awaitingData;
-    }
-
-    public void setAwaitingData(boolean awaiting) {
-        awaitingData = awaiting;
-    }
-
-    public boolean inStore() {
-        return inStore;
-    }
-
-    public void setInStore(boolean in) {
-        inStore = in;
-    }
-
     /** Marks the data transfer as failed (data digest error); the command completes with this status. */
     public void failTransfer(int status) {
         transferFailure = status;
@@ -248,7 +265,7 @@ public final class Request implements BlockIo, Command, Runnable {
      * store's completion recycles it. Pass a static function: a capturing lambda would allocate.
      */
     public void runAfter(Consumer<Request> task, long delayNanos) {
-        inStore = true;
+        state = State.THROTTLED;
         delayedTask = task;
         connection.executor().schedule(delayed, delayNanos, TimeUnit.NANOSECONDS);
     }

@@ -129,7 +129,7 @@ public final class IoCommands {
      * the target. The request completes when the store completes it.
      */
     private static void submit(Request req) {
-        req.setInStore(true);
+        req.enter(Request.State.IN_STORE);
         req.namespace().store().submit(req);
     }
 

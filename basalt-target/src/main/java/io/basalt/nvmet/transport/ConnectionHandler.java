@@ -185,7 +185,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         queue.closed();
         for (Request r : pool) {
             // Requests inside the store are recycled when the store completes them.
-            if (r.inUse() && !r.inStore()) {
+            if (r.inUse() && !r.heldByStore()) {
                 release(r);
             }
         }
@@ -441,7 +441,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         }
         int length = (int) req.sglLength();
         req.attachData(ctx.alloc().directBuffer(length, length));
-        req.setAwaitingData(true);
+        req.enter(Request.State.AWAITING_DATA);
         int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
         ByteBuf r2t = ctx.alloc().directBuffer(R2t.LENGTH + hd);
         R2t.write(r2t, headerDigest ? PduFlags.HDGSTF : 0, R2t.LENGTH + hd, req.cid(), req.tag(), 0, length);
@@ -453,7 +453,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     private void onH2cData(ByteBuf in, int base, int dataOffset, int dataLength) {
         int ttag = DataPdu.ttag(in, base);
         Request req = ttag < pool.length ? pool[ttag] : null;
-        if (req == null || !req.inUse() || !req.awaitingData()) {
+        if (req == null || req.state() != Request.State.AWAITING_DATA) {
             fatal(TermReq.FES_INVALID_HEADER_FIELD, DataPdu.TTAG_OFFSET, in, base);
             return;
         }
@@ -482,7 +482,6 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         req.data().writeBytes(in, dataOffset, dataLength);
         req.addReceived(dataLength);
         if (req.received() == req.sglLength()) {
-            req.setAwaitingData(false);
             if (req.transferFailure() != Status.SUCCESS) {
                 complete(req, req.transferFailure());
             } else {
@@ -494,6 +493,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     // ---- execute and complete --------------------------------------------------------------
 
     private void execute(Request req) {
+        req.enter(Request.State.EXECUTING);
         int status = DISPATCHER.execute(req);
         if (queue.connected() && pool.length < queue.size()) {
             growPool(queue.size());
@@ -506,7 +506,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     /** Called on the event loop when a block operation completes. */
     @Override
     public void blockOpDone(Request req, int ioStatus) {
-        req.setInStore(false);
+        req.enter(Request.State.EXECUTING);
         if (state == State.TERMINATED || !ctx.channel().isActive()) {
             release(req);
             return;
