@@ -55,6 +55,8 @@ public final class Request implements BlockIo, Command, Runnable {
     private int status;
     private long result;
     private State state = State.FREE;
+    /** The command set that prepared this command and runs the rest of its life; null until then. */
+    private CommandSet commands;
     private int transferFailure;
 
     // Fields of the block operation this request submits (BlockIo).
@@ -88,7 +90,25 @@ public final class Request implements BlockIo, Command, Runnable {
         namespace = null;
         transferFailure = Status.SUCCESS;
         startNanos = System.nanoTime();
+        commands = null;
         state = State.RECEIVED;
+    }
+
+    /** Binds the command set that validated this command: it executes and finishes it. */
+    public void bind(CommandSet set) {
+        commands = set;
+    }
+
+    /** Runs the bound command set's execute: a status to complete with, or {@link #PENDING}. */
+    public int execute() {
+        state = State.EXECUTING;
+        return commands.execute(this);
+    }
+
+    /** The bound command set's status for the block operation's engine outcome. */
+    public int blockOpDone(int ioStatus) {
+        state = State.EXECUTING;
+        return commands.blockOpDone(this, ioStatus);
     }
 
     /** Frees the data buffer; the request returns to the pool. */

@@ -493,8 +493,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     // ---- execute and complete --------------------------------------------------------------
 
     private void execute(Request req) {
-        req.enter(Request.State.EXECUTING);
-        int status = DISPATCHER.execute(req);
+        int status = req.execute();
         if (queue.connected() && pool.length < queue.size()) {
             growPool(queue.size());
         }
@@ -506,12 +505,11 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     /** Called on the event loop when a block operation completes. */
     @Override
     public void blockOpDone(Request req, int ioStatus) {
-        req.enter(Request.State.EXECUTING);
         if (state == State.TERMINATED || !ctx.channel().isActive()) {
             release(req);
             return;
         }
-        complete(req, DISPATCHER.blockOpDone(req, ioStatus));
+        complete(req, req.blockOpDone(ioStatus));
     }
 
     /**
