@@ -1,6 +1,5 @@
 package io.basalt.nvmet.transport;
 
-import io.basalt.nvme.Cqe;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
@@ -9,10 +8,8 @@ import io.basalt.nvme.tcp.CommonHeader;
 import io.basalt.nvme.tcp.Crc32c;
 import io.basalt.nvme.tcp.DataPdu;
 import io.basalt.nvme.tcp.IcReq;
-import io.basalt.nvme.tcp.IcResp;
 import io.basalt.nvme.tcp.PduFlags;
 import io.basalt.nvme.tcp.PduType;
-import io.basalt.nvme.tcp.R2t;
 import io.basalt.nvme.tcp.TermReq;
 import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.controller.ControllerRegistry;
@@ -23,7 +20,6 @@ import io.basalt.nvmet.core.Request;
 import io.basalt.nvmet.core.Transport;
 import io.basalt.nvmet.dispatch.CommandDispatcher;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import org.slf4j.Logger;
@@ -36,20 +32,26 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.CRC32C;
 
 /**
- * One NVMe/TCP connection, which is one NVMe queue: the PDU receive state machine, the request
- * pool, and the PDUs sent back. Everything here runs on the connection's event loop.
+ * One NVMe/TCP connection, which is one NVMe queue: the PDU receive state machine and the
+ * transport side of each request's life (capsule, R2T and H2CData, completion). The requests live
+ * in a {@link RequestPool}; what is sent goes through the {@link PduWriter}. Everything here runs
+ * on the connection's event loop.
  *
- * <p>Receive states: {@code AWAIT_IC_REQ} (only an ICReq is valid), {@code READY} (capsules and
- * H2C data), {@code TERMINATED} (a fatal error was reported with a C2HTermReq; input is dropped
- * until the connection closes). A PDU is handled once it is whole; its header is checked before
- * waiting for the rest, so a hostile PLEN is refused before anything is buffered for it.
+ * <p>A PDU is handled once it is whole; its header is checked before waiting for the rest, so a
+ * hostile PLEN is refused before anything is buffered for it.
  */
 public final class ConnectionHandler extends ByteToMessageDecoder implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
-    /** Room kept after read data: a data digest, then a CapsuleResp with its header digest. */
-    static final int C2H_TRAILER = CommonHeader.DIGEST_LENGTH + CapsulePdu.RESP_LENGTH + CommonHeader.DIGEST_LENGTH;
 
-    enum State { AWAIT_IC_REQ, READY, TERMINATED }
+    /** The connection's receive states. */
+    enum State {
+        /** Connected; only an ICReq (or a host's TermReq) is valid. */
+        AWAIT_IC_REQ,
+        /** Initialized: command capsules and H2CData for solicited transfers. */
+        READY,
+        /** A fatal error was reported with a C2HTermReq, or the connection closed; input is dropped. */
+        TERMINATED
+    }
 
     private static final Commands DISPATCHER = new CommandDispatcher();
 
@@ -57,50 +59,21 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     private final TransportErrors errors;
     private final Queue queue;
     private final CRC32C crc = new CRC32C();
-    private final Runnable flushTask = this::flushNow;
+    private final RequestPool pool;
+    private final PduWriter writer;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_IC_REQ;
+    /** Digests the host asked for in its ICReq: checked on every PDU received (the writer adds them). */
     private boolean headerDigest;
     private boolean dataDigest;
-    /** C2H data alignment the host asked for: (HPDA + 1) * 4 bytes; 4 means no padding. */
-    private int hostPduAlignment = 4;
-    private Request[] pool = new Request[0];
-    private int[] free = new int[0];
-    private int freeCount;
-    private boolean inRead;
-    private boolean flushNeeded;
-    private boolean flushScheduled;
 
     public ConnectionHandler(ControllerRegistry controllers, PortInfo port, TransportErrors errors) {
         this.config = controllers.config();
         this.errors = errors;
         this.queue = new Queue(this, controllers, port);
-        growPool(2);
-    }
-
-    // ---- request pool ----------------------------------------------------------------------
-
-    private void growPool(int size) {
-        if (size <= pool.length) {
-            return;
-        }
-        Request[] bigger = java.util.Arrays.copyOf(pool, size);
-        int[] biggerFree = java.util.Arrays.copyOf(free, size);
-        for (int i = pool.length; i < size; i++) {
-            bigger[i] = new Request(this, i);
-            biggerFree[freeCount++] = i;
-        }
-        pool = bigger;
-        free = biggerFree;
-    }
-
-    private Request acquire() {
-        return freeCount == 0 ? null : pool[free[--freeCount]];
-    }
-
-    private void release(Request req) {
-        req.recycle();
-        free[freeCount++] = req.tag();
+        this.writer = new PduWriter(queue);
+        // Enough for Connect; grown to the queue size the host asks for once it is connected.
+        this.pool = new RequestPool(this, 2);
     }
 
     // ---- core.Transport --------------------------------------------------------------------
@@ -177,18 +150,14 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        writer.attach(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         state = State.TERMINATED;
         queue.closed();
-        for (Request r : pool) {
-            // Requests inside the store are recycled when the store completes them.
-            if (r.inUse() && !r.heldByStore()) {
-                release(r);
-            }
-        }
+        pool.releaseAllButStore();
         super.channelInactive(ctx);
     }
 
@@ -208,11 +177,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        inRead = false;
-        if (flushNeeded) {
-            flushNeeded = false;
-            ctx.flush();
-        }
+        writer.readComplete();
         super.channelReadComplete(ctx);
     }
 
@@ -220,7 +185,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        inRead = true;
+        writer.readStarted();
         while (state != State.TERMINATED && in.readableBytes() >= CommonHeader.LENGTH) {
             int base = in.readerIndex();
             long plen = checkHeader(in, base);
@@ -352,13 +317,9 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
             return;
         }
         int dgst = IcReq.dgst(in, base) & (IcReq.DGST_HEADER | IcReq.DGST_DATA);
-        ByteBuf resp = ctx.alloc().directBuffer(IcResp.LENGTH);
-        IcResp.write(resp, 0, dgst, config.maxH2cData());
-        ctx.write(resp, ctx.voidPromise());
-        flushNeeded = true;
         headerDigest = (dgst & IcReq.DGST_HEADER) != 0;
         dataDigest = (dgst & IcReq.DGST_DATA) != 0;
-        hostPduAlignment = (hpda + 1) * 4;
+        writer.icResp(dgst, config.maxH2cData(), headerDigest, dataDigest, (hpda + 1) * 4);
         state = State.READY;
     }
 
@@ -372,7 +333,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     }
 
     private void onCapsule(ByteBuf in, int base, int dataOffset, int dataLength) {
-        Request req = acquire();
+        Request req = pool.acquire();
         if (req == null) {
             // The host has more commands outstanding than the queue size it asked for.
             fatal(TermReq.FES_PDU_SEQUENCE_ERROR, 0, in, base);
@@ -442,17 +403,12 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         int length = (int) req.sglLength();
         req.attachData(ctx.alloc().directBuffer(length, length));
         req.enter(Request.State.AWAITING_DATA);
-        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        ByteBuf r2t = ctx.alloc().directBuffer(R2t.LENGTH + hd);
-        R2t.write(r2t, headerDigest ? PduFlags.HDGSTF : 0, R2t.LENGTH + hd, req.cid(), req.tag(), 0, length);
-        appendHeaderDigest(r2t, R2t.LENGTH);
-        ctx.write(r2t, ctx.voidPromise());
-        requestFlush();
+        writer.r2t(req.cid(), req.tag(), length);
     }
 
     private void onH2cData(ByteBuf in, int base, int dataOffset, int dataLength) {
         int ttag = DataPdu.ttag(in, base);
-        Request req = ttag < pool.length ? pool[ttag] : null;
+        Request req = pool.byTag(ttag);
         if (req == null || req.state() != Request.State.AWAITING_DATA) {
             fatal(TermReq.FES_INVALID_HEADER_FIELD, DataPdu.TTAG_OFFSET, in, base);
             return;
@@ -494,8 +450,8 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
 
     private void execute(Request req) {
         int status = req.execute();
-        if (queue.connected() && pool.length < queue.size()) {
-            growPool(queue.size());
+        if (queue.connected() && pool.size() < queue.size()) {
+            pool.grow(queue.size());
         }
         if (status != Request.PENDING) {
             complete(req, status);
@@ -506,128 +462,22 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     @Override
     public void blockOpDone(Request req, int ioStatus) {
         if (state == State.TERMINATED || !ctx.channel().isActive()) {
-            release(req);
+            pool.release(req);
             return;
         }
         complete(req, req.blockOpDone(ioStatus));
     }
 
-    /**
-     * A buffer for read data with room to frame it in place: the C2HData header before the data,
-     * the data digest and the CapsuleResp after it. The store writes the data at the writer index.
-     */
     @Override
     public ByteBuf allocateReadBuffer(int length) {
-        int head = c2hDataOffset();
-        ByteBuf b = ctx.alloc().directBuffer(head + length + C2H_TRAILER);
-        b.writerIndex(head).readerIndex(head);
-        return b;
+        return writer.allocateReadBuffer(length);
     }
 
-    /** Where C2HData carries its data: after the header and its digest, padded to the host's HPDA. */
-    private int c2hDataOffset() {
-        return align(DataPdu.HEADER_LENGTH + (headerDigest ? CommonHeader.DIGEST_LENGTH : 0), hostPduAlignment);
-    }
-
-    /** Sends the command's data (if any) and completion, then frees the request. */
+    /** Sends the command's data (if any) and completion, then frees the request: its one exit. */
     void complete(Request req, int status) {
-        int sqhd = queue.nextSqhd();
-        ByteBuf data = req.data();
-        boolean sendsData = Status.isSuccess(status) && req.direction() == Opcodes.XFER_CONTROLLER_TO_HOST
-                && data != null && data.isReadable() && req.sglLength() > 0;
-        if (sendsData) {
-            int length = (int) Math.min(data.readableBytes(), req.sglLength());
-            // With SQ flow control off and nothing in the result, the last data PDU completes the command.
-            boolean successFlag = queue.sqFlowControlDisabled() && req.result() == 0;
-            int pdo = c2hDataOffset();
-            if (data.readerIndex() >= pdo && length == data.readableBytes() && data.writableBytes() >= C2H_TRAILER) {
-                // Framed in place: one buffer and one write carry header, data, digest and response.
-                int start = data.readerIndex() - pdo;
-                int end = data.writerIndex();
-                data.setIndex(start, start);
-                writeC2hHeader(data, req.cid(), length, successFlag, pdo);
-                data.writerIndex(end);
-                if (dataDigest) {
-                    data.writeIntLE(Crc32c.compute(crc, data, start + pdo, length));
-                }
-                if (!successFlag) {
-                    writeResponse(data, req, sqhd, status);
-                }
-                ctx.write(req.detachData(), ctx.voidPromise());
-                release(req);
-                requestFlush();
-                return;
-            }
-            sendC2hData(req, data, length, successFlag, pdo);
-            if (successFlag) {
-                release(req);
-                requestFlush();
-                return;
-            }
-        }
-        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        ByteBuf resp = ctx.alloc().directBuffer(CapsulePdu.RESP_LENGTH + hd);
-        writeResponse(resp, req, sqhd, status);
-        ctx.write(resp, ctx.voidPromise());
-        release(req);
-        requestFlush();
-    }
-
-    private void writeResponse(ByteBuf b, Request req, int sqhd, int status) {
-        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        CommonHeader.write(b, PduType.CAPSULE_RESP, headerDigest ? PduFlags.HDGSTF : 0, CapsulePdu.RESP_LENGTH, 0,
-                CapsulePdu.RESP_LENGTH + hd);
-        Cqe.write(b, req.result(), sqhd, Math.max(queue.qid(), 0), req.cid(), status);
-        appendHeaderDigest(b, CapsulePdu.RESP_LENGTH);
-    }
-
-    /** Writes a C2HData header, its digest and padding up to {@code pdo} at the writer index. */
-    private void writeC2hHeader(ByteBuf b, int cid, int length, boolean successFlag, int pdo) {
-        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        int dd = dataDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        int flags = PduFlags.LAST_PDU | (successFlag ? PduFlags.SUCCESS : 0)
-                | (headerDigest ? PduFlags.HDGSTF : 0) | (dataDigest ? PduFlags.DDGSTF : 0);
-        DataPdu.writeHeader(b, PduType.C2H_DATA, flags, pdo, pdo + length + dd, cid, 0, 0, length);
-        appendHeaderDigest(b, DataPdu.HEADER_LENGTH);
-        b.writeZero(pdo - DataPdu.HEADER_LENGTH - hd);
-    }
-
-    /** Sends C2HData whose data buffer has no room for framing (admin data): header, data, digest apart. */
-    private void sendC2hData(Request req, ByteBuf data, int length, boolean successFlag, int pdo) {
-        ByteBuf header = ctx.alloc().directBuffer(pdo);
-        writeC2hHeader(header, req.cid(), length, successFlag, pdo);
-        ctx.write(header, ctx.voidPromise());
-        int index = data.readerIndex();
-        ctx.write(data.retainedSlice(index, length), ctx.voidPromise());
-        if (dataDigest) {
-            int digest = Crc32c.compute(crc, data, index, length);
-            ctx.write(ctx.alloc().directBuffer(4).writeIntLE(digest), ctx.voidPromise());
-        }
-    }
-
-    private static int align(int value, int alignment) {
-        return (value + alignment - 1) / alignment * alignment;
-    }
-
-    private void appendHeaderDigest(ByteBuf b, int hlen) {
-        if (headerDigest) {
-            int start = b.writerIndex() - hlen;
-            b.writeIntLE(Crc32c.compute(crc, b, start, hlen));
-        }
-    }
-
-    private void requestFlush() {
-        if (inRead) {
-            flushNeeded = true;
-        } else if (!flushScheduled) {
-            flushScheduled = true;
-            ctx.executor().execute(flushTask);
-        }
-    }
-
-    private void flushNow() {
-        flushScheduled = false;
-        ctx.flush();
+        writer.completion(req, status);
+        pool.release(req);
+        writer.requestFlush();
     }
 
     /**
@@ -643,11 +493,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
                     PduType.name(CommonHeader.type(in, base)));
         }
         state = State.TERMINATED;
-        int hlen = Math.min(CommonHeader.hlen(in, base), in.writerIndex() - base);
-        hlen = Math.max(CommonHeader.LENGTH, Math.min(hlen, in.readableBytes()));
-        ByteBuf term = ctx.alloc().directBuffer(TermReq.HEADER_LENGTH + TermReq.MAX_ERROR_DATA);
-        TermReq.write(term, PduType.C2H_TERM_REQ, fes, fei, in, base, hlen);
-        ctx.writeAndFlush(term).addListener(ChannelFutureListener.CLOSE);
+        writer.termReqAndClose(fes, fei, in, base);
         return -1;
     }
 }
