@@ -266,7 +266,7 @@ public final class Request implements BlockIo, Command, Runnable {
         return direction() == Opcodes.XFER_HOST_TO_CONTROLLER && sglLength > 0;
     }
 
-    /** Prepares the block operation to submit with {@link #submitTo}. */
+    /** Prepares the block operation that the I/O command set submits to the namespace's store. */
     public void setBlockOp(Namespace ns, int op, long offset, int length, boolean fua) {
         this.namespace = ns;
         this.op = op;
@@ -320,7 +320,7 @@ public final class Request implements BlockIo, Command, Runnable {
         return fua;
     }
 
-    /** Store completion: may run on any thread; finishes on the connection's event loop. */
+    /** Store completion: may run on any thread; finishes on the connection's owning thread. */
     @Override
     public void complete(int ioStatus) {
         this.ioStatus = ioStatus;
