@@ -40,6 +40,12 @@ class TargetArchitectureTest {
     @ArchTest
     static final ArchRule hasNoPackageCycles = slices().matching("io.basalt.nvmet.(*)..").should().beFreeOfCycles();
 
+    /** The root package (NvmeTcpTarget, TargetConfig) wires the layers, so none may depend on it: the slices miss it. */
+    @ArchTest
+    static final ArchRule nothingBelowDependsOnTheEntryPoint = noClasses()
+            .that().resideInAPackage("io.basalt.nvmet..").and().resideOutsideOfPackage("io.basalt.nvmet")
+            .should().dependOnClassesThat().resideInAPackage("io.basalt.nvmet");
+
     @ArchTest
     static final ArchRule coreAndCommandsKnowNoTransport = noClasses()
             .that().resideInAnyPackage("io.basalt.nvmet.core..", "io.basalt.nvmet.controller..",

@@ -1,6 +1,5 @@
 package io.basalt.nvmet.controller;
 
-import io.basalt.nvmet.TargetConfig;
 import java.net.SocketAddress;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -88,7 +87,7 @@ public final class Queue {
         return registry;
     }
 
-    public TargetConfig config() {
+    public ProtocolLimits config() {
         return registry.config();
     }
 

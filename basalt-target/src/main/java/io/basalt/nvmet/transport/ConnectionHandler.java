@@ -11,9 +11,9 @@ import io.basalt.nvme.tcp.IcReq;
 import io.basalt.nvme.tcp.PduFlags;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvme.tcp.TermReq;
-import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.PortInfo;
+import io.basalt.nvmet.controller.ProtocolLimits;
 import io.basalt.nvmet.controller.Queue;
 import io.basalt.nvmet.core.Commands;
 import io.basalt.nvmet.core.Request;
@@ -55,7 +55,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
 
     private static final Commands DISPATCHER = new CommandDispatcher();
 
-    private final TargetConfig config;
+    private final ProtocolLimits config;
     private final TransportErrors errors;
     private final Queue queue;
     private final CRC32C crc = new CRC32C();
