@@ -8,7 +8,6 @@ import io.basalt.nvme.tcp.CommonHeader;
 import io.basalt.nvme.tcp.Crc32c;
 import io.basalt.nvme.tcp.DataPdu;
 import io.basalt.nvme.tcp.IcReq;
-import io.basalt.nvme.tcp.PduFlags;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvme.tcp.TermReq;
 import io.basalt.nvmet.controller.ControllerRegistry;
@@ -61,6 +60,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     private final CRC32C crc = new CRC32C();
     private final RequestPool pool;
     private final PduWriter writer;
+    private final PduHeaderCheck headerCheck;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_IC_REQ;
     /** Digests the host asked for in its ICReq: checked on every PDU received (the writer adds them). */
@@ -72,6 +72,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         this.errors = errors;
         this.queue = new Queue(this, controllers, port);
         this.writer = new PduWriter(queue);
+        this.headerCheck = new PduHeaderCheck(config);
         // Enough for Connect; grown to the queue size the host asks for once it is connected.
         this.pool = new RequestPool(this, 2);
     }
@@ -188,9 +189,10 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         writer.readStarted();
         while (state != State.TERMINATED && in.readableBytes() >= CommonHeader.LENGTH) {
             int base = in.readerIndex();
-            long plen = checkHeader(in, base);
+            long plen = headerCheck.check(in, base, state == State.AWAIT_IC_REQ, headerDigest, dataDigest);
             if (plen < 0) {
-                break; // fatal error already reported
+                fatal(headerCheck.fes(), headerCheck.fei(), in, base);
+                break;
             }
             if (in.readableBytes() < plen) {
                 return;
@@ -206,86 +208,10 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         }
     }
 
-    /**
-     * Validates the common header against the connection state. Returns the PDU length, or -1 after
-     * reporting a fatal error.
-     */
-    private long checkHeader(ByteBuf in, int base) {
-        int type = CommonHeader.type(in, base);
-        int flags = CommonHeader.flags(in, base);
-        int hlen = CommonHeader.hlen(in, base);
-        long plen = CommonHeader.plen(in, base);
-        if (type != PduType.IC_REQ && type != PduType.H2C_TERM_REQ && type != PduType.CAPSULE_CMD
-                && type != PduType.H2C_DATA) {
-            return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.TYPE_OFFSET, in, base);
-        }
-        if ((state == State.AWAIT_IC_REQ) != (type == PduType.IC_REQ) && type != PduType.H2C_TERM_REQ) {
-            return fatal(TermReq.FES_PDU_SEQUENCE_ERROR, CommonHeader.TYPE_OFFSET, in, base);
-        }
-        if (hlen != PduType.headerLength(type)) {
-            return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.HLEN_OFFSET, in, base);
-        }
-        int hd = digestLength(type, headerDigest);
-        boolean wantsHeaderDigest = hd != 0;
-        if (type == PduType.CAPSULE_CMD || type == PduType.H2C_DATA) {
-            if (((flags & PduFlags.HDGSTF) != 0) != wantsHeaderDigest) {
-                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.FLAGS_OFFSET, in, base);
-            }
-        }
-        long min;
-        long max;
-        switch (type) {
-            case PduType.IC_REQ -> {
-                min = IcReq.LENGTH;
-                max = IcReq.LENGTH;
-            }
-            case PduType.H2C_TERM_REQ -> {
-                min = TermReq.HEADER_LENGTH;
-                max = TermReq.HEADER_LENGTH + TermReq.MAX_ERROR_DATA;
-            }
-            case PduType.CAPSULE_CMD -> {
-                min = hlen + hd;
-                max = hlen + hd + Math.max(config.inCapsuleDataSize(), CapsulePdu.ADMIN_IN_CAPSULE_LIMIT)
-                        + CommonHeader.DIGEST_LENGTH;
-            }
-            default -> { // H2C_DATA
-                min = hlen + hd + 1;
-                max = hlen + hd + config.maxH2cData() + CommonHeader.DIGEST_LENGTH;
-            }
-        }
-        if (plen < min) {
-            return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.PLEN_OFFSET, in, base);
-        }
-        if (plen > max) {
-            int fes = type == PduType.CAPSULE_CMD || type == PduType.H2C_DATA
-                    ? TermReq.FES_DATA_LIMIT_EXCEEDED : TermReq.FES_INVALID_HEADER_FIELD;
-            return fatal(fes, CommonHeader.PLEN_OFFSET, in, base);
-        }
-        if (plen > hlen + hd) {
-            // The PDU carries data: it must start right after the header (CPDA is 0) and the data
-            // digest flag must match what was negotiated.
-            if (CommonHeader.pdo(in, base) != hlen + hd) {
-                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.PDO_OFFSET, in, base);
-            }
-            if (((flags & PduFlags.DDGSTF) != 0) != dataDigest) {
-                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.FLAGS_OFFSET, in, base);
-            }
-            if (dataDigest && plen <= hlen + hd + CommonHeader.DIGEST_LENGTH) {
-                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.PLEN_OFFSET, in, base);
-            }
-        }
-        return plen;
-    }
-
-    /** Header digest bytes on a received PDU of this type: never on ICReq or TermReq. */
-    private static int digestLength(int type, boolean enabled) {
-        return enabled && type != PduType.IC_REQ && type != PduType.H2C_TERM_REQ ? CommonHeader.DIGEST_LENGTH : 0;
-    }
-
     private void handlePdu(ByteBuf in, int base, int plen) {
         int type = CommonHeader.type(in, base);
         int hlen = CommonHeader.hlen(in, base);
-        int hd = digestLength(type, headerDigest);
+        int hd = PduHeaderCheck.digestLength(type, headerDigest);
         if (hd != 0) {
             int expected = Crc32c.compute(crc, in, base, hlen);
             if (in.getIntLE(base + hlen) != expected) {
