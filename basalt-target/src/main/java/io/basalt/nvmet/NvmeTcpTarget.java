@@ -2,9 +2,9 @@ package io.basalt.nvmet;
 
 import io.basalt.netty.EventLoops;
 import io.basalt.nvmet.controller.ControllerRegistry;
+import io.basalt.nvmet.controller.PortInfo;
 import io.basalt.nvmet.subsystem.Subsystem;
 import io.basalt.nvmet.transport.ConnectionHandler;
-import io.basalt.nvmet.transport.PortInfo;
 import io.basalt.nvmet.transport.TransportErrors;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;

@@ -1,5 +1,7 @@
 package io.basalt.nvmet;
 
+import io.basalt.nvmet.controller.ProtocolLimits;
+
 import java.net.InetSocketAddress;
 import java.util.Objects;
 
@@ -20,7 +22,8 @@ import java.util.Objects;
  */
 public record TargetConfig(InetSocketAddress listen, InetSocketAddress discoveryListen, int maxH2cData,
                            int inCapsuleDataSize, int mdtsShift, int maxQueueEntries, int maxIoQueues,
-                           boolean nativeTransport, int ioThreads, boolean busyPoll) {
+                           boolean nativeTransport, int ioThreads, boolean busyPoll)
+        implements ProtocolLimits {
     public static final int MAX_H2C_DATA_DEFAULT = 128 * 1024;
     public static final int IN_CAPSULE_DATA_SIZE_DEFAULT = 16 * 1024;
     /** 2^8 pages of 4 KiB = 1 MiB. */
@@ -65,6 +68,7 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
     }
 
     /** Maximum data transfer size in bytes. */
+    @Override
     public int maxTransferSize() {
         return 4096 << mdtsShift;
     }

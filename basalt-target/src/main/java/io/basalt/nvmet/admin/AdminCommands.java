@@ -4,7 +4,8 @@ import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.subsystem.Namespace;
-import io.basalt.nvmet.transport.Request;
+import io.basalt.nvmet.core.CommandSet;
+import io.basalt.nvmet.core.Request;
 import io.netty.buffer.ByteBuf;
 
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.List;
  * Admin commands of an I/O controller: Identify, Get Log Page, Get/Set Features, Asynchronous
  * Event Request, Keep Alive and Abort. Anything else is Invalid Opcode with DNR.
  */
-public final class AdminCommands {
+public final class AdminCommands implements CommandSet {
     static final int CNS_NAMESPACE = 0x00;
     static final int CNS_CONTROLLER = 0x01;
     static final int CNS_ACTIVE_NS_LIST = 0x02;
@@ -27,6 +28,7 @@ public final class AdminCommands {
     /** Most admin data a host may send in one command (Set Features data). */
     static final int MAX_ADMIN_WRITE = 8192;
 
+    @Override
     public int prepare(Request req) {
         return switch (req.opcode()) {
             case Opcodes.ADMIN_IDENTIFY, Opcodes.ADMIN_GET_LOG_PAGE, Opcodes.ADMIN_GET_FEATURES,
@@ -37,6 +39,7 @@ public final class AdminCommands {
         };
     }
 
+    @Override
     public int execute(Request req) {
         return switch (req.opcode()) {
             case Opcodes.ADMIN_IDENTIFY -> identify(req);

@@ -2,7 +2,7 @@ package io.basalt.nvmet.admin;
 
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.controller.Controller;
-import io.basalt.nvmet.transport.Request;
+import io.basalt.nvmet.core.Request;
 import io.netty.buffer.ByteBuf;
 
 /**

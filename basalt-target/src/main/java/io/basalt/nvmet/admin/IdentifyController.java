@@ -1,8 +1,8 @@
 package io.basalt.nvmet.admin;
 
 import io.basalt.nvme.admin.IdentifyControllerData;
-import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.controller.Controller;
+import io.basalt.nvmet.controller.ProtocolLimits;
 import io.basalt.nvmet.controller.Registers;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
@@ -39,7 +39,7 @@ public final class IdentifyController {
     }
 
     /** Fills a zeroed 4096-byte buffer at index 0 for the given controller. */
-    public static void fill(ByteBuf b, Controller c, TargetConfig config) {
+    public static void fill(ByteBuf b, Controller c, ProtocolLimits config) {
         Subsystem s = c.subsystem();
         boolean discovery = c.isDiscovery();
         IdentifyControllerData.sn(b, 0, s.serial());

@@ -4,7 +4,6 @@ import io.basalt.nvme.Status;
 import io.basalt.nvme.discovery.Discovery;
 import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.nvmet.subsystem.Subsystem;
-import io.basalt.nvmet.transport.Request;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +42,7 @@ public final class Connect {
     private Connect() {
     }
 
-    public static int execute(Request req) {
+    public static int execute(Command req) {
         ByteBuf sqe = req.sqe();
         ByteBuf data = req.data();
         Queue q = req.queue();
@@ -77,7 +76,7 @@ public final class Connect {
                 : connectIo(req, qid, cntlid, subNqn, hostNqn, sqsize, cattr);
     }
 
-    private static int connectAdmin(Request req, String subNqn, String hostNqn, byte[] hostId, int sqsize,
+    private static int connectAdmin(Command req, String subNqn, String hostNqn, byte[] hostId, int sqsize,
                                     int cattr, int kato) {
         Queue q = req.queue();
         ControllerRegistry registry = q.registry();
@@ -112,7 +111,7 @@ public final class Connect {
         return Status.SUCCESS;
     }
 
-    private static int connectIo(Request req, int qid, int cntlid, String subNqn, String hostNqn, int sqsize,
+    private static int connectIo(Command req, int qid, int cntlid, String subNqn, String hostNqn, int sqsize,
                                  int cattr) {
         Queue q = req.queue();
         Controller c = q.registry().get(cntlid);
@@ -140,7 +139,7 @@ public final class Connect {
         return Status.SUCCESS;
     }
 
-    private static int invalidParameter(Request req, int attributeAndOffset) {
+    private static int invalidParameter(Command req, int attributeAndOffset) {
         req.setResult(attributeAndOffset & 0xFFFFFFFFL);
         return Status.CONNECT_INVALID_PARAMETERS | Status.DNR;
     }

@@ -5,7 +5,6 @@ import io.basalt.nvme.discovery.Discovery;
 import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
-import io.basalt.nvmet.transport.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,7 +53,7 @@ public final class Controller {
     private ScheduledFuture<?> keepAliveTimer;
 
     // Asynchronous events; admin event loop only.
-    private final ArrayDeque<Request> pendingAers = new ArrayDeque<>();
+    private final ArrayDeque<Command> pendingAers = new ArrayDeque<>();
     private int pendingEvents;
     private int maskedEvents;
     private final TreeSet<Integer> changedNamespaces = new TreeSet<>();
@@ -263,7 +262,7 @@ public final class Controller {
             return;
         }
         long period = Math.max(100, kato / 2);
-        keepAliveTimer = adminQueue.transport().eventLoop().scheduleAtFixedRate(this::checkKeepAlive, period,
+        keepAliveTimer = adminQueue.transport().executor().scheduleAtFixedRate(this::checkKeepAlive, period,
                 period, TimeUnit.MILLISECONDS);
     }
 
@@ -315,7 +314,7 @@ public final class Controller {
     // ---- asynchronous events ---------------------------------------------------------------
 
     /** Holds an Asynchronous Event Request; returns false if the limit is reached. Admin loop. */
-    public boolean addAer(Request req, int limit) {
+    public boolean addAer(Command req, int limit) {
         if (pendingAers.size() >= limit) {
             return false;
         }
@@ -339,7 +338,7 @@ public final class Controller {
         if (!concerned) {
             return;
         }
-        adminQueue.transport().eventLoop().execute(() -> {
+        adminQueue.transport().executor().execute(() -> {
             if (changedNamespaces.size() <= 1024) {
                 changedNamespaces.add(nsid);
             }
@@ -353,12 +352,12 @@ public final class Controller {
     private void deliverEvents() {
         if ((pendingEvents & EVENT_NS_CHANGED) != 0 && (maskedEvents & EVENT_NS_CHANGED) == 0
                 && (asyncEventConfig & AEC_NS_ATTRIBUTE) != 0 && !pendingAers.isEmpty()) {
-            Request aer = pendingAers.poll();
+            Command aer = pendingAers.poll();
             pendingEvents &= ~EVENT_NS_CHANGED;
             maskedEvents |= EVENT_NS_CHANGED;
             // Notice (type 2), Namespace Attribute Changed (info 00h), log page 04h.
             aer.setResult((0x04 << 16) | 0x02);
-            aer.queue().transport().completeLater(aer);
+            aer.completeLater();
         }
     }
 

@@ -1,6 +1,5 @@
 package io.basalt.nvmet.controller;
 
-import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.subsystem.Subsystem;
 
 import java.util.ArrayList;
@@ -19,7 +18,7 @@ public final class ControllerRegistry {
     static final int MAX_CNTLID = 0xFFEF;
 
     private final Subsystem subsystem;
-    private final TargetConfig config;
+    private final ProtocolLimits config;
     private final ConcurrentHashMap<Integer, Controller> controllers = new ConcurrentHashMap<>();
     private final AtomicInteger nextCntlid = new AtomicInteger(1);
     private final LongAdder keepAliveExpiries = new LongAdder();
@@ -34,7 +33,7 @@ public final class ControllerRegistry {
         void disconnected(Controller c, String reason);
     }
 
-    public ControllerRegistry(Subsystem subsystem, TargetConfig config) {
+    public ControllerRegistry(Subsystem subsystem, ProtocolLimits config) {
         this.subsystem = subsystem;
         this.config = config;
     }
@@ -43,7 +42,7 @@ public final class ControllerRegistry {
         return subsystem;
     }
 
-    public TargetConfig config() {
+    public ProtocolLimits config() {
         return config;
     }
 

@@ -1,28 +1,26 @@
 package io.basalt.nvmet.controller;
 
-import io.basalt.nvmet.TargetConfig;
-import io.basalt.nvmet.transport.PortInfo;
-import io.basalt.nvmet.transport.Request;
-
 import java.net.SocketAddress;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The NVMe side of one connection: which controller and queue it became at Connect, and the
  * submission queue head it reports. Owned by the connection's event loop.
  */
 public final class Queue {
-    /** How a queue talks back to its connection. */
+    /**
+     * How the controller layer talks back to a queue's connection. It names no transport type, so
+     * the controller layer can serve any transport; the request-level part of the contract is
+     * {@link io.basalt.nvmet.core.Transport}'s.
+     */
     public interface Transport {
-        /** Completes a request that finished outside the normal flow (AER, async work); any thread. */
-        void completeLater(Request req);
-
         /** Closes the connection; any thread. */
         void close(String reason);
 
         SocketAddress localAddress();
 
-        /** The event loop that owns the connection, for timers and hand-offs. */
-        io.netty.channel.EventLoop eventLoop();
+        /** The single thread that owns the connection, for timers and hand-offs. */
+        ScheduledExecutorService executor();
 
         SocketAddress remoteAddress();
 
@@ -89,7 +87,7 @@ public final class Queue {
         return registry;
     }
 
-    public TargetConfig config() {
+    public ProtocolLimits config() {
         return registry.config();
     }
 

@@ -7,16 +7,18 @@ import io.basalt.nvmet.admin.AdminCommands;
 import io.basalt.nvmet.admin.IdentifyController;
 import io.basalt.nvmet.admin.LogPageRequest;
 import io.basalt.nvmet.controller.Controller;
-import io.basalt.nvmet.transport.Request;
+import io.basalt.nvmet.core.CommandSet;
+import io.basalt.nvmet.core.Request;
 import io.netty.buffer.ByteBuf;
 
 /**
  * Admin commands of a discovery controller: Identify Controller, the discovery log page, Keep
  * Alive, Asynchronous Event Request and the features a discovery host sets (KATO, AEC).
  */
-public final class DiscoveryCommands {
+public final class DiscoveryCommands implements CommandSet {
     private final AdminCommands admin = new AdminCommands();
 
+    @Override
     public int prepare(Request req) {
         return switch (req.opcode()) {
             case Opcodes.ADMIN_IDENTIFY, Opcodes.ADMIN_GET_LOG_PAGE, Opcodes.ADMIN_KEEP_ALIVE,
@@ -26,6 +28,7 @@ public final class DiscoveryCommands {
         };
     }
 
+    @Override
     public int execute(Request req) {
         Controller c = req.queue().controller();
         return switch (req.opcode()) {

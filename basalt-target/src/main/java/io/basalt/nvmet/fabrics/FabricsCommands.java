@@ -6,16 +6,18 @@ import io.basalt.nvmet.controller.Connect;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.controller.Queue;
 import io.basalt.nvmet.controller.Registers;
-import io.basalt.nvmet.transport.Request;
+import io.basalt.nvmet.core.CommandSet;
+import io.basalt.nvmet.core.Request;
 
 /**
  * Fabrics commands (opcode 7Fh): Connect, Property Get/Set and Disconnect. Authentication is not
  * offered (the discovery log never asks for it), so Authentication Send/Receive are invalid.
  */
-public final class FabricsCommands {
+public final class FabricsCommands implements CommandSet {
     /** Connect data: host identifier, controller ID, subsystem NQN and host NQN (1024 bytes). */
     static final int CONNECT_DATA_LENGTH = 1024;
 
+    @Override
     public int prepare(Request req) {
         int fctype = req.sqe().getUnsignedByte(4);
         Queue q = req.queue();
@@ -32,6 +34,7 @@ public final class FabricsCommands {
         };
     }
 
+    @Override
     public int execute(Request req) {
         int fctype = req.sqe().getUnsignedByte(4);
         return switch (fctype) {

@@ -7,7 +7,8 @@ import io.basalt.nvme.Status;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.qos.QosLimiter;
 import io.basalt.nvmet.subsystem.Namespace;
-import io.basalt.nvmet.transport.Request;
+import io.basalt.nvmet.core.CommandSet;
+import io.basalt.nvmet.core.Request;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -16,7 +17,7 @@ import io.netty.buffer.ByteBuf;
  * engine: it validates ranges and lengths against the namespace, applies the volume's QoS limits
  * (delaying, never failing, a command over them) and maps engine outcomes back to NVMe status codes.
  */
-public final class IoCommands {
+public final class IoCommands implements CommandSet {
     /** Write/Read CDW12 bit 30: force unit access. */
     static final int FUA = 1 << 30;
     /** Dataset Management CDW11 bit 2: deallocate the ranges. */
@@ -25,6 +26,7 @@ public final class IoCommands {
     static final int DSM_RANGE_LENGTH = 16;
     static final int DSM_MAX_RANGES = 256;
 
+    @Override
     public int prepare(Request req) {
         Controller c = req.queue().controller();
         Namespace ns = c.namespace(req.nsid());
@@ -90,6 +92,7 @@ public final class IoCommands {
         return slba >= 0 && slba < size && blocks <= size - slba;
     }
 
+    @Override
     public int execute(Request req) {
         Namespace ns = req.namespace();
         switch (req.op()) {
@@ -116,12 +119,21 @@ public final class IoCommands {
             };
             if (wait > 0) {
                 ns.countThrottled();
-                req.submitBlockOpAfter(wait);
+                req.runAfter(IoCommands::submit, wait);
                 return Request.PENDING;
             }
         }
-        req.submitBlockOp();
+        submit(req);
         return Request.PENDING;
+    }
+
+    /**
+     * Hands the prepared block operation to the namespace's store: the only call into storage in
+     * the target. The request completes when the store completes it.
+     */
+    private static void submit(Request req) {
+        req.enter(Request.State.IN_STORE);
+        req.namespace().store().submit(req);
     }
 
     /** Rewrites the host's DSM ranges as the engine's (byte offset, byte length) pairs. */
@@ -150,6 +162,7 @@ public final class IoCommands {
     }
 
     /** Maps an engine outcome to NVMe status and counts completed reads and writes. */
+    @Override
     public int blockOpDone(Request req, int ioStatus) {
         Namespace ns = req.namespace();
         int op = req.op();

@@ -1,6 +1,5 @@
 package io.basalt.nvmet.transport;
 
-import io.basalt.nvme.Cqe;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
@@ -9,20 +8,18 @@ import io.basalt.nvme.tcp.CommonHeader;
 import io.basalt.nvme.tcp.Crc32c;
 import io.basalt.nvme.tcp.DataPdu;
 import io.basalt.nvme.tcp.IcReq;
-import io.basalt.nvme.tcp.IcResp;
-import io.basalt.nvme.tcp.PduFlags;
 import io.basalt.nvme.tcp.PduType;
-import io.basalt.nvme.tcp.R2t;
 import io.basalt.nvme.tcp.TermReq;
-import io.basalt.nvmet.TargetConfig;
-import io.basalt.nvmet.controller.CommandDispatcher;
 import io.basalt.nvmet.controller.ControllerRegistry;
+import io.basalt.nvmet.controller.PortInfo;
+import io.basalt.nvmet.controller.ProtocolLimits;
 import io.basalt.nvmet.controller.Queue;
+import io.basalt.nvmet.core.Commands;
+import io.basalt.nvmet.core.Request;
+import io.basalt.nvmet.core.Transport;
+import io.basalt.nvmet.dispatch.CommandDispatcher;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,91 +27,75 @@ import org.slf4j.LoggerFactory;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.CRC32C;
 
 /**
- * One NVMe/TCP connection, which is one NVMe queue: the PDU receive state machine, the request
- * pool, and the PDUs sent back. Everything here runs on the connection's event loop.
+ * One NVMe/TCP connection, which is one NVMe queue: the PDU receive state machine and the
+ * transport side of each request's life (capsule, R2T and H2CData, completion). The requests live
+ * in a {@link RequestPool}; what is sent goes through the {@link PduWriter}. Everything here runs
+ * on the connection's event loop.
  *
- * <p>Receive states: {@code AWAIT_IC_REQ} (only an ICReq is valid), {@code READY} (capsules and
- * H2C data), {@code TERMINATED} (a fatal error was reported with a C2HTermReq; input is dropped
- * until the connection closes). A PDU is handled once it is whole; its header is checked before
- * waiting for the rest, so a hostile PLEN is refused before anything is buffered for it.
+ * <p>A PDU is handled once it is whole; its header is checked before waiting for the rest, so a
+ * hostile PLEN is refused before anything is buffered for it.
  */
-public final class ConnectionHandler extends ByteToMessageDecoder implements Queue.Transport {
+public final class ConnectionHandler extends ByteToMessageDecoder implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
-    /** Room kept after read data: a data digest, then a CapsuleResp with its header digest. */
-    static final int C2H_TRAILER = CommonHeader.DIGEST_LENGTH + CapsulePdu.RESP_LENGTH + CommonHeader.DIGEST_LENGTH;
 
-    enum State { AWAIT_IC_REQ, READY, TERMINATED }
+    /** The connection's receive states. */
+    enum State {
+        /** Connected; only an ICReq (or a host's TermReq) is valid. */
+        AWAIT_IC_REQ,
+        /** Initialized: command capsules and H2CData for solicited transfers. */
+        READY,
+        /** A fatal error was reported with a C2HTermReq, or the connection closed; input is dropped. */
+        TERMINATED
+    }
 
-    private static final CommandDispatcher DISPATCHER = new CommandDispatcher();
+    private static final Commands DISPATCHER = new CommandDispatcher();
 
-    private final TargetConfig config;
+    private final ProtocolLimits config;
     private final TransportErrors errors;
     private final Queue queue;
     private final CRC32C crc = new CRC32C();
-    private final Runnable flushTask = this::flushNow;
+    private final RequestPool pool;
+    private final PduWriter writer;
+    private final PduHeaderCheck headerCheck;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_IC_REQ;
+    /** Digests the host asked for in its ICReq: checked on every PDU received (the writer adds them). */
     private boolean headerDigest;
     private boolean dataDigest;
-    /** C2H data alignment the host asked for: (HPDA + 1) * 4 bytes; 4 means no padding. */
-    private int hostPduAlignment = 4;
-    private Request[] pool = new Request[0];
-    private int[] free = new int[0];
-    private int freeCount;
-    private boolean inRead;
-    private boolean flushNeeded;
-    private boolean flushScheduled;
 
     public ConnectionHandler(ControllerRegistry controllers, PortInfo port, TransportErrors errors) {
         this.config = controllers.config();
         this.errors = errors;
         this.queue = new Queue(this, controllers, port);
-        growPool(2);
+        this.writer = new PduWriter(queue);
+        this.headerCheck = new PduHeaderCheck(config);
+        // Enough for Connect; grown to the queue size the host asks for once it is connected.
+        this.pool = new RequestPool(this, 2);
     }
 
-    // ---- request pool ----------------------------------------------------------------------
+    // ---- core.Transport --------------------------------------------------------------------
 
-    private void growPool(int size) {
-        if (size <= pool.length) {
-            return;
-        }
-        Request[] bigger = java.util.Arrays.copyOf(pool, size);
-        int[] biggerFree = java.util.Arrays.copyOf(free, size);
-        for (int i = pool.length; i < size; i++) {
-            bigger[i] = new Request(this, i);
-            biggerFree[freeCount++] = i;
-        }
-        pool = bigger;
-        free = biggerFree;
-    }
-
-    private Request acquire() {
-        return freeCount == 0 ? null : pool[free[--freeCount]];
-    }
-
-    private void release(Request req) {
-        req.recycle();
-        free[freeCount++] = req.tag();
-    }
-
-    // ---- Queue.Transport -------------------------------------------------------------------
-
+    @Override
     public Queue queue() {
         return queue;
     }
 
-    ByteBufAllocator alloc() {
-        return ctx.alloc();
+    @Override
+    public ByteBuf allocateData(int capacity) {
+        return ctx.alloc().directBuffer(capacity, capacity);
     }
 
-    boolean inEventLoop() {
+    @Override
+    public boolean inOwnerThread() {
         return ctx.executor().inEventLoop();
     }
 
-    void execute(Runnable task) {
+    @Override
+    public void execute(Runnable task) {
         try {
             ctx.executor().execute(task);
         } catch (RejectedExecutionException e) {
@@ -123,7 +104,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     }
 
     @Override
-    public EventLoop eventLoop() {
+    public ScheduledExecutorService executor() {
         return ctx.channel().eventLoop();
     }
 
@@ -170,18 +151,14 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        writer.attach(ctx);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         state = State.TERMINATED;
         queue.closed();
-        for (Request r : pool) {
-            // Requests inside the store are recycled when the store completes them.
-            if (r.inUse() && !r.inStore()) {
-                release(r);
-            }
-        }
+        pool.releaseAllButStore();
         super.channelInactive(ctx);
     }
 
@@ -201,11 +178,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        inRead = false;
-        if (flushNeeded) {
-            flushNeeded = false;
-            ctx.flush();
-        }
+        writer.readComplete();
         super.channelReadComplete(ctx);
     }
 
@@ -213,12 +186,13 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        inRead = true;
+        writer.readStarted();
         while (state != State.TERMINATED && in.readableBytes() >= CommonHeader.LENGTH) {
             int base = in.readerIndex();
-            long plen = checkHeader(in, base);
+            long plen = headerCheck.check(in, base, state == State.AWAIT_IC_REQ, headerDigest, dataDigest);
             if (plen < 0) {
-                break; // fatal error already reported
+                fatal(headerCheck.fes(), headerCheck.fei(), in, base);
+                break;
             }
             if (in.readableBytes() < plen) {
                 return;
@@ -234,86 +208,10 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
         }
     }
 
-    /**
-     * Validates the common header against the connection state. Returns the PDU length, or -1 after
-     * reporting a fatal error.
-     */
-    private long checkHeader(ByteBuf in, int base) {
-        int type = CommonHeader.type(in, base);
-        int flags = CommonHeader.flags(in, base);
-        int hlen = CommonHeader.hlen(in, base);
-        long plen = CommonHeader.plen(in, base);
-        if (type != PduType.IC_REQ && type != PduType.H2C_TERM_REQ && type != PduType.CAPSULE_CMD
-                && type != PduType.H2C_DATA) {
-            return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.TYPE_OFFSET, in, base);
-        }
-        if ((state == State.AWAIT_IC_REQ) != (type == PduType.IC_REQ) && type != PduType.H2C_TERM_REQ) {
-            return fatal(TermReq.FES_PDU_SEQUENCE_ERROR, CommonHeader.TYPE_OFFSET, in, base);
-        }
-        if (hlen != PduType.headerLength(type)) {
-            return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.HLEN_OFFSET, in, base);
-        }
-        int hd = digestLength(type, headerDigest);
-        boolean wantsHeaderDigest = hd != 0;
-        if (type == PduType.CAPSULE_CMD || type == PduType.H2C_DATA) {
-            if (((flags & PduFlags.HDGSTF) != 0) != wantsHeaderDigest) {
-                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.FLAGS_OFFSET, in, base);
-            }
-        }
-        long min;
-        long max;
-        switch (type) {
-            case PduType.IC_REQ -> {
-                min = IcReq.LENGTH;
-                max = IcReq.LENGTH;
-            }
-            case PduType.H2C_TERM_REQ -> {
-                min = TermReq.HEADER_LENGTH;
-                max = TermReq.HEADER_LENGTH + TermReq.MAX_ERROR_DATA;
-            }
-            case PduType.CAPSULE_CMD -> {
-                min = hlen + hd;
-                max = hlen + hd + Math.max(config.inCapsuleDataSize(), CapsulePdu.ADMIN_IN_CAPSULE_LIMIT)
-                        + CommonHeader.DIGEST_LENGTH;
-            }
-            default -> { // H2C_DATA
-                min = hlen + hd + 1;
-                max = hlen + hd + config.maxH2cData() + CommonHeader.DIGEST_LENGTH;
-            }
-        }
-        if (plen < min) {
-            return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.PLEN_OFFSET, in, base);
-        }
-        if (plen > max) {
-            int fes = type == PduType.CAPSULE_CMD || type == PduType.H2C_DATA
-                    ? TermReq.FES_DATA_LIMIT_EXCEEDED : TermReq.FES_INVALID_HEADER_FIELD;
-            return fatal(fes, CommonHeader.PLEN_OFFSET, in, base);
-        }
-        if (plen > hlen + hd) {
-            // The PDU carries data: it must start right after the header (CPDA is 0) and the data
-            // digest flag must match what was negotiated.
-            if (CommonHeader.pdo(in, base) != hlen + hd) {
-                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.PDO_OFFSET, in, base);
-            }
-            if (((flags & PduFlags.DDGSTF) != 0) != dataDigest) {
-                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.FLAGS_OFFSET, in, base);
-            }
-            if (dataDigest && plen <= hlen + hd + CommonHeader.DIGEST_LENGTH) {
-                return fatal(TermReq.FES_INVALID_HEADER_FIELD, CommonHeader.PLEN_OFFSET, in, base);
-            }
-        }
-        return plen;
-    }
-
-    /** Header digest bytes on a received PDU of this type: never on ICReq or TermReq. */
-    private static int digestLength(int type, boolean enabled) {
-        return enabled && type != PduType.IC_REQ && type != PduType.H2C_TERM_REQ ? CommonHeader.DIGEST_LENGTH : 0;
-    }
-
     private void handlePdu(ByteBuf in, int base, int plen) {
         int type = CommonHeader.type(in, base);
         int hlen = CommonHeader.hlen(in, base);
-        int hd = digestLength(type, headerDigest);
+        int hd = PduHeaderCheck.digestLength(type, headerDigest);
         if (hd != 0) {
             int expected = Crc32c.compute(crc, in, base, hlen);
             if (in.getIntLE(base + hlen) != expected) {
@@ -345,13 +243,9 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
             return;
         }
         int dgst = IcReq.dgst(in, base) & (IcReq.DGST_HEADER | IcReq.DGST_DATA);
-        ByteBuf resp = ctx.alloc().directBuffer(IcResp.LENGTH);
-        IcResp.write(resp, 0, dgst, config.maxH2cData());
-        ctx.write(resp, ctx.voidPromise());
-        flushNeeded = true;
         headerDigest = (dgst & IcReq.DGST_HEADER) != 0;
         dataDigest = (dgst & IcReq.DGST_DATA) != 0;
-        hostPduAlignment = (hpda + 1) * 4;
+        writer.icResp(dgst, config.maxH2cData(), headerDigest, dataDigest, (hpda + 1) * 4);
         state = State.READY;
     }
 
@@ -365,7 +259,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     }
 
     private void onCapsule(ByteBuf in, int base, int dataOffset, int dataLength) {
-        Request req = acquire();
+        Request req = pool.acquire();
         if (req == null) {
             // The host has more commands outstanding than the queue size it asked for.
             fatal(TermReq.FES_PDU_SEQUENCE_ERROR, 0, in, base);
@@ -434,19 +328,14 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
         }
         int length = (int) req.sglLength();
         req.attachData(ctx.alloc().directBuffer(length, length));
-        req.setAwaitingData(true);
-        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        ByteBuf r2t = ctx.alloc().directBuffer(R2t.LENGTH + hd);
-        R2t.write(r2t, headerDigest ? PduFlags.HDGSTF : 0, R2t.LENGTH + hd, req.cid(), req.tag(), 0, length);
-        appendHeaderDigest(r2t, R2t.LENGTH);
-        ctx.write(r2t, ctx.voidPromise());
-        requestFlush();
+        req.enter(Request.State.AWAITING_DATA);
+        writer.r2t(req.cid(), req.tag(), length);
     }
 
     private void onH2cData(ByteBuf in, int base, int dataOffset, int dataLength) {
         int ttag = DataPdu.ttag(in, base);
-        Request req = ttag < pool.length ? pool[ttag] : null;
-        if (req == null || !req.inUse() || !req.awaitingData()) {
+        Request req = pool.byTag(ttag);
+        if (req == null || req.state() != Request.State.AWAITING_DATA) {
             fatal(TermReq.FES_INVALID_HEADER_FIELD, DataPdu.TTAG_OFFSET, in, base);
             return;
         }
@@ -475,7 +364,6 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
         req.data().writeBytes(in, dataOffset, dataLength);
         req.addReceived(dataLength);
         if (req.received() == req.sglLength()) {
-            req.setAwaitingData(false);
             if (req.transferFailure() != Status.SUCCESS) {
                 complete(req, req.transferFailure());
             } else {
@@ -487,9 +375,9 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     // ---- execute and complete --------------------------------------------------------------
 
     private void execute(Request req) {
-        int status = DISPATCHER.execute(req);
-        if (queue.connected() && pool.length < queue.size()) {
-            growPool(queue.size());
+        int status = req.execute();
+        if (queue.connected() && pool.size() < queue.size()) {
+            pool.grow(queue.size());
         }
         if (status != Request.PENDING) {
             complete(req, status);
@@ -497,130 +385,25 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
     }
 
     /** Called on the event loop when a block operation completes. */
-    void blockOpDone(Request req, int ioStatus) {
-        req.setInStore(false);
+    @Override
+    public void blockOpDone(Request req, int ioStatus) {
         if (state == State.TERMINATED || !ctx.channel().isActive()) {
-            release(req);
+            pool.release(req);
             return;
         }
-        complete(req, DISPATCHER.blockOpDone(req, ioStatus));
+        complete(req, req.blockOpDone(ioStatus));
     }
 
-    /**
-     * A buffer for read data with room to frame it in place: the C2HData header before the data,
-     * the data digest and the CapsuleResp after it. The store writes the data at the writer index.
-     */
-    ByteBuf allocateReadBuffer(int length) {
-        int head = c2hDataOffset();
-        ByteBuf b = ctx.alloc().directBuffer(head + length + C2H_TRAILER);
-        b.writerIndex(head).readerIndex(head);
-        return b;
+    @Override
+    public ByteBuf allocateReadBuffer(int length) {
+        return writer.allocateReadBuffer(length);
     }
 
-    /** Where C2HData carries its data: after the header and its digest, padded to the host's HPDA. */
-    private int c2hDataOffset() {
-        return align(DataPdu.HEADER_LENGTH + (headerDigest ? CommonHeader.DIGEST_LENGTH : 0), hostPduAlignment);
-    }
-
-    /** Sends the command's data (if any) and completion, then frees the request. */
+    /** Sends the command's data (if any) and completion, then frees the request: its one exit. */
     void complete(Request req, int status) {
-        int sqhd = queue.nextSqhd();
-        ByteBuf data = req.data();
-        boolean sendsData = Status.isSuccess(status) && req.direction() == Opcodes.XFER_CONTROLLER_TO_HOST
-                && data != null && data.isReadable() && req.sglLength() > 0;
-        if (sendsData) {
-            int length = (int) Math.min(data.readableBytes(), req.sglLength());
-            // With SQ flow control off and nothing in the result, the last data PDU completes the command.
-            boolean successFlag = queue.sqFlowControlDisabled() && req.result() == 0;
-            int pdo = c2hDataOffset();
-            if (data.readerIndex() >= pdo && length == data.readableBytes() && data.writableBytes() >= C2H_TRAILER) {
-                // Framed in place: one buffer and one write carry header, data, digest and response.
-                int start = data.readerIndex() - pdo;
-                int end = data.writerIndex();
-                data.setIndex(start, start);
-                writeC2hHeader(data, req.cid(), length, successFlag, pdo);
-                data.writerIndex(end);
-                if (dataDigest) {
-                    data.writeIntLE(Crc32c.compute(crc, data, start + pdo, length));
-                }
-                if (!successFlag) {
-                    writeResponse(data, req, sqhd, status);
-                }
-                ctx.write(req.detachData(), ctx.voidPromise());
-                release(req);
-                requestFlush();
-                return;
-            }
-            sendC2hData(req, data, length, successFlag, pdo);
-            if (successFlag) {
-                release(req);
-                requestFlush();
-                return;
-            }
-        }
-        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        ByteBuf resp = ctx.alloc().directBuffer(CapsulePdu.RESP_LENGTH + hd);
-        writeResponse(resp, req, sqhd, status);
-        ctx.write(resp, ctx.voidPromise());
-        release(req);
-        requestFlush();
-    }
-
-    private void writeResponse(ByteBuf b, Request req, int sqhd, int status) {
-        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        CommonHeader.write(b, PduType.CAPSULE_RESP, headerDigest ? PduFlags.HDGSTF : 0, CapsulePdu.RESP_LENGTH, 0,
-                CapsulePdu.RESP_LENGTH + hd);
-        Cqe.write(b, req.result(), sqhd, Math.max(queue.qid(), 0), req.cid(), status);
-        appendHeaderDigest(b, CapsulePdu.RESP_LENGTH);
-    }
-
-    /** Writes a C2HData header, its digest and padding up to {@code pdo} at the writer index. */
-    private void writeC2hHeader(ByteBuf b, int cid, int length, boolean successFlag, int pdo) {
-        int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        int dd = dataDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        int flags = PduFlags.LAST_PDU | (successFlag ? PduFlags.SUCCESS : 0)
-                | (headerDigest ? PduFlags.HDGSTF : 0) | (dataDigest ? PduFlags.DDGSTF : 0);
-        DataPdu.writeHeader(b, PduType.C2H_DATA, flags, pdo, pdo + length + dd, cid, 0, 0, length);
-        appendHeaderDigest(b, DataPdu.HEADER_LENGTH);
-        b.writeZero(pdo - DataPdu.HEADER_LENGTH - hd);
-    }
-
-    /** Sends C2HData whose data buffer has no room for framing (admin data): header, data, digest apart. */
-    private void sendC2hData(Request req, ByteBuf data, int length, boolean successFlag, int pdo) {
-        ByteBuf header = ctx.alloc().directBuffer(pdo);
-        writeC2hHeader(header, req.cid(), length, successFlag, pdo);
-        ctx.write(header, ctx.voidPromise());
-        int index = data.readerIndex();
-        ctx.write(data.retainedSlice(index, length), ctx.voidPromise());
-        if (dataDigest) {
-            int digest = Crc32c.compute(crc, data, index, length);
-            ctx.write(ctx.alloc().directBuffer(4).writeIntLE(digest), ctx.voidPromise());
-        }
-    }
-
-    private static int align(int value, int alignment) {
-        return (value + alignment - 1) / alignment * alignment;
-    }
-
-    private void appendHeaderDigest(ByteBuf b, int hlen) {
-        if (headerDigest) {
-            int start = b.writerIndex() - hlen;
-            b.writeIntLE(Crc32c.compute(crc, b, start, hlen));
-        }
-    }
-
-    private void requestFlush() {
-        if (inRead) {
-            flushNeeded = true;
-        } else if (!flushScheduled) {
-            flushScheduled = true;
-            ctx.executor().execute(flushTask);
-        }
-    }
-
-    private void flushNow() {
-        flushScheduled = false;
-        ctx.flush();
+        writer.completion(req, status);
+        pool.release(req);
+        writer.requestFlush();
     }
 
     /**
@@ -636,11 +419,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Que
                     PduType.name(CommonHeader.type(in, base)));
         }
         state = State.TERMINATED;
-        int hlen = Math.min(CommonHeader.hlen(in, base), in.writerIndex() - base);
-        hlen = Math.max(CommonHeader.LENGTH, Math.min(hlen, in.readableBytes()));
-        ByteBuf term = ctx.alloc().directBuffer(TermReq.HEADER_LENGTH + TermReq.MAX_ERROR_DATA);
-        TermReq.write(term, PduType.C2H_TERM_REQ, fes, fei, in, base, hlen);
-        ctx.writeAndFlush(term).addListener(ChannelFutureListener.CLOSE);
+        writer.termReqAndClose(fes, fei, in, base);
         return -1;
     }
 }

@@ -1,26 +1,52 @@
-package io.basalt.nvmet.transport;
+package io.basalt.nvmet.core;
 
 import io.basalt.block.BlockIo;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
+import io.basalt.nvmet.controller.Command;
 import io.basalt.nvmet.controller.Queue;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
 /**
  * One command's life on a queue: received (init), data gathered, executed, completed — then back
  * to the queue's pool. Requests are allocated once per queue slot and reused, so the hot path
- * allocates no request state. A request is only touched on its connection's event loop, except
+ * allocates no request state. A request is only touched on its connection's owning thread, except
  * that a {@link io.basalt.block.BlockStore} may call {@link #complete(int)} from its own thread,
- * which hops back to the event loop.
+ * which hops back to the owner. It knows its transport only as {@link Transport}.
  */
-public final class Request implements BlockIo, Runnable {
+public final class Request implements BlockIo, Command, Runnable {
+    /**
+     * Where a request is in its one life. It leaves {@link #FREE} when a command arrives and goes
+     * back to it only through the transport's completion, which sends exactly one response.
+     */
+    public enum State {
+        /** In the queue's pool, carrying no command. */
+        FREE,
+        /** A command arrived: the transport checks its capsule, the command set validates it (prepare). */
+        RECEIVED,
+        /** Prepared; its data was solicited with an R2T and H2CData PDUs fill it in order. */
+        AWAITING_DATA,
+        /** Its command set runs it, or holds it to complete later (an AER waiting for an event). */
+        EXECUTING,
+        /**
+         * QoS holds its block operation back on a timer. Like {@link #IN_STORE}, the request is out
+         * of the transport's hands: a closing connection leaves it to the store's completion.
+         */
+        THROTTLED,
+        /** Its block operation is in the store, which completes it from any thread. */
+        IN_STORE
+    }
+
     /** Returned by a command handler that will complete the request later. */
     public static final int PENDING = -1;
 
-    private final ConnectionHandler connection;
+    private final Transport connection;
     private final int tag;
     private final ByteBuf sqe = Unpooled.buffer(Sqe.LENGTH, Sqe.LENGTH);
     private ByteBuf data;
@@ -28,9 +54,9 @@ public final class Request implements BlockIo, Runnable {
     private int received;
     private int status;
     private long result;
-    private boolean inUse;
-    private boolean awaitingData;
-    private boolean inStore;
+    private State state = State.FREE;
+    /** The command set that prepared this command and runs the rest of its life; null until then. */
+    private CommandSet commands;
     private int transferFailure;
 
     // Fields of the block operation this request submits (BlockIo).
@@ -42,16 +68,18 @@ public final class Request implements BlockIo, Runnable {
     private int ioStatus;
     /** When the command arrived, for latency metrics. */
     private long startNanos;
-    /** Submits the block operation once QoS lets it go; one per request, so delaying allocates only Netty's timer. */
-    private final Runnable delayedSubmit = this::submitBlockOp;
+    /** What {@link #runAfter} runs; set by the command set, always a static (non-capturing) function. */
+    private Consumer<Request> delayedTask;
+    /** Runs {@link #delayedTask}; one per request, so delaying allocates only the timer's entry. */
+    private final Runnable delayed = () -> delayedTask.accept(this);
 
-    Request(ConnectionHandler connection, int tag) {
+    public Request(Transport connection, int tag) {
         this.connection = connection;
         this.tag = tag;
     }
 
     /** Resets the request for a newly received command whose SQE is copied from {@code src}. */
-    void init(ByteBuf src, int sqeIndex) {
+    public void init(ByteBuf src, int sqeIndex) {
         sqe.clear();
         sqe.writeBytes(src, sqeIndex, Sqe.LENGTH);
         data = null;
@@ -60,25 +88,56 @@ public final class Request implements BlockIo, Runnable {
         status = Status.SUCCESS;
         result = 0;
         namespace = null;
-        awaitingData = false;
-        inStore = false;
         transferFailure = Status.SUCCESS;
         startNanos = System.nanoTime();
-        inUse = true;
+        commands = null;
+        state = State.RECEIVED;
+    }
+
+    /** Binds the command set that validated this command: it executes and finishes it. */
+    public void bind(CommandSet set) {
+        commands = set;
+    }
+
+    /** Runs the bound command set's execute: a status to complete with, or {@link #PENDING}. */
+    public int execute() {
+        state = State.EXECUTING;
+        return commands.execute(this);
+    }
+
+    /** The bound command set's status for the block operation's engine outcome. */
+    public int blockOpDone(int ioStatus) {
+        state = State.EXECUTING;
+        return commands.blockOpDone(this, ioStatus);
     }
 
     /** Frees the data buffer; the request returns to the pool. */
-    void recycle() {
+    public void recycle() {
         if (data != null) {
             data.release();
             data = null;
         }
         namespace = null;
-        inUse = false;
+        state = State.FREE;
     }
 
-    boolean inUse() {
-        return inUse;
+    public State state() {
+        return state;
+    }
+
+    /** Moves the request on in its life; the caller is the layer that owns the step (see {@link State}). */
+    public void enter(State next) {
+        state = next;
+    }
+
+    /** Whether a command is on this request (it is not in the pool). */
+    public boolean inUse() {
+        return state != State.FREE;
+    }
+
+    /** Whether the store (or QoS on the way to it) holds the request, so only the store's completion may free it. */
+    public boolean heldByStore() {
+        return state == State.IN_STORE || state == State.THROTTLED;
     }
 
     /** The transfer tag: this request's slot in its queue's pool, used in R2T and H2CData. */
@@ -86,10 +145,17 @@ public final class Request implements BlockIo, Runnable {
         return tag;
     }
 
+    @Override
+    public void completeLater() {
+        connection.completeLater(this);
+    }
+
+    @Override
     public Queue queue() {
         return connection.queue();
     }
 
+    @Override
     public ByteBuf sqe() {
         return sqe;
     }
@@ -121,6 +187,7 @@ public final class Request implements BlockIo, Runnable {
     }
 
     /** Data received from the host (in-capsule or by H2CData), or produced for the host; may be null. */
+    @Override
     public ByteBuf data() {
         return data;
     }
@@ -130,7 +197,7 @@ public final class Request implements BlockIo, Runnable {
         if (data != null) {
             data.release();
         }
-        data = connection.alloc().directBuffer(capacity, capacity);
+        data = connection.allocateData(capacity);
         return data;
     }
 
@@ -141,7 +208,7 @@ public final class Request implements BlockIo, Runnable {
     }
 
     /** Hands the data buffer over (to the channel); the request no longer owns it. */
-    ByteBuf detachData() {
+    public ByteBuf detachData() {
         ByteBuf d = data;
         data = null;
         return d;
@@ -153,43 +220,27 @@ public final class Request implements BlockIo, Runnable {
     }
 
     /** Takes ownership of a data buffer. */
-    void attachData(ByteBuf buffer) {
+    public void attachData(ByteBuf buffer) {
         if (data != null) {
             data.release();
         }
         data = buffer;
     }
 
-    boolean awaitingData() {
-        return awaitingData;
-    }
-
-    void setAwaitingData(boolean awaiting) {
-        awaitingData = awaiting;
-    }
-
-    boolean inStore() {
-        return inStore;
-    }
-
-    void setInStore(boolean in) {
-        inStore = in;
-    }
-
     /** Marks the data transfer as failed (data digest error); the command completes with this status. */
-    void failTransfer(int status) {
+    public void failTransfer(int status) {
         transferFailure = status;
     }
 
-    int transferFailure() {
+    public int transferFailure() {
         return transferFailure;
     }
 
-    int received() {
+    public int received() {
         return received;
     }
 
-    void addReceived(int n) {
+    public void addReceived(int n) {
         received += n;
     }
 
@@ -201,20 +252,21 @@ public final class Request implements BlockIo, Runnable {
         return result;
     }
 
+    @Override
     public void setResult(long result) {
         this.result = result;
     }
 
-    void setStatus(int status) {
+    public void setStatus(int status) {
         this.status = status;
     }
 
     /** Whether this request's command moves data from host to controller. */
-    boolean writesData() {
+    public boolean writesData() {
         return direction() == Opcodes.XFER_HOST_TO_CONTROLLER && sglLength > 0;
     }
 
-    /** Prepares the block operation to submit with {@link #submitTo}. */
+    /** Prepares the block operation that the I/O command set submits to the namespace's store. */
     public void setBlockOp(Namespace ns, int op, long offset, int length, boolean fua) {
         this.namespace = ns;
         this.op = op;
@@ -227,21 +279,15 @@ public final class Request implements BlockIo, Runnable {
         return namespace;
     }
 
-    /** Submits the prepared block operation; the request completes when the store completes it. */
-    public void submitBlockOp() {
-        inStore = true;
-        namespace.store().submit(this);
-    }
-
     /**
-     * Submits the prepared block operation after a QoS delay, from a timer on the connection's event
-     * loop. Meanwhile the request counts as in the store, so a closing connection leaves it alone and
-     * the store's completion recycles it.
+     * Runs {@code task} on this request after a delay (QoS), from a timer on the owning thread.
+     * Meanwhile the request counts as in the store, so a closing connection leaves it alone and the
+     * store's completion recycles it. Pass a static function: a capturing lambda would allocate.
      */
-    public void submitBlockOpAfter(long delayNanos) {
-        inStore = true;
-        connection.queue().transport().eventLoop().schedule(delayedSubmit, delayNanos,
-                java.util.concurrent.TimeUnit.NANOSECONDS);
+    public void runAfter(Consumer<Request> task, long delayNanos) {
+        state = State.THROTTLED;
+        delayedTask = task;
+        connection.executor().schedule(delayed, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     /** When the command arrived (System.nanoTime). */
@@ -274,18 +320,18 @@ public final class Request implements BlockIo, Runnable {
         return fua;
     }
 
-    /** Store completion: may run on any thread; finishes on the connection's event loop. */
+    /** Store completion: may run on any thread; finishes on the connection's owning thread. */
     @Override
     public void complete(int ioStatus) {
         this.ioStatus = ioStatus;
-        if (connection.inEventLoop()) {
+        if (connection.inOwnerThread()) {
             run();
         } else {
             connection.execute(this);
         }
     }
 
-    /** Runs on the event loop after a store completion. */
+    /** Runs on the owning thread after a store completion. */
     @Override
     public void run() {
         connection.blockOpDone(this, ioStatus);

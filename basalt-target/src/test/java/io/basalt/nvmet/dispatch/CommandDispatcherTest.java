@@ -1,7 +1,8 @@
-package io.basalt.nvmet.controller;
+package io.basalt.nvmet.dispatch;
 
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
+import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.ReceivedPdu;
 import io.basalt.nvmet.testing.Sqes;

@@ -1,4 +1,4 @@
-package io.basalt.nvmet.transport;
+package io.basalt.nvmet.controller;
 
 import java.net.InetSocketAddress;
 

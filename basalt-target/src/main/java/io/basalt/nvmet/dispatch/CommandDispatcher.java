@@ -1,27 +1,31 @@
-package io.basalt.nvmet.controller;
+package io.basalt.nvmet.dispatch;
 
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.admin.AdminCommands;
+import io.basalt.nvmet.controller.Controller;
+import io.basalt.nvmet.controller.Queue;
+import io.basalt.nvmet.core.CommandSet;
+import io.basalt.nvmet.core.Commands;
+import io.basalt.nvmet.core.Request;
 import io.basalt.nvmet.discovery.DiscoveryCommands;
 import io.basalt.nvmet.fabrics.FabricsCommands;
 import io.basalt.nvmet.io.IoCommands;
-import io.basalt.nvmet.transport.Request;
 
 /**
  * Routes a command to the command set that handles it, given the queue it arrived on: fabrics
  * commands anywhere, admin commands on queue 0 (I/O or discovery controller), NVM commands on I/O
- * queues. Each handler has two steps: {@code prepare} validates before any data is solicited, and
- * {@code execute} does the work, returning a status or {@link Request#PENDING}.
+ * queues. The chosen set validates the command and is bound to the request, which then runs
+ * without being routed again. This is the one package that knows every command set.
  */
-public final class CommandDispatcher {
+public final class CommandDispatcher implements Commands {
     private final FabricsCommands fabrics = new FabricsCommands();
     private final AdminCommands admin = new AdminCommands();
     private final DiscoveryCommands discovery = new DiscoveryCommands();
     private final IoCommands io = new IoCommands();
 
-    /** Validates a command; returns SUCCESS or the status to complete it with at once. */
+    @Override
     public int prepare(Request req) {
         Queue q = req.queue();
         int flags = Sqe.flags(req.sqe(), 0);
@@ -38,7 +42,7 @@ public final class CommandDispatcher {
             q.controller().touch();
         }
         if (req.opcode() == Opcodes.FABRICS) {
-            return fabrics.prepare(req);
+            return bind(req, fabrics);
         }
         if (!q.connected()) {
             return Status.COMMAND_SEQUENCE_ERROR | Status.DNR;
@@ -49,25 +53,16 @@ public final class CommandDispatcher {
             if (ready != Status.SUCCESS) {
                 return ready;
             }
-            return c.isDiscovery() ? discovery.prepare(req) : admin.prepare(req);
+            return bind(req, c.isDiscovery() ? discovery : admin);
         }
-        return io.prepare(req);
+        return bind(req, io);
     }
 
-    /** Executes a prepared command whose data (if any) has arrived. */
-    public int execute(Request req) {
-        Queue q = req.queue();
-        if (req.opcode() == Opcodes.FABRICS) {
-            return fabrics.execute(req);
+    private static int bind(Request req, CommandSet set) {
+        int status = set.prepare(req);
+        if (status == Status.SUCCESS) {
+            req.bind(set);
         }
-        if (q.isAdmin()) {
-            return q.controller().isDiscovery() ? discovery.execute(req) : admin.execute(req);
-        }
-        return io.execute(req);
-    }
-
-    /** Finishes a block operation submitted by an I/O command. */
-    public int blockOpDone(Request req, int ioStatus) {
-        return io.blockOpDone(req, ioStatus);
+        return status;
     }
 }
