@@ -21,7 +21,7 @@ import io.basalt.api.model.RollbackRequest;
 import io.basalt.api.model.SnapshotView;
 import io.basalt.engine.pool.EngineBlockStore;
 import io.basalt.engine.pool.VolumeUsage;
-import io.basalt.server.BasaltVersion;
+import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
