@@ -3,18 +3,12 @@ package io.basalt.server.volume;
 import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
 import io.basalt.api.model.Sizes;
-import io.basalt.engine.file.FileBlockStore;
-import io.basalt.engine.pool.EngineBlockStore;
-import io.basalt.engine.pool.Pool;
-import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
-import io.basalt.nvmet.qos.QosLimiter;
 import io.basalt.nvmet.qos.QosLimits;
-import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Nqn;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
@@ -49,7 +43,10 @@ public final class VolumeManager implements AutoCloseable {
 
     private final VolumeCatalog catalog;
     private final QosPolicyStore policies;
-    private final Subsystem subsystem;
+    private final VolumeExporter exporter;
+    /** How each backend keeps its volumes' blocks; snapshot exports have theirs. */
+    private final Map<Backend, VolumeBackend> backends;
+    private final VolumeBackend snapshotExports;
     private final VolumeListener listener;
     private final Map<String, Volume> online = new LinkedHashMap<>();
     private final EnginePool engine;
@@ -112,68 +109,27 @@ public final class VolumeManager implements AutoCloseable {
         this.engine = engine;
         this.catalog = Objects.requireNonNull(catalog);
         this.policies = Objects.requireNonNull(policies);
-        this.subsystem = Objects.requireNonNull(subsystem);
+        this.exporter = new VolumeExporter(Objects.requireNonNull(subsystem), policies);
+        this.backends = Map.of(Backend.FILE, new FileBackend(catalog), Backend.RAM, new RamBackend(),
+                Backend.ENGINE, new EngineBackend(engine));
+        this.snapshotExports = new SnapshotExportBackend(snapshots());
         this.listener = listener == null ? (t, v, m) -> { } : listener;
     }
 
     public Subsystem subsystem() {
-        return subsystem;
+        return exporter.subsystem();
     }
 
     /** Exports a volume the catalog already holds (brick start). */
     public synchronized void export(VolumeMetadata v) throws DataDirException {
-        BlockStore store = open(v);
-        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, ExportedAccess.of(v.hosts()));
-        applyQos(ns, v);
+        BlockStore store = backendOf(v).open(v);
+        var ns = exporter.namespace(v, store);
         online.put(v.name(), new Volume(v, VolumeState.ONLINE, store, ns));
-        subsystem.addNamespace(ns);
+        exporter.add(ns);
     }
 
-    private BlockStore open(VolumeMetadata v) throws DataDirException {
-        if (v.backend() == Backend.RAM) {
-            return new RamBlockStore(v.sizeBytes(), v.blockSize());
-        }
-        if (v.isSnapshotExport()) {
-            return snapshots().openExport(v);
-        }
-        if (v.backend() == Backend.ENGINE) {
-            return openInPool(v);
-        }
-        try {
-            return FileBlockStore.open(catalog.dataFile(v), v.sizeBytes(), v.blockSize());
-        } catch (IOException e) {
-            throw new DataDirException("cannot open volume " + v.name() + " (" + catalog.dataFile(v) + "): "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The volume's store in the engine pool, created there on first use. Pool volumes are named by
-     * the volume's UUID, which survives renames.
-     */
-    private BlockStore openInPool(VolumeMetadata v) throws DataDirException {
-        if (engine == null) {
-            throw new DataDirException("volume " + v.name() + " uses the engine backend, and this brick has no pool");
-        }
-        engine.requireKeyFor(v.services(), v.name());
-        try {
-            Pool pool = engine.get();
-            String key = v.uuid().toString();
-            EngineBlockStore store = pool.volume(key);
-            if (store == null) {
-                return pool.createVolume(key, v.sizeBytes(), v.blockSize(), false, EnginePool.options(v.services()));
-            }
-            if (store.blockSize() != v.blockSize()) {
-                throw new DataDirException("volume " + v.name() + " has " + store.blockSize()
-                        + "-byte blocks in the pool but " + v.blockSize() + " in its metadata");
-            }
-            if (store.capacityBytes() < v.sizeBytes()) {
-                pool.resizeVolume(key, v.sizeBytes());
-            }
-            return store;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new DataDirException("cannot open volume " + v.name() + " in the engine pool: " + e.getMessage(), e);
-        }
+    private VolumeBackend backendOf(VolumeMetadata v) {
+        return v.isSnapshotExport() ? snapshotExports : backends.get(v.backend());
     }
 
     /** The engine pool holder, or null when the brick has none. */
@@ -183,7 +139,7 @@ public final class VolumeManager implements AutoCloseable {
 
     /** The sizes of the volumes in the engine pool (read-only snapshot exports have no space of their own). */
     public synchronized long engineProvisionedBytes() {
-        return catalog.all().stream().filter(v -> v.backend() == Backend.ENGINE && !v.isSnapshotExport())
+        return catalog.all().stream().filter(v -> backendOf(v).inPool())
                 .mapToLong(VolumeMetadata::sizeBytes).sum();
     }
 
@@ -279,16 +235,7 @@ public final class VolumeManager implements AutoCloseable {
             throw VolumeException.invalid(e.getMessage() == null ? "missing field" : e.getMessage());
         }
         requireSize(spec.sizeBytes());
-        if (spec.backend() == Backend.ENGINE) {
-            if (engine == null) {
-                throw VolumeException.unsupported("this brick has no engine pool");
-            }
-            try {
-                engine.requireKeyFor(spec.services(), spec.name());
-            } catch (DataDirException e) {
-                throw VolumeException.unsupported(e.getMessage());
-            }
-        }
+        backends.get(spec.backend()).checkCreate(spec);
         Map<String, String> labels = validLabels(r.labels());
         String policy = r.qosPolicy();
         if (policy != null && policies.get(policy) == null) {
@@ -308,7 +255,7 @@ public final class VolumeManager implements AutoCloseable {
             return same;
         }
         VolumeMetadata v = wanted.withNsid(allocateNsid());
-        Overcommit before = v.backend() == Backend.ENGINE ? overcommit() : null;
+        Overcommit before = backendOf(v).inPool() ? overcommit() : null;
         saveAndExport(v, () -> { });
         LOG.info("Created volume {}: NSID {}, UUID {}, {}, hosts={}", v.name(), v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()), Hosts.format(v.hosts()));
@@ -353,7 +300,7 @@ public final class VolumeManager implements AutoCloseable {
      */
     synchronized Created adopt(VolumeMetadata v) throws VolumeException {
         Overcommit before = overcommit();
-        saveAndExport(v, () -> dropFromPool(v));
+        saveAndExport(v, () -> backendOf(v).delete(v));
         LOG.info("Created volume {} from a snapshot: NSID {}, UUID {}, {}", v.name(), v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()));
         listener.volumeEvent("volume.created", v.name(), "cloned, " + Sizes.format(v.sizeBytes()) + ", NSID "
@@ -372,9 +319,9 @@ public final class VolumeManager implements AutoCloseable {
 
     /** Saves a new volume's metadata and exports it; on failure removes both and runs {@code undo}. */
     private void saveAndExport(VolumeMetadata v, Runnable undo) throws VolumeException {
-        if (v.nsid() < 1 || v.nsid() > subsystem.maxNamespaces()) {
+        if (v.nsid() < 1 || v.nsid() > exporter.maxNamespaces()) {
             undo.run();
-            throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
+            throw VolumeException.conflict("the brick already has " + exporter.maxNamespaces() + " volumes");
         }
         save(v);
         try {
@@ -387,14 +334,6 @@ public final class VolumeManager implements AutoCloseable {
             }
             undo.run();
             throw VolumeException.internal("cannot create volume " + v.name() + ": " + e.getMessage());
-        }
-    }
-
-    private void dropFromPool(VolumeMetadata v) {
-        try {
-            engine.get().deleteVolume(v.uuid().toString());
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("Removing the pool image of {}: {}", v.name(), e.getMessage());
         }
     }
 
@@ -430,8 +369,7 @@ public final class VolumeManager implements AutoCloseable {
         }
         Volume now = replace(v, after);
         if (now.namespace() != null) {
-            applyQos(now.namespace(), after);
-            subsystem.attributesChanged(after.nsid());
+            exporter.changed(now.namespace(), after);
         }
         listener.volumeEvent("volume.rolled-back", name, message);
         return now;
@@ -454,7 +392,8 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized void delete(String name, boolean withSnapshots) throws VolumeException {
         requireOpen();
         Volume v = get(name);
-        if (v.metadata().backend() == Backend.ENGINE && engine != null && !v.metadata().isSnapshotExport()) {
+        VolumeBackend backend = backendOf(v.metadata());
+        if (backend.hasSnapshots()) {
             Snapshots snapshots = snapshots();
             int n = snapshots.list(name).size();
             if (n > 0 && !withSnapshots) {
@@ -464,17 +403,11 @@ public final class VolumeManager implements AutoCloseable {
             snapshots.deleteAll(name);
         }
         if (v.state() == VolumeState.ONLINE) {
-            subsystem.removeNamespace(v.metadata().nsid());
+            exporter.remove(v.metadata().nsid());
             v.store().close();
             online.remove(name);
         }
-        if (v.metadata().backend() == Backend.ENGINE && engine != null && !v.metadata().isSnapshotExport()) {
-            try {
-                engine.get().deleteVolume(v.metadata().uuid().toString());
-            } catch (IOException | IllegalArgumentException e) {
-                LOG.warn("Deleting volume {} from the engine pool: {}", name, e.getMessage());
-            }
-        }
+        backend.delete(v.metadata());
         try {
             catalog.delete(name);
         } catch (DataDirException e) {
@@ -508,17 +441,14 @@ public final class VolumeManager implements AutoCloseable {
             }
             throw VolumeException.unsupported("the " + m.backend().label() + " backend cannot shrink a volume");
         }
-        if (m.backend() == Backend.RAM) {
-            throw VolumeException.unsupported("the ram backend cannot grow a volume");
+        VolumeBackend backend = backendOf(m);
+        if (!backend.canGrow()) {
+            throw VolumeException.unsupported("the " + m.backend().label() + " backend cannot grow a volume");
         }
-        Overcommit before = m.backend() == Backend.ENGINE ? overcommit() : null;
+        Overcommit before = backend.inPool() ? overcommit() : null;
         if (v.state() == VolumeState.ONLINE) {
             try {
-                if (m.backend() == Backend.ENGINE) {
-                    engine.get().resizeVolume(m.uuid().toString(), newSize);
-                } else {
-                    ((FileBlockStore) v.store()).grow(newSize);
-                }
+                backend.grow(m, v.store(), newSize);
             } catch (IOException e) {
                 throw VolumeException.internal("cannot grow " + name + ": " + e.getMessage());
             }
@@ -527,8 +457,7 @@ public final class VolumeManager implements AutoCloseable {
         save(grown);
         Volume after = replace(v, grown);
         if (after.namespace() != null) {
-            applyQos(after.namespace(), grown);
-            subsystem.attributesChanged(grown.nsid());
+            exporter.changed(after.namespace(), grown);
         }
         LOG.info("Grew volume {} from {} to {}", name, Sizes.format(m.sizeBytes()), Sizes.format(newSize));
         listener.volumeEvent("volume.resized", name, "grew from " + Sizes.format(m.sizeBytes()) + " to "
@@ -563,7 +492,7 @@ public final class VolumeManager implements AutoCloseable {
         if (v.state() == VolumeState.ONLINE) {
             online.remove(name);
             online.put(newName, after);
-            v.namespace().setName(newName);
+            exporter.rename(v.namespace(), newName);
         }
         listener.volumeEvent("volume.renamed", newName, "renamed from " + name);
         return after;
@@ -580,7 +509,7 @@ public final class VolumeManager implements AutoCloseable {
         save(m);
         Volume after = replace(v, m);
         if (v.state() == VolumeState.ONLINE) {
-            subsystem.setAccess(m.nsid(), ExportedAccess.of(hosts));
+            exporter.setAccess(m.nsid(), hosts);
         }
         listener.volumeEvent("volume.hosts-changed", name, "hosts=" + Hosts.format(hosts));
         return after;
@@ -642,7 +571,7 @@ public final class VolumeManager implements AutoCloseable {
         save(m);
         Volume after = replace(v, m);
         if (after.namespace() != null) {
-            applyQos(after.namespace(), m);
+            exporter.applyQos(after.namespace(), m);
         }
         listener.volumeEvent("volume.qos-changed", name, policy == null ? "QoS removed" : "QoS policy " + policy);
         return after;
@@ -678,7 +607,7 @@ public final class VolumeManager implements AutoCloseable {
         }
         for (Volume v : online.values()) {
             if (name.equals(v.metadata().qosPolicy())) {
-                applyQos(v.namespace(), v.metadata());
+                exporter.applyQos(v.namespace(), v.metadata());
             }
         }
         return created;
@@ -700,11 +629,6 @@ public final class VolumeManager implements AutoCloseable {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
-
-    private void applyQos(Namespace ns, VolumeMetadata v) {
-        QosLimits limits = v.qosPolicy() == null ? null : policies.get(v.qosPolicy());
-        ns.setQos(limits == null || limits.isUnlimited() ? null : new QosLimiter(limits, v.sizeBytes()));
-    }
 
     private Volume replace(Volume v, VolumeMetadata m) {
         Volume after = new Volume(m, v.state(), v.store(), v.namespace());
