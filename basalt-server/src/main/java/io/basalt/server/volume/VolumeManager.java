@@ -9,7 +9,6 @@ import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
 import io.basalt.nvmet.qos.QosLimits;
-import io.basalt.nvmet.subsystem.Nqn;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Changes volumes while the brick runs: create, resize, rename, re-mask, relabel, limit, delete.
@@ -35,11 +33,6 @@ import java.util.regex.Pattern;
  */
 public final class VolumeManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeManager.class);
-    /** Largest volume a request may ask for: 1 PiB, far beyond any test box yet a guard against typos. */
-    public static final long MAX_SIZE_BYTES = 1L << 50;
-    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?");
-    private static final int MAX_LABELS = 64;
-    private static final int MAX_LABEL_VALUE = 256;
 
     private final VolumeCatalog catalog;
     private final QosPolicyStore policies;
@@ -51,53 +44,8 @@ public final class VolumeManager implements AutoCloseable {
     private final Map<String, Volume> online = new LinkedHashMap<>();
     private final EnginePool engine;
     private boolean closed;
-    /** The manager as Snapshots sees it; an inner class, so the manager's own methods stay package-private. */
-    private final ManagedVolumes forSnapshots = new ManagedVolumes() {
-        @Override
-        public Volume find(String nameOrUuid) throws VolumeException {
-            return VolumeManager.this.find(nameOrUuid);
-        }
-
-        @Override
-        public Created existingAlike(VolumeMetadata wanted) throws VolumeException {
-            return VolumeManager.this.existingAlike(wanted);
-        }
-
-        @Override
-        public Created adopt(VolumeMetadata v) throws VolumeException {
-            return VolumeManager.this.adopt(v);
-        }
-
-        @Override
-        public Created adoptExport(VolumeMetadata v) throws VolumeException {
-            return VolumeManager.this.adoptExport(v);
-        }
-
-        @Override
-        public int allocateNsid() throws VolumeException {
-            return VolumeManager.this.allocateNsid();
-        }
-
-        @Override
-        public VolumeCatalog catalog() {
-            return VolumeManager.this.catalog();
-        }
-
-        @Override
-        public Volume contentsReplaced(String name, long newSize, String message) throws VolumeException {
-            return VolumeManager.this.contentsReplaced(name, newSize, message);
-        }
-
-        @Override
-        public VolumeListener listener() {
-            return VolumeManager.this.listener();
-        }
-
-        @Override
-        public EnginePool enginePool() {
-            return VolumeManager.this.enginePool();
-        }
-    };
+    /** The manager as Snapshots sees it (see {@link SnapshotsAccess}). */
+    private final ManagedVolumes forSnapshots = new SnapshotsAccess(this);
 
     public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, VolumeListener listener) {
         this(catalog, policies, subsystem, listener, null);
@@ -234,9 +182,9 @@ public final class VolumeManager implements AutoCloseable {
         } catch (ConfigException | NullPointerException e) {
             throw VolumeException.invalid(e.getMessage() == null ? "missing field" : e.getMessage());
         }
-        requireSize(spec.sizeBytes());
+        VolumeRequests.requireSize(spec.sizeBytes());
         backends.get(spec.backend()).checkCreate(spec);
-        Map<String, String> labels = validLabels(r.labels());
+        Map<String, String> labels = VolumeRequests.validLabels(r.labels());
         String policy = r.qosPolicy();
         if (policy != null && policies.get(policy) == null) {
             throw VolumeException.invalid("no QoS policy named '" + policy + "'");
@@ -424,7 +372,7 @@ public final class VolumeManager implements AutoCloseable {
         requireOpen();
         Volume v = get(name);
         VolumeMetadata m = v.metadata();
-        requireSize(newSize);
+        VolumeRequests.requireSize(newSize);
         if (m.isSnapshotExport()) {
             throw VolumeException.unsupported("'" + name + "' exports a snapshot read-only; it cannot change size");
         }
@@ -517,7 +465,7 @@ public final class VolumeManager implements AutoCloseable {
 
     /** Lets one more host see the volume. A volume open to any host stays so. */
     public synchronized Volume allowHost(String name, String hostNqn) throws VolumeException {
-        requireNqn(hostNqn);
+        VolumeRequests.requireNqn(hostNqn);
         Volume v = get(name);
         HostList h = v.metadata().hosts();
         if (h.isAny() || h.allows(hostNqn)) {
@@ -530,7 +478,7 @@ public final class VolumeManager implements AutoCloseable {
 
     /** Hides the volume from a host. Refused for a volume open to any host: list its hosts first. */
     public synchronized Volume revokeHost(String name, String hostNqn) throws VolumeException {
-        requireNqn(hostNqn);
+        VolumeRequests.requireNqn(hostNqn);
         Volume v = get(name);
         HostList h = v.metadata().hosts();
         if (h.isAny()) {
@@ -548,7 +496,7 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized Volume setLabels(String name, Map<String, String> labels) throws VolumeException {
         requireOpen();
         Volume v = get(name);
-        Map<String, String> valid = validLabels(labels);
+        Map<String, String> valid = VolumeRequests.validLabels(labels);
         if (valid.equals(v.metadata().labels())) {
             return v;
         }
@@ -644,44 +592,6 @@ public final class VolumeManager implements AutoCloseable {
         } catch (DataDirException e) {
             throw VolumeException.internal(e.getMessage());
         }
-    }
-
-    private static void requireSize(long size) throws VolumeException {
-        if (size <= 0 || size > MAX_SIZE_BYTES) {
-            throw VolumeException.invalid("size must be between 1 block and " + Sizes.format(MAX_SIZE_BYTES)
-                    + ", not " + size + " bytes");
-        }
-    }
-
-    private static void requireNqn(String nqn) throws VolumeException {
-        try {
-            Nqn.requireValid(nqn);
-        } catch (IllegalArgumentException e) {
-            throw VolumeException.invalid("invalid host NQN: " + e.getMessage());
-        }
-    }
-
-    static Map<String, String> validLabels(Map<String, String> labels) throws VolumeException {
-        if (labels == null) {
-            return Map.of();
-        }
-        if (labels.size() > MAX_LABELS) {
-            throw VolumeException.invalid("at most " + MAX_LABELS + " labels");
-        }
-        Map<String, String> out = new TreeMap<>();
-        for (Map.Entry<String, String> e : labels.entrySet()) {
-            if (e.getKey() == null || !LABEL_KEY.matcher(e.getKey()).matches()) {
-                throw VolumeException.invalid("invalid label key '" + e.getKey()
-                        + "' (1-64 characters: letters, digits, '.', '_', '-', '/'; starting and ending alphanumeric)");
-            }
-            String value = e.getValue() == null ? "" : e.getValue();
-            if (value.length() > MAX_LABEL_VALUE || value.chars().anyMatch(Character::isISOControl)) {
-                throw VolumeException.invalid("invalid value for label '" + e.getKey() + "' (at most "
-                        + MAX_LABEL_VALUE + " printable characters)");
-            }
-            out.put(e.getKey(), value);
-        }
-        return out;
     }
 
     private void requireOpen() throws VolumeException {

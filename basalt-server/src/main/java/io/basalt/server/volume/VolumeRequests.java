@@ -1,0 +1,58 @@
+package io.basalt.server.volume;
+
+import io.basalt.api.model.Sizes;
+import io.basalt.nvmet.subsystem.Nqn;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/** The checks a volume change request must pass before anything is written: sizes, host NQNs, labels. */
+final class VolumeRequests {
+    /** Largest volume a request may ask for: 1 PiB, far beyond any test box yet a guard against typos. */
+    static final long MAX_SIZE_BYTES = 1L << 50;
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?");
+    private static final int MAX_LABELS = 64;
+    private static final int MAX_LABEL_VALUE = 256;
+
+    private VolumeRequests() {
+    }
+
+    static void requireSize(long size) throws VolumeException {
+        if (size <= 0 || size > MAX_SIZE_BYTES) {
+            throw VolumeException.invalid("size must be between 1 block and " + Sizes.format(MAX_SIZE_BYTES)
+                    + ", not " + size + " bytes");
+        }
+    }
+
+    static void requireNqn(String nqn) throws VolumeException {
+        try {
+            Nqn.requireValid(nqn);
+        } catch (IllegalArgumentException e) {
+            throw VolumeException.invalid("invalid host NQN: " + e.getMessage());
+        }
+    }
+
+    static Map<String, String> validLabels(Map<String, String> labels) throws VolumeException {
+        if (labels == null) {
+            return Map.of();
+        }
+        if (labels.size() > MAX_LABELS) {
+            throw VolumeException.invalid("at most " + MAX_LABELS + " labels");
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> e : labels.entrySet()) {
+            if (e.getKey() == null || !LABEL_KEY.matcher(e.getKey()).matches()) {
+                throw VolumeException.invalid("invalid label key '" + e.getKey()
+                        + "' (1-64 characters: letters, digits, '.', '_', '-', '/'; starting and ending alphanumeric)");
+            }
+            String value = e.getValue() == null ? "" : e.getValue();
+            if (value.length() > MAX_LABEL_VALUE || value.chars().anyMatch(Character::isISOControl)) {
+                throw VolumeException.invalid("invalid value for label '" + e.getKey() + "' (at most "
+                        + MAX_LABEL_VALUE + " printable characters)");
+            }
+            out.put(e.getKey(), value);
+        }
+        return out;
+    }
+}
