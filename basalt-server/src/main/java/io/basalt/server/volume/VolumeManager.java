@@ -5,7 +5,6 @@ import io.basalt.control.HostList;
 import io.basalt.api.model.Sizes;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
-import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
 import io.basalt.nvmet.qos.QosLimits;
@@ -17,11 +16,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -41,6 +38,8 @@ public final class VolumeManager implements AutoCloseable {
     private final Map<Backend, VolumeBackend> backends;
     private final VolumeBackend snapshotExports;
     private final VolumeListener listener;
+    private final OvercommitWatch overcommits;
+    private final QosPolicyEdits policyEdits;
     private final Map<String, Volume> online = new LinkedHashMap<>();
     private final EnginePool engine;
     private boolean closed;
@@ -58,10 +57,12 @@ public final class VolumeManager implements AutoCloseable {
         this.catalog = Objects.requireNonNull(catalog);
         this.policies = Objects.requireNonNull(policies);
         this.exporter = new VolumeExporter(Objects.requireNonNull(subsystem), policies);
+        this.policyEdits = new QosPolicyEdits(policies, catalog, exporter);
         this.backends = Map.of(Backend.FILE, new FileBackend(catalog), Backend.RAM, new RamBackend(),
                 Backend.ENGINE, new EngineBackend(engine));
         this.snapshotExports = new SnapshotExportBackend(snapshots());
         this.listener = listener == null ? (t, v, m) -> { } : listener;
+        this.overcommits = new OvercommitWatch(catalog, v -> backendOf(v).inPool(), engine, this.listener);
     }
 
     public Subsystem subsystem() {
@@ -87,37 +88,17 @@ public final class VolumeManager implements AutoCloseable {
 
     /** The sizes of the volumes in the engine pool (read-only snapshot exports have no space of their own). */
     public synchronized long engineProvisionedBytes() {
-        return catalog.all().stream().filter(v -> backendOf(v).inPool())
-                .mapToLong(VolumeMetadata::sizeBytes).sum();
+        return overcommits.provisionedBytes();
     }
 
     /** The engine pool's over-commit now. */
     public synchronized Overcommit overcommit() {
-        var stats = PoolCapacity.stats(engine);
-        return new Overcommit(engineProvisionedBytes(), stats == null ? 0 : stats.usableBytes());
+        return overcommits.now();
     }
 
-    /**
-     * Records a {@code pool.overcommitted} warning when the brick starts over-committed. Creates and
-     * resizes check for themselves; this catches what takes the pool over while no brick runs: volumes
-     * given to serve (--volume, the config file) and less usable space (a larger --overprovision).
-     * A brick that restarts over-committed records it again: each start is a new look at the pool.
-     * Not logged here: {@code basalt serve} prints the same warning on its stderr.
-     */
+    /** See {@link OvercommitWatch#noteAtStart}. */
     public synchronized void noteOvercommitAtStart() {
-        Overcommit now = overcommit();
-        if (now.warns()) {
-            listener.poolWarning("pool.overcommitted", "engine pool", now.describe());
-        }
-    }
-
-    /** Records a {@code pool.overcommitted} warning when a change takes the pool over the ratio: once per crossing. */
-    private void noteOvercommit(Overcommit before, String volume) {
-        Overcommit after = overcommit();
-        if (after.warns() && !before.warns()) {
-            LOG.warn("Volume {}: {}", volume, after.describe());
-            listener.poolWarning("pool.overcommitted", volume, after.describe());
-        }
+        overcommits.noteAtStart();
     }
 
     // ---- queries -----------------------------------------------------------------------------
@@ -173,16 +154,7 @@ public final class VolumeManager implements AutoCloseable {
         if (r.readOnly()) {
             throw VolumeException.invalid("only a snapshot can be exported read-only (give fromSnapshot)");
         }
-        VolumeSpec spec;
-        try {
-            Backend backend = r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend();
-            spec = new VolumeSpec(r.name(), r.sizeBytes(), r.hosts() == null ? Hosts.none() : r.hosts(),
-                    r.blockSize() == 0 ? VolumeSpec.BLOCK_SIZE_DEFAULT : r.blockSize(), backend,
-                    DataServices.of(r.compression(), r.dedup(), r.encryption(), backend, r.name()));
-        } catch (ConfigException | NullPointerException e) {
-            throw VolumeException.invalid(e.getMessage() == null ? "missing field" : e.getMessage());
-        }
-        VolumeRequests.requireSize(spec.sizeBytes());
+        VolumeSpec spec = VolumeRequests.spec(r);
         backends.get(spec.backend()).checkCreate(spec);
         Map<String, String> labels = VolumeRequests.validLabels(r.labels());
         String policy = r.qosPolicy();
@@ -210,7 +182,7 @@ public final class VolumeManager implements AutoCloseable {
         listener.volumeEvent("volume.created", v.name(), "created " + Sizes.format(v.sizeBytes()) + ", NSID "
                 + v.nsid());
         if (before != null) {
-            noteOvercommit(before, v.name());
+            overcommits.noteCrossing(before, v.name());
         }
         return new Created(online.get(v.name()), true);
     }
@@ -253,7 +225,7 @@ public final class VolumeManager implements AutoCloseable {
                 Sizes.format(v.sizeBytes()));
         listener.volumeEvent("volume.created", v.name(), "cloned, " + Sizes.format(v.sizeBytes()) + ", NSID "
                 + v.nsid());
-        noteOvercommit(before, v.name());
+        overcommits.noteCrossing(before, v.name());
         return new Created(online.get(v.name()), true);
     }
 
@@ -411,7 +383,7 @@ public final class VolumeManager implements AutoCloseable {
         listener.volumeEvent("volume.resized", name, "grew from " + Sizes.format(m.sizeBytes()) + " to "
                 + Sizes.format(newSize));
         if (before != null) {
-            noteOvercommit(before, name);
+            overcommits.noteCrossing(before, name);
         }
         return after;
     }
@@ -471,9 +443,7 @@ public final class VolumeManager implements AutoCloseable {
         if (h.isAny() || h.allows(hostNqn)) {
             return v;
         }
-        Set<String> hosts = new LinkedHashSet<>(h.hosts());
-        hosts.add(hostNqn);
-        return setHosts(name, HostList.of(hosts));
+        return setHosts(name, VolumeRequests.with(h, hostNqn));
     }
 
     /** Hides the volume from a host. Refused for a volume open to any host: list its hosts first. */
@@ -488,9 +458,7 @@ public final class VolumeManager implements AutoCloseable {
         if (!h.allows(hostNqn)) {
             return v;
         }
-        Set<String> hosts = new LinkedHashSet<>(h.hosts());
-        hosts.remove(hostNqn);
-        return setHosts(name, HostList.of(hosts));
+        return setHosts(name, VolumeRequests.without(h, hostNqn));
     }
 
     public synchronized Volume setLabels(String name, Map<String, String> labels) throws VolumeException {
@@ -532,48 +500,18 @@ public final class VolumeManager implements AutoCloseable {
     }
 
     public synchronized QosLimits policy(String name) throws VolumeException {
-        QosLimits l = policies.get(name);
-        if (l == null) {
-            throw VolumeException.notFound("no QoS policy named '" + name + "'");
-        }
-        return l;
+        return policyEdits.get(name);
     }
 
     /** Creates or replaces a policy; volumes under it take the new limits at once. Returns true if created. */
     public synchronized boolean putPolicy(String name, QosLimits limits) throws VolumeException {
         requireOpen();
-        try {
-            VolumeSpec.requireValidName(name);
-        } catch (ConfigException e) {
-            throw VolumeException.invalid(e.getMessage().replace("volume name", "policy name"));
-        }
-        boolean created = policies.get(name) == null;
-        try {
-            policies.put(name, limits);
-        } catch (DataDirException e) {
-            throw VolumeException.internal(e.getMessage());
-        }
-        for (Volume v : online.values()) {
-            if (name.equals(v.metadata().qosPolicy())) {
-                exporter.applyQos(v.namespace(), v.metadata());
-            }
-        }
-        return created;
+        return policyEdits.put(name, limits, online.values());
     }
 
     public synchronized void deletePolicy(String name) throws VolumeException {
         requireOpen();
-        policy(name);
-        List<String> users = catalog.all().stream().filter(v -> name.equals(v.qosPolicy()))
-                .map(VolumeMetadata::name).toList();
-        if (!users.isEmpty()) {
-            throw VolumeException.conflict("QoS policy '" + name + "' is used by volume(s) " + String.join(", ", users));
-        }
-        try {
-            policies.delete(name);
-        } catch (DataDirException e) {
-            throw VolumeException.internal(e.getMessage());
-        }
+        policyEdits.delete(name);
     }
 
     // ---- helpers -----------------------------------------------------------------------------

@@ -1,13 +1,21 @@
 package io.basalt.server.volume;
 
 import io.basalt.api.model.Sizes;
+import io.basalt.control.HostList;
 import io.basalt.nvmet.subsystem.Nqn;
+import io.basalt.server.config.Backend;
+import io.basalt.server.config.ConfigException;
+import io.basalt.server.config.DataServices;
+import io.basalt.server.config.Hosts;
+import io.basalt.server.config.VolumeSpec;
 
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-/** The checks a volume change request must pass before anything is written: sizes, host NQNs, labels. */
+/** The checks a volume change request must pass before anything is written: specs, sizes, host NQNs, labels. */
 final class VolumeRequests {
     /** Largest volume a request may ask for: 1 PiB, far beyond any test box yet a guard against typos. */
     static final long MAX_SIZE_BYTES = 1L << 50;
@@ -16,6 +24,35 @@ final class VolumeRequests {
     private static final int MAX_LABEL_VALUE = 256;
 
     private VolumeRequests() {
+    }
+
+    /** The spec a create asks for, defaults filled in; refused as INVALID when a field is wrong or missing. */
+    static VolumeSpec spec(CreateRequest r) throws VolumeException {
+        VolumeSpec spec;
+        try {
+            Backend backend = r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend();
+            spec = new VolumeSpec(r.name(), r.sizeBytes(), r.hosts() == null ? Hosts.none() : r.hosts(),
+                    r.blockSize() == 0 ? VolumeSpec.BLOCK_SIZE_DEFAULT : r.blockSize(), backend,
+                    DataServices.of(r.compression(), r.dedup(), r.encryption(), backend, r.name()));
+        } catch (ConfigException | NullPointerException e) {
+            throw VolumeException.invalid(e.getMessage() == null ? "missing field" : e.getMessage());
+        }
+        requireSize(spec.sizeBytes());
+        return spec;
+    }
+
+    /** The host list with one more host (kept in the order hosts were allowed). */
+    static HostList with(HostList h, String hostNqn) {
+        Set<String> hosts = new LinkedHashSet<>(h.hosts());
+        hosts.add(hostNqn);
+        return HostList.of(hosts);
+    }
+
+    /** The host list without a host. */
+    static HostList without(HostList h, String hostNqn) {
+        Set<String> hosts = new LinkedHashSet<>(h.hosts());
+        hosts.remove(hostNqn);
+        return HostList.of(hosts);
     }
 
     static void requireSize(long size) throws VolumeException {
