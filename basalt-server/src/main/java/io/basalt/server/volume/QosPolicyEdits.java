@@ -32,6 +32,13 @@ final class QosPolicyEdits {
         return l;
     }
 
+    /** Refuses (INVALID) a volume change naming a policy that does not exist; null names none. */
+    void requireKnown(String policy) throws VolumeException {
+        if (policy != null && policies.get(policy) == null) {
+            throw VolumeException.invalid("no QoS policy named '" + policy + "'");
+        }
+    }
+
     /** Creates or replaces a policy; the online volumes under it take the new limits at once. True if created. */
     boolean put(String name, QosLimits limits, Collection<Volume> online) throws VolumeException {
         try {

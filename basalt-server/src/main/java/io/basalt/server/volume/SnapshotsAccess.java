@@ -4,13 +4,17 @@ package io.basalt.server.volume;
  * The {@link VolumeManager} as {@link Snapshots} sees it. A class of its own rather than an
  * interface the manager implements, so the manager's methods for snapshots stay package-private
  * (an interface's methods would be public on the manager). Each method calls the manager's
- * method of the same name, which takes the manager's lock where it needs it.
+ * method of the same name, which takes the manager's lock; the catalog and listener are the manager's.
  */
 final class SnapshotsAccess implements ManagedVolumes {
     private final VolumeManager manager;
+    private final VolumeCatalog catalog;
+    private final VolumeListener listener;
 
-    SnapshotsAccess(VolumeManager manager) {
+    SnapshotsAccess(VolumeManager manager, VolumeCatalog catalog, VolumeListener listener) {
         this.manager = manager;
+        this.catalog = catalog;
+        this.listener = listener;
     }
 
     @Override
@@ -40,7 +44,7 @@ final class SnapshotsAccess implements ManagedVolumes {
 
     @Override
     public VolumeCatalog catalog() {
-        return manager.catalog();
+        return catalog;
     }
 
     @Override
@@ -50,7 +54,7 @@ final class SnapshotsAccess implements ManagedVolumes {
 
     @Override
     public VolumeListener listener() {
-        return manager.listener();
+        return listener;
     }
 
     @Override

@@ -4,7 +4,6 @@ import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
 import io.basalt.api.model.Sizes;
 import io.basalt.server.config.Backend;
-import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
 import io.basalt.nvmet.qos.QosLimits;
@@ -44,7 +43,7 @@ public final class VolumeManager implements AutoCloseable {
     private final EnginePool engine;
     private boolean closed;
     /** The manager as Snapshots sees it (see {@link SnapshotsAccess}). */
-    private final ManagedVolumes forSnapshots = new SnapshotsAccess(this);
+    private final ManagedVolumes forSnapshots;
 
     public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, VolumeListener listener) {
         this(catalog, policies, subsystem, listener, null);
@@ -60,8 +59,9 @@ public final class VolumeManager implements AutoCloseable {
         this.policyEdits = new QosPolicyEdits(policies, catalog, exporter);
         this.backends = Map.of(Backend.FILE, new FileBackend(catalog), Backend.RAM, new RamBackend(),
                 Backend.ENGINE, new EngineBackend(engine));
-        this.snapshotExports = new SnapshotExportBackend(snapshots());
         this.listener = listener == null ? (t, v, m) -> { } : listener;
+        this.forSnapshots = new SnapshotsAccess(this, catalog, this.listener);
+        this.snapshotExports = new SnapshotExportBackend(snapshots());
         this.overcommits = new OvercommitWatch(catalog, v -> backendOf(v).inPool(), engine, this.listener);
     }
 
@@ -107,8 +107,7 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized List<Volume> list() {
         List<Volume> out = new ArrayList<>();
         for (VolumeMetadata v : catalog.all()) {
-            Volume live = online.get(v.name());
-            out.add(live != null ? live : new Volume(v, VolumeState.OFFLINE, null, null));
+            out.add(live(v));
         }
         out.sort(Comparator.comparingInt(v -> v.metadata().nsid()));
         return out;
@@ -124,20 +123,18 @@ public final class VolumeManager implements AutoCloseable {
         if (v == null) {
             throw VolumeException.notFound("no volume named '" + name + "'");
         }
-        Volume live = online.get(name);
+        return live(v);
+    }
+
+    private Volume live(VolumeMetadata v) {
+        Volume live = online.get(v.name());
         return live != null ? live : new Volume(v, VolumeState.OFFLINE, null, null);
     }
 
     /** Finds a volume by name or UUID. */
     public synchronized Volume find(String nameOrUuid) throws VolumeException {
-        if (catalog.get(nameOrUuid) == null) {
-            for (VolumeMetadata v : catalog.all()) {
-                if (v.uuid().toString().equalsIgnoreCase(nameOrUuid)) {
-                    return get(v.name());
-                }
-            }
-        }
-        return get(nameOrUuid);
+        VolumeMetadata byUuid = catalog.get(nameOrUuid) == null ? catalog.withUuid(nameOrUuid) : null;
+        return get(byUuid != null ? byUuid.name() : nameOrUuid);
     }
 
     // ---- create and delete -------------------------------------------------------------------
@@ -157,19 +154,11 @@ public final class VolumeManager implements AutoCloseable {
         VolumeSpec spec = VolumeRequests.spec(r);
         backends.get(spec.backend()).checkCreate(spec);
         Map<String, String> labels = VolumeRequests.validLabels(r.labels());
-        String policy = r.qosPolicy();
-        if (policy != null && policies.get(policy) == null) {
-            throw VolumeException.invalid("no QoS policy named '" + policy + "'");
-        }
-        String dataFile = spec.name() + VolumeMetadata.DATA_SUFFIX;
-        if (catalog.dataFileInUse(dataFile)) {
-            dataFile = UUID.randomUUID() + VolumeMetadata.DATA_SUFFIX;
-        }
+        policyEdits.requireKnown(r.qosPolicy());
         // The NSID comes after the idempotency check: a retried create must not use up NSIDs.
         VolumeMetadata wanted = new VolumeMetadata(spec.name(), VolumeMetadata.NO_NSID_YET, UUID.randomUUID(),
-                spec.sizeBytes(),
-                spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
-                System.currentTimeMillis(), spec.services(), null, null);
+                spec.sizeBytes(), spec.blockSize(), spec.backend(), spec.hosts(), catalog.newDataFile(spec.name()),
+                new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), spec.services(), null, null);
         Created same = existingAlike(wanted);
         if (same != null) {
             return same;
@@ -191,27 +180,17 @@ public final class VolumeManager implements AutoCloseable {
      * For a create of {@code wanted}: null when no volume has its name; the volume (created false)
      * when it is as {@code wanted} describes; otherwise CONFLICT, naming what differs.
      */
-
     synchronized Created existingAlike(VolumeMetadata wanted) throws VolumeException {
         VolumeMetadata existing = catalog.get(wanted.name());
         if (existing == null) {
             return null;
         }
-        String differences = RepeatedCreate.differences(existing, wanted, this::nameOf);
+        String differences = RepeatedCreate.differences(existing, wanted, catalog::nameOf);
         if (differences != null) {
             throw VolumeException.conflict("volume '" + wanted.name() + "' already exists with a different spec: "
                     + differences);
         }
         return new Created(get(existing.name()), false);
-    }
-
-    private String nameOf(UUID uuid) {
-        for (VolumeMetadata v : catalog.all()) {
-            if (v.uuid().equals(uuid)) {
-                return v.name();
-            }
-        }
-        return null;
     }
 
     /**
@@ -274,11 +253,6 @@ public final class VolumeManager implements AutoCloseable {
         return new Snapshots(forSnapshots);
     }
 
-    /** The catalog (snapshot operations need data file names). */
-    VolumeCatalog catalog() {
-        return catalog;
-    }
-
     /** Tells hosts that can see the volume that its contents or size changed under them (rollback). */
     synchronized Volume contentsReplaced(String name, long newSize, String message) throws VolumeException {
         Volume v = get(name);
@@ -293,11 +267,6 @@ public final class VolumeManager implements AutoCloseable {
         }
         listener.volumeEvent("volume.rolled-back", name, message);
         return now;
-    }
-
-    /** The listener, for snapshot events. */
-    VolumeListener listener() {
-        return listener;
     }
 
     /** Stops exporting the volume (hosts are told it is gone), then deletes its metadata and data. */
@@ -344,26 +313,9 @@ public final class VolumeManager implements AutoCloseable {
         requireOpen();
         Volume v = get(name);
         VolumeMetadata m = v.metadata();
-        VolumeRequests.requireSize(newSize);
-        if (m.isSnapshotExport()) {
-            throw VolumeException.unsupported("'" + name + "' exports a snapshot read-only; it cannot change size");
-        }
-        if (newSize % m.blockSize() != 0) {
-            throw VolumeException.invalid("size must be a multiple of the " + m.blockSize() + "-byte block size");
-        }
-        if (newSize == m.sizeBytes()) {
-            return v;
-        }
-        if (newSize < m.sizeBytes()) {
-            if (!force) {
-                throw VolumeException.invalid("shrinking volume '" + name + "' from " + Sizes.format(m.sizeBytes())
-                        + " to " + Sizes.format(newSize) + " loses data; ask again with force");
-            }
-            throw VolumeException.unsupported("the " + m.backend().label() + " backend cannot shrink a volume");
-        }
         VolumeBackend backend = backendOf(m);
-        if (!backend.canGrow()) {
-            throw VolumeException.unsupported("the " + m.backend().label() + " backend cannot grow a volume");
+        if (!VolumeRequests.requireGrowth(m, newSize, force, backend.canGrow())) {
+            return v;
         }
         Overcommit before = backend.inPool() ? overcommit() : null;
         if (v.state() == VolumeState.ONLINE) {
@@ -394,11 +346,7 @@ public final class VolumeManager implements AutoCloseable {
         if (name.equals(newName)) {
             return v;
         }
-        try {
-            VolumeSpec.requireValidName(newName);
-        } catch (ConfigException e) {
-            throw VolumeException.invalid(e.getMessage());
-        }
+        VolumeRequests.requireValidName(newName);
         if (catalog.get(newName) != null) {
             throw VolumeException.conflict("a volume named '" + newName + "' already exists");
         }
@@ -477,9 +425,7 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized Volume setQosPolicy(String name, String policy) throws VolumeException {
         requireOpen();
         Volume v = get(name);
-        if (policy != null && policies.get(policy) == null) {
-            throw VolumeException.invalid("no QoS policy named '" + policy + "'");
-        }
+        policyEdits.requireKnown(policy);
         if (Objects.equals(policy, v.metadata().qosPolicy())) {
             return v;
         }

@@ -41,6 +41,44 @@ final class VolumeRequests {
         return spec;
     }
 
+    static void requireValidName(String name) throws VolumeException {
+        try {
+            VolumeSpec.requireValidName(name);
+        } catch (ConfigException e) {
+            throw VolumeException.invalid(e.getMessage());
+        }
+    }
+
+    /**
+     * Checks a resize of {@code m} to {@code newSize}: false when the size is already that; a
+     * refusal for a snapshot export, a size off the block size, a shrink (which no backend can do
+     * yet: without {@code force} it is refused as losing data), or growing what cannot grow.
+     */
+    static boolean requireGrowth(VolumeMetadata m, long newSize, boolean force, boolean canGrow)
+            throws VolumeException {
+        requireSize(newSize);
+        if (m.isSnapshotExport()) {
+            throw VolumeException.unsupported("'" + m.name() + "' exports a snapshot read-only; it cannot change size");
+        }
+        if (newSize % m.blockSize() != 0) {
+            throw VolumeException.invalid("size must be a multiple of the " + m.blockSize() + "-byte block size");
+        }
+        if (newSize == m.sizeBytes()) {
+            return false;
+        }
+        if (newSize < m.sizeBytes()) {
+            if (!force) {
+                throw VolumeException.invalid("shrinking volume '" + m.name() + "' from " + Sizes.format(m.sizeBytes())
+                        + " to " + Sizes.format(newSize) + " loses data; ask again with force");
+            }
+            throw VolumeException.unsupported("the " + m.backend().label() + " backend cannot shrink a volume");
+        }
+        if (!canGrow) {
+            throw VolumeException.unsupported("the " + m.backend().label() + " backend cannot grow a volume");
+        }
+        return true;
+    }
+
     /** The host list with one more host (kept in the order hosts were allowed). */
     static HostList with(HostList h, String hostNqn) {
         Set<String> hosts = new LinkedHashSet<>(h.hosts());
