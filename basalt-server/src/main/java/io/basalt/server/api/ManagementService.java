@@ -13,14 +13,11 @@ import io.basalt.api.model.Sizes;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
 import io.basalt.control.HostList;
-import io.basalt.block.BlockStore;
 import io.basalt.engine.pool.DiffPage;
 import io.basalt.api.model.CreateSnapshotRequest;
 import io.basalt.api.model.DiffView;
 import io.basalt.api.model.RollbackRequest;
 import io.basalt.api.model.SnapshotView;
-import io.basalt.engine.pool.EngineBlockStore;
-import io.basalt.engine.pool.VolumeUsage;
 import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
@@ -36,8 +33,6 @@ import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.volume.CreateRequest;
 import io.basalt.server.volume.Created;
 import io.basalt.server.volume.Volume;
-import io.basalt.server.volume.VolumeState;
-import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.qos.QosLimits;
@@ -48,10 +43,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +106,7 @@ public final class ManagementService implements BrickService {
     @Override
     public List<VolumeView> listVolumes() {
         List<Controller> connected = target.controllers().controllers();
-        return volumes.list().stream().map(v -> view(v, connected, List.of()))
+        return volumes.list().stream().map(v -> VolumeViews.view(v, connected, List.of()))
                 .sorted(Comparator.comparing(VolumeView::name)).toList();
     }
 
@@ -184,17 +177,17 @@ public final class ManagementService implements BrickService {
             throw ApiException.invalid("name is required");
         }
         Snapshots.Taken t = call(() -> snapshots.create(volume, r.name()));
-        return new Outcome<>(view(t.snapshot()), t.created());
+        return new Outcome<>(VolumeViews.view(t.snapshot()), t.created());
     }
 
     @Override
     public List<SnapshotView> listSnapshots(String volume) {
-        return call(() -> snapshots.list(volume)).stream().map(ManagementService::view).toList();
+        return call(() -> snapshots.list(volume)).stream().map(VolumeViews::view).toList();
     }
 
     @Override
     public SnapshotView getSnapshot(String volume, String snapshot) {
-        return view(call(() -> snapshots.get(volume, snapshot)));
+        return VolumeViews.view(call(() -> snapshots.get(volume, snapshot)));
     }
 
     @Override
@@ -221,12 +214,6 @@ public final class ManagementService implements BrickService {
         int blockSize = call(() -> snapshots.get(name, from)).info().blockSize();
         return new DiffView(name, from, against, blockSize,
                 page.ranges().stream().map(x -> new DiffView.Range(x.lba(), x.blocks())).toList(), page.nextLba());
-    }
-
-    private static SnapshotView view(Snapshots.Snapshot s) {
-        var i = s.info();
-        return new SnapshotView(i.name(), s.volume(), i.id(), i.capacityBytes(), i.blockSize(), i.mappedBytes(),
-                Instant.ofEpochMilli(i.createdMillis()).toString());
     }
 
     @Override
@@ -350,49 +337,7 @@ public final class ManagementService implements BrickService {
     }
 
     private VolumeView view(Volume v, List<String> warnings) {
-        return view(v, target.controllers().controllers(), warnings);
-    }
-
-    private static VolumeView view(Volume v, List<Controller> controllers, List<String> warnings) {
-        VolumeMetadata m = v.metadata();
-        boolean online = v.state() == VolumeState.ONLINE;
-        VolumeView.Usage usage = online ? usage(v.store()) : new VolumeView.Usage(0, 0, 1.0, 1.0);
-        var ns = v.namespace();
-        VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
-                : new VolumeView.Stats(ns.readCommands(), ns.writeCommands(), ns.bytesRead(), ns.bytesWritten(),
-                ns.errors(), ns.throttledCommands());
-        List<VolumeView.ConnectedHost> connected = new ArrayList<>();
-        if (online) {
-            for (Controller c : controllers) {
-                if (!c.isDiscovery() && !c.isShutDown() && m.hosts().allows(c.hostNqn())) {
-                    connected.add(new VolumeView.ConnectedHost(HostAccess.describe(c.hostNqn()), c.cntlid(),
-                            Objects.toString(c.remoteAddress(), null), c.ioQueueCount()));
-                }
-            }
-        }
-        List<String> hosts = m.hosts().isAny() ? List.of(Hosts.ANY) : m.hosts().hosts().stream().sorted().toList();
-        return new VolumeView(m.name(), m.uuid().toString(), HexFormat.of().formatHex(nguid(m)), m.nsid(),
-                online ? "online" : "offline", m.sizeBytes(), m.blockSize(), m.backend().label(), hosts, m.labels(),
-                m.qosPolicy(), new VolumeView.Services(m.services().compression(), m.services().dedup(),
-                        m.services().encryption() ? "aes-xts" : "off"), usage, stats, connected,
-                m.createdMillis() == 0 ? null : Instant.ofEpochMilli(m.createdMillis()).toString(),
-                m.isSnapshotExport(), warnings);
-    }
-
-    /** Space use as the store knows it; the engine reports data reduction, other stores none. */
-    private static VolumeView.Usage usage(BlockStore store) {
-        if (store instanceof EngineBlockStore e) {
-            VolumeUsage u = e.usage();
-            return new VolumeView.Usage(u.mappedBytes(), u.physicalBytes(), u.compressionRatio(), u.dedupRatio());
-        }
-        long allocated = Math.max(0, store.allocatedBytes());
-        return new VolumeView.Usage(allocated, allocated, 1.0, 1.0);
-    }
-
-    private static byte[] nguid(VolumeMetadata m) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-        b.putLong(m.uuid().getMostSignificantBits()).putLong(m.uuid().getLeastSignificantBits());
-        return b.array();
+        return VolumeViews.view(v, target.controllers().controllers(), warnings);
     }
 
     private static long size(JsonNode node) {
