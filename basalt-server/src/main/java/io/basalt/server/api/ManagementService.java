@@ -1,6 +1,5 @@
 package io.basalt.server.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.basalt.api.ApiException;
 import io.basalt.api.BrickService;
 import io.basalt.api.model.BrickInfo;
@@ -9,7 +8,6 @@ import io.basalt.api.model.EventView;
 import io.basalt.api.model.HealthView;
 import io.basalt.api.model.QosPolicyRequest;
 import io.basalt.api.model.QosPolicyView;
-import io.basalt.api.model.Sizes;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
 import io.basalt.control.HostList;
@@ -20,14 +18,12 @@ import io.basalt.api.model.RollbackRequest;
 import io.basalt.api.model.SnapshotView;
 import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.config.Backend;
-import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.events.EventLog;
 import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.BrickIdentity;
 import io.basalt.server.volume.Overcommit;
 import io.basalt.server.volume.PoolCapacity;
-import io.basalt.server.volume.VolumeException;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.volume.CreateRequest;
@@ -39,6 +35,13 @@ import io.basalt.nvmet.qos.QosLimits;
 import io.basalt.nvmet.subsystem.HostAccess;
 import io.netty.util.Version;
 
+import static io.basalt.server.api.ApiRequests.blankToNull;
+import static io.basalt.server.api.ApiRequests.call;
+import static io.basalt.server.api.ApiRequests.encryption;
+import static io.basalt.server.api.ApiRequests.hosts;
+import static io.basalt.server.api.ApiRequests.size;
+import static io.basalt.server.api.ApiRequests.zero;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -48,7 +51,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -338,74 +340,6 @@ public final class ManagementService implements BrickService {
 
     private VolumeView view(Volume v, List<String> warnings) {
         return VolumeViews.view(v, target.controllers().controllers(), warnings);
-    }
-
-    private static long size(JsonNode node) {
-        if (node.isIntegralNumber()) {
-            if (!node.canConvertToLong()) {
-                throw ApiException.invalid("size is too large");
-            }
-            return node.asLong();
-        }
-        if (node.isTextual()) {
-            try {
-                return Sizes.parse(node.asText());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid(e.getMessage());
-            }
-        }
-        throw ApiException.invalid("size must be a number of bytes or a string such as \"10GiB\"");
-    }
-
-    private static HostList hosts(List<String> hosts) {
-        if (hosts.isEmpty()) {
-            return Hosts.none();
-        }
-        if (hosts.stream().anyMatch(Objects::isNull)) {
-            throw ApiException.invalid("hosts must not contain null");
-        }
-        return call(() -> Hosts.parse(hosts));
-    }
-
-    private static long zero(Long v) {
-        return v == null ? 0 : v;
-    }
-
-    /** {@code aes-xts} / {@code off}; null: the default (off). */
-    private static Boolean encryption(String s) {
-        if (s == null || s.isEmpty()) {
-            return null;
-        }
-        return switch (s) {
-            case "aes-xts" -> true;
-            case "off", "none" -> false;
-            default -> throw ApiException.invalid("encryption must be aes-xts or off, not '" + s + "'");
-        };
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
-    /** Something that may refuse. */
-    private interface Action<T> {
-        T run() throws VolumeException;
-    }
-
-    private static <T> T call(Action<T> a) {
-        try {
-            return a.run();
-        } catch (VolumeException e) {
-            throw switch (e.kind()) {
-                case INVALID -> ApiException.invalid(e.getMessage());
-                case NOT_FOUND -> ApiException.notFound(e.getMessage());
-                case CONFLICT -> ApiException.conflict(e.getMessage());
-                case UNSUPPORTED -> ApiException.unsupported(e.getMessage());
-                case INTERNAL -> ApiException.internal(e.getMessage());
-            };
-        } catch (ConfigException e) {
-            throw ApiException.invalid(e.getMessage());
-        }
     }
 
     /** Records connects and disconnects as events and metrics. */
