@@ -4,6 +4,7 @@ import io.basalt.api.model.Sizes;
 import io.basalt.cli.Table;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.config.Hosts;
+import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.volume.VolumeMetadata;
 
 import java.net.InetSocketAddress;

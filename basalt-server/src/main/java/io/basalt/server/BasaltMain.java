@@ -8,6 +8,7 @@ import io.basalt.cli.QosCommand;
 import io.basalt.cli.SnapshotCommand;
 import io.basalt.cli.UsageErrorHandler;
 import io.basalt.cli.VolumeCommand;
+import io.basalt.server.version.BasaltVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -13,6 +13,7 @@ import io.basalt.server.api.ManagementService;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.events.EventLog;
 import io.basalt.server.metrics.BrickMetrics;
+import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.volume.QosPolicyStore;
 import io.basalt.server.volume.EnginePool;
 import io.basalt.server.volume.VolumeManager;

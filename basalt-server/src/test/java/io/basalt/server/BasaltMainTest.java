@@ -1,5 +1,6 @@
 package io.basalt.server;
 
+import io.basalt.server.version.BasaltVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

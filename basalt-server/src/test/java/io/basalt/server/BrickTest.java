@@ -5,6 +5,7 @@ import io.basalt.block.BlockIo;
 import io.basalt.block.BlockStore;
 import io.basalt.block.IoStatus;
 import io.basalt.server.config.EngineSettings;
+import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.events.EventLog;
 import io.basalt.server.config.VolumeSpec;

@@ -5,12 +5,15 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
+import static com.tngtech.archunit.base.DescribedPredicate.describe;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * Rules the control-plane split put in place, kept by name: the configuration speaks the control
  * plane's host access, not the target's (converted where a volume is exported); and snapshots reach
- * the volume manager only through ManagedVolumes, so the two are not a cycle.
+ * the volume manager only through ManagedVolumes, so the two are not a cycle. And the daemon's
+ * restructuring (issue 13): only a VolumeBackend opens a kind of store, so no class switches on
+ * "which kind of backend"; only the VolumeExporter builds the target's objects for a volume.
  */
 @AnalyzeClasses(packages = "io.basalt.server", importOptions = ImportOption.DoNotIncludeTests.class)
 class ServerArchitectureTest {
@@ -24,4 +27,23 @@ class ServerArchitectureTest {
     static final ArchRule snapshotsDoNotDependOnTheVolumeManager = noClasses()
             .that().haveNameMatching("io\\.basalt\\.server\\.volume\\.Snapshots(\\$.*)?")
             .should().dependOnClassesThat().haveFullyQualifiedName("io.basalt.server.volume.VolumeManager");
+
+    @ArchTest
+    static final ArchRule onlyTheVolumeBackendsOpenStores = noClasses()
+            .that().resideInAPackage("io.basalt.server..")
+            .and().doNotImplement("io.basalt.server.volume.VolumeBackend")
+            .should().dependOnClassesThat().haveNameMatching(
+                    "io\\.basalt\\.engine\\.(file\\.FileBlockStore|ram\\.RamBlockStore)")
+            .because("opening, growing and deleting a kind of store belongs to its VolumeBackend");
+
+    @ArchTest
+    static final ArchRule onlyTheExporterBuildsTargetObjects = noClasses()
+            .that().resideInAPackage("io.basalt.server..")
+            .and().doNotHaveFullyQualifiedName("io.basalt.server.volume.VolumeExporter")
+            .and().doNotHaveFullyQualifiedName("io.basalt.server.volume.ExportedAccess")
+            .should().callConstructorWhere(describe("a constructor of Namespace or QosLimiter",
+                    call -> call.getTargetOwner().getName().matches(
+                            "io\\.basalt\\.nvmet\\.(subsystem\\.Namespace|qos\\.QosLimiter)")))
+            .orShould().accessClassesThat().haveFullyQualifiedName("io.basalt.server.volume.ExportedAccess")
+            .because("a volume becomes a namespace, with its access and QoS, in VolumeExporter only");
 }

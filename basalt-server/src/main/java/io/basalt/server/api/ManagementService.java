@@ -1,6 +1,5 @@
 package io.basalt.server.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.basalt.api.ApiException;
 import io.basalt.api.BrickService;
 import io.basalt.api.model.BrickInfo;
@@ -9,53 +8,49 @@ import io.basalt.api.model.EventView;
 import io.basalt.api.model.HealthView;
 import io.basalt.api.model.QosPolicyRequest;
 import io.basalt.api.model.QosPolicyView;
-import io.basalt.api.model.Sizes;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
 import io.basalt.control.HostList;
-import io.basalt.block.BlockStore;
 import io.basalt.engine.pool.DiffPage;
 import io.basalt.api.model.CreateSnapshotRequest;
 import io.basalt.api.model.DiffView;
 import io.basalt.api.model.RollbackRequest;
 import io.basalt.api.model.SnapshotView;
-import io.basalt.engine.pool.EngineBlockStore;
-import io.basalt.engine.pool.VolumeUsage;
-import io.basalt.server.BasaltVersion;
+import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.config.Backend;
-import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.events.EventLog;
 import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.BrickIdentity;
 import io.basalt.server.volume.Overcommit;
 import io.basalt.server.volume.PoolCapacity;
-import io.basalt.server.volume.VolumeException;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.volume.CreateRequest;
 import io.basalt.server.volume.Created;
 import io.basalt.server.volume.Volume;
-import io.basalt.server.volume.VolumeState;
-import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.qos.QosLimits;
 import io.basalt.nvmet.subsystem.HostAccess;
 import io.netty.util.Version;
 
+import static io.basalt.server.api.ApiRequests.blankToNull;
+import static io.basalt.server.api.ApiRequests.call;
+import static io.basalt.server.api.ApiRequests.encryption;
+import static io.basalt.server.api.ApiRequests.hosts;
+import static io.basalt.server.api.ApiRequests.size;
+import static io.basalt.server.api.ApiRequests.zero;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
@@ -113,7 +108,7 @@ public final class ManagementService implements BrickService {
     @Override
     public List<VolumeView> listVolumes() {
         List<Controller> connected = target.controllers().controllers();
-        return volumes.list().stream().map(v -> view(v, connected, List.of()))
+        return volumes.list().stream().map(v -> VolumeViews.view(v, connected, List.of()))
                 .sorted(Comparator.comparing(VolumeView::name)).toList();
     }
 
@@ -184,17 +179,17 @@ public final class ManagementService implements BrickService {
             throw ApiException.invalid("name is required");
         }
         Snapshots.Taken t = call(() -> snapshots.create(volume, r.name()));
-        return new Outcome<>(view(t.snapshot()), t.created());
+        return new Outcome<>(VolumeViews.view(t.snapshot()), t.created());
     }
 
     @Override
     public List<SnapshotView> listSnapshots(String volume) {
-        return call(() -> snapshots.list(volume)).stream().map(ManagementService::view).toList();
+        return call(() -> snapshots.list(volume)).stream().map(VolumeViews::view).toList();
     }
 
     @Override
     public SnapshotView getSnapshot(String volume, String snapshot) {
-        return view(call(() -> snapshots.get(volume, snapshot)));
+        return VolumeViews.view(call(() -> snapshots.get(volume, snapshot)));
     }
 
     @Override
@@ -221,12 +216,6 @@ public final class ManagementService implements BrickService {
         int blockSize = call(() -> snapshots.get(name, from)).info().blockSize();
         return new DiffView(name, from, against, blockSize,
                 page.ranges().stream().map(x -> new DiffView.Range(x.lba(), x.blocks())).toList(), page.nextLba());
-    }
-
-    private static SnapshotView view(Snapshots.Snapshot s) {
-        var i = s.info();
-        return new SnapshotView(i.name(), s.volume(), i.id(), i.capacityBytes(), i.blockSize(), i.mappedBytes(),
-                Instant.ofEpochMilli(i.createdMillis()).toString());
     }
 
     @Override
@@ -350,117 +339,7 @@ public final class ManagementService implements BrickService {
     }
 
     private VolumeView view(Volume v, List<String> warnings) {
-        return view(v, target.controllers().controllers(), warnings);
-    }
-
-    private static VolumeView view(Volume v, List<Controller> controllers, List<String> warnings) {
-        VolumeMetadata m = v.metadata();
-        boolean online = v.state() == VolumeState.ONLINE;
-        VolumeView.Usage usage = online ? usage(v.store()) : new VolumeView.Usage(0, 0, 1.0, 1.0);
-        var ns = v.namespace();
-        VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
-                : new VolumeView.Stats(ns.readCommands(), ns.writeCommands(), ns.bytesRead(), ns.bytesWritten(),
-                ns.errors(), ns.throttledCommands());
-        List<VolumeView.ConnectedHost> connected = new ArrayList<>();
-        if (online) {
-            for (Controller c : controllers) {
-                if (!c.isDiscovery() && !c.isShutDown() && m.hosts().allows(c.hostNqn())) {
-                    connected.add(new VolumeView.ConnectedHost(HostAccess.describe(c.hostNqn()), c.cntlid(),
-                            Objects.toString(c.remoteAddress(), null), c.ioQueueCount()));
-                }
-            }
-        }
-        List<String> hosts = m.hosts().isAny() ? List.of(Hosts.ANY) : m.hosts().hosts().stream().sorted().toList();
-        return new VolumeView(m.name(), m.uuid().toString(), HexFormat.of().formatHex(nguid(m)), m.nsid(),
-                online ? "online" : "offline", m.sizeBytes(), m.blockSize(), m.backend().label(), hosts, m.labels(),
-                m.qosPolicy(), new VolumeView.Services(m.services().compression(), m.services().dedup(),
-                        m.services().encryption() ? "aes-xts" : "off"), usage, stats, connected,
-                m.createdMillis() == 0 ? null : Instant.ofEpochMilli(m.createdMillis()).toString(),
-                m.isSnapshotExport(), warnings);
-    }
-
-    /** Space use as the store knows it; the engine reports data reduction, other stores none. */
-    private static VolumeView.Usage usage(BlockStore store) {
-        if (store instanceof EngineBlockStore e) {
-            VolumeUsage u = e.usage();
-            return new VolumeView.Usage(u.mappedBytes(), u.physicalBytes(), u.compressionRatio(), u.dedupRatio());
-        }
-        long allocated = Math.max(0, store.allocatedBytes());
-        return new VolumeView.Usage(allocated, allocated, 1.0, 1.0);
-    }
-
-    private static byte[] nguid(VolumeMetadata m) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-        b.putLong(m.uuid().getMostSignificantBits()).putLong(m.uuid().getLeastSignificantBits());
-        return b.array();
-    }
-
-    private static long size(JsonNode node) {
-        if (node.isIntegralNumber()) {
-            if (!node.canConvertToLong()) {
-                throw ApiException.invalid("size is too large");
-            }
-            return node.asLong();
-        }
-        if (node.isTextual()) {
-            try {
-                return Sizes.parse(node.asText());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.invalid(e.getMessage());
-            }
-        }
-        throw ApiException.invalid("size must be a number of bytes or a string such as \"10GiB\"");
-    }
-
-    private static HostList hosts(List<String> hosts) {
-        if (hosts.isEmpty()) {
-            return Hosts.none();
-        }
-        if (hosts.stream().anyMatch(Objects::isNull)) {
-            throw ApiException.invalid("hosts must not contain null");
-        }
-        return call(() -> Hosts.parse(hosts));
-    }
-
-    private static long zero(Long v) {
-        return v == null ? 0 : v;
-    }
-
-    /** {@code aes-xts} / {@code off}; null: the default (off). */
-    private static Boolean encryption(String s) {
-        if (s == null || s.isEmpty()) {
-            return null;
-        }
-        return switch (s) {
-            case "aes-xts" -> true;
-            case "off", "none" -> false;
-            default -> throw ApiException.invalid("encryption must be aes-xts or off, not '" + s + "'");
-        };
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
-    /** Something that may refuse. */
-    private interface Action<T> {
-        T run() throws VolumeException;
-    }
-
-    private static <T> T call(Action<T> a) {
-        try {
-            return a.run();
-        } catch (VolumeException e) {
-            throw switch (e.kind()) {
-                case INVALID -> ApiException.invalid(e.getMessage());
-                case NOT_FOUND -> ApiException.notFound(e.getMessage());
-                case CONFLICT -> ApiException.conflict(e.getMessage());
-                case UNSUPPORTED -> ApiException.unsupported(e.getMessage());
-                case INTERNAL -> ApiException.internal(e.getMessage());
-            };
-        } catch (ConfigException e) {
-            throw ApiException.invalid(e.getMessage());
-        }
+        return VolumeViews.view(v, target.controllers().controllers(), warnings);
     }
 
     /** Records connects and disconnects as events and metrics. */

@@ -112,6 +112,22 @@ public final class VolumeCatalog {
         return List.copyOf(volumes().values());
     }
 
+    /** The volume with this UUID (in any case), or null. */
+    public VolumeMetadata withUuid(String uuid) {
+        for (VolumeMetadata v : all()) {
+            if (v.uuid().toString().equalsIgnoreCase(uuid)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** The name of the volume with this UUID, or null. */
+    public String nameOf(UUID uuid) {
+        VolumeMetadata v = withUuid(uuid.toString());
+        return v == null ? null : v.name();
+    }
+
     public VolumeMetadata get(String name) {
         if (!isFileName(name)) {
             return null;
@@ -133,6 +149,15 @@ public final class VolumeCatalog {
     /** Where a file-backed volume keeps its blocks. */
     public Path dataFile(VolumeMetadata v) {
         return dir.resolve(v.dataFile());
+    }
+
+    /**
+     * The data file for a new volume: named after it, unless a volume (perhaps renamed since) keeps
+     * its data in a file of that name; then a random one.
+     */
+    public String newDataFile(String volume) {
+        String dataFile = volume + VolumeMetadata.DATA_SUFFIX;
+        return dataFileInUse(dataFile) ? UUID.randomUUID() + VolumeMetadata.DATA_SUFFIX : dataFile;
     }
 
     /** Whether some volume's data lives in a file of this name. */

@@ -3,19 +3,10 @@ package io.basalt.server.volume;
 import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
 import io.basalt.api.model.Sizes;
-import io.basalt.engine.file.FileBlockStore;
-import io.basalt.engine.pool.EngineBlockStore;
-import io.basalt.engine.pool.Pool;
-import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.server.config.Backend;
-import io.basalt.server.config.ConfigException;
-import io.basalt.server.config.DataServices;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
-import io.basalt.nvmet.qos.QosLimiter;
 import io.basalt.nvmet.qos.QosLimits;
-import io.basalt.nvmet.subsystem.Namespace;
-import io.basalt.nvmet.subsystem.Nqn;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,14 +15,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * Changes volumes while the brick runs: create, resize, rename, re-mask, relabel, limit, delete.
@@ -41,66 +29,21 @@ import java.util.regex.Pattern;
  */
 public final class VolumeManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeManager.class);
-    /** Largest volume a request may ask for: 1 PiB, far beyond any test box yet a guard against typos. */
-    public static final long MAX_SIZE_BYTES = 1L << 50;
-    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?");
-    private static final int MAX_LABELS = 64;
-    private static final int MAX_LABEL_VALUE = 256;
 
     private final VolumeCatalog catalog;
     private final QosPolicyStore policies;
-    private final Subsystem subsystem;
+    private final VolumeExporter exporter;
+    /** How each backend keeps its volumes' blocks; snapshot exports have theirs. */
+    private final Map<Backend, VolumeBackend> backends;
+    private final VolumeBackend snapshotExports;
     private final VolumeListener listener;
+    private final OvercommitWatch overcommits;
+    private final QosPolicyEdits policyEdits;
     private final Map<String, Volume> online = new LinkedHashMap<>();
     private final EnginePool engine;
     private boolean closed;
-    /** The manager as Snapshots sees it; an inner class, so the manager's own methods stay package-private. */
-    private final ManagedVolumes forSnapshots = new ManagedVolumes() {
-        @Override
-        public Volume find(String nameOrUuid) throws VolumeException {
-            return VolumeManager.this.find(nameOrUuid);
-        }
-
-        @Override
-        public Created existingAlike(VolumeMetadata wanted) throws VolumeException {
-            return VolumeManager.this.existingAlike(wanted);
-        }
-
-        @Override
-        public Created adopt(VolumeMetadata v) throws VolumeException {
-            return VolumeManager.this.adopt(v);
-        }
-
-        @Override
-        public Created adoptExport(VolumeMetadata v) throws VolumeException {
-            return VolumeManager.this.adoptExport(v);
-        }
-
-        @Override
-        public int allocateNsid() throws VolumeException {
-            return VolumeManager.this.allocateNsid();
-        }
-
-        @Override
-        public VolumeCatalog catalog() {
-            return VolumeManager.this.catalog();
-        }
-
-        @Override
-        public Volume contentsReplaced(String name, long newSize, String message) throws VolumeException {
-            return VolumeManager.this.contentsReplaced(name, newSize, message);
-        }
-
-        @Override
-        public VolumeListener listener() {
-            return VolumeManager.this.listener();
-        }
-
-        @Override
-        public EnginePool enginePool() {
-            return VolumeManager.this.enginePool();
-        }
-    };
+    /** The manager as Snapshots sees it (see {@link SnapshotsAccess}). */
+    private final ManagedVolumes forSnapshots;
 
     public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, VolumeListener listener) {
         this(catalog, policies, subsystem, listener, null);
@@ -112,68 +55,30 @@ public final class VolumeManager implements AutoCloseable {
         this.engine = engine;
         this.catalog = Objects.requireNonNull(catalog);
         this.policies = Objects.requireNonNull(policies);
-        this.subsystem = Objects.requireNonNull(subsystem);
+        this.exporter = new VolumeExporter(Objects.requireNonNull(subsystem), policies);
+        this.policyEdits = new QosPolicyEdits(policies, catalog, exporter);
+        this.backends = Map.of(Backend.FILE, new FileBackend(catalog), Backend.RAM, new RamBackend(),
+                Backend.ENGINE, new EngineBackend(engine));
         this.listener = listener == null ? (t, v, m) -> { } : listener;
+        this.forSnapshots = new SnapshotsAccess(this, catalog, this.listener);
+        this.snapshotExports = new SnapshotExportBackend(snapshots());
+        this.overcommits = new OvercommitWatch(catalog, v -> backendOf(v).inPool(), engine, this.listener);
     }
 
     public Subsystem subsystem() {
-        return subsystem;
+        return exporter.subsystem();
     }
 
     /** Exports a volume the catalog already holds (brick start). */
     public synchronized void export(VolumeMetadata v) throws DataDirException {
-        BlockStore store = open(v);
-        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, ExportedAccess.of(v.hosts()));
-        applyQos(ns, v);
+        BlockStore store = backendOf(v).open(v);
+        var ns = exporter.namespace(v, store);
         online.put(v.name(), new Volume(v, VolumeState.ONLINE, store, ns));
-        subsystem.addNamespace(ns);
+        exporter.add(ns);
     }
 
-    private BlockStore open(VolumeMetadata v) throws DataDirException {
-        if (v.backend() == Backend.RAM) {
-            return new RamBlockStore(v.sizeBytes(), v.blockSize());
-        }
-        if (v.isSnapshotExport()) {
-            return snapshots().openExport(v);
-        }
-        if (v.backend() == Backend.ENGINE) {
-            return openInPool(v);
-        }
-        try {
-            return FileBlockStore.open(catalog.dataFile(v), v.sizeBytes(), v.blockSize());
-        } catch (IOException e) {
-            throw new DataDirException("cannot open volume " + v.name() + " (" + catalog.dataFile(v) + "): "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The volume's store in the engine pool, created there on first use. Pool volumes are named by
-     * the volume's UUID, which survives renames.
-     */
-    private BlockStore openInPool(VolumeMetadata v) throws DataDirException {
-        if (engine == null) {
-            throw new DataDirException("volume " + v.name() + " uses the engine backend, and this brick has no pool");
-        }
-        engine.requireKeyFor(v.services(), v.name());
-        try {
-            Pool pool = engine.get();
-            String key = v.uuid().toString();
-            EngineBlockStore store = pool.volume(key);
-            if (store == null) {
-                return pool.createVolume(key, v.sizeBytes(), v.blockSize(), false, EnginePool.options(v.services()));
-            }
-            if (store.blockSize() != v.blockSize()) {
-                throw new DataDirException("volume " + v.name() + " has " + store.blockSize()
-                        + "-byte blocks in the pool but " + v.blockSize() + " in its metadata");
-            }
-            if (store.capacityBytes() < v.sizeBytes()) {
-                pool.resizeVolume(key, v.sizeBytes());
-            }
-            return store;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new DataDirException("cannot open volume " + v.name() + " in the engine pool: " + e.getMessage(), e);
-        }
+    private VolumeBackend backendOf(VolumeMetadata v) {
+        return v.isSnapshotExport() ? snapshotExports : backends.get(v.backend());
     }
 
     /** The engine pool holder, or null when the brick has none. */
@@ -183,37 +88,17 @@ public final class VolumeManager implements AutoCloseable {
 
     /** The sizes of the volumes in the engine pool (read-only snapshot exports have no space of their own). */
     public synchronized long engineProvisionedBytes() {
-        return catalog.all().stream().filter(v -> v.backend() == Backend.ENGINE && !v.isSnapshotExport())
-                .mapToLong(VolumeMetadata::sizeBytes).sum();
+        return overcommits.provisionedBytes();
     }
 
     /** The engine pool's over-commit now. */
     public synchronized Overcommit overcommit() {
-        var stats = PoolCapacity.stats(engine);
-        return new Overcommit(engineProvisionedBytes(), stats == null ? 0 : stats.usableBytes());
+        return overcommits.now();
     }
 
-    /**
-     * Records a {@code pool.overcommitted} warning when the brick starts over-committed. Creates and
-     * resizes check for themselves; this catches what takes the pool over while no brick runs: volumes
-     * given to serve (--volume, the config file) and less usable space (a larger --overprovision).
-     * A brick that restarts over-committed records it again: each start is a new look at the pool.
-     * Not logged here: {@code basalt serve} prints the same warning on its stderr.
-     */
+    /** See {@link OvercommitWatch#noteAtStart}. */
     public synchronized void noteOvercommitAtStart() {
-        Overcommit now = overcommit();
-        if (now.warns()) {
-            listener.poolWarning("pool.overcommitted", "engine pool", now.describe());
-        }
-    }
-
-    /** Records a {@code pool.overcommitted} warning when a change takes the pool over the ratio: once per crossing. */
-    private void noteOvercommit(Overcommit before, String volume) {
-        Overcommit after = overcommit();
-        if (after.warns() && !before.warns()) {
-            LOG.warn("Volume {}: {}", volume, after.describe());
-            listener.poolWarning("pool.overcommitted", volume, after.describe());
-        }
+        overcommits.noteAtStart();
     }
 
     // ---- queries -----------------------------------------------------------------------------
@@ -222,8 +107,7 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized List<Volume> list() {
         List<Volume> out = new ArrayList<>();
         for (VolumeMetadata v : catalog.all()) {
-            Volume live = online.get(v.name());
-            out.add(live != null ? live : new Volume(v, VolumeState.OFFLINE, null, null));
+            out.add(live(v));
         }
         out.sort(Comparator.comparingInt(v -> v.metadata().nsid()));
         return out;
@@ -239,20 +123,18 @@ public final class VolumeManager implements AutoCloseable {
         if (v == null) {
             throw VolumeException.notFound("no volume named '" + name + "'");
         }
-        Volume live = online.get(name);
+        return live(v);
+    }
+
+    private Volume live(VolumeMetadata v) {
+        Volume live = online.get(v.name());
         return live != null ? live : new Volume(v, VolumeState.OFFLINE, null, null);
     }
 
     /** Finds a volume by name or UUID. */
     public synchronized Volume find(String nameOrUuid) throws VolumeException {
-        if (catalog.get(nameOrUuid) == null) {
-            for (VolumeMetadata v : catalog.all()) {
-                if (v.uuid().toString().equalsIgnoreCase(nameOrUuid)) {
-                    return get(v.name());
-                }
-            }
-        }
-        return get(nameOrUuid);
+        VolumeMetadata byUuid = catalog.get(nameOrUuid) == null ? catalog.withUuid(nameOrUuid) : null;
+        return get(byUuid != null ? byUuid.name() : nameOrUuid);
     }
 
     // ---- create and delete -------------------------------------------------------------------
@@ -269,53 +151,27 @@ public final class VolumeManager implements AutoCloseable {
         if (r.readOnly()) {
             throw VolumeException.invalid("only a snapshot can be exported read-only (give fromSnapshot)");
         }
-        VolumeSpec spec;
-        try {
-            Backend backend = r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend();
-            spec = new VolumeSpec(r.name(), r.sizeBytes(), r.hosts() == null ? Hosts.none() : r.hosts(),
-                    r.blockSize() == 0 ? VolumeSpec.BLOCK_SIZE_DEFAULT : r.blockSize(), backend,
-                    DataServices.of(r.compression(), r.dedup(), r.encryption(), backend, r.name()));
-        } catch (ConfigException | NullPointerException e) {
-            throw VolumeException.invalid(e.getMessage() == null ? "missing field" : e.getMessage());
-        }
-        requireSize(spec.sizeBytes());
-        if (spec.backend() == Backend.ENGINE) {
-            if (engine == null) {
-                throw VolumeException.unsupported("this brick has no engine pool");
-            }
-            try {
-                engine.requireKeyFor(spec.services(), spec.name());
-            } catch (DataDirException e) {
-                throw VolumeException.unsupported(e.getMessage());
-            }
-        }
-        Map<String, String> labels = validLabels(r.labels());
-        String policy = r.qosPolicy();
-        if (policy != null && policies.get(policy) == null) {
-            throw VolumeException.invalid("no QoS policy named '" + policy + "'");
-        }
-        String dataFile = spec.name() + VolumeMetadata.DATA_SUFFIX;
-        if (catalog.dataFileInUse(dataFile)) {
-            dataFile = UUID.randomUUID() + VolumeMetadata.DATA_SUFFIX;
-        }
+        VolumeSpec spec = VolumeRequests.spec(r);
+        backends.get(spec.backend()).checkCreate(spec);
+        Map<String, String> labels = VolumeRequests.validLabels(r.labels());
+        policyEdits.requireKnown(r.qosPolicy());
         // The NSID comes after the idempotency check: a retried create must not use up NSIDs.
         VolumeMetadata wanted = new VolumeMetadata(spec.name(), VolumeMetadata.NO_NSID_YET, UUID.randomUUID(),
-                spec.sizeBytes(),
-                spec.blockSize(), spec.backend(), spec.hosts(), dataFile, new TreeMap<>(labels), policy, true,
-                System.currentTimeMillis(), spec.services(), null, null);
+                spec.sizeBytes(), spec.blockSize(), spec.backend(), spec.hosts(), catalog.newDataFile(spec.name()),
+                new TreeMap<>(labels), r.qosPolicy(), true, System.currentTimeMillis(), spec.services(), null, null);
         Created same = existingAlike(wanted);
         if (same != null) {
             return same;
         }
         VolumeMetadata v = wanted.withNsid(allocateNsid());
-        Overcommit before = v.backend() == Backend.ENGINE ? overcommit() : null;
+        Overcommit before = backendOf(v).inPool() ? overcommit() : null;
         saveAndExport(v, () -> { });
         LOG.info("Created volume {}: NSID {}, UUID {}, {}, hosts={}", v.name(), v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()), Hosts.format(v.hosts()));
         listener.volumeEvent("volume.created", v.name(), "created " + Sizes.format(v.sizeBytes()) + ", NSID "
                 + v.nsid());
         if (before != null) {
-            noteOvercommit(before, v.name());
+            overcommits.noteCrossing(before, v.name());
         }
         return new Created(online.get(v.name()), true);
     }
@@ -324,27 +180,17 @@ public final class VolumeManager implements AutoCloseable {
      * For a create of {@code wanted}: null when no volume has its name; the volume (created false)
      * when it is as {@code wanted} describes; otherwise CONFLICT, naming what differs.
      */
-
     synchronized Created existingAlike(VolumeMetadata wanted) throws VolumeException {
         VolumeMetadata existing = catalog.get(wanted.name());
         if (existing == null) {
             return null;
         }
-        String differences = RepeatedCreate.differences(existing, wanted, this::nameOf);
+        String differences = RepeatedCreate.differences(existing, wanted, catalog::nameOf);
         if (differences != null) {
             throw VolumeException.conflict("volume '" + wanted.name() + "' already exists with a different spec: "
                     + differences);
         }
         return new Created(get(existing.name()), false);
-    }
-
-    private String nameOf(UUID uuid) {
-        for (VolumeMetadata v : catalog.all()) {
-            if (v.uuid().equals(uuid)) {
-                return v.name();
-            }
-        }
-        return null;
     }
 
     /**
@@ -353,12 +199,12 @@ public final class VolumeManager implements AutoCloseable {
      */
     synchronized Created adopt(VolumeMetadata v) throws VolumeException {
         Overcommit before = overcommit();
-        saveAndExport(v, () -> dropFromPool(v));
+        saveAndExport(v, () -> backendOf(v).delete(v));
         LOG.info("Created volume {} from a snapshot: NSID {}, UUID {}, {}", v.name(), v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()));
         listener.volumeEvent("volume.created", v.name(), "cloned, " + Sizes.format(v.sizeBytes()) + ", NSID "
                 + v.nsid());
-        noteOvercommit(before, v.name());
+        overcommits.noteCrossing(before, v.name());
         return new Created(online.get(v.name()), true);
     }
 
@@ -372,9 +218,9 @@ public final class VolumeManager implements AutoCloseable {
 
     /** Saves a new volume's metadata and exports it; on failure removes both and runs {@code undo}. */
     private void saveAndExport(VolumeMetadata v, Runnable undo) throws VolumeException {
-        if (v.nsid() < 1 || v.nsid() > subsystem.maxNamespaces()) {
+        if (v.nsid() < 1 || v.nsid() > exporter.maxNamespaces()) {
             undo.run();
-            throw VolumeException.conflict("the brick already has " + subsystem.maxNamespaces() + " volumes");
+            throw VolumeException.conflict("the brick already has " + exporter.maxNamespaces() + " volumes");
         }
         save(v);
         try {
@@ -387,14 +233,6 @@ public final class VolumeManager implements AutoCloseable {
             }
             undo.run();
             throw VolumeException.internal("cannot create volume " + v.name() + ": " + e.getMessage());
-        }
-    }
-
-    private void dropFromPool(VolumeMetadata v) {
-        try {
-            engine.get().deleteVolume(v.uuid().toString());
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.warn("Removing the pool image of {}: {}", v.name(), e.getMessage());
         }
     }
 
@@ -415,11 +253,6 @@ public final class VolumeManager implements AutoCloseable {
         return new Snapshots(forSnapshots);
     }
 
-    /** The catalog (snapshot operations need data file names). */
-    VolumeCatalog catalog() {
-        return catalog;
-    }
-
     /** Tells hosts that can see the volume that its contents or size changed under them (rollback). */
     synchronized Volume contentsReplaced(String name, long newSize, String message) throws VolumeException {
         Volume v = get(name);
@@ -430,16 +263,10 @@ public final class VolumeManager implements AutoCloseable {
         }
         Volume now = replace(v, after);
         if (now.namespace() != null) {
-            applyQos(now.namespace(), after);
-            subsystem.attributesChanged(after.nsid());
+            exporter.changed(now.namespace(), after);
         }
         listener.volumeEvent("volume.rolled-back", name, message);
         return now;
-    }
-
-    /** The listener, for snapshot events. */
-    VolumeListener listener() {
-        return listener;
     }
 
     /** Stops exporting the volume (hosts are told it is gone), then deletes its metadata and data. */
@@ -454,7 +281,8 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized void delete(String name, boolean withSnapshots) throws VolumeException {
         requireOpen();
         Volume v = get(name);
-        if (v.metadata().backend() == Backend.ENGINE && engine != null && !v.metadata().isSnapshotExport()) {
+        VolumeBackend backend = backendOf(v.metadata());
+        if (backend.hasSnapshots()) {
             Snapshots snapshots = snapshots();
             int n = snapshots.list(name).size();
             if (n > 0 && !withSnapshots) {
@@ -464,17 +292,11 @@ public final class VolumeManager implements AutoCloseable {
             snapshots.deleteAll(name);
         }
         if (v.state() == VolumeState.ONLINE) {
-            subsystem.removeNamespace(v.metadata().nsid());
+            exporter.remove(v.metadata().nsid());
             v.store().close();
             online.remove(name);
         }
-        if (v.metadata().backend() == Backend.ENGINE && engine != null && !v.metadata().isSnapshotExport()) {
-            try {
-                engine.get().deleteVolume(v.metadata().uuid().toString());
-            } catch (IOException | IllegalArgumentException e) {
-                LOG.warn("Deleting volume {} from the engine pool: {}", name, e.getMessage());
-            }
-        }
+        backend.delete(v.metadata());
         try {
             catalog.delete(name);
         } catch (DataDirException e) {
@@ -491,34 +313,14 @@ public final class VolumeManager implements AutoCloseable {
         requireOpen();
         Volume v = get(name);
         VolumeMetadata m = v.metadata();
-        requireSize(newSize);
-        if (m.isSnapshotExport()) {
-            throw VolumeException.unsupported("'" + name + "' exports a snapshot read-only; it cannot change size");
-        }
-        if (newSize % m.blockSize() != 0) {
-            throw VolumeException.invalid("size must be a multiple of the " + m.blockSize() + "-byte block size");
-        }
-        if (newSize == m.sizeBytes()) {
+        VolumeBackend backend = backendOf(m);
+        if (!VolumeRequests.requireGrowth(m, newSize, force, backend.canGrow())) {
             return v;
         }
-        if (newSize < m.sizeBytes()) {
-            if (!force) {
-                throw VolumeException.invalid("shrinking volume '" + name + "' from " + Sizes.format(m.sizeBytes())
-                        + " to " + Sizes.format(newSize) + " loses data; ask again with force");
-            }
-            throw VolumeException.unsupported("the " + m.backend().label() + " backend cannot shrink a volume");
-        }
-        if (m.backend() == Backend.RAM) {
-            throw VolumeException.unsupported("the ram backend cannot grow a volume");
-        }
-        Overcommit before = m.backend() == Backend.ENGINE ? overcommit() : null;
+        Overcommit before = backend.inPool() ? overcommit() : null;
         if (v.state() == VolumeState.ONLINE) {
             try {
-                if (m.backend() == Backend.ENGINE) {
-                    engine.get().resizeVolume(m.uuid().toString(), newSize);
-                } else {
-                    ((FileBlockStore) v.store()).grow(newSize);
-                }
+                backend.grow(m, v.store(), newSize);
             } catch (IOException e) {
                 throw VolumeException.internal("cannot grow " + name + ": " + e.getMessage());
             }
@@ -527,14 +329,13 @@ public final class VolumeManager implements AutoCloseable {
         save(grown);
         Volume after = replace(v, grown);
         if (after.namespace() != null) {
-            applyQos(after.namespace(), grown);
-            subsystem.attributesChanged(grown.nsid());
+            exporter.changed(after.namespace(), grown);
         }
         LOG.info("Grew volume {} from {} to {}", name, Sizes.format(m.sizeBytes()), Sizes.format(newSize));
         listener.volumeEvent("volume.resized", name, "grew from " + Sizes.format(m.sizeBytes()) + " to "
                 + Sizes.format(newSize));
         if (before != null) {
-            noteOvercommit(before, name);
+            overcommits.noteCrossing(before, name);
         }
         return after;
     }
@@ -545,11 +346,7 @@ public final class VolumeManager implements AutoCloseable {
         if (name.equals(newName)) {
             return v;
         }
-        try {
-            VolumeSpec.requireValidName(newName);
-        } catch (ConfigException e) {
-            throw VolumeException.invalid(e.getMessage());
-        }
+        VolumeRequests.requireValidName(newName);
         if (catalog.get(newName) != null) {
             throw VolumeException.conflict("a volume named '" + newName + "' already exists");
         }
@@ -563,7 +360,7 @@ public final class VolumeManager implements AutoCloseable {
         if (v.state() == VolumeState.ONLINE) {
             online.remove(name);
             online.put(newName, after);
-            v.namespace().setName(newName);
+            exporter.rename(v.namespace(), newName);
         }
         listener.volumeEvent("volume.renamed", newName, "renamed from " + name);
         return after;
@@ -580,7 +377,7 @@ public final class VolumeManager implements AutoCloseable {
         save(m);
         Volume after = replace(v, m);
         if (v.state() == VolumeState.ONLINE) {
-            subsystem.setAccess(m.nsid(), ExportedAccess.of(hosts));
+            exporter.setAccess(m.nsid(), hosts);
         }
         listener.volumeEvent("volume.hosts-changed", name, "hosts=" + Hosts.format(hosts));
         return after;
@@ -588,20 +385,18 @@ public final class VolumeManager implements AutoCloseable {
 
     /** Lets one more host see the volume. A volume open to any host stays so. */
     public synchronized Volume allowHost(String name, String hostNqn) throws VolumeException {
-        requireNqn(hostNqn);
+        VolumeRequests.requireNqn(hostNqn);
         Volume v = get(name);
         HostList h = v.metadata().hosts();
         if (h.isAny() || h.allows(hostNqn)) {
             return v;
         }
-        Set<String> hosts = new LinkedHashSet<>(h.hosts());
-        hosts.add(hostNqn);
-        return setHosts(name, HostList.of(hosts));
+        return setHosts(name, VolumeRequests.with(h, hostNqn));
     }
 
     /** Hides the volume from a host. Refused for a volume open to any host: list its hosts first. */
     public synchronized Volume revokeHost(String name, String hostNqn) throws VolumeException {
-        requireNqn(hostNqn);
+        VolumeRequests.requireNqn(hostNqn);
         Volume v = get(name);
         HostList h = v.metadata().hosts();
         if (h.isAny()) {
@@ -611,15 +406,13 @@ public final class VolumeManager implements AutoCloseable {
         if (!h.allows(hostNqn)) {
             return v;
         }
-        Set<String> hosts = new LinkedHashSet<>(h.hosts());
-        hosts.remove(hostNqn);
-        return setHosts(name, HostList.of(hosts));
+        return setHosts(name, VolumeRequests.without(h, hostNqn));
     }
 
     public synchronized Volume setLabels(String name, Map<String, String> labels) throws VolumeException {
         requireOpen();
         Volume v = get(name);
-        Map<String, String> valid = validLabels(labels);
+        Map<String, String> valid = VolumeRequests.validLabels(labels);
         if (valid.equals(v.metadata().labels())) {
             return v;
         }
@@ -632,9 +425,7 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized Volume setQosPolicy(String name, String policy) throws VolumeException {
         requireOpen();
         Volume v = get(name);
-        if (policy != null && policies.get(policy) == null) {
-            throw VolumeException.invalid("no QoS policy named '" + policy + "'");
-        }
+        policyEdits.requireKnown(policy);
         if (Objects.equals(policy, v.metadata().qosPolicy())) {
             return v;
         }
@@ -642,7 +433,7 @@ public final class VolumeManager implements AutoCloseable {
         save(m);
         Volume after = replace(v, m);
         if (after.namespace() != null) {
-            applyQos(after.namespace(), m);
+            exporter.applyQos(after.namespace(), m);
         }
         listener.volumeEvent("volume.qos-changed", name, policy == null ? "QoS removed" : "QoS policy " + policy);
         return after;
@@ -655,56 +446,21 @@ public final class VolumeManager implements AutoCloseable {
     }
 
     public synchronized QosLimits policy(String name) throws VolumeException {
-        QosLimits l = policies.get(name);
-        if (l == null) {
-            throw VolumeException.notFound("no QoS policy named '" + name + "'");
-        }
-        return l;
+        return policyEdits.get(name);
     }
 
     /** Creates or replaces a policy; volumes under it take the new limits at once. Returns true if created. */
     public synchronized boolean putPolicy(String name, QosLimits limits) throws VolumeException {
         requireOpen();
-        try {
-            VolumeSpec.requireValidName(name);
-        } catch (ConfigException e) {
-            throw VolumeException.invalid(e.getMessage().replace("volume name", "policy name"));
-        }
-        boolean created = policies.get(name) == null;
-        try {
-            policies.put(name, limits);
-        } catch (DataDirException e) {
-            throw VolumeException.internal(e.getMessage());
-        }
-        for (Volume v : online.values()) {
-            if (name.equals(v.metadata().qosPolicy())) {
-                applyQos(v.namespace(), v.metadata());
-            }
-        }
-        return created;
+        return policyEdits.put(name, limits, online.values());
     }
 
     public synchronized void deletePolicy(String name) throws VolumeException {
         requireOpen();
-        policy(name);
-        List<String> users = catalog.all().stream().filter(v -> name.equals(v.qosPolicy()))
-                .map(VolumeMetadata::name).toList();
-        if (!users.isEmpty()) {
-            throw VolumeException.conflict("QoS policy '" + name + "' is used by volume(s) " + String.join(", ", users));
-        }
-        try {
-            policies.delete(name);
-        } catch (DataDirException e) {
-            throw VolumeException.internal(e.getMessage());
-        }
+        policyEdits.delete(name);
     }
 
     // ---- helpers -----------------------------------------------------------------------------
-
-    private void applyQos(Namespace ns, VolumeMetadata v) {
-        QosLimits limits = v.qosPolicy() == null ? null : policies.get(v.qosPolicy());
-        ns.setQos(limits == null || limits.isUnlimited() ? null : new QosLimiter(limits, v.sizeBytes()));
-    }
 
     private Volume replace(Volume v, VolumeMetadata m) {
         Volume after = new Volume(m, v.state(), v.store(), v.namespace());
@@ -720,44 +476,6 @@ public final class VolumeManager implements AutoCloseable {
         } catch (DataDirException e) {
             throw VolumeException.internal(e.getMessage());
         }
-    }
-
-    private static void requireSize(long size) throws VolumeException {
-        if (size <= 0 || size > MAX_SIZE_BYTES) {
-            throw VolumeException.invalid("size must be between 1 block and " + Sizes.format(MAX_SIZE_BYTES)
-                    + ", not " + size + " bytes");
-        }
-    }
-
-    private static void requireNqn(String nqn) throws VolumeException {
-        try {
-            Nqn.requireValid(nqn);
-        } catch (IllegalArgumentException e) {
-            throw VolumeException.invalid("invalid host NQN: " + e.getMessage());
-        }
-    }
-
-    static Map<String, String> validLabels(Map<String, String> labels) throws VolumeException {
-        if (labels == null) {
-            return Map.of();
-        }
-        if (labels.size() > MAX_LABELS) {
-            throw VolumeException.invalid("at most " + MAX_LABELS + " labels");
-        }
-        Map<String, String> out = new TreeMap<>();
-        for (Map.Entry<String, String> e : labels.entrySet()) {
-            if (e.getKey() == null || !LABEL_KEY.matcher(e.getKey()).matches()) {
-                throw VolumeException.invalid("invalid label key '" + e.getKey()
-                        + "' (1-64 characters: letters, digits, '.', '_', '-', '/'; starting and ending alphanumeric)");
-            }
-            String value = e.getValue() == null ? "" : e.getValue();
-            if (value.length() > MAX_LABEL_VALUE || value.chars().anyMatch(Character::isISOControl)) {
-                throw VolumeException.invalid("invalid value for label '" + e.getKey() + "' (at most "
-                        + MAX_LABEL_VALUE + " printable characters)");
-            }
-            out.put(e.getKey(), value);
-        }
-        return out;
     }
 
     private void requireOpen() throws VolumeException {

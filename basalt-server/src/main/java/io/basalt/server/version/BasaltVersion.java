@@ -1,4 +1,4 @@
-package io.basalt.server;
+package io.basalt.server.version;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,7 +6,11 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The project version, stamped into a resource at build time. */
+/**
+ * The project version, stamped into a resource at build time. A leaf package of its own: the
+ * daemon's wiring (io.basalt.server) and the layers it wires (the API's brick info) both name the
+ * version, and a version kept in the wiring's package made those layers depend back on it.
+ */
 public final class BasaltVersion {
     /** The NVMe firmware revision field holds 8 ASCII characters. */
     static final int FIRMWARE_LENGTH = 8;

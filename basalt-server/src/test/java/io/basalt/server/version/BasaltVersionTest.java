@@ -1,4 +1,4 @@
-package io.basalt.server;
+package io.basalt.server.version;
 
 import org.junit.jupiter.api.Test;
 

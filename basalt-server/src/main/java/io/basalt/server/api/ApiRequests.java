@@ -1,0 +1,89 @@
+package io.basalt.server.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.basalt.api.ApiException;
+import io.basalt.api.model.Sizes;
+import io.basalt.control.HostList;
+import io.basalt.server.config.ConfigException;
+import io.basalt.server.config.Hosts;
+import io.basalt.server.volume.VolumeException;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The edge between the API and the volume layer: request fields parsed into the volume layer's
+ * types, and the volume layer's refusals turned into {@link ApiException}s with HTTP semantics.
+ */
+final class ApiRequests {
+    private ApiRequests() {
+    }
+
+    static long size(JsonNode node) {
+        if (node.isIntegralNumber()) {
+            if (!node.canConvertToLong()) {
+                throw ApiException.invalid("size is too large");
+            }
+            return node.asLong();
+        }
+        if (node.isTextual()) {
+            try {
+                return Sizes.parse(node.asText());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid(e.getMessage());
+            }
+        }
+        throw ApiException.invalid("size must be a number of bytes or a string such as \"10GiB\"");
+    }
+
+    static HostList hosts(List<String> hosts) {
+        if (hosts.isEmpty()) {
+            return Hosts.none();
+        }
+        if (hosts.stream().anyMatch(Objects::isNull)) {
+            throw ApiException.invalid("hosts must not contain null");
+        }
+        return call(() -> Hosts.parse(hosts));
+    }
+
+    static long zero(Long v) {
+        return v == null ? 0 : v;
+    }
+
+    /** {@code aes-xts} / {@code off}; null: the default (off). */
+    static Boolean encryption(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        return switch (s) {
+            case "aes-xts" -> true;
+            case "off", "none" -> false;
+            default -> throw ApiException.invalid("encryption must be aes-xts or off, not '" + s + "'");
+        };
+    }
+
+    static String blankToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** Something that may refuse. */
+    interface Action<T> {
+        T run() throws VolumeException;
+    }
+
+    static <T> T call(Action<T> a) {
+        try {
+            return a.run();
+        } catch (VolumeException e) {
+            throw switch (e.kind()) {
+                case INVALID -> ApiException.invalid(e.getMessage());
+                case NOT_FOUND -> ApiException.notFound(e.getMessage());
+                case CONFLICT -> ApiException.conflict(e.getMessage());
+                case UNSUPPORTED -> ApiException.unsupported(e.getMessage());
+                case INTERNAL -> ApiException.internal(e.getMessage());
+            };
+        } catch (ConfigException e) {
+            throw ApiException.invalid(e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.basalt.server.volume;
+
+import io.basalt.block.BlockStore;
+import io.basalt.control.HostList;
+import io.basalt.nvmet.qos.QosLimiter;
+import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.Subsystem;
+
+/**
+ * The one place the volume layer builds and changes the target's objects: a volume becomes a
+ * {@link Namespace} of the {@link Subsystem}, its host list an access check, its QoS policy a
+ * limiter. The subsystem tells connected hosts of each change. Management plane only.
+ */
+final class VolumeExporter {
+    private final Subsystem subsystem;
+    private final QosPolicyStore policies;
+
+    VolumeExporter(Subsystem subsystem, QosPolicyStore policies) {
+        this.subsystem = subsystem;
+        this.policies = policies;
+    }
+
+    Subsystem subsystem() {
+        return subsystem;
+    }
+
+    int maxNamespaces() {
+        return subsystem.maxNamespaces();
+    }
+
+    /** The namespace that exports the volume's store, under its QoS policy; not yet in the subsystem. */
+    Namespace namespace(VolumeMetadata v, BlockStore store) {
+        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, ExportedAccess.of(v.hosts()));
+        applyQos(ns, v);
+        return ns;
+    }
+
+    void add(Namespace ns) {
+        subsystem.addNamespace(ns);
+    }
+
+    void remove(int nsid) {
+        subsystem.removeNamespace(nsid);
+    }
+
+    void rename(Namespace ns, String name) {
+        ns.setName(name);
+    }
+
+    void setAccess(int nsid, HostList hosts) {
+        subsystem.setAccess(nsid, ExportedAccess.of(hosts));
+    }
+
+    /** The volume's size or contents changed: its QoS limits follow the size, and hosts are told. */
+    void changed(Namespace ns, VolumeMetadata v) {
+        applyQos(ns, v);
+        subsystem.attributesChanged(v.nsid());
+    }
+
+    /** Puts the namespace under the volume's QoS policy now (limits scale with the volume's size). */
+    void applyQos(Namespace ns, VolumeMetadata v) {
+        QosLimits limits = v.qosPolicy() == null ? null : policies.get(v.qosPolicy());
+        ns.setQos(limits == null || limits.isUnlimited() ? null : new QosLimiter(limits, v.sizeBytes()));
+    }
+}
