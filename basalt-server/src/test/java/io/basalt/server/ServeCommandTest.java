@@ -29,20 +29,25 @@ class ServeCommandTest {
         StringWriter out = new StringWriter();
         var cl = BasaltMain.commandLine(serve, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--data-dir",
-                dir.toString(), "--listen", "127.0.0.1:0", "--discovery-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"));
+                dir.toString(), "--listen", "127.0.0.1:0", "--discovery-listen", "127.0.0.1:0", "--api-listen", "127.0.0.1:0"), ServeCommandTest::ownThread);
 
-        Brick brick = awaitBrick(serve);
-        InetSocketAddress io = brick.ioAddress();
-        try (Socket s = new Socket(io.getAddress(), io.getPort())) {
-            assertThat(s.isConnected()).isTrue();
+        try {
+            Brick brick = awaitBrick(serve);
+            InetSocketAddress io = brick.ioAddress();
+            try (Socket s = new Socket(io.getAddress(), io.getPort())) {
+                assertThat(s.isConnected()).isTrue();
+            }
+            // serve publishes the brick, then prints the banner: wait for its last line
+            awaitOutput(out, "nvme connect");
+            assertThat(out.toString())
+                    .contains(brick.identity().subsystemNqn())
+                    .contains("vol1")
+                    .contains("nvme connect -t tcp -a 127.0.0.1 -s " + io.getPort());
+            assertThat(Files.exists(dir.resolve("engine/pool-0.img"))).as("the default volume lives in the engine pool")
+                    .isTrue();
+        } finally {
+            serve.requestStop(); // a failed check must not leave a brick running into the next test
         }
-        assertThat(out.toString())
-                .contains(brick.identity().subsystemNqn())
-                .contains("vol1")
-                .contains("nvme connect -t tcp -a 127.0.0.1 -s " + io.getPort());
-        assertThat(Files.exists(dir.resolve("engine/pool-0.img"))).as("the default volume lives in the engine pool").isTrue();
-
-        serve.requestStop();
 
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
     }
@@ -54,15 +59,14 @@ class ServeCommandTest {
         var cl = BasaltMain.commandLine(serve, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--data-dir",
                 dir.toString(), "--listen", "127.0.0.1:0", "--discovery-listen", "none", "--api-listen", "none",
-                "--volume", "name=big,size=500TiB,hosts=any"));
-        awaitBrick(serve);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!err.toString().contains("warning") && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+                "--volume", "name=big,size=500TiB,hosts=any"), ServeCommandTest::ownThread);
+        try {
+            awaitBrick(serve);
+            awaitOutput(err, "warning");
+            assertThat(err.toString()).contains("basalt serve: warning: the engine pool is over-committed");
+        } finally {
+            serve.requestStop();
         }
-        assertThat(err.toString()).contains("basalt serve: warning: the engine pool is over-committed");
-
-        serve.requestStop();
 
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
     }
@@ -84,7 +88,7 @@ class ServeCommandTest {
         ServeCommand serve = new ServeCommand();
         var cl = BasaltMain.commandLine(serve, new PrintWriter(new StringWriter(), true),
                 new PrintWriter(new StringWriter(), true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--config", yaml.toString()));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute("serve", "--config", yaml.toString()), ServeCommandTest::ownThread);
 
         Brick brick = awaitBrick(serve);
 
@@ -120,6 +124,23 @@ class ServeCommandTest {
         VolumeMetadata open = new VolumeMetadata("db", 1, UUID.randomUUID(), 1 << 20, 512, Backend.FILE, Hosts.parse("any"));
 
         assertThat(ServeCommand.hiddenVolumeWarnings(List.of(open))).isEmpty();
+    }
+
+    /**
+     * Each serve on a thread of its own: the common pool has one thread on a 2-core machine, so a
+     * serve left running by a failed test would keep the next one from ever starting.
+     */
+    private static void ownThread(Runnable r) {
+        Thread t = new Thread(r, "serve-under-test");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void awaitOutput(StringWriter w, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!w.toString().contains(text) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     private static Brick awaitBrick(ServeCommand serve) throws InterruptedException {
