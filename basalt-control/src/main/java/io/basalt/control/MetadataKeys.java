@@ -12,6 +12,16 @@ public final class MetadataKeys {
     public static final String QOS_POLICIES = "qos-policies/";
     /** The NSID allocator's state: the last NSID issued. */
     public static final String NSIDS = "nsids";
+    /** A cluster's identity (subsystem NQN, serial): {@code cluster}. Absent on a single brick. */
+    public static final String CLUSTER = "cluster";
+    /** Cluster members, kept while they are members: {@code bricks/NAME}. */
+    public static final String BRICKS = "bricks/";
+    /** Heartbeats, bound to each brick's lease: {@code alive/NAME} exists while the brick is alive. */
+    public static final String ALIVE = "alive/";
+    /** Which brick holds which slot (its controller-ID range): {@code brick-slots/N}. */
+    public static final String BRICK_SLOTS = "brick-slots/";
+    /** The election whose winner is the cluster leader. */
+    public static final String LEADER_ELECTION = "leader";
 
     private MetadataKeys() {
     }
@@ -22,6 +32,18 @@ public final class MetadataKeys {
 
     public static String qosPolicy(String name) {
         return QOS_POLICIES + requireSegment(name);
+    }
+
+    public static String brick(String name) {
+        return BRICKS + requireSegment(name);
+    }
+
+    public static String alive(String name) {
+        return ALIVE + requireSegment(name);
+    }
+
+    public static String brickSlot(int slot) {
+        return BRICK_SLOTS + slot;
     }
 
     /** The last segment of a key: the name of the volume or policy it records. */

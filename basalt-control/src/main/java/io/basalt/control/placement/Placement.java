@@ -1,0 +1,98 @@
+package io.basalt.control.placement;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Chooses the bricks that hold a new volume's replicas: one per failure domain, only active bricks
+ * with room for the whole volume, the first of them the primary.
+ *
+ * <p>The primary goes to the eligible brick that serves the fewest primaries (ties: most free space,
+ * then name), so host I/O spreads over the cluster as volumes are created. Secondaries go to the
+ * bricks with the most free space, each in a domain not yet used. Deterministic for a given input, so
+ * two API calls racing on the same view place alike (the compare-and-set on the volume's record
+ * decides which one is kept).
+ */
+public final class Placement {
+    /** The most replicas a volume may have. */
+    public static final int MAX_REPLICAS = 3;
+
+    private Placement() {
+    }
+
+    /**
+     * The bricks for a volume of {@code sizeBytes} with {@code replicas} copies in distinct failure
+     * domains of {@code failureDomainKey} (null: distinct bricks), primary first.
+     *
+     * @throws PlacementException when not enough domains have an active brick with room
+     */
+    public static List<String> place(List<BrickCandidate> bricks, long sizeBytes, int replicas,
+                                     String failureDomainKey) throws PlacementException {
+        if (replicas < 1 || replicas > MAX_REPLICAS) {
+            throw new IllegalArgumentException("replicas must be between 1 and " + MAX_REPLICAS + ": " + replicas);
+        }
+        List<BrickCandidate> eligible = bricks.stream().filter(b -> b.active() && b.freeBytes() >= sizeBytes)
+                .toList();
+        Set<String> domains = new HashSet<>();
+        eligible.forEach(b -> domains.add(b.domain(failureDomainKey)));
+        if (domains.size() < replicas) {
+            throw new PlacementException(refusal(bricks, sizeBytes, replicas, failureDomainKey));
+        }
+        List<BrickCandidate> chosen = new ArrayList<>(replicas);
+        chosen.add(eligible.stream().min(Comparator.comparingInt(BrickCandidate::primaries)
+                .thenComparing(Comparator.comparingLong(BrickCandidate::freeBytes).reversed())
+                .thenComparing(BrickCandidate::name)).orElseThrow());
+        Set<String> used = new HashSet<>();
+        used.add(chosen.getFirst().domain(failureDomainKey));
+        List<BrickCandidate> byRoom = eligible.stream()
+                .sorted(Comparator.comparingLong(BrickCandidate::freeBytes).reversed()
+                        .thenComparing(BrickCandidate::name))
+                .toList();
+        for (BrickCandidate b : byRoom) {
+            if (chosen.size() == replicas) {
+                break;
+            }
+            if (used.add(b.domain(failureDomainKey))) {
+                chosen.add(b);
+            }
+        }
+        return chosen.stream().map(BrickCandidate::name).toList();
+    }
+
+    /** Why placement failed: what was asked, and which domains had which usable bricks. */
+    private static String refusal(List<BrickCandidate> bricks, long sizeBytes, int replicas, String key) {
+        TreeMap<String, List<String>> usable = new TreeMap<>();
+        List<String> inactive = new ArrayList<>();
+        List<String> full = new ArrayList<>();
+        for (BrickCandidate b : bricks) {
+            if (!b.active()) {
+                inactive.add(b.name());
+            } else if (b.freeBytes() < sizeBytes) {
+                full.add(b.name());
+            } else {
+                usable.computeIfAbsent(b.domain(key), d -> new ArrayList<>()).add(b.name());
+            }
+        }
+        StringBuilder why = new StringBuilder()
+                .append(replicas).append(" replica").append(replicas == 1 ? "" : "s")
+                .append(" need ").append(replicas).append(" distinct failure domain")
+                .append(replicas == 1 ? "" : "s")
+                .append(key == null ? " (bricks)" : " of key '" + key + "'")
+                .append(" with an active brick that has room for the volume; there ")
+                .append(usable.size() == 1 ? "is " : "are ").append(usable.size());
+        if (!usable.isEmpty()) {
+            why.append(": ").append(usable);
+        }
+        if (!full.isEmpty()) {
+            why.append("; too full: ").append(full);
+        }
+        if (!inactive.isEmpty()) {
+            why.append("; not active: ").append(inactive);
+        }
+        return why.toString();
+    }
+}
