@@ -59,4 +59,9 @@ public final class ApiException extends RuntimeException {
     public static ApiException internal(String reason) {
         return new ApiException(500, INTERNAL, reason);
     }
+
+    /** 503: a service the request needs (the cluster's metadata store) cannot be reached now; retry later. */
+    public static ApiException unavailable(String reason) {
+        return new ApiException(503, UNAVAILABLE, reason);
+    }
 }

@@ -1,6 +1,8 @@
 package io.basalt.api;
 
 import io.basalt.api.model.BrickInfo;
+import io.basalt.api.model.BrickView;
+import io.basalt.api.model.ClusterView;
 import io.basalt.api.model.CreateSnapshotRequest;
 import io.basalt.api.model.CreateVolumeRequest;
 import io.basalt.api.model.DiffView;
@@ -77,6 +79,15 @@ public interface BrickService {
     List<EventView> events(long afterId, int limit);
 
     HealthView health();
+
+    /** The cluster the brick belongs to (a brick without one is a cluster of one). */
+    ClusterView cluster();
+
+    /** Every member of the cluster, sorted by name. */
+    List<BrickView> bricks();
+
+    /** One member, by name. */
+    BrickView brick(String name);
 
     /** Metrics in the Prometheus text format. */
     String metrics();

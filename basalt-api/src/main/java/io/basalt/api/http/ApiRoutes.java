@@ -44,6 +44,9 @@ public final class ApiRoutes {
         r.add("GET", "/metrics", Role.VIEWER, req -> new ApiResponse(200,
                 "text/plain; version=0.0.4; charset=utf-8", s.metrics().getBytes(StandardCharsets.UTF_8)));
         r.add("GET", PREFIX + "/brick", Role.VIEWER, req -> ok(s.info()));
+        r.add("GET", PREFIX + "/cluster", Role.VIEWER, req -> ok(s.cluster()));
+        r.add("GET", PREFIX + "/bricks", Role.VIEWER, req -> ok(s.bricks()));
+        r.add("GET", PREFIX + "/bricks/{name}", Role.VIEWER, req -> ok(s.brick(req.param("name"))));
 
         r.add("GET", PREFIX + "/volumes", Role.VIEWER, req -> ok(listVolumes(s, req)));
         r.add("POST", PREFIX + "/volumes", Role.ADMIN, req -> {

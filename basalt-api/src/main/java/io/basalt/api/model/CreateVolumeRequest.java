@@ -14,9 +14,12 @@ import java.util.Map;
  * ({@code VOLUME@SNAPSHOT}) makes the volume a clone of that snapshot: {@code size} is then
  * optional (the snapshot's by default), and block size and data services are the snapshot's. With
  * {@code readOnly: true} as well, the snapshot itself is exported to hosts as a write-protected
- * namespace (for backup) instead of being cloned.
+ * namespace (for backup) instead of being cloned. {@code replicas} (1 to 3, default 1) and
+ * {@code failureDomainKey} place a volume on a cluster's bricks, each replica in a distinct failure
+ * domain of that key (default: distinct bricks); a single brick accepts only 1.
  */
 public record CreateVolumeRequest(String name, JsonNode size, Integer blockSize, String backend, List<String> hosts,
                                   Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
-                                  String encryption, String fromSnapshot, Boolean readOnly) {
+                                  String encryption, String fromSnapshot, Boolean readOnly, Integer replicas,
+                                  String failureDomainKey) {
 }

@@ -1,5 +1,7 @@
 package io.basalt.api.model;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 import java.util.Map;
 
@@ -12,12 +14,37 @@ import java.util.Map;
  * @param readOnly       a snapshot exported to hosts write-protected (created with fromSnapshot and readOnly)
  * @param warnings       what the operator should know about the change this response answers (a create
  *                       or update that over-commits the engine pool); empty when nothing, and on reads
+ * @param placement      in a cluster, where the volume's replicas live; absent on a single brick
  */
 public record VolumeView(String name, String uuid, String nguid, int nsid, String state, long sizeBytes,
                          int blockSize, String backend, List<String> hosts, Map<String, String> labels,
                          String qosPolicy, Services services, Usage usage, Stats stats,
                          List<ConnectedHost> connectedHosts, String createdAt, boolean readOnly,
-                         List<String> warnings) {
+                         List<String> warnings,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Placement placement) {
+    /** The same view with the cluster's placement added. */
+    public VolumeView withPlacement(Placement p) {
+        return new VolumeView(name, uuid, nguid, nsid, state, sizeBytes, blockSize, backend, hosts, labels, qosPolicy,
+                services, usage, stats, connectedHosts, createdAt, readOnly, warnings, p);
+    }
+
+    /**
+     * Where a cluster keeps the volume.
+     *
+     * @param primary  the brick serving hosts (its path is ANA optimized)
+     * @param epoch    bumped on every change of primary
+     * @param replicas every brick with a replica, primary first
+     */
+    public record Placement(String primary, long epoch, List<Replica> replicas) {
+    }
+
+    /**
+     * @param role       {@code primary} or {@code secondary}
+     * @param brickState the brick's state: {@code active}, {@code unreachable} or {@code failed}
+     */
+    public record Replica(String brick, String role, String brickState) {
+    }
+
     /** Inline data services, fixed at creation: compression {@code lz4|zstd|off}, encryption {@code aes-xts|off}. */
     public record Services(String compression, boolean dedup, String encryption) {
     }

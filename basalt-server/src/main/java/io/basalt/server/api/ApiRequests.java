@@ -2,7 +2,10 @@ package io.basalt.server.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.basalt.api.ApiException;
+import io.basalt.api.model.CreateVolumeRequest;
 import io.basalt.api.model.Sizes;
+import io.basalt.server.config.Backend;
+import io.basalt.server.volume.CreateRequest;
 import io.basalt.control.HostList;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
@@ -15,8 +18,26 @@ import java.util.Objects;
  * The edge between the API and the volume layer: request fields parsed into the volume layer's
  * types, and the volume layer's refusals turned into {@link ApiException}s with HTTP semantics.
  */
-final class ApiRequests {
+public final class ApiRequests {
     private ApiRequests() {
+    }
+
+    /** A create as the volume layer takes it; refused when name or size is missing. */
+    static CreateRequest createRequest(CreateVolumeRequest r) {
+        if (r.name() == null) {
+            throw ApiException.invalid("name is required");
+        }
+        boolean clone = r.fromSnapshot() != null && !r.fromSnapshot().isEmpty();
+        if (!clone && (r.size() == null || r.size().isNull())) {
+            throw ApiException.invalid("size is required (bytes, or a string such as \"10GiB\")");
+        }
+        long size = r.size() == null || r.size().isNull() ? 0 : size(r.size());
+        int blockSize = r.blockSize() == null ? 0 : r.blockSize();
+        Backend backend = r.backend() == null ? null : call(() -> Backend.parse(r.backend()));
+        HostList hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
+        return new CreateRequest(r.name(), size, blockSize, backend, hosts, r.labels(), blankToNull(r.qosPolicy()),
+                blankToNull(r.compression()), r.dedup(), encryption(r.encryption()), clone ? r.fromSnapshot() : null,
+                Boolean.TRUE.equals(r.readOnly()));
     }
 
     static long size(JsonNode node) {
@@ -67,11 +88,11 @@ final class ApiRequests {
     }
 
     /** Something that may refuse. */
-    interface Action<T> {
+    public interface Action<T> {
         T run() throws VolumeException;
     }
 
-    static <T> T call(Action<T> a) {
+    public static <T> T call(Action<T> a) {
         try {
             return a.run();
         } catch (VolumeException e) {
@@ -81,6 +102,7 @@ final class ApiRequests {
                 case CONFLICT -> ApiException.conflict(e.getMessage());
                 case UNSUPPORTED -> ApiException.unsupported(e.getMessage());
                 case INTERNAL -> ApiException.internal(e.getMessage());
+                case UNAVAILABLE -> ApiException.unavailable(e.getMessage());
             };
         } catch (ConfigException e) {
             throw ApiException.invalid(e.getMessage());

@@ -3,6 +3,8 @@ package io.basalt.server.api;
 import io.basalt.api.ApiException;
 import io.basalt.api.BrickService;
 import io.basalt.api.model.BrickInfo;
+import io.basalt.api.model.BrickView;
+import io.basalt.api.model.ClusterView;
 import io.basalt.api.model.CreateVolumeRequest;
 import io.basalt.api.model.EventView;
 import io.basalt.api.model.HealthView;
@@ -84,20 +86,12 @@ public final class ManagementService implements BrickService {
 
     @Override
     public Outcome<VolumeView> createVolume(CreateVolumeRequest r) {
-        if (r.name() == null) {
-            throw ApiException.invalid("name is required");
+        if (r.replicas() != null && r.replicas() != 1) {
+            throw ApiException.invalid("replicas " + r.replicas() + ": a brick without a cluster holds one replica "
+                    + "of each volume; run bricks with --cluster-etcd for more (docs/cluster.md)");
         }
-        boolean clone = r.fromSnapshot() != null && !r.fromSnapshot().isEmpty();
-        if (!clone && (r.size() == null || r.size().isNull())) {
-            throw ApiException.invalid("size is required (bytes, or a string such as \"10GiB\")");
-        }
-        long size = r.size() == null || r.size().isNull() ? 0 : size(r.size());
-        int blockSize = r.blockSize() == null ? 0 : r.blockSize();
-        Backend backend = r.backend() == null ? null : call(() -> Backend.parse(r.backend()));
-        HostList hosts = r.hosts() == null ? Hosts.none() : hosts(r.hosts());
-        Created c = call(() -> volumes.create(new CreateRequest(r.name(), size, blockSize,
-                backend, hosts, r.labels(), blankToNull(r.qosPolicy()), blankToNull(r.compression()), r.dedup(),
-                encryption(r.encryption()), clone ? r.fromSnapshot() : null, Boolean.TRUE.equals(r.readOnly()))));
+        CreateRequest request = ApiRequests.createRequest(r);
+        Created c = call(() -> volumes.create(request));
         if (c.created()) {
             metrics.register(c.volume());
         }
@@ -286,7 +280,7 @@ public final class ManagementService implements BrickService {
         PoolCapacity capacity = PoolCapacity.of(volumes, dataDir);
         long hosts = target.controllers().controllers().stream().filter(c -> !c.isDiscovery())
                 .map(Controller::hostNqn).distinct().count();
-        return new BrickInfo(identity.subsystemNqn(), identity.serial(), target.subsystem().model(),
+        return new BrickInfo(target.subsystem().nqn(), target.subsystem().serial(), target.subsystem().model(),
                 BasaltVersion.version(), BasaltVersion.firmware(), endpoints,
                 new BrickInfo.Capacity(capacity.totalBytes(), capacity.freeBytes(), capacity.provisionedBytes(),
                         capacity.usedBytes(), capacity.overcommitRatio(), capacity.dataDirTotalBytes(),
@@ -325,6 +319,25 @@ public final class ManagementService implements BrickService {
         checks.put("data-dir", dir);
         boolean ok = checks.values().stream().allMatch("ok"::equals);
         return new HealthView(ok ? "ok" : "degraded", checks);
+    }
+
+    @Override
+    public ClusterView cluster() {
+        return SingleBrickCluster.cluster(info());
+    }
+
+    @Override
+    public List<BrickView> bricks() {
+        return SingleBrickCluster.bricks(info(), volumeNames());
+    }
+
+    @Override
+    public BrickView brick(String name) {
+        return SingleBrickCluster.brick(name, info(), volumeNames());
+    }
+
+    private List<String> volumeNames() {
+        return volumes.list().stream().map(v -> v.metadata().name()).toList();
     }
 
     @Override

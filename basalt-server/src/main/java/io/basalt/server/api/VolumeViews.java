@@ -51,7 +51,20 @@ final class VolumeViews {
                 m.qosPolicy(), new VolumeView.Services(m.services().compression(), m.services().dedup(),
                         m.services().encryption() ? "aes-xts" : "off"), usage, stats, connected,
                 m.createdMillis() == 0 ? null : Instant.ofEpochMilli(m.createdMillis()).toString(),
-                m.isSnapshotExport(), warnings);
+                m.isSnapshotExport(), warnings, null);
+    }
+
+    /**
+     * A cluster volume this brick holds no replica of: its spec, with no usage or counters (the
+     * bricks that hold it know those), {@code online} when its primary brick is active.
+     */
+    static VolumeView remote(VolumeMetadata m, boolean online) {
+        VolumeView offline = view(new Volume(m, VolumeState.OFFLINE, null, null), List.of(), List.of());
+        return new VolumeView(offline.name(), offline.uuid(), offline.nguid(), offline.nsid(),
+                online ? "online" : "offline", offline.sizeBytes(), offline.blockSize(), offline.backend(),
+                offline.hosts(), offline.labels(), offline.qosPolicy(), offline.services(), offline.usage(),
+                offline.stats(), offline.connectedHosts(), offline.createdAt(), offline.readOnly(), offline.warnings(),
+                null);
     }
 
     /** Space use as the store knows it; the engine reports data reduction, other stores none. */

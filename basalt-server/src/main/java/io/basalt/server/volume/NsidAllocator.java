@@ -19,10 +19,10 @@ import java.util.Set;
  * issued is kept in the metadata store under {@link MetadataKeys#NSIDS} (on a single brick,
  * {@code DATA_DIR/nsids.properties}), written before the volume that gets it.
  */
-final class NsidAllocator {
+public final class NsidAllocator {
     static final String FILE_NAME = "nsids.properties";
     /** What {@link #allocate} returns when every NSID is in use. */
-    static final int NONE = -1;
+    public static final int NONE = -1;
     private static final String LAST_ISSUED_KEY = "last-issued";
 
     /** How often an allocation re-reads the record after losing a compare-and-set to another writer. */
@@ -53,7 +53,7 @@ final class NsidAllocator {
     }
 
     /** As {@link #load(Path, Collection, int)}, from the store the brick keeps its metadata in. */
-    static NsidAllocator load(MetadataStore store, Collection<Integer> inUse, int maxNsid) throws DataDirException {
+    public static NsidAllocator load(MetadataStore store, Collection<Integer> inUse, int maxNsid) throws DataDirException {
         NsidAllocator a = new NsidAllocator(store, maxNsid,
                 Math.clamp(inUse.stream().mapToInt(Integer::intValue).max().orElse(0), 0, maxNsid));
         try {
@@ -69,7 +69,7 @@ final class NsidAllocator {
      * last NSID issued is read from the store each time and written back by compare-and-set, so
      * allocators sharing a store never issue one NSID twice.
      */
-    synchronized int allocate(Set<Integer> inUse) throws DataDirException {
+    public synchronized int allocate(Set<Integer> inUse) throws DataDirException {
         try {
             for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
                 MetadataEntry record = store.get(MetadataKeys.NSIDS).orElse(null);

@@ -57,6 +57,11 @@ public final class QosPolicyStore {
         return new QosPolicyStore(store);
     }
 
+    /** The policies of a store as they are, read on every call (a cluster's, which other bricks change). */
+    public static QosPolicyStore view(MetadataStore store) {
+        return new QosPolicyStore(store);
+    }
+
     public List<Policy> all() {
         List<Policy> all = new ArrayList<>();
         for (MetadataEntry e : listed()) {

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * differs is a conflict, and its reason says what differs. A volume's origin is part of what it
  * is: a new volume, a clone of one snapshot and a read-only export of it are three different things.
  */
-final class RepeatedCreate {
+public final class RepeatedCreate {
     private RepeatedCreate() {
     }
 
@@ -24,7 +24,7 @@ final class RepeatedCreate {
      * @return null when {@code wanted} describes {@code existing}; otherwise the differences, each as
      *         "what it is, not what was asked", separated by "; "
      */
-    static String differences(VolumeMetadata existing, VolumeMetadata wanted, Function<UUID, String> names) {
+    public static String differences(VolumeMetadata existing, VolumeMetadata wanted, Function<UUID, String> names) {
         List<String> out = new ArrayList<>();
         String origin = originDifference(existing, wanted, names);
         if (origin != null) {

@@ -29,7 +29,7 @@ final class SnapshotsAccess implements ManagedVolumes {
 
     @Override
     public Created adopt(VolumeMetadata v) throws VolumeException {
-        return manager.adopt(v);
+        return manager.adopt(v, "cloned");
     }
 
     @Override

@@ -12,7 +12,9 @@ public final class VolumeException extends Exception {
         /** Well formed, but this brick cannot do it (shrink a file, grow a RAM volume). */
         UNSUPPORTED,
         /** The brick failed (I/O error on the data dir). */
-        INTERNAL
+        INTERNAL,
+        /** The cluster's metadata store cannot be reached now; the request may be retried. */
+        UNAVAILABLE
     }
 
     private final Kind kind;
@@ -26,23 +28,27 @@ public final class VolumeException extends Exception {
         return kind;
     }
 
-    static VolumeException invalid(String message) {
+    public static VolumeException invalid(String message) {
         return new VolumeException(Kind.INVALID, message);
     }
 
-    static VolumeException notFound(String what) {
+    public static VolumeException notFound(String what) {
         return new VolumeException(Kind.NOT_FOUND, what);
     }
 
-    static VolumeException conflict(String message) {
+    public static VolumeException conflict(String message) {
         return new VolumeException(Kind.CONFLICT, message);
     }
 
-    static VolumeException unsupported(String message) {
+    public static VolumeException unsupported(String message) {
         return new VolumeException(Kind.UNSUPPORTED, message);
     }
 
-    static VolumeException internal(String message) {
+    public static VolumeException internal(String message) {
         return new VolumeException(Kind.INTERNAL, message);
+    }
+
+    public static VolumeException unavailable(String message) {
+        return new VolumeException(Kind.UNAVAILABLE, message);
     }
 }

@@ -194,15 +194,15 @@ public final class VolumeManager implements AutoCloseable {
     }
 
     /**
-     * Records and exports a volume whose pool image already exists (a clone); undoes the pool image
-     * if that fails.
+     * Records and exports a volume whose pool image exists or is made on export (a clone, a replica
+     * placed here: {@code how} says which); undoes the pool image if that fails.
      */
-    synchronized Created adopt(VolumeMetadata v) throws VolumeException {
+    synchronized Created adopt(VolumeMetadata v, String how) throws VolumeException {
         Overcommit before = overcommit();
         saveAndExport(v, () -> backendOf(v).delete(v));
-        LOG.info("Created volume {} from a snapshot: NSID {}, UUID {}, {}", v.name(), v.nsid(), v.uuid(),
+        LOG.info("Created volume {} ({}): NSID {}, UUID {}, {}", v.name(), how, v.nsid(), v.uuid(),
                 Sizes.format(v.sizeBytes()));
-        listener.volumeEvent("volume.created", v.name(), "cloned, " + Sizes.format(v.sizeBytes()) + ", NSID "
+        listener.volumeEvent("volume.created", v.name(), how + ", " + Sizes.format(v.sizeBytes()) + ", NSID "
                 + v.nsid());
         overcommits.noteCrossing(before, v.name());
         return new Created(online.get(v.name()), true);

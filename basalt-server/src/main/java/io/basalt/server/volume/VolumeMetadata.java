@@ -131,6 +131,18 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
                 clonedFrom);
     }
 
+    /** The record's fields in a metadata store (a cluster's volume record carries placement beside them). */
+    public Map<String, String> toFields() {
+        return MetadataRecords.fields(toProperties());
+    }
+
+    /** Reads fields written by {@link #toFields()}, ignoring others; IllegalArgumentException names what is wrong. */
+    public static VolumeMetadata fromFields(Map<String, String> fields) {
+        Properties p = new Properties();
+        p.putAll(fields);
+        return fromProperties(p);
+    }
+
     Properties toProperties() {
         Properties p = new Properties();
         p.setProperty(NAME, name);

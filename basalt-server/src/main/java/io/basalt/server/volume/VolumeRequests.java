@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /** The checks a volume change request must pass before anything is written: specs, sizes, host NQNs, labels. */
-final class VolumeRequests {
+public final class VolumeRequests {
     /** Largest volume a request may ask for: 1 PiB, far beyond any test box yet a guard against typos. */
     static final long MAX_SIZE_BYTES = 1L << 50;
     private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,62}[A-Za-z0-9])?");
@@ -27,7 +27,7 @@ final class VolumeRequests {
     }
 
     /** The spec a create asks for, defaults filled in; refused as INVALID when a field is wrong or missing. */
-    static VolumeSpec spec(CreateRequest r) throws VolumeException {
+    public static VolumeSpec spec(CreateRequest r) throws VolumeException {
         VolumeSpec spec;
         try {
             Backend backend = r.backend() == null ? VolumeSpec.BACKEND_DEFAULT : r.backend();
@@ -80,14 +80,14 @@ final class VolumeRequests {
     }
 
     /** The host list with one more host (kept in the order hosts were allowed). */
-    static HostList with(HostList h, String hostNqn) {
+    public static HostList with(HostList h, String hostNqn) {
         Set<String> hosts = new LinkedHashSet<>(h.hosts());
         hosts.add(hostNqn);
         return HostList.of(hosts);
     }
 
     /** The host list without a host. */
-    static HostList without(HostList h, String hostNqn) {
+    public static HostList without(HostList h, String hostNqn) {
         Set<String> hosts = new LinkedHashSet<>(h.hosts());
         hosts.remove(hostNqn);
         return HostList.of(hosts);
@@ -100,7 +100,7 @@ final class VolumeRequests {
         }
     }
 
-    static void requireNqn(String nqn) throws VolumeException {
+    public static void requireNqn(String nqn) throws VolumeException {
         try {
             Nqn.requireValid(nqn);
         } catch (IllegalArgumentException e) {
@@ -108,7 +108,7 @@ final class VolumeRequests {
         }
     }
 
-    static Map<String, String> validLabels(Map<String, String> labels) throws VolumeException {
+    public static Map<String, String> validLabels(Map<String, String> labels) throws VolumeException {
         if (labels == null) {
             return Map.of();
         }

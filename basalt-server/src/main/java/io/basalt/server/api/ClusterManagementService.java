@@ -1,0 +1,244 @@
+package io.basalt.server.api;
+
+import io.basalt.api.ApiException;
+import io.basalt.api.BrickService;
+import io.basalt.api.model.BrickInfo;
+import io.basalt.api.model.BrickView;
+import io.basalt.api.model.ClusterView;
+import io.basalt.api.model.CreateSnapshotRequest;
+import io.basalt.api.model.CreateVolumeRequest;
+import io.basalt.api.model.DiffView;
+import io.basalt.api.model.EventView;
+import io.basalt.api.model.HealthView;
+import io.basalt.api.model.QosPolicyRequest;
+import io.basalt.api.model.QosPolicyView;
+import io.basalt.api.model.RollbackRequest;
+import io.basalt.api.model.SnapshotView;
+import io.basalt.api.model.UpdateVolumeRequest;
+import io.basalt.api.model.VolumeView;
+import io.basalt.control.HostList;
+import io.basalt.server.cluster.ClusterStatus;
+import io.basalt.server.cluster.ClusterVolume;
+import io.basalt.server.cluster.ClusterVolumes;
+import io.basalt.server.volume.CreateRequest;
+import io.basalt.server.volume.VolumeRequests;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.basalt.server.api.ApiRequests.blankToNull;
+import static io.basalt.server.api.ApiRequests.call;
+
+/**
+ * The REST API of a brick in a cluster: volume and QoS calls act on the cluster's records (so any
+ * brick serves the whole cluster), the brick's own matters (events, metrics, health) on the brick.
+ * Each brick's volume agent then carries the records out; this service never touches local volumes.
+ */
+public final class ClusterManagementService implements BrickService {
+    private final ManagementService local;
+    private final ClusterVolumes volumes;
+    private final ClusterStatus status;
+    private final ClusterPolicies policies;
+
+    public ClusterManagementService(ManagementService local, ClusterVolumes volumes, ClusterStatus status) {
+        this.local = local;
+        this.volumes = volumes;
+        this.status = status;
+        this.policies = new ClusterPolicies(status.store(), volumes);
+    }
+
+    // ---- volumes -----------------------------------------------------------------------------
+
+    @Override
+    public Outcome<VolumeView> createVolume(CreateVolumeRequest r) {
+        CreateRequest request = ApiRequests.createRequest(r);
+        int replicas = r.replicas() == null ? 1 : r.replicas();
+        ClusterVolumes.Outcome o = call(() -> volumes.create(request, replicas, blankToNull(r.failureDomainKey())));
+        return new Outcome<>(view(o.volume()), o.created());
+    }
+
+    @Override
+    public List<VolumeView> listVolumes() {
+        return call(volumes::list).stream().map(this::view).toList();
+    }
+
+    @Override
+    public VolumeView getVolume(String name) {
+        return view(call(() -> volumes.get(name)));
+    }
+
+    @Override
+    public VolumeView updateVolume(String name, UpdateVolumeRequest r) {
+        ClusterVolume v = call(() -> volumes.get(name));
+        if (r.name() != null && !r.name().equals(v.name())) {
+            throw ApiException.unsupported("renaming is not yet available on a cluster");
+        }
+        Long size = r.size() == null || r.size().isNull() ? null : ApiRequests.size(r.size());
+        if (size != null && size < v.spec().sizeBytes()) {
+            throw ApiException.unsupported("volume " + v.name() + " is " + v.spec().sizeBytes()
+                    + " bytes; a volume cannot shrink");
+        }
+        if (size != null && size % v.spec().blockSize() != 0) {
+            throw ApiException.invalid("size must be a multiple of the block size " + v.spec().blockSize());
+        }
+        HostList hosts = r.hosts() == null ? null : ApiRequests.hosts(r.hosts());
+        Map<String, String> labels = r.labels() == null ? null : call(() -> VolumeRequests.validLabels(r.labels()));
+        String policy = r.qosPolicy() == null ? null : blankToNull(r.qosPolicy());
+        if (policy != null) {
+            policies.require(policy);
+        }
+        return view(call(() -> volumes.update(v.name(), m -> {
+            var out = m;
+            if (size != null) {
+                out = out.withSizeAndHosts(size, out.hosts());
+            }
+            if (hosts != null) {
+                out = out.withSizeAndHosts(out.sizeBytes(), hosts);
+            }
+            if (labels != null) {
+                out = out.withLabels(labels);
+            }
+            if (r.qosPolicy() != null) {
+                out = out.withQosPolicy(policy);
+            }
+            return out;
+        })));
+    }
+
+    @Override
+    public void deleteVolume(String name, boolean withSnapshots) {
+        call(() -> {
+            volumes.delete(name);
+            return null;
+        });
+    }
+
+    @Override
+    public VolumeView allowHost(String volume, String hostNqn) {
+        call(() -> {
+            VolumeRequests.requireNqn(hostNqn);
+            return null;
+        });
+        return view(call(() -> volumes.update(volume, m -> m.hosts().isAny() || m.hosts().allows(hostNqn) ? m
+                : m.withSizeAndHosts(m.sizeBytes(), VolumeRequests.with(m.hosts(), hostNqn)))));
+    }
+
+    @Override
+    public VolumeView revokeHost(String volume, String hostNqn) {
+        call(() -> {
+            VolumeRequests.requireNqn(hostNqn);
+            return null;
+        });
+        if (call(() -> volumes.get(volume)).spec().hosts().isAny()) {
+            throw ApiException.conflict("volume '" + volume + "' is open to any host; set an explicit host list "
+                    + "instead of revoking one host");
+        }
+        return view(call(() -> volumes.update(volume, m -> !m.hosts().allows(hostNqn) ? m
+                : m.withSizeAndHosts(m.sizeBytes(), VolumeRequests.without(m.hosts(), hostNqn)))));
+    }
+
+    private VolumeView view(ClusterVolume v) {
+        return ClusterViews.volume(v, local, status);
+    }
+
+    // ---- snapshots: a cluster volume's snapshots need every replica to take them together --------
+
+    private static ApiException snapshotsNotYet() {
+        return ApiException.unsupported("snapshots are not yet available on a cluster's volumes");
+    }
+
+    @Override
+    public Outcome<SnapshotView> createSnapshot(String volume, CreateSnapshotRequest request) {
+        throw snapshotsNotYet();
+    }
+
+    @Override
+    public List<SnapshotView> listSnapshots(String volume) {
+        call(() -> volumes.get(volume));
+        return List.of();
+    }
+
+    @Override
+    public SnapshotView getSnapshot(String volume, String snapshot) {
+        throw ApiException.notFound("volume " + volume + " has no snapshot '" + snapshot + "'");
+    }
+
+    @Override
+    public void deleteSnapshot(String volume, String snapshot) {
+        throw ApiException.notFound("volume " + volume + " has no snapshot '" + snapshot + "'");
+    }
+
+    @Override
+    public VolumeView rollback(String volume, RollbackRequest request) {
+        throw snapshotsNotYet();
+    }
+
+    @Override
+    public DiffView diff(String volume, String from, String to, long fromLba, int limit) {
+        throw snapshotsNotYet();
+    }
+
+    // ---- QoS ---------------------------------------------------------------------------------
+
+    @Override
+    public List<QosPolicyView> listQosPolicies() {
+        return policies.list();
+    }
+
+    @Override
+    public QosPolicyView getQosPolicy(String name) {
+        return policies.get(name);
+    }
+
+    @Override
+    public Outcome<QosPolicyView> putQosPolicy(String name, QosPolicyRequest request) {
+        return policies.put(name, request);
+    }
+
+    @Override
+    public void deleteQosPolicy(String name) {
+        policies.delete(name);
+    }
+
+    // ---- the brick and the cluster -----------------------------------------------------------
+
+    @Override
+    public BrickInfo info() {
+        return local.info();
+    }
+
+    @Override
+    public List<EventView> events(long afterId, int limit) {
+        return local.events(afterId, limit);
+    }
+
+    @Override
+    public HealthView health() {
+        HealthView brick = local.health();
+        Map<String, String> checks = new LinkedHashMap<>(brick.checks());
+        checks.put("cluster-metadata", status.metadataHealth());
+        boolean ok = checks.values().stream().allMatch("ok"::equals);
+        return new HealthView(ok ? "ok" : "degraded", checks);
+    }
+
+    @Override
+    public String metrics() {
+        return local.metrics();
+    }
+
+    @Override
+    public ClusterView cluster() {
+        return call(status::view);
+    }
+
+    @Override
+    public List<BrickView> bricks() {
+        return call(status::bricks);
+    }
+
+    @Override
+    public BrickView brick(String name) {
+        return call(() -> status.brick(name));
+    }
+}

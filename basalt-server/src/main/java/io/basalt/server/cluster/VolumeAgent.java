@@ -1,0 +1,221 @@
+package io.basalt.server.cluster;
+
+import io.basalt.control.Listing;
+import io.basalt.control.MetadataEntry;
+import io.basalt.control.MetadataKeys;
+import io.basalt.control.MetadataStore;
+import io.basalt.control.MetadataStoreException;
+import io.basalt.control.Watch;
+import io.basalt.control.topology.BrickDirectory;
+import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.server.volume.PlacedVolumes;
+import io.basalt.server.volume.QosPolicyStore;
+import io.basalt.server.volume.Volume;
+import io.basalt.server.volume.VolumeException;
+import io.basalt.server.volume.VolumeManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The brick agent: makes this brick hold and export what the cluster's records place on it.
+ *
+ * <p>It reconciles as a whole rather than replaying events: on every change it hears of (one watch
+ * on the whole store, so changes arrive in the store's order) and every few seconds anyway, it reads
+ * the QoS policies, the volumes and the members, and makes the local side match — policies mirrored
+ * into the brick's own store, volumes placed here created, grown and re-masked, volumes no longer
+ * placed here deleted, each volume's ANA state set from who its primary is. A missed or reordered
+ * event can thus never leave the brick wrong for longer than one period, and when the store cannot
+ * be reached nothing local changes: hosts keep their I/O.
+ */
+public final class VolumeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VolumeAgent.class);
+    /** How often the agent reconciles with no change heard (and re-arms a watch that failed). */
+    static final long RESYNC_MILLIS = 5_000;
+
+    private final String brick;
+    private final MetadataStore cluster;
+    private final PlacedVolumes volumes;
+    private final VolumeManager manager;
+    private final PathStates paths;
+    private final ScheduledExecutorService thread;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicLong reconciled = new AtomicLong();
+    private volatile Watch watch;
+    private volatile String lastFailure;
+
+    public VolumeAgent(String brick, MetadataStore cluster, VolumeManager manager, PathStates paths) {
+        this.brick = Objects.requireNonNull(brick);
+        this.cluster = cluster;
+        this.manager = manager;
+        this.volumes = new PlacedVolumes(manager);
+        this.paths = paths;
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "basalt-volume-agent");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Reconciles once now (so a starting brick exports its volumes before it serves), then keeps at it. */
+    public void start() {
+        reconcile();
+        thread.scheduleWithFixedDelay(this::reconcile, RESYNC_MILLIS, RESYNC_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Asks for a reconcile soon; many asks while one is pending make one. */
+    public void poke() {
+        if (pending.compareAndSet(false, true)) {
+            thread.execute(() -> {
+                pending.set(false);
+                reconcile();
+            });
+        }
+    }
+
+    /** How many reconciles completed; tests wait on it. */
+    public long reconciles() {
+        return reconciled.get();
+    }
+
+    /** Why the last reconcile failed, or null when it succeeded. */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    private synchronized void reconcile() {
+        try {
+            Listing policies = cluster.list(MetadataKeys.QOS_POLICIES);
+            mirrorPolicies(policies);
+            Listing records = cluster.list(MetadataKeys.VOLUMES);
+            applyVolumes(records);
+            paths.members(new BrickDirectory(cluster).members());
+            deleteUnwantedPolicies(policies);
+            ensureWatch(Math.max(policies.revision(), records.revision()));
+            if (lastFailure != null) {
+                LOG.info("Volume agent: the cluster's metadata is reachable again");
+            }
+            lastFailure = null;
+            reconciled.incrementAndGet();
+        } catch (MetadataStoreException | RuntimeException e) {
+            if (!Objects.equals(lastFailure, e.getMessage())) {
+                LOG.warn("Volume agent: cannot reconcile with the cluster (local volumes keep serving): {}",
+                        e.getMessage());
+            }
+            lastFailure = String.valueOf(e.getMessage());
+            closeWatch();
+        }
+    }
+
+    private void mirrorPolicies(Listing policies) {
+        QosPolicyStore cluster = QosPolicyStore.view(this.cluster);
+        for (MetadataEntry e : policies.entries()) {
+            String name = MetadataKeys.name(e.key());
+            QosLimits limits = cluster.get(name);
+            try {
+                QosLimits mine = manager.policies().stream().filter(p -> p.name().equals(name))
+                        .map(QosPolicyStore.Policy::limits).findFirst().orElse(null);
+                if (limits != null && !limits.equals(mine)) {
+                    manager.putPolicy(name, limits);
+                }
+            } catch (VolumeException x) {
+                LOG.warn("Volume agent: cannot take QoS policy {}: {}", name, x.getMessage());
+            }
+        }
+    }
+
+    /** After volumes stopped using them: local policies the cluster no longer has. */
+    private void deleteUnwantedPolicies(Listing policies) {
+        Set<String> wanted = new HashSet<>();
+        policies.entries().forEach(e -> wanted.add(MetadataKeys.name(e.key())));
+        for (QosPolicyStore.Policy p : manager.policies()) {
+            if (!wanted.contains(p.name())) {
+                try {
+                    manager.deletePolicy(p.name());
+                } catch (VolumeException x) {
+                    LOG.debug("Volume agent: local QoS policy {} stays: {}", p.name(), x.getMessage());
+                }
+            }
+        }
+    }
+
+    private void applyVolumes(Listing records) {
+        Map<String, ClusterVolume> placedHere = new HashMap<>();
+        for (MetadataEntry e : records.entries()) {
+            try {
+                ClusterVolume v = ClusterVolume.of(e);
+                if (v.replicas().holds(brick)) {
+                    placedHere.put(v.name(), v);
+                }
+            } catch (IllegalArgumentException x) {
+                LOG.warn("Volume agent: skipping damaged record {}: {}", e.key(), x.getMessage());
+            }
+        }
+        for (String name : volumes.names()) {
+            ClusterVolume want = placedHere.get(name);
+            if (want == null || !want.spec().uuid().equals(volumes.local(name).metadata().uuid())) {
+                remove(name);
+            }
+        }
+        for (ClusterVolume v : placedHere.values()) {
+            try {
+                Volume local = volumes.realize(v.spec());
+                paths.volumeState(local, brick.equals(v.replicas().primary()));
+            } catch (VolumeException | RuntimeException x) {
+                LOG.warn("Volume agent: cannot carry out volume {} here: {}", v.name(), x.getMessage());
+            }
+        }
+    }
+
+    private void remove(String name) {
+        try {
+            if (volumes.remove(name)) {
+                LOG.info("Volume agent: deleted volume {}: the cluster no longer places it on {}", name, brick);
+            }
+        } catch (VolumeException x) {
+            LOG.warn("Volume agent: cannot delete volume {}: {}", name, x.getMessage());
+        }
+    }
+
+    private void ensureWatch(long afterRevision) throws MetadataStoreException {
+        if (watch == null) {
+            watch = cluster.watch("", afterRevision, event -> {
+                String key = event.key();
+                if (key.startsWith(MetadataKeys.VOLUMES) || key.startsWith(MetadataKeys.QOS_POLICIES)
+                        || key.startsWith(MetadataKeys.BRICKS) || key.startsWith(MetadataKeys.ALIVE)) {
+                    poke();
+                }
+            });
+        }
+    }
+
+    private void closeWatch() {
+        Watch w = watch;
+        watch = null;
+        if (w != null) {
+            w.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        closeWatch();
+        try {
+            thread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
