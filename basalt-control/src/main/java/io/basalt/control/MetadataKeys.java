@@ -12,6 +12,11 @@ public final class MetadataKeys {
     public static final String QOS_POLICIES = "qos-policies/";
     /** The NSID allocator's state: the last NSID issued. */
     public static final String NSIDS = "nsids";
+    /**
+     * Leader elections of a cluster, one candidate per key:
+     * {@code elections/ELECTION/LEASE} (see {@code io.basalt.control.cluster.ClusterCoordination}).
+     */
+    public static final String ELECTIONS = "elections/";
 
     private MetadataKeys() {
     }
