@@ -22,6 +22,11 @@ public final class MetadataKeys {
     public static final String BRICK_SLOTS = "brick-slots/";
     /** The election whose winner is the cluster leader. */
     public static final String LEADER_ELECTION = "leader";
+    /**
+     * Leader elections of a cluster, one candidate per key:
+     * {@code elections/ELECTION/LEASE} (see {@code io.basalt.control.cluster.ClusterCoordination}).
+     */
+    public static final String ELECTIONS = "elections/";
 
     private MetadataKeys() {
     }

@@ -75,8 +75,8 @@ public interface MetadataStore extends AutoCloseable {
      */
     Watch watch(String prefix, long afterRevision, MetadataWatcher watcher) throws MetadataStoreException;
 
-    /** The revision of the last change (0 for a store that never changed). */
-    long revision();
+    /** The revision of the last change (0 for a store that never changed); etcd's is the whole etcd's. */
+    long revision() throws MetadataStoreException;
 
     /** Where the entry lives, for messages an operator acts on (a file path, an etcd key). */
     String locate(String key);
