@@ -1,5 +1,6 @@
 package io.basalt.server;
 
+import io.basalt.api.BrickService;
 import io.basalt.api.http.ApiRoutes;
 import io.basalt.api.http.ApiServer;
 import io.basalt.api.http.Authenticator;
@@ -69,13 +70,16 @@ public final class Brick implements AutoCloseable {
     private final ApiServer api;
     private final ManagementService service;
     private final ScheduledExecutorService housekeeping;
+    /** Null for a brick on its own. */
+    private final ClusterMode cluster;
     private boolean poolWarned;
     /** Checksum errors of the engine pool already reported as events. */
     private long checksumErrorsReported;
     private boolean closed;
 
     private Brick(Path dataDir, DataDirLock lock, BrickIdentity identity, VolumeManager manager,
-                  NvmeTcpTarget target, EventLog events, ApiServer api, ManagementService service) {
+                  NvmeTcpTarget target, EventLog events, ApiServer api, ManagementService service, ClusterMode cluster) {
+        this.cluster = cluster;
         this.dataDir = dataDir;
         this.lock = lock;
         this.identity = identity;
@@ -100,20 +104,31 @@ public final class Brick implements AutoCloseable {
         NvmeTcpTarget target = null;
         EventLog events = null;
         ApiServer api = null;
+        ClusterMode cluster = null;
         try {
             lock = DataDirLock.acquire(dataDir);
             BrickIdentity identity = BrickIdentity.loadOrCreate(dataDir);
+            if (config.cluster() != null) {
+                cluster = ClusterMode.connect(config.cluster(), dataDir);
+            }
             // One store for all of the brick's metadata: the one source of truth the catalog and the
             // policies are views of.
             MetadataStore metadata = LocalMetadataStore.openDataDir(dataDir);
             VolumeCatalog catalog = VolumeCatalog.load(metadata, dataDir);
             QosPolicyStore policies = QosPolicyStore.load(metadata);
-            Subsystem subsystem = new Subsystem(identity.subsystemNqn(), identity.serial(), MODEL,
-                    BasaltVersion.firmware());
+            // In a cluster every brick serves the cluster's one subsystem, so hosts see one with many paths.
+            Subsystem subsystem = cluster == null
+                    ? new Subsystem(identity.subsystemNqn(), identity.serial(), MODEL, BasaltVersion.firmware())
+                    : new Subsystem(cluster.identity().subsystemNqn(), cluster.identity().serial(), MODEL,
+                            BasaltVersion.firmware());
             events = EventLog.open(dataDir);
             manager = new VolumeManager(catalog, policies, subsystem, eventsOf(events),
                     new EnginePool(dataDir, config.devices(), config.engine()));
-            for (VolumeMetadata v : catalog.reconcile(config.volumes(), ServeConfig.defaultVolume())) {
+            // A cluster's brick exports what it held before; its agent then makes that what the cluster says.
+            List<VolumeMetadata> exports = cluster != null ? catalog.all().stream()
+                    .sorted(java.util.Comparator.comparingInt(VolumeMetadata::nsid)).toList()
+                    : catalog.reconcile(config.volumes(), ServeConfig.defaultVolume());
+            for (VolumeMetadata v : exports) {
                 manager.export(v);
             }
             manager.noteOvercommitAtStart();
@@ -129,16 +144,20 @@ public final class Brick implements AutoCloseable {
             ManagementService service = new ManagementService(identity, dataDir, manager, target, events, metrics,
                     () -> apiRef[0] == null ? null : apiRef[0].address());
             target.controllers().addListener(service.controllerListener());
-            api = startApi(config.api(), service);
+            api = startApi(config.api(), cluster == null ? service : cluster.service(service));
             apiRef[0] = api;
+            if (cluster != null) {
+                cluster.start(manager, new SubsystemPaths(subsystem, config.cluster().brickName()),
+                        target.ioAddress(), api == null ? null : api.address(), dataDir);
+            }
             events.record("brick.started", EventLog.INFO, identity.subsystemNqn(), "serving "
                     + manager.online().size() + " volume(s) on " + HostPort.format(target.ioAddress()));
-            return new Brick(dataDir, lock, identity, manager, target, events, api, service);
+            return new Brick(dataDir, lock, identity, manager, target, events, api, service, cluster);
         } catch (DataDirException | MetadataStoreException | StartupException e) {
-            release(api, target, manager, events, lock);
+            release(cluster, api, target, manager, events, lock);
             throw e instanceof StartupException s ? s : new StartupException(e.getMessage());
         } catch (RuntimeException e) {
-            release(api, target, manager, events, lock);
+            release(cluster, api, target, manager, events, lock);
             throw e;
         }
     }
@@ -158,7 +177,7 @@ public final class Brick implements AutoCloseable {
         };
     }
 
-    private static ApiServer startApi(ApiConfig c, ManagementService service) throws StartupException {
+    private static ApiServer startApi(ApiConfig c, BrickService service) throws StartupException {
         if (c.listen() == null) {
             return null;
         }
@@ -204,8 +223,11 @@ public final class Brick implements AutoCloseable {
         }
     }
 
-    private static void release(ApiServer api, NvmeTcpTarget target, VolumeManager manager, EventLog events,
-                                DataDirLock lock) {
+    private static void release(ClusterMode cluster, ApiServer api, NvmeTcpTarget target, VolumeManager manager,
+                                EventLog events, DataDirLock lock) {
+        if (cluster != null) {
+            cluster.close();
+        }
         if (api != null) {
             api.close();
         }
@@ -312,6 +334,11 @@ public final class Brick implements AutoCloseable {
         return engine == null ? null : engine.ifOpen();
     }
 
+    /** The brick's cluster membership and agent, or null for a brick on its own. */
+    ClusterMode cluster() {
+        return cluster;
+    }
+
     public NvmeTcpTarget target() {
         return target;
     }
@@ -325,7 +352,7 @@ public final class Brick implements AutoCloseable {
         closed = true;
         LOG.info("Stopping: closing connections, then volumes");
         housekeeping.shutdownNow();
-        release(api, target, manager, events, lock);
+        release(cluster, api, target, manager, events, lock);
         LOG.info("Basalt brick stopped");
     }
 }

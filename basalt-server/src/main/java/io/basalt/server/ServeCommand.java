@@ -2,6 +2,7 @@ package io.basalt.server;
 
 import io.basalt.cli.UsageErrorHandler;
 import io.basalt.server.config.ApiConfig;
+import io.basalt.server.config.ClusterSettings;
 import io.basalt.server.config.DataPathConfig;
 import io.basalt.server.config.EngineSettings;
 import io.basalt.server.config.ConfigException;
@@ -113,6 +114,37 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--api-jwt-audience", paramLabel = "AUD", description = "Required aud claim of API tokens.")
     String apiJwtAudience;
 
+    @Option(names = "--cluster-etcd", paramLabel = "URL[,URL...]",
+            description = {"Join a cluster whose metadata lives in these etcd members (http://HOST:PORT). Without it "
+                    + "the brick runs on its own, with local metadata. See docs/cluster.md."})
+    String clusterEtcd;
+
+    @Option(names = "--brick-name", paramLabel = "NAME",
+            description = "This brick's name in the cluster: unique, kept for the brick's life (required in a cluster).")
+    String brickName;
+
+    @Option(names = "--failure-domain", paramLabel = "KEY=VALUE",
+            description = "A failure-domain label (repeatable), e.g. rack=r1: replicas of a volume never share one.")
+    List<String> failureDomains;
+
+    @Option(names = "--advertise", paramLabel = "HOST:PORT",
+            description = "The NVMe/TCP address hosts and other bricks reach this brick at (default: --listen).")
+    String advertise;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME",
+            description = "The cluster's name, its key prefix in etcd (default: " + ClusterSettings.CLUSTER_NAME_DEFAULT
+                    + ").")
+    String clusterName;
+
+    @Option(names = "--cluster-lease-ttl", paramLabel = "DURATION",
+            description = "Heartbeat lease: a brick silent this long is unreachable, a silent leader is replaced "
+                    + "(default 5s; 2s-60s).")
+    String clusterLeaseTtl;
+
+    @Option(names = "--cluster-failed-after", paramLabel = "DURATION",
+            description = "How long a brick may stay unreachable before it is marked failed (default 1h).")
+    String clusterFailedAfter;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile Brick brick;
 
@@ -134,6 +166,14 @@ final class ServeCommand implements Callable<Integer> {
             putIfGiven(api, EngineSettings.ROTATE_KEK_FROM_KEY, rotateKekFrom);
             putIfGiven(api, EngineSettings.DEDUP_INDEX_MEMORY_KEY, dedupIndexMemory);
             putIfGiven(api, EngineSettings.OVERPROVISION_KEY, overprovision);
+            putIfGiven(api, ClusterSettings.ETCD_KEY, clusterEtcd);
+            putIfGiven(api, ClusterSettings.BRICK_NAME_KEY, brickName);
+            putIfGiven(api, ClusterSettings.FAILURE_DOMAIN_KEY, failureDomains == null ? null
+                    : String.join(",", failureDomains));
+            putIfGiven(api, ClusterSettings.ADVERTISE_KEY, advertise);
+            putIfGiven(api, ClusterSettings.CLUSTER_NAME_KEY, clusterName);
+            putIfGiven(api, ClusterSettings.LEASE_TTL_KEY, clusterLeaseTtl);
+            putIfGiven(api, ClusterSettings.FAILED_AFTER_KEY, clusterFailedAfter);
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
                     discoveryListen, volumes, api, devices);
         } catch (ConfigException e) {

@@ -56,6 +56,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
         keys.addAll(EngineSettings.KEYS);
         keys.addAll(ApiConfig.KEYS);
         keys.addAll(DataPathConfig.KEYS);
+        keys.addAll(ClusterSettings.KEYS);
         return Set.copyOf(keys);
     }
 
@@ -98,7 +99,8 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             String listen = scalar(map, ServeConfig.LISTEN_KEY);
             String discovery = scalar(map, ServeConfig.DISCOVERY_LISTEN_KEY);
             Map<String, String> settings = new java.util.HashMap<>();
-            for (Set<String> keys : List.of(ApiConfig.KEYS, DataPathConfig.KEYS, EngineSettings.KEYS)) {
+            for (Set<String> keys : List.of(ApiConfig.KEYS, DataPathConfig.KEYS, EngineSettings.KEYS,
+                    ClusterSettings.KEYS)) {
                 for (String key : keys) {
                     String v = scalar(map, key);
                     if (v != null) {

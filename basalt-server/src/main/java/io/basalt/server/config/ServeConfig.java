@@ -18,10 +18,11 @@ import java.util.Set;
  * @param devices         the engine pool's devices (files or block devices); empty: one sparse
  *                        file in the data dir (see {@code EnginePool})
  * @param engine          key-encryption key, KEK rotation and dedup index memory of the engine pool
+ * @param cluster         how the brick joins a cluster, or null for a brick on its own (the default)
  */
 public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
                           List<VolumeSpec> volumes, ApiConfig api, List<Path> devices, DataPathConfig dataPath,
-                          EngineSettings engine) {
+                          EngineSettings engine, ClusterSettings cluster) {
     public static final String DATA_DIR_KEY = "data-dir";
     public static final String DATA_DIR_DEFAULT = "./basalt-data";
     public static final String LISTEN_KEY = "listen";
@@ -57,6 +58,13 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
         this(dataDir, listen, discoveryListen, volumes, api, devices, dataPath, EngineSettings.DEFAULT);
     }
 
+    /** On its own, not in a cluster. */
+    public ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddress discoveryListen,
+                       List<VolumeSpec> volumes, ApiConfig api, List<Path> devices, DataPathConfig dataPath,
+                       EngineSettings engine) {
+        this(dataDir, listen, discoveryListen, volumes, api, devices, dataPath, engine, null);
+    }
+
     public ServeConfig {
         Objects.requireNonNull(dataDir);
         Objects.requireNonNull(api);
@@ -70,6 +78,10 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
             if (!names.add(v.name())) {
                 throw new ConfigException("volume '" + v.name() + "' is defined twice");
             }
+        }
+        if (cluster != null && !volumes.isEmpty()) {
+            throw new ConfigException("volumes: a brick in a cluster takes its volumes from the cluster; create them "
+                    + "with 'basalt volume create' instead of configuring them");
         }
         if (discoveryListen != null && discoveryListen.getPort() != 0 && discoveryListen.equals(listen)) {
             throw new ConfigException("listen and discovery-listen are both " + HostPort.format(listen)
@@ -113,7 +125,8 @@ public record ServeConfig(Path dataDir, InetSocketAddress listen, InetSocketAddr
         }
         List<Path> devices = deviceFlags != null && !deviceFlags.isEmpty() ? deviceFlags : f.devices();
         return new ServeConfig(dir, io, discovery, volumes, ApiConfig.resolve(f.settings(), apiFlags), devices,
-                DataPathConfig.resolve(f.settings(), apiFlags), EngineSettings.resolve(f.settings(), apiFlags));
+                DataPathConfig.resolve(f.settings(), apiFlags), EngineSettings.resolve(f.settings(), apiFlags),
+                ClusterSettings.resolve(f.settings(), apiFlags, io));
     }
 
     private static <T> T parse(String where, java.util.function.Supplier<T> parser) {

@@ -1,0 +1,145 @@
+package io.basalt.server;
+
+import io.basalt.api.BrickService;
+import io.basalt.control.MetadataStoreException;
+import io.basalt.control.etcd.EtcdMetadataStore;
+import io.basalt.control.etcd.EtcdSettings;
+import io.basalt.control.local.AtomicFiles;
+import io.basalt.control.topology.ClusterIdentity;
+import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.server.api.ClusterManagementService;
+import io.basalt.server.api.ManagementService;
+import io.basalt.server.cluster.ClusterMember;
+import io.basalt.server.cluster.ClusterStatus;
+import io.basalt.server.cluster.ClusterVolumes;
+import io.basalt.server.cluster.PathStates;
+import io.basalt.server.cluster.VolumeAgent;
+import io.basalt.server.config.ClusterSettings;
+import io.basalt.server.config.HostPort;
+import io.basalt.server.volume.PoolCapacity;
+import io.basalt.server.volume.VolumeManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * A brick's life in a cluster, wired: the etcd store, its membership (record, heartbeat, leader
+ * candidacy), the volume agent that makes the brick hold what the cluster places on it, and the
+ * cluster-wide API. Started after the brick's own parts, closed before them.
+ */
+final class ClusterMode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMode.class);
+    /** Remembers which cluster the data dir belongs to, so it never joins another by mistake. */
+    static final String MEMBERSHIP_FILE = "cluster.properties";
+
+    private final ClusterSettings settings;
+    private final EtcdMetadataStore store;
+    private final ClusterMember member;
+    private final ClusterVolumes volumes;
+    private VolumeAgent agent;
+
+    private ClusterMode(ClusterSettings settings, EtcdMetadataStore store, ClusterMember member) {
+        this.settings = settings;
+        this.store = store;
+        this.member = member;
+        this.volumes = new ClusterVolumes(store, Subsystem.MAX_NAMESPACES);
+    }
+
+    /** Connects to etcd, finds or founds the cluster, checks the data dir belongs to it. */
+    static ClusterMode connect(ClusterSettings s, Path dataDir) throws StartupException {
+        EtcdMetadataStore store = EtcdMetadataStore.connect(EtcdSettings.forCluster(s.etcd(), s.clusterName()));
+        try {
+            ClusterMember member = ClusterMember.prepare(store, s);
+            checkDataDir(dataDir, member.identity(), s);
+            LOG.info("Joining cluster {} ({}) as brick {}, slot {} (controller IDs {}-{})", s.clusterName(),
+                    member.identity().subsystemNqn(), s.brickName(), member.slot(), member.firstCntlid(),
+                    member.lastCntlid());
+            return new ClusterMode(s, store, member);
+        } catch (MetadataStoreException | StartupException | RuntimeException e) {
+            store.close();
+            throw e instanceof StartupException se ? se : new StartupException("cannot join the cluster through etcd "
+                    + s.etcd() + ": " + e.getMessage());
+        }
+    }
+
+    private static void checkDataDir(Path dataDir, ClusterIdentity cluster, ClusterSettings s) throws StartupException {
+        Path file = dataDir.resolve(MEMBERSHIP_FILE);
+        try {
+            Properties p = AtomicFiles.readProperties(file);
+            if (p != null) {
+                String nqn = p.getProperty("subsystem-nqn");
+                String brick = p.getProperty("brick-name");
+                if (!cluster.subsystemNqn().equals(nqn) || !s.brickName().equals(brick)) {
+                    throw new StartupException("the data dir " + dataDir + " belongs to brick " + brick + " of cluster "
+                            + nqn + ", not to brick " + s.brickName() + " of " + cluster.subsystemNqn()
+                            + " (etcd " + s.etcd() + ", cluster name " + s.clusterName() + "); use another data dir");
+                }
+                return;
+            }
+            Properties out = new Properties();
+            out.setProperty("subsystem-nqn", cluster.subsystemNqn());
+            out.setProperty("brick-name", s.brickName());
+            AtomicFiles.writeProperties(file, out, "Basalt: the cluster this data dir belongs to; never edit");
+        } catch (IOException e) {
+            throw new StartupException("cannot read or write " + file + ": " + e.getMessage());
+        }
+    }
+
+    ClusterIdentity identity() {
+        return member.identity();
+    }
+
+    ClusterMember member() {
+        return member;
+    }
+
+    /** The API every brick of the cluster serves. */
+    BrickService service(ManagementService local) {
+        ClusterStatus status = new ClusterStatus(store, member.identity(), settings.brickName(),
+                settings.etcd().stream().map(Object::toString).toList(), member::leader, volumes);
+        return new ClusterManagementService(local, volumes, status);
+    }
+
+    /** Starts carrying out the cluster's records, then announces the brick as active. */
+    void start(VolumeManager manager, PathStates paths, InetSocketAddress io, InetSocketAddress api, Path dataDir)
+            throws StartupException {
+        // Port 0 asked for any free port: advertise the one bound.
+        InetSocketAddress advertised = settings.advertise().getPort() == 0
+                ? new InetSocketAddress(settings.advertise().getHostString(), io.getPort()) : settings.advertise();
+        agent = new VolumeAgent(settings.brickName(), store, manager, paths);
+        agent.start();
+        try {
+            member.start(HostPort.format(advertised), api == null ? null : HostPort.format(api),
+                    new ClusterMember.CapacitySource() {
+                        @Override
+                        public long totalBytes() {
+                            return PoolCapacity.of(manager, dataDir).totalBytes();
+                        }
+
+                        @Override
+                        public long freeBytes() {
+                            return PoolCapacity.of(manager, dataDir).freeBytes();
+                        }
+                    });
+        } catch (MetadataStoreException e) {
+            throw new StartupException("cannot register with the cluster: " + e.getMessage());
+        }
+    }
+
+    VolumeAgent agent() {
+        return agent;
+    }
+
+    @Override
+    public void close() {
+        member.close();
+        if (agent != null) {
+            agent.close();
+        }
+        store.close();
+    }
+}

@@ -1,0 +1,159 @@
+package io.basalt.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.basalt.api.ApiException;
+import io.basalt.api.client.ApiClient;
+import io.basalt.control.etcd.EtcdCluster;
+import io.basalt.server.config.ApiConfig;
+import io.basalt.server.config.ClusterSettings;
+import io.basalt.server.config.DataPathConfig;
+import io.basalt.server.config.EngineSettings;
+import io.basalt.server.config.ServeConfig;
+import io.basalt.server.volume.Volume;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Three bricks in one process joined through a real etcd: membership, one subsystem, placement by
+ * failure domain, the agents carrying out creates and deletes, leader takeover, and an etcd outage
+ * that management feels (503) and I/O does not.
+ */
+class ClusterBrickTest {
+    private static final Duration TTL = Duration.ofSeconds(2);
+    private static EtcdCluster etcd;
+    private static final List<Brick> bricks = new ArrayList<>();
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        etcd = EtcdCluster.start(1);
+        bricks.add(start("b1", Map.of("rack", "r1")));
+        bricks.add(start("b2", Map.of("rack", "r1")));
+        bricks.add(start("b3", Map.of("rack", "r2")));
+    }
+
+    @AfterAll
+    static void stop() {
+        bricks.forEach(b -> {
+            if (b != null) {
+                b.close();
+            }
+        });
+        if (etcd != null) {
+            etcd.close();
+        }
+    }
+
+    static Brick start(String name, Map<String, String> domains) throws Exception {
+        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+        ClusterSettings cluster = new ClusterSettings(etcd.endpoints(), "test", name, domains, any, TTL,
+                Duration.ofHours(1));
+        return Brick.start(new ServeConfig(dir.resolve(name), any, null, List.of(),
+                new ApiConfig(any, null, null, null, null, null), List.of(), DataPathConfig.DEFAULT,
+                EngineSettings.DEFAULT, cluster));
+    }
+
+    static ApiClient api(Brick b) {
+        return new ApiClient(URI.create("http://127.0.0.1:" + b.apiAddress().getPort()), null);
+    }
+
+    static void await(String what, Duration within, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    static Volume local(Brick b, String name) {
+        return b.volumeManager().list().stream().filter(v -> v.metadata().name().equals(name)).findFirst()
+                .orElse(null);
+    }
+
+    @Test
+    void everyBrickServesTheOneSubsystemAndSeesTheWholeCluster() throws Exception {
+        Set<String> nqns = new HashSet<>();
+        Set<Integer> slots = new HashSet<>();
+        for (Brick b : bricks) {
+            nqns.add(b.target().subsystem().nqn());
+            slots.add(b.cluster().member().slot());
+        }
+        assertThat(nqns).hasSize(1);
+        assertThat(slots).hasSize(3);
+        await("three active bricks", Duration.ofSeconds(10), () -> {
+            try {
+                return api(bricks.get(2)).get("/api/v1/cluster").json().path("bricks").path("active").asInt() == 3;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        JsonNode cluster = api(bricks.get(1)).get("/api/v1/cluster").json();
+        assertThat(cluster.path("mode").asText()).isEqualTo("etcd");
+        assertThat(cluster.path("subsystemNqn").asText()).isEqualTo(nqns.iterator().next());
+        assertThat(cluster.path("leader").asText()).isIn("b1", "b2", "b3");
+        JsonNode list = api(bricks.get(0)).get("/api/v1/bricks").json();
+        assertThat(list).hasSize(3);
+        assertThat(list.get(2).path("failureDomains").path("rack").asText()).isEqualTo("r2");
+        assertThat(list.get(0).path("nvmeAddress").asText()).isEqualTo("127.0.0.1:" + bricks.get(0).ioAddress().getPort());
+    }
+
+    @Test
+    void aVolumeIsPlacedInDistinctFailureDomainsAndCarriedOutByItsBricks() throws Exception {
+        ApiClient.Response created = api(bricks.get(0)).post("/api/v1/volumes", Map.of("name", "rv", "size", "64MiB",
+                "backend", "ram", "replicas", 2, "failureDomainKey", "rack", "hosts", List.of("any")));
+        assertThat(created.status()).as(created.text()).isEqualTo(201);
+        JsonNode placement = created.json().path("placement");
+        List<String> where = new ArrayList<>();
+        placement.path("replicas").forEach(r -> where.add(r.path("brick").asText()));
+        assertThat(where).hasSize(2).contains("b3");
+        String uuid = created.json().path("uuid").asText();
+        int nsid = created.json().path("nsid").asInt();
+        for (Brick b : bricks) {
+            String name = nameOf(b);
+            if (where.contains(name)) {
+                await("rv on " + name, Duration.ofSeconds(10), () -> local(b, "rv") != null);
+                assertThat(local(b, "rv").metadata().uuid().toString()).isEqualTo(uuid);
+                assertThat(local(b, "rv").metadata().nsid()).isEqualTo(nsid);
+                assertThat(b.target().subsystem().namespace(nsid)).isNotNull();
+            } else {
+                assertThat(local(b, "rv")).isNull();
+            }
+        }
+        // The same create again is no change; asking for 3 replicas in 2 racks is refused with why.
+        assertThat(api(bricks.get(1)).post("/api/v1/volumes", Map.of("name", "rv", "size", "64MiB",
+                "backend", "ram", "replicas", 2, "failureDomainKey", "rack", "hosts", List.of("any"))).status())
+                .isEqualTo(200);
+        assertThatThrownBy(() -> api(bricks.get(1)).post("/api/v1/volumes", Map.of("name", "rv3",
+                "size", "64MiB", "backend", "ram", "replicas", 3, "failureDomainKey", "rack")))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409))
+                .hasMessageContaining("3 distinct failure domains of key 'rack'");
+
+        assertThat(api(bricks.get(2)).delete("/api/v1/volumes/rv").status()).isEqualTo(204);
+        for (Brick b : bricks) {
+            await("rv gone from " + nameOf(b), Duration.ofSeconds(10), () -> local(b, "rv") == null);
+        }
+    }
+
+    private static String nameOf(Brick b) {
+        return "b" + (bricks.indexOf(b) + 1);
+    }
+}
