@@ -12,7 +12,10 @@ import io.basalt.server.config.ServeConfig;
 import io.basalt.server.volume.Volume;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -35,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * failure domain, the agents carrying out creates and deletes, leader takeover, and an etcd outage
  * that management feels (503) and I/O does not.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterBrickTest {
     private static final Duration TTL = Duration.ofSeconds(2);
     private static EtcdCluster etcd;
@@ -90,6 +94,7 @@ class ClusterBrickTest {
     }
 
     @Test
+    @Order(1)
     void everyBrickServesTheOneSubsystemAndSeesTheWholeCluster() throws Exception {
         Set<String> nqns = new HashSet<>();
         Set<Integer> slots = new HashSet<>();
@@ -117,6 +122,7 @@ class ClusterBrickTest {
     }
 
     @Test
+    @Order(2)
     void aVolumeIsPlacedInDistinctFailureDomainsAndCarriedOutByItsBricks() throws Exception {
         ApiClient.Response created = api(bricks.get(0)).post("/api/v1/volumes", Map.of("name", "rv", "size", "64MiB",
                 "backend", "ram", "replicas", 2, "failureDomainKey", "rack", "hosts", List.of("any")));
@@ -151,6 +157,71 @@ class ClusterBrickTest {
         for (Brick b : bricks) {
             await("rv gone from " + nameOf(b), Duration.ofSeconds(10), () -> local(b, "rv") == null);
         }
+    }
+
+    @Test
+    @Order(100)
+    void withEtcdDownManagementAnswers503AndVolumesStayExported() throws Exception {
+        api(bricks.get(0)).post("/api/v1/volumes", Map.of("name", "kept", "size", "64MiB", "backend", "ram",
+                "hosts", List.of("any")));
+        await("kept placed", Duration.ofSeconds(10), () -> bricks.stream().anyMatch(b -> local(b, "kept") != null));
+        Brick holder = bricks.stream().filter(b -> local(b, "kept") != null).findFirst().orElseThrow();
+        int nsid = local(holder, "kept").metadata().nsid();
+        etcd.member(0).stop();
+        try {
+            assertThatThrownBy(() -> api(bricks.get(1)).get("/api/v1/volumes"))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503))
+                    .hasMessageContaining("cannot be reached");
+            // Longer than the agent's period and the lease: the brick keeps the volume exported.
+            Thread.sleep(io.basalt.server.cluster.VolumeAgent.RESYNC_MILLIS + TTL.toMillis());
+            assertThat(holder.target().subsystem().namespace(nsid)).isNotNull();
+            assertThat(local(holder, "kept")).isNotNull();
+        } finally {
+            etcd.member(0).start();
+            etcd.member(0).awaitHealthy();
+        }
+        await("management back", Duration.ofSeconds(20), () -> {
+            try {
+                return api(bricks.get(1)).get("/api/v1/volumes").status() == 200;
+            } catch (IOException | ApiException e) {
+                return false;
+            }
+        });
+        await("three active bricks again", Duration.ofSeconds(20), () -> {
+            try {
+                return api(bricks.get(2)).get("/api/v1/cluster").json().path("bricks").path("active").asInt() == 3;
+            } catch (IOException | ApiException e) {
+                return false;
+            }
+        });
+        assertThat(local(holder, "kept")).isNotNull();
+    }
+
+    @Test
+    @Order(200)
+    void whenTheLeaderStopsAnotherBrickLeadsWithinTheLeaseTtl() throws Exception {
+        String leader = api(bricks.get(0)).get("/api/v1/cluster").json().path("leader").asText();
+        Brick leading = bricks.get(Integer.parseInt(leader.substring(1)) - 1);
+        Brick other = bricks.stream().filter(b -> b != leading).findFirst().orElseThrow();
+        long start = System.nanoTime();
+        leading.close();
+        bricks.set(bricks.indexOf(leading), null);
+        await("a new leader", TTL.plusSeconds(2), () -> {
+            try {
+                String now = api(other).get("/api/v1/cluster").json().path("leader").asText();
+                return !now.isEmpty() && !now.equals(leader) && !now.equals("null");
+            } catch (IOException | ApiException e) {
+                return false;
+            }
+        });
+        System.out.printf("leader %s stopped; new leader after %d ms%n", leader, (System.nanoTime() - start) / 1_000_000);
+        await(leader + " unreachable", TTL.plusSeconds(5), () -> {
+            try {
+                return api(other).get("/api/v1/bricks/" + leader).json().path("state").asText().equals("unreachable");
+            } catch (IOException | ApiException e) {
+                return false;
+            }
+        });
     }
 
     private static String nameOf(Brick b) {

@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class VolumeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeAgent.class);
     /** How often the agent reconciles with no change heard (and re-arms a watch that failed). */
-    static final long RESYNC_MILLIS = 5_000;
+    public static final long RESYNC_MILLIS = 5_000;
 
     private final String brick;
     private final MetadataStore cluster;
