@@ -65,6 +65,12 @@ public final class VolumeCommand {
         @Option(names = "--encryption", paramLabel = "aes-xts|off",
                 description = "Engine volumes; default off; the brick needs --kek-file.")
         String encryption;
+        @Option(names = "--replicas", paramLabel = "1|2|3",
+                description = "Copies on distinct bricks of a cluster; default 1 (a lone brick takes only 1).")
+        Integer replicas;
+        @Option(names = "--failure-domain-key", paramLabel = "KEY",
+                description = "Keep replicas in distinct failure domains of this key (e.g. rack); default: distinct bricks.")
+        String failureDomainKey;
 
         @Override
         void execute(ApiClient api) throws IOException {
@@ -102,6 +108,12 @@ public final class VolumeCommand {
             }
             if (encryption != null) {
                 body.put("encryption", encryption);
+            }
+            if (replicas != null) {
+                body.put("replicas", replicas);
+            }
+            if (failureDomainKey != null) {
+                body.put("failureDomainKey", failureDomainKey);
             }
             printWithWarnings(api.post("/api/v1/volumes", body).json(), HEADERS, FIELDS);
         }

@@ -1,5 +1,7 @@
 package io.basalt.server;
 
+import io.basalt.cli.BrickCommand;
+import io.basalt.cli.ClusterCommand;
 import io.basalt.cli.CompletionCommand;
 import io.basalt.cli.EventsCommand;
 import io.basalt.cli.HostCommand;
@@ -26,7 +28,8 @@ import java.io.PrintWriter;
 @Command(name = "basalt", mixinStandardHelpOptions = true, versionProvider = BasaltMain.Version.class,
         description = "Basalt: disaggregated block storage over NVMe/TCP.",
         subcommands = {ServeCommand.class, io.basalt.initiator.bench.BenchCommand.class, VolumeCommand.class,
-                HostCommand.class, SnapshotCommand.class, QosCommand.class, InfoCommand.class, EventsCommand.class, CompletionCommand.class,
+                HostCommand.class, SnapshotCommand.class, QosCommand.class, InfoCommand.class,
+                ClusterCommand.class, BrickCommand.class, EventsCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BasaltMain implements Runnable {
     public static final int EXIT_OK = 0;

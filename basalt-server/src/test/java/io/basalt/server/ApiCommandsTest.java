@@ -97,6 +97,19 @@ class ApiCommandsTest {
     }
 
     @Test
+    void aLoneBrickAnswersAsAClusterOfOne() {
+        assertThat(run("cluster", "status")).isZero();
+        assertThat(out.toString()).contains("mode:            single-brick", "leader:          local",
+                brick.target().subsystem().nqn());
+        assertThat(run("brick", "list")).isZero();
+        assertThat(out.toString()).startsWith("NAME").contains("local", "active");
+        assertThat(run("brick", "get", "nope")).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(err.toString()).contains("runs without a cluster");
+        assertThat(run("volume", "create", "two", "--size", "4MiB", "--replicas", "2")).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--cluster-etcd");
+    }
+
+    @Test
     void shouldSayWhenTheApiCannotBeReached() {
         url = "http://127.0.0.1:1";
         assertThat(run("info")).isEqualTo(ExitCodes.UNREACHABLE);

@@ -1,0 +1,37 @@
+package io.basalt.cli;
+
+import io.basalt.api.client.ApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.List;
+
+/** {@code basalt brick list|get}: the members of the cluster and their states. */
+@Command(name = "brick", mixinStandardHelpOptions = true, description = "Bricks of the cluster.",
+        subcommands = {BrickCommand.ListBricks.class, BrickCommand.Get.class})
+public final class BrickCommand {
+    static final List<String> HEADERS = List.of("NAME", "STATE", "NVME", "LEADER", "PRIMARIES", "REPLICAS", "FREE",
+            "DOMAINS");
+    static final List<String> FIELDS = List.of("name", "state", "nvmeAddress", "leader", "primaries", "replicas",
+            "freeBytes", "failureDomains");
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the cluster's bricks.")
+    static final class ListBricks extends ApiOptions {
+        @Override
+        void execute(ApiClient api) throws IOException {
+            print(api.get("/api/v1/bricks").json(), HEADERS, FIELDS);
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one brick.")
+    static final class Get extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            printDetail(api.get("/api/v1/bricks/" + ApiClient.encode(name)).json());
+        }
+    }
+}
