@@ -32,8 +32,6 @@ public final class IdentifyController {
     static final int LPA = (1 << 1) | (1 << 2);
     /** SGLs supported without alignment (bit 0); in-capsule data offsets (bit 20). */
     static final int SGLS = 1 | (1 << 20);
-    /** The single ANA group every namespace of this brick belongs to. */
-    public static final int ANA_GROUP_ID = 1;
 
     private IdentifyController() {
     }
@@ -75,11 +73,13 @@ public final class IdentifyController {
         IdentifyControllerData.frmw(b, 0, (1 << 1) | 1);
         IdentifyControllerData.wctemp(b, 0, 343);
         IdentifyControllerData.cctemp(b, 0, 373);
-        IdentifyControllerData.anatt(b, 0, 10);
+        IdentifyControllerData.anatt(b, 0, s.multipath().anaTransitionSeconds());
         // Optimized, non-optimized, inaccessible, persistent loss and change states reportable.
         IdentifyControllerData.anacap(b, 0, 0x1F);
-        IdentifyControllerData.anagrpmax(b, 0, ANA_GROUP_ID);
-        IdentifyControllerData.nanagrpid(b, 0, ANA_GROUP_ID);
+        // Group IDs run 1..ANAGRPMAX and there may be that many: the host sizes its ANA log buffer
+        // with NANAGRPID, so every group a log page can report must be counted in it.
+        IdentifyControllerData.anagrpmax(b, 0, s.maxAnaGroups());
+        IdentifyControllerData.nanagrpid(b, 0, s.maxAnaGroups());
         IdentifyControllerData.nn(b, 0, s.maxNamespaces());
         IdentifyControllerData.mnan(b, 0, s.maxNamespaces());
         IdentifyControllerData.oncs(b, 0, ONCS);

@@ -27,6 +27,13 @@ public final class Controller {
     static final int EVENT_NS_CHANGED = 1;
     /** Async Event Configuration bit enabling Namespace Attribute Notices. */
     static final int AEC_NS_ATTRIBUTE = 1 << 8;
+    /** Asynchronous event: Asymmetric Namespace Access Change (notice 03h, log page 0Ch). */
+    static final int EVENT_ANA_CHANGED = 2;
+    /** Async Event Configuration bit enabling ANA Change Notices. */
+    static final int AEC_ANA_CHANGE = 1 << 11;
+    /** Completion dword 0 of a notice: type 2 (notice), the event's info and its log page. */
+    static final int RESULT_NS_CHANGED = (0x04 << 16) | (0x00 << 8) | 0x02;
+    static final int RESULT_ANA_CHANGED = (0x0C << 16) | (0x03 << 8) | 0x02;
 
     private final ControllerRegistry registry;
     private final Subsystem subsystem;
@@ -38,6 +45,7 @@ public final class Controller {
     private final AtomicReferenceArray<Queue> ioQueues;
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private final Subsystem.NamespaceListener namespaceListener = this::namespaceChanged;
+    private final Subsystem.AnaListener anaListener = this::anaChanged;
     private final long createdNanos = System.nanoTime();
 
     private volatile boolean started;
@@ -76,6 +84,7 @@ public final class Controller {
     void start() {
         if (!discovery) {
             subsystem.onNamespaceChange(namespaceListener);
+            subsystem.onAnaChange(anaListener);
         }
         scheduleKeepAliveCheck();
         started = true;
@@ -291,6 +300,7 @@ public final class Controller {
         }
         if (!discovery) {
             subsystem.removeNamespaceListener(namespaceListener);
+            subsystem.removeAnaListener(anaListener);
         }
         if (keepAliveTimer != null) {
             keepAliveTimer.cancel(false);
@@ -349,14 +359,36 @@ public final class Controller {
         });
     }
 
+    /**
+     * This path's ANA state of a namespace changed. As for namespace notices, only a host that sees
+     * the namespace hears of it, and while the event is masked (reported, log 0Ch not yet read
+     * with RAE clear) the host learns of it from the log it is about to read.
+     */
+    private void anaChanged(int nsid, HostAccess access) {
+        if (!access.allows(hostNqn)) {
+            return;
+        }
+        adminQueue.transport().executor().execute(() -> {
+            if ((maskedEvents & EVENT_ANA_CHANGED) == 0 && (asyncEventConfig & AEC_ANA_CHANGE) != 0) {
+                pendingEvents |= EVENT_ANA_CHANGED;
+            }
+            deliverEvents();
+        });
+    }
+
     private void deliverEvents() {
-        if ((pendingEvents & EVENT_NS_CHANGED) != 0 && (maskedEvents & EVENT_NS_CHANGED) == 0
-                && (asyncEventConfig & AEC_NS_ATTRIBUTE) != 0 && !pendingAers.isEmpty()) {
+        deliver(EVENT_NS_CHANGED, AEC_NS_ATTRIBUTE, RESULT_NS_CHANGED);
+        deliver(EVENT_ANA_CHANGED, AEC_ANA_CHANGE, RESULT_ANA_CHANGED);
+    }
+
+    /** Completes one held AER with the event if it is pending, unmasked and enabled; masks it. */
+    private void deliver(int event, int enabledBy, int result) {
+        if ((pendingEvents & event) != 0 && (maskedEvents & event) == 0
+                && (asyncEventConfig & enabledBy) != 0 && !pendingAers.isEmpty()) {
             Command aer = pendingAers.poll();
-            pendingEvents &= ~EVENT_NS_CHANGED;
-            maskedEvents |= EVENT_NS_CHANGED;
-            // Notice (type 2), Namespace Attribute Changed (info 00h), log page 04h.
-            aer.setResult((0x04 << 16) | 0x02);
+            pendingEvents &= ~event;
+            maskedEvents |= event;
+            aer.setResult(result);
             aer.completeLater();
         }
     }
@@ -380,8 +412,12 @@ public final class Controller {
         return list;
     }
 
-    /** Reading the ANA log with RAE clear unmasks ANA change events (none are raised yet). */
+    /** Reading the ANA log with RAE clear unmasks ANA change events. Admin loop. */
     public void anaLogRead(boolean retainEvent) {
+        if (!retainEvent) {
+            maskedEvents &= ~EVENT_ANA_CHANGED;
+            pendingEvents &= ~EVENT_ANA_CHANGED;
+        }
     }
 
     /** Status for an admin command other than fabrics before the controller is ready. */
