@@ -19,6 +19,8 @@ public final class IdentifyController {
 
     /** Asynchronous events supported: Namespace Attribute (bit 8) and ANA Change (bit 11) notices. */
     static final int OAES = (1 << 8) | (1 << 11);
+    /** Asynchronous events a multi-brick subsystem's discovery controller supports: log page change. */
+    static final int OAES_DISCOVERY_LOG_CHANGE = 1 << 31;
     /** Outstanding Asynchronous Event Requests allowed, 0's based. */
     public static final int AERL = 3;
     /** Error log entries, 0's based. */
@@ -63,6 +65,10 @@ public final class IdentifyController {
         IdentifyControllerData.msdbd(b, 0, 1);
         IdentifyControllerData.subnqn(b, 0, c.subsystemNqn());
         if (discovery) {
+            if (s.multipath().anaGroupPerNamespace()) {
+                // Bricks join and leave a cluster: persistent discovery hosts should hear of it.
+                IdentifyControllerData.oaes(b, 0, OAES_DISCOVERY_LOG_CHANGE);
+            }
             return;
         }
         // Multiple ports and controllers (bits 0, 1) and ANA reporting (bit 3): ready for multipath.

@@ -8,7 +8,6 @@ import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,17 +22,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class Controller {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
 
-    /** Asynchronous event: Namespace Attribute Changed (notice 00h, log page 04h). */
-    static final int EVENT_NS_CHANGED = 1;
-    /** Async Event Configuration bit enabling Namespace Attribute Notices. */
-    static final int AEC_NS_ATTRIBUTE = 1 << 8;
-    /** Asynchronous event: Asymmetric Namespace Access Change (notice 03h, log page 0Ch). */
-    static final int EVENT_ANA_CHANGED = 2;
-    /** Async Event Configuration bit enabling ANA Change Notices. */
-    static final int AEC_ANA_CHANGE = 1 << 11;
-    /** Completion dword 0 of a notice: type 2 (notice), the event's info and its log page. */
-    static final int RESULT_NS_CHANGED = (0x04 << 16) | (0x00 << 8) | 0x02;
-    static final int RESULT_ANA_CHANGED = (0x0C << 16) | (0x03 << 8) | 0x02;
 
     private final ControllerRegistry registry;
     private final Subsystem subsystem;
@@ -46,6 +34,7 @@ public final class Controller {
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private final Subsystem.NamespaceListener namespaceListener = this::namespaceChanged;
     private final Subsystem.AnaListener anaListener = this::anaChanged;
+    private final Runnable discoveryListener = this::discoveryChanged;
     private final long createdNanos = System.nanoTime();
 
     private volatile boolean started;
@@ -55,15 +44,12 @@ public final class Controller {
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile boolean writeCacheEnabled = true;
     private int grantedIoQueues;
-    private int asyncEventConfig;
     private long timestampOffsetMillis;
     private boolean timestampSet;
     private ScheduledFuture<?> keepAliveTimer;
 
     // Asynchronous events; admin event loop only.
-    private final ArrayDeque<Command> pendingAers = new ArrayDeque<>();
-    private int pendingEvents;
-    private int maskedEvents;
+    private final AsyncEvents events = new AsyncEvents();
     private final TreeSet<Integer> changedNamespaces = new TreeSet<>();
 
     Controller(ControllerRegistry registry, Subsystem subsystem, boolean discovery, int cntlid, String hostNqn,
@@ -85,6 +71,8 @@ public final class Controller {
         if (!discovery) {
             subsystem.onNamespaceChange(namespaceListener);
             subsystem.onAnaChange(anaListener);
+        } else if (subsystem.multipath().anaGroupPerNamespace()) {
+            subsystem.onDiscoveryChange(discoveryListener);
         }
         scheduleKeepAliveCheck();
         started = true;
@@ -178,12 +166,11 @@ public final class Controller {
     }
 
     public int asyncEventConfig() {
-        return asyncEventConfig;
+        return events.config();
     }
 
     public void setAsyncEventConfig(int value) {
-        asyncEventConfig = value;
-        deliverEvents();
+        events.setConfig(value);
     }
 
     public int katoMillis() {
@@ -298,10 +285,9 @@ public final class Controller {
         if (adminQueue.transport().mayLogLifecycle("host disconnected")) {
             LOG.info("host {} disconnected: {} removed ({})", HostAccess.describe(hostNqn), this, reason);
         }
-        if (!discovery) {
-            subsystem.removeNamespaceListener(namespaceListener);
-            subsystem.removeAnaListener(anaListener);
-        }
+        subsystem.removeNamespaceListener(namespaceListener);
+        subsystem.removeAnaListener(anaListener);
+        subsystem.removeDiscoveryListener(discoveryListener);
         if (keepAliveTimer != null) {
             keepAliveTimer.cancel(false);
         }
@@ -325,17 +311,12 @@ public final class Controller {
 
     /** Holds an Asynchronous Event Request; returns false if the limit is reached. Admin loop. */
     public boolean addAer(Command req, int limit) {
-        if (pendingAers.size() >= limit) {
-            return false;
-        }
-        pendingAers.add(req);
-        deliverEvents();
-        return true;
+        return events.addAer(req, limit);
     }
 
     /** Forgets AERs of a closing admin queue. Admin loop. */
     public void dropAers() {
-        pendingAers.clear();
+        events.dropAers();
     }
 
     /**
@@ -352,45 +333,20 @@ public final class Controller {
             if (changedNamespaces.size() <= 1024) {
                 changedNamespaces.add(nsid);
             }
-            if ((maskedEvents & EVENT_NS_CHANGED) == 0 && (asyncEventConfig & AEC_NS_ATTRIBUTE) != 0) {
-                pendingEvents |= EVENT_NS_CHANGED;
-            }
-            deliverEvents();
+            events.raise(AsyncEvents.Notice.NAMESPACE_ATTRIBUTE);
         });
     }
 
-    /**
-     * This path's ANA state of a namespace changed. As for namespace notices, only a host that sees
-     * the namespace hears of it, and while the event is masked (reported, log 0Ch not yet read
-     * with RAE clear) the host learns of it from the log it is about to read.
-     */
+    /** This path's ANA state of a namespace changed: only a host that sees the namespace hears of it. */
     private void anaChanged(int nsid, HostAccess access) {
-        if (!access.allows(hostNqn)) {
-            return;
+        if (access.allows(hostNqn)) {
+            adminQueue.transport().executor().execute(() -> events.raise(AsyncEvents.Notice.ANA_CHANGE));
         }
-        adminQueue.transport().executor().execute(() -> {
-            if ((maskedEvents & EVENT_ANA_CHANGED) == 0 && (asyncEventConfig & AEC_ANA_CHANGE) != 0) {
-                pendingEvents |= EVENT_ANA_CHANGED;
-            }
-            deliverEvents();
-        });
     }
 
-    private void deliverEvents() {
-        deliver(EVENT_NS_CHANGED, AEC_NS_ATTRIBUTE, RESULT_NS_CHANGED);
-        deliver(EVENT_ANA_CHANGED, AEC_ANA_CHANGE, RESULT_ANA_CHANGED);
-    }
-
-    /** Completes one held AER with the event if it is pending, unmasked and enabled; masks it. */
-    private void deliver(int event, int enabledBy, int result) {
-        if ((pendingEvents & event) != 0 && (maskedEvents & event) == 0
-                && (asyncEventConfig & enabledBy) != 0 && !pendingAers.isEmpty()) {
-            Command aer = pendingAers.poll();
-            pendingEvents &= ~event;
-            maskedEvents |= event;
-            aer.setResult(result);
-            aer.completeLater();
-        }
+    /** The discovery log changed (a path came or went): a persistent discovery host re-reads it. */
+    private void discoveryChanged() {
+        adminQueue.transport().executor().execute(() -> events.raise(AsyncEvents.Notice.DISCOVERY_LOG_CHANGE));
     }
 
     /**
@@ -406,18 +362,19 @@ public final class Controller {
         }
         if (!retainEvent) {
             changedNamespaces.clear();
-            maskedEvents &= ~EVENT_NS_CHANGED;
-            pendingEvents &= ~EVENT_NS_CHANGED;
         }
+        events.logRead(AsyncEvents.Notice.NAMESPACE_ATTRIBUTE, retainEvent);
         return list;
     }
 
     /** Reading the ANA log with RAE clear unmasks ANA change events. Admin loop. */
     public void anaLogRead(boolean retainEvent) {
-        if (!retainEvent) {
-            maskedEvents &= ~EVENT_ANA_CHANGED;
-            pendingEvents &= ~EVENT_ANA_CHANGED;
-        }
+        events.logRead(AsyncEvents.Notice.ANA_CHANGE, retainEvent);
+    }
+
+    /** Reading the discovery log with RAE clear unmasks discovery log change events. Admin loop. */
+    public void discoveryLogRead(boolean retainEvent) {
+        events.logRead(AsyncEvents.Notice.DISCOVERY_LOG_CHANGE, retainEvent);
     }
 
     /** Status for an admin command other than fabrics before the controller is ready. */

@@ -7,7 +7,9 @@ package io.basalt.nvmet.subsystem;
  * <p>{@link #SINGLE_PATH}, the default, is what a lone brick always answered: one ANA group (ID 1)
  * holding every namespace, always optimized. {@link #groupPerNamespace} gives every namespace its
  * own ANA group whose ID is the NSID, so that one volume's path can become inaccessible on this
- * brick (its primary moved) while every other volume stays optimized. Namespaces are shared
+ * brick (its primary moved) while every other volume stays optimized; its discovery controllers
+ * also offer the Discovery Log Page Change notice, so that a persistent discovery connection
+ * hears of bricks joining or leaving. Namespaces are shared
  * (NMIC bit 0) in both: a lone brick's hosts accept that, and a second path can be added later.
  *
  * @param anaGroupPerNamespace one ANA group per namespace (ID = NSID) instead of one for all

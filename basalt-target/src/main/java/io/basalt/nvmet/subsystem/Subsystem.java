@@ -36,6 +36,7 @@ public final class Subsystem {
     private final AtomicLong generation = new AtomicLong(1);
     private final MultipathConfig multipath;
     private final List<AnaListener> anaListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> discoveryListeners = new CopyOnWriteArrayList<>();
     /** The ANA log page's change count; guarded by {@code this} with the states it counts. */
     private long anaChangeCount = 1;
     private volatile List<PathAddress> peerPaths = List.of();
@@ -134,6 +135,22 @@ public final class Subsystem {
         for (NamespaceListener l : namespaceListeners) {
             l.namespaceChanged(nsid, before, after);
         }
+        discoveryChanged();
+    }
+
+    private void discoveryChanged() {
+        for (Runnable l : discoveryListeners) {
+            l.run();
+        }
+    }
+
+    /** Hears of every change of the discovery generation (namespaces, peer paths); must not block. */
+    public void onDiscoveryChange(Runnable listener) {
+        discoveryListeners.add(listener);
+    }
+
+    public void removeDiscoveryListener(Runnable listener) {
+        discoveryListeners.remove(listener);
     }
 
     /** Hears of every namespace added, removed or re-masked. */
@@ -224,7 +241,9 @@ public final class Subsystem {
 
     /**
      * Replaces the other bricks' ports of this subsystem that the discovery log lists after this
-     * brick's own. A different list bumps the discovery generation, so hosts re-read the log.
+     * brick's own. A different list bumps the discovery generation, so hosts re-read the log, and
+     * (with {@link MultipathConfig#groupPerNamespace}) raises a Discovery Log Page Change notice on
+     * persistent discovery controllers that enabled it.
      */
     public void setPeerPaths(List<PathAddress> paths) {
         List<PathAddress> copy = List.copyOf(paths);
@@ -235,6 +254,7 @@ public final class Subsystem {
             peerPaths = copy;
         }
         generation.incrementAndGet();
+        discoveryChanged();
     }
 
     /** The other bricks' ports of this subsystem, in the order the discovery log lists them. */

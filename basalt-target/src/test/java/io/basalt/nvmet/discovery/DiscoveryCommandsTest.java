@@ -3,6 +3,7 @@ package io.basalt.nvmet.discovery;
 import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
+import io.basalt.nvmet.admin.Features;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.PortInfo;
 import io.basalt.nvmet.subsystem.HostAccess;
@@ -103,6 +104,7 @@ class DiscoveryCommandsTest {
         assertThat(id.getByte(768 + Subsystem.DISCOVERY_NQN.length())).isZero();
         assertThat(id.getIntLE(516)).as("nn: no namespaces").isZero();
         assertThat((int) id.getUnsignedByte(76)).as("cmic").isZero();
+        assertThat(id.getIntLE(92)).as("oaes: a lone brick offers no discovery notices").isZero();
     }
 
     @Test
@@ -262,6 +264,57 @@ class DiscoveryCommandsTest {
         registry.subsystem().setPeerPaths(List.of(new PathAddress("127.0.0.2", 4420, 2)));
         connect(Fixtures.STRANGER);
         assertThat(page(0, 1024).getLongLE(8)).as("numrec").isZero();
+    }
+
+    private int setAec(int value) {
+        return host.command(Sqes.setFeatures(host.cid(), Features.FID_ASYNC_EVENT_CONFIG, value, false), null)
+                .cqeStatus();
+    }
+
+    private long getAec() {
+        return host.command(Sqes.getFeatures(host.cid(), Features.FID_ASYNC_EVENT_CONFIG, 0), null).cqeResult()
+                & 0xFFFFFFFFL;
+    }
+
+    private List<ReceivedPdu> sendAer() {
+        host.send(Pdus.capsule(Pdus.sqe(Opcodes.ADMIN_ASYNC_EVENT_REQUEST, 100, 0), null, false, false));
+        return host.drain();
+    }
+
+    @Test
+    void shouldNotifyAPersistentDiscoveryHostWhenThePeerPathsChange() {
+        registry = Fixtures.clusterRegistry();
+        connect(Fixtures.HOST);
+        ByteBuf id = host.transfer(Sqes.identify(host.cid(), 0x01, 0), 4096).data();
+        assertThat(id.getIntLE(92)).as("oaes: discovery log page change").isEqualTo(1 << 31);
+        assertThat(setAec(1 << 31)).isZero();
+        assertThat(getAec()).isEqualTo(1L << 31);
+        assertThat(sendAer()).isEmpty();
+
+        registry.subsystem().setPeerPaths(List.of(new PathAddress("127.0.0.2", 4420, 2)));
+        List<ReceivedPdu> done = host.drain();
+        assertThat(done).hasSize(1);
+        assertThat(done.get(0).cqeStatus()).isZero();
+        // Notice (type 2), discovery log page change (info F0h), log page 70h: what udev's
+        // nvmf-autoconnect rule matches (NVME_AEN=0x70f002).
+        assertThat(done.get(0).cqeResult() & 0xFFFFFFFFL).isEqualTo(0x0070F002L);
+
+        assertThat(sendAer()).isEmpty();
+        registry.subsystem().setPeerPaths(List.of());
+        assertThat(host.drain()).as("masked until the host reads the log").isEmpty();
+        page(0, 1024);
+        registry.subsystem().setPeerPaths(List.of(new PathAddress("127.0.0.3", 4420, 3)));
+        assertThat(host.drain()).as("unmasked by the read").hasSize(1);
+    }
+
+    @Test
+    void shouldNotOfferDiscoveryNoticesOnALoneBrick() {
+        connect(Fixtures.HOST);
+        assertThat(setAec(0xFFFFFFFF)).isZero();
+        assertThat(getAec()).as("as before: bit 31 is not kept").isEqualTo((1L << 8) | (1L << 11));
+        assertThat(sendAer()).isEmpty();
+        registry.subsystem().setPeerPaths(List.of(new PathAddress("127.0.0.2", 4420, 2)));
+        assertThat(host.drain()).isEmpty();
     }
 
     @Test
