@@ -45,6 +45,7 @@ public final class Status {
 
     // Path related status (SCT 3)
     public static final int INTERNAL_PATH_ERROR = 0x300;
+    public static final int ANA_PERSISTENT_LOSS = 0x301;
     public static final int ANA_INACCESSIBLE = 0x302;
     public static final int ANA_TRANSITION = 0x303;
 
@@ -96,6 +97,7 @@ public final class Status {
             case COMPARE_FAILURE -> "COMPARE_FAILURE";
             case ACCESS_DENIED -> "ACCESS_DENIED";
             case INTERNAL_PATH_ERROR -> "INTERNAL_PATH_ERROR";
+            case ANA_PERSISTENT_LOSS -> "ANA_PERSISTENT_LOSS";
             case ANA_INACCESSIBLE -> "ANA_INACCESSIBLE";
             case ANA_TRANSITION -> "ANA_TRANSITION";
             default -> "STATUS";

@@ -27,6 +27,7 @@ class StatusTest {
         assertThat(Status.UNRECOVERED_READ_ERROR).isEqualTo(0x281);
         assertThat(Status.ANA_INACCESSIBLE).isEqualTo(0x302);
         assertThat(Status.ANA_TRANSITION).isEqualTo(0x303);
+        assertThat(Status.ANA_PERSISTENT_LOSS).isEqualTo(0x301);
     }
 
     @Test
@@ -69,7 +70,7 @@ class StatusTest {
             Status.FEATURE_NOT_SAVEABLE, Status.CONNECT_INCOMPATIBLE_FORMAT, Status.CONNECT_CONTROLLER_BUSY,
             Status.CONNECT_INVALID_PARAMETERS, Status.CONNECT_RESTART_DISCOVERY, Status.CONNECT_INVALID_HOST,
             Status.WRITE_FAULT, Status.UNRECOVERED_READ_ERROR, Status.COMPARE_FAILURE, Status.ACCESS_DENIED,
-            Status.INTERNAL_PATH_ERROR, Status.ANA_INACCESSIBLE, Status.ANA_TRANSITION};
+            Status.INTERNAL_PATH_ERROR, Status.ANA_PERSISTENT_LOSS, Status.ANA_INACCESSIBLE, Status.ANA_TRANSITION};
         for (int s : all) {
             assertThat(Status.describe(s)).as("0x%03x", s).doesNotStartWith("STATUS ");
         }

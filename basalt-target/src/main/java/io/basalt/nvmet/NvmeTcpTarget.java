@@ -1,6 +1,7 @@
 package io.basalt.nvmet;
 
 import io.basalt.netty.EventLoops;
+import io.basalt.nvme.admin.AnaLogHeader;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.PortInfo;
 import io.basalt.nvmet.subsystem.Subsystem;
@@ -31,8 +32,6 @@ import java.util.concurrent.TimeUnit;
 public final class NvmeTcpTarget implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NvmeTcpTarget.class);
 
-    /** The one I/O port's identifier in discovery log entries. */
-    private static final int IO_PORT_ID = 1;
     /** How often the log limiter's finished windows are reported. */
     private static final long LOG_SWEEP_SECONDS = 10;
 
@@ -54,7 +53,20 @@ public final class NvmeTcpTarget implements AutoCloseable {
         this.config = Objects.requireNonNull(config);
         this.subsystem = Objects.requireNonNull(subsystem);
         this.errors = Objects.requireNonNull(errors);
+        requireAnaLogFits(config, subsystem);
         this.controllers = new ControllerRegistry(subsystem, config);
+    }
+
+    /**
+     * A Linux host allocates 16 + NANAGRPID*32 + MNAN*4 bytes for the ANA log and gives up ANA (and
+     * with it multipath path selection) when that is more than one transfer (MDTS) can carry.
+     */
+    private static void requireAnaLogFits(TargetConfig config, Subsystem subsystem) {
+        long anaLog = AnaLogHeader.maxLength(subsystem.maxAnaGroups(), subsystem.maxNamespaces());
+        if (anaLog > config.maxTransferSize()) {
+            throw new IllegalArgumentException("the ANA log page (" + anaLog + " bytes) must fit one transfer ("
+                    + config.maxTransferSize() + " bytes): raise mdtsShift");
+        }
     }
 
     /** Binds the ports; throws if one cannot be bound. */
@@ -102,7 +114,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
     }
 
     private PortInfo portInfo(boolean discoveryOnly) {
-        return new PortInfo(discoveryOnly, (InetSocketAddress) ioChannel.localAddress(), IO_PORT_ID);
+        return new PortInfo(discoveryOnly, (InetSocketAddress) ioChannel.localAddress(), config.portId());
     }
 
     /** Where hosts connect for I/O. */

@@ -1,5 +1,6 @@
 package io.basalt.nvmet;
 
+import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.ProtocolLimits;
 
 import java.net.InetSocketAddress;
@@ -19,10 +20,16 @@ import java.util.Objects;
  * @param nativeTransport   use the epoll transport when the platform has it
  * @param ioThreads         event loops serving connections; 0 means one per available core
  * @param busyPoll          event loops spin instead of sleeping: lower latency, one busy core each
+ * @param minCntlid         the lowest controller ID handed out (a brick of a cluster gets a range
+ *                          disjoint from every other brick's, as hosts need IDs unique per subsystem)
+ * @param maxCntlid         the highest controller ID handed out, at most 0xFFEF
+ * @param portId            the I/O port's identifier in the subsystem (discovery log PORTID); distinct
+ *                          per brick of a cluster
  */
 public record TargetConfig(InetSocketAddress listen, InetSocketAddress discoveryListen, int maxH2cData,
                            int inCapsuleDataSize, int mdtsShift, int maxQueueEntries, int maxIoQueues,
-                           boolean nativeTransport, int ioThreads, boolean busyPoll)
+                           boolean nativeTransport, int ioThreads, boolean busyPoll, int minCntlid,
+                           int maxCntlid, int portId)
         implements ProtocolLimits {
     public static final int MAX_H2C_DATA_DEFAULT = 128 * 1024;
     public static final int IN_CAPSULE_DATA_SIZE_DEFAULT = 16 * 1024;
@@ -32,6 +39,10 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
     public static final int MAX_IO_QUEUES_DEFAULT = 64;
     public static final int IO_PORT_DEFAULT = 4420;
     public static final int DISCOVERY_PORT_DEFAULT = 8009;
+    /** The whole dynamic controller ID space: a lone brick needs no range. */
+    public static final int MIN_CNTLID_DEFAULT = ControllerRegistry.MIN_CNTLID;
+    public static final int MAX_CNTLID_DEFAULT = ControllerRegistry.MAX_CNTLID;
+    public static final int PORT_ID_DEFAULT = 1;
 
     public TargetConfig {
         Objects.requireNonNull(listen, "listen");
@@ -53,6 +64,14 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
         if (ioThreads < 0 || ioThreads > 1024) {
             throw new IllegalArgumentException("ioThreads must be between 0 (one per core) and 1024");
         }
+        if (minCntlid < ControllerRegistry.MIN_CNTLID || maxCntlid > ControllerRegistry.MAX_CNTLID
+                || minCntlid > maxCntlid) {
+            throw new IllegalArgumentException("controller IDs must be a range within 1..0xFFEF: "
+                    + minCntlid + ".." + maxCntlid);
+        }
+        if (portId < 0 || portId > 0xFFFF) {
+            throw new IllegalArgumentException("portId must be between 0 and 65535");
+        }
     }
 
     /** Defaults: I/O on 127.0.0.1:4420, discovery on 127.0.0.1:8009. */
@@ -64,7 +83,8 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
     /** Default protocol settings on the given addresses. */
     public static TargetConfig of(InetSocketAddress listen, InetSocketAddress discoveryListen) {
         return new TargetConfig(listen, discoveryListen, MAX_H2C_DATA_DEFAULT, IN_CAPSULE_DATA_SIZE_DEFAULT,
-                MDTS_SHIFT_DEFAULT, MAX_QUEUE_ENTRIES_DEFAULT, MAX_IO_QUEUES_DEFAULT, true, 0, false);
+                MDTS_SHIFT_DEFAULT, MAX_QUEUE_ENTRIES_DEFAULT, MAX_IO_QUEUES_DEFAULT, true, 0, false,
+                MIN_CNTLID_DEFAULT, MAX_CNTLID_DEFAULT, PORT_ID_DEFAULT);
     }
 
     /** Maximum data transfer size in bytes. */
@@ -75,13 +95,23 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
 
     public TargetConfig withNativeTransport(boolean use) {
         return new TargetConfig(listen, discoveryListen, maxH2cData, inCapsuleDataSize, mdtsShift,
-                maxQueueEntries, maxIoQueues, use, ioThreads, busyPoll);
+                maxQueueEntries, maxIoQueues, use, ioThreads, busyPoll, minCntlid, maxCntlid, portId);
     }
 
     /** The same settings with the given event loop count (0: one per core) and polling mode. */
     public TargetConfig withEventLoops(int threads, boolean poll) {
         return new TargetConfig(listen, discoveryListen, maxH2cData, inCapsuleDataSize, mdtsShift,
-                maxQueueEntries, maxIoQueues, nativeTransport, threads, poll);
+                maxQueueEntries, maxIoQueues, nativeTransport, threads, poll, minCntlid, maxCntlid, portId);
+    }
+
+    /**
+     * The same settings as one path of a multi-brick subsystem: controller IDs only in
+     * {@code minCntlid..maxCntlid} (disjoint from the other bricks' ranges) and the I/O port
+     * reported as {@code portId} in discovery log entries.
+     */
+    public TargetConfig withPath(int minCntlid, int maxCntlid, int portId) {
+        return new TargetConfig(listen, discoveryListen, maxH2cData, inCapsuleDataSize, mdtsShift,
+                maxQueueEntries, maxIoQueues, nativeTransport, ioThreads, busyPoll, minCntlid, maxCntlid, portId);
     }
 
     /** Event loops to start: the configured count, or one per available core. */

@@ -84,7 +84,7 @@ public final class AdminCommands implements CommandSet {
                 Namespace ns = c.namespace(nsid);
                 // An allocated-but-hidden or absent NSID reads as all zeros: an inactive namespace.
                 if (ns != null) {
-                    IdentifyNamespace.fill(b, ns);
+                    IdentifyNamespace.fill(b, ns, c.subsystem().anaGroupId(ns));
                 }
             }
             case CNS_ACTIVE_NS_LIST, CNS_CSI_ACTIVE_NS_LIST -> {
@@ -118,7 +118,7 @@ public final class AdminCommands implements CommandSet {
                 if (ns == null) {
                     return Status.INVALID_NAMESPACE | Status.DNR;
                 }
-                IdentifyNamespace.fillIndependent(zeroed(req), ns);
+                IdentifyNamespace.fillIndependent(zeroed(req), ns, c.subsystem().anaGroupId(ns));
             }
             case CNS_NS_DESCRIPTORS -> {
                 Namespace ns = c.namespace(nsid);

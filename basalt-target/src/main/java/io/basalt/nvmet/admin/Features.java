@@ -22,6 +22,8 @@ public final class Features {
     static final int TIMESTAMP_LENGTH = 8;
     /** Async events we can raise: namespace attribute notices (bit 8) and ANA change notices (bit 11). */
     static final int AEC_SUPPORTED = (1 << 8) | (1 << 11);
+    /** Discovery Log Page Change notices (bit 31): discovery controllers of a multi-brick subsystem. */
+    static final int AEC_DISCOVERY_LOG_CHANGE = 1 << 31;
 
     private Features() {
     }
@@ -51,7 +53,7 @@ public final class Features {
                 c.setGrantedIoQueues(granted);
                 req.setResult(((long) (granted - 1) << 16) | (granted - 1));
             }
-            case FID_ASYNC_EVENT_CONFIG -> c.setAsyncEventConfig(cdw11 & AEC_SUPPORTED);
+            case FID_ASYNC_EVENT_CONFIG -> c.setAsyncEventConfig(cdw11 & supportedEvents(c));
             case FID_KEEP_ALIVE_TIMER -> c.setKatoMillis(Math.max(0, cdw11));
             case FID_VOLATILE_WRITE_CACHE -> {
                 if ((IdentifyController.volatileWriteCacheField(c) & 1) == 0) {
@@ -72,6 +74,12 @@ public final class Features {
             }
         }
         return Status.SUCCESS;
+    }
+
+    /** The notices this controller can raise; a lone brick's discovery controllers keep the old mask. */
+    static int supportedEvents(Controller c) {
+        return c.isDiscovery() && c.subsystem().multipath().anaGroupPerNamespace()
+                ? AEC_SUPPORTED | AEC_DISCOVERY_LOG_CHANGE : AEC_SUPPORTED;
     }
 
     static int get(Request req) {

@@ -19,6 +19,8 @@ public final class IdentifyController {
 
     /** Asynchronous events supported: Namespace Attribute (bit 8) and ANA Change (bit 11) notices. */
     static final int OAES = (1 << 8) | (1 << 11);
+    /** Asynchronous events a multi-brick subsystem's discovery controller supports: log page change. */
+    static final int OAES_DISCOVERY_LOG_CHANGE = 1 << 31;
     /** Outstanding Asynchronous Event Requests allowed, 0's based. */
     public static final int AERL = 3;
     /** Error log entries, 0's based. */
@@ -32,8 +34,6 @@ public final class IdentifyController {
     static final int LPA = (1 << 1) | (1 << 2);
     /** SGLs supported without alignment (bit 0); in-capsule data offsets (bit 20). */
     static final int SGLS = 1 | (1 << 20);
-    /** The single ANA group every namespace of this brick belongs to. */
-    public static final int ANA_GROUP_ID = 1;
 
     private IdentifyController() {
     }
@@ -65,6 +65,10 @@ public final class IdentifyController {
         IdentifyControllerData.msdbd(b, 0, 1);
         IdentifyControllerData.subnqn(b, 0, c.subsystemNqn());
         if (discovery) {
+            if (s.multipath().anaGroupPerNamespace()) {
+                // Bricks join and leave a cluster: persistent discovery hosts should hear of it.
+                IdentifyControllerData.oaes(b, 0, OAES_DISCOVERY_LOG_CHANGE);
+            }
             return;
         }
         // Multiple ports and controllers (bits 0, 1) and ANA reporting (bit 3): ready for multipath.
@@ -75,11 +79,13 @@ public final class IdentifyController {
         IdentifyControllerData.frmw(b, 0, (1 << 1) | 1);
         IdentifyControllerData.wctemp(b, 0, 343);
         IdentifyControllerData.cctemp(b, 0, 373);
-        IdentifyControllerData.anatt(b, 0, 10);
+        IdentifyControllerData.anatt(b, 0, s.multipath().anaTransitionSeconds());
         // Optimized, non-optimized, inaccessible, persistent loss and change states reportable.
         IdentifyControllerData.anacap(b, 0, 0x1F);
-        IdentifyControllerData.anagrpmax(b, 0, ANA_GROUP_ID);
-        IdentifyControllerData.nanagrpid(b, 0, ANA_GROUP_ID);
+        // Group IDs run 1..ANAGRPMAX and there may be that many: the host sizes its ANA log buffer
+        // with NANAGRPID, so every group a log page can report must be counted in it.
+        IdentifyControllerData.anagrpmax(b, 0, s.maxAnaGroups());
+        IdentifyControllerData.nanagrpid(b, 0, s.maxAnaGroups());
         IdentifyControllerData.nn(b, 0, s.maxNamespaces());
         IdentifyControllerData.mnan(b, 0, s.maxNamespaces());
         IdentifyControllerData.oncs(b, 0, ONCS);

@@ -39,7 +39,7 @@ public final class IdentifyNamespace {
     }
 
     /** Fills a zeroed 4096-byte buffer at index 0. */
-    public static void fill(ByteBuf b, Namespace ns) {
+    public static void fill(ByteBuf b, Namespace ns, int anaGroupId) {
         long blocks = ns.blocks();
         long used = Math.min(blocks, (ns.store().allocatedBytes() + ns.blockSize() - 1) / ns.blockSize());
         b.setLongLE(NSZE_OFFSET, blocks);
@@ -51,7 +51,7 @@ public final class IdentifyNamespace {
         // Shared namespace: may be attached to several controllers (multipath).
         b.setByte(NMIC_OFFSET, 1);
         b.setByte(DLFEAT_OFFSET, DLFEAT);
-        b.setIntLE(ANAGRPID_OFFSET, IdentifyController.ANA_GROUP_ID);
+        b.setIntLE(ANAGRPID_OFFSET, anaGroupId);
         b.setByte(NSATTR_OFFSET, ns.store().isReadOnly() ? 1 : 0);
         b.setBytes(NGUID_OFFSET, ns.nguid());
         // LBA format 0: no metadata, LBA data size as a power of two, best relative performance.
@@ -62,10 +62,10 @@ public final class IdentifyNamespace {
      * Fills the I/O command set independent Identify Namespace (CNS 08h): NSFEAT @0, NMIC @1,
      * ANAGRPID @4, NSATTR @8 (bit 0: write protected), NSTAT @14 (bit 0: ready).
      */
-    public static void fillIndependent(ByteBuf b, Namespace ns) {
+    public static void fillIndependent(ByteBuf b, Namespace ns, int anaGroupId) {
         b.setByte(0, NSFEAT);
         b.setByte(1, 1);
-        b.setIntLE(4, IdentifyController.ANA_GROUP_ID);
+        b.setIntLE(4, anaGroupId);
         b.setByte(8, ns.store().isReadOnly() ? 1 : 0); // NSATTR
         b.setByte(14, 1);
     }

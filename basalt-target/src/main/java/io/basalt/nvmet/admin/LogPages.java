@@ -1,8 +1,13 @@
 package io.basalt.nvmet.admin;
 
 import io.basalt.nvme.Opcodes;
+import io.basalt.nvme.admin.AnaGroupDescriptor;
+import io.basalt.nvme.admin.AnaLogHeader;
 import io.basalt.nvmet.controller.Controller;
+import io.basalt.nvmet.subsystem.AnaState;
+import io.basalt.nvmet.subsystem.MultipathConfig;
 import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.Subsystem;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
@@ -15,16 +20,13 @@ public final class LogPages {
     public static final int LID_FW_SLOT = 0x03;
     public static final int LID_CHANGED_NS = 0x04;
     public static final int LID_EFFECTS = 0x05;
-    public static final int LID_ANA = 0x0C;
+    public static final int LID_ANA = AnaLogHeader.LOG_PAGE_ID;
 
     static final int ERROR_ENTRY_LENGTH = 64;
     static final int SMART_LENGTH = 512;
     static final int FW_SLOT_LENGTH = 512;
     static final int CHANGED_NS_LENGTH = 4096;
     static final int EFFECTS_LENGTH = 4096;
-    /** ANA log: LSP bit 0 (RGO) asks for groups only, without NSID lists. */
-    static final int ANA_LSP_GROUPS_ONLY = 0x01;
-    static final int ANA_STATE_OPTIMIZED = 0x01;
 
     /** Command effects: supported (bit 0), changes logical block content (bit 1). */
     static final int CSUPP = 1;
@@ -104,23 +106,47 @@ public final class LogPages {
     }
 
     /**
-     * Asymmetric Namespace Access: one group, optimized, holding every namespace the host sees.
-     * Header: change count le64, group count le16, 6 reserved; per group: ANAGRPID le32, NSID count
-     * le32, change count le64, state u8, 15 reserved, then the sorted NSIDs.
+     * Asymmetric Namespace Access ({@link AnaLogHeader}, {@link AnaGroupDescriptor}), as the host
+     * sees it: a lone brick's one optimized group holding every namespace the host sees; with a
+     * group per namespace, one group per namespace the host sees, in NSID order, each in its own
+     * state. Groups of namespaces hidden from the host are left out, so the page never holds more
+     * groups or NSIDs than Identify Controller told the host to make room for.
      */
     static ByteBuf ana(Controller c, int lsp) {
-        List<Namespace> visible = c.subsystem().visibleNamespaces(c.hostNqn());
-        boolean groupsOnly = (lsp & ANA_LSP_GROUPS_ONLY) != 0;
-        int nsids = groupsOnly ? 0 : visible.size();
-        ByteBuf b = LogPageRequest.page(16 + 32 + 4 * nsids);
-        b.setLongLE(0, 1);
-        b.setShortLE(8, 1);
-        b.setIntLE(16, IdentifyController.ANA_GROUP_ID);
-        b.setIntLE(20, nsids);
-        b.setLongLE(24, 1);
-        b.setByte(32, ANA_STATE_OPTIMIZED);
-        for (int i = 0; i < nsids; i++) {
-            b.setIntLE(48 + 4 * i, visible.get(i).nsid());
+        Subsystem s = c.subsystem();
+        List<Namespace> visible = s.visibleNamespaces(c.hostNqn());
+        boolean groupsOnly = (lsp & AnaLogHeader.LSP_GROUPS_ONLY) != 0;
+        if (!s.multipath().anaGroupPerNamespace()) {
+            int nsids = groupsOnly ? 0 : visible.size();
+            ByteBuf b = LogPageRequest.page(AnaLogHeader.LENGTH + AnaGroupDescriptor.length(nsids));
+            AnaLogHeader.chgcnt(b, 0, 1);
+            AnaLogHeader.ngrps(b, 0, 1);
+            int d = AnaLogHeader.LENGTH;
+            AnaGroupDescriptor.anagrpid(b, d, MultipathConfig.SINGLE_GROUP_ID);
+            AnaGroupDescriptor.nnsids(b, d, nsids);
+            AnaGroupDescriptor.chgcnt(b, d, 1);
+            AnaGroupDescriptor.state(b, d, AnaState.OPTIMIZED.code());
+            for (int i = 0; i < nsids; i++) {
+                AnaGroupDescriptor.nsid(b, d, i, visible.get(i).nsid());
+            }
+            return b;
+        }
+        // The change count first: a state changing while the page is built shows in the next count.
+        long changeCount = s.anaChangeCount();
+        int perGroup = AnaGroupDescriptor.length(groupsOnly ? 0 : 1);
+        ByteBuf b = LogPageRequest.page(AnaLogHeader.LENGTH + visible.size() * perGroup);
+        AnaLogHeader.chgcnt(b, 0, changeCount);
+        AnaLogHeader.ngrps(b, 0, visible.size());
+        int d = AnaLogHeader.LENGTH;
+        for (Namespace ns : visible) {
+            AnaGroupDescriptor.anagrpid(b, d, s.anaGroupId(ns));
+            AnaGroupDescriptor.nnsids(b, d, groupsOnly ? 0 : 1);
+            AnaGroupDescriptor.chgcnt(b, d, ns.anaChangeCount());
+            AnaGroupDescriptor.state(b, d, ns.anaState().code());
+            if (!groupsOnly) {
+                AnaGroupDescriptor.nsid(b, d, 0, ns.nsid());
+            }
+            d += perGroup;
         }
         return b;
     }

@@ -8,7 +8,6 @@ import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.TreeSet;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,10 +22,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class Controller {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
 
-    /** Asynchronous event: Namespace Attribute Changed (notice 00h, log page 04h). */
-    static final int EVENT_NS_CHANGED = 1;
-    /** Async Event Configuration bit enabling Namespace Attribute Notices. */
-    static final int AEC_NS_ATTRIBUTE = 1 << 8;
 
     private final ControllerRegistry registry;
     private final Subsystem subsystem;
@@ -38,6 +33,8 @@ public final class Controller {
     private final AtomicReferenceArray<Queue> ioQueues;
     private final AtomicBoolean shutDown = new AtomicBoolean();
     private final Subsystem.NamespaceListener namespaceListener = this::namespaceChanged;
+    private final Subsystem.AnaListener anaListener = this::anaChanged;
+    private final Runnable discoveryListener = this::discoveryChanged;
     private final long createdNanos = System.nanoTime();
 
     private volatile boolean started;
@@ -47,15 +44,12 @@ public final class Controller {
     private volatile long lastActivityNanos = System.nanoTime();
     private volatile boolean writeCacheEnabled = true;
     private int grantedIoQueues;
-    private int asyncEventConfig;
     private long timestampOffsetMillis;
     private boolean timestampSet;
     private ScheduledFuture<?> keepAliveTimer;
 
     // Asynchronous events; admin event loop only.
-    private final ArrayDeque<Command> pendingAers = new ArrayDeque<>();
-    private int pendingEvents;
-    private int maskedEvents;
+    private final AsyncEvents events = new AsyncEvents();
     private final TreeSet<Integer> changedNamespaces = new TreeSet<>();
 
     Controller(ControllerRegistry registry, Subsystem subsystem, boolean discovery, int cntlid, String hostNqn,
@@ -76,6 +70,9 @@ public final class Controller {
     void start() {
         if (!discovery) {
             subsystem.onNamespaceChange(namespaceListener);
+            subsystem.onAnaChange(anaListener);
+        } else if (subsystem.multipath().anaGroupPerNamespace()) {
+            subsystem.onDiscoveryChange(discoveryListener);
         }
         scheduleKeepAliveCheck();
         started = true;
@@ -169,12 +166,11 @@ public final class Controller {
     }
 
     public int asyncEventConfig() {
-        return asyncEventConfig;
+        return events.config();
     }
 
     public void setAsyncEventConfig(int value) {
-        asyncEventConfig = value;
-        deliverEvents();
+        events.setConfig(value);
     }
 
     public int katoMillis() {
@@ -289,9 +285,9 @@ public final class Controller {
         if (adminQueue.transport().mayLogLifecycle("host disconnected")) {
             LOG.info("host {} disconnected: {} removed ({})", HostAccess.describe(hostNqn), this, reason);
         }
-        if (!discovery) {
-            subsystem.removeNamespaceListener(namespaceListener);
-        }
+        subsystem.removeNamespaceListener(namespaceListener);
+        subsystem.removeAnaListener(anaListener);
+        subsystem.removeDiscoveryListener(discoveryListener);
         if (keepAliveTimer != null) {
             keepAliveTimer.cancel(false);
         }
@@ -315,17 +311,12 @@ public final class Controller {
 
     /** Holds an Asynchronous Event Request; returns false if the limit is reached. Admin loop. */
     public boolean addAer(Command req, int limit) {
-        if (pendingAers.size() >= limit) {
-            return false;
-        }
-        pendingAers.add(req);
-        deliverEvents();
-        return true;
+        return events.addAer(req, limit);
     }
 
     /** Forgets AERs of a closing admin queue. Admin loop. */
     public void dropAers() {
-        pendingAers.clear();
+        events.dropAers();
     }
 
     /**
@@ -342,23 +333,20 @@ public final class Controller {
             if (changedNamespaces.size() <= 1024) {
                 changedNamespaces.add(nsid);
             }
-            if ((maskedEvents & EVENT_NS_CHANGED) == 0 && (asyncEventConfig & AEC_NS_ATTRIBUTE) != 0) {
-                pendingEvents |= EVENT_NS_CHANGED;
-            }
-            deliverEvents();
+            events.raise(AsyncEvents.Notice.NAMESPACE_ATTRIBUTE);
         });
     }
 
-    private void deliverEvents() {
-        if ((pendingEvents & EVENT_NS_CHANGED) != 0 && (maskedEvents & EVENT_NS_CHANGED) == 0
-                && (asyncEventConfig & AEC_NS_ATTRIBUTE) != 0 && !pendingAers.isEmpty()) {
-            Command aer = pendingAers.poll();
-            pendingEvents &= ~EVENT_NS_CHANGED;
-            maskedEvents |= EVENT_NS_CHANGED;
-            // Notice (type 2), Namespace Attribute Changed (info 00h), log page 04h.
-            aer.setResult((0x04 << 16) | 0x02);
-            aer.completeLater();
+    /** This path's ANA state of a namespace changed: only a host that sees the namespace hears of it. */
+    private void anaChanged(int nsid, HostAccess access) {
+        if (access.allows(hostNqn)) {
+            adminQueue.transport().executor().execute(() -> events.raise(AsyncEvents.Notice.ANA_CHANGE));
         }
+    }
+
+    /** The discovery log changed (a path came or went): a persistent discovery host re-reads it. */
+    private void discoveryChanged() {
+        adminQueue.transport().executor().execute(() -> events.raise(AsyncEvents.Notice.DISCOVERY_LOG_CHANGE));
     }
 
     /**
@@ -374,14 +362,19 @@ public final class Controller {
         }
         if (!retainEvent) {
             changedNamespaces.clear();
-            maskedEvents &= ~EVENT_NS_CHANGED;
-            pendingEvents &= ~EVENT_NS_CHANGED;
         }
+        events.logRead(AsyncEvents.Notice.NAMESPACE_ATTRIBUTE, retainEvent);
         return list;
     }
 
-    /** Reading the ANA log with RAE clear unmasks ANA change events (none are raised yet). */
+    /** Reading the ANA log with RAE clear unmasks ANA change events. Admin loop. */
     public void anaLogRead(boolean retainEvent) {
+        events.logRead(AsyncEvents.Notice.ANA_CHANGE, retainEvent);
+    }
+
+    /** Reading the discovery log with RAE clear unmasks discovery log change events. Admin loop. */
+    public void discoveryLogRead(boolean retainEvent) {
+        events.logRead(AsyncEvents.Notice.DISCOVERY_LOG_CHANGE, retainEvent);
     }
 
     /** Status for an admin command other than fabrics before the controller is ready. */

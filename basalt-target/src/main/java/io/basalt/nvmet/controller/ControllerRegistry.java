@@ -10,17 +10,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The live controllers of a target, by controller ID. Controller IDs are allocated in
- * 1..0xFFEF (the dynamic controller model) and not reused until the ID space wraps.
+ * The live controllers of a target, by controller ID. Controller IDs are allocated in the
+ * configured range ({@link ProtocolLimits#minCntlid()}..{@link ProtocolLimits#maxCntlid()}, by
+ * default all of 1..0xFFEF, the dynamic controller model) and not reused until the range wraps.
+ * Bricks serving one subsystem get disjoint ranges: a host requires controller IDs unique within
+ * the subsystem.
  */
 public final class ControllerRegistry {
     /** Highest controller ID the dynamic model may hand out; 0xFFF0 and above are reserved. */
-    static final int MAX_CNTLID = 0xFFEF;
+    public static final int MAX_CNTLID = 0xFFEF;
+    /** Lowest controller ID; 0 is not a valid dynamic controller ID. */
+    public static final int MIN_CNTLID = 1;
 
     private final Subsystem subsystem;
     private final ProtocolLimits config;
     private final ConcurrentHashMap<Integer, Controller> controllers = new ConcurrentHashMap<>();
-    private final AtomicInteger nextCntlid = new AtomicInteger(1);
+    private final AtomicInteger nextCntlid;
     private final LongAdder keepAliveExpiries = new LongAdder();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
@@ -36,6 +41,7 @@ public final class ControllerRegistry {
     public ControllerRegistry(Subsystem subsystem, ProtocolLimits config) {
         this.subsystem = subsystem;
         this.config = config;
+        this.nextCntlid = new AtomicInteger(config.minCntlid());
     }
 
     public Subsystem subsystem() {
@@ -48,8 +54,10 @@ public final class ControllerRegistry {
 
     /** Creates and registers a controller with a fresh ID, or returns null if none is free. */
     Controller create(boolean discovery, String hostNqn, byte[] hostId, Queue adminQueue, int katoMillis) {
-        for (int attempt = 0; attempt < MAX_CNTLID; attempt++) {
-            int id = nextCntlid.getAndUpdate(v -> v >= MAX_CNTLID ? 1 : v + 1);
+        int min = config.minCntlid();
+        int max = config.maxCntlid();
+        for (int attempt = 0; attempt <= max - min; attempt++) {
+            int id = nextCntlid.getAndUpdate(v -> v >= max ? min : v + 1);
             if (!controllers.containsKey(id)) {
                 Controller c = new Controller(this, subsystem, discovery, id, hostNqn, hostId, adminQueue,
                         katoMillis);

@@ -24,4 +24,13 @@ public interface ProtocolLimits {
 
     /** Maximum data transfer size in bytes. */
     int maxTransferSize();
+
+    /** The lowest controller ID this target hands out. */
+    int minCntlid();
+
+    /** The highest controller ID this target hands out. */
+    int maxCntlid();
+
+    /** The I/O port's identifier within the subsystem, which discovery log entries report. */
+    int portId();
 }

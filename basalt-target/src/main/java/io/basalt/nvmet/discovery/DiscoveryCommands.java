@@ -57,6 +57,7 @@ public final class DiscoveryCommands implements CommandSet {
         if (valid != Status.SUCCESS) {
             return valid;
         }
+        c.discoveryLogRead(lp.rae());
         return lp.respond(req, DiscoveryLogPage.build(c, req.queue()));
     }
 }

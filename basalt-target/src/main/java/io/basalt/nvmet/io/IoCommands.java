@@ -33,6 +33,12 @@ public final class IoCommands implements CommandSet {
         if (ns == null) {
             return Status.INVALID_NAMESPACE | Status.DNR;
         }
+        // Before anything else, as nvmet does: a path that does not serve the namespace answers a
+        // path-related status (no DNR), and the host retries on another path. One volatile read.
+        int pathStatus = ns.anaState().ioStatus();
+        if (pathStatus != Status.SUCCESS) {
+            return pathStatus;
+        }
         return switch (req.opcode()) {
             case Opcodes.IO_READ -> prepareReadWrite(req, ns, BlockIo.OP_READ, c);
             case Opcodes.IO_WRITE -> prepareReadWrite(req, ns, BlockIo.OP_WRITE, c);

@@ -27,6 +27,10 @@ public final class Namespace {
     /** Null when the volume has no QoS limits: the data path then skips QoS entirely. */
     private volatile QosLimiter qos;
     private volatile IoObserver observer = IoObserver.NONE;
+    /** Read once per I/O command (a volatile read, nothing more); written by {@link Subsystem#setAnaState}. */
+    private volatile AnaState anaState = AnaState.OPTIMIZED;
+    /** The ANA log's change count when this namespace's state last changed. */
+    private volatile long anaChangeCount = 1;
 
     /** Hears of every completed read and write, for latency metrics; called on event loops, must not block. */
     public interface IoObserver {
@@ -120,6 +124,22 @@ public final class Namespace {
 
     public void setAccess(HostAccess access) {
         this.access = Objects.requireNonNull(access);
+    }
+
+    /** This path's ANA state for the namespace; optimized unless the subsystem was told otherwise. */
+    public AnaState anaState() {
+        return anaState;
+    }
+
+    /** The ANA log's change count when {@link #anaState} last changed. */
+    public long anaChangeCount() {
+        return anaChangeCount;
+    }
+
+    /** Only {@link Subsystem} changes the state, so that hosts are always told. */
+    void setAnaState(AnaState state, long changeCount) {
+        this.anaChangeCount = changeCount;
+        this.anaState = Objects.requireNonNull(state);
     }
 
     public int blockSize() {

@@ -105,7 +105,7 @@ class IdentifyControllerTest {
     void shouldBeReadyForMultipathWithAna() {
         assertThat((int) id.getUnsignedByte(76)).as("cmic").isEqualTo(0x0B);
         assertThat((int) id.getUnsignedByte(343)).as("anacap").isEqualTo(0x1F);
-        assertThat((int) id.getUnsignedByte(342)).as("anatt").isNotZero();
+        assertThat((int) id.getUnsignedByte(342)).as("anatt: a lone brick reports what it always did").isEqualTo(10);
         assertThat(id.getIntLE(344)).as("anagrpmax").isEqualTo(1);
         assertThat(id.getIntLE(348)).as("nanagrpid").isEqualTo(1);
     }

@@ -3,10 +3,12 @@ package io.basalt.nvmet.discovery;
 import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
+import io.basalt.nvmet.admin.Features;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.PortInfo;
 import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.PathAddress;
 import io.basalt.nvmet.subsystem.Subsystem;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.Pdus;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,6 +104,7 @@ class DiscoveryCommandsTest {
         assertThat(id.getByte(768 + Subsystem.DISCOVERY_NQN.length())).isZero();
         assertThat(id.getIntLE(516)).as("nn: no namespaces").isZero();
         assertThat((int) id.getUnsignedByte(76)).as("cmic").isZero();
+        assertThat(id.getIntLE(92)).as("oaes: a lone brick offers no discovery notices").isZero();
     }
 
     @Test
@@ -204,6 +208,113 @@ class DiscoveryCommandsTest {
         registry.subsystem().addNamespace(new Namespace(3, "three", UUID.nameUUIDFromBytes(new byte[] {3}),
                 new MemoryBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK, Fixtures.BLOCK), HostAccess.any()));
         assertThat(page(0, 1024).getLongLE(0)).isGreaterThan(before);
+    }
+
+    // ---- the other paths of the subsystem ---------------------------------------------------
+
+    @Test
+    void shouldListThisPortThenEveryPeerPathOfTheSubsystem() {
+        registry = Fixtures.clusterRegistry();
+        registry.subsystem().setPeerPaths(List.of(new PathAddress("127.0.0.2", 4421, 8),
+                new PathAddress("fd00::3", 4422, 9)));
+        // The target builds each connection's port from its TargetConfig (portId 7 here).
+        connect(new TestHost(registry, new PortInfo(false, new InetSocketAddress("127.0.0.1", 4420),
+                Fixtures.CLUSTER_PORT_ID)), Fixtures.HOST);
+        ByteBuf log = page(0, 4 * 1024);
+        assertThat(log.getLongLE(8)).as("numrec").isEqualTo(3);
+        int[] ports = {4420, 4421, 4422};
+        int[] portIds = {Fixtures.CLUSTER_PORT_ID, 8, 9};
+        String[] addresses = {"127.0.0.1", "127.0.0.2", "fd00::3"};
+        int[] families = {1, 1, 2};
+        for (int i = 0; i < 3; i++) {
+            int e = 1024 * (i + 1);
+            assertThat((int) log.getUnsignedByte(e)).as("trtype TCP").isEqualTo(3);
+            assertThat((int) log.getUnsignedByte(e + 1)).as("adrfam of entry %d", i).isEqualTo(families[i]);
+            assertThat((int) log.getUnsignedByte(e + 2)).as("subtype NVM").isEqualTo(2);
+            assertThat((int) log.getUnsignedByte(e + 3)).as("treq").isEqualTo(0x04);
+            assertThat(log.getUnsignedShortLE(e + 4)).as("portid of entry %d", i).isEqualTo(portIds[i]);
+            assertThat(log.getUnsignedShortLE(e + 6)).as("cntlid: dynamic").isEqualTo(0xFFFF);
+            assertThat(log.getUnsignedShortLE(e + 8)).as("asqsz").isEqualTo(32);
+            assertThat(ascii(log, e + 32, 32).stripTrailing()).as("trsvcid").isEqualTo(Integer.toString(ports[i]));
+            assertThat(ascii(log, e + 256, Fixtures.SUBNQN.length() + 1)).as("one subsystem NQN for every path")
+                    .isEqualTo(Fixtures.SUBNQN + "\0");
+            assertThat(ascii(log, e + 512, 256).stripTrailing()).as("traddr").isEqualTo(addresses[i]);
+        }
+        assertThat(bytes(page(4 * 1024, 1024), 0, 1024)).as("nothing past the third entry").containsOnly(0);
+    }
+
+    @Test
+    void shouldBumpTheGenerationOnlyWhenThePeerPathsChange() {
+        connect(Fixtures.HOST);
+        long before = page(0, 1024).getLongLE(0);
+        List<PathAddress> peers = List.of(new PathAddress("127.0.0.2", 4420, 2));
+        registry.subsystem().setPeerPaths(peers);
+        long after = page(0, 1024).getLongLE(0);
+        assertThat(after).isGreaterThan(before);
+        registry.subsystem().setPeerPaths(List.copyOf(peers));
+        assertThat(page(0, 1024).getLongLE(0)).as("the same list again").isEqualTo(after);
+        registry.subsystem().setPeerPaths(List.of());
+        ByteBuf log = page(0, 2048);
+        assertThat(log.getLongLE(0)).isGreaterThan(after);
+        assertThat(log.getLongLE(8)).as("numrec").isEqualTo(1);
+    }
+
+    @Test
+    void shouldListNoPeerPathsToAHostThatMaySeeNoNamespace() {
+        registry.subsystem().setPeerPaths(List.of(new PathAddress("127.0.0.2", 4420, 2)));
+        connect(Fixtures.STRANGER);
+        assertThat(page(0, 1024).getLongLE(8)).as("numrec").isZero();
+    }
+
+    private int setAec(int value) {
+        return host.command(Sqes.setFeatures(host.cid(), Features.FID_ASYNC_EVENT_CONFIG, value, false), null)
+                .cqeStatus();
+    }
+
+    private long getAec() {
+        return host.command(Sqes.getFeatures(host.cid(), Features.FID_ASYNC_EVENT_CONFIG, 0), null).cqeResult()
+                & 0xFFFFFFFFL;
+    }
+
+    private List<ReceivedPdu> sendAer() {
+        host.send(Pdus.capsule(Pdus.sqe(Opcodes.ADMIN_ASYNC_EVENT_REQUEST, 100, 0), null, false, false));
+        return host.drain();
+    }
+
+    @Test
+    void shouldNotifyAPersistentDiscoveryHostWhenThePeerPathsChange() {
+        registry = Fixtures.clusterRegistry();
+        connect(Fixtures.HOST);
+        ByteBuf id = host.transfer(Sqes.identify(host.cid(), 0x01, 0), 4096).data();
+        assertThat(id.getIntLE(92)).as("oaes: discovery log page change").isEqualTo(1 << 31);
+        assertThat(setAec(1 << 31)).isZero();
+        assertThat(getAec()).isEqualTo(1L << 31);
+        assertThat(sendAer()).isEmpty();
+
+        registry.subsystem().setPeerPaths(List.of(new PathAddress("127.0.0.2", 4420, 2)));
+        List<ReceivedPdu> done = host.drain();
+        assertThat(done).hasSize(1);
+        assertThat(done.get(0).cqeStatus()).isZero();
+        // Notice (type 2), discovery log page change (info F0h), log page 70h: what udev's
+        // nvmf-autoconnect rule matches (NVME_AEN=0x70f002).
+        assertThat(done.get(0).cqeResult() & 0xFFFFFFFFL).isEqualTo(0x0070F002L);
+
+        assertThat(sendAer()).isEmpty();
+        registry.subsystem().setPeerPaths(List.of());
+        assertThat(host.drain()).as("masked until the host reads the log").isEmpty();
+        page(0, 1024);
+        registry.subsystem().setPeerPaths(List.of(new PathAddress("127.0.0.3", 4420, 3)));
+        assertThat(host.drain()).as("unmasked by the read").hasSize(1);
+    }
+
+    @Test
+    void shouldNotOfferDiscoveryNoticesOnALoneBrick() {
+        connect(Fixtures.HOST);
+        assertThat(setAec(0xFFFFFFFF)).isZero();
+        assertThat(getAec()).as("as before: bit 31 is not kept").isEqualTo((1L << 8) | (1L << 11));
+        assertThat(sendAer()).isEmpty();
+        registry.subsystem().setPeerPaths(List.of(new PathAddress("127.0.0.2", 4420, 2)));
+        assertThat(host.drain()).isEmpty();
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.basalt.nvme.Status;
 import io.basalt.nvme.tcp.PduFlags;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvmet.controller.ControllerRegistry;
+import io.basalt.nvmet.subsystem.AnaState;
 import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.testing.Fixtures;
@@ -93,6 +94,73 @@ class IoCommandsTest {
 
     private static ByteBuf zeros(int blocks) {
         return Unpooled.buffer(blocks * BLOCK).writeZero(blocks * BLOCK);
+    }
+
+    /** Starts over as one path of a multi-brick subsystem (an ANA group per namespace). */
+    private void useClusterSubsystem() {
+        admin.close();
+        registry = Fixtures.clusterRegistry();
+        admin = new TestHost(registry);
+        cntlid = admin.connectAndEnable(Fixtures.SUBNQN, Fixtures.HOST);
+        openIo();
+    }
+
+    // ---- ANA: this path's state of the namespace -------------------------------------------
+
+    @Test
+    void shouldAnswerEveryIoCommandOnAnInaccessiblePathWithAnaInaccessibleAndNoDnr() {
+        useClusterSubsystem();
+        assertThat(write(0, pattern(1, 5))).isZero();
+        registry.subsystem().setAnaState(1, AnaState.INACCESSIBLE);
+
+        assertThat(read(1, 0, 1).status()).as("read").isEqualTo(Status.ANA_INACCESSIBLE);
+        assertThat(write(0, pattern(1, 6))).as("write").isEqualTo(Status.ANA_INACCESSIBLE);
+        assertThat(io.command(Pdus.sqe(Opcodes.IO_FLUSH, io.cid(), 1), null).cqeStatus()).as("flush")
+                .isEqualTo(Status.ANA_INACCESSIBLE);
+        assertThat(io.command(Sqes.blocks(Opcodes.IO_WRITE_ZEROES, io.cid(), 1, 0, 1), null).cqeStatus())
+                .as("write zeroes").isEqualTo(Status.ANA_INACCESSIBLE);
+        assertThat(io.command(Sqes.dsm(io.cid(), 1, 1, true), dsmRanges(0, 1)).cqeStatus()).as("deallocate")
+                .isEqualTo(Status.ANA_INACCESSIBLE);
+        assertThat(read(3, 0, 1).status()).as("another namespace stays optimized").isZero();
+
+        registry.subsystem().setAnaState(1, AnaState.OPTIMIZED);
+        assertThat(readOk(0, 1)).as("the refused write left the data alone").isEqualTo(pattern(1, 5));
+    }
+
+    @Test
+    void shouldAnswerAnaTransitionWhileTheStateIsChanging() {
+        useClusterSubsystem();
+        registry.subsystem().setAnaState(1, AnaState.CHANGE);
+        assertThat(read(1, 0, 1).status()).isEqualTo(Status.ANA_TRANSITION);
+        assertThat(write(0, pattern(1, 1))).isEqualTo(Status.ANA_TRANSITION);
+    }
+
+    @Test
+    void shouldAnswerAnaPersistentLossOnAPathLostForGood() {
+        useClusterSubsystem();
+        registry.subsystem().setAnaState(1, AnaState.PERSISTENT_LOSS);
+        assertThat(read(1, 0, 1).status()).isEqualTo(Status.ANA_PERSISTENT_LOSS);
+    }
+
+    @Test
+    void shouldServeIoOnANonOptimizedPath() {
+        useClusterSubsystem();
+        registry.subsystem().setAnaState(1, AnaState.NON_OPTIMIZED);
+        ByteBuf data = pattern(2, 3);
+        assertThat(write(4, data)).isZero();
+        assertThat(readOk(4, 2)).isEqualTo(data);
+    }
+
+    @Test
+    void shouldRefuseAWriteByR2tOnAnInaccessiblePathWithoutAskingForItsData() {
+        useClusterSubsystem();
+        registry.subsystem().setAnaState(1, AnaState.INACCESSIBLE);
+        ByteBuf sqe = Pdus.transport(Sqes.blocks(Opcodes.IO_WRITE, 22, 1, 0, 16), 16 * BLOCK);
+        io.send(Pdus.capsule(sqe, null, false, false));
+        ReceivedPdu resp = io.next();
+        assertThat(resp.type()).as("a response, no R2T").isEqualTo(PduType.CAPSULE_RESP);
+        assertThat(resp.cqeStatus()).isEqualTo(Status.ANA_INACCESSIBLE);
+        assertThat(resp.cqeCid()).isEqualTo(22);
     }
 
     // ---- Read and Write --------------------------------------------------------------------
