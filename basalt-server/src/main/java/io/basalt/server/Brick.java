@@ -28,6 +28,7 @@ import io.basalt.server.volume.VolumeCatalog;
 import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
+import io.basalt.nvmet.subsystem.MultipathConfig;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,11 @@ public final class Brick implements AutoCloseable {
     /** A "pool nearly full" event when the data dir's file system has less free than this fraction. */
     static final double POOL_FREE_WARNING = 0.10;
     static final long POOL_CHECK_SECONDS = 30;
+    /**
+     * ANATT of a cluster's brick: the most a takeover keeps a volume in ANA change. The leader moves a
+     * primary within a lease TTL (default 5 s); a host resets a controller stuck in change after 2 x ANATT.
+     */
+    static final int ANA_TRANSITION_SECONDS = 10;
 
     /** A volume being served: what the data dir says about it, and the store holding its blocks. */
     public record ExportedVolume(VolumeMetadata metadata, BlockStore store) {
@@ -120,7 +126,7 @@ public final class Brick implements AutoCloseable {
             Subsystem subsystem = cluster == null
                     ? new Subsystem(identity.subsystemNqn(), identity.serial(), MODEL, BasaltVersion.firmware())
                     : new Subsystem(cluster.identity().subsystemNqn(), cluster.identity().serial(), MODEL,
-                            BasaltVersion.firmware());
+                            BasaltVersion.firmware(), MultipathConfig.groupPerNamespace(ANA_TRANSITION_SECONDS));
             events = EventLog.open(dataDir);
             manager = new VolumeManager(catalog, policies, subsystem, eventsOf(events),
                     new EnginePool(dataDir, config.devices(), config.engine()));
@@ -132,8 +138,14 @@ public final class Brick implements AutoCloseable {
                 manager.export(v);
             }
             manager.noteOvercommitAtStart();
-            target = new NvmeTcpTarget(TargetConfig.of(config.listen(), config.discoveryListen())
-                    .withEventLoops(config.dataPath().ioThreads(), config.dataPath().busyPoll()), subsystem);
+            TargetConfig targetConfig = TargetConfig.of(config.listen(), config.discoveryListen())
+                    .withEventLoops(config.dataPath().ioThreads(), config.dataPath().busyPoll());
+            if (cluster != null) {
+                // Controller IDs unique across the subsystem's bricks; the slot doubles as the port ID.
+                targetConfig = targetConfig.withPath(cluster.member().firstCntlid(), cluster.member().lastCntlid(),
+                        cluster.member().slot());
+            }
+            target = new NvmeTcpTarget(targetConfig, subsystem);
             startTarget(target, config);
             BrickMetrics metrics = new BrickMetrics(dataDir, manager, target.controllers());
             metrics.registerTransport(target.transportErrors());

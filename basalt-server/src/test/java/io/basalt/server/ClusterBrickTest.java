@@ -119,6 +119,15 @@ class ClusterBrickTest {
         assertThat(list).hasSize(3);
         assertThat(list.get(2).path("failureDomains").path("rack").asText()).isEqualTo("r2");
         assertThat(list.get(0).path("nvmeAddress").asText()).isEqualTo("127.0.0.1:" + bricks.get(0).ioAddress().getPort());
+        // Discovery on each brick lists the two others after its own port.
+        for (Brick b : bricks) {
+            await("peers of " + nameOf(b), Duration.ofSeconds(10), () -> b.target().subsystem().peerPaths().size() == 2);
+            assertThat(b.target().subsystem().peerPaths()).extracting(p -> p.trsvcid())
+                    .doesNotContain(b.ioAddress().getPort());
+        }
+        Set<Integer> firstCntlids = new HashSet<>();
+        bricks.forEach(b -> firstCntlids.add(b.cluster().member().firstCntlid()));
+        assertThat(firstCntlids).hasSize(3);
     }
 
     @Test
@@ -140,6 +149,11 @@ class ClusterBrickTest {
                 assertThat(local(b, "rv").metadata().uuid().toString()).isEqualTo(uuid);
                 assertThat(local(b, "rv").metadata().nsid()).isEqualTo(nsid);
                 assertThat(b.target().subsystem().namespace(nsid)).isNotNull();
+                // Only the primary's path takes I/O; the replica's is inaccessible until it becomes primary.
+                io.basalt.nvmet.subsystem.AnaState want = name.equals(placement.path("primary").asText())
+                        ? io.basalt.nvmet.subsystem.AnaState.OPTIMIZED : io.basalt.nvmet.subsystem.AnaState.INACCESSIBLE;
+                await("ANA " + want + " on " + name, Duration.ofSeconds(10),
+                        () -> b.target().subsystem().namespace(nsid).anaState() == want);
             } else {
                 assertThat(local(b, "rv")).isNull();
             }

@@ -4,6 +4,7 @@ import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
 import io.basalt.nvmet.qos.QosLimiter;
 import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.nvmet.subsystem.AnaState;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
 
@@ -36,8 +37,14 @@ final class VolumeExporter {
         return ns;
     }
 
+    /**
+     * Adds the namespace. On a path of a cluster's subsystem it starts inaccessible: only the
+     * cluster's word that this brick is the volume's primary makes it optimized, so a replica never
+     * takes host I/O, not even for a moment.
+     */
     void add(Namespace ns) {
-        subsystem.addNamespace(ns);
+        subsystem.addNamespace(ns, subsystem.multipath().anaGroupPerNamespace() ? AnaState.INACCESSIBLE
+                : AnaState.OPTIMIZED);
     }
 
     void remove(int nsid) {
