@@ -26,7 +26,7 @@ finish() {
   [ "$failures" = 0 ] && exit 0
   echo "--- state at the end"
   nvme list-subsys 2>&1
-  for p in /sys/block/nvme*c*n*; do [ -e "$p/ana_state" ] && echo "$p $(cat "$p/ana_state")"; done
+  for p in /sys/class/nvme/nvme*/nvme*c*n*; do [ -e "$p/ana_state" ] && echo "$p $(cat "$p/ana_state")"; done
   exit 1
 }
 
@@ -118,9 +118,10 @@ ana_states_as_designed() {
     i=0
     while [ $i -lt 30 ]; do
       states=""
-      for p in /sys/block/${subsys}c*n$ns; do
+      # a path is the hidden disk nvme<subsys>c<ctrl>n<head> under its controller
+      for ctrl in $(cluster_controllers); do
+        p=/sys/class/nvme/$ctrl/${subsys}c${ctrl#nvme}n$ns
         [ -e "$p/ana_state" ] || continue
-        ctrl=$(basename "$p" | sed 's/^nvme[0-9]*c\([0-9]*\)n.*/nvme\1/')
         states="$states $(port_of "$ctrl")=$(cat "$p/ana_state")"
       done
       [ "$states" = " $primary=optimized $replica=inaccessible" ] || [ "$states" = " $replica=inaccessible $primary=optimized" ] && break

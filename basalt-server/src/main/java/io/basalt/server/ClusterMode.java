@@ -110,6 +110,7 @@ final class ClusterMode implements AutoCloseable {
         // Port 0 asked for any free port: advertise the one bound.
         InetSocketAddress advertised = settings.advertise().getPort() == 0
                 ? new InetSocketAddress(settings.advertise().getHostString(), io.getPort()) : settings.advertise();
+        paths.advertise(advertised.getHostString(), advertised.getPort(), member.slot());
         agent = new VolumeAgent(settings.brickName(), store, manager, paths);
         agent.start();
         try {

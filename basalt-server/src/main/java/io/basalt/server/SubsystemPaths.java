@@ -42,6 +42,11 @@ final class SubsystemPaths implements PathStates {
     }
 
     @Override
+    public void advertise(String host, int port, int portId) {
+        subsystem.setOwnPath(new PathAddress(host, port, portId));
+    }
+
+    @Override
     public void members(List<BrickDirectory.Member> members) {
         List<PathAddress> peers = new ArrayList<>();
         for (BrickDirectory.Member m : members) {

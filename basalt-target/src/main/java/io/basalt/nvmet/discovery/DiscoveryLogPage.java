@@ -45,10 +45,15 @@ public final class DiscoveryLogPage {
         DiscoveryLogHeader.numrec(b, 0, records);
         DiscoveryLogHeader.recfmt(b, 0, 0);
         if (listed) {
-            InetSocketAddress io = advertisedAddress(q);
             int e = DiscoveryLogHeader.LENGTH;
-            entry(b, e, s, io.getAddress() instanceof Inet6Address, io.getAddress().getHostAddress(),
-                    io.getPort(), q.port().portId());
+            PathAddress own = s.ownPath();
+            if (own != null) {
+                entry(b, e, s, own.ipv6(), own.traddr(), own.trsvcid(), own.portId());
+            } else {
+                InetSocketAddress io = advertisedAddress(q);
+                entry(b, e, s, io.getAddress() instanceof Inet6Address, io.getAddress().getHostAddress(),
+                        io.getPort(), q.port().portId());
+            }
             for (PathAddress peer : peers) {
                 e += DiscoveryLogEntry.LENGTH;
                 entry(b, e, s, peer.ipv6(), peer.traddr(), peer.trsvcid(), peer.portId());

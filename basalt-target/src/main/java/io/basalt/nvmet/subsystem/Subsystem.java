@@ -40,6 +40,8 @@ public final class Subsystem {
     /** The ANA log page's change count; guarded by {@code this} with the states it counts. */
     private long anaChangeCount = 1;
     private volatile List<PathAddress> peerPaths = List.of();
+    /** Null: discovery names the bound I/O address. */
+    private volatile PathAddress ownPath;
 
     /** A lone brick's subsystem ({@link MultipathConfig#SINGLE_PATH}). */
     public Subsystem(String nqn, String serial, String model, String firmware) {
@@ -255,6 +257,27 @@ public final class Subsystem {
         }
         generation.incrementAndGet();
         discoveryChanged();
+    }
+
+    /**
+     * How the discovery log names this brick's own port, when hosts must reach it at another address
+     * than the one it is bound to (a cluster's advertised address: behind NAT, a wildcard bind, a VM's
+     * view of the host). Null, the default: the bound address.
+     */
+    public void setOwnPath(PathAddress path) {
+        synchronized (this) {
+            if (java.util.Objects.equals(path, ownPath)) {
+                return;
+            }
+            ownPath = path;
+        }
+        generation.incrementAndGet();
+        discoveryChanged();
+    }
+
+    /** This brick's own port as discovery lists it, or null for the bound address. */
+    public PathAddress ownPath() {
+        return ownPath;
     }
 
     /** The other bricks' ports of this subsystem, in the order the discovery log lists them. */

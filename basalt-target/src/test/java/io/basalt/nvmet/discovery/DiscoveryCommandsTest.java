@@ -244,6 +244,21 @@ class DiscoveryCommandsTest {
     }
 
     @Test
+    void shouldNameThisPortByItsAdvertisedAddressWhenOneIsSet() {
+        registry = Fixtures.clusterRegistry();
+        connect(new TestHost(registry, new PortInfo(false, new InetSocketAddress("127.0.0.1", 4420),
+                Fixtures.CLUSTER_PORT_ID)), Fixtures.HOST);
+        long before = page(0, 1024).getLongLE(0);
+        // Bound to loopback, reached by hosts at another address (a VM's view of its host, NAT).
+        registry.subsystem().setOwnPath(new PathAddress("10.0.2.2", 4420, Fixtures.CLUSTER_PORT_ID));
+        ByteBuf log = page(0, 2 * 1024);
+        assertThat(log.getLongLE(0)).as("generation").isGreaterThan(before);
+        assertThat(log.getLongLE(8)).as("numrec").isEqualTo(1);
+        assertThat(ascii(log, 1024 + 512, 256).stripTrailing()).as("traddr").isEqualTo("10.0.2.2");
+        assertThat(ascii(log, 1024 + 32, 32).stripTrailing()).as("trsvcid").isEqualTo("4420");
+    }
+
+    @Test
     void shouldBumpTheGenerationOnlyWhenThePeerPathsChange() {
         connect(Fixtures.HOST);
         long before = page(0, 1024).getLongLE(0);
