@@ -114,7 +114,7 @@ ana_states_as_designed() {
   for v in $VOLUMES; do
     uuid=${v%%:*}; rest=${v#*:}; primary=${rest%%:*}; replica=${rest#*:}
     dev=$(head_of "$uuid") || why "no block device for $uuid" || return 1
-    subsys=${dev%%n*}; ns=${dev##*n}
+    subsys=${dev%n*}; ns=${dev##*n}
     i=0
     while [ $i -lt 30 ]; do
       states=""
