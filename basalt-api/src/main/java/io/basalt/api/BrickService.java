@@ -89,6 +89,12 @@ public interface BrickService {
     /** One member, by name. */
     BrickView brick(String name);
 
+    /**
+     * Removes a member that is gone for good: refused while it heartbeats or still holds a replica
+     * (its volumes must be deleted or, with replication, moved first).
+     */
+    void removeBrick(String name);
+
     /** Metrics in the Prometheus text format. */
     String metrics();
 }

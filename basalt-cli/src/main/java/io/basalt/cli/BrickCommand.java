@@ -9,7 +9,7 @@ import java.util.List;
 
 /** {@code basalt brick list|get}: the members of the cluster and their states. */
 @Command(name = "brick", mixinStandardHelpOptions = true, description = "Bricks of the cluster.",
-        subcommands = {BrickCommand.ListBricks.class, BrickCommand.Get.class})
+        subcommands = {BrickCommand.ListBricks.class, BrickCommand.Get.class, BrickCommand.Remove.class})
 public final class BrickCommand {
     static final List<String> HEADERS = List.of("NAME", "STATE", "NVME", "LEADER", "PRIMARIES", "REPLICAS", "FREE",
             "DOMAINS");
@@ -32,6 +32,19 @@ public final class BrickCommand {
         @Override
         void execute(ApiClient api) throws IOException {
             printDetail(api.get("/api/v1/bricks/" + ApiClient.encode(name)).json());
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Forget a brick gone for good (refused while it runs or holds replicas).")
+    static final class Remove extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            api.delete("/api/v1/bricks/" + ApiClient.encode(name));
+            printDeleted("brick " + name);
         }
     }
 }

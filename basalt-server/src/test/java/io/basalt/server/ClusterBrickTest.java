@@ -41,6 +41,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterBrickTest {
     private static final Duration TTL = Duration.ofSeconds(2);
+    private static final List<Map<String, String>> DOMAINS = List.of(Map.of("rack", "r1"), Map.of("rack", "r1"),
+            Map.of("rack", "r2"));
     private static EtcdCluster etcd;
     private static final List<Brick> bricks = new ArrayList<>();
 
@@ -50,9 +52,9 @@ class ClusterBrickTest {
     @BeforeAll
     static void startCluster() throws Exception {
         etcd = EtcdCluster.start(1);
-        bricks.add(start("b1", Map.of("rack", "r1")));
-        bricks.add(start("b2", Map.of("rack", "r1")));
-        bricks.add(start("b3", Map.of("rack", "r2")));
+        for (int i = 0; i < 3; i++) {
+            bricks.add(start("b" + (i + 1), DOMAINS.get(i)));
+        }
     }
 
     @AfterAll
@@ -212,6 +214,39 @@ class ClusterBrickTest {
     }
 
     @Test
+    @Order(150)
+    void aRestartedBrickRejoinsWithItsVolumes() throws Exception {
+        api(bricks.get(0)).post("/api/v1/volumes", Map.of("name", "back", "size", "32MiB", "backend", "ram",
+                "replicas", 3, "hosts", List.of("any")));
+        for (Brick b : bricks) {
+            await("back on " + nameOf(b), Duration.ofSeconds(10), () -> local(b, "back") != null);
+        }
+        JsonNode v = api(bricks.get(1)).get("/api/v1/volumes/back").json();
+        String primary = v.path("placement").path("primary").asText();
+        int index = Integer.parseInt(primary.substring(1)) - 1;
+        String uuid = v.path("uuid").asText();
+        int slot = bricks.get(index).cluster().member().slot();
+        bricks.get(index).close();
+        Brick again = start(primary, DOMAINS.get(index));
+        bricks.set(index, again);
+        assertThat(again.cluster().member().slot()).as("the same slot").isEqualTo(slot);
+        // RAM volumes come back empty, but they come back: same UUID and NSID, optimized here again.
+        await("back re-exported on " + primary, Duration.ofSeconds(10), () -> local(again, "back") != null
+                && again.target().subsystem().namespace(v.path("nsid").asInt()) != null
+                && again.target().subsystem().namespace(v.path("nsid").asInt()).anaState()
+                == io.basalt.nvmet.subsystem.AnaState.OPTIMIZED);
+        assertThat(local(again, "back").metadata().uuid().toString()).isEqualTo(uuid);
+        await("three active bricks", Duration.ofSeconds(10), () -> {
+            try {
+                return api(again).get("/api/v1/cluster").json().path("bricks").path("active").asInt() == 3;
+            } catch (IOException | ApiException e) {
+                return false;
+            }
+        });
+        assertThat(api(bricks.get(2)).delete("/api/v1/volumes/back").status()).isEqualTo(204);
+    }
+
+    @Test
     @Order(200)
     void whenTheLeaderStopsAnotherBrickLeadsWithinTheLeaseTtl() throws Exception {
         String leader = api(bricks.get(0)).get("/api/v1/cluster").json().path("leader").asText();
@@ -236,6 +271,31 @@ class ClusterBrickTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    @Order(300)
+    void aBrickGoneForGoodIsRemovedOnceItHoldsNothing() throws Exception {
+        int gone = bricks.indexOf(null);
+        assertThat(gone).as("the previous test stopped the leader").isNotNegative();
+        String name = "b" + (gone + 1);
+        Brick other = bricks.get((gone + 1) % 3);
+        assertThatThrownBy(() -> api(other).delete("/api/v1/bricks/" + bricks.stream()
+                .filter(java.util.Objects::nonNull).map(ClusterBrickTest::nameOf).findFirst().orElseThrow()))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409))
+                .hasMessageContaining("is active");
+        for (JsonNode v : api(other).get("/api/v1/volumes").json().path("items")) {
+            for (JsonNode r : v.path("placement").path("replicas")) {
+                if (r.path("brick").asText().equals(name)) {
+                    assertThatThrownBy(() -> api(other).delete("/api/v1/bricks/" + name))
+                            .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409))
+                            .hasMessageContaining("holds replicas of");
+                    api(other).delete("/api/v1/volumes/" + v.path("name").asText());
+                }
+            }
+        }
+        assertThat(api(other).delete("/api/v1/bricks/" + name).status()).isEqualTo(204);
+        assertThat(api(other).get("/api/v1/bricks").json()).hasSize(2);
     }
 
     private static String nameOf(Brick b) {

@@ -47,6 +47,10 @@ public final class ApiRoutes {
         r.add("GET", PREFIX + "/cluster", Role.VIEWER, req -> ok(s.cluster()));
         r.add("GET", PREFIX + "/bricks", Role.VIEWER, req -> ok(s.bricks()));
         r.add("GET", PREFIX + "/bricks/{name}", Role.VIEWER, req -> ok(s.brick(req.param("name"))));
+        r.add("DELETE", PREFIX + "/bricks/{name}", Role.ADMIN, req -> {
+            s.removeBrick(req.param("name"));
+            return ApiResponse.noContent();
+        });
 
         r.add("GET", PREFIX + "/volumes", Role.VIEWER, req -> ok(listVolumes(s, req)));
         r.add("POST", PREFIX + "/volumes", Role.ADMIN, req -> {

@@ -241,4 +241,12 @@ public final class ClusterManagementService implements BrickService {
     public BrickView brick(String name) {
         return call(() -> status.brick(name));
     }
+
+    @Override
+    public void removeBrick(String name) {
+        call(() -> {
+            status.remove(name);
+            return null;
+        });
+    }
 }

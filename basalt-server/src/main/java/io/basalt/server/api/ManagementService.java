@@ -336,6 +336,12 @@ public final class ManagementService implements BrickService {
         return SingleBrickCluster.brick(name, info(), volumeNames());
     }
 
+    @Override
+    public void removeBrick(String name) {
+        SingleBrickCluster.brick(name, info(), volumeNames());
+        throw ApiException.unsupported("a brick without a cluster cannot remove itself");
+    }
+
     private List<String> volumeNames() {
         return volumes.list().stream().map(v -> v.metadata().name()).toList();
     }

@@ -103,6 +103,30 @@ public final class ClusterStatus {
                 r.name().equals(leader), primaries, held.size(), held);
     }
 
+    /**
+     * Forgets a member gone for good: its record and its slot. Refused while it heartbeats (stop it
+     * first) or while a volume has a replica on it (delete or move the volume first).
+     */
+    public void remove(String name) throws VolumeException {
+        BrickDirectory.Member m = members().stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> VolumeException.notFound("no brick '" + name + "' in the cluster"));
+        if (m.alive()) {
+            throw VolumeException.conflict("brick " + name + " is active; stop it before removing it");
+        }
+        List<String> held = volumes.list().stream().filter(v -> v.replicas().holds(name)).map(ClusterVolume::name)
+                .toList();
+        if (!held.isEmpty()) {
+            throw VolumeException.conflict("brick " + name + " holds replicas of " + held
+                    + "; delete those volumes (or move them, once replication can) first");
+        }
+        try {
+            store.delete(io.basalt.control.MetadataKeys.brick(name), MetadataStore.ANY);
+            store.delete(io.basalt.control.MetadataKeys.brickSlot(m.record().slot()), MetadataStore.ANY);
+        } catch (MetadataStoreException e) {
+            throw ClusterVolumes.unavailable(e);
+        }
+    }
+
     /** {@code ok}, or why the metadata store cannot be read. */
     public String metadataHealth() {
         try {
