@@ -5,6 +5,7 @@ import io.basalt.control.MetadataEntry;
 import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
+import io.basalt.control.MetadataUnavailableException;
 import io.basalt.control.RevisionConflictException;
 import io.basalt.control.placement.BrickCandidate;
 import io.basalt.control.placement.Placement;
@@ -228,7 +229,11 @@ public final class ClusterVolumes {
         }
     }
 
+    /** etcd not answering is worth a retry (503); anything else the store says is the brick's failure (500). */
     static VolumeException unavailable(MetadataStoreException e) {
-        return VolumeException.unavailable("the cluster's metadata store cannot be reached: " + e.getMessage());
+        if (e instanceof MetadataUnavailableException) {
+            return VolumeException.unavailable("the cluster's metadata store cannot be reached: " + e.getMessage());
+        }
+        return VolumeException.internal("the cluster's metadata store failed: " + e.getMessage());
     }
 }
