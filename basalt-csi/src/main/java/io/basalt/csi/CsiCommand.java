@@ -76,7 +76,7 @@ public final class CsiCommand implements Callable<Integer> {
     Path stateDir = Path.of("/var/lib/basalt-csi");
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public Integer call() throws IOException {
         CsiPlugin.Mode m = switch (mode) {
             case "controller" -> CsiPlugin.Mode.CONTROLLER;
             case "node" -> CsiPlugin.Mode.NODE;
@@ -104,10 +104,23 @@ public final class CsiCommand implements Callable<Integer> {
                         Duration.ofSeconds(deviceTimeout), stateDir),
                 new ProcessRunner(Duration.ofMinutes(2)), Polling.realTime());
         CsiServer server = CsiPlugin.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "csi-shutdown"));
+        Thread hook = new Thread(server::close, "csi-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getOut().println("basalt csi " + PluginVersion.version() + ": serving " + mode + " on "
                 + socket + (apiUri != null ? " for the API at " + apiUri : ""));
-        server.awaitTermination();
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            // Stopped by whoever runs the command in-process (a test): as SIGTERM would, stop serving.
+            Thread.currentThread().interrupt();
+        } finally {
+            server.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down and runs the hook itself.
+            }
+        }
         return 0;
     }
 }
