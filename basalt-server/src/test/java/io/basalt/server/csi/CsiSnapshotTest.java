@@ -4,6 +4,7 @@ import csi.v1.CapacityRange;
 import csi.v1.CreateSnapshotRequest;
 import csi.v1.CreateVolumeRequest;
 import csi.v1.DeleteSnapshotRequest;
+import csi.v1.DeleteVolumeRequest;
 import csi.v1.ListSnapshotsRequest;
 import csi.v1.ListSnapshotsResponse;
 import csi.v1.Snapshot;
@@ -72,8 +73,13 @@ class CsiSnapshotTest {
         assertCode(Status.Code.INVALID_ARGUMENT, () -> snapshot("", db.getVolumeId()));
         assertCode(Status.Code.INVALID_ARGUMENT, () -> snapshot("snap-3", ""));
 
+        assertCode(Status.Code.FAILED_PRECONDITION, () -> f.controller.deleteVolume(DeleteVolumeRequest.newBuilder()
+                .setVolumeId(db.getVolumeId()).build()));
+        assertThat(f.api.get("/api/v1/volumes/db").status()).as("a volume with snapshots stays").isEqualTo(200);
+
         f.controller.deleteSnapshot(DeleteSnapshotRequest.newBuilder().setSnapshotId(s.getSnapshotId()).build());
         assertThat(f.api.get("/api/v1/volumes/db/snapshots").json()).isEmpty();
+        f.controller.deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(db.getVolumeId()).build());
         f.controller.deleteSnapshot(DeleteSnapshotRequest.newBuilder().setSnapshotId(s.getSnapshotId()).build());
         f.controller.deleteSnapshot(DeleteSnapshotRequest.newBuilder().setSnapshotId("no-such-snapshot").build());
         assertCode(Status.Code.INVALID_ARGUMENT, () -> f.controller.deleteSnapshot(DeleteSnapshotRequest.getDefaultInstance()));
