@@ -46,7 +46,7 @@ class ArchitectureTest {
 
     /** Every module's root package below io.basalt. */
     private static final List<String> MODULES = List.of("nvme", "netty", "block", "engine", "nvmet", "initiator",
-            "control", "api", "cli", "server");
+            "control", "api", "cli", "csi", "server");
 
     /**
      * What each module may use of the others (the daemon, server, wires them all). Anything not
@@ -61,7 +61,8 @@ class ArchitectureTest {
             "nvmet", Set.of("nvme", "netty", "block"),
             "initiator", Set.of("nvme", "netty"),
             "api", Set.of(),
-            "cli", Set.of("api"));
+            "cli", Set.of("api"),
+            "csi", Set.of("api"));
 
     @Test
     void shouldPointEveryModuleDependencyDownTheLayers() {

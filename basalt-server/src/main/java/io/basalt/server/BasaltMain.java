@@ -10,6 +10,7 @@ import io.basalt.cli.QosCommand;
 import io.basalt.cli.SnapshotCommand;
 import io.basalt.cli.UsageErrorHandler;
 import io.basalt.cli.VolumeCommand;
+import io.basalt.csi.CsiCommand;
 import io.basalt.server.version.BasaltVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +22,8 @@ import java.io.PrintWriter;
 /**
  * The {@code basalt} command. Subcommands: {@code serve} runs a brick; {@code volume}, {@code host},
  * {@code qos}, {@code info} and {@code events} (module basalt-cli) manage one through its REST API;
- * {@code bench} (basalt-initiator) drives a target. This class only wires them together. Exit codes: 0
+ * {@code csi} (basalt-csi) serves the Kubernetes CSI plugin over that API; {@code bench}
+ * (basalt-initiator) drives a target. This class only wires them together. Exit codes: 0
  * success, 1 failure at run time, 2 usage error (one line naming the bad argument, see
  * {@link UsageErrorHandler}); the API subcommands add the codes in {@link io.basalt.cli.ExitCodes}.
  */
@@ -29,7 +31,8 @@ import java.io.PrintWriter;
         description = "Basalt: disaggregated block storage over NVMe/TCP.",
         subcommands = {ServeCommand.class, io.basalt.initiator.bench.BenchCommand.class, VolumeCommand.class,
                 HostCommand.class, SnapshotCommand.class, QosCommand.class, InfoCommand.class,
-                ClusterCommand.class, BrickCommand.class, EventsCommand.class, CompletionCommand.class,
+                ClusterCommand.class, BrickCommand.class, EventsCommand.class, CsiCommand.class,
+                CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class BasaltMain implements Runnable {
     public static final int EXIT_OK = 0;
