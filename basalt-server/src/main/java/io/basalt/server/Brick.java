@@ -114,8 +114,11 @@ public final class Brick implements AutoCloseable {
         try {
             lock = DataDirLock.acquire(dataDir);
             BrickIdentity identity = BrickIdentity.loadOrCreate(dataDir);
+            events = EventLog.open(dataDir);
             if (config.cluster() != null) {
-                cluster = ClusterMode.connect(config.cluster(), dataDir);
+                EventLog log = events;
+                cluster = ClusterMode.connect(config.cluster(), dataDir, (type, warning, subject, message) ->
+                        log.record(type, warning ? EventLog.WARNING : EventLog.INFO, subject, message));
             }
             // One store for all of the brick's metadata: the one source of truth the catalog and the
             // policies are views of.
@@ -127,7 +130,6 @@ public final class Brick implements AutoCloseable {
                     ? new Subsystem(identity.subsystemNqn(), identity.serial(), MODEL, BasaltVersion.firmware())
                     : new Subsystem(cluster.identity().subsystemNqn(), cluster.identity().serial(), MODEL,
                             BasaltVersion.firmware(), MultipathConfig.groupPerNamespace(ANA_TRANSITION_SECONDS));
-            events = EventLog.open(dataDir);
             manager = new VolumeManager(catalog, policies, subsystem, eventsOf(events),
                     new EnginePool(dataDir, config.devices(), config.engine()));
             // A cluster's brick exports what it held before; its agent then makes that what the cluster says.
@@ -160,7 +162,7 @@ public final class Brick implements AutoCloseable {
             apiRef[0] = api;
             if (cluster != null) {
                 cluster.start(manager, new SubsystemPaths(subsystem, config.cluster().brickName()),
-                        target.ioAddress(), api == null ? null : api.address(), dataDir);
+                        target.ioAddress(), api == null ? null : api.address(), dataDir, metrics);
             }
             events.record("brick.started", EventLog.INFO, identity.subsystemNqn(), "serving "
                     + manager.online().size() + " volume(s) on " + HostPort.format(target.ioAddress()));

@@ -9,6 +9,7 @@ import io.basalt.control.topology.ClusterIdentity;
 import io.basalt.nvmet.subsystem.Subsystem;
 import io.basalt.server.api.ClusterManagementService;
 import io.basalt.server.api.ManagementService;
+import io.basalt.server.cluster.ClusterEvents;
 import io.basalt.server.cluster.ClusterMember;
 import io.basalt.server.cluster.ClusterStatus;
 import io.basalt.server.cluster.ClusterVolumes;
@@ -16,7 +17,9 @@ import io.basalt.server.cluster.PathStates;
 import io.basalt.server.cluster.VolumeAgent;
 import io.basalt.server.config.ClusterSettings;
 import io.basalt.server.config.HostPort;
+import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.PoolCapacity;
+import io.basalt.server.volume.Volume;
 import io.basalt.server.volume.VolumeManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,10 +53,10 @@ final class ClusterMode implements AutoCloseable {
     }
 
     /** Connects to etcd, finds or founds the cluster, checks the data dir belongs to it. */
-    static ClusterMode connect(ClusterSettings s, Path dataDir) throws StartupException {
+    static ClusterMode connect(ClusterSettings s, Path dataDir, ClusterEvents events) throws StartupException {
         EtcdMetadataStore store = EtcdMetadataStore.connect(EtcdSettings.forCluster(s.etcd(), s.clusterName()));
         try {
-            ClusterMember member = ClusterMember.prepare(store, s);
+            ClusterMember member = ClusterMember.prepare(store, s, events);
             checkDataDir(dataDir, member.identity(), s);
             LOG.info("Joining cluster {} ({}) as brick {}, slot {} (controller IDs {}-{})", s.clusterName(),
                     member.identity().subsystemNqn(), s.brickName(), member.slot(), member.firstCntlid(),
@@ -105,13 +108,25 @@ final class ClusterMode implements AutoCloseable {
     }
 
     /** Starts carrying out the cluster's records, then announces the brick as active. */
-    void start(VolumeManager manager, PathStates paths, InetSocketAddress io, InetSocketAddress api, Path dataDir)
-            throws StartupException {
+    void start(VolumeManager manager, PathStates paths, InetSocketAddress io, InetSocketAddress api, Path dataDir,
+               BrickMetrics metrics) throws StartupException {
         // Port 0 asked for any free port: advertise the one bound.
         InetSocketAddress advertised = settings.advertise().getPort() == 0
                 ? new InetSocketAddress(settings.advertise().getHostString(), io.getPort()) : settings.advertise();
         paths.advertise(advertised.getHostString(), advertised.getPort(), member.slot());
-        agent = new VolumeAgent(settings.brickName(), store, manager, paths);
+        agent = new VolumeAgent(settings.brickName(), store, manager, paths, new VolumeAgent.Listener() {
+            @Override
+            public void exported(Volume v) {
+                metrics.register(v);
+            }
+
+            @Override
+            public void removed(int nsid) {
+                metrics.unregister(nsid);
+            }
+        });
+        VolumeAgent a = agent;
+        metrics.registerCluster(member::leading, () -> a.lastFailure() == null, () -> a.brickCounts());
         agent.start();
         try {
             member.start(HostPort.format(advertised), api == null ? null : HostPort.format(api),

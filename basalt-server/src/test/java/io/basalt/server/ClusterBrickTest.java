@@ -127,6 +127,12 @@ class ClusterBrickTest {
             assertThat(b.target().subsystem().peerPaths()).extracting(p -> p.trsvcid())
                     .doesNotContain(b.ioAddress().getPort());
         }
+        String metrics = api(bricks.get(0)).get("/metrics").text();
+        assertThat(metrics).contains("basalt_cluster_bricks{state=\"active\"} 3.0",
+                "basalt_cluster_metadata_reachable 1.0", "basalt_cluster_leader ");
+        String leader = cluster.path("leader").asText();
+        assertThat(api(bricks.get(Integer.parseInt(leader.substring(1)) - 1)).get("/api/v1/events?type=cluster.leader")
+                .json()).isNotEmpty();
         Set<Integer> firstCntlids = new HashSet<>();
         bricks.forEach(b -> firstCntlids.add(b.cluster().member().firstCntlid()));
         assertThat(firstCntlids).hasSize(3);
@@ -150,6 +156,13 @@ class ClusterBrickTest {
                 await("rv on " + name, Duration.ofSeconds(10), () -> local(b, "rv") != null);
                 assertThat(local(b, "rv").metadata().uuid().toString()).isEqualTo(uuid);
                 assertThat(local(b, "rv").metadata().nsid()).isEqualTo(nsid);
+                await("rv's metrics on " + name, Duration.ofSeconds(10), () -> {
+                    try {
+                        return api(b).get("/metrics").text().contains("basalt_volume_size_bytes{uuid=\"" + uuid + "\"");
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
                 assertThat(b.target().subsystem().namespace(nsid)).isNotNull();
                 // Only the primary's path takes I/O; the replica's is inaccessible until it becomes primary.
                 io.basalt.nvmet.subsystem.AnaState want = name.equals(placement.path("primary").asText())
@@ -264,6 +277,19 @@ class ClusterBrickTest {
             }
         });
         System.out.printf("leader %s stopped; new leader after %d ms%n", leader, (System.nanoTime() - start) / 1_000_000);
+        await("an event of the new leader's judgement", TTL.plusSeconds(5), () -> {
+            try {
+                return bricks.stream().filter(java.util.Objects::nonNull).anyMatch(b -> {
+                    try {
+                        return api(b).get("/api/v1/events?type=brick.unreachable").json().size() > 0;
+                    } catch (IOException | ApiException e) {
+                        return false;
+                    }
+                });
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
         await(leader + " unreachable", TTL.plusSeconds(5), () -> {
             try {
                 return api(other).get("/api/v1/bricks/" + leader).json().path("state").asText().equals("unreachable");

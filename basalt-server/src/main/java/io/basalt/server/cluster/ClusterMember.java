@@ -46,19 +46,22 @@ public final class ClusterMember implements AutoCloseable {
     private final ClusterIdentity identity;
     private final int slot;
     private final LeaderDuties duties;
+    private final ClusterEvents events;
+    private volatile boolean leading;
     private final ScheduledExecutorService thread;
     private volatile Lease lease;
     private volatile Candidacy candidacy;
     private volatile boolean closed;
 
     private ClusterMember(MetadataStore store, ClusterCoordination coordination, ClusterSettings settings,
-                          ClusterIdentity identity, int slot) {
+                          ClusterIdentity identity, int slot, ClusterEvents events) {
+        this.events = events;
         this.store = store;
         this.coordination = coordination;
         this.settings = settings;
         this.identity = identity;
         this.slot = slot;
-        this.duties = new LeaderDuties(store, settings.failedAfter());
+        this.duties = new LeaderDuties(store, settings.failedAfter(), events);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "basalt-cluster-member");
             t.setDaemon(true);
@@ -70,11 +73,17 @@ public final class ClusterMember implements AutoCloseable {
      * Finds or founds the cluster and takes this brick's slot; does not yet heartbeat (see
      * {@link #start}), so a brick is listed only once it serves.
      */
-    public static <S extends MetadataStore & ClusterCoordination> ClusterMember prepare(S store, ClusterSettings s)
+    public static <S extends MetadataStore & ClusterCoordination> ClusterMember prepare(S store, ClusterSettings s,
+                                                                                         ClusterEvents events)
             throws MetadataStoreException {
         ClusterIdentity identity = identity(store);
         int slot = claimSlot(store, s.brickName());
-        return new ClusterMember(store, store, s, identity, slot);
+        return new ClusterMember(store, store, s, identity, slot, events);
+    }
+
+    /** Whether this brick leads the cluster now. */
+    public boolean leading() {
+        return leading;
     }
 
     public ClusterIdentity identity() {
@@ -122,6 +131,7 @@ public final class ClusterMember implements AutoCloseable {
             if (lease == null || lease.isLost()) {
                 heartbeat();
                 LOG.info("Rejoined the cluster as {} (heartbeat lease {})", settings.brickName(), lease.id());
+                events.event("cluster.rejoined", false, settings.brickName(), "heartbeat renewed with a new lease");
             }
             updateRecord(nvme, api, capacity);
         } catch (MetadataStoreException | RuntimeException e) {
@@ -138,9 +148,11 @@ public final class ClusterMember implements AutoCloseable {
         if (oldCandidacy != null) {
             oldCandidacy.close();
         }
-        Lease l = coordination.grantLease(settings.leaseTtl(), (lost, reason) ->
-                LOG.warn("Cluster heartbeat lease lost ({}); volumes keep serving, rejoining when etcd answers",
-                        reason));
+        Lease l = coordination.grantLease(settings.leaseTtl(), (lost, reason) -> {
+            LOG.warn("Cluster heartbeat lease lost ({}); volumes keep serving, rejoining when etcd answers", reason);
+            events.event("cluster.heartbeat-lost", true, settings.brickName(), reason
+                    + "; volumes keep serving, the brick rejoins when etcd answers");
+        });
         lease = l;
         coordination.put(MetadataKeys.alive(settings.brickName()), Map.of("since", Long.toString(
                 System.currentTimeMillis())), MetadataStore.ANY, l);
@@ -149,12 +161,16 @@ public final class ClusterMember implements AutoCloseable {
                     @Override
                     public void onElected(Leader leader) {
                         LOG.info("This brick ({}) leads the cluster (term {})", settings.brickName(), leader.term());
+                        leading = true;
+                        events.event("cluster.leader", false, settings.brickName(), "leads the cluster (term "
+                                + leader.term() + ")");
                         duties.start();
                     }
 
                     @Override
                     public void onDeposed(Leader leader, String reason) {
                         LOG.info("This brick ({}) no longer leads the cluster: {}", settings.brickName(), reason);
+                        leading = false;
                         duties.stop();
                     }
                 });

@@ -5,7 +5,6 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.RevisionConflictException;
-import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.BrickRecord;
 import io.basalt.control.topology.BrickState;
 import org.slf4j.Logger;
@@ -31,12 +30,14 @@ final class LeaderDuties {
 
     private final MetadataStore store;
     private final Duration failedAfter;
+    private final ClusterEvents events;
     private final ScheduledExecutorService thread;
     private ScheduledFuture<?> task;
 
-    LeaderDuties(MetadataStore store, Duration failedAfter) {
+    LeaderDuties(MetadataStore store, Duration failedAfter, ClusterEvents events) {
         this.store = store;
         this.failedAfter = failedAfter;
+        this.events = events;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "basalt-cluster-leader");
             t.setDaemon(true);
@@ -76,6 +77,9 @@ final class LeaderDuties {
                     try {
                         store.put(e.key(), r.withState(next, now).toFields(), e.modRevision());
                         LOG.info("Brick {} is now {} (was {})", name, next.label(), r.state().label());
+                        events.event("brick." + next.label(), next != BrickState.ACTIVE, name, "was "
+                                + r.state().label() + (next == BrickState.UNREACHABLE ? "; its heartbeat lease expired"
+                                : next == BrickState.FAILED ? "; unreachable for longer than " + failedAfter : ""));
                     } catch (RevisionConflictException raced) {
                         // The brick updated its record meanwhile: judged again next round.
                     }
@@ -98,10 +102,5 @@ final class LeaderDuties {
             return BrickState.FAILED;
         }
         return r.state();
-    }
-
-    /** The directory the leader judges, for tests. */
-    BrickDirectory directory() {
-        return new BrickDirectory(store);
     }
 }

@@ -7,6 +7,7 @@ import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.Watch;
 import io.basalt.control.topology.BrickDirectory;
+import io.basalt.control.topology.BrickState;
 import io.basalt.nvmet.qos.QosLimits;
 import io.basalt.server.volume.PlacedVolumes;
 import io.basalt.server.volume.QosPolicyStore;
@@ -49,13 +50,26 @@ public final class VolumeAgent implements AutoCloseable {
     private final PlacedVolumes volumes;
     private final VolumeManager manager;
     private final PathStates paths;
+    private final Listener listener;
+    /** The UUID of each local volume as last exported, to tell new exports from ones already announced. */
+    private final Map<String, java.util.UUID> announced = new HashMap<>();
+    private volatile int[] brickCounts = new int[BrickState.values().length];
     private final ScheduledExecutorService thread;
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AtomicLong reconciled = new AtomicLong();
     private volatile Watch watch;
     private volatile String lastFailure;
 
-    public VolumeAgent(String brick, MetadataStore cluster, VolumeManager manager, PathStates paths) {
+    /** Hears of the volumes the agent exports and removes (for their metrics). */
+    public interface Listener {
+        void exported(Volume v);
+
+        void removed(int nsid);
+    }
+
+    public VolumeAgent(String brick, MetadataStore cluster, VolumeManager manager, PathStates paths,
+                       Listener listener) {
+        this.listener = listener;
         this.brick = Objects.requireNonNull(brick);
         this.cluster = cluster;
         this.manager = manager;
@@ -89,6 +103,11 @@ public final class VolumeAgent implements AutoCloseable {
         return reconciled.get();
     }
 
+    /** The cluster's bricks by state ({@link BrickState} order) as the last reconcile saw them. */
+    public int[] brickCounts() {
+        return brickCounts.clone();
+    }
+
     /** Why the last reconcile failed, or null when it succeeded. */
     public String lastFailure() {
         return lastFailure;
@@ -100,7 +119,11 @@ public final class VolumeAgent implements AutoCloseable {
             mirrorPolicies(policies);
             Listing records = cluster.list(MetadataKeys.VOLUMES);
             applyVolumes(records);
-            paths.members(new BrickDirectory(cluster).members());
+            List<BrickDirectory.Member> members = new BrickDirectory(cluster).members();
+            paths.members(members);
+            int[] counts = new int[BrickState.values().length];
+            members.forEach(m -> counts[ClusterStatus.stateOf(m).ordinal()]++);
+            brickCounts = counts;
             deleteUnwantedPolicies(policies);
             ensureWatch(Math.max(policies.revision(), records.revision()));
             if (lastFailure != null) {
@@ -172,6 +195,9 @@ public final class VolumeAgent implements AutoCloseable {
             try {
                 Volume local = volumes.realize(v.spec());
                 paths.volumeState(local, brick.equals(v.replicas().primary()));
+                if (!local.metadata().uuid().equals(announced.put(v.name(), local.metadata().uuid()))) {
+                    listener.exported(local);
+                }
             } catch (VolumeException | RuntimeException x) {
                 LOG.warn("Volume agent: cannot carry out volume {} here: {}", v.name(), x.getMessage());
             }
@@ -180,7 +206,12 @@ public final class VolumeAgent implements AutoCloseable {
 
     private void remove(String name) {
         try {
+            Volume gone = volumes.local(name);
             if (volumes.remove(name)) {
+                announced.remove(name);
+                if (gone != null) {
+                    listener.removed(gone.metadata().nsid());
+                }
                 LOG.info("Volume agent: deleted volume {}: the cluster no longer places it on {}", name, brick);
             }
         } catch (VolumeException x) {

@@ -223,6 +223,26 @@ public final class BrickMetrics {
     }
 
     /** The Prometheus text exposition. */
+    /**
+     * A cluster brick's gauges: basalt_cluster_leader (1 while it leads), basalt_cluster_metadata_reachable
+     * (0 while its agent cannot read etcd) and basalt_cluster_bricks{state} as the agent last saw them.
+     */
+    public void registerCluster(java.util.function.BooleanSupplier leader, java.util.function.BooleanSupplier reachable,
+                                Supplier<int[]> bricksByState) {
+        Gauge.builder("basalt.cluster.leader", leader, l -> l.getAsBoolean() ? 1 : 0)
+                .description("1 while this brick leads the cluster").strongReference(true).register(registry);
+        Gauge.builder("basalt.cluster.metadata.reachable", reachable, r -> r.getAsBoolean() ? 1 : 0)
+                .description("0 while the brick cannot read the cluster's metadata (etcd)").strongReference(true)
+                .register(registry);
+        io.basalt.control.topology.BrickState[] states = io.basalt.control.topology.BrickState.values();
+        for (int i = 0; i < states.length; i++) {
+            int index = i;
+            Gauge.builder("basalt.cluster.bricks", bricksByState, s -> s.get()[index])
+                    .description("The cluster's bricks by state").tag("state", states[i].label()).strongReference(true)
+                    .register(registry);
+        }
+    }
+
     public String scrape() {
         return registry.scrape();
     }
