@@ -19,6 +19,7 @@ import io.basalt.server.config.ClusterSettings;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.PoolCapacity;
+import io.basalt.server.volume.VolumeCatalog;
 import io.basalt.server.volume.Volume;
 import io.basalt.server.volume.VolumeManager;
 import org.slf4j.Logger;
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.nio.file.Files;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -56,8 +59,10 @@ final class ClusterMode implements AutoCloseable {
     static ClusterMode connect(ClusterSettings s, Path dataDir, ClusterEvents events) throws StartupException {
         EtcdMetadataStore store = EtcdMetadataStore.connect(EtcdSettings.forCluster(s.etcd(), s.clusterName()));
         try {
-            ClusterMember member = ClusterMember.prepare(store, s, events);
-            checkDataDir(dataDir, member.identity(), s);
+            // The data dir is checked before the brick takes a slot, so a refused start leaves no trace.
+            ClusterIdentity identity = ClusterMember.identity(store);
+            checkDataDir(dataDir, identity, s);
+            ClusterMember member = ClusterMember.prepare(store, s, identity, events);
             LOG.info("Joining cluster {} ({}) as brick {}, slot {} (controller IDs {}-{})", s.clusterName(),
                     member.identity().subsystemNqn(), s.brickName(), member.slot(), member.firstCntlid(),
                     member.lastCntlid());
@@ -82,6 +87,20 @@ final class ClusterMode implements AutoCloseable {
                             + " (etcd " + s.etcd() + ", cluster name " + s.clusterName() + "); use another data dir");
                 }
                 return;
+            }
+            // A brick's own volumes would be deleted by the agent as placed nowhere: refuse to join instead.
+            Path volumes = dataDir.resolve(VolumeCatalog.DIR_NAME);
+            if (Files.isDirectory(volumes)) {
+                try (var listing = Files.list(volumes)) {
+                    List<String> own = listing.map(f -> f.getFileName().toString())
+                            .filter(n -> n.endsWith(".properties")).map(n -> n.substring(0, n.length() - 11)).sorted()
+                            .toList();
+                    if (!own.isEmpty()) {
+                        throw new StartupException("the data dir " + dataDir + " holds volumes of a brick on its own "
+                                + own + "; joining a cluster would drop them. Start the cluster's brick with an empty "
+                                + "data dir (moving a brick's volumes into a cluster is not supported yet)");
+                    }
+                }
             }
             Properties out = new Properties();
             out.setProperty("subsystem-nqn", cluster.subsystemNqn());

@@ -96,6 +96,25 @@ class ClusterBrickTest {
     }
 
     @Test
+    @Order(0)
+    void aBrickWithItsOwnVolumesDoesNotJoinAndLosesNothing() throws Exception {
+        InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
+        Path data = dir.resolve("alone");
+        try (Brick alone = Brick.start(new ServeConfig(data, any, null, List.of()))) {
+            assertThat(alone.volumes()).isNotEmpty();
+        }
+        ClusterSettings cluster = new ClusterSettings(etcd.endpoints(), "test", "alone", Map.of(), any, TTL,
+                Duration.ofHours(1));
+        assertThatThrownBy(() -> Brick.start(new ServeConfig(data, any, null, List.of(), ApiConfig.OFF, List.of(),
+                DataPathConfig.DEFAULT, EngineSettings.DEFAULT, cluster)))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("holds volumes of a brick on its own [vol1]");
+        assertThat(data.resolve("volumes/vol1.properties")).exists();
+        assertThat(data.resolve("cluster.properties")).doesNotExist();
+        assertThat(api(bricks.get(0)).get("/api/v1/bricks").json()).hasSize(3);
+    }
+
+    @Test
     @Order(1)
     void everyBrickServesTheOneSubsystemAndSeesTheWholeCluster() throws Exception {
         Set<String> nqns = new HashSet<>();

@@ -74,9 +74,9 @@ public final class ClusterMember implements AutoCloseable {
      * {@link #start}), so a brick is listed only once it serves.
      */
     public static <S extends MetadataStore & ClusterCoordination> ClusterMember prepare(S store, ClusterSettings s,
+                                                                                         ClusterIdentity identity,
                                                                                          ClusterEvents events)
             throws MetadataStoreException {
-        ClusterIdentity identity = identity(store);
         int slot = claimSlot(store, s.brickName());
         return new ClusterMember(store, store, s, identity, slot, events);
     }
@@ -201,7 +201,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     /** The cluster's identity, founding it if this is the first brick. */
-    private static ClusterIdentity identity(MetadataStore store) throws MetadataStoreException {
+    public static ClusterIdentity identity(MetadataStore store) throws MetadataStoreException {
         Optional<MetadataEntry> e = store.get(MetadataKeys.CLUSTER);
         if (e.isPresent()) {
             return ClusterIdentity.fromFields(e.get().fields());
