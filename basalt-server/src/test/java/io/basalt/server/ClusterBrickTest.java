@@ -208,6 +208,31 @@ class ClusterBrickTest {
     }
 
     @Test
+    @Order(3)
+    void hostAccessAndQosAreTheClustersOnEveryBrick() throws Exception {
+        assertThat(api(bricks.get(0)).put("/api/v1/qos-policies/gold", Map.of("readIops", 1000)).status())
+                .isEqualTo(201);
+        JsonNode v = api(bricks.get(1)).post("/api/v1/volumes", Map.of("name", "q", "size", "32MiB",
+                "backend", "ram", "replicas", 2, "qosPolicy", "gold")).json();
+        String host = "nqn.2014-08.org.example:h1";
+        api(bricks.get(2)).put("/api/v1/volumes/q/hosts/" + host, Map.of());
+        List<String> where = new ArrayList<>();
+        v.path("placement").path("replicas").forEach(r -> where.add(r.path("brick").asText()));
+        for (Brick b : bricks) {
+            if (where.contains(nameOf(b))) {
+                await("q limited and masked on " + nameOf(b), Duration.ofSeconds(10), () -> local(b, "q") != null
+                        && "gold".equals(local(b, "q").metadata().qosPolicy())
+                        && local(b, "q").metadata().hosts().allows(host)
+                        && local(b, "q").namespace().qos() != null);
+            }
+        }
+        assertThatThrownBy(() -> api(bricks.get(2)).delete("/api/v1/qos-policies/gold"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(api(bricks.get(2)).delete("/api/v1/volumes/q").status()).isEqualTo(204);
+        assertThat(api(bricks.get(2)).delete("/api/v1/qos-policies/gold").status()).isEqualTo(204);
+    }
+
+    @Test
     @Order(100)
     void withEtcdDownManagementAnswers503AndVolumesStayExported() throws Exception {
         api(bricks.get(0)).post("/api/v1/volumes", Map.of("name", "kept", "size", "64MiB", "backend", "ram",

@@ -59,6 +59,7 @@ public final class VolumeAgent implements AutoCloseable {
     private final AtomicLong reconciled = new AtomicLong();
     private volatile Watch watch;
     private volatile String lastFailure;
+    private volatile boolean closed;
 
     /** Hears of the volumes the agent exports and removes (for their metrics). */
     public interface Listener {
@@ -132,6 +133,9 @@ public final class VolumeAgent implements AutoCloseable {
             lastFailure = null;
             reconciled.incrementAndGet();
         } catch (MetadataStoreException | RuntimeException e) {
+            if (closed) {
+                return;
+            }
             if (!Objects.equals(lastFailure, e.getMessage())) {
                 LOG.warn("Volume agent: cannot reconcile with the cluster (local volumes keep serving): {}",
                         e.getMessage());
@@ -241,6 +245,7 @@ public final class VolumeAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         thread.shutdownNow();
         closeWatch();
         try {
