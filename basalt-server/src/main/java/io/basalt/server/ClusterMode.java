@@ -2,6 +2,7 @@ package io.basalt.server;
 
 import io.basalt.api.BrickService;
 import io.basalt.control.MetadataStoreException;
+import io.basalt.control.MetadataUnavailableException;
 import io.basalt.control.etcd.EtcdMetadataStore;
 import io.basalt.control.etcd.EtcdSettings;
 import io.basalt.control.local.AtomicFiles;
@@ -41,6 +42,8 @@ final class ClusterMode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMode.class);
     /** Remembers which cluster the data dir belongs to, so it never joins another by mistake. */
     static final String MEMBERSHIP_FILE = "cluster.properties";
+    /** How long a starting brick waits for etcd to answer before it gives up. */
+    static final java.time.Duration ETCD_STARTUP_WAIT = java.time.Duration.ofSeconds(30);
 
     private final ClusterSettings settings;
     private final EtcdMetadataStore store;
@@ -60,7 +63,7 @@ final class ClusterMode implements AutoCloseable {
         EtcdMetadataStore store = EtcdMetadataStore.connect(EtcdSettings.forCluster(s.etcd(), s.clusterName()));
         try {
             // The data dir is checked before the brick takes a slot, so a refused start leaves no trace.
-            ClusterIdentity identity = ClusterMember.identity(store);
+            ClusterIdentity identity = identityWhenEtcdAnswers(store, s);
             checkDataDir(dataDir, identity, s);
             ClusterMember member = ClusterMember.prepare(store, s, identity, events);
             LOG.info("Joining cluster {} ({}) as brick {}, slot {} (controller IDs {}-{})", s.clusterName(),
@@ -71,6 +74,31 @@ final class ClusterMode implements AutoCloseable {
             store.close();
             throw e instanceof StartupException se ? se : new StartupException("cannot join the cluster through etcd "
                     + s.etcd() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The cluster's identity, waiting up to {@link #ETCD_STARTUP_WAIT} for etcd: bricks and etcd are
+     * often started together (a reboot, a systemd unit each), and a first call may also meet a busy etcd.
+     */
+    private static ClusterIdentity identityWhenEtcdAnswers(EtcdMetadataStore store, ClusterSettings s)
+            throws MetadataStoreException, StartupException {
+        long deadline = System.nanoTime() + ETCD_STARTUP_WAIT.toNanos();
+        while (true) {
+            try {
+                return ClusterMember.identity(store);
+            } catch (MetadataUnavailableException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.warn("Waiting for etcd at {}: {}", s.etcd(), e.getMessage());
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException("interrupted while waiting for etcd");
+                }
+            }
         }
     }
 

@@ -273,6 +273,7 @@ class ClusterBrickTest {
     @Test
     @Order(150)
     void aRestartedBrickRejoinsWithItsVolumes() throws Exception {
+        awaitActive(3);
         api(bricks.get(0)).post("/api/v1/volumes", Map.of("name", "back", "size", "32MiB", "backend", "ram",
                 "replicas", 3, "hosts", List.of("any")));
         for (Brick b : bricks) {
@@ -366,6 +367,17 @@ class ClusterBrickTest {
         }
         assertThat(api(other).delete("/api/v1/bricks/" + name).status()).isEqualTo(204);
         assertThat(api(other).get("/api/v1/bricks").json()).hasSize(2);
+    }
+
+    private static void awaitActive(int n) throws InterruptedException {
+        await(n + " active bricks", Duration.ofSeconds(20), () -> {
+            try {
+                return api(bricks.get(0)).get("/api/v1/bricks").json().findValuesAsText("state").stream()
+                        .filter("active"::equals).count() == n;
+            } catch (IOException | ApiException e) {
+                return false;
+            }
+        });
     }
 
     private static String nameOf(Brick b) {

@@ -139,23 +139,33 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes a new lease, binds the heartbeat key and a new candidacy to it, and only then lets the old
+     * ones go: the key moves from lease to lease without ever being absent, so a brick that renews is
+     * never seen unreachable in between.
+     */
     private synchronized void heartbeat() throws MetadataStoreException {
-        Lease old = lease;
-        if (old != null) {
-            old.close();
-        }
-        Candidacy oldCandidacy = candidacy;
-        if (oldCandidacy != null) {
-            oldCandidacy.close();
-        }
         Lease l = coordination.grantLease(settings.leaseTtl(), (lost, reason) -> {
             LOG.warn("Cluster heartbeat lease lost ({}); volumes keep serving, rejoining when etcd answers", reason);
             events.event("cluster.heartbeat-lost", true, settings.brickName(), reason
                     + "; volumes keep serving, the brick rejoins when etcd answers");
         });
+        try {
+            coordination.put(MetadataKeys.alive(settings.brickName()), Map.of("since", Long.toString(
+                    System.currentTimeMillis())), MetadataStore.ANY, l);
+        } catch (MetadataStoreException | RuntimeException e) {
+            l.close();
+            throw e;
+        }
+        Lease old = lease;
+        Candidacy oldCandidacy = candidacy;
         lease = l;
-        coordination.put(MetadataKeys.alive(settings.brickName()), Map.of("since", Long.toString(
-                System.currentTimeMillis())), MetadataStore.ANY, l);
+        if (oldCandidacy != null) {
+            oldCandidacy.close();
+        }
+        if (old != null) {
+            old.close();
+        }
         candidacy = coordination.campaign(MetadataKeys.LEADER_ELECTION, settings.brickName(), l,
                 new LeadershipListener() {
                     @Override
