@@ -79,8 +79,11 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
 
     private EtcdMetadataStore(EtcdSettings settings) {
         this.settings = settings;
+        // Not waitForReady: a call made while no member is reachable fails at once instead of
+        // waiting in jetcd's queue, where it would outlive our deadline and could still write
+        // when etcd returns, long after the caller was told it failed.
         this.client = Client.builder().endpoints(settings.endpoints().toArray(URI[]::new))
-                .connectTimeout(settings.operationTimeout()).build();
+                .connectTimeout(settings.operationTimeout()).waitForReady(false).build();
         this.kv = client.getKVClient();
         this.keys = new EtcdKeySpace(settings.rootPrefix());
         this.calls = new EtcdCalls(settings.endpoints(), settings.operationTimeout());
