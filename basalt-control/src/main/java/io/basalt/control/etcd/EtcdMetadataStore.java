@@ -41,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The cluster's {@link MetadataStore} in etcd (v3 API, through jetcd), and the leases and election
@@ -259,17 +260,29 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
     public Watch observeLeader(String election, LeaderObserver observer) throws MetadataStoreException {
         Listing listing = list(ElectionView.prefix(election));
         ElectionView view = new ElectionView(election, listing.entries());
-        Optional<Leader> first = view.leader();
-        Optional<Leader>[] last = new Optional[] {first};
-        callbacks.execute(() -> observer.onLeaderChanged(first));
-        return watch(ElectionView.prefix(election), listing.revision(), event -> {
-            view.apply(event);
-            Optional<Leader> now = view.leader();
-            if (!now.equals(last[0])) {
-                last[0] = now;
-                observer.onLeaderChanged(now);
-            }
-        });
+        AtomicReference<Optional<Leader>> last = new AtomicReference<>(view.leader());
+        // The first answer and every change go through one queue, so the observer hears them in order.
+        ExecutorService tell = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("etcd-leader " + election)
+                .factory());
+        Optional<Leader> first = last.get();
+        tell.execute(() -> observer.onLeaderChanged(first));
+        Watch changes;
+        try {
+            changes = watch(ElectionView.prefix(election), listing.revision(), event -> {
+                view.apply(event);
+                Optional<Leader> now = view.leader();
+                if (!now.equals(last.getAndSet(now))) {
+                    tell.execute(() -> observer.onLeaderChanged(now));
+                }
+            });
+        } catch (MetadataStoreException | RuntimeException e) {
+            tell.shutdownNow();
+            throw e;
+        }
+        return () -> {
+            changes.close();
+            tell.shutdown();
+        };
     }
 
     @Override
