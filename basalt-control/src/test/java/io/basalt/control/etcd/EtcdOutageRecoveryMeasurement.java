@@ -28,7 +28,7 @@ class EtcdOutageRecoveryMeasurement {
     void shouldWorkAgainSoonAfterALongOutage() throws Exception {
         try (EtcdCluster etcd = EtcdCluster.start(1);
              EtcdMetadataStore store = EtcdMetadataStore.connect(new EtcdSettings(etcd.endpoints(), "/outage/",
-                     Duration.ofSeconds(1)))) {
+                     EtcdSettings.OPERATION_TIMEOUT_DEFAULT))) {
             BlockingQueue<MetadataEvent> seen = new LinkedBlockingQueue<>();
             store.watch("volumes/", store.revision(), seen::add);
             etcd.member(0).kill();
