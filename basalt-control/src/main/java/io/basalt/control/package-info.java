@@ -14,13 +14,15 @@
  * whose header revision is the listing's; {@code watch(prefix, after, w)} is a watch from
  * {@code after + 1}, and etcd's "required revision has been compacted" is
  * {@link io.basalt.control.CompactedRevisionException}. Records are flat string fields, stored in
- * etcd as the same properties text the single brick keeps in its files.
+ * etcd as versioned {@code name=value} text.
  *
  * <p>{@link io.basalt.control.local.LocalMetadataStore} is the single brick's store: today's files
- * in the data dir, revisions in memory. {@code MetadataStoreContract} (in this module's test jar) is
- * the behaviour every store must show.
+ * in the data dir, revisions in memory. {@link io.basalt.control.etcd.EtcdMetadataStore} is the
+ * cluster's, in etcd, and also provides the cluster's leases and leader election
+ * ({@link io.basalt.control.cluster.ClusterCoordination}); docs/cluster.md describes both.
+ * {@code MetadataStoreContract} (in this module's test jar) is the behaviour every store must show.
  *
- * <p>This module depends on the JDK only: no Netty, storage engine or NVMe target
- * ({@code ControlArchitectureTest}).
+ * <p>No Netty, storage engine or NVMe target in this module's code ({@code ControlArchitectureTest});
+ * its one library is jetcd, the etcd client.
  */
 package io.basalt.control;

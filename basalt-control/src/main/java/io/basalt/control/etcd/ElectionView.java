@@ -24,7 +24,17 @@ final class ElectionView {
 
     ElectionView(String election, List<MetadataEntry> listed) {
         this.election = election;
-        listed.forEach(e -> candidates.put(e.key(), e));
+        listed.stream().filter(ElectionView::isCandidate).forEach(e -> candidates.put(e.key(), e));
+    }
+
+    /** Only keys named by a lease ID count: anything else written there cannot lead. */
+    private static boolean isCandidate(MetadataEntry e) {
+        try {
+            Long.parseUnsignedLong(MetadataKeys.name(e.key()), 16);
+            return true;
+        } catch (NumberFormatException notALease) {
+            return false;
+        }
     }
 
     /** {@code elections/ELECTION/}: where its candidates' keys live. */
@@ -41,7 +51,7 @@ final class ElectionView {
     }
 
     void apply(MetadataEvent event) {
-        if (event.type() == MetadataEvent.Type.PUT) {
+        if (event.type() == MetadataEvent.Type.PUT && isCandidate(event.entry())) {
             candidates.put(event.key(), event.entry());
         } else {
             candidates.remove(event.key());

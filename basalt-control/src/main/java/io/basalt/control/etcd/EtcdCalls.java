@@ -31,10 +31,12 @@ final class EtcdCalls {
 
     private final List<URI> endpoints;
     private final Duration timeout;
+    private final EtcdConnection connection;
 
-    EtcdCalls(List<URI> endpoints, Duration timeout) {
+    EtcdCalls(List<URI> endpoints, Duration timeout, EtcdConnection connection) {
         this.endpoints = endpoints;
         this.timeout = timeout;
+        this.connection = connection;
     }
 
     Duration timeout() {
@@ -44,9 +46,12 @@ final class EtcdCalls {
     /** The call's result, within the deadline. */
     <T> T await(CompletableFuture<T> call, String what) throws MetadataStoreException {
         try {
-            return call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            T answer = call.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            connection.answered();
+            return answer;
         } catch (TimeoutException e) {
             call.cancel(true);
+            connection.unreachable();
             throw new MetadataUnavailableException(what + ": etcd at " + endpoints + " did not answer within "
                     + timeout.toMillis() + " ms", e);
         } catch (InterruptedException e) {
@@ -63,8 +68,10 @@ final class EtcdCalls {
             cause = cause.getCause();
         }
         if (cause instanceof EtcdException etcd && REFUSALS.contains(etcd.getErrorCode())) {
+            connection.answered();
             return new MetadataStoreException(what + ": etcd at " + endpoints + " refused: " + cause.getMessage(), cause);
         }
+        connection.unreachable();
         return new MetadataUnavailableException(what + ": etcd at " + endpoints + " unavailable: "
                 + cause.getMessage(), cause);
     }

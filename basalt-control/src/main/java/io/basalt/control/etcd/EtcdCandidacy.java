@@ -55,10 +55,16 @@ final class EtcdCandidacy implements Candidacy {
                     + election, e);
         }
         term = mine.createRevision();
-        Listing listing = store.list(ElectionView.prefix(election));
-        view = new ElectionView(election, listing.entries());
+        try {
+            Listing listing = store.list(ElectionView.prefix(election));
+            view = new ElectionView(election, listing.entries());
+            watch = store.watch(ElectionView.prefix(election), listing.revision(), this::onChange);
+        } catch (MetadataStoreException | RuntimeException e) {
+            // Not left running unseen: a candidacy no one follows could be elected and never lead.
+            withdraw();
+            throw e;
+        }
         lease.onLoss(this::depose);
-        watch = store.watch(ElectionView.prefix(election), listing.revision(), this::onChange);
         evaluate();
         return this;
     }
@@ -115,6 +121,10 @@ final class EtcdCandidacy implements Candidacy {
                 watch.close();
             }
         }
+        withdraw();
+    }
+
+    private void withdraw() {
         try {
             store.delete(key, MetadataStore.ANY);
         } catch (MetadataStoreException e) {

@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 final class EtcdLease implements Lease {
     private static final System.Logger LOG = System.getLogger(EtcdLease.class.getName());
 
-    private final io.etcd.jetcd.Lease client;
+    private final EtcdConnection connection;
     private final long id;
     private final Duration ttl;
     private final LeaseListener listener;
@@ -43,9 +43,9 @@ final class EtcdLease implements Lease {
     private ScheduledFuture<?> keepAlive;
     private ScheduledFuture<?> expiry;
 
-    EtcdLease(io.etcd.jetcd.Lease client, long id, Duration ttl, long validUntilNanos, LeaseListener listener,
+    EtcdLease(EtcdConnection connection, long id, Duration ttl, long validUntilNanos, LeaseListener listener,
               ScheduledExecutorService scheduler, Executor callbacks, Duration revokeTimeout) {
-        this.client = client;
+        this.connection = connection;
         this.id = id;
         this.ttl = ttl;
         this.validUntilNanos = validUntilNanos;
@@ -55,10 +55,14 @@ final class EtcdLease implements Lease {
         this.revokeTimeout = revokeTimeout;
     }
 
-    /** Starts the keep-alive; the first is sent a third of the TTL after the grant was. */
+    /**
+     * Starts the keep-alive: the first at once, since a slow grant (a cold client, a loaded
+     * machine) may have used up much of the validity counted from its send time; then every third
+     * of the TTL.
+     */
     synchronized void start() {
         long interval = Math.max(100, ttl.toMillis() / 3);
-        keepAlive = scheduler.scheduleAtFixedRate(this::sendKeepAlive, interval, interval, TimeUnit.MILLISECONDS);
+        keepAlive = scheduler.scheduleAtFixedRate(this::sendKeepAlive, 0, interval, TimeUnit.MILLISECONDS);
         armExpiry();
     }
 
@@ -91,7 +95,7 @@ final class EtcdLease implements Lease {
             return;
         }
         long sent = System.nanoTime();
-        client.keepAliveOnce(id).orTimeout(ttl.toMillis(), TimeUnit.MILLISECONDS)
+        connection.lease().keepAliveOnce(id).orTimeout(ttl.toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((answer, failure) -> scheduler.execute(() -> onAnswer(sent, answer, failure)));
     }
 
@@ -100,6 +104,7 @@ final class EtcdLease implements Lease {
             return;
         }
         if (failure != null && !isNotFound(failure)) {
+            connection.unreachable();
             if (!warnedUnanswered) {
                 LOG.log(System.Logger.Level.WARNING, "lease " + Long.toHexString(id) + " keep-alive failed ("
                         + failure.getMessage() + "); valid for " + remainingMillis() + " ms more");
@@ -111,6 +116,7 @@ final class EtcdLease implements Lease {
             lose("etcd says lease " + Long.toHexString(id) + " expired or was revoked");
             return;
         }
+        connection.answered();
         warnedUnanswered = false;
         long until = sent + TimeUnit.SECONDS.toNanos(answer.getTTL());
         if (until - validUntilNanos > 0) {
@@ -142,7 +148,7 @@ final class EtcdLease implements Lease {
         LOG.log(System.Logger.Level.WARNING, reason);
         // Whatever etcd still thinks, the holder acts as if the lease were gone: make it so, so that
         // its entries (a leader's candidacy) do not outlive the holder's belief.
-        client.revoke(id).exceptionally(t -> null);
+        connection.lease().revoke(id).exceptionally(t -> null);
         callbacks.execute(() -> {
             lossHooks.forEach(h -> h.accept(reason));
             listener.onLost(this, reason);
@@ -165,7 +171,7 @@ final class EtcdLease implements Lease {
             stop();
         }
         try {
-            client.revoke(id).get(revokeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            connection.lease().revoke(id).get(revokeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {

@@ -16,8 +16,6 @@ import io.basalt.control.cluster.Leader;
 import io.basalt.control.cluster.LeaderObserver;
 import io.basalt.control.cluster.LeaseListener;
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
-import io.etcd.jetcd.KV;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -29,7 +27,6 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +38,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The cluster's {@link MetadataStore} in etcd (v3 API, through jetcd), and the leases and election
@@ -57,15 +55,15 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Deadlines.</b> Every call waits at most {@link EtcdSettings#operationTimeout()}; etcd not
  * answering by then (down, partitioned, no leader) is a
  * {@link io.basalt.control.MetadataUnavailableException} naming the endpoints. The store recovers by
- * itself when etcd returns: jetcd reconnects, watches resume ({@link EtcdWatch}).
+ * itself when etcd returns: the client reconnects ({@link EtcdConnection}), watches resume
+ * ({@link EtcdWatch}).
  *
  * <p><b>Closing</b> ends watches and stops keep-alives without revoking leases: their entries go
  * when the TTL runs out, as if the brick had died. Close a lease first to remove its entries at once.
  */
 public final class EtcdMetadataStore implements MetadataStore, ClusterCoordination {
     private final EtcdSettings settings;
-    private final Client client;
-    private final KV kv;
+    private final EtcdConnection connection;
     private final EtcdKeySpace keys;
     private final EtcdCalls calls;
     /** Lease keep-alives and expiry timers, watch resumptions. */
@@ -79,11 +77,9 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
 
     private EtcdMetadataStore(EtcdSettings settings) {
         this.settings = settings;
-        this.client = Client.builder().endpoints(settings.endpoints().toArray(URI[]::new))
-                .connectTimeout(settings.operationTimeout()).build();
-        this.kv = client.getKVClient();
+        this.connection = new EtcdConnection(settings.endpoints(), settings.operationTimeout(), scheduler);
         this.keys = new EtcdKeySpace(settings.rootPrefix());
-        this.calls = new EtcdCalls(settings.endpoints(), settings.operationTimeout());
+        this.calls = new EtcdCalls(settings.endpoints(), settings.operationTimeout(), connection);
     }
 
     /** A store over etcd; connects lazily, so it opens even while etcd is down (calls then fail in time). */
@@ -97,13 +93,13 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
 
     @Override
     public Optional<MetadataEntry> get(String key) throws MetadataStoreException {
-        GetResponse r = calls.await(kv.get(keys.etcdKey(key)), "read " + locate(key));
+        GetResponse r = calls.await(connection.kv().get(keys.etcdKey(key)), "read " + locate(key));
         return r.getKvs().isEmpty() ? Optional.empty() : Optional.of(keys.entry(r.getKvs().getFirst()));
     }
 
     @Override
     public Listing list(String prefix) throws MetadataStoreException {
-        GetResponse r = calls.await(kv.get(keys.etcdKey(prefix), GetOption.builder().isPrefix(true).build()),
+        GetResponse r = calls.await(connection.kv().get(keys.etcdKey(prefix), GetOption.builder().isPrefix(true).build()),
                 "list " + locate(prefix));
         List<MetadataEntry> entries = new ArrayList<>(r.getKvs().size());
         for (KeyValue e : r.getKvs()) {
@@ -162,7 +158,7 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
 
     /** A transaction guarded by the compare-and-set condition of {@code expectedRevision}. */
     private io.etcd.jetcd.Txn conditional(ByteSequence k, long expectedRevision) {
-        io.etcd.jetcd.Txn txn = kv.txn();
+        io.etcd.jetcd.Txn txn = connection.kv().txn();
         if (expectedRevision == ABSENT) {
             return txn.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0)));
         }
@@ -178,11 +174,14 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
     @Override
     public Watch watch(String prefix, long afterRevision, MetadataWatcher watcher) throws MetadataStoreException {
         requireRemembered(afterRevision + 1);
-        EtcdWatch w = new EtcdWatch(client.getWatchClient(), keys, prefix, afterRevision, watcher, scheduler);
+        EtcdWatch w = new EtcdWatch(connection, keys, prefix, afterRevision, watcher, scheduler);
         watches.add(w);
+        Runnable restart = w::restart;
+        connection.onReplaced(restart);
         w.subscribe();
         return () -> {
             w.close();
+            connection.removeOnReplaced(restart);
             watches.remove(w);
         };
     }
@@ -193,7 +192,7 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
      */
     private void requireRemembered(long revision) throws MetadataStoreException {
         try {
-            calls.await(kv.get(keys.etcdKey(""), GetOption.builder().withRevision(revision).withCountOnly(true).build()),
+            calls.await(connection.kv().get(keys.etcdKey(""), GetOption.builder().withRevision(revision).withCountOnly(true).build()),
                     "check revision " + revision);
         } catch (MetadataStoreException e) {
             if (EtcdCalls.isCompacted(e)) {
@@ -216,7 +215,7 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
 
     @Override
     public long revision() throws MetadataStoreException {
-        return calls.await(kv.get(keys.etcdKey(""), GetOption.builder().withCountOnly(true).build()),
+        return calls.await(connection.kv().get(keys.etcdKey(""), GetOption.builder().withCountOnly(true).build()),
                 "read the revision").getHeader().getRevision();
     }
 
@@ -229,8 +228,8 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
     public Lease grantLease(Duration ttl, LeaseListener listener) throws MetadataStoreException {
         long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
         long sent = System.nanoTime();
-        LeaseGrantResponse r = calls.await(client.getLeaseClient().grant(seconds), "grant a lease of " + seconds + " s");
-        EtcdLease lease = new EtcdLease(client.getLeaseClient(), r.getID(), Duration.ofSeconds(r.getTTL()),
+        LeaseGrantResponse r = calls.await(connection.lease().grant(seconds), "grant a lease of " + seconds + " s");
+        EtcdLease lease = new EtcdLease(connection, r.getID(), Duration.ofSeconds(r.getTTL()),
                 sent + TimeUnit.SECONDS.toNanos(r.getTTL()), listener, scheduler, callbacks, settings.operationTimeout());
         leases.add(lease);
         lease.onLoss(reason -> leases.remove(lease));
@@ -256,17 +255,29 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
     public Watch observeLeader(String election, LeaderObserver observer) throws MetadataStoreException {
         Listing listing = list(ElectionView.prefix(election));
         ElectionView view = new ElectionView(election, listing.entries());
-        Optional<Leader> first = view.leader();
-        Optional<Leader>[] last = new Optional[] {first};
-        callbacks.execute(() -> observer.onLeaderChanged(first));
-        return watch(ElectionView.prefix(election), listing.revision(), event -> {
-            view.apply(event);
-            Optional<Leader> now = view.leader();
-            if (!now.equals(last[0])) {
-                last[0] = now;
-                observer.onLeaderChanged(now);
-            }
-        });
+        AtomicReference<Optional<Leader>> last = new AtomicReference<>(view.leader());
+        // The first answer and every change go through one queue, so the observer hears them in order.
+        ExecutorService tell = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("etcd-leader " + election)
+                .factory());
+        Optional<Leader> first = last.get();
+        tell.execute(() -> observer.onLeaderChanged(first));
+        Watch changes;
+        try {
+            changes = watch(ElectionView.prefix(election), listing.revision(), event -> {
+                view.apply(event);
+                Optional<Leader> now = view.leader();
+                if (!now.equals(last.getAndSet(now))) {
+                    tell.execute(() -> observer.onLeaderChanged(now));
+                }
+            });
+        } catch (MetadataStoreException | RuntimeException e) {
+            tell.shutdownNow();
+            throw e;
+        }
+        return () -> {
+            changes.close();
+            tell.shutdown();
+        };
     }
 
     @Override
@@ -277,6 +288,6 @@ public final class EtcdMetadataStore implements MetadataStore, ClusterCoordinati
         leases.clear();
         scheduler.shutdownNow();
         callbacks.shutdown();
-        client.close();
+        connection.close();
     }
 }

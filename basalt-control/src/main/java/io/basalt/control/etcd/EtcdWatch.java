@@ -37,7 +37,7 @@ final class EtcdWatch implements Watch {
     private static final System.Logger LOG = System.getLogger(EtcdWatch.class.getName());
     static final Duration RESUME_DELAY = Duration.ofMillis(250);
 
-    private final io.etcd.jetcd.Watch client;
+    private final EtcdConnection connection;
     private final EtcdKeySpace keys;
     private final String prefix;
     private final MetadataWatcher watcher;
@@ -53,9 +53,9 @@ final class EtcdWatch implements Watch {
     /** Closed by its owner: nothing more is delivered. */
     private volatile boolean closed;
 
-    EtcdWatch(io.etcd.jetcd.Watch client, EtcdKeySpace keys, String prefix, long afterRevision,
+    EtcdWatch(EtcdConnection connection, EtcdKeySpace keys, String prefix, long afterRevision,
               MetadataWatcher watcher, ScheduledExecutorService scheduler) {
-        this.client = client;
+        this.connection = connection;
         this.keys = keys;
         this.prefix = prefix;
         this.watcher = watcher;
@@ -68,10 +68,13 @@ final class EtcdWatch implements Watch {
         if (closed || ended) {
             return;
         }
+        if (current != null) {
+            scheduler.execute(current::close); // superseded; closing twice is harmless
+        }
         long gen = ++generation;
         WatchOption option = WatchOption.builder().isPrefix(true).withPrevKV(true)
                 .withRevision(acceptedRevision + 1).build();
-        current = client.watch(keys.etcdKey(prefix), option, io.etcd.jetcd.Watch.listener(
+        current = connection.watch().watch(keys.etcdKey(prefix), option, io.etcd.jetcd.Watch.listener(
                 response -> onResponse(gen, response), failure -> onFailure(gen, failure), () -> onCompleted(gen)));
     }
 
@@ -79,6 +82,7 @@ final class EtcdWatch implements Watch {
         if (gen != generation || closed || ended) {
             return;
         }
+        connection.answered();
         if (failing) {
             LOG.log(System.Logger.Level.INFO, "metadata watch on " + keys.locate(prefix) + " resumed at revision "
                     + (acceptedRevision + 1));
@@ -123,7 +127,16 @@ final class EtcdWatch implements Watch {
             failing = true;
         }
         scheduler.execute(broken::close);
+        scheduler.execute(connection::unreachable); // not under this lock: it may restart every watch
         scheduler.schedule(this::subscribe, RESUME_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The connection's client was replaced: its streams ended silently, so watch again on the new one. */
+    synchronized void restart() {
+        if (!closed && !ended) {
+            generation++;
+            scheduler.schedule(this::subscribe, RESUME_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** jetcd gave up on a watcher without an error first: watch again. */

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Real etcd members for tests: {@code EtcdCluster.start(1)} or {@code start(3)}, on free loopback
  * ports, each member's data in a temporary directory. {@link #close()} kills every member and
- * deletes the directories; a JVM shutdown hook does the same if a test run dies before it, so no
+ * deletes the directories (keeping the members' logs in {@code target/etcd-logs/}); a JVM shutdown hook does the same if a test run dies before it, so no
  * etcd outlives the tests. Use it in try-with-resources or from {@code @AfterAll}.
  *
  * <p>etcd must be installed ({@code apt-get install etcd-server}); without it {@link #start} fails
@@ -92,7 +92,27 @@ public final class EtcdCluster implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        keepLogs();
         deleteTree(root);
+    }
+
+    /** The members' logs outlive the cluster in {@code target/etcd-logs/}, for a failed test's post-mortem. */
+    private void keepLogs() {
+        Path target = Path.of("target");
+        if (!Files.isDirectory(target)) {
+            return;
+        }
+        try {
+            Path kept = Files.createDirectories(target.resolve("etcd-logs").resolve(root.getFileName()));
+            for (EtcdProcess m : members) {
+                Path log = root.resolve(m.name() + ".log");
+                if (Files.exists(log)) {
+                    Files.copy(log, kept.resolve(m.name() + ".log"));
+                }
+            }
+        } catch (IOException e) {
+            // Only a convenience: the cleanup goes on.
+        }
     }
 
     private static void deleteTree(Path dir) {
