@@ -156,7 +156,13 @@ final class BrickProcess implements AutoCloseable {
             Processes.signalTree(process.toHandle(), true, Duration.ofSeconds(10));
             throw new IllegalStateException(name + " did not stop within " + STOP_LIMIT + " of SIG" + how);
         }
-        appendLog("=== stopped, exit status " + process.exitValue());
+        // The handle's exit can be seen before the Process has reaped the child: wait for that too.
+        try {
+            process.waitFor(STOP_LIMIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        appendLog("=== stopped, exit status " + (process.isAlive() ? "unknown" : process.exitValue()));
     }
 
     /** Stops the brick and starts it again with the same command, data and ports. */

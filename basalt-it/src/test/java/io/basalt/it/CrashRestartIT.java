@@ -53,7 +53,14 @@ class CrashRestartIT {
         for (int round = 1; round <= ROUNDS; round++) {
             Path verifyLog = tmp.resolve("acked." + round);
             Process writer = bench(port, nqn, verifyLog, tmp.resolve("bench." + round + ".log"), false);
-            Thread.sleep(1500 + random.nextInt(2500));
+            // Kill once writes are being acknowledged (a loaded machine may take seconds to start the
+            // writer's JVM), at a random moment after.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((!Files.exists(verifyLog) || Files.size(verifyLog) == 0) && writer.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(500 + random.nextInt(2500));
             brick.stop(BrickProcess.Stop.KILL);
             assertThat(writer.waitFor(60, TimeUnit.SECONDS)).as("bench ends once its target is gone").isTrue();
             brick.start();
