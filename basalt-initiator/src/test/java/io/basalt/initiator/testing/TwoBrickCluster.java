@@ -1,0 +1,85 @@
+package io.basalt.initiator.testing;
+
+import io.basalt.engine.ram.RamBlockStore;
+import io.basalt.nvmet.NvmeTcpTarget;
+import io.basalt.nvmet.TargetConfig;
+import io.basalt.nvmet.subsystem.AnaState;
+import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.nvmet.subsystem.MultipathConfig;
+import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.nvmet.subsystem.PathAddress;
+import io.basalt.nvmet.subsystem.Subsystem;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Two bricks serving one subsystem NQN over loopback, as a cluster does (see TwoPathSubsystemTest):
+ * each its own target, controller ID range and port ID, NSID 1 on both with one identity, an ANA
+ * group per namespace, and each listing the other in discovery. Both namespaces write to ONE RAM
+ * store, standing in for the replication a cluster would do, so a failover finds every write.
+ */
+public final class TwoBrickCluster implements AutoCloseable {
+    public static final String SUBNQN = "nqn.2026-01.io.basalt:multipath-test";
+    public static final int BLOCK = 512;
+    public static final long SIZE = 16L << 20;
+    private static final UUID VOLUME = UUID.nameUUIDFromBytes("multipath-volume".getBytes());
+
+    private final RamBlockStore store = new RamBlockStore(SIZE, BLOCK);
+    private final NvmeTcpTarget[] bricks = new NvmeTcpTarget[2];
+
+    /** Brick 0 starts with NSID 1 in {@code first}, brick 1 in {@code second}. */
+    public TwoBrickCluster(AnaState first, AnaState second) throws InterruptedException {
+        bricks[0] = brick(1, 100, 1, first);
+        bricks[1] = brick(101, 200, 2, second);
+        bricks[0].subsystem().setPeerPaths(List.of(pathOf(1)));
+        bricks[1].subsystem().setPeerPaths(List.of(pathOf(0)));
+    }
+
+    private NvmeTcpTarget brick(int minCntlid, int maxCntlid, int portId, AnaState state) throws InterruptedException {
+        Subsystem s = new Subsystem(SUBNQN, "MPATH001", "Basalt", "0.1.0", MultipathConfig.groupPerNamespace(10));
+        s.addNamespace(new Namespace(1, "vol", VOLUME, store, HostAccess.any()), state);
+        NvmeTcpTarget t = new NvmeTcpTarget(TargetConfig.of(new InetSocketAddress("127.0.0.1", 0), null)
+                .withEventLoops(1, false).withPath(minCntlid, maxCntlid, portId), s);
+        t.start();
+        return t;
+    }
+
+    private PathAddress pathOf(int brick) {
+        InetSocketAddress a = bricks[brick].ioAddress();
+        return new PathAddress(a.getAddress().getHostAddress(), a.getPort(), brick + 1);
+    }
+
+    public InetSocketAddress address(int brick) {
+        return bricks[brick].ioAddress();
+    }
+
+    /** Both addresses as bench's --target takes them. */
+    public String targets() {
+        return "127.0.0.1:" + address(0).getPort() + ",127.0.0.1:" + address(1).getPort();
+    }
+
+    public void setAnaState(int brick, AnaState state) {
+        bricks[brick].subsystem().setAnaState(1, state);
+    }
+
+    /** Bytes written to the shared store so far: shows that load is flowing. */
+    public long allocatedBytes() {
+        return store.allocatedBytes();
+    }
+
+    /** Stops a brick as a crash would look from the host: every connection drops, nothing listens. */
+    public void kill(int brick) {
+        if (bricks[brick] != null) {
+            bricks[brick].close();
+            bricks[brick] = null; // a target closes once
+        }
+    }
+
+    @Override
+    public void close() {
+        kill(0);
+        kill(1);
+    }
+}
