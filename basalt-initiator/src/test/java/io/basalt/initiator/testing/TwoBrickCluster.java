@@ -28,11 +28,15 @@ public final class TwoBrickCluster implements AutoCloseable {
 
     private final RamBlockStore store = new RamBlockStore(SIZE, BLOCK);
     private final NvmeTcpTarget[] bricks = new NvmeTcpTarget[2];
+    /** Kept past a brick's death: a host still has the dead address in its path list. */
+    private final InetSocketAddress[] addresses = new InetSocketAddress[2];
 
     /** Brick 0 starts with NSID 1 in {@code first}, brick 1 in {@code second}. */
     public TwoBrickCluster(AnaState first, AnaState second) throws InterruptedException {
         bricks[0] = brick(1, 100, 1, first);
         bricks[1] = brick(101, 200, 2, second);
+        addresses[0] = bricks[0].ioAddress();
+        addresses[1] = bricks[1].ioAddress();
         bricks[0].subsystem().setPeerPaths(List.of(pathOf(1)));
         bricks[1].subsystem().setPeerPaths(List.of(pathOf(0)));
     }
@@ -47,12 +51,12 @@ public final class TwoBrickCluster implements AutoCloseable {
     }
 
     private PathAddress pathOf(int brick) {
-        InetSocketAddress a = bricks[brick].ioAddress();
+        InetSocketAddress a = addresses[brick];
         return new PathAddress(a.getAddress().getHostAddress(), a.getPort(), brick + 1);
     }
 
     public InetSocketAddress address(int brick) {
-        return bricks[brick].ioAddress();
+        return addresses[brick];
     }
 
     /** Both addresses as bench's --target takes them. */
