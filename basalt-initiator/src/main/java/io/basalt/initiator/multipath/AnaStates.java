@@ -78,10 +78,6 @@ final class AnaStates {
         return changeCount;
     }
 
-    static boolean usable(int state) {
-        return state == AnaGroupDescriptor.STATE_OPTIMIZED || state == AnaGroupDescriptor.STATE_NON_OPTIMIZED;
-    }
-
     static String describe(int state) {
         return switch (state) {
             case 0 -> "unknown";
