@@ -372,6 +372,7 @@ public final class NvmeController implements AutoCloseable {
             }
             try {
                 establish(false);
+                boolean live = false;
                 synchronized (this) {
                     if (state != State.RESETTING) {
                         closeConnections();
@@ -379,10 +380,11 @@ public final class NvmeController implements AutoCloseable {
                     }
                     if (allConnected()) {
                         state = State.LIVE;
+                        live = true;
                         LOG.info("{} at {}: reconnected as controller {}", subnqn, address, cntlid);
                     }
                 }
-                if (state == State.LIVE) {
+                if (live) {
                     AsyncEventListener l = asyncEventListener;
                     if (l != null) {
                         l.onReconnected(this);

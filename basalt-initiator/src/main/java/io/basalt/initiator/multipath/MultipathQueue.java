@@ -54,6 +54,8 @@ public final class MultipathQueue implements BlockQueue {
     private final PathCommand[] waiting;
     private int waitingCount;
     private ScheduledFuture<?> retryTimer;
+    /** Set on the loop when the controller closes: an I/O that finds no path then fails at once. */
+    private boolean closing;
     private final long[] issuedPerPath;
     private volatile long failedOver;
     private volatile long reissued;
@@ -238,6 +240,10 @@ public final class MultipathQueue implements BlockQueue {
     }
 
     private void park(PathCommand c) {
+        if (closing) {
+            finish(c, new NoUsablePathException("namespace " + c.ns.nsid() + ": the multipath controller is closed"), 0);
+            return;
+        }
         if (!c.paused) {
             c.paused = true;
             c.pauseStart = System.nanoTime();
@@ -277,6 +283,7 @@ public final class MultipathQueue implements BlockQueue {
 
     /** Fails every waiting I/O at once (the controller is closing). */
     void failWaiting(String why) {
+        closing = true;
         int n = waitingCount;
         waitingCount = 0;
         for (int i = 0; i < n; i++) {

@@ -192,6 +192,34 @@ class MultipathControllerTest {
     }
 
     @Test
+    void shouldReadAnaStatesAgainWhenAPathReconnects() throws Exception {
+        NvmeTcpInitiator reconnecting = new NvmeTcpInitiator(InitiatorConfig.builder()
+                .hostNqn("nqn.2014-08.org.example:multipath-host").ioQueues(1).queueDepth(4).keepAliveMillis(0)
+                .connectTimeoutMillis(5000).commandTimeoutMillis(5000).reconnectDelayMillis(20)
+                .controllerLossTimeoutMillis(10_000).build());
+        cluster = new TwoBrickCluster(AnaState.OPTIMIZED, AnaState.INACCESSIBLE);
+        try (reconnecting; MultipathController m = MultipathController.connect(reconnecting,
+                List.of(cluster.address(0), cluster.address(1)), TwoBrickCluster.SUBNQN, MultipathSettings.defaults())) {
+            NamespaceInfo ns = m.identifyNamespace(1);
+            write(m.ioQueue(0), ns, 9).get(5, TimeUnit.SECONDS);
+            cluster.kill(0);
+            await("the host sees brick 0 gone", () -> !m.paths().get(0).isLive());
+            // While brick 0 was away the volume moved to brick 1, and no notice could reach the host.
+            cluster.setAnaState(0, AnaState.INACCESSIBLE);
+            cluster.setAnaState(1, AnaState.OPTIMIZED);
+            cluster.restart(0);
+
+            await("brick 0's states were read again on reconnection", () -> m.paths().get(0).isLive()
+                    && m.anaState(0, 1) == AnaGroupDescriptor.STATE_INACCESSIBLE);
+            long onZero = m.issuedOn(0);
+            readAndCheck(m.ioQueue(0), ns, 9).get(5, TimeUnit.SECONDS);
+            assertThat(m.issuedOn(0)).as("nothing to the path that came back inaccessible").isEqualTo(onZero);
+            assertThat(m.failedOver()).isZero();
+            assertThat(m.paths().get(0).generation()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void shouldFailIoWithAClearErrorWhenNoPathIsUsableForLongerThanTheBound() throws Exception {
         try (MultipathController m = connect(AnaState.INACCESSIBLE, AnaState.CHANGE,
                 MultipathSettings.defaults().withNoPathTimeoutMillis(300))) {

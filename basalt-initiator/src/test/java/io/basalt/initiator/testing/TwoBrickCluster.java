@@ -28,26 +28,40 @@ public final class TwoBrickCluster implements AutoCloseable {
 
     private final RamBlockStore store = new RamBlockStore(SIZE, BLOCK);
     private final NvmeTcpTarget[] bricks = new NvmeTcpTarget[2];
+    private final Subsystem[] subsystems = new Subsystem[2];
     /** Kept past a brick's death: a host still has the dead address in its path list. */
     private final InetSocketAddress[] addresses = new InetSocketAddress[2];
 
     /** Brick 0 starts with NSID 1 in {@code first}, brick 1 in {@code second}. */
     public TwoBrickCluster(AnaState first, AnaState second) throws InterruptedException {
-        bricks[0] = brick(1, 100, 1, first);
-        bricks[1] = brick(101, 200, 2, second);
+        subsystems[0] = subsystem(first);
+        subsystems[1] = subsystem(second);
+        bricks[0] = brick(0, new InetSocketAddress("127.0.0.1", 0));
+        bricks[1] = brick(1, new InetSocketAddress("127.0.0.1", 0));
         addresses[0] = bricks[0].ioAddress();
         addresses[1] = bricks[1].ioAddress();
         bricks[0].subsystem().setPeerPaths(List.of(pathOf(1)));
         bricks[1].subsystem().setPeerPaths(List.of(pathOf(0)));
     }
 
-    private NvmeTcpTarget brick(int minCntlid, int maxCntlid, int portId, AnaState state) throws InterruptedException {
+    private Subsystem subsystem(AnaState state) {
         Subsystem s = new Subsystem(SUBNQN, "MPATH001", "Basalt", "0.1.0", MultipathConfig.groupPerNamespace(10));
         s.addNamespace(new Namespace(1, "vol", VOLUME, store, HostAccess.any()), state);
-        NvmeTcpTarget t = new NvmeTcpTarget(TargetConfig.of(new InetSocketAddress("127.0.0.1", 0), null)
-                .withEventLoops(1, false).withPath(minCntlid, maxCntlid, portId), s);
+        return s;
+    }
+
+    /** Brick {@code i}: controller IDs {@code 100i+1..100i+100}, port ID {@code i+1}. */
+    private NvmeTcpTarget brick(int i, InetSocketAddress address) throws InterruptedException {
+        NvmeTcpTarget t = new NvmeTcpTarget(TargetConfig.of(address, null).withEventLoops(1, false)
+                .withPath(100 * i + 1, 100 * i + 100, i + 1), subsystems[i]);
         t.start();
         return t;
+    }
+
+    /** Serves a killed brick again on its old port, with its subsystem (and ANA states) as they were. */
+    public void restart(int brick) throws InterruptedException {
+        kill(brick);
+        bricks[brick] = brick(brick, addresses[brick]);
     }
 
     private PathAddress pathOf(int brick) {
@@ -65,7 +79,7 @@ public final class TwoBrickCluster implements AutoCloseable {
     }
 
     public void setAnaState(int brick, AnaState state) {
-        bricks[brick].subsystem().setAnaState(1, state);
+        subsystems[brick].setAnaState(1, state);
     }
 
     /** Bytes written to the shared store so far: shows that load is flowing. */
