@@ -3,8 +3,10 @@ package io.basalt.initiator.multipath;
 import io.basalt.initiator.InitiatorConfig;
 import io.basalt.initiator.NamespaceInfo;
 import io.basalt.initiator.NvmeException;
+import io.basalt.initiator.NvmeStatusException;
 import io.basalt.initiator.NvmeTcpInitiator;
 import io.basalt.initiator.testing.TwoBrickCluster;
+import io.basalt.nvme.Status;
 import io.basalt.nvme.admin.AnaGroupDescriptor;
 import io.basalt.nvmet.subsystem.AnaState;
 import io.netty.buffer.ByteBuf;
@@ -69,8 +71,12 @@ class MultipathControllerTest {
     }
 
     private static CompletableFuture<Void> write(MultipathQueue q, NamespaceInfo ns, long lba) {
+        return write(q, ns, lba, 1);
+    }
+
+    private static CompletableFuture<Void> write(MultipathQueue q, NamespaceInfo ns, long lba, int blocks) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        q.write(ns, lba, 1, stamped(lba), (failure, result) -> complete(f, failure));
+        q.write(ns, lba, blocks, stamped(lba), (failure, result) -> complete(f, failure));
         return f;
     }
 
@@ -108,6 +114,29 @@ class MultipathControllerTest {
             }
             assertThat(m.issuedOn(1)).isEqualTo(100);
             assertThat(m.issuedOn(0)).as("nothing to the inaccessible path").isZero();
+            assertThat(m.failedOver()).isZero();
+        }
+    }
+
+    @Test
+    void shouldUseANonOptimizedPathWhenNoneIsOptimized() throws Exception {
+        try (MultipathController m = connect(AnaState.INACCESSIBLE, AnaState.NON_OPTIMIZED,
+                MultipathSettings.defaults())) {
+            NamespaceInfo ns = m.identifyNamespace(1);
+            write(m.ioQueue(0), ns, 2).get(5, TimeUnit.SECONDS);
+            assertThat(m.issuedOn(1)).isEqualTo(1);
+            assertThat(m.issuedOn(0)).isZero();
+        }
+    }
+
+    @Test
+    void shouldHandTheCallerAStatusThatNoOtherPathWouldChange() throws Exception {
+        try (MultipathController m = connect(AnaState.OPTIMIZED, AnaState.OPTIMIZED, MultipathSettings.defaults())) {
+            NamespaceInfo ns = m.identifyNamespace(1);
+            assertThatThrownBy(() -> write(m.ioQueue(0), ns, ns.size(), 1).join())
+                    .cause().isInstanceOfSatisfying(NvmeStatusException.class,
+                            e -> assertThat(e.status() & 0x7FF).isEqualTo(Status.LBA_OUT_OF_RANGE));
+            assertThat(m.issuedOn(0) + m.issuedOn(1)).as("issued once, not retried").isEqualTo(1);
             assertThat(m.failedOver()).isZero();
         }
     }
