@@ -27,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * event loops), retrying every {@code reconnectDelayMillis} until {@code controllerLossTimeoutMillis}
  * has passed; then the controller is failed for good. Meanwhile new commands fail at once.
  *
+ * <p>Asynchronous events: after {@link #enableAsyncEvents} one Asynchronous Event Request stays
+ * outstanding (it has no command timeout), re-sent after each event and after each reconnection,
+ * whose listener is told that events may have been missed.
+ *
  * <p>The admin methods block the calling thread; do not call them on an event loop.
  */
 public final class NvmeController implements AutoCloseable {
