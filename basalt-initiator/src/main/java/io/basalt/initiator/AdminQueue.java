@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The admin queue of a controller, as {@link IoQueue} is for an I/O queue: a stable handle over
@@ -175,6 +177,45 @@ final class AdminQueue {
         }
         long timeout = config.commandTimeoutMillis() + 1000L;
         return Await.result(c.call(sqe, direction, data, 0, length), timeout, what);
+    }
+
+    // ---- asynchronous events ----------------------------------------------------------------
+
+    /**
+     * Keeps one Asynchronous Event Request outstanding on the current connection: each event is
+     * handed to {@code listener} on the connection's event loop and the request sent again at once.
+     * A lost connection ends it; the controller arms it again on the new one.
+     */
+    void armAsyncEvents(IntConsumer listener) {
+        QueueConnection a = connection;
+        if (a == null) {
+            return;
+        }
+        try {
+            a.eventLoop().execute(() -> sendAsyncEventRequest(a, listener));
+        } catch (RejectedExecutionException e) {
+            // the loop is shut down: so is the connection
+        }
+    }
+
+    private void sendAsyncEventRequest(QueueConnection a, IntConsumer listener) {
+        if (!a.isReady()) {
+            return;
+        }
+        a.sqe().setByte(Sqe.OPCODE_OFFSET, Opcodes.ADMIN_ASYNC_EVENT_REQUEST);
+        a.submit(Opcodes.XFER_NONE, null, 0, 0, false, (failure, result) -> {
+            if (failure == null) {
+                try {
+                    listener.accept((int) result);
+                } catch (RuntimeException e) {
+                    LOG.warn("{}: asynchronous event listener threw", name, e);
+                }
+                sendAsyncEventRequest(a, listener);
+            } else if (failure instanceof NvmeStatusException) {
+                LOG.warn("{}: Asynchronous Event Request refused: {}", name, failure.getMessage());
+            }
+            // a transport failure: the connection is gone, reconnection arms the next one
+        });
     }
 
     // ---- keep-alive -------------------------------------------------------------------------

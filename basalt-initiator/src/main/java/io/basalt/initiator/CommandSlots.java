@@ -129,7 +129,7 @@ final class CommandSlots {
     void expire() {
         long now = System.nanoTime();
         for (CommandSlot s : slots) {
-            if (s.inUse && !s.abandoned && now - s.deadline > 0) {
+            if (s.inUse && !s.abandoned && now - s.deadline > 0 && !waitsForEvent(s)) {
                 IoCallback cb = s.callback;
                 s.abandoned = true;
                 s.callback = null;
@@ -138,6 +138,11 @@ final class CommandSlots {
                         + ") not completed within " + timeoutMillis + " ms"), 0);
             }
         }
+    }
+
+    /** An Asynchronous Event Request is answered only when an event happens, maybe never: it has no deadline. */
+    private boolean waitsForEvent(CommandSlot s) {
+        return adminQueue && s.opcode == Opcodes.ADMIN_ASYNC_EVENT_REQUEST;
     }
 
     String commandName(CommandSlot s) {

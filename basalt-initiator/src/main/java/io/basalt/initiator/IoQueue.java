@@ -23,7 +23,7 @@ import java.util.concurrent.RejectedExecutionException;
  * while the controller reconnects new commands fail the same way at once; once it has reconnected,
  * new commands go to the new connection. Callbacks must therefore not resubmit blindly on failure.
  */
-public final class IoQueue {
+public final class IoQueue implements BlockQueue {
     private final NvmeController controller;
     private final int qid;
     private final EventLoop loop;
@@ -48,6 +48,7 @@ public final class IoQueue {
     }
 
     /** The event loop every callback of this queue runs on; submit from here to avoid a hop. */
+    @Override
     public EventLoop eventLoop() {
         return loop;
     }
@@ -66,6 +67,7 @@ public final class IoQueue {
 
     // ---- callback API -----------------------------------------------------------------------
 
+    @Override
     public void read(NamespaceInfo ns, long slba, int nlb, ByteBuf dst, IoCallback cb) {
         int length = transferLength(ns, nlb);
         if (!loop.inEventLoop()) {
@@ -84,6 +86,7 @@ public final class IoQueue {
     }
 
     /** A write; with {@code fua} the controller makes it durable before completing. */
+    @Override
     public void write(NamespaceInfo ns, long slba, int nlb, ByteBuf src, boolean fua, IoCallback cb) {
         int length = transferLength(ns, nlb);
         if (src.readableBytes() < length) {
@@ -100,6 +103,7 @@ public final class IoQueue {
         c.submit(Opcodes.XFER_HOST_TO_CONTROLLER, src, src.readerIndex(), length, false, cb);
     }
 
+    @Override
     public void flush(NamespaceInfo ns, IoCallback cb) {
         if (!loop.inEventLoop()) {
             hop(() -> flush(ns, cb), cb);

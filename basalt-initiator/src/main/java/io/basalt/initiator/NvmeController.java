@@ -27,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * event loops), retrying every {@code reconnectDelayMillis} until {@code controllerLossTimeoutMillis}
  * has passed; then the controller is failed for good. Meanwhile new commands fail at once.
  *
+ * <p>Asynchronous events: after {@link #enableAsyncEvents} one Asynchronous Event Request stays
+ * outstanding (it has no command timeout), re-sent after each event and after each reconnection,
+ * whose listener is told that events may have been missed.
+ *
  * <p>The admin methods block the calling thread; do not call them on an event loop.
  */
 public final class NvmeController implements AutoCloseable {
@@ -39,6 +43,9 @@ public final class NvmeController implements AutoCloseable {
     /** CC: EN, IOSQES = 6 (64-byte SQE), IOCQES = 4 (16-byte CQE), MPS 0, CSS NVM. */
     static final long CC_ENABLE = 1 | (6 << 16) | (4 << 20);
     static final int FID_NUMBER_OF_QUEUES = 0x07;
+    static final int FID_ASYNC_EVENT_CONFIG = 0x0B;
+    /** Asynchronous Event Configuration bit 11: Asymmetric Namespace Access Change notices. */
+    public static final int ASYNC_EVENT_ANA_CHANGE = 1 << 11;
     static final int CATTR_DISABLE_SQ_FLOW_CONTROL = 0x04;
 
     enum State { CONNECTING, LIVE, RESETTING, FAILED, CLOSED }
@@ -55,6 +62,8 @@ public final class NvmeController implements AutoCloseable {
     private volatile int cntlid;
     private volatile long cap;
     private int generation;
+    private volatile int asyncEventConfig;
+    private volatile AsyncEventListener asyncEventListener;
 
     NvmeController(NvmeTcpInitiator initiator, InetSocketAddress address, String subnqn, InitiatorConfig config,
                    boolean discovery) {
@@ -185,6 +194,9 @@ public final class NvmeController implements AutoCloseable {
             ioQueues[i].attach(c);
         }
         adminQueue.startKeepAlive();
+        if (!first) {
+            armAsyncEvents();
+        }
         synchronized (this) {
             generation++;
         }
@@ -298,6 +310,37 @@ public final class NvmeController implements AutoCloseable {
         adminQueue.keepAlive();
     }
 
+    /**
+     * Enables the asynchronous events in {@code config} (Set Features Asynchronous Event
+     * Configuration, e.g. {@link #ASYNC_EVENT_ANA_CHANGE}) and keeps one Asynchronous Event Request
+     * outstanding from now on, re-sent after every event and on every reconnection (which also
+     * sets the configuration again). Events reach {@code listener} on an event loop: it must not
+     * block. One listener per controller; a second call replaces the first.
+     */
+    public void enableAsyncEvents(int config, AsyncEventListener listener) {
+        setFeatures(FID_ASYNC_EVENT_CONFIG, config);
+        boolean armed = asyncEventListener != null;
+        asyncEventConfig = config;
+        asyncEventListener = listener;
+        if (!armed) {
+            adminQueue.armAsyncEvents(this::asyncEvent);
+        }
+    }
+
+    private void armAsyncEvents() {
+        if (asyncEventListener != null) {
+            setFeatures(FID_ASYNC_EVENT_CONFIG, asyncEventConfig);
+            adminQueue.armAsyncEvents(this::asyncEvent);
+        }
+    }
+
+    private void asyncEvent(int result) {
+        AsyncEventListener l = asyncEventListener;
+        if (l != null) {
+            l.onAsyncEvent(this, result);
+        }
+    }
+
     // ---- reconnection -----------------------------------------------------------------------
 
     private void connectionLost(QueueConnection c, NvmeTransportException cause) {
@@ -333,6 +376,7 @@ public final class NvmeController implements AutoCloseable {
             }
             try {
                 establish(false);
+                boolean live = false;
                 synchronized (this) {
                     if (state != State.RESETTING) {
                         closeConnections();
@@ -340,9 +384,16 @@ public final class NvmeController implements AutoCloseable {
                     }
                     if (allConnected()) {
                         state = State.LIVE;
+                        live = true;
                         LOG.info("{} at {}: reconnected as controller {}", subnqn, address, cntlid);
-                        return;
                     }
+                }
+                if (live) {
+                    AsyncEventListener l = asyncEventListener;
+                    if (l != null) {
+                        l.onReconnected(this);
+                    }
+                    return;
                 }
                 LOG.info("{}: a queue dropped during reconnection; trying again", subnqn);
             } catch (RuntimeException e) {

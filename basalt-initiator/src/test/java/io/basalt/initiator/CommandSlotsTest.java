@@ -82,6 +82,26 @@ class CommandSlotsTest {
     }
 
     @Test
+    void shouldNeverTimeOutAnAsyncEventRequestWhichWaitsForAnEventNotAnAnswer() {
+        CommandSlots slots = new CommandSlots("admin", 0, 2, 0);
+        CommandSlot aer = start(slots, Opcodes.XFER_NONE, null, 0);
+        aer.opcode = Opcodes.ADMIN_ASYNC_EVENT_REQUEST;
+        CommandSlot keepAlive = start(slots, Opcodes.XFER_NONE, null, 0);
+        keepAlive.opcode = Opcodes.ADMIN_KEEP_ALIVE;
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (outcomes.isEmpty() && System.nanoTime() < deadline) {
+            slots.expire();
+        }
+        slots.expire();
+
+        assertThat(outcomes).as("only the Keep Alive timed out").singleElement()
+                .isInstanceOf(NvmeTimeoutException.class);
+        slots.complete(aer, Status.SUCCESS, 0x000C0302);
+        assertThat(outcomes).hasSize(2).last().isNull();
+    }
+
+    @Test
     void shouldTellATimedOutCommandOnceAndKeepItsIdUntilTheTargetAnswers() {
         CommandSlots slots = new CommandSlots("q", 1, 1, 0);
         CommandSlot s = start(slots, Opcodes.XFER_NONE, null, 0);

@@ -1,10 +1,10 @@
 package io.basalt.initiator.bench;
 
+import io.basalt.initiator.BlockQueue;
 import io.basalt.initiator.InitiatorConfig;
-import io.basalt.initiator.IoQueue;
 import io.basalt.initiator.NamespaceInfo;
-import io.basalt.initiator.NvmeController;
 import io.basalt.initiator.NvmeTcpInitiator;
+import io.basalt.initiator.multipath.MultipathController;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.HdrHistogram.Histogram;
@@ -42,7 +42,7 @@ final class Bench {
                 .controllerLossTimeoutMillis((s.rampSeconds() + s.runtimeSeconds()) * 1000 + 1000).build();
     }
 
-    private static NamespaceInfo namespace(NvmeController c, int nsid) {
+    private static NamespaceInfo namespace(BenchConnection c, int nsid) {
         int id = nsid;
         if (id == 0) {
             List<Integer> active = c.activeNamespaces();
@@ -64,7 +64,7 @@ final class Bench {
 
     BenchReport run() throws Exception {
         try (NvmeTcpInitiator initiator = new NvmeTcpInitiator(config());
-             NvmeController c = initiator.connect(s.target(), s.nqn())) {
+             BenchConnection c = BenchConnection.open(initiator, s)) {
             NamespaceInfo ns = namespace(c, s.nsid());
             if (s.bs() % ns.blockSize() != 0) {
                 throw new IllegalArgumentException("--bs " + s.bs() + " is not a multiple of the block size "
@@ -72,17 +72,14 @@ final class Bench {
             }
             long size = Math.min(s.size() > 0 ? s.size() : ns.sizeBytes(), ns.sizeBytes() - s.offsetBytes());
             size -= size % s.bs();
-            if (size < (long) s.bs() * c.ioQueues().size()) {
+            if (size < (long) s.bs() * c.queues().size()) {
                 throw new IllegalArgumentException("--size leaves less than one block of --bs per queue");
             }
-            BenchSettings run = new BenchSettings(s.target(), s.nqn(), s.hostNqn(), ns.nsid(), s.rw(), s.rwmixread(),
-                    s.bs(), s.iodepth(), c.ioQueues().size(), s.runtimeSeconds(), s.rampSeconds(), size,
-                    s.offsetBytes(), s.verify() || s.verifyLog() != null, s.verifyLog(), false, s.headerDigest(),
-                    s.dataDigest(), s.rateIops(), s.json(), s.busyPoll());
+            BenchSettings run = s.resolved(ns.nsid(), c.queues().size(), size);
             out.printf(Locale.ROOT, "bench: %s nsid %d (%s, %d-byte blocks) %s bs=%s iodepth=%d queues=%d size=%s"
-                            + " transport=%s%s%n", s.nqn(), ns.nsid(), Sizes.format(ns.sizeBytes()), ns.blockSize(),
+                            + " transport=%s%s%s%n", s.nqn(), ns.nsid(), Sizes.format(ns.sizeBytes()), ns.blockSize(),
                     run.rw(), Sizes.format(run.bs()), run.iodepth(), run.queues(), Sizes.format(size),
-                    initiator.nativeTransport() ? "epoll" : "nio", run.verify() ? " verify" : "");
+                    initiator.nativeTransport() ? "epoll" : "nio", run.verify() ? " verify" : "", c.describePaths());
             VerifyLog log = run.verifyLog() == null ? null : VerifyLog.openForAppend(run.verifyLog(), ns.blockSize(),
                     run.bs());
             try {
@@ -95,11 +92,11 @@ final class Bench {
         }
     }
 
-    private BenchReport drive(BenchSettings run, NvmeController c, NamespaceInfo ns, VerifyLog log) throws Exception {
+    private BenchReport drive(BenchSettings run, BenchConnection c, NamespaceInfo ns, VerifyLog log) throws Exception {
         long generationBase = (System.currentTimeMillis() / 1000) << 32;
         List<Worker> workers = new ArrayList<>();
         for (int i = 0; i < run.queues(); i++) {
-            workers.add(new Worker(run, c.ioQueue(i), ns, i, run.queues(), log, generationBase));
+            workers.add(new Worker(run, c.queues().get(i), ns, i, run.queues(), log, generationBase));
         }
         Histogram readTotal = new Histogram(1, Worker.MAX_LATENCY_NS, 3);
         Histogram writeTotal = new Histogram(1, Worker.MAX_LATENCY_NS, 3);
@@ -197,7 +194,14 @@ final class Bench {
         return new BenchReport(run, seconds,
                 new BenchReport.Stats(finalReads - baseReads, (finalReads - baseReads) * run.bs(), readTotal),
                 new BenchReport.Stats(finalWrites - baseWrites, (finalWrites - baseWrites) * run.bs(), writeTotal),
-                statusErrors, transportErrors, timeouts, verifyErrors, 0, firstError);
+                statusErrors, transportErrors, timeouts, verifyErrors, 0, firstError, failover(c));
+    }
+
+    /** What multipath did during the run, or null without multipath. */
+    private static BenchReport.Failover failover(BenchConnection c) {
+        MultipathController m = c.multipath();
+        return m == null ? null : new BenchReport.Failover(m.paths().size(), m.failedOver(), m.longestPauseNanos(),
+                m.noPathFailures());
     }
 
     /**
@@ -275,17 +279,18 @@ final class Bench {
         out.printf(Locale.ROOT, "verify-only: %d records, %d units in %s%n", contents.records(), entries.size(),
                 s.verifyLog());
         try (NvmeTcpInitiator initiator = new NvmeTcpInitiator(config());
-             NvmeController c = initiator.connect(s.target(), s.nqn())) {
+             BenchConnection c = BenchConnection.open(initiator, s)) {
             NamespaceInfo ns = namespace(c, s.nsid());
             if (ns.blockSize() != contents.blockSize()) {
                 throw new IllegalStateException("the log was written with " + contents.blockSize()
                         + "-byte blocks, the namespace has " + ns.blockSize());
             }
-            BlockPattern[] patterns = new BlockPattern[c.ioQueues().size()];
+            List<? extends BlockQueue> queues = c.queues();
+            BlockPattern[] patterns = new BlockPattern[queues.size()];
             for (int i = 0; i < patterns.length; i++) {
                 patterns[i] = new BlockPattern(ns.blockSize());
             }
-            Semaphore window = new Semaphore(Math.max(1, s.iodepth()) * c.ioQueues().size());
+            Semaphore window = new Semaphore(Math.max(1, s.iodepth()) * queues.size());
             AtomicLong exact = new AtomicLong();
             AtomicLong newer = new AtomicLong();
             AtomicLong failed = new AtomicLong();
@@ -297,8 +302,8 @@ final class Bench {
                 if (!window.tryAcquire(30, TimeUnit.SECONDS) || System.nanoTime() > deadline) {
                     throw new IllegalStateException("verify-only: reads stopped completing");
                 }
-                int qi = i++ % c.ioQueues().size();
-                IoQueue q = c.ioQueue(qi);
+                int qi = i++ % queues.size();
+                BlockQueue q = queues.get(qi);
                 BlockPattern pattern = patterns[qi];
                 int length = e.blocks() * ns.blockSize();
                 ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(length);
@@ -327,7 +332,7 @@ final class Bench {
                     }
                 });
             }
-            if (!window.tryAcquire(Math.max(1, s.iodepth()) * c.ioQueues().size(), 30, TimeUnit.SECONDS)) {
+            if (!window.tryAcquire(Math.max(1, s.iodepth()) * queues.size(), 30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("verify-only: reads stopped completing");
             }
             VerifyResult r = new VerifyResult(entries.size(), exact.get(), newer.get(), failed.get(), readErrors.get());

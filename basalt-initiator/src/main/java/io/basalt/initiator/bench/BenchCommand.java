@@ -1,5 +1,6 @@
 package io.basalt.initiator.bench;
 
+import io.basalt.initiator.multipath.MultipathSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -11,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -21,6 +24,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Drive an NVMe/TCP target and report IOPS, bandwidth and latency.",
                 "--iodepth is per queue; every queue runs on its own event loop thread.",
+                "Several --target addresses (comma-separated) or --discover connect every path of the subsystem "
+                        + "(multipath): I/O goes where its namespace is ANA optimized and moves on a path failure.",
                 "--verify writes self-describing blocks (LBA, generation, CRC32C) and checks every read "
                         + "against the last acknowledged write. --verify-log records acknowledged writes; "
                         + "--verify-only --verify-log FILE reads them all back after a crash."})
@@ -31,8 +36,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "target address")
+    @Option(names = "--target", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "target address; several are paths of one subsystem (multipath)")
     String target;
+
+    @Option(names = "--discover", paramLabel = "HOST:PORT",
+            description = "read this discovery controller's log and connect every port it lists for --nqn (multipath)")
+    String discover;
+
+    @Option(names = "--no-path-timeout", paramLabel = "SECS",
+            description = "multipath: how long an I/O waits for a usable path before it fails (default: 30)")
+    int noPathTimeout = MultipathSettings.NO_PATH_TIMEOUT_MILLIS_DEFAULT / 1000;
 
     @Option(names = "--nqn", required = true, description = "subsystem NQN")
     String nqn;
@@ -119,7 +133,19 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     BenchSettings settings() {
-        InetSocketAddress address = parseTarget(target);
+        if ((target == null) == (discover == null)) {
+            throw usage("give --target HOST:PORT[,HOST:PORT...] or --discover HOST:PORT");
+        }
+        List<InetSocketAddress> paths = new ArrayList<>();
+        if (target != null) {
+            for (String t : target.split(",")) {
+                paths.add(parseAddress(t.trim(), "--target"));
+            }
+        }
+        InetSocketAddress discovery = discover == null ? null : parseAddress(discover, "--discover");
+        if (noPathTimeout < 0 || noPathTimeout > 86_400) {
+            throw usage("--no-path-timeout must be 0..86400 seconds");
+        }
         long ioSize = parseSize(bs, "--bs");
         if (ioSize % 512 != 0 || ioSize > (64 << 20)) {
             throw usage("--bs must be a multiple of 512 bytes, at most 64 MiB");
@@ -143,9 +169,10 @@ public final class BenchCommand implements Callable<Integer> {
             throw usage("--rate-iops must not be negative");
         }
         long bytes = size == null ? 0 : parseSize(size, "--size");
-        return new BenchSettings(address, nqn, hostNqn, nsid, rw, rwmixread, (int) ioSize, iodepth, queues, runtime,
-                ramp, bytes, 0, verify || verifyLog != null, verifyLog, verifyOnly, headerDigest, dataDigest,
-                rateIops, json, busyPoll);
+        return new BenchSettings(paths.isEmpty() ? discovery : paths.getFirst(), nqn, hostNqn, nsid, rw, rwmixread,
+                (int) ioSize, iodepth, queues, runtime, ramp, bytes, 0, verify || verifyLog != null, verifyLog,
+                verifyOnly, headerDigest, dataDigest, rateIops, json, busyPoll,
+                paths.isEmpty() ? List.of(discovery) : List.copyOf(paths), discovery, noPathTimeout * 1000);
     }
 
     private long parseSize(String text, String option) {
@@ -156,10 +183,10 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private InetSocketAddress parseTarget(String text) {
+    private InetSocketAddress parseAddress(String text, String option) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
-            throw usage("--target must be HOST:PORT");
+            throw usage(option + " must be HOST:PORT");
         }
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -168,11 +195,11 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             int port = Integer.parseInt(text.substring(colon + 1));
             if (port < 1 || port > 65535) {
-                throw usage("--target port must be 1..65535");
+                throw usage(option + " port must be 1..65535");
             }
             return new InetSocketAddress(host, port);
         } catch (NumberFormatException e) {
-            throw usage("--target must be HOST:PORT");
+            throw usage(option + " must be HOST:PORT");
         }
     }
 

@@ -6,7 +6,15 @@ import java.util.Locale;
 
 /** The numbers of a finished run, as text for people and JSON for machines. */
 record BenchReport(BenchSettings settings, double seconds, Stats read, Stats write, long statusErrors,
-                   long transportErrors, long timeouts, long verifyErrors, long verifiedNewer, String firstError) {
+                   long transportErrors, long timeouts, long verifyErrors, long verifiedNewer, String firstError,
+                   Failover failover) {
+
+    /**
+     * What multipath did: I/Os that failed on a path and were issued on another (invisible to the
+     * workers), the longest any of them waited, and those that found no usable path in time.
+     */
+    record Failover(int paths, long failedOver, long longestPauseNanos, long noPathFailures) {
+    }
 
     /** One direction's totals; the histogram is in nanoseconds. */
     record Stats(long ops, long bytes, Histogram latency) {
@@ -33,6 +41,11 @@ record BenchReport(BenchSettings settings, double seconds, Stats read, Stats wri
         line(b, "write", write);
         b.append(String.format(Locale.ROOT, "  errors: status=%d transport=%d timeout=%d verify=%d%n", statusErrors,
                 transportErrors, timeouts, verifyErrors));
+        if (failover != null) {
+            b.append(String.format(Locale.ROOT, "  multipath: paths=%d failed-over=%d longest-pause=%.1fms"
+                            + " no-path=%d%n", failover.paths(), failover.failedOver(),
+                    failover.longestPauseNanos() / 1e6, failover.noPathFailures()));
+        }
         if (firstError != null) {
             b.append("  first error: ").append(firstError).append('\n');
         }
@@ -68,7 +81,13 @@ record BenchReport(BenchSettings settings, double seconds, Stats read, Stats wri
         jsonStats(b, "read", read);
         jsonStats(b, "write", write);
         b.append("  \"errors\": {\"status\": ").append(statusErrors).append(", \"transport\": ").append(transportErrors)
-                .append(", \"timeout\": ").append(timeouts).append(", \"verify\": ").append(verifyErrors).append("}\n");
+                .append(", \"timeout\": ").append(timeouts).append(", \"verify\": ").append(verifyErrors).append("}");
+        if (failover != null) {
+            b.append(",\n  \"multipath\": {\"paths\": ").append(failover.paths()).append(", \"failed_over\": ")
+                    .append(failover.failedOver()).append(", \"longest_pause_ns\": ").append(failover.longestPauseNanos())
+                    .append(", \"no_path\": ").append(failover.noPathFailures()).append('}');
+        }
+        b.append('\n');
         return b.append("}\n").toString();
     }
 

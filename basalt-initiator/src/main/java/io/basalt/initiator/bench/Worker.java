@@ -1,7 +1,7 @@
 package io.basalt.initiator.bench;
 
+import io.basalt.initiator.BlockQueue;
 import io.basalt.initiator.IoCallback;
-import io.basalt.initiator.IoQueue;
 import io.basalt.initiator.NamespaceInfo;
 import io.basalt.initiator.NvmeException;
 import io.basalt.initiator.NvmeStatusException;
@@ -30,7 +30,7 @@ final class Worker {
     private static final long RETRY_DELAY_NS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final BenchSettings s;
-    private final IoQueue queue;
+    private final BlockQueue queue;
     private final NamespaceInfo ns;
     private final EventLoop loop;
     private final int index;
@@ -70,7 +70,7 @@ final class Worker {
     volatile String firstError;
     private IOException logFailure;
 
-    Worker(BenchSettings s, IoQueue queue, NamespaceInfo ns, int index, int workers, VerifyLog verifyLog,
+    Worker(BenchSettings s, BlockQueue queue, NamespaceInfo ns, int index, int workers, VerifyLog verifyLog,
            long generationBase) {
         this.s = s;
         this.queue = queue;
@@ -197,7 +197,7 @@ final class Worker {
             }
             io.buffer.setIndex(0, s.bs());
             io.start = System.nanoTime();
-            queue.write(ns, lba, blocksPerUnit, io.buffer, io);
+            queue.write(ns, lba, blocksPerUnit, io.buffer, false, io);
         } else {
             io.buffer.clear();
             io.start = System.nanoTime();
