@@ -20,6 +20,8 @@ public final class MetadataKeys {
     public static final String ALIVE = "alive/";
     /** Which brick holds which slot (its controller-ID range): {@code brick-slots/N}. */
     public static final String BRICK_SLOTS = "brick-slots/";
+    /** A cluster's snapshots, as asked for and as taken: {@code snapshots/VOLUME/SNAPSHOT}. */
+    public static final String SNAPSHOTS = "snapshots/";
     /** The election whose winner is the cluster leader. */
     public static final String LEADER_ELECTION = "leader";
     /**
@@ -37,6 +39,10 @@ public final class MetadataKeys {
 
     public static String qosPolicy(String name) {
         return QOS_POLICIES + requireSegment(name);
+    }
+
+    public static String snapshot(String volume, String snapshot) {
+        return SNAPSHOTS + requireSegment(volume) + "/" + requireSegment(snapshot);
     }
 
     public static String brick(String name) {

@@ -233,6 +233,37 @@ class ClusterBrickTest {
     }
 
     @Test
+    @Order(4)
+    void snapshotsAreTakenByThePrimaryThroughAnyBrick() throws Exception {
+        JsonNode v = api(bricks.get(0)).post("/api/v1/volumes", Map.of("name", "snap", "size", "64MiB")).json();
+        String primary = v.path("placement").path("primary").asText();
+        Brick holder = bricks.get(Integer.parseInt(primary.substring(1)) - 1);
+        Brick other = bricks.stream().filter(b -> b != holder).findFirst().orElseThrow();
+        await("snap on " + primary, Duration.ofSeconds(10), () -> local(holder, "snap") != null);
+        ApiClient.Response taken = api(other).post("/api/v1/volumes/snap/snapshots", Map.of("name", "s1"));
+        assertThat(taken.status()).isEqualTo(201);
+        assertThat(taken.json().path("name").asText()).isEqualTo("s1");
+        assertThat(holder.volumeManager().snapshots().list("snap")).extracting(x -> x.info().name())
+                .containsExactly("s1");
+        assertThat(api(other).post("/api/v1/volumes/snap/snapshots", Map.of("name", "s1")).status()).isEqualTo(200);
+        assertThat(api(bricks.get(2)).get("/api/v1/volumes/snap/snapshots").json().findValuesAsText("name"))
+                .containsExactly("s1");
+        assertThatThrownBy(() -> api(other).delete("/api/v1/volumes/snap"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409))
+                .hasMessageContaining("1 snapshot(s)");
+        assertThat(api(other).delete("/api/v1/volumes/snap/snapshots/s1").status()).isEqualTo(204);
+        assertThat(holder.volumeManager().snapshots().list("snap")).isEmpty();
+        assertThat(api(other).get("/api/v1/volumes/snap/snapshots").json()).isEmpty();
+        assertThat(api(other).delete("/api/v1/volumes/snap").status()).isEqualTo(204);
+        // A RAM volume cannot have snapshots: the primary says so, and nothing is left asked for.
+        api(other).post("/api/v1/volumes", Map.of("name", "ramv", "size", "16MiB", "backend", "ram"));
+        assertThatThrownBy(() -> api(other).post("/api/v1/volumes/ramv/snapshots", Map.of("name", "x")))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(422))
+                .hasMessageContaining("could not take the snapshot");
+        assertThat(api(other).delete("/api/v1/volumes/ramv").status()).isEqualTo(204);
+    }
+
+    @Test
     @Order(100)
     void withEtcdDownManagementAnswers503AndVolumesStayExported() throws Exception {
         api(bricks.get(0)).post("/api/v1/volumes", Map.of("name", "kept", "size", "64MiB", "backend", "ram",

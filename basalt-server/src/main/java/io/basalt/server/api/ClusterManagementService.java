@@ -17,10 +17,13 @@ import io.basalt.api.model.SnapshotView;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
 import io.basalt.control.HostList;
+import io.basalt.server.cluster.ClusterSnapshot;
+import io.basalt.server.cluster.ClusterSnapshots;
 import io.basalt.server.cluster.ClusterStatus;
 import io.basalt.server.cluster.ClusterVolume;
 import io.basalt.server.cluster.ClusterVolumes;
 import io.basalt.server.volume.CreateRequest;
+import io.basalt.server.volume.VolumeException;
 import io.basalt.server.volume.VolumeRequests;
 
 import java.util.LinkedHashMap;
@@ -40,12 +43,14 @@ public final class ClusterManagementService implements BrickService {
     private final ClusterVolumes volumes;
     private final ClusterStatus status;
     private final ClusterPolicies policies;
+    private final ClusterSnapshots snapshots;
 
     public ClusterManagementService(ManagementService local, ClusterVolumes volumes, ClusterStatus status) {
         this.local = local;
         this.volumes = volumes;
         this.status = status;
         this.policies = new ClusterPolicies(status.store(), volumes);
+        this.snapshots = new ClusterSnapshots(status.store(), volumes);
     }
 
     // ---- volumes -----------------------------------------------------------------------------
@@ -109,7 +114,14 @@ public final class ClusterManagementService implements BrickService {
     @Override
     public void deleteVolume(String name, boolean withSnapshots) {
         call(() -> {
-            volumes.delete(name);
+            ClusterVolume v = volumes.get(name);
+            int n = snapshots.count(v);
+            if (n > 0 && !withSnapshots) {
+                throw VolumeException.conflict("volume '" + v.name() + "' has " + n + " snapshot(s); delete them "
+                        + "first, or delete the volume with its snapshots");
+            }
+            volumes.delete(v.name());
+            snapshots.forget(v);
             return null;
         });
     }
@@ -142,41 +154,52 @@ public final class ClusterManagementService implements BrickService {
         return ClusterViews.volume(v, local, status);
     }
 
-    // ---- snapshots: a cluster volume's snapshots need every replica to take them together --------
+    // ---- snapshots: taken by each volume's primary, recorded in the cluster ---------------------
 
-    private static ApiException snapshotsNotYet() {
-        return ApiException.unsupported("snapshots are not yet available on a cluster's volumes");
+    private static ApiException notYet(String what) {
+        return ApiException.unsupported(what + " is not yet available on a cluster's volumes");
     }
 
     @Override
     public Outcome<SnapshotView> createSnapshot(String volume, CreateSnapshotRequest request) {
-        throw snapshotsNotYet();
+        if (request == null || request.name() == null) {
+            throw ApiException.invalid("name is required");
+        }
+        ClusterSnapshots.Outcome o = call(() -> snapshots.create(volume, request.name()));
+        return new Outcome<>(view(o.snapshot()), o.created());
     }
 
     @Override
     public List<SnapshotView> listSnapshots(String volume) {
-        call(() -> volumes.get(volume));
-        return List.of();
+        return call(() -> snapshots.list(volume)).stream().map(ClusterManagementService::view).toList();
     }
 
     @Override
     public SnapshotView getSnapshot(String volume, String snapshot) {
-        throw ApiException.notFound("volume " + volume + " has no snapshot '" + snapshot + "'");
+        return view(call(() -> snapshots.get(volume, snapshot)));
     }
 
     @Override
     public void deleteSnapshot(String volume, String snapshot) {
-        throw ApiException.notFound("volume " + volume + " has no snapshot '" + snapshot + "'");
+        call(() -> {
+            snapshots.delete(volume, snapshot);
+            return null;
+        });
+    }
+
+    private static SnapshotView view(ClusterSnapshot s) {
+        return new SnapshotView(s.name(), s.volume(), s.id(), s.sizeBytes(), s.blockSize(), s.mappedBytes(),
+                java.time.Instant.ofEpochMilli(s.createdMillis()).toString());
     }
 
     @Override
     public VolumeView rollback(String volume, RollbackRequest request) {
-        throw snapshotsNotYet();
+        throw notYet("rollback");
     }
 
     @Override
     public DiffView diff(String volume, String from, String to, long fromLba, int limit) {
-        throw snapshotsNotYet();
+        throw notYet("changed-block tracking");
     }
 
     // ---- QoS ---------------------------------------------------------------------------------

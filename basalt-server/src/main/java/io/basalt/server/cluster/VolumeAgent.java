@@ -51,6 +51,7 @@ public final class VolumeAgent implements AutoCloseable {
     private final VolumeManager manager;
     private final PathStates paths;
     private final Listener listener;
+    private final PrimarySnapshots snapshots;
     /** The UUID of each local volume as last exported, to tell new exports from ones already announced. */
     private final Map<String, java.util.UUID> announced = new HashMap<>();
     private volatile int[] brickCounts = new int[BrickState.values().length];
@@ -71,6 +72,7 @@ public final class VolumeAgent implements AutoCloseable {
     public VolumeAgent(String brick, MetadataStore cluster, VolumeManager manager, PathStates paths,
                        Listener listener) {
         this.listener = listener;
+        this.snapshots = new PrimarySnapshots(brick, cluster, manager);
         this.brick = Objects.requireNonNull(brick);
         this.cluster = cluster;
         this.manager = manager;
@@ -119,7 +121,7 @@ public final class VolumeAgent implements AutoCloseable {
             Listing policies = cluster.list(MetadataKeys.QOS_POLICIES);
             mirrorPolicies(policies);
             Listing records = cluster.list(MetadataKeys.VOLUMES);
-            applyVolumes(records);
+            snapshots.apply(applyVolumes(records));
             List<BrickDirectory.Member> members = new BrickDirectory(cluster).members();
             paths.members(members);
             int[] counts = new int[BrickState.values().length];
@@ -177,7 +179,8 @@ public final class VolumeAgent implements AutoCloseable {
         }
     }
 
-    private void applyVolumes(Listing records) {
+    /** @return the volumes placed on this brick, by name */
+    private Map<String, ClusterVolume> applyVolumes(Listing records) {
         Map<String, ClusterVolume> placedHere = new HashMap<>();
         for (MetadataEntry e : records.entries()) {
             try {
@@ -206,6 +209,7 @@ public final class VolumeAgent implements AutoCloseable {
                 LOG.warn("Volume agent: cannot carry out volume {} here: {}", v.name(), x.getMessage());
             }
         }
+        return placedHere;
     }
 
     private void remove(String name) {
@@ -228,6 +232,7 @@ public final class VolumeAgent implements AutoCloseable {
             watch = cluster.watch("", afterRevision, event -> {
                 String key = event.key();
                 if (key.startsWith(MetadataKeys.VOLUMES) || key.startsWith(MetadataKeys.QOS_POLICIES)
+                        || key.startsWith(MetadataKeys.SNAPSHOTS)
                         || key.startsWith(MetadataKeys.BRICKS) || key.startsWith(MetadataKeys.ALIVE)) {
                     poke();
                 }
