@@ -123,6 +123,7 @@ final class Reader implements Runnable {
             idle = 0;
             ReadRequest r = ring[(int) (h & (RING_SIZE - 1))];
             BlockIo io = r.io;
+            ReadJoin join = r.join;
             int status = serve(r);
             r.clear();
             // Publishing the head ends this read's epoch (a segment retired before it may now be
@@ -130,7 +131,11 @@ final class Reader implements Runnable {
             // next read on completion must find this reader idle, or at QD1 every read would be
             // handed to a reader (a wake-up) instead of served by the engine thread.
             head.lazySet(h + 1);
-            Engine.complete(io, status);
+            if (join != null) {
+                join.partDone(status);
+            } else {
+                Engine.complete(io, status);
+            }
         }
     }
 
