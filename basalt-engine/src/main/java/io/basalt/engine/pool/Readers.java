@@ -16,7 +16,7 @@ import io.netty.buffer.ByteBuf;
  * else queued, no reader busy), where waking a reader would only add its wake-up to the latency (QD1).
  * Physically contiguous blocks are read with one device read ({@link RunReader}); a read whose blocks
  * lie in several such runs (random overwrites scatter a logically sequential range) is split at run
- * boundaries over the idle readers, which read their parts at once ({@link ReadJoin}).
+ * boundaries over several readers, which read their parts at once ({@link ReadJoin}).
  *
  * <p>Reads resolved before a segment is freed may still be reading it, so freed segments wait in
  * {@link SegmentLimbo} for the <em>read epoch</em> taken here ({@link #epoch}): every reader's tail
@@ -116,9 +116,9 @@ final class Readers implements ReadEpochs {
     }
 
     /**
-     * Hands {@link #whole}'s {@code runs} runs to as many idle readers (up to one per run) in
-     * contiguous parts of about equal runs; false, having handed nothing, if fewer than two readers
-     * are idle or no join is free.
+     * Hands {@link #whole}'s {@code runs} runs to as many readers (up to one per run) in contiguous
+     * parts of about equal runs; false, having handed nothing, if fewer than two readers have room or
+     * no join is free.
      */
     private boolean split(int runs) {
         ReadJoin join = freeJoin();
@@ -146,21 +146,25 @@ final class Readers implements ReadEpochs {
     }
 
     /**
-     * Picks up to {@code want} idle readers, starting from a rotating position so that parts spread
-     * over all readers; returns how many it picked. Only idle ones: when every reader is busy (a
-     * deep queue) the device already has a read per reader in flight, and a split read would only
-     * wait for its slowest part queued behind other reads.
+     * Picks up to {@code want} readers with a free ring slot, idle ones first, starting from a
+     * rotating position so that parts spread over all readers; returns how many it picked.
      */
     private int pick(int want) {
         int count = 0;
         int start = nextReader;
         nextReader = (nextReader + 1) % readers.length;
-        for (int i = 0; i < readers.length && count < want; i++) {
-            Reader r = readers[(start + i) % readers.length];
-            ReadRequest slot = r.backlog() == 0 ? r.claim() : null;
-            if (slot != null) {
-                picked[count] = r;
-                pickedSlots[count++] = slot;
+        for (int pass = 0; pass < 2 && count < want; pass++) {
+            for (int i = 0; i < readers.length && count < want; i++) {
+                Reader r = readers[(start + i) % readers.length];
+                boolean idle = r.backlog() == 0;
+                if (idle != (pass == 0)) {
+                    continue;
+                }
+                ReadRequest slot = r.claim();
+                if (slot != null) {
+                    picked[count] = r;
+                    pickedSlots[count++] = slot;
+                }
             }
         }
         if (count < 2) {
