@@ -34,34 +34,19 @@ final class PayloadDecoder implements AutoCloseable {
      */
     boolean decode(EngineBlockStore v, int seed, long unit, long address, int expectedCrc, ByteBuffer window, int at,
                    ByteBuf dst) {
-        dst.ensureWritable(v.blockSize());
-        if (!decodeAt(v, seed, unit, address, expectedCrc, window, at, dst, dst.writerIndex())) {
-            return false;
-        }
-        dst.writerIndex(dst.writerIndex() + v.blockSize());
-        return true;
-    }
-
-    /**
-     * As {@link #decode(EngineBlockStore, int, long, long, int, ByteBuffer, int, ByteBuf)}, but sets the
-     * block at {@code dst[index, index + blockSize)} (within its capacity) and moves no index: the
-     * blocks of one read may be decoded by several threads at once, each into its own range.
-     */
-    boolean decodeAt(EngineBlockStore v, int seed, long unit, long address, int expectedCrc, ByteBuffer window, int at,
-                     ByteBuf dst, int index) {
         int len = PhysAddr.length(address);
         if (!PhysAddr.isCompressed(address) && v.key() == null) {
             if (len != v.blockSize() || BatchFormat.payloadCrc(window, at, len, seed, unit, crc) != expectedCrc) {
                 return false;
             }
-            dst.setBytes(index, window.limit(at + len).position(at));
+            dst.writeBytes(window.limit(at + len).position(at));
             return true;
         }
         byte[] plain = decode(v, seed, unit, address, expectedCrc, window, at);
         if (plain == null) {
             return false;
         }
-        dst.setBytes(index, plain, 0, v.blockSize());
+        dst.writeBytes(plain, 0, v.blockSize());
         return true;
     }
 

@@ -25,22 +25,13 @@ final class ReadRequest {
     BlockIo io;
     long lba;
     int blocks;
-    /** Where in {@code io.buffer()} the first of these blocks goes. */
-    int dstIndex;
-    /** The whole read when this is one part of it (see {@link ReadJoin}); null when this is the whole read. */
-    ReadJoin join;
 
-    /**
-     * Copies the map entries of {@code blocks} blocks from {@code lba} (engine thread), to be set at
-     * {@code index} in the read's buffer.
-     */
-    void resolve(EngineBlockStore v, BlockIo op, long first, int count, int index, ExtentTable extents) {
+    /** Copies the map entries of {@code blocks} blocks from {@code lba} (engine thread). */
+    void resolve(EngineBlockStore v, BlockIo op, long first, int count, ExtentTable extents) {
         volume = v;
         io = op;
         lba = first;
         blocks = count;
-        dstIndex = index;
-        join = null;
         for (int k = 0; k < count; k++) {
             long e = v.map.get(first + k);
             if (PhysAddr.isExtent(e)) {
@@ -58,59 +49,9 @@ final class ReadRequest {
         }
     }
 
-    /**
-     * Makes this the part of {@code whole} holding its blocks {@code [from, to)}, one of the parts
-     * that {@code j} joins (engine thread).
-     */
-    void partOf(ReadRequest whole, int from, int to, ReadJoin j) {
-        volume = whole.volume;
-        io = whole.io;
-        lba = whole.lba + from;
-        blocks = to - from;
-        dstIndex = whole.dstIndex + from * whole.volume.blockSize();
-        join = j;
-        System.arraycopy(whole.addresses, from, addresses, 0, blocks);
-        System.arraycopy(whole.crcs, from, crcs, 0, blocks);
-        System.arraycopy(whole.seeds, from, seeds, 0, blocks);
-        System.arraycopy(whole.units, from, units, 0, blocks);
-    }
-
-    /**
-     * Where the physical runs of the resolved blocks start: a run is a stretch of blocks stored back
-     * to back in one segment (one device read, up to {@code maxRun} bytes) — as {@link RunReader}
-     * reads them. Unmapped blocks read as zeroes, start no run and cost no device read. Stores the
-     * first block of each run in {@code starts}; returns the number of runs.
-     */
-    int runs(int maxRun, int[] starts) {
-        int n = 0;
-        int seg = -1;
-        int start = 0;
-        int end = 0;
-        for (int k = 0; k < blocks; k++) {
-            long a = addresses[k];
-            if (a == PhysAddr.NONE) {
-                seg = -1;
-                continue;
-            }
-            int s = PhysAddr.segment(a);
-            int off = PhysAddr.offset(a);
-            int len = PhysAddr.length(a);
-            if (s == seg && off == end && end + len - start <= maxRun) {
-                end += len;
-                continue;
-            }
-            starts[n++] = k;
-            seg = s;
-            start = off;
-            end = off + len;
-        }
-        return n;
-    }
-
     /** Drops the references, so a finished request keeps no volume or buffer alive. */
     void clear() {
         volume = null;
         io = null;
-        join = null;
     }
 }

@@ -123,7 +123,6 @@ final class Reader implements Runnable {
             idle = 0;
             ReadRequest r = ring[(int) (h & (RING_SIZE - 1))];
             BlockIo io = r.io;
-            ReadJoin join = r.join;
             int status = serve(r);
             r.clear();
             // Publishing the head ends this read's epoch (a segment retired before it may now be
@@ -131,11 +130,7 @@ final class Reader implements Runnable {
             // next read on completion must find this reader idle, or at QD1 every read would be
             // handed to a reader (a wake-up) instead of served by the engine thread.
             head.lazySet(h + 1);
-            if (join != null) {
-                join.partDone(status);
-            } else {
-                Engine.complete(io, status);
-            }
+            Engine.complete(io, status);
         }
     }
 

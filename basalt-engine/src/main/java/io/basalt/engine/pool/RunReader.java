@@ -14,11 +14,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Reads a resolved {@link ReadRequest}: unmapped blocks read as zeroes, physically contiguous runs are
- * read in one aligned device read each (coalesced: one read per run, not per block) into a buffer
- * allocated once, and every payload is checked and turned back into its host block by a
- * {@link PayloadDecoder} (checksum, decryption, decompression). One per thread that reads (each
- * {@link Reader}, with its own decoder, and the engine thread for the reads it serves itself, with the
- * pipeline's); not thread-safe.
+ * read in one aligned device read into a buffer allocated once, and every payload is checked and
+ * turned back into its host block by a {@link PayloadDecoder} (checksum, decryption, decompression).
+ * One per thread that reads (each {@link Reader}, with its own decoder, and the engine thread for the
+ * reads it serves itself, with the pipeline's); not thread-safe.
  */
 final class RunReader {
     private static final Logger LOG = LoggerFactory.getLogger(RunReader.class);
@@ -39,20 +38,15 @@ final class RunReader {
         this.maxRun = config.maxBatchPayload();
     }
 
-    /**
-     * Sets the request's blocks in {@code dst} from {@link ReadRequest#dstIndex}; returns the status
-     * (stops at the first failure). A whole read also moves the writer index past its blocks; a part
-     * of one leaves that to its {@link ReadJoin}.
-     */
+    /** Appends the request's blocks to {@code dst}; returns the status (stops at the first failure). */
     int read(ReadRequest r, ByteBuf dst) {
         EngineBlockStore v = r.volume;
         long[] addresses = r.addresses;
         int n = r.blocks;
-        int bs = v.blockSize();
         for (int i = 0; i < n; ) {
             long a = addresses[i];
             if (a == PhysAddr.NONE) {
-                dst.setZero(r.dstIndex + i * bs, bs);
+                dst.writeZero(v.blockSize());
                 i++;
                 continue;
             }
@@ -76,7 +70,7 @@ final class RunReader {
                 long b = addresses[k];
                 int at = PhysAddr.offset(b) - windowStart;
                 // The seam for data services: decode undoes what the write path's append did.
-                if (!decoder.decodeAt(v, r.seeds[k], r.units[k], b, r.crcs[k], view, at, dst, r.dstIndex + k * bs)) {
+                if (!decoder.decode(v, r.seeds[k], r.units[k], b, r.crcs[k], view, at, dst)) {
                     checksumErrors++;
                     LOG.error("{}: block {} at {} fails its checksum; returning a read error", v, r.lba + k,
                             PhysAddr.toString(b));
@@ -84,9 +78,6 @@ final class RunReader {
                 }
             }
             i = j;
-        }
-        if (r.join == null) {
-            dst.writerIndex(r.dstIndex + n * bs);
         }
         return IoStatus.OK;
     }

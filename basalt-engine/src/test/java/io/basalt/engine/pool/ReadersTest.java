@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -97,86 +96,6 @@ class ReadersTest {
             TestIo r = TestIo.read(512, data.length);
             assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
             assertThat(r.data()).isEqualTo(data);
-        }
-    }
-
-    @Test
-    void shouldReadBlocksStoredBackToBackWithOneDeviceReadPerRun() throws IOException {
-        // 512 KiB segments: a batch holds up to 128 KiB of payload, so one 64 KiB write is one batch.
-        CountingDevice device = new CountingDevice(new FaultyDevice("d", 16 << 20));
-        try (Pool pool = Pool.create(List.of(device), PoolConfig.defaults().withSegmentSize(512 << 10).withReadThreads(2))) {
-            EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
-            byte[] first = PoolTest.block(16 * 4096, 1);
-            byte[] second = PoolTest.block(8 * 4096, 2);
-            // One write is one batch: its 16 payloads lie back to back on the device.
-            assertThat(TestIo.write(0, first).runOn(v)).isEqualTo(IoStatus.OK);
-            assertThat(TestIo.write(16 * 4096, second).runOn(v)).isEqualTo(IoStatus.OK);
-
-            long before = device.reads.get();
-            TestIo one = TestIo.read(0, first.length);
-            assertThat(one.runOn(v)).isEqualTo(IoStatus.OK);
-            assertThat(device.reads.get() - before).as("16 contiguous blocks, one device read").isEqualTo(1);
-            assertThat(one.data()).isEqualTo(first);
-
-            // Two batches: two runs (the second batch's header lies between them), two device reads.
-            before = device.reads.get();
-            TestIo two = TestIo.read(8 * 4096, 16 * 4096);
-            assertThat(two.runOn(v)).isEqualTo(IoStatus.OK);
-            assertThat(device.reads.get() - before).isEqualTo(2);
-            assertThat(Arrays.copyOfRange(two.data(), 0, 8 * 4096)).isEqualTo(Arrays.copyOfRange(first, 8 * 4096,
-                    16 * 4096));
-            assertThat(Arrays.copyOfRange(two.data(), 8 * 4096, 16 * 4096)).isEqualTo(second);
-        }
-    }
-
-    /**
-     * Four blocks written one by one lie in four places; a read of all four is split over four
-     * readers, whose device reads are in flight together: each waits in the device until all four
-     * have arrived, which read one after another they never would.
-     */
-    @Test
-    void shouldReadTheRunsOfAScatteredReadAtOnce() throws Exception {
-        RendezvousDevice device = new RendezvousDevice(new FaultyDevice("d", DEVICE_SIZE), 4);
-        try (Pool pool = Pool.create(List.of(device), CONFIG.withReadThreads(4))) {
-            EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
-            // A hole at block 2 (reads as zeroes, no device read) and a block 5 past the read.
-            int[] lbas = {0, 1, 3, 4, 5};
-            for (int b : lbas) {
-                assertThat(TestIo.write(b * 4096L, stamped(b, 1)).runOn(v)).isEqualTo(IoStatus.OK);
-            }
-            device.armed.set(true);
-            TestIo r = TestIo.read(0, 5 * 4096);
-            assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
-            assertThat(device.allArrived).as("four device reads in flight at once").isTrue();
-            assertThat(r.completedOn.getName()).startsWith("basalt-read-");
-            byte[] got = r.data();
-            for (int b = 0; b < 5; b++) {
-                byte[] block = Arrays.copyOfRange(got, b * 4096, (b + 1) * 4096);
-                if (b == 2) {
-                    assertThat(block).containsOnly(0);
-                } else {
-                    assertThat(block).isEqualTo(stamped(b, 1));
-                }
-            }
-        }
-    }
-
-    /** One part of a split read fails: the read fails, once; the readers and the join go on serving. */
-    @Test
-    void shouldFailASplitReadWhenOneOfItsPartsFails() throws Exception {
-        CountingDevice device = new CountingDevice(new FaultyDevice("d", DEVICE_SIZE));
-        try (Pool pool = Pool.create(List.of(device), CONFIG.withReadThreads(4))) {
-            EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
-            for (int b = 0; b < 8; b++) {
-                assertThat(TestIo.write(b * 4096L, stamped(b, 1)).runOn(v)).isEqualTo(IoStatus.OK);
-            }
-            device.failNextReaderRead.set(true);
-            assertThat(TestIo.read(0, 8 * 4096).runOn(v)).isEqualTo(IoStatus.READ_ERROR);
-            for (int round = 0; round < 300; round++) {
-                TestIo r = TestIo.read(0, 8 * 4096);
-                assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
-                assertThat(Arrays.copyOfRange(r.data(), 7 * 4096, 8 * 4096)).isEqualTo(stamped(7, 1));
-            }
         }
     }
 
@@ -379,53 +298,6 @@ class ReadersTest {
         }
         device.writes.open.countDown();
         assertThat(w.await()).isEqualTo(IoStatus.OK);
-    }
-
-    /** Counts device reads; fails the next reader thread's read once armed. */
-    private static final class CountingDevice extends ForwardingDevice {
-        final AtomicLong reads = new AtomicLong();
-        final AtomicBoolean failNextReaderRead = new AtomicBoolean();
-
-        CountingDevice(BlockDevice device) {
-            super(device);
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) throws IOException {
-            reads.incrementAndGet();
-            if (Thread.currentThread().getName().startsWith("basalt-read-") && failNextReaderRead.compareAndSet(true,
-                    false)) {
-                throw new IOException("injected read failure");
-            }
-            super.read(position, dst);
-        }
-    }
-
-    /** Once armed, each of the first {@code parties} reader-thread reads waits (10 s at most) for all of them. */
-    private static final class RendezvousDevice extends ForwardingDevice {
-        final AtomicBoolean armed = new AtomicBoolean();
-        final CountDownLatch arrived;
-        volatile boolean allArrived = true;
-
-        RendezvousDevice(BlockDevice device, int parties) {
-            super(device);
-            this.arrived = new CountDownLatch(parties);
-        }
-
-        @Override
-        public void read(long position, ByteBuffer dst) throws IOException {
-            if (armed.get() && Thread.currentThread().getName().startsWith("basalt-read-") && arrived.getCount() > 0) {
-                arrived.countDown();
-                try {
-                    if (!arrived.await(10, TimeUnit.SECONDS)) {
-                        allArrived = false;
-                    }
-                } catch (InterruptedException e) {
-                    throw new IOException(e);
-                }
-            }
-            super.read(position, dst);
-        }
     }
 
     /** Reads wait up to 200 µs before they touch the device: a slow device widens every race. */
