@@ -7,8 +7,9 @@
 set -euo pipefail
 OLD=${OLD:?set OLD to the checkout measured first}; NEW=${NEW:-.}; ROUNDS=${ROUNDS:-3}; RT=${RT:-5}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+# Only ever run in the background: exec makes that subshell the JVM, so $! is the brick and kill stops it.
 serve() { local T=$1/basalt-server/target; shift
-  "$J" $(cat $T/jvm.flags) -Dio.netty.leakDetection.level=disabled -cp "$T/basalt-server-0.1.0-SNAPSHOT.jar:$T/lib/*" io.basalt.server.BasaltMain serve "$@"; }
+  exec "$J" $(cat $T/jvm.flags) -Dio.netty.leakDetection.level=disabled -cp "$T/basalt-server-0.1.0-SNAPSHOT.jar:$T/lib/*" io.basalt.server.BasaltMain serve "$@"; }
 bench() { local T=$NEW/basalt-server/target
   "$J" $(cat $T/jvm.flags) -Dio.netty.leakDetection.level=disabled -cp "$T/basalt-server-0.1.0-SNAPSHOT.jar:$T/lib/*" io.basalt.server.BasaltMain bench "$@"; }
 out=${OUT:-ab-$(date +%H%M).txt}; : > "$out"

@@ -86,6 +86,11 @@ final class ServeCommand implements Callable<Integer> {
                     + "(default 15%%; 2%%-50%%). More lowers write amplification under random overwrites.")
     String overprovision;
 
+    @Option(names = "--preallocate", paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+            description = "Write a pool file the brick creates once, whole, before use: durable writes never wait "
+                    + "for the file system's allocation, but the file takes its full size at once (default: false).")
+    String preallocate;
+
     @Option(names = "--io-threads", paramLabel = "N",
             description = "Event loops serving connections; 0 = one per core (default: 0).")
     String ioThreads;
@@ -166,6 +171,7 @@ final class ServeCommand implements Callable<Integer> {
             putIfGiven(api, EngineSettings.ROTATE_KEK_FROM_KEY, rotateKekFrom);
             putIfGiven(api, EngineSettings.DEDUP_INDEX_MEMORY_KEY, dedupIndexMemory);
             putIfGiven(api, EngineSettings.OVERPROVISION_KEY, overprovision);
+            putIfGiven(api, EngineSettings.PREALLOCATE_KEY, preallocate);
             putIfGiven(api, ClusterSettings.ETCD_KEY, clusterEtcd);
             putIfGiven(api, ClusterSettings.BRICK_NAME_KEY, brickName);
             putIfGiven(api, ClusterSettings.FAILURE_DOMAIN_KEY, failureDomains == null ? null

@@ -14,12 +14,30 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * A regular file (created sparse when missing) or a raw block device, opened with O_DIRECT where
- * the file system allows it (tmpfs does not: then buffered I/O, same alignment rules). {@link #sync}
- * is fdatasync.
+ * A regular file (created when missing, sparse or written once: {@link Preallocation}) or a raw block
+ * device, opened with O_DIRECT where the file system allows it (tmpfs does not: then buffered I/O,
+ * same alignment rules). {@link #sync} is fdatasync.
  */
 public final class FileDevice implements BlockDevice {
     private static final Logger LOG = LoggerFactory.getLogger(FileDevice.class);
+    /** Zeroes written per call when a file is preallocated by writing it. */
+    private static final int FILL_CHUNK = 8 << 20;
+
+    /** How {@link #open} sets aside the space of a file it creates. */
+    public enum Preallocation {
+        /**
+         * A sparse file: it takes disk space only as the log first writes it; each first write into a
+         * region also makes the file system allocate it, and the fdatasync that makes the write durable
+         * then commits that metadata too (measured on ext4: a durable 4 KiB write 2x slower).
+         */
+        SPARSE,
+        /**
+         * Every byte written once (zeroes) and synced before the pool uses the file: later writes
+         * overwrite allocated, initialised blocks and an fdatasync flushes only data. Takes as long as
+         * writing the file sequentially; the space is taken at once.
+         */
+        WRITE
+    }
 
     private final Path path;
     private final FileChannel channel;
@@ -38,6 +56,17 @@ public final class FileDevice implements BlockDevice {
      * an existing file or block device keeps its size.
      */
     public static FileDevice open(Path path, long createSize, boolean allowDirect) throws IOException {
+        return open(path, createSize, allowDirect, Preallocation.SPARSE);
+    }
+
+    /**
+     * Opens the device. A missing path is created as a file of {@code createSize} bytes, its space
+     * set aside as {@code preallocation} says (a file that cannot be written whole is deleted again);
+     * an existing file or block device keeps its size and contents.
+     */
+    public static FileDevice open(Path path, long createSize, boolean allowDirect, Preallocation preallocation)
+            throws IOException {
+        boolean created = false;
         if (!Files.exists(path)) {
             if (createSize <= 0) {
                 throw new IOException(path + " does not exist");
@@ -45,7 +74,22 @@ public final class FileDevice implements BlockDevice {
             try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
                 f.setLength(AlignedBuffers.alignUp(createSize));
             }
+            created = true;
         }
+        FileDevice device = openExisting(path, allowDirect);
+        if (created && preallocation == Preallocation.WRITE) {
+            try {
+                device.writeZeroes();
+            } catch (IOException | RuntimeException e) {
+                device.close();
+                Files.deleteIfExists(path);
+                throw new IOException("cannot preallocate " + path + ": " + e.getMessage(), e);
+            }
+        }
+        return device;
+    }
+
+    private static FileDevice openExisting(Path path, boolean allowDirect) throws IOException {
         FileChannel channel = null;
         boolean direct = false;
         if (allowDirect) {
@@ -83,6 +127,25 @@ public final class FileDevice implements BlockDevice {
             return Long.parseLong(Files.readString(sys).trim()) * 512;
         }
         throw new IOException("cannot tell the size of " + path);
+    }
+
+    /** Writes zeroes over the whole device in large sequential writes, then syncs: see {@link Preallocation#WRITE}. */
+    private void writeZeroes() throws IOException {
+        ByteBuffer zeroes = AlignedBuffers.allocate(FILL_CHUNK);
+        long started = System.nanoTime();
+        long nextLog = size / 4;
+        LOG.info("Preallocating {}: writing {} bytes once", path, size);
+        for (long at = 0; at < size; ) {
+            int n = (int) Math.min(FILL_CHUNK, size - at);
+            write(at, zeroes.clear().limit(n));
+            at += n;
+            if (at >= nextLog && at < size) {
+                LOG.info("Preallocating {}: {}%", path, at * 100 / size);
+                nextLog += size / 4;
+            }
+        }
+        sync();
+        LOG.info("Preallocated {} in {} ms", path, (System.nanoTime() - started) / 1_000_000);
     }
 
     public boolean isDirect() {

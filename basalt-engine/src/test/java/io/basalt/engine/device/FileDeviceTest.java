@@ -38,6 +38,37 @@ class FileDeviceTest {
     }
 
     @Test
+    void shouldWriteAPreallocatedFileWholeButNeverRewriteAnExistingOne() throws Exception {
+        Path sparse = dir.resolve("sparse.img");
+        Path written = dir.resolve("written.img");
+        try (FileDevice s = FileDevice.open(sparse, 4 << 20, true);
+             FileDevice w = FileDevice.open(written, 4 << 20, true, FileDevice.Preallocation.WRITE)) {
+            assertThat(w.size()).isEqualTo(4 << 20);
+            ByteBuffer out = AlignedBuffers.allocate(4096);
+            out.put(0, (byte) 7);
+            w.write(8192, out);
+            w.sync();
+        }
+        assertThat(allocatedBytes(sparse)).as("sparse: nothing allocated").isLessThan(1 << 20);
+        assertThat(allocatedBytes(written)).as("written once, whole").isGreaterThanOrEqualTo(4 << 20);
+        try (FileDevice again = FileDevice.open(written, 4 << 20, true, FileDevice.Preallocation.WRITE)) {
+            ByteBuffer in = AlignedBuffers.allocate(4096);
+            again.read(8192, in);
+            assertThat(in.get(0)).as("an existing file keeps its contents").isEqualTo((byte) 7);
+        }
+    }
+
+    /** st_blocks × 512, from coreutils' stat (the JDK does not expose it). */
+    private static long allocatedBytes(Path file) throws Exception {
+        Process p = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        assertThat(p.waitFor()).as("stat (coreutils) must be installed: apt-get install coreutils; said: " + out)
+                .isZero();
+        String[] f = out.split(" ");
+        return Long.parseLong(f[0]) * Long.parseLong(f[1]);
+    }
+
+    @Test
     void shouldRefuseAMissingDeviceWithoutACreateSize() {
         assertThatThrownBy(() -> FileDevice.open(dir.resolve("none"), 0, true)).isInstanceOf(IOException.class);
     }

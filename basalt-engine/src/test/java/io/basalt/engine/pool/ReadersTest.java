@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -96,6 +97,35 @@ class ReadersTest {
             TestIo r = TestIo.read(512, data.length);
             assertThat(r.runOn(v)).isEqualTo(IoStatus.OK);
             assertThat(r.data()).isEqualTo(data);
+        }
+    }
+
+    @Test
+    void shouldReadBlocksStoredBackToBackWithOneDeviceReadPerRun() throws IOException {
+        // 512 KiB segments: a batch holds up to 128 KiB of payload, so one 64 KiB write is one batch.
+        CountingDevice device = new CountingDevice(new FaultyDevice("d", 16 << 20));
+        try (Pool pool = Pool.create(List.of(device), PoolConfig.defaults().withSegmentSize(512 << 10)
+                .withReadThreads(2))) {
+            EngineBlockStore v = pool.createVolume("v", 1 << 20, 4096, false);
+            byte[] first = PoolTest.block(16 * 4096, 1);
+            byte[] second = PoolTest.block(8 * 4096, 2);
+            assertThat(TestIo.write(0, first).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(16 * 4096, second).runOn(v)).isEqualTo(IoStatus.OK);
+
+            long before = device.reads.get();
+            TestIo one = TestIo.read(0, first.length);
+            assertThat(one.runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(device.reads.get() - before).as("16 contiguous blocks, one device read").isEqualTo(1);
+            assertThat(one.data()).isEqualTo(first);
+
+            // Two batches: two runs (the second batch's header lies between them), two device reads.
+            before = device.reads.get();
+            TestIo two = TestIo.read(8 * 4096, 16 * 4096);
+            assertThat(two.runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(device.reads.get() - before).isEqualTo(2);
+            assertThat(Arrays.copyOfRange(two.data(), 0, 8 * 4096)).isEqualTo(Arrays.copyOfRange(first, 8 * 4096,
+                    16 * 4096));
+            assertThat(Arrays.copyOfRange(two.data(), 8 * 4096, 16 * 4096)).isEqualTo(second);
         }
     }
 
@@ -298,6 +328,21 @@ class ReadersTest {
         }
         device.writes.open.countDown();
         assertThat(w.await()).isEqualTo(IoStatus.OK);
+    }
+
+    /** Counts device reads. */
+    private static final class CountingDevice extends ForwardingDevice {
+        final AtomicLong reads = new AtomicLong();
+
+        CountingDevice(BlockDevice device) {
+            super(device);
+        }
+
+        @Override
+        public void read(long position, ByteBuffer dst) throws IOException {
+            reads.incrementAndGet();
+            super.read(position, dst);
+        }
     }
 
     /** Reads wait up to 200 µs before they touch the device: a slow device widens every race. */

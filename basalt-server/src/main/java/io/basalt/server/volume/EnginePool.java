@@ -25,7 +25,8 @@ import java.util.List;
  * {@code backend=engine} volume needs it, over the configured devices or one sparse file in the
  * data dir. A missing file is created at what its file system can give: the free space less a
  * margin ({@link #newFileSize}), never less than the engine's minimum pool. It is thin, so it
- * costs only what is written; should the file system fill anyway, writes get NO_SPACE.
+ * costs only what is written; should the file system fill anyway, writes get NO_SPACE — unless
+ * {@link EngineSettings#preallocate()}, which writes it whole once at creation.
  */
 public final class EnginePool implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnginePool.class);
@@ -109,7 +110,8 @@ public final class EnginePool implements AutoCloseable {
                 if (p.getParent() != null) {
                     Files.createDirectories(p.getParent());
                 }
-                opened.add(FileDevice.open(p, Files.exists(p) ? 0 : newFileSize(p, paths.size()), true));
+                opened.add(FileDevice.open(p, Files.exists(p) ? 0 : newFileSize(p, paths.size()), true,
+                        settings.preallocate() ? FileDevice.Preallocation.WRITE : FileDevice.Preallocation.SPARSE));
             }
             Pool p = Pool.openOrCreate(opened, settings.poolConfig(), kek);
             LOG.info("Engine pool on {}", paths);

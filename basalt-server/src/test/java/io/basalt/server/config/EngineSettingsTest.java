@@ -18,6 +18,16 @@ class EngineSettingsTest {
     }
 
     @Test
+    void shouldPreallocateOnlyWhenAskedFlagOverFile() {
+        assertThat(EngineSettings.resolve(Map.of(), Map.of()).preallocate()).isFalse();
+        assertThat(EngineSettings.resolve(Map.of("preallocate", "true"), Map.of()).preallocate()).isTrue();
+        assertThat(EngineSettings.resolve(Map.of("preallocate", "true"), Map.of("preallocate", "false")).preallocate())
+                .isFalse();
+        assertThatThrownBy(() -> EngineSettings.resolve(Map.of(), Map.of("preallocate", "yes")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("preallocate");
+    }
+
+    @Test
     void shouldLeaveTheEnginesDefaultsWhenNothingIsSet() {
         EngineSettings s = EngineSettings.resolve(Map.of(), Map.of());
         assertThat(s.poolConfig()).isEqualTo(io.basalt.engine.pool.PoolConfig.defaults());

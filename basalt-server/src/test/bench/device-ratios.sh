@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# The engine against its own device, same machine, same run (issue 16's ratios).
+#
+#   basalt-server/src/test/bench/device-ratios.sh                      # this checkout, 1 round
+#   DIR=/srv/basalt-bench ROUNDS=3 RT=5 basalt-server/src/test/bench/device-ratios.sh
+#   BRICKS="../before ." ROUNDS=4 basalt-server/src/test/bench/device-ratios.sh   # A/B; the order of
+#                                                    BRICKS is reversed every other round
+#   BRICKS=". .+-Dbasalt.engine.readThreads=16" ...   # CHECKOUT+JVM-OPTIONS: same build, other settings
+#
+# Each round measures the raw device with fio (O_DIRECT, libaio, on a fully written SIZE file in DIR)
+# and then each checkout in BRICKS (each built with `./mvnw -B -q package -DskipTests`): a brick on a
+# fully written SIZE pool file in DIR (so the same file system and the same kind of file), one engine
+# volume with the defaults (LZ4), driven by `basalt bench` (the last checkout's). DIR must be on the
+# file system the pool will live on, not tmpfs. Prints every round, then medians and the ratios
+# the issue asks for. Settings: DIR (/var/tmp/basalt-ratios), SIZE (2G), VOL (1GiB, the volume and
+# the range benchmarked), RT (seconds per measurement, 3), OVERWRITE (seconds of 4K random
+# overwrites of the first SCATTER bytes, 128MiB, before the scattered reads of them, 6: several
+# passes even at 15K IOPS, so nearly every block of a 128K read lies apart), ROUNDS (1), RAMP (1),
+# PIN=1 (brick on CPU 0, fio and bench on CPU 1), OUT (a file for the raw numbers), VOLUME_OPTS
+# (e.g. ",compression=off").
+set -euo pipefail
+DIR=${DIR:-/var/tmp/basalt-ratios}; SIZE=${SIZE:-2G}; VOL=${VOL:-1GiB}; RT=${RT:-3}; OVERWRITE=${OVERWRITE:-6}
+SCATTER=${SCATTER:-128MiB}
+RAMP=${RAMP:-1}; ROUNDS=${ROUNDS:-1}; BRICKS=${BRICKS:-.}; PIN=${PIN:-0}; VOLUME_OPTS=${VOLUME_OPTS:-}
+J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
+command -v fio > /dev/null || { echo "fio is missing: apt-get install fio" >&2; exit 1; }
+mkdir -p "$DIR"; out=${OUT:-$DIR/ratios-$(date +%Y%m%d-%H%M%S).txt}; : > "$out"
+last=${BRICKS##* }; last=${last%%+*}
+cpu() { if [ "$PIN" = 1 ]; then echo "taskset -c $1"; fi; }
+# exec: run in the background, the function's subshell becomes the JVM, so $! is the brick's pid.
+jrun() { local T=$1/basalt-server/target; shift
+  ${EXEC:-} ${TASKSET:-} "$J" $(cat "$T/jvm.flags") -Dio.netty.leakDetection.level=disabled ${JOPTS:-} \
+    -cp "$T/basalt-server-0.1.0-SNAPSHOT.jar:$T/lib/*" io.basalt.server.BasaltMain "$@"; }
+record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6" | tee -a "$out"; }
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2> /dev/null; true' EXIT   # never leave a brick running
+
+# fio JOB RW BS QD [extra...] -> "iops gib_s lat_us" of its read or write side
+fio_run() { local rw=$1 bs=$2 qd=$3; shift 3
+  $(cpu 1) fio --name=r --filename="$DIR/raw.img" --size="$SIZE" --rw="$rw" --bs="$bs" --iodepth="$qd" \
+      --direct=1 --runtime="$RT" --time_based --output-format=json "$@" 2> /dev/null |
+    python3 -c '
+import json, sys
+j = json.load(sys.stdin)["jobs"][0]; side = j["write"] if j["write"]["io_bytes"] else j["read"]
+lat = side["clat_ns"]["mean"] + side["slat_ns"]["mean"] + (j.get("sync") or {}).get("lat_ns", {}).get("mean", 0)
+print(round(side["iops"]), round(side["bw_bytes"] / 2**30, 3), round(lat / 1000, 1))'; }
+
+# bench SIDE-CHECKOUT ARGS... -> "iops gib_s lat_us"
+bench_run() { local js=$DIR/bench.json size=(--size "$VOL"); rm -f "$js"; [[ " $* " == *" --size "* ]] && size=()
+  TASKSET=$(cpu 1) jrun "$last" bench "${B[@]}" "${size[@]}" --ramp "$RAMP" "$@" --json "$js" > /dev/null
+  python3 -c '
+import json, sys
+j = json.load(open(sys.argv[1])); side = j["write"] if j["write"]["ops"] else j["read"]
+print(round(side["iops"]), round(side["mib_per_s"] / 1024, 3), round(side["lat_ns"]["avg"] / 1000, 1))' "$js"; }
+
+for r in $(seq "$ROUNDS"); do
+  fio --name=fill --filename="$DIR/raw.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
+      --iodepth=8 > /dev/null
+  record "$r" raw "randread-4k-qd1" $(fio_run randread 4k 1 --ioengine=libaio)
+  record "$r" raw "randread-4k-qd32" $(fio_run randread 4k 32 --ioengine=libaio)
+  record "$r" raw "randread-4k-qd128" $(fio_run randread 4k 128 --ioengine=libaio)
+  record "$r" raw "randwrite-4k-qd1-sync" $(fio_run randwrite 4k 1 --ioengine=psync --fdatasync=1)
+  record "$r" raw "randwrite-4k-qd32" $(fio_run randwrite 4k 32 --ioengine=libaio)
+  record "$r" raw "read-128k-qd32" $(fio_run read 128k 32 --ioengine=libaio)
+  order=$BRICKS; [ $((r % 2)) = 0 ] && order=$(printf '%s\n' $BRICKS | tac | xargs)
+  for side in $order; do
+    d=$(mktemp -d "$DIR/brick.XXXX")
+    fio --name=fill --filename="$d/pool.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
+        --iodepth=8 > /dev/null
+    port=$((20000 + RANDOM % 20000)); api=$((port + 1))
+    src=${side%%+*}; opts=; [[ $side == *+* ]] && opts=${side#*+}
+    EXEC=exec TASKSET=$(cpu 0) JOPTS="${opts//,/ }" jrun "$src" serve --data-dir "$d/data" --device "$d/pool.img" \
+      --listen 127.0.0.1:$port --discovery-listen none --api-listen 127.0.0.1:$api \
+      --volume "name=eng,size=$VOL,hosts=any$VOLUME_OPTS" > "$d/serve.log" 2>&1 &
+    pid=$!
+    for _ in $(seq 150); do curl -sf http://127.0.0.1:$api/api/v1/brick > "$d/b.json" && break; sleep 0.2; done
+    nqn=$(python3 -c "import json; print(json.load(open('$d/b.json'))['subsystemNqn'])")
+    nsid=$(curl -sf http://127.0.0.1:$api/api/v1/volumes/eng | python3 -c 'import json,sys; print(json.load(sys.stdin)["nsid"])')
+    B=(--target 127.0.0.1:$port --nqn "$nqn" --nsid "$nsid")
+    s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}
+    bench_run --rw write --bs 128k --iodepth 32 --runtime 3 > /dev/null   # every block written, in order
+    record "$r" "$s" "read-128k-qd32" $(bench_run --rw read --bs 128k --iodepth 32 --runtime "$RT")
+    record "$r" "$s" "randread-4k-qd1" $(bench_run --rw randread --bs 4k --iodepth 1 --runtime "$RT")
+    record "$r" "$s" "randread-4k-qd32" $(bench_run --rw randread --bs 4k --iodepth 32 --runtime "$RT")
+    record "$r" "$s" "randread-4k-qd128" $(bench_run --rw randread --bs 4k --iodepth 128 --runtime "$RT")
+    record "$r" "$s" "randwrite-4k-qd1-sync" $(bench_run --rw randwrite --bs 4k --iodepth 1 --runtime "$RT")
+    record "$r" "$s" "randwrite-4k-qd32" $(bench_run --rw randwrite --bs 4k --iodepth 32 --runtime "$RT")
+    # Scatter the first SCATTER bytes: random 4K overwrites, several times over, so nearly every block
+    # of a 128K read lies in its own place; then read them in order.
+    bench_run --rw randwrite --bs 4k --iodepth 32 --runtime "$OVERWRITE" --size "$SCATTER" > /dev/null
+    for qd in 32 4; do
+      record "$r" "$s" "read-128k-qd$qd-scattered" \
+        $(bench_run --rw read --bs 128k --iodepth $qd --runtime "$RT" --size "$SCATTER")
+    done
+    kill $pid; wait $pid 2> /dev/null || true; pid=; rm -rf "$d"
+  done
+done
+rm -f "$DIR/raw.img" "$DIR/bench.json"
+python3 - "$out" <<'EOF'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    m = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+    test = line.split()[2]
+    rows.setdefault((m["side"], test), []).append((float(m["iops"]), float(m["gib_s"]), float(m["lat_us"])))
+def med(side, test, i):
+    v = rows.get((side, test))
+    return statistics.median(x[i] for x in v) if v else float("nan")
+def spread(side, test, i):
+    v = [x[i] for x in rows.get((side, test), [])]
+    return f"{min(v):g}-{max(v):g}" if v else "-"
+print("\nmedians (min-max over rounds):")
+for (side, test) in sorted(rows):
+    print(f"  {side:10} {test:26} IOPS {med(side, test, 0):>9.0f} ({spread(side, test, 0)})  "
+          f"GiB/s {med(side, test, 1):.3f}  avg µs {med(side, test, 2):.1f} ({spread(side, test, 2)})")
+raw = lambda t, i: med("raw", t, i)
+bound = raw("randread-4k-qd128", 0) * 4096 / 2**30
+print(f"\nraw: 128K read {raw('read-128k-qd32', 1):.3f} GiB/s; scattered-read bound (4K QD128 IOPS x 4 KiB) "
+      f"{bound:.3f} GiB/s; write+fdatasync {raw('randwrite-4k-qd1-sync', 2):.1f} µs")
+print("ratios (goal):  seq128K(>=0.9)  scattered128K(>=0.8)  [QD4]  rr4K-QD32(>=0.8)  rr4K-QD128(>=0.8)  "
+      "rr4K-QD1 +µs(<=30)  durable-w4K-QD1 +µs(<=40)  rw4K-QD32 IOPS")
+for side in sorted({s for s, _ in rows if s != "raw"}):
+    b = lambda t, i: med(side, t, i)
+    print(f"  {side:10} {b('read-128k-qd32', 1) / raw('read-128k-qd32', 1):14.2f}  "
+          f"{b('read-128k-qd32-scattered', 1) / bound:20.2f}  "
+          f"{b('read-128k-qd4-scattered', 1) / bound:5.2f}  "
+          f"{b('randread-4k-qd32', 0) / raw('randread-4k-qd32', 0):16.2f}  "
+          f"{b('randread-4k-qd128', 0) / raw('randread-4k-qd128', 0):17.2f}  "
+          f"{b('randread-4k-qd1', 2) - raw('randread-4k-qd1', 2):18.0f}  "
+          f"{b('randwrite-4k-qd1-sync', 2) - raw('randwrite-4k-qd1-sync', 2):25.0f}  "
+          f"{b('randwrite-4k-qd32', 0):14.0f}")
+print(f"raw numbers: {sys.argv[1]}")
+EOF
