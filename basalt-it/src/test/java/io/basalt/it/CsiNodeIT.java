@@ -60,7 +60,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * grown online with ControllerExpandVolume and NodeExpandVolume) and a raw block volume (the device
  * node bound at the target path, written with dd). Unstaging the first keeps the connection (the
  * second still uses the subsystem); unstaging the second disconnects; staging both again reconnects
- * and finds the data, the file system not made again.
+ * and finds the data, the file system not made again. Then an xfs volume, published read-write and
+ * read-only, reported abnormal while the brick is down and normal once the kernel has reconnected,
+ * and grown with xfs_growfs.
  */
 class CsiNodeIT {
     static final Duration GUEST_LIMIT = Duration.ofMinutes(15);
@@ -70,10 +72,16 @@ class CsiNodeIT {
     static final long FS_BYTES = 64 * MIB;
     static final long FS_GROWN_BYTES = 128 * MIB;
     static final long BLOCK_BYTES = 16 * MIB;
+    /** mkfs.xfs (xfsprogs 6.1) makes no file system under 300 MB. */
+    static final long XFS_BYTES = 320 * MIB;
+    static final long XFS_GROWN_BYTES = 384 * MIB;
 
     static final String KUBELET = "/var/lib/kubelet";
     static final String FS_STAGING = KUBELET + "/plugins/kubernetes.io/csi/basalt.csi.io/fs/globalmount";
     static final String FS_TARGET = KUBELET + "/pods/pod-a/volumes/kubernetes.io~csi/pv-fs/mount";
+    static final String XFS_STAGING = KUBELET + "/plugins/kubernetes.io/csi/basalt.csi.io/xfs/globalmount";
+    static final String XFS_TARGET = KUBELET + "/pods/pod-b/volumes/kubernetes.io~csi/pv-xfs/mount";
+    static final String XFS_READ_ONLY_TARGET = KUBELET + "/pods/pod-c/volumes/kubernetes.io~csi/pv-xfs/mount";
     static final String BLOCK_STAGING = KUBELET + "/plugins/kubernetes.io/csi/volumeDevices/staging/pv-block";
     static final String BLOCK_TARGET = KUBELET + "/plugins/kubernetes.io/csi/volumeDevices/publish/pv-block/pod-a";
 
@@ -246,10 +254,77 @@ class CsiNodeIT {
         sh.awaitNoController(nqn);
         assertThat(sh.out("nvme", "list-subsys")).as("nvme list-subsys after the last unstage").doesNotContain(nqn);
 
-        for (Volume v : List.of(fs, block)) {
+        Volume xfs = xfsVolume(csi, sh, nodeId);
+
+        for (Volume v : List.of(fs, block, xfs)) {
             csi.controller().controllerUnpublishVolume(ControllerUnpublishVolumeRequest.newBuilder()
                     .setVolumeId(v.getVolumeId()).setNodeId(nodeId).build());
             csi.controller().deleteVolume(DeleteVolumeRequest.newBuilder().setVolumeId(v.getVolumeId()).build());
+        }
+    }
+
+    /**
+     * An xfs volume published to two pods, one of them read-only; its condition while the brick is
+     * down and after it is back (the kernel reconnects by itself); online growth with xfs_growfs.
+     */
+    private Volume xfsVolume(Csi csi, GuestShell sh, String nodeId) throws Exception {
+        VolumeCapability cap = Csi.mount("xfs");
+        Volume xfs = csi.create("csi-node-xfs", XFS_BYTES, cap);
+        Map<String, String> ctx = csi.publish(xfs, nodeId, cap);
+        String nqn = ctx.get("subsystemNqn");
+        csi.stage(xfs, ctx, XFS_STAGING, cap);
+        String dev = sh.deviceOf(xfs.getVolumeId());
+        assertThat(sh.mounts(XFS_STAGING)).containsExactly(dev + " xfs");
+        csi.publishOnNode(xfs, ctx, XFS_STAGING, XFS_TARGET, cap);
+        csi.node().nodePublishVolume(NodePublishVolumeRequest.newBuilder().setVolumeId(xfs.getVolumeId())
+                .putAllPublishContext(ctx).setStagingTargetPath(XFS_STAGING).setTargetPath(XFS_READ_ONLY_TARGET)
+                .setVolumeCapability(cap).setReadonly(true).build());
+        String sum = sh.out("sh", "-c", "head -c 1048576 /dev/urandom > \"$1/payload\" && sync && "
+                + "sha256sum < \"$1/payload\"", "sh", XFS_TARGET).trim();
+        assertThat(sh.out("sh", "-c", "sha256sum < \"$1/payload\"", "sh", XFS_READ_ONLY_TARGET).trim()).isEqualTo(sum);
+        assertThat(sh.out("findmnt", "-n", "-o", "OPTIONS", "--mountpoint", XFS_READ_ONLY_TARGET).split(",")[0])
+                .as("the read-only publish").isEqualTo("ro");
+        assertThat(sh.ok("touch", XFS_READ_ONLY_TARGET + "/nope")).as("a write through the read-only target").isFalse();
+
+        // the brick goes away: no live path, the volume is abnormal; it comes back: the kernel reconnects
+        brick.stop(BrickProcess.Stop.TERM);
+        awaitCondition(csi, xfs, true);
+        brick.start();
+        awaitCondition(csi, xfs, false);
+        assertThat(sh.out("sh", "-c", "touch \"$1/after-restart\" && sync && sha256sum < \"$1/payload\"", "sh",
+                XFS_TARGET).trim()).as("the file system works again after the reconnect").isEqualTo(sum);
+
+        long xfsTotal = Csi.usage(csi.stats(xfs, XFS_TARGET), VolumeUsage.Unit.BYTES).getTotal();
+        assertThat(csi.controller().controllerExpandVolume(ControllerExpandVolumeRequest.newBuilder()
+                .setVolumeId(xfs.getVolumeId()).setVolumeCapability(cap)
+                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(XFS_GROWN_BYTES)).build())
+                .getCapacityBytes()).isEqualTo(XFS_GROWN_BYTES);
+        csi.node().nodeExpandVolume(NodeExpandVolumeRequest.newBuilder().setVolumeId(xfs.getVolumeId())
+                .setVolumePath(XFS_TARGET).setStagingTargetPath(XFS_STAGING).setVolumeCapability(cap)
+                .setCapacityRange(CapacityRange.newBuilder().setRequiredBytes(XFS_GROWN_BYTES)).build());
+        assertThat(sh.bytes(dev)).isEqualTo(XFS_GROWN_BYTES);
+        // xfs counts its internal log (64 MiB here) out of the total: compare with the total before
+        assertThat(Csi.usage(csi.stats(xfs, XFS_TARGET), VolumeUsage.Unit.BYTES).getTotal() - xfsTotal)
+                .as("xfs_growfs added the new space to xfs").isEqualTo(XFS_GROWN_BYTES - XFS_BYTES);
+
+        csi.unpublish(xfs, XFS_READ_ONLY_TARGET);
+        csi.unpublish(xfs, XFS_TARGET);
+        csi.unstage(xfs, XFS_STAGING);
+        sh.awaitNoController(nqn);
+        return xfs;
+    }
+
+    /** Polls NodeGetVolumeStats until the volume condition is {@code abnormal}; the kernel notices within seconds. */
+    private static void awaitCondition(Csi csi, Volume v, boolean abnormal) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            var condition = csi.stats(v, XFS_TARGET).getVolumeCondition();
+            if (condition.getAbnormal() == abnormal) {
+                System.out.println("=== volume condition: " + condition.getMessage());
+                return;
+            }
+            assertThat(System.nanoTime() - deadline).as("volume condition still " + condition.getMessage()).isNegative();
+            Thread.sleep(1000);
         }
     }
 
@@ -352,11 +427,12 @@ class CsiNodeIT {
             return out.lines().map(l -> String.join(" ", l.trim().split("\\s+"))).filter(l -> !l.isEmpty()).toList();
         }
 
-        /** The namespace device whose UUID is the volume id. */
+        /** The namespace device (the multipath head, not a hidden path device nvmeXcYnZ) whose UUID is the volume id. */
         String deviceOf(String volumeId) throws Exception {
-            String file = out("sh", "-c", "grep -l -i -x -F \"$1\" /sys/block/nvme*/uuid", "sh", volumeId).trim();
-            assertThat(file).as("one namespace with UUID " + volumeId).matches("/sys/block/nvme\\d+n\\d+/uuid");
-            return "/dev/" + file.split("/")[3];
+            List<String> heads = out("sh", "-c", "grep -l -i -x -F \"$1\" /sys/block/nvme*/uuid", "sh", volumeId).lines()
+                    .filter(f -> f.matches("/sys/block/nvme\\d+n\\d+/uuid")).toList();
+            assertThat(heads).as("one namespace with UUID " + volumeId).hasSize(1);
+            return "/dev/" + heads.getFirst().split("/")[3];
         }
 
         long bytes(String device) throws Exception {
