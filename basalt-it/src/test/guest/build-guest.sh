@@ -3,7 +3,8 @@
 # initramfs holding busybox, the kernel's NVMe/TCP host driver (and its target, nvmet-tcp, for
 # reference runs), nvme-cli, fio, mke2fs and resize2fs, xfsprogs, and util-linux's mount, umount,
 # mountpoint, blkid, blockdev and findmnt (the CSI node service's host commands; busybox's are not
-# enough: its mount has no --bind, its blkid no -p). Everything comes from Debian packages.
+# enough: its mount has no --bind, its blkid no -p), and socat (csi-program.sh's socket relay).
+# Everything comes from Debian packages.
 #
 #   build-guest.sh KERNEL        KERNEL is 6.1 or 6.12; prints the guest directory when done
 #
@@ -32,7 +33,7 @@ fi
 tools="qemu-system-x86_64:qemu-system-x86 cpio:cpio depmod:kmod xz:xz-utils nvme:nvme-cli fio:fio
        mke2fs:e2fsprogs resize2fs:e2fsprogs lsblk:util-linux blkdiscard:util-linux blkid:util-linux
        blockdev:util-linux mountpoint:util-linux findmnt:util-linux mount:mount umount:mount
-       mkfs.xfs:xfsprogs xfs_growfs:xfsprogs apt-get:apt dpkg-deb:dpkg"
+       mkfs.xfs:xfsprogs xfs_growfs:xfsprogs socat:socat apt-get:apt dpkg-deb:dpkg"
 missing_pkgs() {
   local t pkgs=""
   for t in $tools; do
@@ -86,7 +87,7 @@ copy_binary() {
     [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
   done
 }
-for t in nvme fio mke2fs resize2fs lsblk blkdiscard blkid blockdev mountpoint findmnt mount umount mkfs.xfs xfs_growfs; do
+for t in nvme fio mke2fs resize2fs lsblk blkdiscard blkid blockdev mountpoint findmnt mount umount mkfs.xfs xfs_growfs socat; do
   rm -f "$root/usr/bin/$t" "$root/bin/$t" "$root/sbin/$t" "$root/usr/sbin/$t"   # prefer the real tool to busybox's
   copy_binary "$(command -v $t)"
 done
