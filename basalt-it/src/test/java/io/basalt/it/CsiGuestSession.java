@@ -81,7 +81,7 @@ final class CsiGuestSession {
                             }
                         }))) {
                     runner.attach(guest::reply);
-                    runner.awaitReady(Duration.ofMinutes(5));
+                    runner.awaitReady(Duration.ofMinutes(5), guest::isRunning);
                     int status = exit.get(LIMIT.toMinutes(), TimeUnit.MINUTES);
                     runner.end();
                     guest.awaitExit(Duration.ofMinutes(1));

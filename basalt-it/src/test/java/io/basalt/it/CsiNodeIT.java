@@ -130,7 +130,7 @@ class CsiNodeIT {
         long bootStart = System.nanoTime();
         guest = linux.boot(LinuxGuest.guestDir().resolve("csi-node.sh"), Map.of(), GUEST_LIMIT, runner);
         runner.attach(guest::reply);
-        String guestNqn = runner.awaitReady(BOOT_LIMIT);
+        String guestNqn = runner.awaitReady(BOOT_LIMIT, guest::isRunning);
         System.out.println("=== guest " + kernel + " ready after " + seconds(bootStart) + " s, host NQN " + guestNqn);
 
         Zone zone = new Zone(Zone.DEFAULT);

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -67,10 +68,20 @@ final class GuestCommandRunner implements CommandRunner, BiConsumer<GuestRun, St
         this.toGuest = sendLine;
     }
 
-    /** Waits until the guest loop reads requests; answers the guest's host NQN. */
-    String awaitReady(Duration limit) throws InterruptedException {
-        if (!ready.await(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-            throw new AssertionError("the guest's csi-node.sh did not print " + READY + " within " + limit);
+    /**
+     * Waits until the guest loop reads requests, or fails as soon as {@code guestAlive} says the guest
+     * has ended (a kernel that panics at boot); answers the guest's host NQN.
+     */
+    String awaitReady(Duration limit, BooleanSupplier guestAlive) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!ready.await(200, TimeUnit.MILLISECONDS)) {
+            if (!guestAlive.getAsBoolean() && ready.getCount() > 0) {
+                throw new AssertionError("the guest ended before csi-node.sh printed " + READY
+                        + " (see its console above)");
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the guest's csi-node.sh did not print " + READY + " within " + limit);
+            }
         }
         return hostNqn;
     }

@@ -35,7 +35,7 @@ class GuestCommandRunnerTest {
         });
         r.accept(null, "[    1.234] some kernel message");
         r.accept(null, GuestCommandRunner.READY + " " + NQN);
-        assertThat(r.awaitReady(Duration.ofSeconds(1))).isEqualTo(NQN);
+        assertThat(r.awaitReady(Duration.ofSeconds(1), () -> true)).isEqualTo(NQN);
         return r;
     }
 
@@ -115,6 +115,16 @@ class GuestCommandRunnerTest {
 
         late.add(done("1", 0, "first", ""));
         assertThat(r.run(List.of("true")).stdout()).as("the late answer to command 1 is not command 2's").isEqualTo("second");
+    }
+
+    @Test
+    void shouldStopWaitingForTheGuestOnceItHasEnded() {
+        GuestCommandRunner r = new GuestCommandRunner(Duration.ofSeconds(1), Duration.ZERO);
+
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> r.awaitReady(Duration.ofMinutes(5), () -> false)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ended before");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
