@@ -254,6 +254,19 @@ class CsiNodeIT {
         sh.awaitNoController(nqn);
         assertThat(sh.out("nvme", "list-subsys")).as("nvme list-subsys after the last unstage").doesNotContain(nqn);
 
+        // --- the node restarts: the kernel forgets the connection, the plugin's state directory does
+        // not; NodeStage again must attach the raw block volume afresh, not trust the device it recorded
+        csi.stage(block, blockCtx, BLOCK_STAGING, blockCap);
+        sh.out("nvme", "disconnect", "-n", nqn);
+        sh.awaitNoController(nqn);
+        csi.stage(block, blockCtx, BLOCK_STAGING, blockCap);
+        assertThat(sh.controllersOf(nqn)).as("NodeStage after the connection was lost connects again").isEqualTo(1);
+        csi.publishOnNode(block, blockCtx, BLOCK_STAGING, BLOCK_TARGET, blockCap);
+        assertThat(sh.headSum(BLOCK_TARGET, 2 * MIB)).as("the block data after the node restart").isEqualTo(blockSum);
+        csi.unpublish(block, BLOCK_TARGET);
+        csi.unstage(block, BLOCK_STAGING);
+        sh.awaitNoController(nqn);
+
         Volume xfs = xfsVolume(csi, sh, nodeId);
 
         for (Volume v : List.of(fs, block, xfs)) {

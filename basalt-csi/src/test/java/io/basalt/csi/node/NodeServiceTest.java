@@ -179,6 +179,31 @@ class NodeServiceTest {
     }
 
     @Test
+    void shouldStageRawBlockAgainWhenItsRecordedDeviceIsGoneAfterANodeRestart() {
+        // staged once (connected already, device nvme0n1); then the node restarts: the kernel has
+        // no connection and no nvme0n1, the plugin's state directory still records the volume
+        host.on(SUBSYS_LIST, 0, SUBSYS + "\n", 1).on(FIND_DEVICE, 0, "/sys/block/nvme0n1/uuid\n", 1)
+                .on("cat /sys/block/nvme0n1/uuid", 1, "", 1)
+                .on(FIND_DEVICE, "/sys/block/nvme0n3/uuid\n").on("cat /sys/block/nvme0n3/uuid", UUID_1 + "\n")
+                .on("mountpoint", 1, "", 1);
+        doStage(stage(UUID_1, 1, block()));
+        host.take();
+
+        doStage(stage(UUID_1, 1, block()));
+        assertThat(host.take()).as("attached afresh").contains("cat /sys/block/nvme0n1/uuid",
+                "nvme connect -t tcp -a 192.0.2.10 -s 4420 -n " + SUBSYS + " --hostnqn=" + HOST_NQN
+                        + " --ctrl-loss-tmo=600 --reconnect-delay=2");
+        doStage(stage(UUID_1, 1, block()));
+        assertThat(host.take()).as("staged already: the recorded device is the volume's")
+                .containsExactly("cat /etc/nvme/hostnqn", "cat /sys/block/nvme0n3/uuid");
+
+        call(NodePublishVolumeResponse.class, o -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(UUID_1).setStagingTargetPath("/stage/" + UUID_1).setTargetPath("/pods/p1/dev")
+                .setVolumeCapability(block()).build(), o));
+        assertThat(host.take()).contains("mount --bind /dev/nvme0n3 /pods/p1/dev");
+    }
+
+    @Test
     void shouldBindTheStagingMountIntoThePodAndUndoItIdempotently() {
         host.on(SUBSYS_LIST, SUBSYS + "\n").on(FIND_DEVICE, "/sys/block/nvme0n1/uuid\n").on("blkid", "ext4\n")
                 .on("mountpoint", 1, "", 2);
