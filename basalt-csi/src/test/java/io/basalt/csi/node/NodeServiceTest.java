@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The node service's command sequences against a recorded host: which commands stage, publish,
  * unpublish, unstage and expand a volume, in which order, and which they leave out when the work
  * is already done (every call is idempotent). The same sequences run against a real kernel in the
- * Linux guest (docs/kubernetes.md, "Proving the node").
+ * Linux guest (basalt-it's CsiNodeIT; docs/kubernetes.md, "The node against the real kernel").
  */
 class NodeServiceTest {
     private static final String HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555";
