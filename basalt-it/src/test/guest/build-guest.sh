@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds the Linux guest that the interop tests boot under qemu: a Debian "cloud" kernel plus an
 # initramfs holding busybox, the kernel's NVMe/TCP host driver (and its target, nvmet-tcp, for
-# reference runs), nvme-cli, fio and mke2fs. Everything comes from Debian packages.
+# reference runs), nvme-cli, fio, mke2fs and resize2fs, xfsprogs, and util-linux's mount, umount,
+# mountpoint, blkid, blockdev and findmnt (the CSI node service's host commands; busybox's are not
+# enough: its mount has no --bind, its blkid no -p), and socat (csi-program.sh's socket relay).
+# Everything comes from Debian packages.
 #
 #   build-guest.sh KERNEL        KERNEL is 6.1 or 6.12; prints the guest directory when done
 #
@@ -28,7 +31,9 @@ fi
 
 # --- host tools: command -> Debian package that provides it
 tools="qemu-system-x86_64:qemu-system-x86 cpio:cpio depmod:kmod xz:xz-utils nvme:nvme-cli fio:fio
-       mke2fs:e2fsprogs lsblk:util-linux blkdiscard:util-linux apt-get:apt dpkg-deb:dpkg"
+       mke2fs:e2fsprogs resize2fs:e2fsprogs lsblk:util-linux blkdiscard:util-linux blkid:util-linux
+       blockdev:util-linux mountpoint:util-linux findmnt:util-linux mount:mount umount:mount
+       mkfs.xfs:xfsprogs xfs_growfs:xfsprogs socat:socat apt-get:apt dpkg-deb:dpkg"
 missing_pkgs() {
   local t pkgs=""
   for t in $tools; do
@@ -82,7 +87,7 @@ copy_binary() {
     [ -e "$root$lib" ] || { mkdir -p "$root$(dirname "$lib")"; cp -L "$lib" "$root$lib"; }
   done
 }
-for t in nvme fio mke2fs lsblk blkdiscard; do
+for t in nvme fio mke2fs resize2fs lsblk blkdiscard blkid blockdev mountpoint findmnt mount umount mkfs.xfs xfs_growfs socat; do
   rm -f "$root/usr/bin/$t" "$root/bin/$t" "$root/sbin/$t" "$root/usr/sbin/$t"   # prefer the real tool to busybox's
   copy_binary "$(command -v $t)"
 done
@@ -91,7 +96,7 @@ ln -sf mke2fs "$root/usr/bin/mkfs.ext4"
 
 # --- kernel modules: the ones we ask for plus everything they depend on, uncompressed so that
 # busybox modprobe can load them; depmod then writes a modules.dep for the guest.
-wanted="virtio_pci virtio_net crc32c_generic crc32c-intel nvme-tcp nvmet-tcp ext4 loop brd"
+wanted="virtio_pci virtio_net crc32c_generic crc32c-intel nvme-tcp nvmet-tcp ext4 xfs loop brd"
 declare -A seen=()
 add_module() {
   local name=${1//-/_} entry rel dep
@@ -124,7 +129,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
-for m in virtio_pci virtio_net crc32c_generic crc32c_intel nvme_tcp nvmet_tcp ext4 loop brd; do
+for m in virtio_pci virtio_net crc32c_generic crc32c_intel nvme_tcp nvmet_tcp ext4 xfs loop brd; do
   modprobe -q $m 2>/dev/null
 done
 mount -t configfs configfs /sys/kernel/config 2>/dev/null

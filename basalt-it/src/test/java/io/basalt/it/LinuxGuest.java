@@ -88,8 +88,18 @@ final class LinuxGuest {
      */
     GuestRun boot(Path script, Map<String, String> env, Map<Integer, Integer> forwards, Duration limit,
                   BiConsumer<GuestRun, String> onLine) throws IOException {
+        return boot(script, List.of(), env, forwards, limit, onLine);
+    }
+
+    /** As {@link #boot(Path, Map, Map, Duration, BiConsumer)}, and copies {@code files} next to the script (/guest). */
+    GuestRun boot(Path script, List<Path> files, Map<String, String> env, Map<Integer, Integer> forwards,
+                  Duration limit, BiConsumer<GuestRun, String> onLine) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(guestDir().resolve("run-guest.sh").toString(),
                 "-k", kernel, "-t", Long.toString(limit.toSeconds())));
+        files.forEach(f -> {
+            cmd.add("-f");
+            cmd.add(f.toString());
+        });
         env.forEach((k, v) -> {
             cmd.add("-e");
             cmd.add(k + "=" + v);

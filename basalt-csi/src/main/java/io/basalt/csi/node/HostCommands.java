@@ -84,6 +84,12 @@ final class HostCommands {
         }
     }
 
+    /** Whether {@code device} ({@code /dev/nvmeXnY}) exists and is the namespace with this UUID. */
+    boolean isNamespace(String device, String uuid) {
+        CommandRunner.Result r = run("cat", "/sys/block/" + device.substring(device.lastIndexOf('/') + 1) + "/uuid");
+        return r.ok() && r.stdout().trim().equalsIgnoreCase(uuid);
+    }
+
     /** The file system on a device, or "" when it is blank (blkid finds no signature: exit 2). */
     String fsType(String device) {
         CommandRunner.Result r = run("blkid", "-p", "-s", "TYPE", "-o", "value", device);

@@ -51,7 +51,11 @@ final class VolumeAttacher {
         String path = req.getStagingTargetPath();
         synchronized (lock(ctx.subsystemNqn())) {
             StagedVolumes.Staged before = staged.get(req.getVolumeId());
-            if (before != null && before.stagingPath().equals(path) && (before.block() || host.mounted(path))) {
+            // A raw block volume leaves no mount to find: it is staged still only while the device it
+            // recorded is its namespace (after a node restart the kernel has no connection, or gave
+            // the name to another volume, while the state directory still records the volume).
+            if (before != null && before.stagingPath().equals(path)
+                    && (before.block() ? host.isNamespace(before.device(), ctx.uuid()) : host.mounted(path))) {
                 return;
             }
             if (!host.connected(ctx.subsystemNqn())) {

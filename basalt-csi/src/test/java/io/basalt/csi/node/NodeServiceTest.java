@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The node service's command sequences against a recorded host: which commands stage, publish,
  * unpublish, unstage and expand a volume, in which order, and which they leave out when the work
  * is already done (every call is idempotent). The same sequences run against a real kernel in the
- * Linux guest (docs/kubernetes.md, "Proving the node").
+ * Linux guest (basalt-it's CsiNodeIT; docs/kubernetes.md, "The node against the real kernel").
  */
 class NodeServiceTest {
     private static final String HOST_NQN = "nqn.2014-08.org.nvmexpress:uuid:11111111-2222-3333-4444-555555555555";
@@ -176,6 +176,31 @@ class NodeServiceTest {
                 "mount -o remount,bind,ro /pods/p1/dev");
         assertCode(Status.Code.FAILED_PRECONDITION, () -> call(NodePublishVolumeResponse.class, o -> node.nodePublishVolume(
                 pub.toBuilder().setVolumeCapability(mount("ext4")).build(), o)));
+    }
+
+    @Test
+    void shouldStageRawBlockAgainWhenItsRecordedDeviceIsGoneAfterANodeRestart() {
+        // staged once (connected already, device nvme0n1); then the node restarts: the kernel has
+        // no connection and no nvme0n1, the plugin's state directory still records the volume
+        host.on(SUBSYS_LIST, 0, SUBSYS + "\n", 1).on(FIND_DEVICE, 0, "/sys/block/nvme0n1/uuid\n", 1)
+                .on("cat /sys/block/nvme0n1/uuid", 1, "", 1)
+                .on(FIND_DEVICE, "/sys/block/nvme0n3/uuid\n").on("cat /sys/block/nvme0n3/uuid", UUID_1 + "\n")
+                .on("mountpoint", 1, "", 1);
+        doStage(stage(UUID_1, 1, block()));
+        host.take();
+
+        doStage(stage(UUID_1, 1, block()));
+        assertThat(host.take()).as("attached afresh").contains("cat /sys/block/nvme0n1/uuid",
+                "nvme connect -t tcp -a 192.0.2.10 -s 4420 -n " + SUBSYS + " --hostnqn=" + HOST_NQN
+                        + " --ctrl-loss-tmo=600 --reconnect-delay=2");
+        doStage(stage(UUID_1, 1, block()));
+        assertThat(host.take()).as("staged already: the recorded device is the volume's")
+                .containsExactly("cat /etc/nvme/hostnqn", "cat /sys/block/nvme0n3/uuid");
+
+        call(NodePublishVolumeResponse.class, o -> node.nodePublishVolume(NodePublishVolumeRequest.newBuilder()
+                .setVolumeId(UUID_1).setStagingTargetPath("/stage/" + UUID_1).setTargetPath("/pods/p1/dev")
+                .setVolumeCapability(block()).build(), o));
+        assertThat(host.take()).contains("mount --bind /dev/nvme0n3 /pods/p1/dev");
     }
 
     @Test
