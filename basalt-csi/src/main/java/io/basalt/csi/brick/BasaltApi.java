@@ -7,6 +7,7 @@ import io.basalt.api.ApiException;
 import io.basalt.api.client.ApiClient;
 import io.basalt.api.http.Json;
 import io.basalt.api.model.BrickInfo;
+import io.basalt.api.model.BrickView;
 import io.basalt.api.model.CreateSnapshotRequest;
 import io.basalt.api.model.CreateVolumeRequest;
 import io.basalt.api.model.SnapshotView;
@@ -45,6 +46,11 @@ public final class BasaltApi {
     /** Who serves the API: subsystem NQN, NVMe/TCP endpoints, capacity. */
     public BrickInfo brick() {
         return read(call(() -> client.get("/api/v1/brick")), BrickInfo.class);
+    }
+
+    /** The cluster's bricks (a lone brick answers with itself). */
+    public List<BrickView> bricks() {
+        return Arrays.asList(read(call(() -> client.get("/api/v1/bricks")), BrickView[].class));
     }
 
     /** A volume by name or UUID, or empty when there is none. */

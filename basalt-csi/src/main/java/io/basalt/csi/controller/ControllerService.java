@@ -113,7 +113,7 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
                 }
                 VolumeView published = api.allowHost(v.uuid(), req.getNodeId());
                 BrickInfo brick = api.brick();
-                PublishContext ctx = new PublishContext(brick.subsystemNqn(), Volumes.targets(brick, settings),
+                PublishContext ctx = new PublishContext(brick.subsystemNqn(), Volumes.targets(brick, api.bricks(), settings),
                         published.nsid(), published.uuid());
                 return ControllerPublishVolumeResponse.newBuilder().putAllPublishContext(ctx.toMap()).build();
             }

@@ -3,6 +3,7 @@ package io.basalt.csi.controller;
 import csi.v1.Volume;
 import csi.v1.VolumeCondition;
 import io.basalt.api.model.BrickInfo;
+import io.basalt.api.model.BrickView;
 import io.basalt.api.model.VolumeView;
 import io.basalt.csi.rpc.Zone;
 
@@ -47,12 +48,24 @@ final class Volumes {
                 .setMessage(online ? "online" : "the volume is " + v.state() + ": the brick does not export it").build();
     }
 
-    /** Every NVMe/TCP path to the volume's subsystem, {@code HOST:PORT}. */
-    static List<String> targets(BrickInfo brick, ControllerSettings settings) {
+    /**
+     * Every NVMe/TCP path to the volume's subsystem, {@code HOST:PORT}: in a cluster, each active
+     * brick's advertised address (the node connects them all; multipath takes the optimized one);
+     * on a lone brick, its NVMe/TCP endpoint.
+     */
+    static List<String> targets(BrickInfo brick, List<BrickView> bricks, ControllerSettings settings) {
         if (!settings.targets().isEmpty()) {
             return settings.targets();
         }
         List<String> out = new ArrayList<>();
+        if (bricks.size() > 1 || bricks.stream().anyMatch(b -> b.slot() > 0)) {
+            for (BrickView b : bricks) {
+                if ("active".equals(b.state()) && b.nvmeAddress() != null) {
+                    out.add(b.nvmeAddress());
+                }
+            }
+            return out;
+        }
         for (BrickInfo.Endpoint e : brick.endpoints()) {
             if ("nvme-tcp".equals(e.kind())) {
                 String host = wildcard(e.address()) ? settings.apiHost() : e.address();
