@@ -6,14 +6,10 @@ import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreContract;
 import io.basalt.control.RevisionConflictException;
 import io.basalt.control.Watch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -21,29 +17,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The contract against a 3-member etcd cluster, and a member's death under a running watch. */
 class EtcdClusterMetadataStoreTest extends MetadataStoreContract {
-    private static EtcdCluster etcd;
-    private String root;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdCluster.start(3);
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    @BeforeEach
-    void prefixOfItsOwn(TestInfo test) {
-        root = "/basalt-test/" + test.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID() + "/";
-    }
+    @RegisterExtension
+    static final EtcdMembers etcd = EtcdMembers.of(3);
 
     @Override
     protected MetadataStore open() {
-        return EtcdMetadataStore.connect(new EtcdSettings(etcd.endpoints(), root, EtcdSettings.OPERATION_TIMEOUT_DEFAULT));
+        return etcd.open(EtcdSettings.OPERATION_TIMEOUT_DEFAULT);
     }
 
     /** Creates the key, retrying while etcd is unavailable; a conflict means an earlier try took effect. */

@@ -5,17 +5,13 @@ import io.basalt.control.cluster.Lease;
 import io.basalt.control.cluster.Leader;
 import io.basalt.control.cluster.LeadershipListener;
 import io.etcd.jetcd.Client;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -27,28 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EtcdElectionTest {
     private static final Duration TTL = EtcdLeaseTest.TTL;
     private static final String ELECTION = "cluster-leader";
-    private static EtcdCluster etcd;
-    private String root;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdCluster.start(1);
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    @BeforeEach
-    void prefixOfItsOwn(TestInfo test) {
-        root = "/basalt-test/" + test.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID() + "/";
-    }
+    @RegisterExtension
+    static final EtcdMembers etcd = EtcdMembers.of(1);
 
     private EtcdMetadataStore open() {
-        return EtcdMetadataStore.connect(new EtcdSettings(etcd.endpoints(), root, EtcdSettings.OPERATION_TIMEOUT_DEFAULT));
+        return etcd.open(EtcdSettings.OPERATION_TIMEOUT_DEFAULT);
     }
 
     /** What a candidate heard, in order. */

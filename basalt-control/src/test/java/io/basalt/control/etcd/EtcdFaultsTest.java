@@ -10,18 +10,14 @@ import io.basalt.control.MetadataUnavailableException;
 import io.basalt.control.RevisionConflictException;
 import io.basalt.control.Watch;
 import io.etcd.jetcd.Client;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -37,32 +33,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** What the etcd store does when etcd goes away, comes back, forgets history, or two bricks race. */
 class EtcdFaultsTest {
     private static final Duration SHORT_DEADLINE = Duration.ofSeconds(1);
-    private static EtcdCluster etcd;
-    private String root;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdCluster.start(1);
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    @BeforeEach
-    void prefixOfItsOwn(TestInfo test) throws Exception {
-        root = "/basalt-test/" + test.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID() + "/";
-        if (!etcd.member(0).isRunning()) {
-            etcd.member(0).start(); // a test that failed while etcd was down
-            etcd.member(0).awaitHealthy();
-        }
-    }
+    @RegisterExtension
+    static final EtcdMembers etcd = EtcdMembers.of(1);
 
     private EtcdMetadataStore open(Duration deadline) {
-        return EtcdMetadataStore.connect(new EtcdSettings(etcd.endpoints(), root, deadline));
+        return etcd.open(deadline);
     }
 
     /** Two bricks create the same key at once, then update it from the same read: one wins each time. */

@@ -4,17 +4,13 @@ import io.basalt.control.MetadataEvent;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.cluster.Lease;
 import io.etcd.jetcd.Client;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,32 +24,11 @@ class EtcdLeaseTest {
     static final Duration TTL = Duration.ofSeconds(2);
     /** etcd checks expiry every 500 ms; the rest is delivery and a loaded 2-core machine. */
     static final long SLACK_MILLIS = 1500;
-    private static EtcdCluster etcd;
-    private String root;
-
-    @BeforeAll
-    static void startEtcd() throws Exception {
-        etcd = EtcdCluster.start(1);
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    @BeforeEach
-    void prefixOfItsOwn(TestInfo test) throws Exception {
-        root = "/basalt-test/" + test.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID() + "/";
-        if (!etcd.member(0).isRunning()) {
-            etcd.member(0).start();
-            etcd.member(0).awaitHealthy();
-        }
-    }
+    @RegisterExtension
+    static final EtcdMembers etcd = EtcdMembers.of(1);
 
     private EtcdMetadataStore open() {
-        return EtcdMetadataStore.connect(new EtcdSettings(etcd.endpoints(), root, EtcdSettings.OPERATION_TIMEOUT_DEFAULT));
+        return etcd.open(EtcdSettings.OPERATION_TIMEOUT_DEFAULT);
     }
 
     /**
