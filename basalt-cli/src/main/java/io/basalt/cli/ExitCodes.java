@@ -19,6 +19,8 @@ public final class ExitCodes {
     public static final int DENIED = 6;
     /** Well formed, but the brick cannot do it (HTTP 422: shrink, grow a RAM volume, compression). */
     public static final int UNSUPPORTED = 7;
+    /** The brick cannot serve the request now: its cluster's metadata store (etcd) is unreachable (HTTP 503). Retry. */
+    public static final int UNAVAILABLE = 8;
 
     private ExitCodes() {
     }
@@ -30,6 +32,7 @@ public final class ExitCodes {
             case 404 -> NOT_FOUND;
             case 409 -> CONFLICT;
             case 422 -> UNSUPPORTED;
+            case 503 -> UNAVAILABLE;
             default -> FAILURE;
         };
     }

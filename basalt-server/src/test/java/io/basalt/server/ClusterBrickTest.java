@@ -276,6 +276,12 @@ class ClusterBrickTest {
             assertThatThrownBy(() -> api(bricks.get(1)).get("/api/v1/volumes"))
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(503))
                     .hasMessageContaining("cannot be reached");
+            java.io.StringWriter err = new java.io.StringWriter();
+            assertThat(BasaltMain.run(new java.io.PrintWriter(new java.io.StringWriter(), true),
+                    new java.io.PrintWriter(err, true), "volume", "list", "--api",
+                    "http://127.0.0.1:" + bricks.get(1).apiAddress().getPort()))
+                    .as("the CLI's exit code for a cluster without etcd").isEqualTo(io.basalt.cli.ExitCodes.UNAVAILABLE);
+            assertThat(err.toString()).contains("cannot be reached");
             // Longer than the agent's period and the lease: the brick keeps the volume exported.
             Thread.sleep(io.basalt.server.cluster.VolumeAgent.RESYNC_MILLIS + TTL.toMillis());
             assertThat(holder.target().subsystem().namespace(nsid)).isNotNull();
