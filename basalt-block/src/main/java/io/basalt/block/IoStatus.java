@@ -17,6 +17,12 @@ public final class IoStatus {
     public static final int INTERNAL_ERROR = 4;
     /** The store is read-only (a snapshot): writes, write-zeroes and deallocates fail with this. */
     public static final int WRITE_PROTECTED = 5;
+    /**
+     * This brick cannot serve the volume now: it is not (or no longer) the volume's primary, or its
+     * authority to acknowledge lapsed. Not an error of the data: the host should retry on another
+     * path (the target answers with an ANA status so multipath does).
+     */
+    public static final int PATH_UNAVAILABLE = 6;
 
     private IoStatus() {
     }

@@ -191,6 +191,8 @@ public final class IoCommands implements CommandSet {
             case IoStatus.WRITE_ERROR -> Status.WRITE_FAULT;
             case IoStatus.NO_SPACE -> Status.CAPACITY_EXCEEDED | Status.DNR;
             case IoStatus.WRITE_PROTECTED -> Status.NAMESPACE_WRITE_PROTECTED | Status.DNR;
+            // A path status without DNR: the host's multipath retries on another path.
+            case IoStatus.PATH_UNAVAILABLE -> Status.ANA_INACCESSIBLE;
             default -> Status.INTERNAL_ERROR;
         };
     }
