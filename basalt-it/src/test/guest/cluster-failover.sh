@@ -41,9 +41,9 @@ finish() {
 
 # a failed step ends the run: what follows depends on the bricks it left, and on a host that may hold I/O
 step() {
-  name=$1; shift
-  echo "BASALT-STEP $name"
-  if "$@"; then echo "BASALT-PASS $name"; else echo "BASALT-FAIL $name"; failures=$((failures + 1)); finish; fi
+  step_name=$1; shift
+  echo "BASALT-STEP $step_name"
+  if "$@"; then echo "BASALT-PASS $step_name"; else echo "BASALT-FAIL $step_name"; failures=$((failures + 1)); finish; fi
 }
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -59,6 +59,7 @@ port_of() { sed -n 's/.*trsvcid=\([0-9]*\).*/\1/p' /sys/class/nvme/$1/address; }
 
 # volume_field NAME N: field N of NAME's entry in BASALT_VOLUMES (2 = UUID, 3 = replicas)
 volume_field() {
+  local v
   for v in $VOLUMES; do
     [ "${v%%:*}" = "$1" ] && echo "$v" | cut -d: -f"$2" && return 0
   done
@@ -67,6 +68,7 @@ volume_field() {
 
 # head_of NAME: the multipath block device (nvmeXnY) of a volume
 head_of() {
+  local uuid b
   uuid=$(volume_field "$1" 2) || return 1
   for b in $(ls /sys/block | grep -E '^nvme[0-9]+n[0-9]+$'); do
     [ "$(cat /sys/block/$b/uuid 2>/dev/null)" = "$uuid" ] && echo "$b" && return 0
@@ -76,6 +78,7 @@ head_of() {
 
 # ana_states NAME: "PORT=STATE ..." for each path of a volume
 ana_states() {
+  local dev subsys ns ctrl p
   dev=$(head_of "$1") || return 1
   subsys=${dev%n*}; ns=${dev##*n}
   for ctrl in $(cluster_controllers); do
@@ -100,6 +103,7 @@ answer_field() { echo "$reply" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
 
 # every controller of the cluster live again (a restarted brick's path reconnects every 10 s by default)
 all_paths_live() {
+  local i live c
   i=0
   while [ $i -lt 60 ]; do
     live=0
@@ -113,6 +117,7 @@ all_paths_live() {
 # fio_json FILE KEY...: the number at the first KEY found after each previous one in fio's JSON
 # ("write clat_ns max": the longest write completion), enough for fio's one-key-a-line output
 fio_json() {
+  local file
   file=$1; shift
   awk -v keys="$*" '
       BEGIN { n = split(keys, k, " "); at = 1 }
@@ -126,6 +131,7 @@ fio_json() {
 # REQUEST; fio must then finish with no error and its verification passing. Prints the longest write
 # completion latency (the I/O pause) as a metric.
 fio_while() {
+  local volume request dev pid asked limit i rc error pause_ns written
   volume=$1; request=$2
   dev=$(head_of "$volume") || why "no block device for volume $volume" || return 1
   echo "volume $volume is /dev/$dev, paths: $(ana_states "$volume")"
@@ -163,6 +169,7 @@ fio_while() {
 
 # rejoin VOLUME: the killed bricks start again and catch up on the changed regions only
 rejoin() {
+  local regions
   cluster_request restart-killed "$1" || return 1
   regions=$(answer_field regions)
   echo "BASALT-METRIC resync-regions $regions"
@@ -177,6 +184,7 @@ rejoin() {
 # --- steps ------------------------------------------------------------------------------------
 
 connect_all() {
+  local i v name replicas uuid n states
   run timeout 120 nvme connect-all -t tcp -a "$ADDR" -s "$PORT" || why "nvme connect-all failed" || return 1
   i=0
   while [ "$(cluster_controllers | wc -l)" -lt "$BRICKS" ] && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done

@@ -68,9 +68,10 @@ final class FailoverRequests implements BiConsumer<GuestRun, String> {
             System.out.println("[failover] " + what + ": " + detail);
             guest.reply(ClusterRequests.ANSWER + "ok " + detail);
         } catch (Exception e) {
-            failures.add(what + ": " + e.getMessage());
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            failures.add(what + ": " + why);
             System.out.println("[failover] " + what + " failed: " + e);
-            guest.reply(ClusterRequests.ANSWER + "failed " + e.getMessage());
+            guest.reply(ClusterRequests.ANSWER + "failed " + why);
         }
     }
 
@@ -82,7 +83,7 @@ final class FailoverRequests implements BiConsumer<GuestRun, String> {
     }
 
     private String killPrimary(String volume) throws Exception {
-        String primary = placement(volume).path("primary").asText();
+        String primary = primaryOf(volume);
         BrickProcess brick = cluster.brick(primary);
         long start = System.nanoTime();
         brick.stop(BrickProcess.Stop.KILL);
@@ -97,18 +98,19 @@ final class FailoverRequests implements BiConsumer<GuestRun, String> {
         if (killed.isEmpty()) {
             throw new IllegalStateException("no brick was killed");
         }
-        // The counter lives in the primary's process: count what it copies from now on.
-        String primary = placement(volume).path("primary").asText();
-        long before = resyncRegions(primary, volume);
-        List<String> names = new ArrayList<>();
-        for (BrickProcess b : killed) {
-            b.start();
-            names.add(b.name());
+        String primary = primaryOf(volume);
+        List<String> names = killed.stream().map(BrickProcess::name).toList();
+        if (names.contains(primary)) {
+            startKilled();
+            throw new IllegalStateException(volume + "'s primary is still " + primary + ", which was killed: "
+                    + "no failover happened (" + names + " started again)");
         }
-        killed.clear();
+        // The counter lives in the primary's process: count what it copies from now on.
+        long before = resyncRegions(primary, volume);
+        startKilled();
         long start = System.nanoTime();
         awaitHealthy(volume);
-        String after = placement(volume).path("primary").asText();
+        String after = primaryOf(volume);
         if (!after.equals(primary)) {
             throw new IllegalStateException("the primary moved from " + primary + " to " + after
                     + " while " + names + " caught up: its resync count cannot be read");
@@ -118,9 +120,19 @@ final class FailoverRequests implements BiConsumer<GuestRun, String> {
                 + (System.nanoTime() - start) / 1_000_000;
     }
 
+    private void startKilled() throws IOException, InterruptedException {
+        for (BrickProcess b : killed) {
+            b.start();
+        }
+        killed.clear();
+    }
+
     private String freezePrimary(String volume) throws Exception {
-        String primary = placement(volume).path("primary").asText();
+        String primary = primaryOf(volume);
         BrickProcess brick = cluster.brick(primary);
+        if (!brick.isAlive()) {
+            throw new IllegalStateException(volume + "'s primary " + primary + " is not running: nothing to freeze");
+        }
         long start = System.nanoTime();
         brick.freeze();
         String next;
@@ -192,6 +204,15 @@ final class FailoverRequests implements BiConsumer<GuestRun, String> {
             }
         }
         return true;
+    }
+
+    private String primaryOf(String volume) {
+        JsonNode placement = placement(volume);
+        String primary = placement.path("primary").asText();
+        if (primary.isEmpty()) {
+            throw new IllegalStateException("no live brick shows a primary for " + volume + ": " + placement);
+        }
+        return primary;
     }
 
     /** The volume's placement as a live brick shows it (a missing node while none answers). */
