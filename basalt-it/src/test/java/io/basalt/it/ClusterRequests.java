@@ -3,50 +3,30 @@ package io.basalt.it;
 import io.basalt.control.etcd.EtcdProcess;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 
 /**
- * The test's half of the cluster handshake of {@code cluster-multipath.sh}: on
+ * The test's half of the {@link ClusterHandshake} of {@code cluster-multipath.sh}: on
  * {@code BASALT-CLUSTER etcd-restart} it kills etcd with SIGKILL, keeps it down past the bricks'
  * heartbeat lease, starts it again and waits until management answers; on
  * {@code BASALT-CLUSTER kill-leader} it kills the leading brick with SIGKILL and measures how long until
  * another brick leads. Answers {@code BASALT-CLUSTER-DONE ok DETAIL} or {@code BASALT-CLUSTER-DONE failed WHY}.
  */
-final class ClusterRequests implements BiConsumer<GuestRun, String> {
-    static final String REQUEST = "BASALT-CLUSTER ";
-    static final String ANSWER = "BASALT-CLUSTER-DONE ";
-
+final class ClusterRequests extends ClusterHandshake {
     private final TestCluster cluster;
-    private final List<String> done = new CopyOnWriteArrayList<>();
-    private final List<String> failures = new CopyOnWriteArrayList<>();
     private volatile long leaderTakeoverMillis = -1;
 
     ClusterRequests(TestCluster cluster) {
+        super("cluster");
         this.cluster = cluster;
     }
 
     @Override
-    public void accept(GuestRun guest, String line) {
-        if (!line.startsWith(REQUEST)) {
-            return;
-        }
-        String what = line.substring(REQUEST.length()).trim();
-        try {
-            String detail = switch (what) {
-                case "etcd-restart" -> restartEtcd();
-                case "kill-leader" -> killLeader();
-                default -> throw new IllegalArgumentException("unknown request '" + what + "'");
-            };
-            done.add(what);
-            System.out.println("[cluster] " + what + ": " + detail);
-            guest.reply(ANSWER + "ok " + detail);
-        } catch (Exception e) {
-            failures.add(what + ": " + e.getMessage());
-            System.out.println("[cluster] " + what + " failed: " + e);
-            guest.reply(ANSWER + "failed " + e.getMessage());
-        }
+    String act(String[] words) throws Exception {
+        return switch (String.join(" ", words)) {
+            case "etcd-restart" -> restartEtcd();
+            case "kill-leader" -> killLeader();
+            default -> throw new IllegalArgumentException("unknown request '" + String.join(" ", words) + "'");
+        };
     }
 
     private String restartEtcd() throws Exception {
@@ -86,14 +66,6 @@ final class ClusterRequests implements BiConsumer<GuestRun, String> {
 
     private TestCluster.Api api(int brick) {
         return cluster.api(brick);
-    }
-
-    List<String> done() {
-        return List.copyOf(done);
-    }
-
-    List<String> failures() {
-        return List.copyOf(failures);
     }
 
     long leaderTakeoverMillis() {

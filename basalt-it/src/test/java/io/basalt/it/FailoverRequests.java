@@ -9,12 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 
 /**
- * The test's half of the handshake of {@code cluster-failover.sh}: the guest prints
- * {@code BASALT-CLUSTER <request> <volume>} while its fio runs and waits for
- * {@code BASALT-CLUSTER-DONE ok DETAIL} or {@code BASALT-CLUSTER-DONE failed WHY}.
+ * The test's half of the {@link ClusterHandshake} of {@code cluster-failover.sh}: the guest prints
+ * {@code BASALT-CLUSTER <request> <volume>} while its fio runs and waits for the answer.
  *
  * <ul>
  *   <li>{@code kill-primary V}: SIGKILL to V's primary brick; answers {@code ms=N} once another brick is
@@ -29,7 +27,7 @@ import java.util.function.BiConsumer;
  *   <li>{@code heal}: starts every dead brick and waits until every volume is healthy.
  * </ul>
  */
-final class FailoverRequests implements BiConsumer<GuestRun, String> {
+final class FailoverRequests extends ClusterHandshake {
     static final String RESYNC_METRIC = "basalt_replication_resync_regions_total";
     /** A new primary must show up well within this after a kill or a freeze; the goal is 5 s of I/O pause. */
     static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(30);
@@ -39,40 +37,24 @@ final class FailoverRequests implements BiConsumer<GuestRun, String> {
     private final TestCluster cluster;
     private final List<String> volumes;
     private final List<BrickProcess> killed = new ArrayList<>();
-    private final List<String> done = new CopyOnWriteArrayList<>();
-    private final List<String> failures = new CopyOnWriteArrayList<>();
     private final List<Long> takeoverMillis = new CopyOnWriteArrayList<>();
 
     FailoverRequests(TestCluster cluster, List<String> volumes) {
+        super("failover");
         this.cluster = cluster;
         this.volumes = List.copyOf(volumes);
     }
 
     @Override
-    public void accept(GuestRun guest, String line) {
-        if (!line.startsWith(ClusterRequests.REQUEST)) {
-            return;
-        }
-        String what = line.substring(ClusterRequests.REQUEST.length()).trim();
-        String[] words = what.split("\\s+");
-        try {
-            String detail = switch (words[0]) {
-                case "kill-primary" -> killPrimary(volume(words));
-                case "restart-killed" -> restartKilled(volume(words));
-                case "freeze-primary" -> freezePrimary(volume(words));
-                case "verify" -> verify(volume(words));
-                case "heal" -> heal();
-                default -> throw new IllegalArgumentException("unknown request '" + what + "'");
-            };
-            done.add(what);
-            System.out.println("[failover] " + what + ": " + detail);
-            guest.reply(ClusterRequests.ANSWER + "ok " + detail);
-        } catch (Exception e) {
-            String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            failures.add(what + ": " + why);
-            System.out.println("[failover] " + what + " failed: " + e);
-            guest.reply(ClusterRequests.ANSWER + "failed " + why);
-        }
+    String act(String[] words) throws Exception {
+        return switch (words[0]) {
+            case "kill-primary" -> killPrimary(volume(words));
+            case "restart-killed" -> restartKilled(volume(words));
+            case "freeze-primary" -> freezePrimary(volume(words));
+            case "verify" -> verify(volume(words));
+            case "heal" -> heal();
+            default -> throw new IllegalArgumentException("unknown request '" + String.join(" ", words) + "'");
+        };
     }
 
     private String volume(String[] words) {
@@ -240,14 +222,6 @@ final class FailoverRequests implements BiConsumer<GuestRun, String> {
             throw new IllegalStateException(brickName + " answered GET /metrics with " + e.status(), e);
         }
         return PrometheusText.sum(text, RESYNC_METRIC, Map.of("volume", volume));
-    }
-
-    List<String> done() {
-        return List.copyOf(done);
-    }
-
-    List<String> failures() {
-        return List.copyOf(failures);
     }
 
     /** From each kill or freeze to another primary shown by a live brick, in milliseconds. */
