@@ -127,8 +127,11 @@ public final class ReplicatedStore implements BlockStore {
         Routing next = new Routing(true, plan.epoch(), members);
         routing = next;
         cancelResyncs(old, next);
-        for (Member m : members) {
-            if (m.state() == Member.OUT && (m.resync == null || m.resync.ended())) {
+        for (int k = plan.inSync().size(); k < members.length; k++) {
+            Member m = members[k];
+            // A drop still being recorded counts: the watch may deliver its record before its reply.
+            boolean out = m.state() == Member.OUT || m.state() == Member.DROPPING;
+            if (out && (m.resync == null || m.resync.ended())) {
                 m.resync = new Resync(this, m, plan.epoch(), settings, listener);
                 m.resync.start("basalt-resync-" + volume + "-" + m.brick);
             }

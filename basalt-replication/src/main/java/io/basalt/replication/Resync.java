@@ -93,7 +93,11 @@ final class Resync implements Runnable {
     public void run() {
         try {
             while (!cancelled) {
-                if (!member.link.connected()) {
+                int s = member.state();
+                if (s == Member.IN_SYNC || s == Member.REFUSED) {
+                    return;
+                }
+                if (s == Member.DROPPING || !member.link.connected()) {
                     state = ResyncProgress.State.WAITING;
                     sleep(settings.retryInterval().toNanos());
                     continue;

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /** A primary's fan-out store over a memory store, with replicas behind fake links. */
 final class Fixture implements AutoCloseable {
@@ -28,11 +29,15 @@ final class Fixture implements AutoCloseable {
     final ReplicatedStore store;
 
     Fixture(int replicas, Executor answerOn) {
+        this(replicas, answerOn, s -> s);
+    }
+
+    Fixture(int replicas, Executor answerOn, UnaryOperator<ReplicationSettings> tune) {
         for (int i = 0; i < replicas; i++) {
             links.add(new FakeLink("b" + (i + 1), CAPACITY, EPOCH, answerOn));
         }
-        ReplicationSettings settings = ReplicationSettings.defaults().withRegionBytes(REGION)
-                .withCopyBytes(4 * REGION).withRetryInterval(Duration.ofMillis(5)).withPoolSize(64);
+        ReplicationSettings settings = tune.apply(ReplicationSettings.defaults().withRegionBytes(REGION)
+                .withCopyBytes(4 * REGION).withRetryInterval(Duration.ofMillis(5)).withPoolSize(64));
         store = new ReplicatedStore("vol", local, fence, authority::get, recorder, settings, new ReplicationListener() {
             @Override
             public void replicaDropped(String brick, long epoch, boolean recorded) {

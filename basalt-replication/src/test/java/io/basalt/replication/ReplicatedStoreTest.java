@@ -141,6 +141,7 @@ class ReplicatedStoreTest {
                 writes[i] = HostIo.write((long) i * REGION, 4096, i + 1);
                 f.store.submit(writes[i]);
             }
+            f.link(0).connected = false;
             f.link(0).failHeld();
             for (HostIo w : writes) {
                 assertThat(w.await()).isEqualTo(IoStatus.OK);
@@ -257,6 +258,38 @@ class ReplicatedStoreTest {
             assertThat(f.store.poolMisses()).isZero();
             assertThat(List.of(Fixture.contents(f.link(0).store), Fixture.contents(f.link(1).store)))
                     .allSatisfy(b -> assertThat(b).isEqualTo(Fixture.contents(f.local)));
+        }
+    }
+
+    @Test
+    void shouldResyncAReplicaWhosePlanArrivedBeforeItsDropWasAnswered() throws Exception {
+        try (Fixture f = new Fixture(1)) {
+            f.store.apply(f.plan());
+            CompletableFuture<Long> record = new CompletableFuture<>();
+            f.recorder.heldDrop = record;
+            f.link(0).mode = FakeLink.Mode.FAIL;
+            HostIo w = HostIo.write(2 * REGION, 4096, 1);
+            f.store.submit(w);
+            assertThat(f.store.apply(f.plan(f.link(0)))).isTrue();
+            f.link(0).mode = FakeLink.Mode.ANSWER;
+            record.complete(f.recorder.revision.incrementAndGet());
+            assertThat(w.await()).isEqualTo(IoStatus.OK);
+            Fixture.waitFor("resync of b1", () -> f.resyncDone("b1"));
+            assertThat(f.progress("b1").bytesCopied()).isEqualTo(REGION);
+            assertThat(Fixture.contents(f.link(0).store)).isEqualTo(Fixture.contents(f.local));
+        }
+    }
+
+    @Test
+    void shouldCopyNoFasterThanTheResyncRate() throws Exception {
+        try (Fixture f = new Fixture(1, Runnable::run, s -> s.withResyncBytesPerSecond(4L * 1024 * 1024))) {
+            long started = System.nanoTime();
+            f.store.apply(f.plan(f.link(0)));
+            Fixture.waitFor("full resync", () -> f.resyncDone("b1"));
+            long elapsed = System.nanoTime() - started;
+            // 1 MiB at 4 MiB/s is 250 ms; the final copies (at most finalRegions) go unpaced with writes parked.
+            long paced = Fixture.CAPACITY - (long) ReplicationSettings.FINAL_REGIONS_DEFAULT * REGION;
+            assertThat(elapsed).isGreaterThanOrEqualTo(paced * 1_000_000_000L / (4L * 1024 * 1024) - 20_000_000L);
         }
     }
 }
