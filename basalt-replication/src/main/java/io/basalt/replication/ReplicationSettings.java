@@ -82,4 +82,9 @@ public record ReplicationSettings(int regionBytes, long resyncBytesPerSecond, in
         return new ReplicationSettings(regionBytes, resyncBytesPerSecond, copyBytes, copiesInFlight, finalRegions,
                 maxPasses, gateTimeout, retryInterval, progressBytes, size, maxReplicas);
     }
+
+    public ReplicationSettings withFinalRegions(int regions) {
+        return new ReplicationSettings(regionBytes, resyncBytesPerSecond, copyBytes, copiesInFlight, regions,
+                maxPasses, gateTimeout, retryInterval, progressBytes, poolSize, maxReplicas);
+    }
 }

@@ -16,12 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeLink implements ReplicaLink {
     enum Mode { ANSWER, FAIL, HOLD }
 
+    static final Executor INLINE = Runnable::run;
+
     final String brick;
     final MemoryBlockStore store;
     final EpochFence fence;
     final AtomicInteger submitted = new AtomicInteger();
     private final ConcurrentLinkedQueue<Object[]> held = new ConcurrentLinkedQueue<>();
     private final Executor answerOn;
+    /** Answers on the submitting thread without a task (so a test can count allocations). */
+    private final boolean inline;
     volatile Mode mode = Mode.ANSWER;
     volatile boolean connected = true;
 
@@ -30,10 +34,11 @@ final class FakeLink implements ReplicaLink {
         this.store = new MemoryBlockStore(capacity, 4096);
         this.fence = new EpochFence(epoch);
         this.answerOn = answerOn;
+        this.inline = answerOn == INLINE;
     }
 
     FakeLink(String brick, long capacity, long epoch) {
-        this(brick, capacity, epoch, Runnable::run);
+        this(brick, capacity, epoch, INLINE);
     }
 
     @Override
@@ -52,7 +57,13 @@ final class FakeLink implements ReplicaLink {
         switch (mode) {
             case FAIL -> answerOn.execute(() -> io.complete(IoStatus.WRITE_ERROR));
             case HOLD -> held.add(new Object[] {io, epoch});
-            case ANSWER -> answerOn.execute(() -> apply(io, epoch));
+            case ANSWER -> {
+                if (inline) {
+                    apply(io, epoch);
+                } else {
+                    answerOn.execute(() -> apply(io, epoch));
+                }
+            }
         }
     }
 

@@ -58,7 +58,7 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(int replicas) {
-        this(replicas, Runnable::run);
+        this(replicas, FakeLink.INLINE);
     }
 
     /** The plan with {@code out} listed out of sync and every other link in sync, at the recorder's revision. */

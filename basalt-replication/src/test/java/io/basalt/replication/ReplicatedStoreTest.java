@@ -282,14 +282,97 @@ class ReplicatedStoreTest {
 
     @Test
     void shouldCopyNoFasterThanTheResyncRate() throws Exception {
-        try (Fixture f = new Fixture(1, Runnable::run, s -> s.withResyncBytesPerSecond(4L * 1024 * 1024))) {
+        try (Fixture f = new Fixture(1, FakeLink.INLINE, s -> s.withResyncBytesPerSecond(4L * 1024 * 1024).withFinalRegions(4))) {
             long started = System.nanoTime();
             f.store.apply(f.plan(f.link(0)));
             Fixture.waitFor("full resync", () -> f.resyncDone("b1"));
             long elapsed = System.nanoTime() - started;
             // 1 MiB at 4 MiB/s is 250 ms; the final copies (at most finalRegions) go unpaced with writes parked.
-            long paced = Fixture.CAPACITY - (long) ReplicationSettings.FINAL_REGIONS_DEFAULT * REGION;
+            long paced = Fixture.CAPACITY - 4L * REGION;
+            System.out.printf("full resync of %d bytes at a 4 MiB/s limit: %.0f ms%n", Fixture.CAPACITY, elapsed / 1e6);
             assertThat(elapsed).isGreaterThanOrEqualTo(paced * 1_000_000_000L / (4L * 1024 * 1024) - 20_000_000L);
+        }
+    }
+
+    @Test
+    void shouldAllocateNothingPerWriteOrRead() throws Exception {
+        try (Fixture f = new Fixture(2)) {
+            f.store.apply(f.plan());
+            ReusedIo write = new ReusedIo(io.basalt.block.BlockIo.OP_WRITE, 4096);
+            ReusedIo read = new ReusedIo(io.basalt.block.BlockIo.OP_READ, 4096);
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            for (int i = 0; i < 20_000; i++) {
+                write.submitTo(f.store, i);
+                read.submitTo(f.store, i);
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10_000; i++) {
+                write.submitTo(f.store, i);
+                read.submitTo(f.store, i);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            assertThat(allocated).as("bytes allocated by 20,000 operations").isLessThan(4096);
+            assertThat(write.status).isEqualTo(IoStatus.OK);
+            assertThat(read.status).isEqualTo(IoStatus.OK);
+        }
+    }
+
+    /** One host operation object reused for every submit, as the target's pooled requests are. */
+    private static final class ReusedIo implements io.basalt.block.BlockIo {
+        private final int op;
+        private final io.netty.buffer.ByteBuf buffer;
+        private long offset;
+        int status = -1;
+
+        ReusedIo(int op, int length) {
+            this.op = op;
+            this.buffer = io.netty.buffer.Unpooled.buffer(length, length);
+            if (op == OP_WRITE) {
+                buffer.writerIndex(length);
+            }
+        }
+
+        void submitTo(ReplicatedStore store, int i) {
+            offset = (long) (i % 256) * buffer.capacity();
+            if (op == OP_READ) {
+                buffer.clear();
+            }
+            status = -1;
+            store.submit(this);
+            if (status != IoStatus.OK) {
+                throw new AssertionError("status " + status);
+            }
+        }
+
+        @Override
+        public int op() {
+            return op;
+        }
+
+        @Override
+        public long offset() {
+            return offset;
+        }
+
+        @Override
+        public int length() {
+            return buffer.capacity();
+        }
+
+        @Override
+        public io.netty.buffer.ByteBuf buffer() {
+            return buffer;
+        }
+
+        @Override
+        public boolean fua() {
+            return false;
+        }
+
+        @Override
+        public void complete(int ioStatus) {
+            status = ioStatus;
         }
     }
 }
