@@ -76,4 +76,46 @@ class ReplicatedStoreConcurrencyTest {
             assertThat(answers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
         }
     }
+
+    @RepeatedTest(3)
+    void shouldFindNoDifferenceWhileWritesGoOn() throws Exception {
+        ExecutorService answers = Executors.newFixedThreadPool(2);
+        try (Fixture f = new Fixture(2, answers)) {
+            f.store.apply(f.plan());
+            AtomicInteger failures = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < WRITERS; t++) {
+                int slice = t;
+                writers.add(Thread.ofPlatform().name("writer-" + t).start(() -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                    for (int i = 0; !stop.get() && System.nanoTime() < deadline; i++) {
+                        try {
+                            if (f.write((long) slice * SLICE + (long) (i % (SLICE / 4096)) * 4096, 4096, i) != IoStatus.OK) {
+                                failures.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            try {
+                for (int run = 0; run < 3; run++) {
+                    VerifyReport report = f.store.verify().get(20, TimeUnit.SECONDS);
+                    assertThat(report.identical()).as("report %s", report).isTrue();
+                    assertThat(report.bytesCompared()).isEqualTo(Fixture.CAPACITY);
+                }
+            } finally {
+                stop.set(true);
+                for (Thread w : writers) {
+                    w.join(TimeUnit.SECONDS.toMillis(30));
+                }
+            }
+            assertThat(failures.get()).isZero();
+        } finally {
+            answers.shutdownNow();
+            assertThat(answers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
 }
