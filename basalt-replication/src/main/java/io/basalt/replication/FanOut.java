@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The countdown holds one count per leg that will answer, plus one for the dispatch itself, so a
  * leg answering inline cannot finish the operation before every leg is sent. Legs write their
- * outcome into plain fields before counting down; the last count down reads them.
+ * outcome into plain fields before counting down (only ever setting a flag, never clearing one, as
+ * legs answer on several threads at once); the last count down reads them.
  */
 final class FanOut {
     private final ReplicatedStore store;
@@ -103,7 +104,9 @@ final class FanOut {
             if (now == Member.PARKED) {
                 return;
             }
-            refused |= now != IoStatus.OK;
+            if (now != IoStatus.OK) {
+                refused = true;
+            }
         }
         countDown();
     }
