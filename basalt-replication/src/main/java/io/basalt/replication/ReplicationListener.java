@@ -29,4 +29,8 @@ public interface ReplicationListener {
     /** The resync stopped (the link failed, the rejoin was refused); its tracking is kept and it will try again. */
     default void resyncFailed(ResyncProgress progress, String reason) {
     }
+
+    /** The resync stopped for good: this brick is no longer primary, the replica left the plan, or the store closed. */
+    default void resyncCancelled(ResyncProgress progress) {
+    }
 }

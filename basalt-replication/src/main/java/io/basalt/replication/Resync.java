@@ -118,10 +118,11 @@ final class Resync implements Runnable {
         } catch (InterruptedException e) {
             // cancelled
         } finally {
+            ended = true;
             if (state != ResyncProgress.State.DONE) {
                 state = ResyncProgress.State.CANCELLED;
+                listener.resyncCancelled(progress());
             }
-            ended = true;
         }
     }
 

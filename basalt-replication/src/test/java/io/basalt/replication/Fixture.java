@@ -51,6 +51,11 @@ final class Fixture implements AutoCloseable {
             }
 
             @Override
+            public void resyncCancelled(ResyncProgress progress) {
+                events.add("resync cancelled " + progress.brick());
+            }
+
+            @Override
             public void resyncFailed(ResyncProgress progress, String reason) {
                 events.add("resync failed " + progress.brick() + ": " + reason);
             }

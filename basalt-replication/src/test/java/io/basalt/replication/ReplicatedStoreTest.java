@@ -318,6 +318,58 @@ class ReplicatedStoreTest {
         }
     }
 
+    @Test
+    void shouldTryTheReplicaAgainWhenANewPlanFollowsARefusedDrop() throws Exception {
+        try (Fixture f = new Fixture(1)) {
+            f.store.apply(f.plan());
+            f.recorder.refuse = true;
+            f.link(0).mode = FakeLink.Mode.FAIL;
+            assertThat(f.write(0, 4096, 1)).isEqualTo(IoStatus.PATH_UNAVAILABLE);
+            f.recorder.refuse = false;
+            f.link(0).mode = FakeLink.Mode.ANSWER;
+            assertThat(f.store.apply(f.plan())).isTrue();
+            assertThat(f.write(0, 4096, 2)).isEqualTo(IoStatus.OK);
+            assertThat(Fixture.contents(f.link(0).store)[0]).isEqualTo((byte) 2);
+        }
+    }
+
+    @Test
+    void shouldNotRejoinAReplicaThatRefusesTheResyncsEpoch() throws Exception {
+        try (Fixture f = new Fixture(1)) {
+            f.link(0).fence.admit(EPOCH + 1);
+            f.store.apply(f.plan(f.link(0)));
+            Fixture.waitFor("a failed resync", () -> f.events.stream().anyMatch(e -> e.contains("deposed")));
+            assertThat(f.recorder.rejoins).isEmpty();
+            assertThat(f.progress("b1").regionsRemaining()).as("tracking kept").isEqualTo(Fixture.CAPACITY / REGION);
+        }
+    }
+
+    @Test
+    void shouldCancelTheResyncWhenTheBrickIsNoLongerPrimary() throws Exception {
+        try (Fixture f = new Fixture(1)) {
+            f.link(0).connected = false;
+            f.store.apply(f.plan(f.link(0)));
+            List<ResyncProgress> before = f.store.resyncs();
+            assertThat(before).hasSize(1);
+            f.store.apply(ReplicaPlan.secondary(EPOCH + 1, f.recorder.revision.get() + 1));
+            Fixture.waitFor("cancelled", () -> f.events.contains("resync cancelled b1"));
+            assertThat(f.store.resyncs()).isEmpty();
+            assertThat(f.write(0, 4096, 1)).isEqualTo(IoStatus.PATH_UNAVAILABLE);
+        }
+    }
+
+    @Test
+    void shouldReportAReplicaWhoseReadsFail() throws Exception {
+        try (Fixture f = new Fixture(2)) {
+            f.store.apply(f.plan());
+            f.link(0).mode = FakeLink.Mode.FAIL;
+            VerifyReport report = f.store.verify().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(report.replicas().get(0).error()).contains("failed");
+            assertThat(report.replicas().get(1).error()).isNull();
+            assertThat(report.identical()).isFalse();
+        }
+    }
+
     /** One host operation object reused for every submit, as the target's pooled requests are. */
     private static final class ReusedIo implements io.basalt.block.BlockIo {
         private final int op;
