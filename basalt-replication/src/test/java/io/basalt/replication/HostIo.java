@@ -33,6 +33,15 @@ final class HostIo implements BlockIo {
         return new HostIo(OP_READ, offset, length, Unpooled.buffer(length));
     }
 
+    /** Deallocates the (offset, length) pairs. */
+    static HostIo deallocate(long... offsetLengthPairs) {
+        ByteBuf ranges = Unpooled.buffer(offsetLengthPairs.length * Long.BYTES);
+        for (long v : offsetLengthPairs) {
+            ranges.writeLong(v);
+        }
+        return new HostIo(OP_DEALLOCATE, 0, offsetLengthPairs.length / 2, ranges);
+    }
+
     static HostIo flush() {
         return new HostIo(OP_FLUSH, 0, 0, null);
     }

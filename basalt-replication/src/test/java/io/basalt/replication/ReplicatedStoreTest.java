@@ -370,6 +370,25 @@ class ReplicatedStoreTest {
         }
     }
 
+    @Test
+    void shouldMarkEveryDeallocatedRangeForAReplicaOutOfSync() throws Exception {
+        try (Fixture f = new Fixture(1)) {
+            f.store.apply(f.plan());
+            assertThat(f.write(REGION, 4096, 1)).isEqualTo(IoStatus.OK);
+            f.link(0).mode = FakeLink.Mode.FAIL;
+            f.link(0).connected = false;
+            HostIo trim = HostIo.deallocate(REGION, 4096, 10L * REGION, 2L * REGION);
+            f.store.submit(trim);
+            assertThat(trim.await()).isEqualTo(IoStatus.OK);
+            f.store.apply(f.plan(f.link(0)));
+            assertThat(f.progress("b1").regionsRemaining()).isEqualTo(3);
+            f.link(0).mode = FakeLink.Mode.ANSWER;
+            f.link(0).connected = true;
+            Fixture.waitFor("resync of b1", () -> f.resyncDone("b1"));
+            assertThat(Fixture.contents(f.link(0).store)).isEqualTo(Fixture.contents(f.local));
+        }
+    }
+
     /** One host operation object reused for every submit, as the target's pooled requests are. */
     private static final class ReusedIo implements io.basalt.block.BlockIo {
         private final int op;
