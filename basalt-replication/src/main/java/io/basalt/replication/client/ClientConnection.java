@@ -61,13 +61,24 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         int outcome = status;
         if (io.op() == BlockIo.OP_READ && status == IoStatus.OK) {
             if (data.readableBytes() == io.length()) {
-                io.buffer().writeBytes(data);
+                outcome = copy(data, io);
             } else {
                 LOG.warn("{} answered a read of {} bytes with {}", client.address(), io.length(), data.readableBytes());
                 outcome = IoStatus.READ_ERROR;
             }
         }
         ReplicationClient.complete(io, outcome);
+    }
+
+    /** Copies a read's data to the caller's buffer; a buffer without room is the caller's error, not the connection's. */
+    private int copy(ByteBuf data, BlockIo io) {
+        try {
+            io.buffer().writeBytes(data);
+            return IoStatus.OK;
+        } catch (IndexOutOfBoundsException e) {
+            LOG.error("no room for a read of {} bytes in the caller's buffer", io.length(), e);
+            return IoStatus.INTERNAL_ERROR;
+        }
     }
 
     @Override

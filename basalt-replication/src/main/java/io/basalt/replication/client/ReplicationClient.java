@@ -260,7 +260,9 @@ public final class ReplicationClient implements AutoCloseable {
     void connectionLost(Channel ch) {
         if (channel == ch) {
             channel = null;
-            LOG.warn("lost the connection to replica brick at {}", address);
+            if (!closed) {
+                LOG.warn("lost the connection to replica brick at {}", address);
+            }
         }
         failAll();
         if (!closed) {
