@@ -26,10 +26,16 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     private final PendingTable pending;
     private ChannelHandlerContext ctx;
     private boolean opened;
+    private long answers;
 
     ClientConnection(ReplicationClient client, PendingTable pending) {
         this.client = client;
         this.pending = pending;
+    }
+
+    /** Answers received so far (any, even late ones): the brick is alive while this grows. */
+    long answers() {
+        return answers;
     }
 
     @Override
@@ -53,6 +59,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
 
     @Override
     public void response(long id, int status, ByteBuf data) {
+        answers++;
         BlockIo io = pending.take(id);
         if (io == null) {
             LOG.debug("answer to request {} from {} came after it timed out", id, client.address());

@@ -62,6 +62,7 @@ public final class ReplicationClient implements AutoCloseable {
     private Channel current;
     private int failedAttempts;
     private boolean outageLogged;
+    private long answersAtLastScan;
 
     /** A client with default settings and an event loop of its own. */
     public ReplicationClient(InetSocketAddress address) {
@@ -289,9 +290,19 @@ public final class ReplicationClient implements AutoCloseable {
                 complete(io, failure(io));
             }
         }
+        ClientConnection connection = current == null ? null : current.pipeline().get(ClientConnection.class);
+        long answers = connection == null ? 0 : connection.answers();
         if (expired > 0) {
             LOG.warn("{} operations to replica brick at {} got no answer within {} ms", expired, address,
                     settings.timeoutMillis());
+            if (connection != null && answers == answersAtLastScan && channel == current) {
+                // Nothing at all came back since the last scan: a brick cut off without a FIN or RST
+                // looks connected for as long as TCP keeps trying. Start over, so connected() is
+                // true again only once the brick greets us.
+                LOG.warn("replica brick at {} answers nothing: closing the connection to reconnect", address);
+                current.close();
+            }
         }
+        answersAtLastScan = answers;
     }
 }

@@ -154,6 +154,8 @@ class ReplicationClientTest {
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sent);
             assertThat(tookMillis).as("failed by the timeout, not before").isBetween(300L, 300L + 1000L);
             assertThat(io.completions()).isEqualTo(1);
+            assertThat(Poll.until(() -> !link.connected(), WAIT)).as("a brick that answers nothing is disconnected")
+                    .isTrue();
             acceptor.interrupt();
         }
     }
