@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One primary's connection to this brick, replica side. Each request goes through one life:
@@ -190,7 +191,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter implements Req
         if (loop.inEventLoop()) {
             answer(op);
         } else {
-            loop.execute(op);
+            try {
+                loop.execute(op);
+            } catch (RejectedExecutionException e) {
+                // Only after close() gave up waiting for the store: nobody is left to answer.
+                LOG.warn("replica store completed request {} after the server stopped", op.id);
+            }
         }
     }
 
