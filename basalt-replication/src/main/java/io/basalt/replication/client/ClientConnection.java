@@ -58,7 +58,7 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     }
 
     @Override
-    public void response(long id, int status, ByteBuf data) {
+    public void response(long id, int status, ByteBuf in, int dataIndex, int dataLength) {
         answers++;
         BlockIo io = pending.take(id);
         if (io == null) {
@@ -67,10 +67,10 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
         }
         int outcome = status;
         if (io.op() == BlockIo.OP_READ && status == IoStatus.OK) {
-            if (data.readableBytes() == io.length()) {
-                outcome = copy(data, io);
+            if (dataLength == io.length()) {
+                outcome = copy(in, dataIndex, io);
             } else {
-                LOG.warn("{} answered a read of {} bytes with {}", client.address(), io.length(), data.readableBytes());
+                LOG.warn("{} answered a read of {} bytes with {}", client.address(), io.length(), dataLength);
                 outcome = IoStatus.READ_ERROR;
             }
         }
@@ -78,9 +78,9 @@ final class ClientConnection extends ChannelInboundHandlerAdapter implements Res
     }
 
     /** Copies a read's data to the caller's buffer; a buffer without room is the caller's error, not the connection's. */
-    private int copy(ByteBuf data, BlockIo io) {
+    private int copy(ByteBuf in, int dataIndex, BlockIo io) {
         try {
-            io.buffer().writeBytes(data);
+            io.buffer().writeBytes(in, dataIndex, io.length());
             return IoStatus.OK;
         } catch (IndexOutOfBoundsException e) {
             LOG.error("no room for a read of {} bytes in the caller's buffer", io.length(), e);

@@ -11,10 +11,11 @@ public final class ResponseDecoder extends FrameDecoder {
         void opened();
 
         /**
-         * One answer. {@code data} (empty unless a read succeeded) is a slice of the connection's
-         * buffer, valid only during the call: the sink copies what it keeps.
+         * One answer. Its data (none unless a read succeeded) is {@code in[dataIndex, dataIndex +
+         * dataLength)}, valid only during the call: the sink copies what it keeps. Passed as an index
+         * rather than a slice, so an answer costs no object.
          */
-        void response(long id, int status, ByteBuf data);
+        void response(long id, int status, ByteBuf in, int dataIndex, int dataLength);
     }
 
     private final Sink sink;
@@ -47,7 +48,8 @@ public final class ResponseDecoder extends FrameDecoder {
             return;
         }
         long id = ResponseHeader.id(in, base);
-        in.skipBytes(ResponseHeader.LENGTH);
-        sink.response(id, status, in.readSlice(dataLength));
+        int dataIndex = base + ResponseHeader.LENGTH;
+        in.skipBytes(ResponseHeader.LENGTH + dataLength);
+        sink.response(id, status, in, dataIndex, dataLength);
     }
 }

@@ -23,8 +23,8 @@ class ResponseDecoderTest {
         }
 
         @Override
-        public void response(long id, int status, ByteBuf data) {
-            decoded.add(id + ":" + status + ":" + ByteBufUtil.hexDump(data));
+        public void response(long id, int status, ByteBuf in, int dataIndex, int dataLength) {
+            decoded.add(id + ":" + status + ":" + ByteBufUtil.hexDump(in, dataIndex, dataLength));
         }
     };
 
