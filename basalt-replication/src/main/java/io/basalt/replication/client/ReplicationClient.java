@@ -17,7 +17,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
@@ -44,8 +43,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReplicationClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicationClient.class);
-    /** Flushes a burst of writes queued from other threads once, not once per write. */
-    private static final int FLUSH_AT_MOST_EVERY = 256;
 
     private final InetSocketAddress address;
     private final ClientSettings settings;
@@ -100,7 +97,7 @@ public final class ReplicationClient implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         ClientConnection connection = new ClientConnection(ReplicationClient.this, pending);
-                        ch.pipeline().addLast(new FlushConsolidationHandler(FLUSH_AT_MOST_EVERY, true),
+                        ch.pipeline().addLast(new FlushBatcher(),
                                 new ResponseDecoder(connection), connection);
                     }
                 });
