@@ -25,7 +25,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * 4 KiB replicated writes through client → loopback → server → MemoryBlockStore: QD1 latency and
  * QD32 IOPS, each the median of 3 runs of 3 s (after a 2 s warm-up). A main, not a test:
- * {@code java -cp <test classpath> io.basalt.replication.bench.ReplicationBench [seconds]}.
+ * {@code java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED
+ * -Dio.netty.leakDetection.level=disabled -cp <test classpath> io.basalt.replication.bench.ReplicationBench [seconds]}:
+ * the daemon's flags (without Unsafe, Netty copies a direct buffer to a heap one through a new
+ * ByteBuffer each time, which would count as allocation; so would the leak detector's sampling).
+ * Also prints the bytes all threads allocated per write, which should stay near 0.
  */
 public final class ReplicationBench {
     private static final int BLOCK = 4096;
@@ -57,8 +61,8 @@ public final class ReplicationBench {
                 p50[run] = lat[0];
                 mean[run] = lat[1];
                 iops[run] = qd(link, 32, seconds);
-                System.out.printf("run %d: QD1 p50 %.1f us mean %.1f us; QD32 %.0f IOPS%n", run + 1, p50[run], mean[run],
-                        iops[run]);
+                System.out.printf("run %d: QD1 p50 %.1f us mean %.1f us; QD32 %.0f IOPS, %.1f bytes allocated per write"
+                        + " (all threads)%n", run + 1, p50[run], mean[run], iops[run], lastBytesPerOp);
             }
             System.out.printf("client's frame encoding per 4 KiB write: %.0f ns with the data copy, %.0f ns header only%n",
                     encodeNanos(true), encodeNanos(false));
@@ -104,6 +108,7 @@ public final class ReplicationBench {
         AtomicLong completed = new AtomicLong();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AtomicLong running = new AtomicLong(depth);
+        long allocatedBefore = allocatedBytes();
         long start = System.nanoTime();
         for (int i = 0; i < depth; i++) {
             ResubmittingIo io = new ResubmittingIo(link, completed, running, end, i);
@@ -112,7 +117,22 @@ public final class ReplicationBench {
         while (running.get() > 0) {
             Thread.sleep(1);
         }
-        return completed.get() / ((System.nanoTime() - start) / 1e9);
+        double iops = completed.get() / ((System.nanoTime() - start) / 1e9);
+        lastBytesPerOp = (allocatedBytes() - allocatedBefore) / (double) completed.get();
+        return iops;
+    }
+
+    private static volatile double lastBytesPerOp;
+
+    /** Bytes allocated so far by every live thread (this one, the client's and the server's event loops). */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(bytes, 0);
+        }
+        return sum;
     }
 
     /** What copying a write's data into its frame costs: a pooled buffer, the header, (the copy), released. */
