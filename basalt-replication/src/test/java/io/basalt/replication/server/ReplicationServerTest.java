@@ -144,6 +144,39 @@ class ReplicationServerTest {
         }
     }
 
+    @Test
+    void shouldAnswerInTheOrderTheStoreCompletes() throws Exception {
+        ReplicaLink link = client.link("b", VOLUME);
+        store.hold();
+        RecordingIo first = new RecordingIo(BlockIo.OP_WRITE, 0, BLOCK, Unpooled.buffer(BLOCK).writeZero(BLOCK));
+        RecordingIo second = new RecordingIo(BlockIo.OP_READ, BLOCK, BLOCK, Unpooled.buffer(BLOCK));
+        link.submit(first, 5);
+        link.submit(second, 5);
+        assertThat(Poll.until(() -> store.held() == 2, WAIT)).isTrue();
+        store.releaseNewest();
+        assertThat(second.await(WAIT)).isEqualTo(IoStatus.OK);
+        assertThat(first.isDone()).as("still in the store").isFalse();
+        store.release();
+        assertThat(first.await(WAIT)).isEqualTo(IoStatus.OK);
+    }
+
+    @Test
+    void shouldWaitOnCloseForWhatIsInTheStore() throws Exception {
+        ReplicaLink link = client.link("b", VOLUME);
+        store.hold();
+        RecordingIo io = new RecordingIo(BlockIo.OP_WRITE, 0, BLOCK, Unpooled.buffer(BLOCK).writeZero(BLOCK));
+        link.submit(io, 5);
+        assertThat(Poll.until(() -> store.held() == 1, WAIT)).isTrue();
+        java.util.concurrent.CompletableFuture<Void> closing =
+                java.util.concurrent.CompletableFuture.runAsync(server::close);
+        assertThatThrownBy(() -> closing.get(200, java.util.concurrent.TimeUnit.MILLISECONDS))
+                .as("close waits while the store holds an operation")
+                .isInstanceOf(java.util.concurrent.TimeoutException.class);
+        assertThat(io.await(WAIT)).as("its connection was closed").isEqualTo(IoStatus.WRITE_ERROR);
+        store.release();
+        closing.get(5, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     private static int readUntilClosed(InputStream in) throws IOException {
         int total = 0;
         byte[] b = new byte[256];

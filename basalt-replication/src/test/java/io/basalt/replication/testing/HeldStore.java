@@ -3,8 +3,6 @@ package io.basalt.replication.testing;
 import io.basalt.block.BlockIo;
 import io.basalt.block.BlockStore;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HeldStore implements BlockStore {
     private final BlockStore inner;
-    private final Queue<BlockIo> held = new ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.ConcurrentLinkedDeque<BlockIo> held = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private final AtomicInteger submitted = new AtomicInteger();
     private volatile boolean holding;
 
@@ -30,6 +28,14 @@ public final class HeldStore implements BlockStore {
         holding = false;
         BlockIo io;
         while ((io = held.poll()) != null) {
+            inner.submit(io);
+        }
+    }
+
+    /** Passes on only the operation held last, so operations complete out of their order. */
+    public void releaseNewest() {
+        BlockIo io = held.pollLast();
+        if (io != null) {
             inner.submit(io);
         }
     }
