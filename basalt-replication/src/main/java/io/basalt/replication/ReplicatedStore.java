@@ -32,7 +32,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * it, and those arriving while the drop is recorded (which skip it), wait for the record, and complete
  * OK only if it was recorded. From then on its missed regions are tracked ({@link ChangedRegions});
  * when a plan lists it out of sync, a {@link Resync} copies them and has it rejoin. A replica listed
- * out of sync that this store has no tracking for (it became primary since) is copied whole.
+ * out of sync that this store has no tracking for (it became primary since) is copied whole — except
+ * the plan's former primary, deposed when this store's epoch began: if this store saw that epoch
+ * begin, it has tracked every write the former primary lacks from its first write on.
  *
  * <p>Per operation: no lock and no allocation (pooled {@link FanOut}s, atomic counters, one volatile
  * read of the current {@link Routing}).
@@ -112,12 +114,17 @@ public final class ReplicatedStore implements BlockStore {
             }
             members[i++] = m;
         }
+        // This store saw the epoch begin (it was a secondary before): it has tracked every write of the
+        // epoch, so the former primary — which held every write before the epoch — lacks only those.
+        boolean sawEpochBegin = old != Routing.NONE && !old.primary() && old.epoch() < plan.epoch();
         for (ReplicaLink link : plan.outOfSync()) {
             Member m = continuing ? old.find(link.brick()) : null;
             if (m == null) {
-                ChangedRegions everything = newTracking();
-                everything.markAll();
-                m = new Member(link, Member.OUT, everything, recording);
+                ChangedRegions tracking = newTracking();
+                if (!(sawEpochBegin && link.brick().equals(plan.former()))) {
+                    tracking.markAll();
+                }
+                m = new Member(link, Member.OUT, tracking, recording);
             } else {
                 m.link = link;
                 m.recordedOut();

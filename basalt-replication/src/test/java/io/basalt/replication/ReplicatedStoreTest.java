@@ -1,5 +1,6 @@
 package io.basalt.replication;
 
+import io.basalt.block.testing.HostIo;
 import io.basalt.block.IoStatus;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.basalt.replication;
+package io.basalt.block.testing;
 
 import io.basalt.block.BlockIo;
 import io.netty.buffer.ByteBuf;
@@ -9,12 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** A host operation whose completion the test can wait for (bounded). */
-final class HostIo implements BlockIo {
+public final class HostIo implements BlockIo {
     private final int op;
     private final long offset;
     private final int length;
     private final ByteBuf buffer;
-    final CompletableFuture<Integer> status = new CompletableFuture<>();
+    public final CompletableFuture<Integer> status = new CompletableFuture<>();
 
     private HostIo(int op, long offset, int length, ByteBuf buffer) {
         this.op = op;
@@ -23,18 +23,18 @@ final class HostIo implements BlockIo {
         this.buffer = buffer;
     }
 
-    static HostIo write(long offset, int length, int fill) {
+    public static HostIo write(long offset, int length, int fill) {
         byte[] data = new byte[length];
         Arrays.fill(data, (byte) fill);
         return new HostIo(OP_WRITE, offset, length, Unpooled.wrappedBuffer(data));
     }
 
-    static HostIo read(long offset, int length) {
+    public static HostIo read(long offset, int length) {
         return new HostIo(OP_READ, offset, length, Unpooled.buffer(length));
     }
 
     /** Deallocates the (offset, length) pairs. */
-    static HostIo deallocate(long... offsetLengthPairs) {
+    public static HostIo deallocate(long... offsetLengthPairs) {
         ByteBuf ranges = Unpooled.buffer(offsetLengthPairs.length * Long.BYTES);
         for (long v : offsetLengthPairs) {
             ranges.writeLong(v);
@@ -42,16 +42,16 @@ final class HostIo implements BlockIo {
         return new HostIo(OP_DEALLOCATE, 0, offsetLengthPairs.length / 2, ranges);
     }
 
-    static HostIo flush() {
+    public static HostIo flush() {
         return new HostIo(OP_FLUSH, 0, 0, null);
     }
 
-    static HostIo zeroes(long offset, int length) {
+    public static HostIo zeroes(long offset, int length) {
         return new HostIo(OP_WRITE_ZEROES, offset, length, null);
     }
 
     /** Waits at most 5 s for the status. */
-    int await() throws Exception {
+    public int await() throws Exception {
         return status.get(5, TimeUnit.SECONDS);
     }
 
