@@ -13,6 +13,7 @@ import io.basalt.api.model.HealthView;
 import io.basalt.api.model.QosPolicyRequest;
 import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.UpdateVolumeRequest;
+import io.basalt.api.model.VerifyView;
 import io.basalt.api.model.VolumeView;
 
 import java.util.List;
@@ -94,6 +95,12 @@ public interface BrickService {
      * (its volumes must be deleted or, with replication, moved first).
      */
     void removeBrick(String name);
+
+    /**
+     * Compares the volume's replicas (a cluster's volume; on a brick of its own a volume has one copy
+     * and this is refused as unsupported). Runs on the volume's primary; any brick forwards it there.
+     */
+    VerifyView verifyVolume(String name);
 
     /** Metrics in the Prometheus text format. */
     String metrics();

@@ -61,6 +61,9 @@ public abstract class ApiOptions implements Callable<Integer> {
     /** The command's work: talk to the API and print; exceptions become exit codes. */
     abstract void execute(ApiClient api) throws IOException;
 
+    /** What a command that succeeded in asking exits with; a command whose answer is bad news raises it. */
+    int answerExitCode = ExitCodes.OK;
+
     /**
      * Runs the command and maps its outcome to an exit code. Only a failure to exchange HTTP with the
      * brick (an IOException from the client) is "cannot reach": anything the brick answered is
@@ -79,7 +82,7 @@ public abstract class ApiOptions implements Callable<Integer> {
         try {
             execute(client);
             out().flush();
-            return ExitCodes.OK;
+            return answerExitCode;
         } catch (ApiException e) {
             return error(ExitCodes.of(e.status()), e.reason() + " (" + e.status() + " " + e.code() + ")");
         } catch (ApiClient.NotJsonException e) {

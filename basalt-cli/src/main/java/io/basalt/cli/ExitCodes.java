@@ -21,6 +21,8 @@ public final class ExitCodes {
     public static final int UNSUPPORTED = 7;
     /** The brick cannot serve the request now: its cluster's metadata store (etcd) is unreachable (HTTP 503). Retry. */
     public static final int UNAVAILABLE = 8;
+    /** {@code volume verify} found replicas that differ. */
+    public static final int DIFFERENT = 9;
 
     private ExitCodes() {
     }

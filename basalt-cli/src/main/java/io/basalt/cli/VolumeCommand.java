@@ -13,7 +13,8 @@ import java.util.Map;
 /** {@code basalt volume create|list|get|update|delete|rollback}. */
 @Command(name = "volume", mixinStandardHelpOptions = true, description = "Create, list, change and delete volumes.",
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Get.class,
-                VolumeCommand.Update.class, VolumeCommand.Delete.class, VolumeCommand.Rollback.class})
+                VolumeCommand.Update.class, VolumeCommand.Delete.class, VolumeCommand.Rollback.class,
+                VolumeCommand.Verify.class})
 public final class VolumeCommand {
     static final List<String> HEADERS = List.of("NAME", "NSID", "STATE", "SIZE", "USED", "HOSTS", "QOS", "CONNECTED", "UUID");
     static final List<String> FIELDS = List.of("name", "nsid", "state", "sizeBytes", "usage.physicalBytes", "hosts",
@@ -235,6 +236,24 @@ public final class VolumeCommand {
         @Override
         void execute(ApiClient api) throws IOException {
             print(api.post(path(name) + "/rollback", Map.of("snapshot", snapshot)).json(), HEADERS, FIELDS);
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Compare a cluster volume's replicas range by range; exits 9 when they differ.")
+    static final class Verify extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            var report = api.post(path(name) + "/verify", Map.of()).json();
+            printDetail(report);
+            if (!report.path("identical").asBoolean()) {
+                spec.commandLine().getErr().println("basalt: the replicas of " + name + " differ in "
+                        + report.path("differences").size() + " range(s)");
+                answerExitCode = ExitCodes.DIFFERENT;
+            }
         }
     }
 }

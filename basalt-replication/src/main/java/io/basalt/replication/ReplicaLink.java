@@ -13,6 +13,11 @@ import io.basalt.block.BlockIo;
  * {@code PATH_UNAVAILABLE} when the replica refused the epoch as older than one it knows (the
  * primary has been deposed); any other status when the replica failed or could not be reached in
  * time (the connection broke, or no answer within the link's timeout). Never blocks.
+ *
+ * <p>Buffers: the primary hands the host's own buffer to the local store and to every link at once,
+ * so a link reads a write's data from the reader index without moving it, and stops touching the
+ * buffer once it has completed the operation. Write-zeroes (which a resync sends for an all-zero
+ * region) and flushes have no buffer.
  */
 public interface ReplicaLink extends AutoCloseable {
     /** The brick holding the replica. */

@@ -7,6 +7,11 @@
  * is acknowledged), the blocks written meanwhile are tracked, and a returning replica is resynced
  * with only those.
  *
+ * <p>The primary's side is {@link io.basalt.replication.ReplicatedStore} (fan-out, drops, the write
+ * gate), {@link io.basalt.replication.ChangedRegions} (tracking) and the resync and verify it runs;
+ * the daemon drives it with {@link io.basalt.replication.ReplicaPlan}s and hears it through a
+ * {@link io.basalt.replication.ReplicationListener}. Design: docs/replication.md.
+ *
  * <p>The module knows stores only through the block contract, and the cluster only through
  * {@link io.basalt.replication.PrimaryAuthority}, {@link io.basalt.replication.InSyncRecorder} and
  * {@link io.basalt.replication.ReplicaVolumes}, which the daemon implements.

@@ -17,6 +17,7 @@ import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.volume.QosPolicyStore;
 import io.basalt.server.volume.EnginePool;
+import io.basalt.server.volume.StoreChain;
 import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.volume.VolumeListener;
 import io.basalt.server.config.HostPort;
@@ -131,7 +132,8 @@ public final class Brick implements AutoCloseable {
                     : new Subsystem(cluster.identity().subsystemNqn(), cluster.identity().serial(), MODEL,
                             BasaltVersion.firmware(), MultipathConfig.groupPerNamespace(ANA_TRANSITION_SECONDS));
             manager = new VolumeManager(catalog, policies, subsystem, eventsOf(events),
-                    new EnginePool(dataDir, config.devices(), config.engine()));
+                    new EnginePool(dataDir, config.devices(), config.engine()),
+                    cluster == null ? StoreChain.NONE : cluster.storeChain());
             // A cluster's brick exports what it held before; its agent then makes that what the cluster says.
             List<VolumeMetadata> exports = cluster != null ? catalog.all().stream()
                     .sorted(java.util.Comparator.comparingInt(VolumeMetadata::nsid)).toList()

@@ -13,7 +13,15 @@ import io.basalt.server.api.ManagementService;
 import io.basalt.server.cluster.ClusterEvents;
 import io.basalt.server.cluster.ClusterMember;
 import io.basalt.server.cluster.ClusterStatus;
+import io.basalt.server.cluster.ClusterVolume;
 import io.basalt.server.cluster.ClusterVolumes;
+import io.basalt.server.volume.VolumeException;
+import io.basalt.api.model.VerifyView;
+import io.basalt.api.model.VolumeView;
+import java.util.Map;
+import io.basalt.server.cluster.LeaseAuthority;
+import io.basalt.server.cluster.VolumeReplication;
+import io.basalt.server.volume.StoreChain;
 import io.basalt.server.cluster.PathStates;
 import io.basalt.server.cluster.VolumeAgent;
 import io.basalt.server.config.ClusterSettings;
@@ -49,13 +57,26 @@ final class ClusterMode implements AutoCloseable {
     private final EtcdMetadataStore store;
     private final ClusterMember member;
     private final ClusterVolumes volumes;
+    private final LeaseAuthority authority;
+    private final VolumeReplication replication;
     private VolumeAgent agent;
 
-    private ClusterMode(ClusterSettings settings, EtcdMetadataStore store, ClusterMember member) {
+    private ClusterMode(ClusterSettings settings, EtcdMetadataStore store, ClusterMember member, ClusterEvents events) {
         this.settings = settings;
         this.store = store;
         this.member = member;
         this.volumes = new ClusterVolumes(store, Subsystem.MAX_NAMESPACES);
+        this.authority = new LeaseAuthority(member::lease, authorityMargin(settings.leaseTtl()).toNanos());
+        this.replication = new VolumeReplication(settings.brickName(), store, authority, events,
+                io.basalt.replication.ReplicationSettings.defaults());
+    }
+
+    /**
+     * How long before its lease's certain validity ends a primary stops acknowledging: room for a
+     * write that passed the check to be answered, and for clocks that tick at slightly different rates.
+     */
+    static java.time.Duration authorityMargin(java.time.Duration leaseTtl) {
+        return java.time.Duration.ofMillis(Math.max(200, leaseTtl.toMillis() / 10));
     }
 
     /** Connects to etcd, finds or founds the cluster, checks the data dir belongs to it. */
@@ -69,7 +90,7 @@ final class ClusterMode implements AutoCloseable {
             LOG.info("Joining cluster {} ({}) as brick {}, slot {} (controller IDs {}-{})", s.clusterName(),
                     member.identity().subsystemNqn(), s.brickName(), member.slot(), member.firstCntlid(),
                     member.lastCntlid());
-            return new ClusterMode(s, store, member);
+            return new ClusterMode(s, store, member, events);
         } catch (MetadataStoreException | StartupException | RuntimeException e) {
             store.close();
             throw e instanceof StartupException se ? se : new StartupException("cannot join the cluster through etcd "
@@ -147,11 +168,26 @@ final class ClusterMode implements AutoCloseable {
         return member;
     }
 
+    /** What stands between each volume's namespace and its local store on a cluster's brick. */
+    StoreChain storeChain() {
+        return replication;
+    }
+
     /** The API every brick of the cluster serves. */
     BrickService service(ManagementService local) {
         ClusterStatus status = new ClusterStatus(store, member.identity(), settings.brickName(),
                 settings.etcd().stream().map(Object::toString).toList(), member::leader, volumes);
-        return new ClusterManagementService(local, volumes, status);
+        return new ClusterManagementService(local, volumes, status, new ClusterManagementService.Replication() {
+            @Override
+            public VerifyView verify(ClusterVolume v) throws VolumeException {
+                return replication.verify(v);
+            }
+
+            @Override
+            public Map<String, VolumeView.Resync> resyncs(ClusterVolume v) {
+                return replication.resyncViews(v.spec().uuid());
+            }
+        });
     }
 
     /** Starts carrying out the cluster's records, then announces the brick as active. */
@@ -161,6 +197,19 @@ final class ClusterMode implements AutoCloseable {
         InetSocketAddress advertised = settings.advertise().getPort() == 0
                 ? new InetSocketAddress(settings.advertise().getHostString(), io.getPort()) : settings.advertise();
         paths.advertise(advertised.getHostString(), advertised.getPort(), member.slot());
+        String replicationAddress;
+        try {
+            InetSocketAddress bound = replication.listen(settings.replicationListen());
+            // Bricks reach each other at the replication listen address when it names a host, else at
+            // the host advertised to NVMe hosts (which may be an address only hosts use, as in tests).
+            InetSocketAddress listen = settings.replicationListen();
+            String host = listen.getAddress() != null && !listen.getAddress().isAnyLocalAddress()
+                    ? listen.getHostString() : advertised.getHostString();
+            replicationAddress = HostPort.format(new InetSocketAddress(host, bound.getPort()));
+        } catch (Exception e) {
+            throw new StartupException("cannot listen for replication on "
+                    + HostPort.format(settings.replicationListen()) + ": " + e.getMessage());
+        }
         agent = new VolumeAgent(settings.brickName(), store, manager, paths, new VolumeAgent.Listener() {
             @Override
             public void exported(Volume v) {
@@ -171,12 +220,13 @@ final class ClusterMode implements AutoCloseable {
             public void removed(int nsid) {
                 metrics.unregister(nsid);
             }
-        });
+        }, replication, authority);
+        replication.meters(metrics.registry());
         VolumeAgent a = agent;
         metrics.registerCluster(member::leading, () -> a.lastFailure() == null, () -> a.brickCounts());
         agent.start();
         try {
-            member.start(HostPort.format(advertised), api == null ? null : HostPort.format(api),
+            member.start(HostPort.format(advertised), api == null ? null : HostPort.format(api), replicationAddress,
                     new ClusterMember.CapacitySource() {
                         @Override
                         public long totalBytes() {
@@ -203,6 +253,7 @@ final class ClusterMode implements AutoCloseable {
         if (agent != null) {
             agent.close();
         }
+        replication.close();
         store.close();
     }
 }

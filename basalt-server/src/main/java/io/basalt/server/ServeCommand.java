@@ -150,6 +150,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "How long a brick may stay unreachable before it is marked failed (default 1h).")
     String clusterFailedAfter;
 
+    @Option(names = "--replication-listen", paramLabel = "HOST:PORT",
+            description = "Where primaries on other bricks send this brick their volumes' writes (default: the "
+                    + "listen host, port " + ClusterSettings.REPLICATION_PORT_DEFAULT + "; port 0 when --listen has "
+                    + "port 0).")
+    String replicationListen;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private volatile Brick brick;
 
@@ -180,6 +186,7 @@ final class ServeCommand implements Callable<Integer> {
             putIfGiven(api, ClusterSettings.CLUSTER_NAME_KEY, clusterName);
             putIfGiven(api, ClusterSettings.LEASE_TTL_KEY, clusterLeaseTtl);
             putIfGiven(api, ClusterSettings.FAILED_AFTER_KEY, clusterFailedAfter);
+            putIfGiven(api, ClusterSettings.REPLICATION_LISTEN_KEY, replicationListen);
             resolved = ServeConfig.resolve(config == null ? null : ConfigFile.load(config), dataDir, listen,
                     discoveryListen, volumes, api, devices);
         } catch (ConfigException e) {

@@ -85,6 +85,7 @@ public final class ApiRoutes {
                 req.queryLong("fromLba", 0, 0, Long.MAX_VALUE), (int) req.queryLong("limit", PAGE_DEFAULT, 1, PAGE_MAX))));
         r.add("POST", PREFIX + "/volumes/{name}/rollback", Role.ADMIN,
                 req -> ok(s.rollback(req.param("name"), Json.read(req.body(), RollbackRequest.class))));
+        r.add("POST", PREFIX + "/volumes/{name}/verify", Role.ADMIN, req -> ok(s.verifyVolume(req.param("name"))));
         r.add("PUT", PREFIX + "/volumes/{name}/hosts/{hostNqn}", Role.ADMIN,
                 req -> ok(s.allowHost(req.param("name"), req.param("hostNqn"))));
         r.add("DELETE", PREFIX + "/volumes/{name}/hosts/{hostNqn}", Role.ADMIN,

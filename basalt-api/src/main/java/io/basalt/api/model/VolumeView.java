@@ -33,16 +33,34 @@ public record VolumeView(String name, String uuid, String nguid, int nsid, Strin
      *
      * @param primary  the brick serving hosts (its path is ANA optimized)
      * @param epoch    bumped on every change of primary
+     * @param health   {@code healthy} (every replica in sync), {@code degraded} (some replica lacks
+     *                 writes; the volume still serves) or {@code unavailable} (the primary's brick is not active)
      * @param replicas every brick with a replica, primary first
      */
-    public record Placement(String primary, long epoch, List<Replica> replicas) {
+    public record Placement(String primary, long epoch, String health, List<Replica> replicas) {
     }
 
     /**
      * @param role       {@code primary} or {@code secondary}
      * @param brickState the brick's state: {@code active}, {@code unreachable} or {@code failed}
+     * @param inSync     whether the replica holds every acknowledged write (only in-sync replicas can
+     *                   become the primary)
+     * @param resync     the resync that brings it back in sync, as its primary last ran it (shown by the
+     *                   primary's brick only), or absent
      */
-    public record Replica(String brick, String role, String brickState) {
+    public record Replica(String brick, String role, String brickState, boolean inSync,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Resync resync) {
+    }
+
+    /**
+     * @param state            {@code waiting} (for the replica to be reachable), {@code copying},
+     *                         {@code finishing} (the last regions, with writes held), {@code done},
+     *                         {@code failed} (retried), {@code cancelled}
+     * @param regionsRemaining changed regions it still lacks
+     * @param regionBytes      the size of a region
+     * @param bytesCopied      bytes copied to it by this resync
+     */
+    public record Resync(String state, long regionsRemaining, int regionBytes, long bytesCopied) {
     }
 
     /** Inline data services, fixed at creation: compression {@code lz4|zstd|off}, encryption {@code aes-xts|off}. */

@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * @param name             unique in the cluster, fixed for the brick's life
  * @param nvmeAddress      HOST:PORT where hosts connect over NVMe/TCP (what discovery advertises)
  * @param apiAddress       HOST:PORT of its management API, or null when it runs none
+ * @param replicationAddress HOST:PORT where primaries on other bricks send it their volumes' writes,
+ *                         or null (a brick of a version without replication)
  * @param failureDomains   labels such as {@code rack=r1}
  * @param slot             the brick's number in the cluster, 1 and up, never reused while it is a
  *                         member: it gives the brick its own controller-ID range
@@ -22,10 +24,12 @@ import java.util.TreeMap;
  * @param state            as the leader last judged it
  * @param stateSinceMillis when it entered that state, epoch milliseconds
  */
-public record BrickRecord(String name, String nvmeAddress, String apiAddress, Map<String, String> failureDomains,
+public record BrickRecord(String name, String nvmeAddress, String apiAddress, String replicationAddress,
+                          Map<String, String> failureDomains,
                           int slot, long capacityBytes, long freeBytes, BrickState state, long stateSinceMillis) {
     private static final String NVME = "nvme-address";
     private static final String API = "api-address";
+    private static final String REPLICATION = "replication-address";
     private static final String DOMAIN_PREFIX = "domain.";
     private static final String SLOT = "slot";
     private static final String CAPACITY = "capacity-bytes";
@@ -41,7 +45,7 @@ public record BrickRecord(String name, String nvmeAddress, String apiAddress, Ma
     }
 
     public BrickRecord withState(BrickState newState, long sinceMillis) {
-        return new BrickRecord(name, nvmeAddress, apiAddress, failureDomains, slot, capacityBytes, freeBytes,
+        return new BrickRecord(name, nvmeAddress, apiAddress, replicationAddress, failureDomains, slot, capacityBytes, freeBytes,
                 newState, sinceMillis);
     }
 
@@ -51,6 +55,9 @@ public record BrickRecord(String name, String nvmeAddress, String apiAddress, Ma
         f.put(NVME, nvmeAddress);
         if (apiAddress != null) {
             f.put(API, apiAddress);
+        }
+        if (replicationAddress != null) {
+            f.put(REPLICATION, replicationAddress);
         }
         failureDomains.forEach((k, v) -> f.put(DOMAIN_PREFIX + k, v));
         f.put(SLOT, Integer.toString(slot));
@@ -70,7 +77,7 @@ public record BrickRecord(String name, String nvmeAddress, String apiAddress, Ma
             }
         });
         try {
-            return new BrickRecord(name, required(f, NVME), f.get(API), domains, Integer.parseInt(required(f, SLOT)),
+            return new BrickRecord(name, required(f, NVME), f.get(API), f.get(REPLICATION), domains, Integer.parseInt(required(f, SLOT)),
                     Long.parseLong(f.getOrDefault(CAPACITY, "0")), Long.parseLong(f.getOrDefault(FREE, "0")),
                     BrickState.parse(f.getOrDefault(STATE, "active")), Long.parseLong(f.getOrDefault(SINCE, "0")));
         } catch (NumberFormatException e) {

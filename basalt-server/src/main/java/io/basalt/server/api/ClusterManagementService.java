@@ -15,6 +15,7 @@ import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.RollbackRequest;
 import io.basalt.api.model.SnapshotView;
 import io.basalt.api.model.UpdateVolumeRequest;
+import io.basalt.api.model.VerifyView;
 import io.basalt.api.model.VolumeView;
 import io.basalt.control.HostList;
 import io.basalt.server.cluster.ClusterSnapshot;
@@ -44,8 +45,20 @@ public final class ClusterManagementService implements BrickService {
     private final ClusterStatus status;
     private final ClusterPolicies policies;
     private final ClusterSnapshots snapshots;
+    private final Replication verifier;
 
-    public ClusterManagementService(ManagementService local, ClusterVolumes volumes, ClusterStatus status) {
+    /** What the brick's replication tells the API about the volumes it is the primary of. */
+    public interface Replication {
+        /** Compares the volume's replicas. */
+        VerifyView verify(ClusterVolume v) throws VolumeException;
+
+        /** The resyncs of its replicas by brick, as this brick (if their primary) runs them; else empty. */
+        Map<String, VolumeView.Resync> resyncs(ClusterVolume v);
+    }
+
+    public ClusterManagementService(ManagementService local, ClusterVolumes volumes, ClusterStatus status,
+                                    Replication verifier) {
+        this.verifier = verifier;
         this.local = local;
         this.volumes = volumes;
         this.status = status;
@@ -151,7 +164,7 @@ public final class ClusterManagementService implements BrickService {
     }
 
     private VolumeView view(ClusterVolume v) {
-        return ClusterViews.volume(v, local, status);
+        return ClusterViews.volume(v, local, status, verifier.resyncs(v));
     }
 
     // ---- snapshots: taken by each volume's primary, recorded in the cluster ---------------------
@@ -263,6 +276,29 @@ public final class ClusterManagementService implements BrickService {
     @Override
     public BrickView brick(String name) {
         return call(() -> status.brick(name));
+    }
+
+    /** On the primary, compared here; elsewhere, forwarded to the primary's API. */
+    @Override
+    public VerifyView verifyVolume(String name) {
+        ClusterVolume v = call(() -> volumes.get(name));
+        String primary = v.replicas().primary();
+        if (primary.equals(status.thisBrick())) {
+            return call(() -> verifier.verify(v));
+        }
+        BrickView brick = brick(primary);
+        if (brick.apiAddress() == null || !"active".equals(brick.state())) {
+            throw ApiException.unavailable("the primary brick " + primary + " of volume " + name + " is "
+                    + brick.state() + (brick.apiAddress() == null ? " and runs no API" : "") + "; verify when it is back");
+        }
+        try {
+            var r = new io.basalt.api.client.ApiClient(java.net.URI.create("http://" + brick.apiAddress()), null)
+                    .post("/api/v1/volumes/" + io.basalt.api.client.ApiClient.encode(name) + "/verify", Map.of());
+            return io.basalt.api.http.Json.read(r.body(), VerifyView.class);
+        } catch (java.io.IOException e) {
+            throw ApiException.unavailable("cannot reach the primary brick " + primary + " at " + brick.apiAddress()
+                    + ": " + e.getMessage());
+        }
     }
 
     @Override

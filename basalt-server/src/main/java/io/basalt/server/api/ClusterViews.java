@@ -21,7 +21,8 @@ final class ClusterViews {
     private ClusterViews() {
     }
 
-    static VolumeView volume(ClusterVolume v, ManagementService local, ClusterStatus status) {
+    static VolumeView volume(ClusterVolume v, ManagementService local, ClusterStatus status,
+                             Map<String, VolumeView.Resync> resyncs) {
         Map<String, BrickState> states = new HashMap<>();
         try {
             for (BrickDirectory.Member m : status.members()) {
@@ -46,8 +47,11 @@ final class ClusterViews {
         for (String brick : v.replicas().bricks()) {
             BrickState s = states.get(brick);
             replicas.add(new VolumeView.Replica(brick, brick.equals(v.replicas().primary()) ? "primary" : "secondary",
-                    s == null ? "unknown" : s.label()));
+                    s == null ? "unknown" : s.label(), v.replicas().inSync(brick), resyncs.get(brick)));
         }
-        return base.withPlacement(new VolumeView.Placement(v.replicas().primary(), v.replicas().epoch(), replicas));
+        String health = states.get(v.replicas().primary()) != BrickState.ACTIVE ? "unavailable"
+                : v.replicas().degraded() ? "degraded" : "healthy";
+        return base.withPlacement(new VolumeView.Placement(v.replicas().primary(), v.replicas().epoch(), health,
+                replicas));
     }
 }

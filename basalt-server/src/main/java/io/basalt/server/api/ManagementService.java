@@ -347,6 +347,13 @@ public final class ManagementService implements BrickService {
     }
 
     @Override
+    public io.basalt.api.model.VerifyView verifyVolume(String name) {
+        getVolume(name);
+        throw ApiException.unsupported("a volume of a brick on its own has one copy: there are no replicas to compare "
+                + "(volume verify is for a cluster's replicated volumes)");
+    }
+
+    @Override
     public String metrics() {
         return metrics.scrape();
     }

@@ -108,12 +108,15 @@ public final class ClusterMember implements AutoCloseable {
      *
      * @param nvmeAddress HOST:PORT hosts reach the brick at
      * @param apiAddress  HOST:PORT of its API, or null
+     * @param replicationAddress HOST:PORT other bricks send replicated writes to
      * @param capacity    the pool's total and free bytes now, asked again each refresh
      */
-    public void start(String nvmeAddress, String apiAddress, CapacitySource capacity) throws MetadataStoreException {
-        updateRecord(nvmeAddress, apiAddress, capacity);
+    public void start(String nvmeAddress, String apiAddress, String replicationAddress, CapacitySource capacity)
+            throws MetadataStoreException {
+        Addresses at = new Addresses(nvmeAddress, apiAddress, replicationAddress);
+        updateRecord(at, capacity);
         heartbeat();
-        thread.scheduleWithFixedDelay(() -> refresh(nvmeAddress, apiAddress, capacity), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> refresh(at, capacity), 1, 1, TimeUnit.SECONDS);
     }
 
     /** The pool's size as placement should see it. */
@@ -123,7 +126,11 @@ public final class ClusterMember implements AutoCloseable {
         long freeBytes();
     }
 
-    private void refresh(String nvme, String api, CapacitySource capacity) {
+    /** Where hosts, operators and other bricks reach this brick. */
+    private record Addresses(String nvme, String api, String replication) {
+    }
+
+    private void refresh(Addresses at, CapacitySource capacity) {
         if (closed) {
             return;
         }
@@ -133,7 +140,7 @@ public final class ClusterMember implements AutoCloseable {
                 LOG.info("Rejoined the cluster as {} (heartbeat lease {})", settings.brickName(), lease.id());
                 events.event("cluster.rejoined", false, settings.brickName(), "heartbeat renewed with a new lease");
             }
-            updateRecord(nvme, api, capacity);
+            updateRecord(at, capacity);
         } catch (MetadataStoreException | RuntimeException e) {
             LOG.debug("cluster membership refresh failed: {}", e.toString());
         }
@@ -187,7 +194,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     /** Writes the brick's own fields, keeping the state the leader gave it (active if new). */
-    private void updateRecord(String nvme, String api, CapacitySource capacity) throws MetadataStoreException {
+    private void updateRecord(Addresses at, CapacitySource capacity) throws MetadataStoreException {
         String key = MetadataKeys.brick(settings.brickName());
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<MetadataEntry> e = store.get(key);
@@ -196,7 +203,8 @@ public final class ClusterMember implements AutoCloseable {
             long since = old == null ? System.currentTimeMillis() : old.stateSinceMillis();
             // Free space rounded to MiB: byte-exact figures would rewrite the record on every write.
             long free = capacity.freeBytes() >> 20 << 20;
-            BrickRecord now = new BrickRecord(settings.brickName(), nvme, api, settings.failureDomains(), slot,
+            BrickRecord now = new BrickRecord(settings.brickName(), at.nvme(), at.api(), at.replication(),
+                    settings.failureDomains(), slot,
                     capacity.totalBytes() >> 20 << 20, free, state, since);
             if (now.equals(old)) {
                 return;
@@ -263,8 +271,8 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
-    /** For tests: the current heartbeat lease. */
-    Lease lease() {
+    /** The current heartbeat lease (null before the brick starts). */
+    public Lease lease() {
         return lease;
     }
 

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the cluster leader does while it leads: judge each brick's state from its heartbeat and
  * record it — active while its heartbeat key exists, unreachable from the moment it vanishes, failed
- * once unreachable for longer than the grace. (Moving primaries and rebuilding replicas away from a
- * lost brick is the next step built on these states.)
+ * once unreachable for longer than the grace — and move the primaries of volumes whose primary's
+ * brick stopped heartbeating ({@link Failover}).
  */
 final class LeaderDuties {
     private static final Logger LOG = LoggerFactory.getLogger(LeaderDuties.class);
@@ -32,12 +32,14 @@ final class LeaderDuties {
     private final Duration failedAfter;
     private final ClusterEvents events;
     private final ScheduledExecutorService thread;
+    private final Failover failover;
     private ScheduledFuture<?> task;
 
     LeaderDuties(MetadataStore store, Duration failedAfter, ClusterEvents events) {
         this.store = store;
         this.failedAfter = failedAfter;
         this.events = events;
+        this.failover = new Failover(store, events);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "basalt-cluster-leader");
             t.setDaemon(true);
@@ -85,6 +87,7 @@ final class LeaderDuties {
                     }
                 }
             }
+            failover.round(alive);
         } catch (MetadataStoreException | RuntimeException e) {
             LOG.debug("leader round failed: {}", e.toString());
         }

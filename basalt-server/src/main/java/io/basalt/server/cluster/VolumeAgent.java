@@ -52,10 +52,20 @@ public final class VolumeAgent implements AutoCloseable {
     private final PathStates paths;
     private final Listener listener;
     private final PrimarySnapshots snapshots;
+    private final VolumeReplication replication;
+    private final LeaseAuthority authority;
+    /** The local volumes this brick is the primary of, as of the last reconcile. */
+    private volatile List<Volume> primaries = List.of();
+    private volatile boolean authorityWas;
     /** The UUID of each local volume as last exported, to tell new exports from ones already announced. */
     private final Map<String, java.util.UUID> announced = new HashMap<>();
     private volatile int[] brickCounts = new int[BrickState.values().length];
     private final ScheduledExecutorService thread;
+    private final ScheduledExecutorService authorityThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "basalt-authority-watch");
+        t.setDaemon(true);
+        return t;
+    });
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AtomicLong reconciled = new AtomicLong();
     private volatile Watch watch;
@@ -70,7 +80,9 @@ public final class VolumeAgent implements AutoCloseable {
     }
 
     public VolumeAgent(String brick, MetadataStore cluster, VolumeManager manager, PathStates paths,
-                       Listener listener) {
+                       Listener listener, VolumeReplication replication, LeaseAuthority authority) {
+        this.replication = replication;
+        this.authority = authority;
         this.listener = listener;
         this.snapshots = new PrimarySnapshots(brick, cluster, manager);
         this.brick = Objects.requireNonNull(brick);
@@ -89,6 +101,33 @@ public final class VolumeAgent implements AutoCloseable {
     public void start() {
         reconcile();
         thread.scheduleWithFixedDelay(this::reconcile, RESYNC_MILLIS, RESYNC_MILLIS, TimeUnit.MILLISECONDS);
+        // Its own thread: a reconcile can wait seconds on an unreachable etcd, which is exactly when this must act.
+        authorityThread.scheduleWithFixedDelay(this::watchAuthority, AUTHORITY_CHECK_MILLIS, AUTHORITY_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** How often the agent checks this brick's authority to serve its primaries (see {@link LeaseAuthority}). */
+    static final long AUTHORITY_CHECK_MILLIS = 100;
+
+    /**
+     * When the brick's authority lapses (etcd out of reach past the lease's margin) its primaries'
+     * paths turn inaccessible at once, without waiting for etcd, so hosts stop sending here and queue
+     * or move their I/O; when it returns, a reconcile makes them optimized again where the records
+     * still say so.
+     */
+    private void watchAuthority() {
+        boolean now = authority.valid();
+        if (now == authorityWas) {
+            return;
+        }
+        authorityWas = now;
+        if (now) {
+            poke();
+        } else {
+            LOG.warn("Volume agent: this brick's cluster lease is no longer certain; its {} primary path(s) are "
+                    + "inaccessible until it is", primaries.size());
+            primaries.forEach(v -> paths.volumeState(v, false));
+        }
     }
 
     /** Asks for a reconcile soon; many asks while one is pending make one. */
@@ -118,11 +157,17 @@ public final class VolumeAgent implements AutoCloseable {
 
     private synchronized void reconcile() {
         try {
+            io.basalt.control.cluster.Lease lease = authority.beginReconcile();
             Listing policies = cluster.list(MetadataKeys.QOS_POLICIES);
             mirrorPolicies(policies);
             Listing records = cluster.list(MetadataKeys.VOLUMES);
-            snapshots.apply(applyVolumes(records));
             List<BrickDirectory.Member> members = new BrickDirectory(cluster).members();
+            snapshots.apply(applyVolumes(records, members));
+            // Records read under this lease: the brick may act as primary for as long as it holds it.
+            authority.confirm(lease);
+            boolean serving = authority.valid();
+            authorityWas = serving;
+            primaries.forEach(v -> paths.volumeState(v, serving));
             paths.members(members);
             int[] counts = new int[BrickState.values().length];
             members.forEach(m -> counts[ClusterStatus.stateOf(m).ordinal()]++);
@@ -180,7 +225,7 @@ public final class VolumeAgent implements AutoCloseable {
     }
 
     /** @return the volumes placed on this brick, by name */
-    private Map<String, ClusterVolume> applyVolumes(Listing records) {
+    private Map<String, ClusterVolume> applyVolumes(Listing records, List<BrickDirectory.Member> members) {
         Map<String, ClusterVolume> placedHere = new HashMap<>();
         for (MetadataEntry e : records.entries()) {
             try {
@@ -198,10 +243,18 @@ public final class VolumeAgent implements AutoCloseable {
                 remove(name);
             }
         }
+        Map<String, BrickDirectory.Member> byName = new HashMap<>();
+        members.forEach(m -> byName.put(m.name(), m));
+        List<Volume> primaryHere = new java.util.ArrayList<>();
         for (ClusterVolume v : placedHere.values()) {
             try {
                 Volume local = volumes.realize(v.spec());
-                paths.volumeState(local, brick.equals(v.replicas().primary()));
+                replication.apply(v, local, byName);
+                if (brick.equals(v.replicas().primary())) {
+                    primaryHere.add(local);
+                } else {
+                    paths.volumeState(local, false);
+                }
                 if (!local.metadata().uuid().equals(announced.put(v.name(), local.metadata().uuid()))) {
                     listener.exported(local);
                 }
@@ -209,6 +262,7 @@ public final class VolumeAgent implements AutoCloseable {
                 LOG.warn("Volume agent: cannot carry out volume {} here: {}", v.name(), x.getMessage());
             }
         }
+        primaries = List.copyOf(primaryHere);
         return placedHere;
     }
 
@@ -251,6 +305,7 @@ public final class VolumeAgent implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        authorityThread.shutdownNow();
         thread.shutdownNow();
         closeWatch();
         try {

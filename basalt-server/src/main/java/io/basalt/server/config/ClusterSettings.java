@@ -26,9 +26,12 @@ import java.util.regex.Pattern;
  * @param leaseTtl       heartbeat lease: a brick silent this long is unreachable, a leader this long
  *                       silent is replaced
  * @param failedAfter    how long a brick may stay unreachable before the leader marks it failed
+ * @param replicationListen where the brick listens for the writes primaries on other bricks replicate
+ *                       to it (other bricks reach it at the advertised host and this port)
  */
 public record ClusterSettings(List<URI> etcd, String clusterName, String brickName, Map<String, String> failureDomains,
-                              InetSocketAddress advertise, Duration leaseTtl, Duration failedAfter) {
+                              InetSocketAddress advertise, Duration leaseTtl, Duration failedAfter,
+                              InetSocketAddress replicationListen) {
     public static final String ETCD_KEY = "cluster-etcd";
     public static final String CLUSTER_NAME_KEY = "cluster-name";
     public static final String BRICK_NAME_KEY = "brick-name";
@@ -36,8 +39,11 @@ public record ClusterSettings(List<URI> etcd, String clusterName, String brickNa
     public static final String ADVERTISE_KEY = "advertise";
     public static final String LEASE_TTL_KEY = "cluster-lease-ttl";
     public static final String FAILED_AFTER_KEY = "cluster-failed-after";
+    public static final String REPLICATION_LISTEN_KEY = "replication-listen";
     public static final Set<String> KEYS = Set.of(ETCD_KEY, CLUSTER_NAME_KEY, BRICK_NAME_KEY, FAILURE_DOMAIN_KEY,
-            ADVERTISE_KEY, LEASE_TTL_KEY, FAILED_AFTER_KEY);
+            ADVERTISE_KEY, LEASE_TTL_KEY, FAILED_AFTER_KEY, REPLICATION_LISTEN_KEY);
+    /** The replication port when {@value #REPLICATION_LISTEN_KEY} is not given (and the NVMe port is not 0). */
+    public static final int REPLICATION_PORT_DEFAULT = 4421;
     public static final String CLUSTER_NAME_DEFAULT = "basalt";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
@@ -51,6 +57,14 @@ public record ClusterSettings(List<URI> etcd, String clusterName, String brickNa
         failureDomains = Map.copyOf(failureDomains);
         Objects.requireNonNull(leaseTtl);
         Objects.requireNonNull(failedAfter);
+        Objects.requireNonNull(replicationListen);
+    }
+
+    /** Settings whose replication listens on the advertised host, any free port (tests). */
+    public ClusterSettings(List<URI> etcd, String clusterName, String brickName, Map<String, String> failureDomains,
+                           InetSocketAddress advertise, Duration leaseTtl, Duration failedAfter) {
+        this(etcd, clusterName, brickName, failureDomains, advertise, leaseTtl, failedAfter,
+                new InetSocketAddress(advertise.getHostString(), 0));
     }
 
     /**
@@ -91,8 +105,11 @@ public record ClusterSettings(List<URI> etcd, String clusterName, String brickNa
         if (leaseTtl.compareTo(Duration.ofSeconds(2)) < 0 || leaseTtl.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new ConfigException(LEASE_TTL_KEY + ": must be between 2s and 60s, got " + ttl);
         }
+        String replication = pick(REPLICATION_LISTEN_KEY, flags, file);
+        InetSocketAddress replicationAt = replication != null ? HostPort.parse(replication)
+                : new InetSocketAddress(listen.getHostString(), listen.getPort() == 0 ? 0 : REPLICATION_PORT_DEFAULT);
         return new ClusterSettings(endpoints(etcd), cluster, brick, domains(pick(FAILURE_DOMAIN_KEY, flags, file)), at,
-                leaseTtl, failed == null ? FAILED_AFTER_DEFAULT : duration(FAILED_AFTER_KEY, failed));
+                leaseTtl, failed == null ? FAILED_AFTER_DEFAULT : duration(FAILED_AFTER_KEY, failed), replicationAt);
     }
 
     private static List<URI> endpoints(String list) {

@@ -243,6 +243,11 @@ public final class BrickMetrics {
         }
     }
 
+    /** The registry, for the parts of the brick that keep meters of their own (replication). */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     public String scrape() {
         return registry.scrape();
     }

@@ -13,7 +13,7 @@ class LeaderDutiesTest {
     private static final long HOUR = 3_600_000;
 
     private static BrickRecord in(BrickState state, long sinceMillis) {
-        return new BrickRecord("b1", "127.0.0.1:4420", null, Map.of(), 1, 0, 0, state, sinceMillis);
+        return new BrickRecord("b1", "127.0.0.1:4420", null, null, Map.of(), 1, 0, 0, state, sinceMillis);
     }
 
     @Test

@@ -1,0 +1,65 @@
+package io.basalt.server.cluster;
+
+import io.basalt.control.MetadataKeys;
+import io.basalt.control.MetadataStore;
+import io.basalt.control.local.LocalMetadataStore;
+import io.basalt.control.topology.Replicas;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FailoverTest {
+    @TempDir
+    Path dir;
+
+    private static void record(MetadataStore store, String name, Replicas r) throws Exception {
+        Map<String, String> fields = new TreeMap<>(Map.of("name", name));
+        r.addTo(fields);
+        store.put(MetadataKeys.volume(name), fields, MetadataStore.ANY);
+    }
+
+    private static Replicas replicas(MetadataStore store, String name) throws Exception {
+        return Replicas.of(store.get(MetadataKeys.volume(name)).orElseThrow().fields());
+    }
+
+    @Test
+    void aVolumeWhosePrimaryStoppedHeartbeatingMovesToAnInSyncReplicaUnderANewEpoch() throws Exception {
+        try (MetadataStore store = LocalMetadataStore.openDataDir(dir)) {
+            List<String> events = new ArrayList<>();
+            Failover failover = new Failover(store, (type, warning, subject, message) -> events.add(type + " " + subject));
+            List<String> all = List.of("b1", "b2", "b3");
+            record(store, "moves", new Replicas(all, "b1", 4));
+            // b3 is out of sync: only b2 may take over, though b3 has fewer primaries.
+            record(store, "to-the-in-sync-one", new Replicas(all, "b1", 2, List.of("b1", "b2")));
+            record(store, "stranded", new Replicas(all, "b1", 7, List.of("b1", "b3")));
+            record(store, "healthy", new Replicas(all, "b2", 1));
+
+            failover.round(Set.of("b2"));
+            failover.round(Set.of("b2"));
+
+            assertThat(replicas(store, "moves")).isEqualTo(new Replicas(all, "b2", 5, List.of("b2", "b3"), "b1"));
+            assertThat(replicas(store, "to-the-in-sync-one").primary()).isEqualTo("b2");
+            assertThat(replicas(store, "stranded")).as("b3 in sync but not alive: nobody can take over")
+                    .isEqualTo(new Replicas(all, "b1", 7, List.of("b1", "b3")));
+            assertThat(replicas(store, "healthy")).isEqualTo(new Replicas(all, "b2", 1));
+            assertThat(events).containsExactlyInAnyOrder("volume.failover moves", "volume.failover to-the-in-sync-one",
+                    "volume.unavailable stranded");
+        }
+    }
+
+    @Test
+    void theReplicaWithFewestPrimariesTakesOver() {
+        Replicas r = new Replicas(List.of("b1", "b2", "b3"), "b1", 1);
+        assertThat(Failover.choose(r, Set.of("b2", "b3"), Map.of("b2", 3, "b3", 1))).isEqualTo("b3");
+        assertThat(Failover.choose(r, Set.of("b2", "b3"), Map.of())).isEqualTo("b2");
+        assertThat(Failover.choose(r, Set.of("b1"), Map.of())).isNull();
+    }
+}
