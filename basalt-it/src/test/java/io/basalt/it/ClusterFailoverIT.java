@@ -64,7 +64,7 @@ class ClusterFailoverIT {
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void hostSeesNoErrorAndLosesNoWriteWhenPrimariesFail(String kernel, @TempDir Path tmp) throws Exception {
         LinuxGuest linux = new LinuxGuest(kernel).ensureBuilt();
-        cluster = TestCluster.start("failover", kernel, tmp, BRICKS, LEASE_TTL, TestCluster.Replication.OWN_PORT);
+        cluster = TestCluster.start("failover", kernel, tmp, BRICKS, LEASE_TTL);
         ApiClient api = cluster.api(0).client();
         List<String> volumes = new ArrayList<>();
         for (Map.Entry<String, Integer> v : List.of(Map.entry("f3", 3), Map.entry("f2", 2))) {

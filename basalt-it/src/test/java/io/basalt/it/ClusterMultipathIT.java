@@ -55,7 +55,7 @@ class ClusterMultipathIT {
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void linuxHostSeesOneSubsystemWithAPathToEachBrick(String kernel, @TempDir Path tmp) throws Exception {
         LinuxGuest linux = new LinuxGuest(kernel).ensureBuilt();
-        cluster = TestCluster.start("cluster", kernel, tmp, BRICKS, LEASE_TTL, TestCluster.Replication.NO_FLAG);
+        cluster = TestCluster.start("cluster", kernel, tmp, BRICKS, LEASE_TTL);
         List<Integer> ioPorts = cluster.ioPorts();
         ApiClient api = cluster.api(0).client();
         String nqn = cluster.subsystemNqn();

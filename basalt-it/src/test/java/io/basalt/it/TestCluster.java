@@ -16,18 +16,12 @@ import java.util.List;
 
 /**
  * One real etcd and bricks {@code b1..bN}, each {@code ./basalt serve --cluster-etcd} in its own process on
- * loopback ports of its own, in failure domains {@code rack=r1..rN}. What the cluster ITs share: starting it,
+ * loopback ports of its own (NVMe/TCP, management, replication), in failure domains {@code rack=r1..rN}. What the cluster ITs share: starting it,
  * reaching a brick's management API, waiting for a condition, stopping everything.
  */
 final class TestCluster implements AutoCloseable {
     static final String NAME = "it";
     static final Duration ACTIVE_LIMIT = Duration.ofSeconds(30);
-
-    /**
-     * Whether each brick is given {@code --replication-listen} on a free port of its own: bricks on one
-     * machine would otherwise all take the default port.
-     */
-    enum Replication { NO_FLAG, OWN_PORT }
 
     private final EtcdCluster etcd;
     private final List<BrickProcess> bricks;
@@ -48,8 +42,8 @@ final class TestCluster implements AutoCloseable {
      * Starts etcd and {@code count} bricks and waits until all of them are active. Brick {@code bI} logs to
      * {@code <it-logs>/<logPrefix>-bI-linux-<kernel>.log} and keeps its data under {@code dataRoot/bI}.
      */
-    static TestCluster start(String logPrefix, String kernel, Path dataRoot, int count, Duration leaseTtl,
-                             Replication replication) throws Exception {
+    static TestCluster start(String logPrefix, String kernel, Path dataRoot, int count, Duration leaseTtl)
+            throws Exception {
         EtcdCluster etcd = EtcdCluster.start(1);
         List<BrickProcess> bricks = new ArrayList<>();
         List<Integer> ioPorts = new ArrayList<>();
@@ -59,8 +53,9 @@ final class TestCluster implements AutoCloseable {
             for (int i = 1; i <= count; i++) {
                 int io = BrickProcess.freePort();
                 int api = BrickProcess.freePort();
-                List<Integer> ports = new ArrayList<>(List.of(io, api));
-                List<String> args = new ArrayList<>(List.of(
+                // bricks on one machine would otherwise all take the default replication port
+                int replicationPort = BrickProcess.freePort();
+                List<String> args = List.of(
                         "--data-dir", Files.createDirectories(dataRoot.resolve("b" + i)).toString(),
                         "--listen", "127.0.0.1:" + io, "--discovery-listen", "none",
                         "--api-listen", "127.0.0.1:" + api,
@@ -68,15 +63,11 @@ final class TestCluster implements AutoCloseable {
                         "--brick-name", "b" + i, "--failure-domain", "rack=r" + i,
                         // the guest reaches this machine's loopback as 10.0.2.2: discovery must say so
                         "--advertise", LinuxGuest.HOST_ADDRESS + ":" + io,
-                        "--cluster-lease-ttl", leaseTtl.toSeconds() + "s"));
-                if (replication == Replication.OWN_PORT) {
-                    int replicationPort = BrickProcess.freePort();
-                    ports.add(replicationPort);
-                    args.addAll(List.of("--replication-listen", "127.0.0.1:" + replicationPort));
-                }
+                        "--cluster-lease-ttl", leaseTtl.toSeconds() + "s",
+                        "--replication-listen", "127.0.0.1:" + replicationPort);
                 Path log = LinuxHostInteropIT.logDir().resolve(logPrefix + "-b" + i + "-linux-" + kernel + ".log");
                 Files.deleteIfExists(log);
-                BrickProcess b = BrickProcess.serve("b" + i, log, ports, args);
+                BrickProcess b = BrickProcess.serve("b" + i, log, List.of(io, api, replicationPort), args);
                 ioPorts.add(io);
                 apiPorts.add(api);
                 bricks.add(b);
