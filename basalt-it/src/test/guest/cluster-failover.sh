@@ -131,14 +131,18 @@ fio_json() {
 # REQUEST; fio must then finish with no error and its verification passing. Prints the longest write
 # completion latency (the I/O pause) as a metric.
 fio_while() {
-  local volume request dev pid asked limit i rc error pause_ns written
+  local volume request seed dev pid asked limit i rc error pause_ns written
   volume=$1; request=$2
   dev=$(head_of "$volume") || why "no block device for volume $volume" || return 1
   echo "volume $volume is /dev/$dev, paths: $(ana_states "$volume")"
   rm -f /tmp/fio.json /tmp/fio.err
-  echo "+ fio randwrite 4k iodepth 8 $FIO_SIZE verify=crc32c on /dev/$dev, '$request $volume' 2 s in"
+  # A seed of its own per run: fio's default seed is fixed, so a run repeating an earlier one on the same
+  # volume would write the same blocks, and a lost write would read back as the earlier run's valid block.
+  seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+  echo "+ fio randwrite 4k iodepth 8 $FIO_SIZE verify=crc32c randseed=$seed on /dev/$dev, '$request $volume' 2 s in"
   fio --name="$request-$volume" --filename=/dev/$dev --rw=randwrite --bs=4k --size=$FIO_SIZE --direct=1 \
-      --ioengine=libaio --iodepth=8 --rate_iops=$FIO_RATE_IOPS --verify=crc32c --verify_fatal=1 --do_verify=1 \
+      --ioengine=libaio --iodepth=8 --rate_iops=$FIO_RATE_IOPS --randseed=$seed \
+      --verify=crc32c --verify_fatal=1 --do_verify=1 \
       --output-format=json --output=/tmp/fio.json > /tmp/fio.err 2>&1 &
   pid=$!
   sleep 2
