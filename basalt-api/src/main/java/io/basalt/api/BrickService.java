@@ -13,6 +13,8 @@ import io.basalt.api.model.HealthView;
 import io.basalt.api.model.QosPolicyRequest;
 import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.UpdateVolumeRequest;
+import io.basalt.api.model.DrainView;
+import io.basalt.api.model.MoveVolumeRequest;
 import io.basalt.api.model.VerifyView;
 import io.basalt.api.model.VolumeView;
 
@@ -101,6 +103,15 @@ public interface BrickService {
      * and this is refused as unsupported). Runs on the volume's primary; any brick forwards it there.
      */
     VerifyView verifyVolume(String name);
+
+    /**
+     * Makes another replica the volume's primary (planned: hosts pause for well under a second).
+     * A cluster's volume only; a brick on its own refuses it as unsupported.
+     */
+    VolumeView moveVolume(String name, MoveVolumeRequest request);
+
+    /** Moves every primary off the brick (before maintenance); reports what moved and what could not. */
+    DrainView drainBrick(String name);
 
     /** Metrics in the Prometheus text format. */
     String metrics();

@@ -14,7 +14,7 @@ import java.util.Map;
 @Command(name = "volume", mixinStandardHelpOptions = true, description = "Create, list, change and delete volumes.",
         subcommands = {VolumeCommand.Create.class, VolumeCommand.ListVolumes.class, VolumeCommand.Get.class,
                 VolumeCommand.Update.class, VolumeCommand.Delete.class, VolumeCommand.Rollback.class,
-                VolumeCommand.Verify.class})
+                VolumeCommand.Verify.class, VolumeCommand.Move.class})
 public final class VolumeCommand {
     static final List<String> HEADERS = List.of("NAME", "NSID", "STATE", "SIZE", "USED", "HOSTS", "QOS", "CONNECTED", "UUID");
     static final List<String> FIELDS = List.of("name", "nsid", "state", "sizeBytes", "usage.physicalBytes", "hosts",
@@ -254,6 +254,22 @@ public final class VolumeCommand {
                         + report.path("differences").size() + " range(s)");
                 answerExitCode = ExitCodes.DIFFERENT;
             }
+        }
+    }
+
+    @Command(name = "move", mixinStandardHelpOptions = true,
+            description = "Make another in-sync replica a cluster volume's primary (hosts pause well under a second).")
+    static final class Move extends ApiOptions {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+        @Option(names = "--to", paramLabel = "BRICK",
+                description = "The brick to serve it (default: the in-sync replica whose brick serves fewest).")
+        String to;
+
+        @Override
+        void execute(ApiClient api) throws IOException {
+            java.util.Map<String, String> body = to == null ? Map.of() : Map.of("to", to);
+            printDetail(api.post(path(name) + "/move", body).json());
         }
     }
 }

@@ -447,4 +447,32 @@ class ReplicatedStoreTest {
             status = ioStatus;
         }
     }
+
+    @Test
+    void shouldResyncAFormerPrimaryWithOnlyTheWritesOfAnEpochItSawBegin() throws Exception {
+        try (Fixture f = new Fixture(1)) {
+            f.link(0).connected = false;
+            // A secondary under the epoch before, then the primary: it tracked the epoch from its start.
+            f.store.apply(ReplicaPlan.secondary(Fixture.EPOCH - 1, f.recorder.revision.get()));
+            f.store.apply(new ReplicaPlan(true, Fixture.EPOCH, List.of(), List.of(f.link(0)), f.recorder.revision.get(),
+                    "b1"));
+            assertThat(f.write(3 * REGION, 4096, 3)).isEqualTo(IoStatus.OK);
+            assertThat(f.write(9 * REGION, 4096, 9)).isEqualTo(IoStatus.OK);
+            f.link(0).connected = true;
+            Fixture.waitFor("resync of b1", () -> f.resyncDone("b1"));
+            assertThat(f.progress("b1").bytesCopied()).isEqualTo(2L * REGION);
+        }
+    }
+
+    @Test
+    void shouldCopyAFormerPrimaryWholeWhenThisStoreDidNotSeeTheEpochBegin() throws Exception {
+        try (Fixture f = new Fixture(1)) {
+            // First plan already primary (this brick restarted mid-epoch): writes of the epoch before it
+            // opened may be missing on the former primary, so everything goes.
+            f.store.apply(new ReplicaPlan(true, Fixture.EPOCH, List.of(), List.of(f.link(0)), f.recorder.revision.get(),
+                    "b1"));
+            Fixture.waitFor("resync of b1", () -> f.resyncDone("b1"));
+            assertThat(f.progress("b1").regionsTotal()).isEqualTo(Fixture.CAPACITY / REGION);
+        }
+    }
 }

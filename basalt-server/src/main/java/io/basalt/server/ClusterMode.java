@@ -58,10 +58,12 @@ final class ClusterMode implements AutoCloseable {
     private final ClusterMember member;
     private final ClusterVolumes volumes;
     private final LeaseAuthority authority;
+    private final ClusterEvents events;
     private final VolumeReplication replication;
     private VolumeAgent agent;
 
     private ClusterMode(ClusterSettings settings, EtcdMetadataStore store, ClusterMember member, ClusterEvents events) {
+        this.events = events;
         this.settings = settings;
         this.store = store;
         this.member = member;
@@ -187,7 +189,7 @@ final class ClusterMode implements AutoCloseable {
             public Map<String, VolumeView.Resync> resyncs(ClusterVolume v) {
                 return replication.resyncViews(v.spec().uuid());
             }
-        });
+        }, events);
     }
 
     /** Starts carrying out the cluster's records, then announces the brick as active. */
@@ -222,6 +224,7 @@ final class ClusterMode implements AutoCloseable {
             }
         }, replication, authority);
         replication.meters(metrics.registry());
+        member.onRejoin(agent::poke);
         VolumeAgent a = agent;
         metrics.registerCluster(member::leading, () -> a.lastFailure() == null, () -> a.brickCounts());
         agent.start();
@@ -241,6 +244,8 @@ final class ClusterMode implements AutoCloseable {
         } catch (MetadataStoreException e) {
             throw new StartupException("cannot register with the cluster: " + e.getMessage());
         }
+        // The first reconcile ran before the brick had a lease: one under it lets the brick serve.
+        agent.poke();
     }
 
     VolumeAgent agent() {

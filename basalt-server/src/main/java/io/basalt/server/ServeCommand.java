@@ -143,7 +143,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--cluster-lease-ttl", paramLabel = "DURATION",
             description = "Heartbeat lease: a brick silent this long is unreachable, a silent leader is replaced "
-                    + "(default 5s; 2s-60s).")
+                    + "(default 3s; 2s-60s).")
     String clusterLeaseTtl;
 
     @Option(names = "--cluster-failed-after", paramLabel = "DURATION",

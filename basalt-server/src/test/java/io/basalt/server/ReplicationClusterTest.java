@@ -154,6 +154,7 @@ class ReplicationClusterTest {
         for (int region = 0; region < 16; region++) {
             assertThat(write(exported, region, 0x10 + region)).isEqualTo(IoStatus.OK);
         }
+        assertThat(placement(any, "r3").path("health").asText()).as("no replica dropped").isEqualTo("healthy");
         byte[] expected = read(local(named(first), "r3").store(), 0, 16 * REGION);
         for (Brick b : bricks) {
             assertThat(read(local(b, "r3").store(), 0, 16 * REGION)).as("replica on " + brickName(b))
@@ -189,6 +190,14 @@ class ReplicationClusterTest {
         bricks.set(index, start(first));
         await("the volume healthy again", Duration.ofSeconds(30),
                 () -> "healthy".equals(placement(survivor, "r3").path("health").asText()));
+        // The rejoin is recorded before the resync reports itself done: wait for the report, then count.
+        await("the resync reported done", Duration.ofSeconds(10), () -> {
+            try {
+                return metric(named(second), "basalt_replication_resyncs_completed_total", "r3", first) == 1;
+            } catch (IOException e) {
+                return false;
+            }
+        });
         assertThat(metric(named(second), "basalt_replication_resync_regions_total", "r3", first)).isEqualTo(5);
         byte[] now = read(local(named(second), "r3").store(), 0, 16 * REGION);
         assertThat(read(local(named(first), "r3").store(), 0, 16 * REGION)).isEqualTo(now);
@@ -196,5 +205,27 @@ class ReplicationClusterTest {
         JsonNode verify = api(survivor).post("/api/v1/volumes/r3/verify", Map.of()).json();
         assertThat(verify.path("identical").asBoolean()).as(verify.toString()).isTrue();
         assertThat(verify.path("replicas")).hasSize(2);
+
+        // Planned: the primary moves back to the returned brick, in sync again.
+        JsonNode moved = api(survivor).post("/api/v1/volumes/r3/move", Map.of("to", first)).json();
+        assertThat(moved.path("placement").path("primary").asText()).isEqualTo(first);
+        assertThat(moved.path("placement").path("epoch").asLong()).isEqualTo(3);
+        BlockStore back = local(named(first), "r3").namespace().store();
+        await("the moved primary serving", Duration.ofSeconds(10), () -> {
+            try {
+                return write(back, 9, 0x99) == IoStatus.OK;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertThat(write(taken, 10, 0x77)).as("the old primary refuses host writes").isEqualTo(
+                IoStatus.PATH_UNAVAILABLE);
+        // A hand-over keeps the old primary in sync: nothing to resync.
+        assertThat(placement(survivor, "r3").path("health").asText()).isEqualTo("healthy");
+
+        JsonNode drained = api(survivor).post("/api/v1/bricks/" + first + "/drain", Map.of()).json();
+        assertThat(drained.path("moved")).hasSize(1);
+        assertThat(drained.path("notMoved")).isEmpty();
+        assertThat(placement(survivor, "r3").path("primary").asText()).isNotEqualTo(first);
     }
 }

@@ -4,6 +4,7 @@ import io.basalt.api.ApiException;
 import io.basalt.api.BrickService;
 import io.basalt.api.model.CreateSnapshotRequest;
 import io.basalt.api.model.CreateVolumeRequest;
+import io.basalt.api.model.MoveVolumeRequest;
 import io.basalt.api.model.RollbackRequest;
 import io.basalt.api.model.EventView;
 import io.basalt.api.model.HealthView;
@@ -47,6 +48,7 @@ public final class ApiRoutes {
         r.add("GET", PREFIX + "/cluster", Role.VIEWER, req -> ok(s.cluster()));
         r.add("GET", PREFIX + "/bricks", Role.VIEWER, req -> ok(s.bricks()));
         r.add("GET", PREFIX + "/bricks/{name}", Role.VIEWER, req -> ok(s.brick(req.param("name"))));
+        r.add("POST", PREFIX + "/bricks/{name}/drain", Role.ADMIN, req -> ok(s.drainBrick(req.param("name"))));
         r.add("DELETE", PREFIX + "/bricks/{name}", Role.ADMIN, req -> {
             s.removeBrick(req.param("name"));
             return ApiResponse.noContent();
@@ -86,6 +88,8 @@ public final class ApiRoutes {
         r.add("POST", PREFIX + "/volumes/{name}/rollback", Role.ADMIN,
                 req -> ok(s.rollback(req.param("name"), Json.read(req.body(), RollbackRequest.class))));
         r.add("POST", PREFIX + "/volumes/{name}/verify", Role.ADMIN, req -> ok(s.verifyVolume(req.param("name"))));
+        r.add("POST", PREFIX + "/volumes/{name}/move", Role.ADMIN, req -> ok(s.moveVolume(req.param("name"),
+                req.body().length == 0 ? new MoveVolumeRequest(null) : Json.read(req.body(), MoveVolumeRequest.class))));
         r.add("PUT", PREFIX + "/volumes/{name}/hosts/{hostNqn}", Role.ADMIN,
                 req -> ok(s.allowHost(req.param("name"), req.param("hostNqn"))));
         r.add("DELETE", PREFIX + "/volumes/{name}/hosts/{hostNqn}", Role.ADMIN,

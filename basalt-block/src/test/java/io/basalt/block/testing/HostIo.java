@@ -23,6 +23,11 @@ public final class HostIo implements BlockIo {
         this.buffer = buffer;
     }
 
+    /** Any operation, as given (an unknown op too, to test refusals). */
+    public static HostIo of(int op, long offset, int length, ByteBuf buffer) {
+        return new HostIo(op, offset, length, buffer);
+    }
+
     public static HostIo write(long offset, int length, int fill) {
         byte[] data = new byte[length];
         Arrays.fill(data, (byte) fill);

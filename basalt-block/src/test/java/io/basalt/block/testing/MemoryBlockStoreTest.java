@@ -75,10 +75,10 @@ class MemoryBlockStoreTest {
 
     /** Submits one operation and returns its status; the store completes inline. */
     private int submit(int op, long offset, int length, ByteBuf buffer) {
-        Io io = new Io(op, offset, length, buffer);
+        HostIo io = HostIo.of(op, offset, length, buffer);
         store.submit(io);
-        assertThat(io.completions).as("completed exactly once, before submit returned").isEqualTo(1);
-        return io.status;
+        assertThat(io.status).as("completed before submit returned").isDone();
+        return io.status.join();
     }
 
     private static byte[] pattern(int length, int seed) {
@@ -87,52 +87,5 @@ class MemoryBlockStoreTest {
             b[i] = (byte) (i * 31 + seed);
         }
         return b;
-    }
-
-    private static final class Io implements BlockIo {
-        private final int op;
-        private final long offset;
-        private final int length;
-        private final ByteBuf buffer;
-        private int completions;
-        private int status = -1;
-
-        Io(int op, long offset, int length, ByteBuf buffer) {
-            this.op = op;
-            this.offset = offset;
-            this.length = length;
-            this.buffer = buffer;
-        }
-
-        @Override
-        public int op() {
-            return op;
-        }
-
-        @Override
-        public long offset() {
-            return offset;
-        }
-
-        @Override
-        public int length() {
-            return length;
-        }
-
-        @Override
-        public ByteBuf buffer() {
-            return buffer;
-        }
-
-        @Override
-        public boolean fua() {
-            return false;
-        }
-
-        @Override
-        public void complete(int ioStatus) {
-            completions++;
-            status = ioStatus;
-        }
     }
 }

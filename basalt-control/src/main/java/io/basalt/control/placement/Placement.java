@@ -95,4 +95,31 @@ public final class Placement {
         }
         return why.toString();
     }
+
+    /**
+     * A brick for a new replica beside {@code remaining} (the bricks of the volume's other replicas):
+     * active, with room, holding no replica of it, and apart from every remaining replica in every
+     * failure-domain label both carry (the volume's original key is one of them) — the one with the
+     * most free space. Null when none qualifies: the volume stays degraded rather than put two copies
+     * in one domain.
+     */
+    public static String replacement(List<BrickCandidate> bricks, long sizeBytes, List<BrickCandidate> remaining) {
+        Set<String> taken = new HashSet<>();
+        remaining.forEach(r -> taken.add(r.name()));
+        return bricks.stream()
+                .filter(b -> b.active() && b.freeBytes() >= sizeBytes && !taken.contains(b.name()))
+                .filter(b -> remaining.stream().allMatch(r -> apart(b, r)))
+                .min(Comparator.comparingLong(BrickCandidate::freeBytes).reversed()
+                        .thenComparing(BrickCandidate::name))
+                .map(BrickCandidate::name).orElse(null);
+    }
+
+    private static boolean apart(BrickCandidate a, BrickCandidate b) {
+        for (var e : a.failureDomains().entrySet()) {
+            if (e.getValue().equals(b.failureDomains().get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -110,4 +110,17 @@ class PlacementTest {
             return named;
         });
     }
+
+    @Test
+    void aReplacementGoesToAnotherDomainWithRoomOrNowhere() {
+        BrickCandidate r1 = brick("a", "r1", 10 * GIB, 1);
+        BrickCandidate r2 = brick("b", "r2", 10 * GIB, 0);
+        List<BrickCandidate> bricks = List.of(r1, r2, brick("c", "r1", 50 * GIB, 0), brick("d", "r3", 20 * GIB, 0),
+                brick("e", "r4", 30 * GIB, 0), new BrickCandidate("f", false, Map.of("rack", "r5"), 90 * GIB, 0),
+                brick("g", "r6", GIB / 2, 0));
+        // c shares rack r1 with a; f is not active; g has no room: e, the most free of the rest.
+        assertThat(Placement.replacement(bricks, GIB, List.of(r1, r2))).isEqualTo("e");
+        assertThat(Placement.replacement(List.of(r1, r2, brick("c", "r1", 50 * GIB, 0)), GIB, List.of(r1, r2)))
+                .isNull();
+    }
 }

@@ -15,6 +15,8 @@ import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.RollbackRequest;
 import io.basalt.api.model.SnapshotView;
 import io.basalt.api.model.UpdateVolumeRequest;
+import io.basalt.api.model.DrainView;
+import io.basalt.api.model.MoveVolumeRequest;
 import io.basalt.api.model.VerifyView;
 import io.basalt.api.model.VolumeView;
 import io.basalt.control.HostList;
@@ -22,7 +24,9 @@ import io.basalt.server.cluster.ClusterSnapshot;
 import io.basalt.server.cluster.ClusterSnapshots;
 import io.basalt.server.cluster.ClusterStatus;
 import io.basalt.server.cluster.ClusterVolume;
+import io.basalt.server.cluster.ClusterEvents;
 import io.basalt.server.cluster.ClusterVolumes;
+import io.basalt.server.cluster.PrimaryMoves;
 import io.basalt.server.volume.CreateRequest;
 import io.basalt.server.volume.VolumeException;
 import io.basalt.server.volume.VolumeRequests;
@@ -46,6 +50,7 @@ public final class ClusterManagementService implements BrickService {
     private final ClusterPolicies policies;
     private final ClusterSnapshots snapshots;
     private final Replication verifier;
+    private final PrimaryMoves moves;
 
     /** What the brick's replication tells the API about the volumes it is the primary of. */
     public interface Replication {
@@ -57,8 +62,9 @@ public final class ClusterManagementService implements BrickService {
     }
 
     public ClusterManagementService(ManagementService local, ClusterVolumes volumes, ClusterStatus status,
-                                    Replication verifier) {
+                                    Replication verifier, ClusterEvents events) {
         this.verifier = verifier;
+        this.moves = new PrimaryMoves(status.store(), volumes, events);
         this.local = local;
         this.volumes = volumes;
         this.status = status;
@@ -276,6 +282,26 @@ public final class ClusterManagementService implements BrickService {
     @Override
     public BrickView brick(String name) {
         return call(() -> status.brick(name));
+    }
+
+    @Override
+    public VolumeView moveVolume(String name, MoveVolumeRequest request) {
+        return view(call(() -> moves.move(name, blankToNull(request.to()))));
+    }
+
+    @Override
+    public DrainView drainBrick(String name) {
+        brick(name);
+        List<DrainView.Moved> moved = new java.util.ArrayList<>();
+        List<DrainView.NotMoved> notMoved = new java.util.ArrayList<>();
+        for (PrimaryMoves.Move m : call(() -> moves.drain(name))) {
+            if (m.refusal() == null) {
+                moved.add(new DrainView.Moved(m.volume(), m.to()));
+            } else {
+                notMoved.add(new DrainView.NotMoved(m.volume(), m.refusal()));
+            }
+        }
+        return new DrainView(name, moved, notMoved);
     }
 
     /** On the primary, compared here; elsewhere, forwarded to the primary's API. */

@@ -354,6 +354,18 @@ public final class ManagementService implements BrickService {
     }
 
     @Override
+    public VolumeView moveVolume(String name, io.basalt.api.model.MoveVolumeRequest request) {
+        getVolume(name);
+        throw ApiException.unsupported("a volume of a brick on its own has no other replica to move to");
+    }
+
+    @Override
+    public io.basalt.api.model.DrainView drainBrick(String name) {
+        SingleBrickCluster.brick(name, info(), volumeNames());
+        throw ApiException.unsupported("a brick on its own has no other brick to move its volumes to");
+    }
+
+    @Override
     public String metrics() {
         return metrics.scrape();
     }

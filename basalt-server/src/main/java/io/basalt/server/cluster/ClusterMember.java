@@ -52,6 +52,7 @@ public final class ClusterMember implements AutoCloseable {
     private volatile Lease lease;
     private volatile Candidacy candidacy;
     private volatile boolean closed;
+    private volatile Runnable onRejoin;
 
     private ClusterMember(MetadataStore store, ClusterCoordination coordination, ClusterSettings settings,
                           ClusterIdentity identity, int slot, ClusterEvents events) {
@@ -139,6 +140,10 @@ public final class ClusterMember implements AutoCloseable {
                 heartbeat();
                 LOG.info("Rejoined the cluster as {} (heartbeat lease {})", settings.brickName(), lease.id());
                 events.event("cluster.rejoined", false, settings.brickName(), "heartbeat renewed with a new lease");
+                Runnable r = onRejoin;
+                if (r != null) {
+                    r.run();
+                }
             }
             updateRecord(at, capacity);
         } catch (MetadataStoreException | RuntimeException e) {
@@ -269,6 +274,14 @@ public final class ClusterMember implements AutoCloseable {
         } catch (MetadataStoreException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * Runs after the brick rejoined with a new lease (the agent reconciles at once, so the brick's
+     * authority to serve its primaries returns without waiting for the agent's period).
+     */
+    public void onRejoin(Runnable action) {
+        onRejoin = action;
     }
 
     /** The current heartbeat lease (null before the brick starts). */

@@ -5,10 +5,15 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.RevisionConflictException;
+import io.basalt.control.placement.BrickCandidate;
+import io.basalt.control.placement.Placement;
+import io.basalt.control.topology.BrickDirectory;
+import io.basalt.control.topology.BrickState;
 import io.basalt.control.topology.Replicas;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,7 +23,8 @@ import java.util.Set;
 
 /**
  * The leader's failover: a volume whose primary's brick no longer heartbeats gets a new primary, an
- * in-sync replica on a live brick, under a new epoch. The old primary's heartbeat lease has expired
+ * in-sync replica on a live brick, under a new epoch; a replica on a brick marked failed is replaced
+ * on another brick. The old primary's heartbeat lease has expired
  * by then, and a primary stops acknowledging writes before its lease can expire, so the two never
  * acknowledge at once; the new epoch makes the replicas refuse anything the old one still sends.
  */
@@ -48,8 +54,14 @@ final class Failover {
         for (MetadataEntry e : records) {
             Replicas r = Replicas.of(e.fields());
             String name = MetadataKeys.name(e.key());
-            if (r == null || alive.contains(r.primary())) {
+            if (r == null) {
+                continue;
+            }
+            if (alive.contains(r.primary())) {
                 stranded.remove(name);
+                if (r.bricks().size() > 1) {
+                    replaceFailed(e, r, name);
+                }
                 continue;
             }
             String next = choose(r, alive, primaries);
@@ -74,6 +86,62 @@ final class Failover {
             } catch (RevisionConflictException raced) {
                 // The record changed meanwhile (its primary dropped a replica): judged again next round.
             }
+        }
+    }
+
+    /**
+     * A replica on a brick marked failed (gone past the grace) is given up: a new, empty replica
+     * takes its place on an active brick apart from the others' failure domains, and the primary
+     * copies the whole volume to it. When no brick qualifies the volume stays degraded (an event says
+     * so once).
+     */
+    private void replaceFailed(MetadataEntry e, Replicas r, String name) throws MetadataStoreException {
+        Map<String, BrickDirectory.Member> members = null;
+        for (String b : r.bricks()) {
+            if (b.equals(r.primary())) {
+                continue;
+            }
+            if (members == null) {
+                members = new HashMap<>();
+                for (BrickDirectory.Member m : new BrickDirectory(store).members()) {
+                    members.put(m.name(), m);
+                }
+            }
+            BrickDirectory.Member m = members.get(b);
+            if (m == null || m.alive() || m.record().state() != BrickState.FAILED) {
+                continue;
+            }
+            List<BrickCandidate> candidates = new ArrayList<>();
+            List<BrickCandidate> remaining = new ArrayList<>();
+            for (BrickDirectory.Member c : members.values()) {
+                BrickCandidate bc = new BrickCandidate(c.name(), c.alive() && ClusterStatus.stateOf(c) == BrickState.ACTIVE,
+                        c.record().failureDomains(), c.record().freeBytes(), 0);
+                candidates.add(bc);
+                if (r.holds(c.name()) && !c.name().equals(b)) {
+                    remaining.add(bc);
+                }
+            }
+            long size = Long.parseLong(e.fields().getOrDefault("size-bytes", "0"));
+            String with = Placement.replacement(candidates, size, remaining);
+            if (with == null) {
+                if (stranded.add(name + "/" + b)) {
+                    events.event("volume.replacement-impossible", true, name, "its replica on failed brick " + b
+                            + " cannot be replaced: no active brick with room outside the other replicas' domains");
+                }
+                continue;
+            }
+            Replicas after = r.replace(b, with);
+            Map<String, String> fields = new java.util.TreeMap<>(e.fields());
+            after.addTo(fields);
+            try {
+                store.put(e.key(), fields, e.modRevision());
+                LOG.info("Volume {}: replica on failed brick {} replaced by a new one on {}", name, b, with);
+                events.event("volume.replica-replaced", true, name, "brick " + b + " failed; a new replica on " + with
+                        + " is being built (full copy)");
+            } catch (RevisionConflictException raced) {
+                // Changed meanwhile: judged again next round.
+            }
+            return;
         }
     }
 

@@ -49,6 +49,8 @@ public final class VolumeReplication implements StoreChain, ReplicaVolumes, Auto
     /** The longest a verify may take before the API gives up waiting (it reads the whole volume on each copy). */
     static final java.time.Duration VERIFY_LIMIT = java.time.Duration.ofMinutes(10);
     private static final int MAX_DIFFERENCES = 100;
+    /** How long a new primary waits for links it just made to connect. */
+    static final java.time.Duration CONNECT_WAIT = java.time.Duration.ofSeconds(1);
 
     private final String brick;
     private final MetadataStore store;
@@ -124,30 +126,53 @@ public final class VolumeReplication implements StoreChain, ReplicaVolumes, Auto
         }
         Replicas where = v.replicas();
         r.fence().admit(where.epoch());
-        if (!brick.equals(where.primary())) {
-            r.store().apply(ReplicaPlan.secondary(where.epoch(), v.revision()));
-            return;
-        }
+        // Links to every peer, on every brick: a secondary keeps them connected so that it can serve
+        // as soon as it is made the primary.
         List<ReplicaLink> inSync = new ArrayList<>();
         List<ReplicaLink> outOfSync = new ArrayList<>();
+        boolean fresh = false;
         for (String peer : where.bricks()) {
             if (peer.equals(brick)) {
                 continue;
             }
+            int before = r.links().size();
             ReplicaLink link = link(r, peer, v.spec().uuid(), members.get(peer));
-            if (link == null) {
-                continue;
-            }
+            fresh |= r.links().size() != before;
             (where.inSync(peer) ? inSync : outOfSync).add(link);
         }
+        if (!brick.equals(where.primary())) {
+            r.store().apply(ReplicaPlan.secondary(where.epoch(), v.revision()));
+            return;
+        }
+        if (fresh) {
+            awaitConnected(inSync);
+        }
         r.store().apply(new ReplicaPlan(true, where.epoch(), inSync, outOfSync, v.revision(), where.former()));
+    }
+
+    /**
+     * A primary with links made just now waits briefly for them to connect: a write sent on a link
+     * still connecting fails at once, and the replica would be dropped for no fault of its own.
+     */
+    private static void awaitConnected(List<ReplicaLink> links) {
+        long deadline = System.nanoTime() + CONNECT_WAIT.toNanos();
+        while (links.stream().anyMatch(l -> !l.connected()) && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private ReplicaLink link(Replicated r, String peer, UUID volume, BrickDirectory.Member member) {
         String address = member == null ? null : member.record().replicationAddress();
         if (address == null) {
-            LOG.warn("Volume {}: brick {} has no replication address recorded", r.name(), peer);
-            return null;
+            // Never leave a replica out of the plan: a primary would acknowledge writes it lacks.
+            LOG.warn("Volume {}: brick {} has no replication address recorded; it counts as unreachable", r.name(),
+                    peer);
+            return new UnreachableLink(peer);
         }
         // By brick and address: a brick that comes back on another port gets a new link.
         String key = peer + "@" + address;

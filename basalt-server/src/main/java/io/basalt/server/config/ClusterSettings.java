@@ -47,7 +47,7 @@ public record ClusterSettings(List<URI> etcd, String clusterName, String brickNa
     public static final String CLUSTER_NAME_DEFAULT = "basalt";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
-    public static final Duration LEASE_TTL_DEFAULT = Duration.ofSeconds(5);
+    public static final Duration LEASE_TTL_DEFAULT = Duration.ofSeconds(3);
     public static final Duration FAILED_AFTER_DEFAULT = Duration.ofHours(1);
 
     public ClusterSettings {

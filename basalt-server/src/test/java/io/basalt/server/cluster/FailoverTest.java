@@ -62,4 +62,37 @@ class FailoverTest {
         assertThat(Failover.choose(r, Set.of("b2", "b3"), Map.of())).isEqualTo("b2");
         assertThat(Failover.choose(r, Set.of("b1"), Map.of())).isNull();
     }
+
+    private static void brick(MetadataStore store, String name, String rack, io.basalt.control.topology.BrickState state,
+                              boolean alive) throws Exception {
+        store.put(MetadataKeys.brick(name), new io.basalt.control.topology.BrickRecord(name, "127.0.0.1:4420", null, null,
+                Map.of("rack", rack), 1, 100L << 30, 50L << 30, state, 0).toFields(), MetadataStore.ANY);
+        if (alive) {
+            store.put(MetadataKeys.alive(name), Map.of("since", "0"), MetadataStore.ANY);
+        }
+    }
+
+    @Test
+    void aReplicaOnAFailedBrickIsReplacedInAnotherDomainAndLeftOutOfSync() throws Exception {
+        var layout = new io.basalt.control.local.LocalLayout(java.util.Set.of("volumes", "bricks", "alive"),
+                java.util.Set.of(), key -> "test");
+        try (MetadataStore store = LocalMetadataStore.open(dir, layout)) {
+            List<String> events = new ArrayList<>();
+            Failover failover = new Failover(store, (type, warning, subject, message) -> events.add(type + " " + subject));
+            var active = io.basalt.control.topology.BrickState.ACTIVE;
+            brick(store, "b1", "r1", active, true);
+            brick(store, "b2", "r2", io.basalt.control.topology.BrickState.FAILED, false);
+            brick(store, "b3", "r1", active, true);
+            brick(store, "b4", "r4", active, true);
+            Map<String, String> fields = new TreeMap<>(Map.of("name", "v", "size-bytes", Long.toString(1L << 30)));
+            new Replicas(List.of("b1", "b2"), "b1", 3, List.of("b1")).addTo(fields);
+            store.put(MetadataKeys.volume("v"), fields, MetadataStore.ANY);
+
+            failover.round(Set.of("b1", "b3", "b4"));
+
+            // b3 shares rack r1 with the primary: the new replica goes to b4, empty and so out of sync.
+            assertThat(replicas(store, "v")).isEqualTo(new Replicas(List.of("b1", "b4"), "b1", 3, List.of("b1")));
+            assertThat(events).containsExactly("volume.replica-replaced v");
+        }
+    }
 }
