@@ -87,7 +87,10 @@ final class ClusterMode implements AutoCloseable {
         try {
             // The data dir is checked before the brick takes a slot, so a refused start leaves no trace.
             ClusterIdentity identity = identityWhenEtcdAnswers(store, s);
-            checkDataDir(dataDir, identity, s);
+            if (checkDataDir(dataDir, identity, s)) {
+                refuseEmptyDataDirOfAReplicaHolder(store, s);
+                rememberCluster(dataDir, identity, s);
+            }
             ClusterMember member = ClusterMember.prepare(store, s, identity, events);
             LOG.info("Joining cluster {} ({}) as brick {}, slot {} (controller IDs {}-{})", s.clusterName(),
                     member.identity().subsystemNqn(), s.brickName(), member.slot(), member.firstCntlid(),
@@ -125,7 +128,42 @@ final class ClusterMode implements AutoCloseable {
         }
     }
 
-    private static void checkDataDir(Path dataDir, ClusterIdentity cluster, ClusterSettings s) throws StartupException {
+    /**
+     * A brick the cluster counts replicas on, started on a new data dir (its disk was replaced or
+     * wiped), would hold empty copies the records call in sync — a failover to one would lose data.
+     */
+    private static void refuseEmptyDataDirOfAReplicaHolder(EtcdMetadataStore store, ClusterSettings s)
+            throws MetadataStoreException, StartupException {
+        List<String> held = new java.util.ArrayList<>();
+        for (var e : store.list(io.basalt.control.MetadataKeys.VOLUMES).entries()) {
+            var r = io.basalt.control.topology.Replicas.of(e.fields());
+            if (r != null && r.holds(s.brickName())) {
+                held.add(io.basalt.control.MetadataKeys.name(e.key()));
+            }
+        }
+        if (!held.isEmpty()) {
+            throw new StartupException("brick " + s.brickName() + " holds replicas of " + held + " in the cluster, but "
+                    + "this data dir is new: its copies would be empty. Start it on its old data dir, or let the "
+                    + "cluster replace its replicas first (once it is marked failed, after --cluster-failed-after), "
+                    + "then remove it (basalt brick remove " + s.brickName() + ") and join under a new name");
+        }
+    }
+
+    private static void rememberCluster(Path dataDir, ClusterIdentity cluster, ClusterSettings s)
+            throws StartupException {
+        Path file = dataDir.resolve(MEMBERSHIP_FILE);
+        Properties out = new Properties();
+        out.setProperty("subsystem-nqn", cluster.subsystemNqn());
+        out.setProperty("brick-name", s.brickName());
+        try {
+            AtomicFiles.writeProperties(file, out, "Basalt: the cluster this data dir belongs to; never edit");
+        } catch (IOException e) {
+            throw new StartupException("cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** @return true when the data dir is new to the cluster (it had no membership file; nothing written yet) */
+    private static boolean checkDataDir(Path dataDir, ClusterIdentity cluster, ClusterSettings s) throws StartupException {
         Path file = dataDir.resolve(MEMBERSHIP_FILE);
         try {
             Properties p = AtomicFiles.readProperties(file);
@@ -137,7 +175,7 @@ final class ClusterMode implements AutoCloseable {
                             + nqn + ", not to brick " + s.brickName() + " of " + cluster.subsystemNqn()
                             + " (etcd " + s.etcd() + ", cluster name " + s.clusterName() + "); use another data dir");
                 }
-                return;
+                return false;
             }
             // A brick's own volumes would be deleted by the agent as placed nowhere: refuse to join instead.
             Path volumes = dataDir.resolve(VolumeCatalog.DIR_NAME);
@@ -153,10 +191,7 @@ final class ClusterMode implements AutoCloseable {
                     }
                 }
             }
-            Properties out = new Properties();
-            out.setProperty("subsystem-nqn", cluster.subsystemNqn());
-            out.setProperty("brick-name", s.brickName());
-            AtomicFiles.writeProperties(file, out, "Basalt: the cluster this data dir belongs to; never edit");
+            return true;
         } catch (IOException e) {
             throw new StartupException("cannot read or write " + file + ": " + e.getMessage());
         }

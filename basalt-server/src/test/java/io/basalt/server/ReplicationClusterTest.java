@@ -227,5 +227,23 @@ class ReplicationClusterTest {
         assertThat(drained.path("moved")).hasSize(1);
         assertThat(drained.path("notMoved")).isEmpty();
         assertThat(placement(survivor, "r3").path("primary").asText()).isNotEqualTo(first);
+
+        // Its disk replaced (a new data dir): it must not come back with empty copies counted in sync.
+        Brick drainedBrick = named(first);
+        bricks.set(bricks.indexOf(drainedBrick), null);
+        drainedBrick.close();
+        deleteTree(dir.resolve(first));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(first))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("holds replicas of [r3] in the cluster, but this data dir is new");
+        assertThat(dir.resolve(first).resolve("cluster.properties")).doesNotExist();
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var walk = java.nio.file.Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 }

@@ -104,8 +104,8 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     /**
-     * Records the brick (address, domains, capacity) as active and starts its heartbeat and its
-     * candidacy for leader; keeps them up from then on.
+     * Starts the brick's heartbeat and its candidacy for leader, then records the brick (address,
+     * domains, capacity) as active; keeps them up from then on.
      *
      * @param nvmeAddress HOST:PORT hosts reach the brick at
      * @param apiAddress  HOST:PORT of its API, or null
@@ -115,8 +115,9 @@ public final class ClusterMember implements AutoCloseable {
     public void start(String nvmeAddress, String apiAddress, String replicationAddress, CapacitySource capacity)
             throws MetadataStoreException {
         Addresses at = new Addresses(nvmeAddress, apiAddress, replicationAddress);
-        updateRecord(at, capacity);
+        // The heartbeat first: a leader that sees the record without it judges the brick unreachable.
         heartbeat();
+        updateRecord(at, capacity);
         thread.scheduleWithFixedDelay(() -> refresh(at, capacity), 1, 1, TimeUnit.SECONDS);
     }
 

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,12 +67,17 @@ final class LeaderDuties {
     }
 
     /** One round: every brick whose recorded state differs from what its heartbeat says gets the new one. */
-    private void judge() {
+    void judge() { // package-private for tests; runs on the leader's thread
         try {
+            // Records first, heartbeats second: a brick writes its heartbeat before its record, so a
+            // brick whose record this round sees has a heartbeat the later listing sees too, unless it
+            // really lost it. The other order could see the record of a brick joining meanwhile but
+            // not its heartbeat, and judge a brick that has just started unreachable.
+            List<MetadataEntry> records = store.list(MetadataKeys.BRICKS).entries();
             Set<String> alive = new HashSet<>();
             store.list(MetadataKeys.ALIVE).entries().forEach(e -> alive.add(MetadataKeys.name(e.key())));
             long now = System.currentTimeMillis();
-            for (MetadataEntry e : store.list(MetadataKeys.BRICKS).entries()) {
+            for (MetadataEntry e : records) {
                 String name = MetadataKeys.name(e.key());
                 BrickRecord r = BrickRecord.fromFields(name, e.fields());
                 BrickState next = next(r, alive.contains(name), now, failedAfter.toMillis());
