@@ -44,6 +44,7 @@ final class BrickProcess implements AutoCloseable {
     private volatile Process process;
     private int starts;
     private volatile boolean stopping;
+    private volatile boolean frozen;
 
     private BrickProcess(String name, List<String> command, Path log, List<Integer> ports) {
         this.name = name;
@@ -151,6 +152,16 @@ final class BrickProcess implements AutoCloseable {
         }
         stopping = true;
         appendLog("=== stop with SIG" + how);
+        if (frozen && how == Stop.TERM) {
+            // a stopped process acts on SIGTERM only once continued; SIGKILL needs no help
+            try {
+                resume();
+            } catch (IOException e) {
+                throw new IllegalStateException(name + " cannot be resumed to be stopped", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         boolean ended = Processes.signalTree(process.toHandle(), how == Stop.KILL, STOP_LIMIT);
         if (!ended) {
             Processes.signalTree(process.toHandle(), true, Duration.ofSeconds(10));
@@ -162,7 +173,30 @@ final class BrickProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        frozen = false;
         appendLog("=== stopped, exit status " + (process.isAlive() ? "unknown" : process.exitValue()));
+    }
+
+    /**
+     * Freezes the brick with SIGSTOP: the process keeps its sockets and its state, answers nothing and
+     * notices nothing (no lease renewal, no timer) until {@link #resume}, as a brick in a long GC
+     * pause or on a hung machine.
+     */
+    void freeze() throws IOException, InterruptedException {
+        appendLog("=== freeze with SIGSTOP");
+        Processes.signalTree(process.toHandle(), "STOP", STOP_LIMIT);
+        frozen = true;
+    }
+
+    /** Lets a {@link #freeze frozen} brick run again with SIGCONT; it carries on where it stopped. */
+    void resume() throws IOException, InterruptedException {
+        Processes.signalTree(process.toHandle(), "CONT", STOP_LIMIT);
+        frozen = false;
+        appendLog("=== resumed with SIGCONT");
+    }
+
+    boolean isFrozen() {
+        return frozen;
     }
 
     /** Stops the brick and starts it again with the same command, data and ports. */
@@ -173,6 +207,15 @@ final class BrickProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process != null && process.isAlive();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The running process's id (its launcher's, which execs java). */
+    long pid() {
+        return process.pid();
     }
 
     Path log() {
@@ -201,6 +244,14 @@ final class BrickProcess implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
+        if (frozen && process != null && process.isAlive()) {
+            // a stopped process acts on SIGTERM only once continued
+            try {
+                resume();
+            } catch (IOException | InterruptedException | IllegalStateException e) {
+                System.out.println("[" + name + "] cannot resume before stopping: " + e);
+            }
+        }
         if (process != null && process.isAlive()) {
             Processes.killTree(process);
         }

@@ -2,20 +2,16 @@ package io.basalt.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.basalt.api.client.ApiClient;
-import io.basalt.control.etcd.EtcdCluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,8 +37,7 @@ class ClusterMultipathIT {
             "leader-takeover");
     static final List<String> KERNELS = LinuxGuest.KERNELS;
 
-    private EtcdCluster etcd;
-    private final List<BrickProcess> bricks = new ArrayList<>();
+    private TestCluster cluster;
     private GuestRun guest;
 
     @AfterEach
@@ -50,9 +45,8 @@ class ClusterMultipathIT {
         if (guest != null) {
             guest.close();
         }
-        bricks.forEach(BrickProcess::close);
-        if (etcd != null) {
-            etcd.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -61,38 +55,12 @@ class ClusterMultipathIT {
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void linuxHostSeesOneSubsystemWithAPathToEachBrick(String kernel, @TempDir Path tmp) throws Exception {
         LinuxGuest linux = new LinuxGuest(kernel).ensureBuilt();
-        etcd = EtcdCluster.start(1);
-        List<Integer> ioPorts = new ArrayList<>();
-        List<Integer> apiPorts = new ArrayList<>();
-        for (int i = 1; i <= BRICKS; i++) {
-            int io = BrickProcess.freePort();
-            int api = BrickProcess.freePort();
-            ioPorts.add(io);
-            apiPorts.add(api);
-            Path log = LinuxHostInteropIT.logDir().resolve("cluster-b" + i + "-linux-" + kernel + ".log");
-            Files.deleteIfExists(log);
-            BrickProcess b = BrickProcess.serve("b" + i, log, List.of(io, api), List.of(
-                    "--data-dir", Files.createDirectories(tmp.resolve("b" + i)).toString(),
-                    "--listen", "127.0.0.1:" + io, "--discovery-listen", "none",
-                    "--api-listen", "127.0.0.1:" + api,
-                    "--cluster-etcd", etcd.endpoints().getFirst().toString(), "--cluster-name", "it",
-                    "--brick-name", "b" + i, "--failure-domain", "rack=r" + i,
-                    // the guest reaches this machine's loopback as 10.0.2.2: discovery must say so
-                    "--advertise", LinuxGuest.HOST_ADDRESS + ":" + io,
-                    "--cluster-lease-ttl", LEASE_TTL.toSeconds() + "s"));
-            bricks.add(b);
-            b.start();
-        }
-        ApiClient api = new ApiClient(URI.create("http://127.0.0.1:" + apiPorts.getFirst()), null);
-        ClusterRequests.await("three active bricks", Duration.ofSeconds(30),
-                () -> api.get("/api/v1/cluster").json().path("bricks").path("active").asInt() == BRICKS);
-        String nqn = api.get("/api/v1/cluster").json().path("subsystemNqn").asText();
+        cluster = TestCluster.start("cluster", kernel, tmp, BRICKS, LEASE_TTL);
+        List<Integer> ioPorts = cluster.ioPorts();
+        ApiClient api = cluster.api(0).client();
+        String nqn = cluster.subsystemNqn();
 
         // Three volumes of two replicas: placement spreads their primaries over the three bricks.
-        Map<String, Integer> portOf = new LinkedHashMap<>();
-        for (int i = 0; i < BRICKS; i++) {
-            portOf.put("b" + (i + 1), ioPorts.get(i));
-        }
         List<String> volumes = new ArrayList<>();
         Set<String> primaries = new HashSet<>();
         for (int i = 1; i <= BRICKS; i++) {
@@ -102,11 +70,11 @@ class ClusterMultipathIT {
             String primary = placement.path("primary").asText();
             String replica = placement.path("replicas").get(1).path("brick").asText();
             primaries.add(primary);
-            volumes.add(v.path("uuid").asText() + ":" + portOf.get(primary) + ":" + portOf.get(replica));
+            volumes.add(v.path("uuid").asText() + ":" + cluster.ioPort(primary) + ":" + cluster.ioPort(replica));
         }
         assertThat(primaries).as("each brick is primary of one volume").hasSize(BRICKS);
 
-        ClusterRequests requests = new ClusterRequests(etcd.member(0), bricks, apiPorts, LEASE_TTL);
+        ClusterRequests requests = new ClusterRequests(cluster);
         guest = linux.boot(LinuxGuest.guestDir().resolve("cluster-multipath.sh"),
                 Map.of("BASALT_ADDR", LinuxGuest.HOST_ADDRESS,
                         "BASALT_PORTS", String.join(" ", ioPorts.stream().map(String::valueOf).toList()),
@@ -115,7 +83,7 @@ class ClusterMultipathIT {
                 GUEST_LIMIT, requests);
         int status = guest.awaitExit();
 
-        String verdict = verdict(guest, requests, status);
+        String verdict = guest.verdict("cluster", List.of("BASALT-CLUSTER"), requests.failures(), status);
         System.out.println(verdict);
         assertThat(requests.failures()).as(verdict).isEmpty();
         assertThat(guest.linesStartingWith("BASALT-FAIL ")).as(verdict).isEmpty();
@@ -125,19 +93,5 @@ class ClusterMultipathIT {
         assertThat(requests.leaderTakeoverMillis()).as("new leader within the lease TTL and etcd's expiry check")
                 .isBetween(0L, LEASE_TTL.toMillis() + 2_000);
         assertThat(status).as("guest exit status\n" + verdict).isZero();
-    }
-
-    private static String verdict(GuestRun guest, ClusterRequests requests, int status) {
-        StringBuilder s = new StringBuilder("=== cluster, Linux " + guest.console().stream()
-                .filter(l -> l.startsWith(GuestRun.READY_MARKER)).findFirst().orElse("(guest never got ready)") + "\n");
-        for (String line : guest.console()) {
-            if (line.startsWith("BASALT-PASS ") || line.startsWith("BASALT-FAIL ") || line.startsWith("BASALT-WHY ")
-                    || line.startsWith("BASALT-CLUSTER")) {
-                s.append("  ").append(line).append('\n');
-            }
-        }
-        requests.failures().forEach(f -> s.append("  request failed: ").append(f).append('\n'));
-        s.append("  run-guest.sh exit status ").append(status);
-        return s.toString();
     }
 }

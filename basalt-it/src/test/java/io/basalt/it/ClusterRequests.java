@@ -1,64 +1,37 @@
 package io.basalt.it;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.basalt.api.client.ApiClient;
 import io.basalt.control.etcd.EtcdProcess;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiConsumer;
 
 /**
- * The test's half of the cluster handshake of {@code cluster-multipath.sh}: on
+ * The test's half of the {@link ClusterHandshake} of {@code cluster-multipath.sh}: on
  * {@code BASALT-CLUSTER etcd-restart} it kills etcd with SIGKILL, keeps it down past the bricks'
  * heartbeat lease, starts it again and waits until management answers; on
  * {@code BASALT-CLUSTER kill-leader} it kills the leading brick with SIGKILL and measures how long until
  * another brick leads. Answers {@code BASALT-CLUSTER-DONE ok DETAIL} or {@code BASALT-CLUSTER-DONE failed WHY}.
  */
-final class ClusterRequests implements BiConsumer<GuestRun, String> {
-    static final String REQUEST = "BASALT-CLUSTER ";
-    static final String ANSWER = "BASALT-CLUSTER-DONE ";
-
-    private final EtcdProcess etcd;
-    private final List<BrickProcess> bricks;
-    private final List<Integer> apiPorts;
-    private final Duration leaseTtl;
-    private final List<String> done = new CopyOnWriteArrayList<>();
-    private final List<String> failures = new CopyOnWriteArrayList<>();
+final class ClusterRequests extends ClusterHandshake {
+    private final TestCluster cluster;
     private volatile long leaderTakeoverMillis = -1;
 
-    ClusterRequests(EtcdProcess etcd, List<BrickProcess> bricks, List<Integer> apiPorts, Duration leaseTtl) {
-        this.etcd = etcd;
-        this.bricks = bricks;
-        this.apiPorts = apiPorts;
-        this.leaseTtl = leaseTtl;
+    ClusterRequests(TestCluster cluster) {
+        super("cluster");
+        this.cluster = cluster;
     }
 
     @Override
-    public void accept(GuestRun guest, String line) {
-        if (!line.startsWith(REQUEST)) {
-            return;
-        }
-        String what = line.substring(REQUEST.length()).trim();
-        try {
-            String detail = switch (what) {
-                case "etcd-restart" -> restartEtcd();
-                case "kill-leader" -> killLeader();
-                default -> throw new IllegalArgumentException("unknown request '" + what + "'");
-            };
-            done.add(what);
-            System.out.println("[cluster] " + what + ": " + detail);
-            guest.reply(ANSWER + "ok " + detail);
-        } catch (Exception e) {
-            failures.add(what + ": " + e.getMessage());
-            System.out.println("[cluster] " + what + " failed: " + e);
-            guest.reply(ANSWER + "failed " + e.getMessage());
-        }
+    String act(String[] words) throws Exception {
+        return switch (String.join(" ", words)) {
+            case "etcd-restart" -> restartEtcd();
+            case "kill-leader" -> killLeader();
+            default -> throw new IllegalArgumentException("unknown request '" + String.join(" ", words) + "'");
+        };
     }
 
     private String restartEtcd() throws Exception {
+        EtcdProcess etcd = cluster.etcd().member(0);
+        Duration leaseTtl = cluster.leaseTtl();
         etcd.kill();
         // Down for longer than the lease: every heartbeat expires while the bricks keep serving I/O.
         Thread.sleep(leaseTtl.toMillis() + 2_000);
@@ -69,19 +42,20 @@ final class ClusterRequests implements BiConsumer<GuestRun, String> {
         etcd.start();
         etcd.awaitHealthy();
         long start = System.nanoTime();
-        await("management answers again", Duration.ofSeconds(30), () -> api(0).status("/api/v1/volumes") == 200);
-        await("every brick active again", Duration.ofSeconds(30),
-                () -> api(1).json("/api/v1/cluster").path("bricks").path("active").asInt() == bricks.size());
+        TestCluster.await("management answers again", Duration.ofSeconds(30), () -> api(0).status("/api/v1/volumes") == 200);
+        TestCluster.await("every brick active again", Duration.ofSeconds(30),
+                () -> api(1).json("/api/v1/cluster").path("bricks").path("active").asInt() == cluster.bricks().size());
         return "management back " + (System.nanoTime() - start) / 1_000_000 + " ms after etcd";
     }
 
     private String killLeader() throws Exception {
         String leader = api(0).json("/api/v1/cluster").path("leader").asText();
-        int index = Integer.parseInt(leader.substring(1)) - 1;
-        int other = (index + 1) % bricks.size();
+        Duration leaseTtl = cluster.leaseTtl();
+        int index = TestCluster.indexOf(leader);
+        int other = (index + 1) % cluster.bricks().size();
         long start = System.nanoTime();
-        bricks.get(index).stop(BrickProcess.Stop.KILL);
-        await("a new leader", leaseTtl.plusSeconds(5), () -> {
+        cluster.bricks().get(index).stop(BrickProcess.Stop.KILL);
+        TestCluster.await("a new leader", leaseTtl.plusSeconds(5), () -> {
             String now = api(other).json("/api/v1/cluster").path("leader").asText();
             return !now.isEmpty() && !now.equals("null") && !now.equals(leader);
         });
@@ -90,51 +64,8 @@ final class ClusterRequests implements BiConsumer<GuestRun, String> {
                 + leaderTakeoverMillis + " ms (lease TTL " + leaseTtl.toMillis() + " ms)";
     }
 
-    private Api api(int brick) {
-        return new Api(new ApiClient(URI.create("http://127.0.0.1:" + apiPorts.get(brick)), null));
-    }
-
-    /** GETs that turn a refusal into its status instead of an exception. */
-    private record Api(ApiClient client) {
-        int status(String path) {
-            try {
-                return client.get(path).status();
-            } catch (io.basalt.api.ApiException e) {
-                return e.status();
-            } catch (java.io.IOException e) {
-                return -1;
-            }
-        }
-
-        JsonNode json(String path) {
-            try {
-                return client.get(path).json();
-            } catch (io.basalt.api.ApiException | java.io.IOException e) {
-                return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-            }
-        }
-    }
-
-    interface Check {
-        boolean holds() throws Exception;
-    }
-
-    static void await(String what, Duration within, Check check) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!check.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("not within " + within + ": " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    List<String> done() {
-        return List.copyOf(done);
-    }
-
-    List<String> failures() {
-        return List.copyOf(failures);
+    private TestCluster.Api api(int brick) {
+        return cluster.api(brick);
     }
 
     long leaderTakeoverMillis() {

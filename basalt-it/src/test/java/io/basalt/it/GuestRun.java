@@ -113,6 +113,25 @@ final class GuestRun implements AutoCloseable {
         return console.stream().filter(l -> l.startsWith(prefix)).toList();
     }
 
+    /**
+     * What a reader of a failed run needs first: the guest's release, every step's outcome and reason,
+     * the console lines starting with one of {@code prefixes}, the test side's failed requests and the
+     * exit status.
+     */
+    String verdict(String title, List<String> prefixes, List<String> requestFailures, int status) {
+        StringBuilder s = new StringBuilder("=== " + title + ", Linux " + console.stream()
+                .filter(l -> l.startsWith(READY_MARKER)).findFirst().orElse("(guest never got ready)") + "\n");
+        for (String line : console) {
+            if (line.startsWith("BASALT-PASS ") || line.startsWith("BASALT-FAIL ") || line.startsWith("BASALT-WHY ")
+                    || prefixes.stream().anyMatch(line::startsWith)) {
+                s.append("  ").append(line).append('\n');
+            }
+        }
+        requestFailures.forEach(f -> s.append("  request failed: ").append(f).append('\n'));
+        s.append("  run-guest.sh exit status ").append(status);
+        return s.toString();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

@@ -50,6 +50,28 @@ final class Processes {
         return true;
     }
 
+    /**
+     * Sends a named signal ({@code STOP}, {@code CONT}) to a process and all its descendants with
+     * {@code kill(1)}: ProcessHandle knows only TERM and KILL.
+     *
+     * @throws IllegalStateException if {@code kill} fails or does not end within {@code wait}
+     */
+    static void signalTree(ProcessHandle root, String signal, Duration wait) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("kill", "-" + signal));
+        root.descendants().forEach(p -> cmd.add(Long.toString(p.pid())));
+        cmd.add(Long.toString(root.pid()));
+        Process kill = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        if (!kill.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            kill.destroyForcibly();
+            throw new IllegalStateException(String.join(" ", cmd) + " did not end within " + wait);
+        }
+        String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (kill.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed with status " + kill.exitValue()
+                    + ": " + output);
+        }
+    }
+
     /** Ends a process tree: SIGTERM, then SIGKILL for whatever is left after a grace period. */
     static void killTree(Process process) {
         if (process == null) {
