@@ -51,7 +51,10 @@ final class FanOut {
         this.deposed = false;
         this.refused = false;
         this.replicaCount = 0;
-        if (!r.primary()) {
+        // A deposed primary, or one whose lease lapsed (frozen, cut off from etcd), must not even touch
+        // its own copy: a write it applied and then refused would leave that copy different from the
+        // new primary's in a range the new primary never wrote, and so never resyncs.
+        if (!r.primary() || !store.mayAcknowledge(r.epoch())) {
             finish(IoStatus.PATH_UNAVAILABLE);
             return;
         }

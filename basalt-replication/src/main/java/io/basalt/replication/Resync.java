@@ -139,8 +139,15 @@ final class Resync implements Runnable {
             }
             listener.resyncProgress(progress());
         }
-        state = ResyncProgress.State.FINISHING;
         long timeout = settings.gateTimeout().toNanos();
+        // The replica must answer before it can count as in sync — even when nothing is left to copy (a
+        // frozen brick's socket accepts what it is sent but answers nothing). Asked before the gate
+        // closes, so a silent replica never holds host writes.
+        String silent = flushReplica(timeout);
+        if (silent != null) {
+            return silent;
+        }
+        state = ResyncProgress.State.FINISHING;
         if (!store.closeGate(timeout)) {
             return "writes in flight did not drain within " + settings.gateTimeout();
         }
@@ -161,6 +168,52 @@ final class Resync implements Runnable {
         } finally {
             store.openGate();
             lastPauseNanos = System.nanoTime() - closedAt;
+        }
+    }
+
+    /** Flushes the replica through its link under this epoch; null once it answered OK, or why not. */
+    private String flushReplica(long timeoutNanos) throws InterruptedException {
+        java.util.concurrent.CompletableFuture<Integer> answered = new java.util.concurrent.CompletableFuture<>();
+        member.link.submit(new io.basalt.block.BlockIo() {
+            @Override
+            public int op() {
+                return OP_FLUSH;
+            }
+
+            @Override
+            public long offset() {
+                return 0;
+            }
+
+            @Override
+            public int length() {
+                return 0;
+            }
+
+            @Override
+            public io.netty.buffer.ByteBuf buffer() {
+                return null;
+            }
+
+            @Override
+            public boolean fua() {
+                return false;
+            }
+
+            @Override
+            public void complete(int ioStatus) {
+                answered.complete(ioStatus);
+            }
+        }, epoch);
+        try {
+            int status = answered.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            return status == IoStatus.OK ? null : status == IoStatus.PATH_UNAVAILABLE
+                    ? "the replica knows a newer epoch: this brick is deposed"
+                    : "the replica answered a flush with status " + status;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "the replica did not answer a flush within " + settings.gateTimeout();
+        } catch (java.util.concurrent.ExecutionException e) {
+            return "a flush to the replica failed: " + e.getCause();
         }
     }
 

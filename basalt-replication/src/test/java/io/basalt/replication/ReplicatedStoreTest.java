@@ -88,6 +88,14 @@ class ReplicatedStoreTest {
             f.store.apply(f.plan());
             f.authority.set(false);
             assertThat(f.write(0, 4096, 1)).isEqualTo(IoStatus.PATH_UNAVAILABLE);
+            // Not applied anywhere, its own copy included (a frozen primary waking must not diverge).
+            assertThat(Fixture.contents(f.local)).isEqualTo(new byte[(int) Fixture.CAPACITY]);
+            assertThat(Fixture.contents(f.link(0).store)).isEqualTo(new byte[(int) Fixture.CAPACITY]);
+            f.fence.admit(Fixture.EPOCH + 1);
+            assertThat(f.write(0, 4096, 2)).as("deposed by a newer epoch").isEqualTo(IoStatus.PATH_UNAVAILABLE);
+            assertThat(Fixture.contents(f.local)).isEqualTo(new byte[(int) Fixture.CAPACITY]);
+            f.store.apply(new ReplicaPlan(true, Fixture.EPOCH + 1, f.plan().inSync(), java.util.List.of(),
+                    f.recorder.revision.get()));
             HostIo read = HostIo.read(0, 4096);
             f.store.submit(read);
             assertThat(read.await()).isEqualTo(IoStatus.PATH_UNAVAILABLE);
@@ -473,6 +481,20 @@ class ReplicatedStoreTest {
                     "b1"));
             Fixture.waitFor("resync of b1", () -> f.resyncDone("b1"));
             assertThat(f.progress("b1").regionsTotal()).isEqualTo(Fixture.CAPACITY / REGION);
+        }
+    }
+
+    @Test
+    void shouldNotRejoinASilentReplicaEvenWithNothingToCopy() throws Exception {
+        try (Fixture f = new Fixture(1)) {
+            // A former primary frozen: its socket takes what is sent, it answers nothing.
+            f.link(0).mode = FakeLink.Mode.HOLD;
+            f.store.apply(ReplicaPlan.secondary(Fixture.EPOCH - 1, f.recorder.revision.get()));
+            f.store.apply(new ReplicaPlan(true, Fixture.EPOCH, List.of(), List.of(f.link(0)), f.recorder.revision.get(),
+                    "b1"));
+            Thread.sleep(1_000);
+            assertThat(f.recorder.rejoins).as("no answer, no rejoin").isEmpty();
+            assertThat(f.write(0, 4096, 1)).as("writes go on without it").isEqualTo(IoStatus.OK);
         }
     }
 }

@@ -77,6 +77,12 @@ final class InSyncRecords implements InSyncRecorder {
     private long change(long epoch, UnaryOperator<Replicas> edit) {
         String key = MetadataKeys.volume(volume);
         while (true) {
+            // Only a primary with its authority changes the set: a stopping brick (its lease closed)
+            // whose replication links break as it shuts down must not drop the replicas that will
+            // take over from it.
+            if (!authority.valid()) {
+                return REFUSED;
+            }
             try {
                 Optional<MetadataEntry> e = store.get(key);
                 Replicas r = e.map(x -> Replicas.of(x.fields())).orElse(null);

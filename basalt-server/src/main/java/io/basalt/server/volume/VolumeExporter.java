@@ -11,15 +11,18 @@ import io.basalt.nvmet.subsystem.Subsystem;
 /**
  * The one place the volume layer builds and changes the target's objects: a volume becomes a
  * {@link Namespace} of the {@link Subsystem}, its host list an access check, its QoS policy a
- * limiter. The subsystem tells connected hosts of each change. Management plane only.
+ * limiter, its store the one the {@link StoreChain} puts in front of the local one. The subsystem tells
+ * connected hosts of each change. Management plane only.
  */
 final class VolumeExporter {
     private final Subsystem subsystem;
     private final QosPolicyStore policies;
+    private final StoreChain chain;
 
-    VolumeExporter(Subsystem subsystem, QosPolicyStore policies) {
+    VolumeExporter(Subsystem subsystem, QosPolicyStore policies, StoreChain chain) {
         this.subsystem = subsystem;
         this.policies = policies;
+        this.chain = chain;
     }
 
     Subsystem subsystem() {
@@ -30,8 +33,12 @@ final class VolumeExporter {
         return subsystem.maxNamespaces();
     }
 
-    /** The namespace that exports the volume's store, under its QoS policy; not yet in the subsystem. */
-    Namespace namespace(VolumeMetadata v, BlockStore store) {
+    /**
+     * The namespace that exports the volume's local store (through the chain, unless it is a read-only
+     * snapshot export), under its QoS policy; not yet in the subsystem.
+     */
+    Namespace namespace(VolumeMetadata v, BlockStore local) {
+        BlockStore store = v.isSnapshotExport() ? local : chain.exported(v, local);
         Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, ExportedAccess.of(v.hosts()));
         applyQos(ns, v);
         return ns;
@@ -47,8 +54,15 @@ final class VolumeExporter {
                 : AnaState.OPTIMIZED);
     }
 
-    void remove(int nsid) {
-        subsystem.removeNamespace(nsid);
+    /** Takes the volume's namespace out of the subsystem and releases what the chain built for it. */
+    void remove(VolumeMetadata v) {
+        subsystem.removeNamespace(v.nsid());
+        unexported(v);
+    }
+
+    /** Releases what the chain built for the volume (the brick is stopping). */
+    void unexported(VolumeMetadata v) {
+        chain.unexported(v);
     }
 
     void rename(Namespace ns, String name) {

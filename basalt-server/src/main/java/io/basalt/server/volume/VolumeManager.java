@@ -41,29 +41,20 @@ public final class VolumeManager implements AutoCloseable {
     private final QosPolicyEdits policyEdits;
     private final Map<String, Volume> online = new LinkedHashMap<>();
     private final EnginePool engine;
-    private final StoreChain chain;
     private boolean closed;
     /** The manager as Snapshots sees it (see {@link SnapshotsAccess}). */
     private final ManagedVolumes forSnapshots;
 
-    public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, VolumeListener listener) {
-        this(catalog, policies, subsystem, listener, null);
-    }
-
-    /** @param engine the pool {@code backend=engine} volumes live in (closed with the manager); null: none */
-    public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, VolumeListener listener,
-                         EnginePool engine) {
-        this(catalog, policies, subsystem, listener, engine, StoreChain.NONE);
-    }
-
-    /** @param chain what stands between each volume's namespace and its local store */
+    /**
+     * @param engine the pool {@code backend=engine} volumes live in (closed with the manager); null: none
+     * @param chain  what stands between each volume's namespace and its local store
+     */
     public VolumeManager(VolumeCatalog catalog, QosPolicyStore policies, Subsystem subsystem, VolumeListener listener,
                          EnginePool engine, StoreChain chain) {
         this.engine = engine;
-        this.chain = Objects.requireNonNull(chain);
         this.catalog = Objects.requireNonNull(catalog);
         this.policies = Objects.requireNonNull(policies);
-        this.exporter = new VolumeExporter(Objects.requireNonNull(subsystem), policies);
+        this.exporter = new VolumeExporter(Objects.requireNonNull(subsystem), policies, Objects.requireNonNull(chain));
         this.policyEdits = new QosPolicyEdits(policies, catalog, exporter);
         this.backends = Map.of(Backend.FILE, new FileBackend(catalog), Backend.RAM, new RamBackend(),
                 Backend.ENGINE, new EngineBackend(engine));
@@ -80,7 +71,7 @@ public final class VolumeManager implements AutoCloseable {
     /** Exports a volume the catalog already holds (brick start). */
     public synchronized void export(VolumeMetadata v) throws DataDirException {
         BlockStore store = backendOf(v).open(v);
-        var ns = exporter.namespace(v, v.isSnapshotExport() ? store : chain.exported(v, store));
+        var ns = exporter.namespace(v, store);
         online.put(v.name(), new Volume(v, VolumeState.ONLINE, store, ns));
         exporter.add(ns);
     }
@@ -300,8 +291,7 @@ public final class VolumeManager implements AutoCloseable {
             snapshots.deleteAll(name);
         }
         if (v.state() == VolumeState.ONLINE) {
-            exporter.remove(v.metadata().nsid());
-            chain.unexported(v.metadata());
+            exporter.remove(v.metadata());
             v.store().close();
             online.remove(name);
         }
@@ -498,7 +488,7 @@ public final class VolumeManager implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         for (Volume v : online.values()) {
-            chain.unexported(v.metadata());
+            exporter.unexported(v.metadata());
             v.store().close();
         }
         online.clear();

@@ -39,7 +39,7 @@ class VolumeManagerTest {
                 + (after == null ? "-" : Hosts.format(ExportedAccess.recorded(after)))));
         VolumeCatalog catalog = VolumeCatalog.load(dir);
         manager = new VolumeManager(catalog, QosPolicyStore.load(dir), subsystem, null,
-                new EnginePool(dir, List.of(dir.resolve("pool.img"))));
+                new EnginePool(dir, List.of(dir.resolve("pool.img"))), StoreChain.NONE);
         for (VolumeMetadata v : catalog.all()) {
             manager.export(v);
         }
