@@ -67,24 +67,30 @@ final class FaultLoop {
             }
             for (String v : primaryOf) {
                 Long ms = failoverMillis.get(v);
-                b.append(" (primary of ").append(v).append(ms == null ? (watch != null ? ")"
-                        : ": stayed primary)") : ": " + newPrimary.get(v) + " took over after " + ms + " ms)");
+                b.append(" (primary of ").append(v).append(!failoverMillis.containsKey(v) ? ")" : ms == null
+                        ? ": stayed primary)" : ": " + newPrimary.get(v) + " took over after " + ms + " ms)");
             }
             return b.toString();
         }
     }
 
-    /** Hurts a random brick in a random way and brings it back; returns the fault, still being watched. */
+    /**
+     * Hurts a brick in a random way and brings it back; returns the fault, still being watched. Half the
+     * time the brick is a volume's primary: failovers pile the primaries onto one brick, and a loop of
+     * uniformly random bricks would then mostly hurt secondaries.
+     */
     Fault next() throws Exception {
         ReplicationFaultLoopIT.Kind kind = ReplicationFaultLoopIT.Kind.values()[random.nextInt(3)];
-        String name = "b" + (1 + random.nextInt(cluster.bricks().size()));
+        Map<String, String> before = PrimaryWatch.primaries(cluster, volumes, "");
+        String primary = before.get(volumes.get(random.nextInt(volumes.size())));
+        boolean atPrimary = random.nextBoolean();
+        String name = atPrimary && !primary.isEmpty() ? primary : "b" + (1 + random.nextInt(cluster.bricks().size()));
         long downMillis = switch (kind) {
             case KILL -> 2_000 + random.nextInt(4_001);
             case FREEZE -> 1_000 + random.nextInt(7_001);
             case STOP -> 0;
         };
         Fault fault = new Fault(kind, name, downMillis);
-        Map<String, String> before = PrimaryWatch.primaries(cluster, volumes, "");
         before.forEach((v, p) -> {
             if (p.equals(name)) {
                 fault.primaryOf.add(v);
@@ -117,29 +123,35 @@ final class FaultLoop {
         return List.copyOf(done);
     }
 
-    /** Counts per kind, failover and healthy-again times (median and max) of the faults. */
+    /** Per kind: how many, how many hit a primary, fault to new primary and back to healthy (p50, max). */
     static String summary(List<Fault> faults) {
-        Map<ReplicationFaultLoopIT.Kind, Integer> kinds = new LinkedHashMap<>();
-        List<Long> failovers = new ArrayList<>();
-        List<Long> healthy = new ArrayList<>();
-        int primaryFaults = 0;
-        int noFailover = 0;
-        for (Fault f : faults) {
-            kinds.merge(f.kind, 1, Integer::sum);
-            healthy.add(f.healthyMillis);
-            if (!f.primaryOf.isEmpty()) {
-                primaryFaults++;
-            }
-            for (Long ms : f.failoverMillis.values()) {
-                if (ms == null) {
-                    noFailover++;
-                } else {
-                    failovers.add(ms);
+        StringBuilder b = new StringBuilder("=== fault loop: " + faults.size() + " faults");
+        for (ReplicationFaultLoopIT.Kind kind : ReplicationFaultLoopIT.Kind.values()) {
+            List<Long> failovers = new ArrayList<>();
+            List<Long> healthy = new ArrayList<>();
+            int count = 0;
+            int onPrimary = 0;
+            int stayed = 0;
+            for (Fault f : faults) {
+                if (f.kind != kind) {
+                    continue;
+                }
+                count++;
+                healthy.add(f.healthyMillis);
+                onPrimary += f.primaryOf.isEmpty() ? 0 : 1;
+                for (Long ms : f.failoverMillis.values()) {
+                    if (ms == null) {
+                        stayed++;
+                    } else {
+                        failovers.add(ms);
+                    }
                 }
             }
+            b.append("\n  ").append(kind).append(": ").append(count).append(" (").append(onPrimary)
+                    .append(" on a primary); fault to new primary ").append(ClusterFailoverIT.percentiles(failovers))
+                    .append(stayed == 0 ? "" : ", " + stayed + " time(s) the primary stayed")
+                    .append("; back to healthy ").append(ClusterFailoverIT.percentiles(healthy));
         }
-        return "=== fault loop: " + faults.size() + " faults " + kinds + ", " + primaryFaults + " on a primary; "
-                + "fault to new primary " + ClusterFailoverIT.percentiles(failovers) + " (" + noFailover
-                + " times the primary stayed); back to healthy " + ClusterFailoverIT.percentiles(healthy);
+        return b.toString();
     }
 }
