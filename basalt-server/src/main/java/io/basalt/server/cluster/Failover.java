@@ -35,6 +35,8 @@ final class Failover {
     private final ClusterEvents events;
     /** Volumes already reported as having no replica to fail over to, so the event is raised once. */
     private final Set<String> stranded = new HashSet<>();
+    /** The members as this round read them (null until a round needs them). */
+    private Map<String, BrickDirectory.Member> roundMembers;
 
     Failover(MetadataStore store, ClusterEvents events) {
         this.store = store;
@@ -43,6 +45,7 @@ final class Failover {
 
     /** One round over every volume, given the bricks that heartbeat now. */
     void round(Set<String> alive) throws MetadataStoreException {
+        roundMembers = null;
         List<MetadataEntry> records = store.list(MetadataKeys.VOLUMES).entries();
         Map<String, Integer> primaries = new HashMap<>();
         for (MetadataEntry e : records) {
@@ -59,7 +62,8 @@ final class Failover {
             }
             if (alive.contains(r.primary())) {
                 stranded.remove(name);
-                if (r.bricks().size() > 1) {
+                // Only a brick without a heartbeat can be failed: a healthy volume costs no extra read.
+                if (!alive.containsAll(r.bricks())) {
                     replaceFailed(e, r, name);
                 }
                 continue;
@@ -96,16 +100,10 @@ final class Failover {
      * so once).
      */
     private void replaceFailed(MetadataEntry e, Replicas r, String name) throws MetadataStoreException {
-        Map<String, BrickDirectory.Member> members = null;
+        Map<String, BrickDirectory.Member> members = members();
         for (String b : r.bricks()) {
             if (b.equals(r.primary())) {
                 continue;
-            }
-            if (members == null) {
-                members = new HashMap<>();
-                for (BrickDirectory.Member m : new BrickDirectory(store).members()) {
-                    members.put(m.name(), m);
-                }
             }
             BrickDirectory.Member m = members.get(b);
             if (m == null || m.alive() || m.record().state() != BrickState.FAILED) {
@@ -143,6 +141,17 @@ final class Failover {
             }
             return;
         }
+    }
+
+    /** The cluster's members, read at most once per round. */
+    private Map<String, BrickDirectory.Member> members() throws MetadataStoreException {
+        if (roundMembers == null) {
+            roundMembers = new HashMap<>();
+            for (BrickDirectory.Member m : new BrickDirectory(store).members()) {
+                roundMembers.put(m.name(), m);
+            }
+        }
+        return roundMembers;
     }
 
     /** The in-sync replica on a live brick with the fewest primaries, or null. */

@@ -249,7 +249,7 @@ public final class VolumeAgent implements AutoCloseable {
         for (ClusterVolume v : placedHere.values()) {
             try {
                 Volume local = volumes.realize(v.spec());
-                replication.apply(v, local, byName);
+                replication.apply(v, byName);
                 if (brick.equals(v.replicas().primary())) {
                     primaryHere.add(local);
                 } else {

@@ -23,7 +23,6 @@ import java.util.concurrent.TimeoutException;
 import io.basalt.replication.client.ReplicationClient;
 import io.basalt.replication.server.ReplicationServer;
 import io.basalt.server.volume.StoreChain;
-import io.basalt.server.volume.Volume;
 import io.basalt.server.volume.VolumeMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +68,11 @@ public final class VolumeReplication implements StoreChain, ReplicaVolumes, Auto
     private ReplicationServer server;
 
     /** A volume's replication on this brick, and its links to its peers by brick name. */
-    private record Replicated(String name, BlockStore local, EpochFence fence, ReplicatedStore store,
+    private record Replicated(String name, ReplicaVolume replica, ReplicatedStore store,
                               Map<String, ReplicaLink> links) {
+        EpochFence fence() {
+            return replica.fence();
+        }
     }
 
     public VolumeReplication(String brick, MetadataStore store, LeaseAuthority authority, ClusterEvents events,
@@ -99,7 +101,8 @@ public final class VolumeReplication implements StoreChain, ReplicaVolumes, Auto
         ReplicatedStore replicated = new ReplicatedStore(v.name(), local, fence, authority,
                 new InSyncRecords(store, brick, v.name(), authority, recording, events), settings,
                 new ResyncEvents(v.name(), events, meters));
-        volumes.put(v.uuid(), new Replicated(v.name(), local, fence, replicated, new ConcurrentHashMap<>()));
+        volumes.put(v.uuid(), new Replicated(v.name(), new ReplicaVolume(local, fence), replicated,
+                new ConcurrentHashMap<>()));
         return replicated;
     }
 
@@ -115,11 +118,12 @@ public final class VolumeReplication implements StoreChain, ReplicaVolumes, Auto
     @Override
     public ReplicaVolume find(UUID volume) {
         Replicated r = volumes.get(volume);
-        return r == null ? null : new ReplicaVolume(r.local(), r.fence());
+        // Made once per volume: the replication server asks on every request.
+        return r == null ? null : r.replica();
     }
 
     /** Tells the volume's store its role, epoch and peers as the cluster's record says now. */
-    synchronized void apply(ClusterVolume v, Volume local, Map<String, BrickDirectory.Member> members) {
+    synchronized void apply(ClusterVolume v, Map<String, BrickDirectory.Member> members) {
         Replicated r = volumes.get(v.spec().uuid());
         if (r == null) {
             return;
