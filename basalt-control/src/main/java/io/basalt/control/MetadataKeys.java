@@ -12,6 +12,11 @@ public final class MetadataKeys {
     public static final String QOS_POLICIES = "qos-policies/";
     /** The NSID allocator's state: the last NSID issued. */
     public static final String NSIDS = "nsids";
+    /**
+     * Which engine pool the brick's volumes live in (its pool ID), recorded when the pool first
+     * opens: a data dir then never adopts, nor cleans up, another data dir's pool. Local only.
+     */
+    public static final String POOL = "pool";
     /** A cluster's identity (subsystem NQN, serial): {@code cluster}. Absent on a single brick. */
     public static final String CLUSTER = "cluster";
     /** Cluster members, kept while they are members: {@code bricks/NAME}. */

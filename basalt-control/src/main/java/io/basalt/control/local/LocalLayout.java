@@ -22,12 +22,13 @@ public record LocalLayout(Set<String> directories, Set<String> singles, Function
 
     /** Today's data dir, exactly as the brick has always written it. */
     public static final LocalLayout DATA_DIR = new LocalLayout(
-            Set.of(dir(MetadataKeys.VOLUMES), dir(MetadataKeys.QOS_POLICIES)), Set.of(MetadataKeys.NSIDS),
+            Set.of(dir(MetadataKeys.VOLUMES), dir(MetadataKeys.QOS_POLICIES)), Set.of(MetadataKeys.NSIDS, MetadataKeys.POOL),
             LocalLayout::dataDirComment);
 
     private static final Map<String, String> COMMENTS = Map.of(
             MetadataKeys.VOLUMES, "Basalt volume: NSID and UUID must never change",
-            MetadataKeys.NSIDS, "Basalt: the last NSID given to a volume; the next gets one above it");
+            MetadataKeys.NSIDS, "Basalt: the last NSID given to a volume; the next gets one above it",
+            MetadataKeys.POOL, "Basalt: the engine pool this data dir's volumes live in; never edit");
 
     public LocalLayout {
         directories = Set.copyOf(directories);

@@ -19,8 +19,12 @@ final class EngineBackend implements VolumeBackend {
     /** Null when the brick has no pool. */
     private final EnginePool engine;
 
-    EngineBackend(EnginePool engine) {
+    /** @param openCheck what must hold of the pool when it opens (see {@link PoolOwnership}) */
+    EngineBackend(EnginePool engine, EnginePool.OpenCheck openCheck) {
         this.engine = engine;
+        if (engine != null) {
+            engine.onOpen(openCheck);
+        }
     }
 
     @Override

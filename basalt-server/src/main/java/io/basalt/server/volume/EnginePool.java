@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The brick's storage-engine pool (docs/engine.md), opened — or formatted — when the first
@@ -46,6 +47,7 @@ public final class EnginePool implements AutoCloseable {
     private final EngineSettings settings;
     private final Path kekFile;
     private Pool pool;
+    private OpenCheck openCheck = OpenCheck.NONE;
 
     public EnginePool(Path dataDir, List<Path> devices) {
         this(dataDir, devices, EngineSettings.DEFAULT);
@@ -76,29 +78,56 @@ public final class EnginePool implements AutoCloseable {
         }
     }
 
+    /**
+     * What must hold of a pool before the brick uses it (which data dir owns it, which images are
+     * left over): run once, right after it opens; a failure closes the pool again and is the
+     * pool's opening error.
+     */
+    public interface OpenCheck {
+        OpenCheck NONE = pool -> { };
+
+        void opened(Pool pool) throws IOException;
+    }
+
+    /** Sets the check {@link #get} runs on the pool it opens. */
+    public synchronized void onOpen(OpenCheck check) {
+        this.openCheck = Objects.requireNonNull(check);
+    }
+
     /** The pool, opening it on first use. */
     public synchronized Pool get() throws IOException {
         if (pool != null) {
             return pool;
         }
+        Pool opened = openWithKeys();
+        try {
+            openCheck.opened(opened);
+        } catch (IOException | RuntimeException e) {
+            opened.close();
+            throw e;
+        }
+        pool = opened;
+        return pool;
+    }
+
+    private Pool openWithKeys() throws IOException {
         KeyEncryptionKey kek = kekFile == null ? null : KekFile.loadOrCreate(kekFile, new SecureRandom());
         Path old = settings.rotateKekFrom();
         if (old == null) {
-            pool = open(kek);
-            return pool;
+            return open(kek);
         }
         // Rotation: a pool already under the new key (rotated on an earlier start) opens with it;
         // otherwise open with the previous key and re-wrap every volume key under the new one.
         try {
-            pool = open(kek);
+            Pool p = open(kek);
             LOG.info("KEK rotation: the pool already opens with {}; {} is no longer needed", kekFile, old);
-            return pool;
+            return p;
         } catch (IOException underNew) {
-            pool = open(KekFile.load(old));
-            pool.rotateKek(kek);
+            Pool p = open(KekFile.load(old));
+            p.rotateKek(kek);
             LOG.warn("KEK rotation: every volume key is now wrapped by {} (key id {}); {} is no longer needed",
                     kekFile, kek.id(), old);
-            return pool;
+            return p;
         }
     }
 

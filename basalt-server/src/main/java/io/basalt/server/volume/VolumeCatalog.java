@@ -179,6 +179,11 @@ public final class VolumeCatalog {
         return used;
     }
 
+    /** The store the records live in. */
+    MetadataStore metadata() {
+        return store;
+    }
+
     /** Records a new or changed volume (atomically replacing its file). */
     public void save(VolumeMetadata v) throws DataDirException {
         store(v);

@@ -56,9 +56,9 @@ public final class VolumeManager implements AutoCloseable {
         this.policies = Objects.requireNonNull(policies);
         this.exporter = new VolumeExporter(Objects.requireNonNull(subsystem), policies, Objects.requireNonNull(chain));
         this.policyEdits = new QosPolicyEdits(policies, catalog, exporter);
-        this.backends = Map.of(Backend.FILE, new FileBackend(catalog), Backend.RAM, new RamBackend(),
-                Backend.ENGINE, new EngineBackend(engine));
         this.listener = listener == null ? (t, v, m) -> { } : listener;
+        this.backends = Map.of(Backend.FILE, new FileBackend(catalog), Backend.RAM, new RamBackend(),
+                Backend.ENGINE, new EngineBackend(engine, PoolOwnership.of(catalog, this.listener)));
         this.forSnapshots = new SnapshotsAccess(this, catalog, this.listener);
         this.snapshotExports = new SnapshotExportBackend(snapshots());
         this.overcommits = new OvercommitWatch(catalog, v -> backendOf(v).inPool(), engine, this.listener);
@@ -295,12 +295,13 @@ public final class VolumeManager implements AutoCloseable {
             v.store().close();
             online.remove(name);
         }
-        backend.delete(v.metadata());
+        // Record first, image second: a crash between leaves an image PoolOwnership frees, never a revenant.
         try {
             catalog.delete(name);
         } catch (DataDirException e) {
             throw VolumeException.internal(e.getMessage());
         }
+        backend.delete(v.metadata());
         LOG.info("Deleted volume {} (NSID {})", name, v.metadata().nsid());
         listener.volumeEvent("volume.deleted", name, "deleted");
     }
