@@ -2,8 +2,6 @@ package io.basalt.engine.dedup;
 
 import io.basalt.engine.map.ExtentTable;
 import io.basalt.engine.services.DataKey;
-import io.basalt.engine.services.FingerprintIndex;
-import io.basalt.engine.services.Fingerprinter;
 
 import java.util.IdentityHashMap;
 import java.util.Map;

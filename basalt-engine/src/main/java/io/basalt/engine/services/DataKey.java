@@ -1,5 +1,8 @@
 package io.basalt.engine.services;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -8,8 +11,8 @@ import java.util.Arrays;
  * the data, the second for XTS tweaks (IEEE 1619 requires them to differ). Generated from
  * {@link SecureRandom}, stored only wrapped by a {@link KeyEncryptionKey}.
  *
- * <p>The material never leaves this class except into a {@link KeyEncryptionKey#wrap wrap} or a
- * cipher's key schedule; {@link #toString()} is redacted. {@link #destroy()} zeroes this copy —
+ * <p>The material never leaves this class except into a {@link KeyEncryptionKey#wrap wrap}, a
+ * cipher's key schedule or a {@link #derive derivation}; {@link #toString()} is redacted. {@link #destroy()} zeroes this copy —
  * the JDK's key specs and cipher schedules keep theirs until collected, which Java cannot
  * prevent.
  */
@@ -51,6 +54,21 @@ public final class DataKey {
             throw new IllegalStateException("data key destroyed");
         }
         return material;
+    }
+
+    /**
+     * A key derived from this one for another purpose: HMAC-SHA256 of {@code label} under the whole
+     * material (dedup's keyed fingerprints). Knowing it reveals nothing of this key. The caller
+     * owns the returned bytes and should zero them when done.
+     */
+    public byte[] derive(byte[] label) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(material(), "HmacSHA256"));
+            return mac.doFinal(label);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     /** A new XTS cipher under this key for data units of up to {@code maxUnitLength} bytes; owned by one thread. */

@@ -3,8 +3,8 @@
  * ({@link io.basalt.engine.services.BlockCompressor}, {@link io.basalt.engine.services.BlockDecompressor}),
  * encryption at rest ({@link io.basalt.engine.services.AesXts} under a
  * {@link io.basalt.engine.services.DataKey} wrapped by a {@link io.basalt.engine.services.KeyEncryptionKey}
- * from a {@link io.basalt.engine.services.KekFile}), and dedup fingerprints
- * ({@link io.basalt.engine.services.Fingerprinter}, {@link io.basalt.engine.services.FingerprintIndex}).
+ * from a {@link io.basalt.engine.services.KekFile}); dedup's fingerprints and index are
+ * {@link io.basalt.engine.dedup}'s own.
  *
  * <p>Write path order: fingerprint the plaintext → index lookup (a hit shares the extent and
  * ends here) → compress (or raw) → encrypt the payload (compressed payloads are multiples of 16

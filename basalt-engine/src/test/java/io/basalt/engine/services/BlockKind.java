@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Random;
 
 /** Kinds of block content the services meet, generated from a seed. */
-enum BlockKind {
+public enum BlockKind {
     ZEROS,
     RANDOM,
     /** A short random pattern repeated: compresses extremely well. */
@@ -19,7 +19,7 @@ enum BlockKind {
             + " block volume segment payload extent checkpoint public static final int long return void class"
             + " if else while for new byte null true false { } ( ) ; = + - * / 0 1 2 16 4096").split(" ");
 
-    byte[] fill(long seed, int length) {
+    public byte[] fill(long seed, int length) {
         byte[] b = new byte[length];
         Random r = new Random(seed);
         switch (this) {

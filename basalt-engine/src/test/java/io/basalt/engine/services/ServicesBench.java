@@ -1,5 +1,7 @@
 package io.basalt.engine.services;
 
+import io.basalt.engine.dedup.FingerprintIndex;
+import io.basalt.engine.dedup.Fingerprinter;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.xxhash.XXHash64;

@@ -1,4 +1,4 @@
-package io.basalt.engine.services;
+package io.basalt.engine.dedup;
 
 /**
  * Dedup index: the first 128 bits of a block's {@link Fingerprinter fingerprint} → a non-zero

@@ -1,5 +1,8 @@
-package io.basalt.engine.services;
+package io.basalt.engine.dedup;
 
+import io.basalt.engine.services.Allocations;
+import io.basalt.engine.services.BlockKind;
+import io.basalt.engine.services.DataKey;
 import org.junit.jupiter.api.Test;
 
 import javax.crypto.Mac;

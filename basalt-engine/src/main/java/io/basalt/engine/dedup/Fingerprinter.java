@@ -1,4 +1,6 @@
-package io.basalt.engine.services;
+package io.basalt.engine.dedup;
+
+import io.basalt.engine.services.DataKey;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -73,14 +75,7 @@ public final class Fingerprinter {
 
     /** HMAC-SHA256 under a key derived from {@code domain}: for the volumes encrypted with that key. */
     public static Fingerprinter keyed(DataKey domain) {
-        byte[] derived;
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(domain.material(), "HmacSHA256"));
-            derived = mac.doFinal(DOMAIN_LABEL);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        byte[] derived = domain.derive(DOMAIN_LABEL);
         try {
             return new Fingerprinter(derived);
         } finally {

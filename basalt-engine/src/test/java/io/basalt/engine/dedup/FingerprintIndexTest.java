@@ -1,5 +1,6 @@
-package io.basalt.engine.services;
+package io.basalt.engine.dedup;
 
+import io.basalt.engine.services.Allocations;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
