@@ -2,6 +2,14 @@ package io.basalt.initiator;
 
 import io.netty.buffer.ByteBuf;
 
+import static io.basalt.nvme.admin.IdentifyNamespaceData.FLBAS_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.LBAF0_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.LBAF_LBADS;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NCAP_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NLBAF_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NSZE_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.formatInUse;
+
 /**
  * What Identify Namespace (CNS 00h) says about one namespace, and the handle I/O methods take.
  *
@@ -12,12 +20,6 @@ import io.netty.buffer.ByteBuf;
  * @param metadataSize metadata bytes per block of that format
  */
 public record NamespaceInfo(int nsid, long size, long capacity, int blockSize, int metadataSize) {
-    static final int NSZE_OFFSET = 0;
-    static final int NCAP_OFFSET = 8;
-    static final int NLBAF_OFFSET = 25;
-    static final int FLBAS_OFFSET = 26;
-    static final int LBAF_OFFSET = 128;
-
     /**
      * Parses the 4096-byte Identify Namespace data at {@code base}. For an NSID that is not active
      * for this host (not attached, hidden from it, or no namespace at all) a controller returns all
@@ -30,15 +32,15 @@ public record NamespaceInfo(int nsid, long size, long capacity, int blockSize, i
             return new NamespaceInfo(nsid, 0, 0, 0, 0);
         }
         int flbas = b.getUnsignedByte(base + FLBAS_OFFSET);
-        int format = (flbas & 0xF) | ((flbas >> 1) & 0x30);
+        int format = formatInUse(flbas);
         int nlbaf = b.getUnsignedByte(base + NLBAF_OFFSET);
         if (format > nlbaf || format >= 64) {
             throw new NvmeTransportException("namespace " + nsid + ": FLBAS names format " + format
                     + " but only " + (nlbaf + 1) + " exist");
         }
-        int lbaf = base + LBAF_OFFSET + 4 * format;
+        int lbaf = base + LBAF0_OFFSET + 4 * format;
         int ms = b.getUnsignedShortLE(lbaf);
-        int lbads = b.getUnsignedByte(lbaf + 2);
+        int lbads = b.getUnsignedByte(lbaf + LBAF_LBADS);
         if (lbads < 9 || lbads > 20) {
             throw new NvmeTransportException("namespace " + nsid + ": unsupported LBA data size 2^" + lbads);
         }

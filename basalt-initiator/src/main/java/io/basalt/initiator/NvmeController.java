@@ -1,5 +1,8 @@
 package io.basalt.initiator;
 
+import io.basalt.nvme.admin.FeatureIds;
+import io.basalt.nvme.fabrics.Connect;
+import io.basalt.nvme.fabrics.ControllerProperties;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
 import io.netty.buffer.ByteBuf;
@@ -36,17 +39,10 @@ import java.util.concurrent.TimeUnit;
 public final class NvmeController implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NvmeController.class);
 
-    static final int PROP_CAP = 0x00;
-    static final int PROP_VS = 0x08;
-    static final int PROP_CC = 0x14;
-    static final int PROP_CSTS = 0x1C;
     /** CC: EN, IOSQES = 6 (64-byte SQE), IOCQES = 4 (16-byte CQE), MPS 0, CSS NVM. */
     static final long CC_ENABLE = 1 | (6 << 16) | (4 << 20);
-    static final int FID_NUMBER_OF_QUEUES = 0x07;
-    static final int FID_ASYNC_EVENT_CONFIG = 0x0B;
     /** Asynchronous Event Configuration bit 11: Asymmetric Namespace Access Change notices. */
     public static final int ASYNC_EVENT_ANA_CHANGE = 1 << 11;
-    static final int CATTR_DISABLE_SQ_FLOW_CONTROL = 0x04;
 
     enum State { CONNECTING, LIVE, RESETTING, FAILED, CLOSED }
 
@@ -148,8 +144,8 @@ public final class NvmeController implements AutoCloseable {
         adminQueue.attach(a);
         int id = (int) connect(a, 0, InitiatorConfig.ADMIN_QUEUE_DEPTH, 0xFFFF) & 0xFFFF;
         cntlid = id;
-        cap = propertyGet(PROP_CAP, true);
-        propertySet(PROP_CC, CC_ENABLE);
+        cap = propertyGet(ControllerProperties.CAP, true);
+        propertySet(ControllerProperties.CC, CC_ENABLE);
         waitReady();
         ControllerInfo ci = identifyController();
         String problem = ci.problem(id, discovery);
@@ -170,7 +166,7 @@ public final class NvmeController implements AutoCloseable {
                     + " exceeds the controller's maximum of " + mqes + " (CAP.MQES)");
         }
         int want = config.ioQueues();
-        long granted = setFeatures(FID_NUMBER_OF_QUEUES, ((want - 1) << 16) | (want - 1));
+        long granted = setFeatures(FeatureIds.NUMBER_OF_QUEUES, ((want - 1) << 16) | (want - 1));
         int count = (int) Math.min(want, Math.min((granted & 0xFFFF) + 1, ((granted >> 16) & 0xFFFF) + 1));
         if (first) {
             IoQueue[] qs = new IoQueue[count];
@@ -208,24 +204,24 @@ public final class NvmeController implements AutoCloseable {
 
     /** Fabrics Connect; returns the completion result (the controller ID for the admin queue). */
     private long connect(QueueConnection c, int qid, int depth, int cntlidToUse) {
-        ByteBuf data = Unpooled.buffer(1024).writeZero(1024);
+        ByteBuf data = Unpooled.buffer(Connect.DATA_LENGTH).writeZero(Connect.DATA_LENGTH);
         // The host identifier: the UUID's 16 bytes in their usual (big-endian) order, as nvme-cli writes it.
         byte[] id = uuidBytes(config.hostId());
-        data.setBytes(0, id);
-        data.setShortLE(16, cntlidToUse);
-        data.setBytes(256, subnqn.getBytes(StandardCharsets.UTF_8));
-        data.setBytes(512, config.hostNqn().getBytes(StandardCharsets.UTF_8));
-        int cattr = qid != 0 && config.disableSqFlowControl() ? CATTR_DISABLE_SQ_FLOW_CONTROL : 0;
+        data.setBytes(Connect.HOSTID_OFFSET, id);
+        data.setShortLE(Connect.CNTLID_OFFSET, cntlidToUse);
+        data.setBytes(Connect.SUBNQN_OFFSET, subnqn.getBytes(StandardCharsets.UTF_8));
+        data.setBytes(Connect.HOSTNQN_OFFSET, config.hostNqn().getBytes(StandardCharsets.UTF_8));
+        int cattr = qid != 0 && config.disableSqFlowControl() ? Connect.CATTR_DISABLE_SQ_FLOW_CONTROL : 0;
         int kato = qid == 0 ? config.keepAliveMillis() : 0;
         return AdminQueue.call(c, "Connect", sqe -> {
             sqe.setByte(Sqe.OPCODE_OFFSET, Opcodes.FABRICS);
             sqe.setByte(Sqe.FCTYPE_OFFSET, Opcodes.FCTYPE_CONNECT);
-            sqe.setShortLE(Sqe.CDW10_OFFSET, 0); // RECFMT
-            sqe.setShortLE(Sqe.CDW10_OFFSET + 2, qid);
-            sqe.setShortLE(Sqe.CDW11_OFFSET, depth - 1);
-            sqe.setByte(Sqe.CDW11_OFFSET + 2, cattr);
-            sqe.setIntLE(Sqe.CDW12_OFFSET, kato);
-        }, Opcodes.XFER_HOST_TO_CONTROLLER, data, 1024, config);
+            sqe.setShortLE(Connect.RECFMT_OFFSET, 0);
+            sqe.setShortLE(Connect.QID_OFFSET, qid);
+            sqe.setShortLE(Connect.SQSIZE_OFFSET, depth - 1);
+            sqe.setByte(Connect.CATTR_OFFSET, cattr);
+            sqe.setIntLE(Connect.KATO_OFFSET, kato);
+        }, Opcodes.XFER_HOST_TO_CONTROLLER, data, Connect.DATA_LENGTH, config);
     }
 
     private static byte[] uuidBytes(java.util.UUID u) {
@@ -237,7 +233,7 @@ public final class NvmeController implements AutoCloseable {
         long toMillis = Math.max(config.connectTimeoutMillis(), ((cap >> 24) & 0xFF) * 500);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(toMillis);
         while (true) {
-            long csts = propertyGet(PROP_CSTS, false);
+            long csts = propertyGet(ControllerProperties.CSTS, false);
             if ((csts & 0x2) != 0) {
                 throw new NvmeTransportException(name(0) + ": controller fatal status (CSTS.CFS) after enable");
             }
@@ -318,7 +314,7 @@ public final class NvmeController implements AutoCloseable {
      * block. One listener per controller; a second call replaces the first.
      */
     public void enableAsyncEvents(int config, AsyncEventListener listener) {
-        setFeatures(FID_ASYNC_EVENT_CONFIG, config);
+        setFeatures(FeatureIds.ASYNC_EVENT_CONFIG, config);
         boolean armed = asyncEventListener != null;
         asyncEventConfig = config;
         asyncEventListener = listener;
@@ -329,7 +325,7 @@ public final class NvmeController implements AutoCloseable {
 
     private void armAsyncEvents() {
         if (asyncEventListener != null) {
-            setFeatures(FID_ASYNC_EVENT_CONFIG, asyncEventConfig);
+            setFeatures(FeatureIds.ASYNC_EVENT_CONFIG, asyncEventConfig);
             adminQueue.armAsyncEvents(this::asyncEvent);
         }
     }

@@ -1,5 +1,7 @@
 package io.basalt.initiator;
 
+import io.basalt.nvme.admin.IdentifyNamespaceData;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
@@ -10,9 +12,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class NamespaceInfoTest {
     private static ByteBuf identifyData(long nsze, long ncap, int lbads) {
         ByteBuf b = Unpooled.buffer(4096).writerIndex(4096);
-        b.setLongLE(NamespaceInfo.NSZE_OFFSET, nsze);
-        b.setLongLE(NamespaceInfo.NCAP_OFFSET, ncap);
-        b.setByte(NamespaceInfo.LBAF_OFFSET + 2, lbads);
+        b.setLongLE(IdentifyNamespaceData.NSZE_OFFSET, nsze);
+        b.setLongLE(IdentifyNamespaceData.NCAP_OFFSET, ncap);
+        b.setByte(IdentifyNamespaceData.LBAF0_OFFSET + 2, lbads);
         return b;
     }
 

@@ -50,6 +50,7 @@ class WireLayoutRoundTripTest {
             assertThat(info.version()).isEqualTo(0x00010400);
             assertThat(info.cntrltype()).isEqualTo(IdentifyControllerData.CNTRLTYPE_IO);
             assertThat(info.cmic()).isEqualTo(0x0B);
+            assertThat(info.cmic() & IdentifyControllerData.CMIC_ANA_REPORTING).isNotZero();
             assertThat(info.mdts()).isEqualTo(config.mdtsShift());
             assertThat(info.kas()).isEqualTo(10);
             assertThat(info.sqes()).isEqualTo(0x66);
@@ -66,6 +67,21 @@ class WireLayoutRoundTripTest {
             assertThat(info.icdoff()).isZero();
             assertThat(info.msdbd()).isEqualTo(1);
             assertThat(info.problem(c.cntlid(), false)).isNull();
+        }
+    }
+
+    @Test
+    void shouldDecodeTheIdentifyNamespaceFieldsTheTargetEncodes() {
+        try (NvmeController c = initiator.connect(target.address(), InProcessTarget.SUBNQN)) {
+            NamespaceInfo ns = c.identifyNamespace(1);
+
+            assertThat(ns.nsid()).isEqualTo(1);
+            assertThat(ns.blockSize()).isEqualTo(InProcessTarget.BLOCK);
+            assertThat(ns.size()).isEqualTo(InProcessTarget.SIZE / InProcessTarget.BLOCK);
+            assertThat(ns.capacity()).isEqualTo(ns.size());
+            assertThat(ns.metadataSize()).isZero();
+            assertThat(ns.active()).isTrue();
+            assertThat(c.identifyNamespace(2).active()).as("an NSID with no namespace reads as inactive").isFalse();
         }
     }
 

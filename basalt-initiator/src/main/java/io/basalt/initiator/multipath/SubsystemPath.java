@@ -23,8 +23,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class SubsystemPath implements AsyncEventListener {
     private static final Logger LOG = LoggerFactory.getLogger(SubsystemPath.class);
-    /** CMIC bit 3: the controller reports ANA. */
-    static final int CMIC_ANA_REPORTING = 0x08;
 
     final int index;
     final NvmeController controller;
@@ -46,7 +44,7 @@ final class SubsystemPath implements AsyncEventListener {
         this.settings = settings;
         this.onStatesRead = onStatesRead;
         ByteBuf id = controller.identify(1, 0);
-        this.anaReporting = (IdentifyControllerData.cmic(id, 0) & CMIC_ANA_REPORTING) != 0;
+        this.anaReporting = (IdentifyControllerData.cmic(id, 0) & IdentifyControllerData.CMIC_ANA_REPORTING) != 0;
         long length = AnaLogHeader.maxLength(IdentifyControllerData.nanagrpid(id, 0) & 0xFFFFFFFFL,
                 IdentifyControllerData.mnan(id, 0) & 0xFFFFFFFFL);
         this.logLength = (int) Math.min(Math.min((length + 3) & ~3L, 1 << 20), controller.info().maxTransferSize());

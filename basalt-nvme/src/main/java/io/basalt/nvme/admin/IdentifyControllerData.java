@@ -58,6 +58,12 @@ public final class IdentifyControllerData {
     public static final int NN_OFFSET = 516;
     public static final int ONCS_OFFSET = 520;
     public static final int VWC_OFFSET = 525;
+    /** CMIC bit 0: the subsystem may have more than one port. */
+    public static final int CMIC_MULTI_PORT = 0x01;
+    /** CMIC bit 1: the subsystem may have more than one controller. */
+    public static final int CMIC_MULTI_CONTROLLER = 0x02;
+    /** CMIC bit 3: the controller reports Asymmetric Namespace Access. */
+    public static final int CMIC_ANA_REPORTING = 0x08;
     public static final int SGLS_OFFSET = 536;
     public static final int MNAN_OFFSET = 540;
     public static final int SUBNQN_OFFSET = 768;

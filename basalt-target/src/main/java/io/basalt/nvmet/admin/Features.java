@@ -1,5 +1,6 @@
 package io.basalt.nvmet.admin;
 
+import io.basalt.nvme.admin.FeatureIds;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.core.Request;
@@ -10,11 +11,11 @@ import io.netty.buffer.ByteBuf;
  * Volatile Write Cache and Timestamp. None is saveable; all are changeable.
  */
 public final class Features {
-    public static final int FID_VOLATILE_WRITE_CACHE = 0x06;
-    public static final int FID_NUMBER_OF_QUEUES = 0x07;
-    public static final int FID_ASYNC_EVENT_CONFIG = 0x0B;
-    public static final int FID_TIMESTAMP = 0x0E;
-    public static final int FID_KEEP_ALIVE_TIMER = 0x0F;
+    public static final int FID_VOLATILE_WRITE_CACHE = FeatureIds.VOLATILE_WRITE_CACHE;
+    public static final int FID_NUMBER_OF_QUEUES = FeatureIds.NUMBER_OF_QUEUES;
+    public static final int FID_ASYNC_EVENT_CONFIG = FeatureIds.ASYNC_EVENT_CONFIG;
+    public static final int FID_TIMESTAMP = FeatureIds.TIMESTAMP;
+    public static final int FID_KEEP_ALIVE_TIMER = FeatureIds.KEEP_ALIVE_TIMER;
 
     static final int SEL_SUPPORTED_CAPABILITIES = 3;
     /** Supported capabilities: changeable (bit 2). */

@@ -71,8 +71,9 @@ public final class IdentifyController {
             }
             return;
         }
-        // Multiple ports and controllers (bits 0, 1) and ANA reporting (bit 3): ready for multipath.
-        IdentifyControllerData.cmic(b, 0, 0x0B);
+        // Multiple ports and controllers, and ANA reporting: ready for multipath.
+        IdentifyControllerData.cmic(b, 0, IdentifyControllerData.CMIC_MULTI_PORT
+                | IdentifyControllerData.CMIC_MULTI_CONTROLLER | IdentifyControllerData.CMIC_ANA_REPORTING);
         IdentifyControllerData.oaes(b, 0, OAES);
         IdentifyControllerData.acl(b, 0, 3);
         // One read-only firmware slot.

@@ -2,23 +2,25 @@ package io.basalt.nvmet.admin;
 
 import io.basalt.nvmet.subsystem.Namespace;
 import io.netty.buffer.ByteBuf;
+import io.basalt.nvme.admin.IdentifyNamespaceData;
+
+import static io.basalt.nvme.admin.IdentifyNamespaceData.ANAGRPID_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.DLFEAT_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.FLBAS_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.LBAF0_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.LBAF_LBADS;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NCAP_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NGUID_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NLBAF_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NMIC_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NSATTR_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NSFEAT_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NSZE_OFFSET;
+import static io.basalt.nvme.admin.IdentifyNamespaceData.NUSE_OFFSET;
 
 /** Identify Namespace (CNS 00h) and Namespace Identification Descriptor list (CNS 03h). */
 public final class IdentifyNamespace {
-    public static final int LENGTH = 4096;
-    static final int NSZE_OFFSET = 0;
-    static final int NCAP_OFFSET = 8;
-    static final int NUSE_OFFSET = 16;
-    static final int NSFEAT_OFFSET = 24;
-    static final int NLBAF_OFFSET = 25;
-    static final int FLBAS_OFFSET = 26;
-    static final int NMIC_OFFSET = 30;
-    static final int DLFEAT_OFFSET = 33;
-    static final int ANAGRPID_OFFSET = 92;
-    /** Namespace attributes; bit 0: write protected (the Linux host then makes the disk read-only). */
-    static final int NSATTR_OFFSET = 99;
-    static final int NGUID_OFFSET = 104;
-    static final int LBAF0_OFFSET = 128;
+    public static final int LENGTH = IdentifyNamespaceData.LENGTH;
 
     /** NSFEAT bit 0: thin provisioned, NUSE is meaningful. */
     static final int NSFEAT_THIN = 0x01;
@@ -55,7 +57,7 @@ public final class IdentifyNamespace {
         b.setByte(NSATTR_OFFSET, ns.store().isReadOnly() ? 1 : 0);
         b.setBytes(NGUID_OFFSET, ns.nguid());
         // LBA format 0: no metadata, LBA data size as a power of two, best relative performance.
-        b.setByte(LBAF0_OFFSET + 2, Integer.numberOfTrailingZeros(ns.blockSize()));
+        b.setByte(LBAF0_OFFSET + LBAF_LBADS, Integer.numberOfTrailingZeros(ns.blockSize()));
     }
 
     /**

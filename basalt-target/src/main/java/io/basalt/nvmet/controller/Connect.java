@@ -10,6 +10,18 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 
+import static io.basalt.nvme.fabrics.Connect.CATTR_DISABLE_SQ_FLOW_CONTROL;
+import static io.basalt.nvme.fabrics.Connect.CATTR_OFFSET;
+import static io.basalt.nvme.fabrics.Connect.CNTLID_OFFSET;
+import static io.basalt.nvme.fabrics.Connect.HOSTID_OFFSET;
+import static io.basalt.nvme.fabrics.Connect.HOSTNQN_OFFSET;
+import static io.basalt.nvme.fabrics.Connect.KATO_OFFSET;
+import static io.basalt.nvme.fabrics.Connect.NQN_FIELD_LENGTH;
+import static io.basalt.nvme.fabrics.Connect.QID_OFFSET;
+import static io.basalt.nvme.fabrics.Connect.RECFMT_OFFSET;
+import static io.basalt.nvme.fabrics.Connect.SQSIZE_OFFSET;
+import static io.basalt.nvme.fabrics.Connect.SUBNQN_OFFSET;
+
 /**
  * The Fabrics Connect command: creates a controller (admin queue, QID 0) or attaches an I/O queue
  * to an existing one. Every refusal carries DNR so hosts do not retry in a loop, and Invalid
@@ -17,24 +29,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Connect {
     private static final Logger LOG = LoggerFactory.getLogger(Connect.class);
-
-    // Connect command fields (SQE offsets).
-    static final int RECFMT_OFFSET = 40;
-    static final int QID_OFFSET = 42;
-    static final int SQSIZE_OFFSET = 44;
-    static final int CATTR_OFFSET = 46;
-    static final int KATO_OFFSET = 48;
-    /** CATTR bit 2: the host disables SQ flow control. */
-    static final int CATTR_DISABLE_SQ_FLOW_CONTROL = 0x04;
-
-    // Connect data fields.
-    static final int HOSTID_OFFSET = 0;
-    static final int CNTLID_OFFSET = 16;
-    static final int SUBNQN_OFFSET = 256;
-    static final int HOSTNQN_OFFSET = 512;
-    static final int NQN_FIELD_LENGTH = 256;
-    /** The controller ID a host sends to ask for any controller (dynamic model). */
-    static final int CNTLID_DYNAMIC = 0xFFFF;
 
     /** Result bit 16 (IATTR): the invalid parameter is in the Connect data, not the SQE. */
     static final int IATTR_DATA = 1 << 16;

@@ -1,14 +1,16 @@
 package io.basalt.nvmet.controller;
 
+import io.basalt.nvme.fabrics.ControllerProperties;
+
 /**
  * Controller properties (registers) reachable by Property Get/Set, with their bit fields.
  * Offsets and layouts are those of the NVMe base specification's controller registers.
  */
 public final class Registers {
-    public static final int CAP = 0x00;
-    public static final int VS = 0x08;
-    public static final int CC = 0x14;
-    public static final int CSTS = 0x1C;
+    public static final int CAP = ControllerProperties.CAP;
+    public static final int VS = ControllerProperties.VS;
+    public static final int CC = ControllerProperties.CC;
+    public static final int CSTS = ControllerProperties.CSTS;
 
     /** NVMe 1.4.0: new enough for namespace descriptors and ANA, old enough to avoid 2.0's CSI probing. */
     public static final int VERSION = 0x00010400;
