@@ -1,6 +1,6 @@
 package io.basalt.server.volume;
 
-import io.basalt.nvmet.subsystem.Nqn;
+import io.basalt.nvme.Nqn;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.basalt.nvmet.subsystem;
+package io.basalt.nvme;
 
 import java.util.UUID;
 import java.util.regex.Pattern;
