@@ -157,9 +157,9 @@ public final class Brick implements AutoCloseable {
             VolumeManager vm = manager;
             metrics.registerEngine(() -> vm.enginePool() == null ? null : vm.enginePool().ifOpen());
             ApiServer[] apiRef = new ApiServer[1];
-            ManagementService service = new ManagementService(identity, dataDir, manager, target, events, metrics,
-                    () -> apiRef[0] == null ? null : apiRef[0].address());
-            target.controllers().addListener(service.controllerListener());
+            ManagementService service = new ManagementService(identity, dataDir, manager,
+                    new NvmeTargetStatus(target), events, metrics, () -> apiRef[0] == null ? null : apiRef[0].address());
+            target.controllers().addListener(new HostEvents(events, metrics));
             api = startApi(config.api(), cluster == null ? service : cluster.service(service));
             apiRef[0] = api;
             if (cluster != null) {

@@ -23,6 +23,12 @@ class ServerArchitectureTest {
             .that().resideInAPackage("io.basalt.server.config..")
             .should().dependOnClassesThat().resideInAPackage("io.basalt.nvmet..");
 
+    /** The API maps requests onto the volume layer; what the engine stores and how is not its business. */
+    @ArchTest
+    static final ArchRule theApiDoesNotUseTheEngine = noClasses()
+            .that().resideInAPackage("io.basalt.server.api..")
+            .should().dependOnClassesThat().resideInAPackage("io.basalt.engine..");
+
     @ArchTest
     static final ArchRule snapshotsDoNotDependOnTheVolumeManager = noClasses()
             .that().haveNameMatching("io\\.basalt\\.server\\.volume\\.Snapshots(\\$.*)?")

@@ -13,7 +13,6 @@ import io.basalt.api.model.QosPolicyView;
 import io.basalt.api.model.UpdateVolumeRequest;
 import io.basalt.api.model.VolumeView;
 import io.basalt.control.HostList;
-import io.basalt.engine.pool.DiffPage;
 import io.basalt.api.model.CreateSnapshotRequest;
 import io.basalt.api.model.DiffView;
 import io.basalt.api.model.RollbackRequest;
@@ -24,6 +23,7 @@ import io.basalt.server.config.Hosts;
 import io.basalt.server.events.EventLog;
 import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.volume.BrickIdentity;
+import io.basalt.server.volume.ChangedRanges;
 import io.basalt.server.volume.Overcommit;
 import io.basalt.server.volume.PoolCapacity;
 import io.basalt.server.volume.Snapshots;
@@ -31,11 +31,7 @@ import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.volume.CreateRequest;
 import io.basalt.server.volume.Created;
 import io.basalt.server.volume.Volume;
-import io.basalt.nvmet.NvmeTcpTarget;
-import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.qos.QosLimits;
-import io.basalt.nvmet.subsystem.HostAccess;
-import io.netty.util.Version;
 
 import static io.basalt.server.api.ApiRequests.blankToNull;
 import static io.basalt.server.api.ApiRequests.call;
@@ -63,14 +59,14 @@ public final class ManagementService implements BrickService {
     private final BrickIdentity identity;
     private final Path dataDir;
     private final VolumeManager volumes;
-    private final NvmeTcpTarget target;
+    private final TargetStatus target;
     private final EventLog events;
     private final BrickMetrics metrics;
     private final Supplier<InetSocketAddress> apiAddress;
     private final Snapshots snapshots;
     private final long startMillis = System.currentTimeMillis();
 
-    public ManagementService(BrickIdentity identity, Path dataDir, VolumeManager volumes, NvmeTcpTarget target,
+    public ManagementService(BrickIdentity identity, Path dataDir, VolumeManager volumes, TargetStatus target,
                              EventLog events, BrickMetrics metrics, Supplier<InetSocketAddress> apiAddress) {
         this.identity = identity;
         this.dataDir = dataDir;
@@ -101,7 +97,7 @@ public final class ManagementService implements BrickService {
 
     @Override
     public List<VolumeView> listVolumes() {
-        List<Controller> connected = target.controllers().controllers();
+        List<TargetStatus.HostConnection> connected = target.connections();
         return volumes.list().stream().map(v -> VolumeViews.view(v, connected, List.of()))
                 .sorted(Comparator.comparing(VolumeView::name)).toList();
     }
@@ -206,8 +202,8 @@ public final class ManagementService implements BrickService {
     public DiffView diff(String volume, String from, String to, long fromLba, int limit) {
         String name = call(() -> volumes.find(volume)).metadata().name();
         String against = to == null || to.isEmpty() || to.equals("live") ? null : to;
-        DiffPage page = call(() -> snapshots.diff(name, from, against, fromLba, limit));
-        int blockSize = call(() -> snapshots.get(name, from)).info().blockSize();
+        ChangedRanges page = call(() -> snapshots.diff(name, from, against, fromLba, limit));
+        int blockSize = call(() -> snapshots.get(name, from)).blockSize();
         return new DiffView(name, from, against, blockSize,
                 page.ranges().stream().map(x -> new DiffView.Range(x.lba(), x.blocks())).toList(), page.nextLba());
     }
@@ -278,21 +274,16 @@ public final class ManagementService implements BrickService {
             endpoints.add(endpoint("api", api));
         }
         PoolCapacity capacity = PoolCapacity.of(volumes, dataDir);
-        long hosts = target.controllers().controllers().stream().filter(c -> !c.isDiscovery())
-                .map(Controller::hostNqn).distinct().count();
-        return new BrickInfo(target.subsystem().nqn(), target.subsystem().serial(), target.subsystem().model(),
+        long hosts = target.connections().stream().map(TargetStatus.HostConnection::hostNqn).distinct().count();
+        return new BrickInfo(target.subsystemNqn(), target.serial(), target.model(),
                 BasaltVersion.version(), BasaltVersion.firmware(), endpoints,
                 new BrickInfo.Capacity(capacity.totalBytes(), capacity.freeBytes(), capacity.provisionedBytes(),
                         capacity.usedBytes(), capacity.overcommitRatio(), capacity.dataDirTotalBytes(),
                         capacity.dataDirFreeBytes()), volumes.list().size(),
                 (int) hosts,
                 (System.currentTimeMillis() - startMillis) / 1000,
-                new BrickInfo.Versions(BasaltVersion.version(), Runtime.version().toString(), nettyVersion()));
-    }
-
-    private static String nettyVersion() {
-        Version v = Version.identify().get("netty-common");
-        return v == null ? "unknown" : v.artifactVersion();
+                new BrickInfo.Versions(BasaltVersion.version(), Runtime.version().toString(),
+                        BasaltVersion.nettyVersion()));
     }
 
     private static BrickInfo.Endpoint endpoint(String kind, InetSocketAddress a) {
@@ -377,30 +368,6 @@ public final class ManagementService implements BrickService {
     }
 
     private VolumeView view(Volume v, List<String> warnings) {
-        return VolumeViews.view(v, target.controllers().controllers(), warnings);
+        return VolumeViews.view(v, target.connections(), warnings);
     }
-
-    /** Records connects and disconnects as events and metrics. */
-    public io.basalt.nvmet.controller.ControllerRegistry.Listener controllerListener() {
-        return new io.basalt.nvmet.controller.ControllerRegistry.Listener() {
-            @Override
-            public void connected(Controller c) {
-                if (!c.isDiscovery()) {
-                    metrics.hostConnected();
-                    events.record("host.connected", EventLog.INFO, HostAccess.describe(c.hostNqn()), "controller " + c.cntlid()
-                            + " from " + c.remoteAddress());
-                }
-            }
-
-            @Override
-            public void disconnected(Controller c, String reason) {
-                if (!c.isDiscovery()) {
-                    metrics.hostDisconnected();
-                    events.record("host.disconnected", reason.contains("keep-alive") ? EventLog.WARNING : EventLog.INFO,
-                            HostAccess.describe(c.hostNqn()), "controller " + c.cntlid() + ": " + reason);
-                }
-            }
-        };
-    }
-
 }

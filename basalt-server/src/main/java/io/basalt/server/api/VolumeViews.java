@@ -2,13 +2,10 @@ package io.basalt.server.api;
 
 import io.basalt.api.model.SnapshotView;
 import io.basalt.api.model.VolumeView;
-import io.basalt.block.BlockStore;
-import io.basalt.engine.pool.EngineBlockStore;
-import io.basalt.engine.pool.VolumeUsage;
-import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.volume.Snapshots;
+import io.basalt.server.volume.SpaceUse;
 import io.basalt.server.volume.Volume;
 import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.server.volume.VolumeState;
@@ -17,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The brick's volumes and snapshots as the API shows them: the one place that reads the engine's
@@ -28,20 +24,22 @@ final class VolumeViews {
     private VolumeViews() {
     }
 
-    static VolumeView view(Volume v, List<Controller> controllers, List<String> warnings) {
+    static VolumeView view(Volume v, List<TargetStatus.HostConnection> connections, List<String> warnings) {
         VolumeMetadata m = v.metadata();
         boolean online = v.state() == VolumeState.ONLINE;
-        VolumeView.Usage usage = online ? usage(v.store()) : new VolumeView.Usage(0, 0, 1.0, 1.0);
+        SpaceUse space = online ? SpaceUse.of(v.store()) : SpaceUse.NONE;
+        VolumeView.Usage usage = new VolumeView.Usage(space.mappedBytes(), space.physicalBytes(),
+                space.compressionRatio(), space.dedupRatio());
         var ns = v.namespace();
         VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
                 : new VolumeView.Stats(ns.readCommands(), ns.writeCommands(), ns.bytesRead(), ns.bytesWritten(),
                 ns.errors(), ns.throttledCommands());
         List<VolumeView.ConnectedHost> connected = new ArrayList<>();
         if (online) {
-            for (Controller c : controllers) {
-                if (!c.isDiscovery() && !c.isShutDown() && m.hosts().allows(c.hostNqn())) {
+            for (TargetStatus.HostConnection c : connections) {
+                if (!c.shutDown() && m.hosts().allows(c.hostNqn())) {
                     connected.add(new VolumeView.ConnectedHost(HostAccess.describe(c.hostNqn()), c.cntlid(),
-                            Objects.toString(c.remoteAddress(), null), c.ioQueueCount()));
+                            c.remoteAddress(), c.ioQueues()));
                 }
             }
         }
@@ -67,16 +65,6 @@ final class VolumeViews {
                 null);
     }
 
-    /** Space use as the store knows it; the engine reports data reduction, other stores none. */
-    private static VolumeView.Usage usage(BlockStore store) {
-        if (store instanceof EngineBlockStore e) {
-            VolumeUsage u = e.usage();
-            return new VolumeView.Usage(u.mappedBytes(), u.physicalBytes(), u.compressionRatio(), u.dedupRatio());
-        }
-        long allocated = Math.max(0, store.allocatedBytes());
-        return new VolumeView.Usage(allocated, allocated, 1.0, 1.0);
-    }
-
     private static byte[] nguid(VolumeMetadata m) {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
         b.putLong(m.uuid().getMostSignificantBits()).putLong(m.uuid().getLeastSignificantBits());
@@ -84,8 +72,7 @@ final class VolumeViews {
     }
 
     static SnapshotView view(Snapshots.Snapshot s) {
-        var i = s.info();
-        return new SnapshotView(i.name(), s.volume(), i.id(), i.capacityBytes(), i.blockSize(), i.mappedBytes(),
-                Instant.ofEpochMilli(i.createdMillis()).toString());
+        return new SnapshotView(s.name(), s.volume(), s.id(), s.capacityBytes(), s.blockSize(), s.mappedBytes(),
+                Instant.ofEpochMilli(s.createdMillis()).toString());
     }
 }

@@ -34,6 +34,12 @@ public final class BasaltVersion {
         }
     }
 
+    /** The Netty release the brick runs on, as its jar says. */
+    public static String nettyVersion() {
+        io.netty.util.Version v = io.netty.util.Version.identify().get("netty-common");
+        return v == null ? "unknown" : v.artifactVersion();
+    }
+
     public static String version() {
         return VERSION;
     }

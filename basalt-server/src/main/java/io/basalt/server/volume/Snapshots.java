@@ -34,6 +34,30 @@ public final class Snapshots {
 
     /** A snapshot of a volume, as the brick shows it. */
     public record Snapshot(String volume, SnapshotInfo info) {
+        public String name() {
+            return info.name();
+        }
+
+        public int id() {
+            return info.id();
+        }
+
+        public long capacityBytes() {
+            return info.capacityBytes();
+        }
+
+        public int blockSize() {
+            return info.blockSize();
+        }
+
+        /** Bytes of the volume's address space the snapshot maps. */
+        public long mappedBytes() {
+            return info.mappedBytes();
+        }
+
+        public long createdMillis() {
+            return info.createdMillis();
+        }
     }
 
     /** The outcome of an idempotent create: the snapshot, and whether this call took it. */
@@ -123,13 +147,15 @@ public final class Snapshots {
      * Changed-block tracking: ranges that differ between snapshot {@code from} and {@code to} (another
      * snapshot of the volume, or null for the volume as it is now), from {@code fromLba}.
      */
-    public DiffPage diff(String volume, String from, String to, long fromLba, int maxRanges) throws VolumeException {
+    public ChangedRanges diff(String volume, String from, String to, long fromLba, int maxRanges) throws VolumeException {
         VolumeMetadata v = engineVolume(volume);
         SnapshotInfo a = require(v, from);
         try {
             Pool pool = pool();
             int target = to == null ? pool.volume(key(v)).id() : require(v, to).id();
-            return pool.diff(a.id(), target, fromLba, maxRanges);
+            DiffPage page = pool.diff(a.id(), target, fromLba, maxRanges);
+            return new ChangedRanges(page.ranges().stream().map(r -> new ChangedRanges.Range(r.lba(), r.blocks()))
+                    .toList(), page.nextLba());
         } catch (IOException | IllegalArgumentException e) {
             throw failure("cannot compare " + v.name() + "@" + from + " with " + (to == null ? "the volume" : to), e);
         }
