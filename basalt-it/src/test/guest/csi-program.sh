@@ -7,10 +7,11 @@
 # "BASALT-CSI-PROGRAM-EXIT <status>".
 #
 # Variables: BASALT_CSI_RELAY (HOST:PORT), BASALT_PROGRAM (the argv, each word base64, "-" if empty).
-# Directories for csi-sanity: /tmp/csi-staging and /tmp/csi-target.
+# Directories for csi-sanity: /tmp/csi-staging and /tmp/csi-target. They are left absent on purpose:
+# csi-sanity makes them itself before every spec (mkdir, which fails when they exist) and removes them.
 
 RELAY=${BASALT_CSI_RELAY:?BASALT_CSI_RELAY is not set}
-mkdir -p /csi /tmp/csi-staging /tmp/csi-target
+mkdir -p /csi
 socat UNIX-LISTEN:/csi/csi.sock,fork "TCP:$RELAY" &
 i=0
 while [ ! -S /csi/csi.sock ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done

@@ -9,8 +9,9 @@
 # On this machine: a brick (serve, temporary data directory, loopback ports) and the plugin in
 # "all" mode, its node service's host commands run in the guest (CsiGuestSession). In the guest:
 # the plugin's socket at /csi/csi.sock, staging and target directories /tmp/csi-staging and
-# /tmp/csi-target. A PROGRAM that is a file here is copied into the guest (/guest/NAME); the exit
-# status is PROGRAM's. For example, mount mode:
+# /tmp/csi-target (absent: csi-sanity makes them). A PROGRAM that is a file here is copied into the
+# guest (/guest/NAME), and so is the FILE of an argument --flag=FILE that is a file here (then
+# --flag=/guest/NAME); the exit status is PROGRAM's. For example, mount mode:
 #
 #   csi-sanity-guest.sh -k 6.12 -- ./csi-sanity --csi.endpoint=/csi/csi.sock \
 #       --csi.stagingdir=/tmp/csi-staging --csi.mountdir=/tmp/csi-target

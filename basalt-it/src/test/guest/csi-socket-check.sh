@@ -7,6 +7,11 @@
 #   basalt-it/src/test/guest/csi-sanity-guest.sh -k 6.12 -- basalt-it/src/test/guest/csi-socket-check.sh
 SOCK=${CSI_SOCKET:-/csi/csi.sock}
 test -S "$SOCK" || { echo "csi-socket-check: no socket at $SOCK"; exit 1; }
+# csi-sanity makes its staging and target directories itself with mkdir, which fails when they
+# exist: the set-up must leave them absent, or every spec fails in its BeforeEach.
+for d in /tmp/csi-staging /tmp/csi-target; do
+  test ! -e "$d" || { echo "csi-socket-check: $d exists; csi-sanity's mkdir of it would fail"; exit 1; }
+done
 
 byte() { printf "\\$(printf %03o "$1")"; }
 u24() { byte $(($1 >> 16 & 255)); byte $(($1 >> 8 & 255)); byte $(($1 & 255)); }

@@ -27,10 +27,13 @@ import java.util.concurrent.TimeUnit;
  * exit status becomes this process's.
  *
  * <p>Arguments: {@code KERNEL PROGRAM [ARGS...]}. A PROGRAM that is a file here is copied into the
- * guest (/guest); otherwise it names a program in the guest.
+ * guest (/guest); otherwise it names a program in the guest. So is the FILE of an argument
+ * {@code --flag=FILE} that is a file here (csi-sanity's parameter and secrets files).
  */
 final class CsiGuestSession {
     static final String PROGRAM_EXIT = "BASALT-CSI-PROGRAM-EXIT ";
+    /** Where the files copied into the guest are. */
+    static final String GUEST_FILES = "/guest/";
     static final Duration LIMIT = Duration.ofMinutes(Long.getLong("basalt.csi.guestMinutes", 60));
 
     private CsiGuestSession() {
@@ -51,12 +54,7 @@ final class CsiGuestSession {
         int apiPort = BrickProcess.freePort();
         Path brickLog = tmp.resolve("brick.log");
         List<Path> files = new ArrayList<>(List.of(LinuxGuest.guestDir().resolve("csi-node.sh")));
-        List<String> argv = new ArrayList<>(program);
-        Path local = Path.of(program.getFirst());
-        if (Files.isRegularFile(local)) {
-            files.add(local.toAbsolutePath());
-            argv.set(0, "/guest/" + local.getFileName());
-        }
+        List<String> argv = guestArgv(program, files);
         try (BrickProcess brick = BrickProcess.serve("brick", brickLog, List.of(ioPort, apiPort), List.of(
                 "--data-dir", Files.createDirectories(tmp.resolve("data")).toString(),
                 "--api-listen", "127.0.0.1:" + apiPort, "--listen", "127.0.0.1:" + ioPort,
@@ -91,6 +89,34 @@ final class CsiGuestSession {
                 }
             }
         }
+    }
+
+    /**
+     * The program's argv as the guest sees it, adding to {@code files} what must be copied in: the
+     * PROGRAM when it is a file here, and the FILE of every {@code --flag=FILE} argument that is a
+     * file here (csi-sanity's {@code --csi.testvolumeparameters}, {@code --csi.secrets}, ...), each
+     * then named by its path in the guest, {@code /guest/NAME}.
+     */
+    static List<String> guestArgv(List<String> program, List<Path> files) {
+        List<String> argv = new ArrayList<>(program);
+        Path local = Path.of(program.getFirst());
+        if (Files.isRegularFile(local)) {
+            files.add(local.toAbsolutePath());
+            argv.set(0, GUEST_FILES + local.getFileName());
+        }
+        for (int i = 1; i < argv.size(); i++) {
+            String arg = argv.get(i);
+            int equals = arg.indexOf('=');
+            if (!arg.startsWith("--") || equals < 0) {
+                continue;
+            }
+            Path file = Path.of(arg.substring(equals + 1));
+            if (Files.isRegularFile(file)) {
+                files.add(file.toAbsolutePath());
+                argv.set(i, arg.substring(0, equals + 1) + GUEST_FILES + file.getFileName());
+            }
+        }
+        return argv;
     }
 
     /** The argv as base64 words, for the guest script's environment. */
