@@ -178,18 +178,16 @@ final class ClusterMode implements AutoCloseable {
                 return false;
             }
             // A brick's own volumes would be deleted by the agent as placed nowhere: refuse to join instead.
-            Path volumes = dataDir.resolve(VolumeCatalog.DIR_NAME);
-            if (Files.isDirectory(volumes)) {
-                try (var listing = Files.list(volumes)) {
-                    List<String> own = listing.map(f -> f.getFileName().toString())
-                            .filter(n -> n.endsWith(".properties")).map(n -> n.substring(0, n.length() - 11)).sorted()
-                            .toList();
-                    if (!own.isEmpty()) {
-                        throw new StartupException("the data dir " + dataDir + " holds volumes of a brick on its own "
-                                + own + "; joining a cluster would drop them. Start the cluster's brick with an empty "
-                                + "data dir (moving a brick's volumes into a cluster is not supported yet)");
-                    }
-                }
+            List<String> own;
+            try {
+                own = VolumeCatalog.load(dataDir).all().stream().map(v -> v.name()).sorted().toList();
+            } catch (io.basalt.server.volume.DataDirException e) {
+                throw new StartupException(e.getMessage());
+            }
+            if (!own.isEmpty()) {
+                throw new StartupException("the data dir " + dataDir + " holds volumes of a brick on its own "
+                        + own + "; joining a cluster would drop them. Start the cluster's brick with an empty "
+                        + "data dir (moving a brick's volumes into a cluster is not supported yet)");
             }
             return true;
         } catch (IOException e) {
