@@ -4,7 +4,7 @@ import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.AfterEach;

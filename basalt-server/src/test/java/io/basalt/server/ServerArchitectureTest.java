@@ -19,9 +19,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 class ServerArchitectureTest {
 
     @ArchTest
-    static final ArchRule configurationDoesNotUseTheTargetsHostAccess = noClasses()
+    static final ArchRule configurationDoesNotUseTheVolumeLayersHostAccess = noClasses()
             .that().resideInAPackage("io.basalt.server.config..")
-            .should().dependOnClassesThat().haveFullyQualifiedName("io.basalt.nvmet.subsystem.HostAccess");
+            .should().dependOnClassesThat().haveFullyQualifiedName("io.basalt.volume.HostAccess");
 
     @ArchTest
     static final ArchRule snapshotsDoNotDependOnTheVolumeManager = noClasses()
@@ -43,7 +43,7 @@ class ServerArchitectureTest {
             .and().doNotHaveFullyQualifiedName("io.basalt.server.volume.ExportedAccess")
             .should().callConstructorWhere(describe("a constructor of Namespace or QosLimiter",
                     call -> call.getTargetOwner().getName().matches(
-                            "io\\.basalt\\.nvmet\\.(subsystem\\.Namespace|qos\\.QosLimiter)")))
+                            "io\\.basalt\\.(nvmet\\.subsystem\\.Namespace|volume\\.qos\\.QosLimiter)")))
             .orShould().accessClassesThat().haveFullyQualifiedName("io.basalt.server.volume.ExportedAccess")
             .because("a volume becomes a namespace, with its access and QoS, in VolumeExporter only");
 }

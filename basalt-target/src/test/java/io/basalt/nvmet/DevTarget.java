@@ -1,7 +1,7 @@
 package io.basalt.nvmet;
 
 import io.basalt.block.testing.MemoryBlockStore;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
 

@@ -3,7 +3,7 @@ package io.basalt.initiator.bench;
 import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.initiator.testing.DelayedStore;
 import io.basalt.initiator.testing.InProcessTarget;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import org.junit.jupiter.api.Test;
 

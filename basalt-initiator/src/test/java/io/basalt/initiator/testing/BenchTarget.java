@@ -3,7 +3,7 @@ package io.basalt.initiator.testing;
 import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
 

@@ -6,7 +6,7 @@ import io.basalt.block.BlockStore;
 import io.basalt.engine.pool.EngineBlockStore;
 import io.basalt.engine.pool.VolumeUsage;
 import io.basalt.nvmet.controller.Controller;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.Volume;

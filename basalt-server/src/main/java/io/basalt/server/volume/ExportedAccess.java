@@ -1,7 +1,7 @@
 package io.basalt.server.volume;
 
 import io.basalt.control.HostList;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 
 /**
  * The export edge for host access: the control plane records a {@link HostList}; the target checks

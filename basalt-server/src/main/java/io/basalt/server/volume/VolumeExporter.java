@@ -2,8 +2,8 @@ package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
-import io.basalt.nvmet.qos.QosLimiter;
-import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.volume.qos.QosLimiter;
+import io.basalt.volume.qos.QosLimits;
 import io.basalt.nvmet.subsystem.AnaState;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;

@@ -2,7 +2,7 @@ package io.basalt.server.volume;
 
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.Hosts;
-import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.volume.qos.QosLimits;
 import io.basalt.control.HostList;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.AfterEach;

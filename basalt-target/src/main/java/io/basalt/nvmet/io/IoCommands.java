@@ -5,7 +5,7 @@ import io.basalt.block.IoStatus;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.controller.Controller;
-import io.basalt.nvmet.qos.QosLimiter;
+import io.basalt.volume.qos.QosLimiter;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.core.CommandSet;
 import io.basalt.nvmet.core.Request;

@@ -1,7 +1,8 @@
 package io.basalt.nvmet.subsystem;
 
+import io.basalt.volume.HostAccess;
 import io.basalt.block.BlockStore;
-import io.basalt.nvmet.qos.QosLimiter;
+import io.basalt.volume.qos.QosLimiter;
 
 import java.util.Objects;
 import java.util.UUID;

@@ -1,5 +1,6 @@
 package io.basalt.nvmet.subsystem;
 
+import io.basalt.volume.HostAccess;
 import io.basalt.nvme.discovery.Discovery;
 
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvmet.controller.ControllerRegistry;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.Pdus;

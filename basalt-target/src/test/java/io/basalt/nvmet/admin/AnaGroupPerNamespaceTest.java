@@ -8,7 +8,7 @@ import io.basalt.nvme.admin.IdentifyControllerData;
 import io.basalt.nvme.admin.AnaLogHeader;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.subsystem.AnaState;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
 import io.basalt.nvmet.testing.Fixtures;

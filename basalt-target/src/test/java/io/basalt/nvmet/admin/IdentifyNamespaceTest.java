@@ -81,7 +81,7 @@ class IdentifyNamespaceTest {
     @Test
     void shouldMarkAReadOnlyStoreWriteProtected() {
         registry.subsystem().addNamespace(new io.basalt.nvmet.subsystem.Namespace(3, "snap",
-                UUID.nameUUIDFromBytes(new byte[] {3}), new ReadOnly(), io.basalt.nvmet.subsystem.HostAccess.any()));
+                UUID.nameUUIDFromBytes(new byte[] {3}), new ReadOnly(), io.basalt.volume.HostAccess.any()));
 
         assertThat((int) identify(host, CNS_NAMESPACE, 3).data().getUnsignedByte(99)).as("nsattr bit 0")
                 .isEqualTo(1);

@@ -4,7 +4,7 @@ import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.admin.Features;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.Pdus;

@@ -6,7 +6,7 @@ import io.basalt.nvme.Status;
 import io.basalt.nvmet.admin.Features;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.PortInfo;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.PathAddress;
 import io.basalt.nvmet.subsystem.Subsystem;

@@ -7,7 +7,7 @@ import io.basalt.nvme.tcp.PduFlags;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.subsystem.AnaState;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.Pdus;

@@ -1,5 +1,6 @@
 package io.basalt.nvmet.subsystem;
 
+import io.basalt.volume.HostAccess;
 import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvmet.testing.Fixtures;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.basalt.nvmet.testing;
 import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.controller.ControllerRegistry;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.MultipathConfig;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
