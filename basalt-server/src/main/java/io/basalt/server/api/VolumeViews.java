@@ -6,12 +6,13 @@ import io.basalt.block.BlockStore;
 import io.basalt.engine.pool.EngineBlockStore;
 import io.basalt.engine.pool.VolumeUsage;
 import io.basalt.nvmet.controller.Controller;
-import io.basalt.volume.HostAccess;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.Volume;
 import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.server.volume.VolumeState;
+import io.basalt.volume.HostAccess;
+import io.basalt.volume.IoCounters;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,8 +22,8 @@ import java.util.Objects;
 
 /**
  * The brick's volumes and snapshots as the API shows them: the one place that reads the engine's
- * usage figures and the target's namespace counters and controllers for a view, so the service
- * that handles requests need not know those layers.
+ * usage figures, the exported volume's I/O counters and the target's controllers for a view, so the
+ * service that handles requests need not know those layers.
  */
 final class VolumeViews {
     private VolumeViews() {
@@ -32,10 +33,10 @@ final class VolumeViews {
         VolumeMetadata m = v.metadata();
         boolean online = v.state() == VolumeState.ONLINE;
         VolumeView.Usage usage = online ? usage(v.store()) : new VolumeView.Usage(0, 0, 1.0, 1.0);
-        var ns = v.namespace();
-        VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
-                : new VolumeView.Stats(ns.readCommands(), ns.writeCommands(), ns.bytesRead(), ns.bytesWritten(),
-                ns.errors(), ns.throttledCommands());
+        IoCounters io = v.namespace() == null ? null : v.namespace().volume().counters();
+        VolumeView.Stats stats = io == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
+                : new VolumeView.Stats(io.readCommands(), io.writeCommands(), io.bytesRead(), io.bytesWritten(),
+                io.errors(), io.throttledCommands());
         List<VolumeView.ConnectedHost> connected = new ArrayList<>();
         if (online) {
             for (Controller c : controllers) {

@@ -39,7 +39,8 @@ final class VolumeExporter {
      */
     Namespace namespace(VolumeMetadata v, BlockStore local) {
         BlockStore store = v.isSnapshotExport() ? local : chain.exported(v, local);
-        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, ExportedAccess.of(v.hosts()));
+        Namespace ns = new Namespace(new io.basalt.volume.Volume(v.nsid(), v.name(), v.uuid(), store,
+                ExportedAccess.of(v.hosts())));
         applyQos(ns, v);
         return ns;
     }
@@ -66,7 +67,7 @@ final class VolumeExporter {
     }
 
     void rename(Namespace ns, String name) {
-        ns.setName(name);
+        ns.volume().setName(name);
     }
 
     void setAccess(int nsid, HostList hosts) {
@@ -82,6 +83,6 @@ final class VolumeExporter {
     /** Puts the namespace under the volume's QoS policy now (limits scale with the volume's size). */
     void applyQos(Namespace ns, VolumeMetadata v) {
         QosLimits limits = v.qosPolicy() == null ? null : policies.get(v.qosPolicy());
-        ns.setQos(limits == null || limits.isUnlimited() ? null : new QosLimiter(limits, v.sizeBytes()));
+        ns.volume().setQos(limits == null || limits.isUnlimited() ? null : new QosLimiter(limits, v.sizeBytes()));
     }
 }

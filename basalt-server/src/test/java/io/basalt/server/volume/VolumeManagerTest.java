@@ -105,8 +105,8 @@ class VolumeManagerTest {
         assertThat(v.store().capacityBytes()).isEqualTo(4L << 20);
         assertThat(v.metadata().hosts().hosts()).containsExactly(HOST_A);
         assertThat(v.metadata().labels()).containsExactly(Map.entry("tier", "gold"));
-        assertThat(v.namespace().qos()).isNotNull();
-        assertThat(v.namespace().qos().limits().readIops()).isEqualTo(1000);
+        assertThat(v.namespace().volume().qos()).isNotNull();
+        assertThat(v.namespace().volume().qos().limits().readIops()).isEqualTo(1000);
         assertThat(v.metadata().dataFile()).isEqualTo("db.img");
         assertThat(Files.exists(dir.resolve("volumes/db.img"))).isTrue();
     }

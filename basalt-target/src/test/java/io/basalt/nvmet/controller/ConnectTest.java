@@ -11,6 +11,7 @@ import io.basalt.nvmet.testing.Pdus;
 import io.basalt.nvmet.testing.ReceivedPdu;
 import io.basalt.nvmet.testing.Sqes;
 import io.basalt.nvmet.testing.TestHost;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -165,8 +166,8 @@ class ConnectTest {
     }
 
     private void addNamespace(int nsid, HostAccess access) {
-        registry.subsystem().addNamespace(new Namespace(nsid, "ns" + nsid, UUID.randomUUID(),
-                new MemoryBlockStore(1 << 20, 512), access));
+        registry.subsystem().addNamespace(new Namespace(new Volume(nsid, "ns" + nsid, UUID.randomUUID(),
+                new MemoryBlockStore(1 << 20, 512), access)));
     }
 
     @Test
