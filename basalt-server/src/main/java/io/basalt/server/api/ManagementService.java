@@ -33,8 +33,8 @@ import io.basalt.server.volume.Created;
 import io.basalt.server.volume.Volume;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.controller.Controller;
-import io.basalt.volume.qos.QosLimits;
 import io.basalt.volume.HostAccess;
+import io.basalt.volume.qos.QosLimits;
 import io.netty.util.Version;
 
 import static io.basalt.server.api.ApiRequests.blankToNull;

@@ -6,6 +6,7 @@ import io.basalt.api.model.Sizes;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;
+import io.basalt.volume.chain.StoreChain;
 import io.basalt.volume.qos.QosLimits;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;

@@ -2,6 +2,7 @@ package io.basalt.server.volume;
 
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.Hosts;
+import io.basalt.volume.chain.StoreChain;
 import io.basalt.volume.qos.QosLimits;
 import io.basalt.control.HostList;
 import io.basalt.nvmet.subsystem.Subsystem;
