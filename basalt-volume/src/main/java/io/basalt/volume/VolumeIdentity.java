@@ -40,9 +40,4 @@ public record VolumeIdentity(int nsid, String name, UUID uuid) {
         }
         return b;
     }
-
-    /** The same volume under another name. */
-    public VolumeIdentity renamed(String newName) {
-        return new VolumeIdentity(nsid, newName, uuid);
-    }
 }
