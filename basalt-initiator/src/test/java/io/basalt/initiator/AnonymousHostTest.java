@@ -4,9 +4,10 @@ import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.volume.Volume;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,8 +39,8 @@ class AnonymousHostTest {
     }
 
     private void addNamespace(int nsid, HostAccess access) {
-        subsystem.addNamespace(new Namespace(nsid, "ns" + nsid, UUID.randomUUID(), new RamBlockStore(1 << 20, 512),
-                access));
+        subsystem.addNamespace(new Namespace(new Volume(nsid, "ns" + nsid, UUID.randomUUID(), new RamBlockStore(1 << 20, 512),
+                access)));
     }
 
     @AfterEach

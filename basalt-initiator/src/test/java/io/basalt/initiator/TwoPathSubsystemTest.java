@@ -7,11 +7,12 @@ import io.basalt.nvme.admin.AnaLogHeader;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.subsystem.AnaState;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.MultipathConfig;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.PathAddress;
 import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +51,7 @@ class TwoPathSubsystemTest {
 
     private NvmeTcpTarget brick(int minCntlid, int maxCntlid, int portId, AnaState state) throws InterruptedException {
         Subsystem s = new Subsystem(SUBNQN, "CLUSTER01", "Basalt", "0.1.0", MultipathConfig.groupPerNamespace(10));
-        s.addNamespace(new Namespace(1, "vol", VOLUME, new RamBlockStore(1 << 20, 512), HostAccess.any()), state);
+        s.addNamespace(new Namespace(new Volume(1, "vol", VOLUME, new RamBlockStore(1 << 20, 512), HostAccess.any())), state);
         NvmeTcpTarget t = new NvmeTcpTarget(TargetConfig.of(new InetSocketAddress("127.0.0.1", 0), null)
                 .withEventLoops(1, false).withPath(minCntlid, maxCntlid, portId), s);
         bricks.add(t);

@@ -17,7 +17,6 @@ import io.basalt.server.metrics.BrickMetrics;
 import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.volume.QosPolicyStore;
 import io.basalt.server.volume.EnginePool;
-import io.basalt.server.volume.StoreChain;
 import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.volume.VolumeListener;
 import io.basalt.server.config.HostPort;
@@ -31,6 +30,7 @@ import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.subsystem.MultipathConfig;
 import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.volume.chain.StoreChain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -21,7 +21,6 @@ import io.basalt.api.model.VolumeView;
 import java.util.Map;
 import io.basalt.server.cluster.LeaseAuthority;
 import io.basalt.server.cluster.VolumeReplication;
-import io.basalt.server.volume.StoreChain;
 import io.basalt.server.cluster.PathStates;
 import io.basalt.server.cluster.VolumeAgent;
 import io.basalt.server.config.ClusterSettings;
@@ -31,6 +30,7 @@ import io.basalt.server.volume.PoolCapacity;
 import io.basalt.server.volume.VolumeCatalog;
 import io.basalt.server.volume.Volume;
 import io.basalt.server.volume.VolumeManager;
+import io.basalt.volume.chain.StoreChain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -203,9 +203,9 @@ final class ClusterMode implements AutoCloseable {
         return member;
     }
 
-    /** What stands between each volume's namespace and its local store on a cluster's brick. */
+    /** What stands between each volume's namespace and its local store on a cluster's brick: replication. */
     StoreChain storeChain() {
-        return replication;
+        return StoreChain.of(replication);
     }
 
     /** The API every brick of the cluster serves. */

@@ -2,7 +2,7 @@ package io.basalt.server;
 
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.controller.ControllerRegistry;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.server.events.EventLog;
 import io.basalt.server.metrics.BrickMetrics;
 

@@ -73,12 +73,12 @@ class BrickTest {
             assertThat(subsystem.nqn()).isEqualTo(brick.identity().subsystemNqn());
             assertThat(subsystem.model()).isEqualTo("Basalt");
             assertThat(subsystem.firmware()).isEqualTo(BasaltVersion.firmware());
-            assertThat(a.name()).isEqualTo("a");
-            assertThat(a.store()).isInstanceOf(io.basalt.engine.pool.EngineBlockStore.class);
-            assertThat(a.access().isAny()).isTrue();
-            assertThat(b.blockSize()).isEqualTo(512);
-            assertThat(b.blocks()).isEqualTo(4096);
-            assertThat(b.access().allows("nqn.2014-08.org.nvmexpress:uuid:1")).isFalse();
+            assertThat(a.volume().name()).isEqualTo("a");
+            assertThat(a.volume().store()).isInstanceOf(io.basalt.engine.pool.EngineBlockStore.class);
+            assertThat(a.volume().access().isAny()).isTrue();
+            assertThat(b.volume().blockSize()).isEqualTo(512);
+            assertThat(b.volume().blocks()).isEqualTo(4096);
+            assertThat(b.volume().access().allows("nqn.2014-08.org.nvmexpress:uuid:1")).isFalse();
         }
     }
 
@@ -160,7 +160,7 @@ class BrickTest {
                         VolumeSpec.parse("name=f,size=1MiB,hosts=any,backend=file")), io.basalt.server.config.ApiConfig.OFF,
                 List.of(device));
         try (Brick brick = Brick.start(c)) {
-            BlockStore e1 = brick.target().subsystem().namespace(1).store();
+            BlockStore e1 = brick.target().subsystem().namespace(1).volume().store();
             assertThat(brick.pool()).isNotNull();
             assertThat(brick.pool().volumes()).hasSize(2);
             assertThat(SyncIo.submit(e1, BlockIo.OP_WRITE, 8192, data)).isEqualTo(IoStatus.OK);
@@ -168,7 +168,7 @@ class BrickTest {
         assertThat(device).exists();
         try (Brick brick = Brick.start(c)) {
             ByteBuf back = Unpooled.buffer(4096);
-            assertThat(SyncIo.submit(brick.target().subsystem().namespace(1).store(), BlockIo.OP_READ, 8192, back))
+            assertThat(SyncIo.submit(brick.target().subsystem().namespace(1).volume().store(), BlockIo.OP_READ, 8192, back))
                     .isEqualTo(IoStatus.OK);
             assertThat(back.getByte(0)).isEqualTo((byte) 42);
             assertThat(back.getByte(4095)).isEqualTo((byte) 7);
@@ -179,7 +179,7 @@ class BrickTest {
     void shouldExportEngineMetricsOnceAnEngineVolumeExists() throws Exception {
         try (Brick brick = Brick.start(config("name=e,size=1MiB,hosts=any,backend=engine"))) {
             ByteBuf data = Unpooled.buffer(4096).writeZero(4096);
-            assertThat(SyncIo.submit(brick.target().subsystem().namespace(1).store(), BlockIo.OP_WRITE, 0, data))
+            assertThat(SyncIo.submit(brick.target().subsystem().namespace(1).volume().store(), BlockIo.OP_WRITE, 0, data))
                     .isEqualTo(IoStatus.OK);
             String metrics = brick.service().metrics();
             assertThat(metrics).contains("basalt_engine_segments_free", "basalt_engine_gc_segments_cleaned_total",

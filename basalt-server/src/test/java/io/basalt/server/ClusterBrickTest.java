@@ -223,7 +223,7 @@ class ClusterBrickTest {
                 await("q limited and masked on " + nameOf(b), Duration.ofSeconds(10), () -> local(b, "q") != null
                         && "gold".equals(local(b, "q").metadata().qosPolicy())
                         && local(b, "q").metadata().hosts().allows(host)
-                        && local(b, "q").namespace().qos() != null);
+                        && local(b, "q").namespace().volume().qos() != null);
             }
         }
         assertThatThrownBy(() -> api(bricks.get(2)).delete("/api/v1/qos-policies/gold"))

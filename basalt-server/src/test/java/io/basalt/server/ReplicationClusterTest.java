@@ -143,7 +143,7 @@ class ReplicationClusterTest {
                 () -> bricks.stream().allMatch(b -> local(b, "r3") != null));
 
         // Every write acknowledged by the primary is on every replica.
-        BlockStore exported = local(named(first), "r3").namespace().store();
+        BlockStore exported = local(named(first), "r3").namespace().volume().store();
         await("the primary serving", Duration.ofSeconds(15), () -> {
             try {
                 return write(exported, 0, 1) == IoStatus.OK;
@@ -171,7 +171,7 @@ class ReplicationClusterTest {
             return !p.path("primary").asText(first).equals(first) && p.path("epoch").asLong() == 2;
         });
         String second = placement(survivor, "r3").path("primary").asText();
-        BlockStore taken = local(named(second), "r3").namespace().store();
+        BlockStore taken = local(named(second), "r3").namespace().volume().store();
         await("the new primary serving", Duration.ofSeconds(15), () -> {
             try {
                 return write(taken, 3, 0x33) == IoStatus.OK;
@@ -210,7 +210,7 @@ class ReplicationClusterTest {
         JsonNode moved = api(survivor).post("/api/v1/volumes/r3/move", Map.of("to", first)).json();
         assertThat(moved.path("placement").path("primary").asText()).isEqualTo(first);
         assertThat(moved.path("placement").path("epoch").asLong()).isEqualTo(3);
-        BlockStore back = local(named(first), "r3").namespace().store();
+        BlockStore back = local(named(first), "r3").namespace().volume().store();
         await("the moved primary serving", Duration.ofSeconds(10), () -> {
             try {
                 return write(back, 9, 0x99) == IoStatus.OK;

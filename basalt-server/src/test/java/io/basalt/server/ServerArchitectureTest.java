@@ -10,10 +10,11 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
  * Rules the control-plane split put in place, kept by name: the configuration speaks the control
- * plane's host access, not the target's (converted where a volume is exported); and snapshots reach
- * the volume manager only through ManagedVolumes, so the two are not a cycle. And the daemon's
+ * plane's host access, not the volume layer's (converted where a volume is exported); and snapshots
+ * reach the volume manager only through ManagedVolumes, so the two are not a cycle. And the daemon's
  * restructuring (issue 13): only a VolumeBackend opens a kind of store, so no class switches on
- * "which kind of backend"; only the VolumeExporter builds the target's objects for a volume.
+ * "which kind of backend"; only the VolumeExporter builds the exported objects (the volume layer's
+ * Volume, the target's Namespace) for a volume.
  */
 @AnalyzeClasses(packages = "io.basalt.server", importOptions = ImportOption.DoNotIncludeTests.class)
 class ServerArchitectureTest {
@@ -23,11 +24,16 @@ class ServerArchitectureTest {
             .that().resideInAPackage("io.basalt.server.config..")
             .should().dependOnClassesThat().resideInAPackage("io.basalt.nvmet..");
 
-    /** The API maps requests onto the volume layer; what the engine stores and how is not its business. */
+    /** The API maps requests onto the volume layer; what the engine stores and how the target carries it are not its business. */
     @ArchTest
-    static final ArchRule theApiDoesNotUseTheEngine = noClasses()
+    static final ArchRule theApiDoesNotUseTheEngineOrTheTarget = noClasses()
             .that().resideInAPackage("io.basalt.server.api..")
-            .should().dependOnClassesThat().resideInAPackage("io.basalt.engine..");
+            .should().dependOnClassesThat().resideInAnyPackage("io.basalt.engine..", "io.basalt.nvmet..");
+
+    @ArchTest
+    static final ArchRule configurationDoesNotUseTheVolumeLayersHostAccess = noClasses()
+            .that().resideInAPackage("io.basalt.server.config..")
+            .should().dependOnClassesThat().haveFullyQualifiedName("io.basalt.volume.HostAccess");
 
     @ArchTest
     static final ArchRule snapshotsDoNotDependOnTheVolumeManager = noClasses()
@@ -47,9 +53,10 @@ class ServerArchitectureTest {
             .that().resideInAPackage("io.basalt.server..")
             .and().doNotHaveFullyQualifiedName("io.basalt.server.volume.VolumeExporter")
             .and().doNotHaveFullyQualifiedName("io.basalt.server.volume.ExportedAccess")
-            .should().callConstructorWhere(describe("a constructor of Namespace or QosLimiter",
-                    call -> call.getTargetOwner().getName().matches(
-                            "io\\.basalt\\.nvmet\\.(subsystem\\.Namespace|qos\\.QosLimiter)")))
+            .should().callConstructorWhere(describe("a constructor of Namespace, Volume or QosLimiter",
+                    call -> call.getTargetOwner().getName().matches("io\\.basalt\\."
+                            + "(nvmet\\.subsystem\\.Namespace|volume\\.Volume|volume\\.qos\\.QosLimiter)")))
             .orShould().accessClassesThat().haveFullyQualifiedName("io.basalt.server.volume.ExportedAccess")
-            .because("a volume becomes a namespace, with its access and QoS, in VolumeExporter only");
+            .because("a volume becomes an exported Volume and namespace, with its access and QoS, in VolumeExporter"
+                    + " only");
 }

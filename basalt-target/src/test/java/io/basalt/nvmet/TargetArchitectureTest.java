@@ -50,8 +50,7 @@ class TargetArchitectureTest {
     static final ArchRule coreAndCommandsKnowNoTransport = noClasses()
             .that().resideInAnyPackage("io.basalt.nvmet.core..", "io.basalt.nvmet.controller..",
                     "io.basalt.nvmet.dispatch..", "io.basalt.nvmet.admin..", "io.basalt.nvmet.fabrics..",
-                    "io.basalt.nvmet.discovery..", "io.basalt.nvmet.io..", "io.basalt.nvmet.subsystem..",
-                    "io.basalt.nvmet.qos..")
+                    "io.basalt.nvmet.discovery..", "io.basalt.nvmet.io..", "io.basalt.nvmet.subsystem..")
             .should().dependOnClassesThat().resideInAnyPackage("io.basalt.nvmet.transport..", "io.netty.channel..");
 
     @ArchTest

@@ -2,8 +2,9 @@ package io.basalt.initiator.bench;
 
 import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.initiator.testing.InProcessTarget;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.volume.Volume;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -96,8 +97,8 @@ class BenchCommandTest {
 
     @Test
     void shouldSayANamespaceHiddenFromThisHostIsNotVisible() {
-        target.subsystem().addNamespace(new Namespace(2, "hidden", UUID.nameUUIDFromBytes(new byte[] {2}),
-                new RamBlockStore(1 << 20, 512), HostAccess.of(Set.of("nqn.2026-01.io.basalt:someone-else"))));
+        target.subsystem().addNamespace(new Namespace(new Volume(2, "hidden", UUID.nameUUIDFromBytes(new byte[] {2}),
+                new RamBlockStore(1 << 20, 512), HostAccess.of(Set.of("nqn.2026-01.io.basalt:someone-else")))));
 
         int code = bench("--nsid", "2", "--rw", "read", "--bs", "4k", "--iodepth", "1", "--runtime", "1");
 

@@ -3,8 +3,9 @@ package io.basalt.initiator.bench;
 import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.initiator.testing.DelayedStore;
 import io.basalt.initiator.testing.InProcessTarget;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.volume.Volume;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
@@ -28,8 +29,8 @@ class BenchTest {
         try (InProcessTarget target = new InProcessTarget()) {
             // The 10th read is issued well within the 1 s run and held back 2.5 s: it completes while bench drains.
             DelayedStore slow = new DelayedStore(new RamBlockStore(4L << 20, 512), 10, DELAY_MILLIS);
-            target.subsystem().addNamespace(new Namespace(2, "slow", UUID.nameUUIDFromBytes(new byte[] {2}), slow,
-                    HostAccess.any()));
+            target.subsystem().addNamespace(new Namespace(new Volume(2, "slow", UUID.nameUUIDFromBytes(new byte[] {2}), slow,
+                    HostAccess.any())));
             StringWriter out = new StringWriter();
 
             BenchReport report = new Bench(randread(target, 2, 1), new PrintWriter(out, true)).run();

@@ -3,9 +3,10 @@ package io.basalt.initiator.testing;
 import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.volume.Volume;
 
 import java.net.InetSocketAddress;
 import java.util.UUID;
@@ -26,8 +27,8 @@ public final class BenchTarget {
         long size = (args.length > 1 ? Long.parseLong(args[1]) : 1024) << 20;
         int block = args.length > 2 ? Integer.parseInt(args[2]) : 512;
         Subsystem s = new Subsystem(NQN, "BENCH0001", "Basalt", "0.1.0");
-        s.addNamespace(new Namespace(1, "bench", UUID.nameUUIDFromBytes(new byte[] {1}),
-                new RamBlockStore(size, block), HostAccess.any()));
+        s.addNamespace(new Namespace(new Volume(1, "bench", UUID.nameUUIDFromBytes(new byte[] {1}),
+                new RamBlockStore(size, block), HostAccess.any())));
         // -Dbasalt.ioThreads=N and -Dbasalt.busyPoll=true choose the target's event loops.
         TargetConfig config = TargetConfig.of(new InetSocketAddress("127.0.0.1", port), null)
                 .withEventLoops(Integer.getInteger("basalt.ioThreads", 0), Boolean.getBoolean("basalt.busyPoll"));

@@ -3,9 +3,10 @@ package io.basalt.initiator.testing;
 import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.volume.Volume;
 
 import java.net.InetSocketAddress;
 import java.util.UUID;
@@ -25,8 +26,8 @@ public final class InProcessTarget implements AutoCloseable {
 
     public InProcessTarget() throws InterruptedException {
         subsystem = new Subsystem(SUBNQN, "INIT0001", "Basalt", "0.1.0");
-        subsystem.addNamespace(new Namespace(1, "one", UUID.nameUUIDFromBytes(new byte[] {1}),
-                new RamBlockStore(SIZE, BLOCK), HostAccess.any()));
+        subsystem.addNamespace(new Namespace(new Volume(1, "one", UUID.nameUUIDFromBytes(new byte[] {1}),
+                new RamBlockStore(SIZE, BLOCK), HostAccess.any())));
         target = new NvmeTcpTarget(TargetConfig.of(new InetSocketAddress("127.0.0.1", 0), null), subsystem);
         target.start();
         address = target.ioAddress();

@@ -4,11 +4,12 @@ import io.basalt.engine.ram.RamBlockStore;
 import io.basalt.nvmet.NvmeTcpTarget;
 import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.subsystem.AnaState;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.MultipathConfig;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.PathAddress;
 import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.volume.Volume;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -46,7 +47,7 @@ public final class TwoBrickCluster implements AutoCloseable {
 
     private Subsystem subsystem(AnaState state) {
         Subsystem s = new Subsystem(SUBNQN, "MPATH001", "Basalt", "0.1.0", MultipathConfig.groupPerNamespace(10));
-        s.addNamespace(new Namespace(1, "vol", VOLUME, store, HostAccess.any()), state);
+        s.addNamespace(new Namespace(new Volume(1, "vol", VOLUME, store, HostAccess.any())), state);
         return s;
     }
 

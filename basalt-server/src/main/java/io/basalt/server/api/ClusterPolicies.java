@@ -6,7 +6,7 @@ import io.basalt.api.model.QosPolicyRequest;
 import io.basalt.api.model.QosPolicyView;
 import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
-import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.volume.qos.QosLimits;
 import io.basalt.server.cluster.ClusterVolume;
 import io.basalt.server.cluster.ClusterVolumes;
 import io.basalt.server.volume.DataDirException;

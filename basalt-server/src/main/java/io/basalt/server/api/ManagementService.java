@@ -31,7 +31,7 @@ import io.basalt.server.volume.VolumeManager;
 import io.basalt.server.volume.CreateRequest;
 import io.basalt.server.volume.Created;
 import io.basalt.server.volume.Volume;
-import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.volume.qos.QosLimits;
 
 import static io.basalt.server.api.ApiRequests.blankToNull;
 import static io.basalt.server.api.ApiRequests.call;

@@ -2,13 +2,14 @@ package io.basalt.server.api;
 
 import io.basalt.api.model.SnapshotView;
 import io.basalt.api.model.VolumeView;
-import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.SpaceUse;
 import io.basalt.server.volume.Volume;
 import io.basalt.server.volume.VolumeMetadata;
 import io.basalt.server.volume.VolumeState;
+import io.basalt.volume.HostAccess;
+import io.basalt.volume.IoCounters;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +18,8 @@ import java.util.List;
 
 /**
  * The brick's volumes and snapshots as the API shows them: the one place that reads the engine's
- * usage figures and the target's namespace counters and controllers for a view, so the service
- * that handles requests need not know those layers.
+ * usage figures, the exported volume's I/O counters and the target's controllers for a view, so the
+ * service that handles requests need not know those layers.
  */
 final class VolumeViews {
     private VolumeViews() {
@@ -30,10 +31,10 @@ final class VolumeViews {
         SpaceUse space = online ? SpaceUse.of(v.store()) : SpaceUse.NONE;
         VolumeView.Usage usage = new VolumeView.Usage(space.mappedBytes(), space.physicalBytes(),
                 space.compressionRatio(), space.dedupRatio());
-        var ns = v.namespace();
-        VolumeView.Stats stats = ns == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
-                : new VolumeView.Stats(ns.readCommands(), ns.writeCommands(), ns.bytesRead(), ns.bytesWritten(),
-                ns.errors(), ns.throttledCommands());
+        IoCounters io = v.counters();
+        VolumeView.Stats stats = io == null ? new VolumeView.Stats(0, 0, 0, 0, 0, 0)
+                : new VolumeView.Stats(io.readCommands(), io.writeCommands(), io.bytesRead(), io.bytesWritten(),
+                io.errors(), io.throttledCommands());
         List<VolumeView.ConnectedHost> connected = new ArrayList<>();
         if (online) {
             for (TargetStatus.HostConnection c : connections) {

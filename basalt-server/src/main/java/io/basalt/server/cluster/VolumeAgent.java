@@ -8,7 +8,7 @@ import io.basalt.control.MetadataStoreException;
 import io.basalt.control.Watch;
 import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.BrickState;
-import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.volume.qos.QosLimits;
 import io.basalt.server.volume.PlacedVolumes;
 import io.basalt.server.volume.QosPolicyStore;
 import io.basalt.server.volume.Volume;

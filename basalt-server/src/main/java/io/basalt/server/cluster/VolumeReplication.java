@@ -16,14 +16,14 @@ import io.basalt.replication.VerifyReport;
 import io.basalt.api.model.VerifyView;
 import io.basalt.api.model.VolumeView;
 import io.basalt.server.volume.VolumeException;
+import io.basalt.volume.VolumeIdentity;
+import io.basalt.volume.chain.StoreLayer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import io.basalt.replication.client.ReplicationClient;
 import io.basalt.replication.server.ReplicationServer;
-import io.basalt.server.volume.StoreChain;
-import io.basalt.server.volume.VolumeMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,12 +38,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Replication on one brick of a cluster: every volume it holds is exported through a
- * {@link ReplicatedStore} (fan-out while this brick is the primary, refusal of host I/O otherwise),
- * the brick's replication server applies what other bricks' primaries send to the local copies, and
- * the agent tells each volume its role, epoch and peers as the cluster's record changes.
+ * Replication on one brick of a cluster, and the layer of each volume's store chain that does it:
+ * every volume it holds is exported through a {@link ReplicatedStore} over its local store (fan-out
+ * while this brick is the primary, refusal of host I/O otherwise), the brick's replication server
+ * applies what other bricks' primaries send to the local copies, and the agent tells each volume its
+ * role, epoch and peers as the cluster's record changes.
  */
-public final class VolumeReplication implements StoreChain, ReplicaVolumes, AutoCloseable {
+public final class VolumeReplication implements StoreLayer, ReplicaVolumes, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeReplication.class);
     /** The longest a verify may take before the API gives up waiting (it reads the whole volume on each copy). */
     static final java.time.Duration VERIFY_LIMIT = java.time.Duration.ofMinutes(10);
@@ -96,7 +97,7 @@ public final class VolumeReplication implements StoreChain, ReplicaVolumes, Auto
     }
 
     @Override
-    public BlockStore exported(VolumeMetadata v, BlockStore local) {
+    public BlockStore wrap(VolumeIdentity v, BlockStore local) {
         EpochFence fence = new EpochFence(0);
         ReplicatedStore replicated = new ReplicatedStore(v.name(), local, fence, authority,
                 new InSyncRecords(store, brick, v.name(), authority, recording, events), settings,
@@ -107,7 +108,7 @@ public final class VolumeReplication implements StoreChain, ReplicaVolumes, Auto
     }
 
     @Override
-    public void unexported(VolumeMetadata v) {
+    public void release(VolumeIdentity v) {
         Replicated r = volumes.remove(v.uuid());
         if (r != null) {
             r.store().close();

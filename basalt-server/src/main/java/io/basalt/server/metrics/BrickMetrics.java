@@ -9,6 +9,7 @@ import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.transport.TransportErrors;
+import io.basalt.volume.IoCounters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,9 +31,10 @@ import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The brick's Prometheus metrics. Per-volume counters are read from the namespaces' own LongAdders
- * when scraped (nothing extra on the data path); latency goes into one Micrometer timer per volume
- * and direction, fed by the namespace's {@link Namespace.IoObserver} — a lock-free histogram update.
+ * The brick's Prometheus metrics. Per-volume counters are read from the exported volume's own
+ * {@link IoCounters} when scraped (nothing extra on the data path); latency goes into one Micrometer
+ * timer per volume and direction, fed by the volume's {@link io.basalt.volume.IoObserver} — a
+ * lock-free histogram update.
  * Every per-volume series carries {@code volume} (name) and {@code uuid} tags.
  */
 public final class BrickMetrics {
@@ -170,29 +172,32 @@ public final class BrickMetrics {
         }
         Tags tags = Tags.of("volume", v.metadata().name(), "uuid", v.metadata().uuid().toString());
         List<Meter> meters = new ArrayList<>();
-        meters.add(counter("basalt.volume.reads", "Read commands completed", tags, ns, Namespace::readCommands));
-        meters.add(counter("basalt.volume.writes", "Write commands completed", tags, ns, Namespace::writeCommands));
-        meters.add(counter("basalt.volume.read.bytes", "Bytes read", tags, ns, Namespace::bytesRead));
-        meters.add(counter("basalt.volume.written.bytes", "Bytes written", tags, ns, Namespace::bytesWritten));
-        meters.add(counter("basalt.volume.errors", "Reads and writes that failed in the store", tags, ns,
-                Namespace::errors));
-        meters.add(counter("basalt.volume.throttled", "Commands QoS delayed", tags, ns, Namespace::throttledCommands));
-        meters.add(Gauge.builder("basalt.volume.size", ns, n -> n.blocks() * (double) n.blockSize()).baseUnit("bytes")
-                .tags(tags).register(registry));
-        meters.add(Gauge.builder("basalt.volume.physical", ns, n -> n.store().allocatedBytes()).baseUnit("bytes")
-                .tags(tags).register(registry));
+        var exported = ns.volume();
+        IoCounters io = exported.counters();
+        meters.add(counter("basalt.volume.reads", "Read commands completed", tags, io, IoCounters::readCommands));
+        meters.add(counter("basalt.volume.writes", "Write commands completed", tags, io, IoCounters::writeCommands));
+        meters.add(counter("basalt.volume.read.bytes", "Bytes read", tags, io, IoCounters::bytesRead));
+        meters.add(counter("basalt.volume.written.bytes", "Bytes written", tags, io, IoCounters::bytesWritten));
+        meters.add(counter("basalt.volume.errors", "Reads and writes that failed in the store", tags, io,
+                IoCounters::errors));
+        meters.add(counter("basalt.volume.throttled", "Commands QoS delayed", tags, io,
+                IoCounters::throttledCommands));
+        meters.add(Gauge.builder("basalt.volume.size", exported, e -> e.blocks() * (double) e.blockSize())
+                .baseUnit("bytes").tags(tags).register(registry));
+        meters.add(Gauge.builder("basalt.volume.physical", exported, e -> e.store().allocatedBytes())
+                .baseUnit("bytes").tags(tags).register(registry));
         Timer read = timer(tags.and("op", "read"));
         Timer write = timer(tags.and("op", "write"));
         meters.add(read);
         meters.add(write);
-        ns.setObserver((isWrite, bytes, latencyNanos, ok) ->
+        exported.setObserver((isWrite, bytes, latencyNanos, ok) ->
                 (isWrite ? write : read).record(latencyNanos, TimeUnit.NANOSECONDS));
         volumeMeters.put(v.metadata().nsid(), meters);
     }
 
-    private FunctionCounter counter(String name, String description, Tags tags, Namespace ns,
-                                    ToDoubleFunction<Namespace> f) {
-        return FunctionCounter.builder(name, ns, f).description(description).tags(tags).register(registry);
+    private FunctionCounter counter(String name, String description, Tags tags, IoCounters io,
+                                    ToDoubleFunction<IoCounters> f) {
+        return FunctionCounter.builder(name, io, f).description(description).tags(tags).register(registry);
     }
 
     private Timer timer(Tags tags) {

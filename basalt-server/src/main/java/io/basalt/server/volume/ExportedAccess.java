@@ -1,12 +1,12 @@
 package io.basalt.server.volume;
 
 import io.basalt.control.HostList;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 
 /**
- * The export edge for host access: the control plane records a {@link HostList}; the target checks
- * each connecting host against a {@link HostAccess}. Converted only where a namespace is created or
- * its access changes, never per I/O.
+ * The export edge for host access: the control plane records a {@link HostList}; the exported volume
+ * holds the volume layer's {@link HostAccess}, which the target checks each host against. Converted
+ * only where a volume is exported or its access changes, never per I/O.
  */
 final class ExportedAccess {
     private ExportedAccess() {

@@ -1,6 +1,6 @@
 package io.basalt.server.volume;
 
-import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.volume.qos.QosLimits;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.VolumeSpec;
 

@@ -5,7 +5,7 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.local.LocalMetadataStore;
-import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.volume.qos.QosLimits;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

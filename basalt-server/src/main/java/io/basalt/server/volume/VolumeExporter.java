@@ -2,16 +2,20 @@ package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
-import io.basalt.nvmet.qos.QosLimiter;
-import io.basalt.nvmet.qos.QosLimits;
 import io.basalt.nvmet.subsystem.AnaState;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
+// The volume layer's Volume (what hosts reach), not this package's record of a managed volume.
+import io.basalt.volume.Volume;
+import io.basalt.volume.VolumeIdentity;
+import io.basalt.volume.chain.StoreChain;
+import io.basalt.volume.qos.QosLimiter;
+import io.basalt.volume.qos.QosLimits;
 
 /**
- * The one place the volume layer builds and changes the target's objects: a volume becomes a
- * {@link Namespace} of the {@link Subsystem}, its host list an access check, its QoS policy a
- * limiter, its store the one the {@link StoreChain} puts in front of the local one. The subsystem tells
+ * The one place the daemon builds and changes the exported objects of a volume: its record becomes a
+ * {@link Volume} (identity, host access, QoS limiter, and the store its {@link StoreChain} builds over
+ * the local one) exported as a {@link Namespace} of the {@link Subsystem}. The subsystem tells
  * connected hosts of each change. Management plane only.
  */
 final class VolumeExporter {
@@ -38,8 +42,9 @@ final class VolumeExporter {
      * snapshot export), under its QoS policy; not yet in the subsystem.
      */
     Namespace namespace(VolumeMetadata v, BlockStore local) {
-        BlockStore store = v.isSnapshotExport() ? local : chain.exported(v, local);
-        Namespace ns = new Namespace(v.nsid(), v.name(), v.uuid(), store, ExportedAccess.of(v.hosts()));
+        VolumeIdentity identity = identity(v);
+        BlockStore store = v.isSnapshotExport() ? local : chain.build(identity, local);
+        Namespace ns = new Namespace(new Volume(identity, store, ExportedAccess.of(v.hosts())));
         applyQos(ns, v);
         return ns;
     }
@@ -62,11 +67,17 @@ final class VolumeExporter {
 
     /** Releases what the chain built for the volume (the brick is stopping). */
     void unexported(VolumeMetadata v) {
-        chain.unexported(v);
+        if (!v.isSnapshotExport()) {
+            chain.release(identity(v));
+        }
+    }
+
+    private static VolumeIdentity identity(VolumeMetadata v) {
+        return new VolumeIdentity(v.nsid(), v.name(), v.uuid());
     }
 
     void rename(Namespace ns, String name) {
-        ns.setName(name);
+        ns.volume().setName(name);
     }
 
     void setAccess(int nsid, HostList hosts) {
@@ -82,6 +93,6 @@ final class VolumeExporter {
     /** Puts the namespace under the volume's QoS policy now (limits scale with the volume's size). */
     void applyQos(Namespace ns, VolumeMetadata v) {
         QosLimits limits = v.qosPolicy() == null ? null : policies.get(v.qosPolicy());
-        ns.setQos(limits == null || limits.isUnlimited() ? null : new QosLimiter(limits, v.sizeBytes()));
+        ns.volume().setQos(limits == null || limits.isUnlimited() ? null : new QosLimiter(limits, v.sizeBytes()));
     }
 }

@@ -52,7 +52,7 @@ class BrickMetricsTest {
             new Random(1).nextBytes(block);
             for (int i = 0; i < 16; i++) {
                 ByteBuf data = Unpooled.wrappedBuffer(block);
-                assertThat(SyncIo.submit(brick.target().subsystem().namespace(1).store(), BlockIo.OP_WRITE,
+                assertThat(SyncIo.submit(brick.target().subsystem().namespace(1).volume().store(), BlockIo.OP_WRITE,
                         (long) i * block.length, data)).isEqualTo(IoStatus.OK);
             }
             forceGarbageCollection();

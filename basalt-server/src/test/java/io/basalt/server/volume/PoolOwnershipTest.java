@@ -4,6 +4,7 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.engine.pool.EngineBlockStore;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.Hosts;
+import io.basalt.volume.chain.StoreChain;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

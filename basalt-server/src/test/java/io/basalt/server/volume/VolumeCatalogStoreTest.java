@@ -4,7 +4,7 @@ import io.basalt.control.MetadataEvent;
 import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.local.LocalMetadataStore;
-import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.volume.qos.QosLimits;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.config.VolumeSpec;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,8 @@ package io.basalt.server.volume;
 
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.Hosts;
-import io.basalt.nvmet.qos.QosLimits;
+import io.basalt.volume.chain.StoreChain;
+import io.basalt.volume.qos.QosLimits;
 import io.basalt.control.HostList;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.AfterEach;
@@ -105,8 +106,8 @@ class VolumeManagerTest {
         assertThat(v.store().capacityBytes()).isEqualTo(4L << 20);
         assertThat(v.metadata().hosts().hosts()).containsExactly(HOST_A);
         assertThat(v.metadata().labels()).containsExactly(Map.entry("tier", "gold"));
-        assertThat(v.namespace().qos()).isNotNull();
-        assertThat(v.namespace().qos().limits().readIops()).isEqualTo(1000);
+        assertThat(v.namespace().volume().qos()).isNotNull();
+        assertThat(v.namespace().volume().qos().limits().readIops()).isEqualTo(1000);
         assertThat(v.metadata().dataFile()).isEqualTo("db.img");
         assertThat(Files.exists(dir.resolve("volumes/db.img"))).isTrue();
     }

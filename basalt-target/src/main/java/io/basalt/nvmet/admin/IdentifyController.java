@@ -100,7 +100,7 @@ public final class IdentifyController {
     static int volatileWriteCacheField(Controller c) {
         int vwc = 0x4;
         for (Namespace ns : c.subsystem().visibleNamespaces(c.hostNqn())) {
-            if (ns.store().volatileWriteCache()) {
+            if (ns.volume().store().volatileWriteCache()) {
                 vwc |= 1;
             }
         }

@@ -1,6 +1,7 @@
 package io.basalt.nvmet.admin;
 
 import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import io.basalt.nvme.admin.IdentifyNamespaceData;
 
@@ -42,8 +43,9 @@ public final class IdentifyNamespace {
 
     /** Fills a zeroed 4096-byte buffer at index 0. */
     public static void fill(ByteBuf b, Namespace ns, int anaGroupId) {
-        long blocks = ns.blocks();
-        long used = Math.min(blocks, (ns.store().allocatedBytes() + ns.blockSize() - 1) / ns.blockSize());
+        Volume v = ns.volume();
+        long blocks = v.blocks();
+        long used = Math.min(blocks, (v.store().allocatedBytes() + v.blockSize() - 1) / v.blockSize());
         b.setLongLE(NSZE_OFFSET, blocks);
         b.setLongLE(NCAP_OFFSET, blocks);
         b.setLongLE(NUSE_OFFSET, used);
@@ -54,10 +56,10 @@ public final class IdentifyNamespace {
         b.setByte(NMIC_OFFSET, 1);
         b.setByte(DLFEAT_OFFSET, DLFEAT);
         b.setIntLE(ANAGRPID_OFFSET, anaGroupId);
-        b.setByte(NSATTR_OFFSET, ns.store().isReadOnly() ? 1 : 0);
-        b.setBytes(NGUID_OFFSET, ns.nguid());
+        b.setByte(NSATTR_OFFSET, v.store().isReadOnly() ? 1 : 0);
+        b.setBytes(NGUID_OFFSET, v.nguid());
         // LBA format 0: no metadata, LBA data size as a power of two, best relative performance.
-        b.setByte(LBAF0_OFFSET + LBAF_LBADS, Integer.numberOfTrailingZeros(ns.blockSize()));
+        b.setByte(LBAF0_OFFSET + LBAF_LBADS, Integer.numberOfTrailingZeros(v.blockSize()));
     }
 
     /**
@@ -68,13 +70,13 @@ public final class IdentifyNamespace {
         b.setByte(0, NSFEAT);
         b.setByte(1, 1);
         b.setIntLE(4, anaGroupId);
-        b.setByte(8, ns.store().isReadOnly() ? 1 : 0); // NSATTR
+        b.setByte(8, ns.volume().store().isReadOnly() ? 1 : 0); // NSATTR
         b.setByte(14, 1);
     }
 
     /** Fills the descriptor list: NGUID, UUID, and command set identifier (NVM). */
     public static void fillDescriptors(ByteBuf b, Namespace ns) {
-        byte[] id = ns.nguid();
+        byte[] id = ns.volume().nguid();
         int at = 0;
         at = descriptor(b, at, NIDT_NGUID, id);
         at = descriptor(b, at, NIDT_UUID, id);

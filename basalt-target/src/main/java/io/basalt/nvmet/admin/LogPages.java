@@ -8,6 +8,7 @@ import io.basalt.nvmet.subsystem.AnaState;
 import io.basalt.nvmet.subsystem.MultipathConfig;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.volume.IoCounters;
 import io.netty.buffer.ByteBuf;
 
 import java.nio.charset.StandardCharsets;
@@ -51,10 +52,11 @@ public final class LogPages {
         long bytesRead = 0;
         long bytesWritten = 0;
         for (Namespace ns : c.subsystem().visibleNamespaces(c.hostNqn())) {
-            readCmds += ns.readCommands();
-            writeCmds += ns.writeCommands();
-            bytesRead += ns.bytesRead();
-            bytesWritten += ns.bytesWritten();
+            IoCounters counters = ns.volume().counters();
+            readCmds += counters.readCommands();
+            writeCmds += counters.writeCommands();
+            bytesRead += counters.bytesRead();
+            bytesWritten += counters.bytesWritten();
         }
         b.setShortLE(1, 273 + 30); // composite temperature in kelvin
         b.setByte(3, 100); // available spare %

@@ -2,7 +2,7 @@ package io.basalt.nvmet.controller;
 
 import io.basalt.nvme.Status;
 import io.basalt.nvme.discovery.Discovery;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;

@@ -6,7 +6,7 @@ import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.controller.Command;
 import io.basalt.nvmet.controller.Queue;
-import io.basalt.nvmet.subsystem.Namespace;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -60,7 +60,7 @@ public final class Request implements BlockIo, Command, Runnable {
     private int transferFailure;
 
     // Fields of the block operation this request submits (BlockIo).
-    private Namespace namespace;
+    private Volume volume;
     private int op;
     private long offset;
     private int length;
@@ -87,7 +87,7 @@ public final class Request implements BlockIo, Command, Runnable {
         received = 0;
         status = Status.SUCCESS;
         result = 0;
-        namespace = null;
+        volume = null;
         transferFailure = Status.SUCCESS;
         startNanos = System.nanoTime();
         commands = null;
@@ -117,7 +117,7 @@ public final class Request implements BlockIo, Command, Runnable {
             data.release();
             data = null;
         }
-        namespace = null;
+        volume = null;
         state = State.FREE;
     }
 
@@ -266,17 +266,18 @@ public final class Request implements BlockIo, Command, Runnable {
         return direction() == Opcodes.XFER_HOST_TO_CONTROLLER && sglLength > 0;
     }
 
-    /** Prepares the block operation that the I/O command set submits to the namespace's store. */
-    public void setBlockOp(Namespace ns, int op, long offset, int length, boolean fua) {
-        this.namespace = ns;
+    /** Prepares the block operation that the I/O command set submits to the volume's store. */
+    public void setBlockOp(Volume volume, int op, long offset, int length, boolean fua) {
+        this.volume = volume;
         this.op = op;
         this.offset = offset;
         this.length = length;
         this.fua = fua;
     }
 
-    public Namespace namespace() {
-        return namespace;
+    /** The volume of the prepared block operation (its namespace's), or null before one is prepared. */
+    public Volume volume() {
+        return volume;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.basalt.nvmet.subsystem;
 
 import io.basalt.nvme.Nqn;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvme.discovery.Discovery;
 
 import java.util.ArrayList;
@@ -100,14 +101,14 @@ public final class Subsystem {
         if (namespaces.putIfAbsent(ns.nsid(), ns) != null) {
             throw new IllegalArgumentException("NSID " + ns.nsid() + " is already in use");
         }
-        changed(ns.nsid(), null, ns.access());
+        changed(ns.nsid(), null, ns.volume().access());
     }
 
     /** Removes a namespace, returning it (or null if there was none). */
     public Namespace removeNamespace(int nsid) {
         Namespace ns = namespaces.remove(nsid);
         if (ns != null) {
-            changed(nsid, ns.access(), null);
+            changed(nsid, ns.volume().access(), null);
         }
         return ns;
     }
@@ -118,8 +119,8 @@ public final class Subsystem {
         if (ns == null) {
             throw new IllegalArgumentException("no namespace " + nsid);
         }
-        HostAccess before = ns.access();
-        ns.setAccess(access);
+        HostAccess before = ns.volume().access();
+        ns.volume().setAccess(access);
         changed(nsid, before, access);
     }
 
@@ -129,7 +130,7 @@ public final class Subsystem {
     public void attributesChanged(int nsid) {
         Namespace ns = namespaces.get(nsid);
         if (ns != null) {
-            changed(nsid, ns.access(), ns.access());
+            changed(nsid, ns.volume().access(), ns.volume().access());
         }
     }
 
@@ -213,7 +214,7 @@ public final class Subsystem {
             ns.setAnaState(state, ++anaChangeCount);
         }
         for (AnaListener l : anaListeners) {
-            l.anaChanged(nsid, ns.access());
+            l.anaChanged(nsid, ns.volume().access());
         }
     }
 
@@ -294,7 +295,7 @@ public final class Subsystem {
     /** The namespace with this NSID if the host may see it, else null. */
     public Namespace visibleNamespace(int nsid, String hostNqn) {
         Namespace ns = namespaces.get(nsid);
-        return ns != null && ns.access().allows(hostNqn) ? ns : null;
+        return ns != null && ns.volume().access().allows(hostNqn) ? ns : null;
     }
 
     public Collection<Namespace> namespaces() {
@@ -305,7 +306,7 @@ public final class Subsystem {
     public List<Namespace> visibleNamespaces(String hostNqn) {
         List<Namespace> out = new ArrayList<>();
         for (Namespace ns : namespaces.values()) {
-            if (ns.access().allows(hostNqn)) {
+            if (ns.volume().access().allows(hostNqn)) {
                 out.add(ns);
             }
         }
@@ -315,7 +316,7 @@ public final class Subsystem {
     /** Whether the host may see at least one namespace (else Connect refuses it). */
     public boolean admits(String hostNqn) {
         for (Namespace ns : namespaces.values()) {
-            if (ns.access().allows(hostNqn)) {
+            if (ns.volume().access().allows(hostNqn)) {
                 return true;
             }
         }

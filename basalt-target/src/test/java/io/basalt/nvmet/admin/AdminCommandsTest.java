@@ -5,13 +5,14 @@ import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvmet.controller.ControllerRegistry;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.Pdus;
 import io.basalt.nvmet.testing.ReceivedPdu;
 import io.basalt.nvmet.testing.Sqes;
 import io.basalt.nvmet.testing.TestHost;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,9 +52,9 @@ class AdminCommandsTest {
     }
 
     private void addNamespace(int nsid) {
-        registry.subsystem().addNamespace(new Namespace(nsid, "ns" + nsid,
+        registry.subsystem().addNamespace(new Namespace(new Volume(nsid, "ns" + nsid,
                 UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}), new MemoryBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK,
-                Fixtures.BLOCK), HostAccess.any()));
+                Fixtures.BLOCK), HostAccess.any())));
     }
 
     // ---- Identify --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import io.basalt.nvme.admin.IdentifyControllerData;
 import io.basalt.nvme.admin.AnaLogHeader;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.subsystem.AnaState;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
 import io.basalt.nvmet.testing.Fixtures;
@@ -16,6 +16,7 @@ import io.basalt.nvmet.testing.Pdus;
 import io.basalt.nvmet.testing.ReceivedPdu;
 import io.basalt.nvmet.testing.Sqes;
 import io.basalt.nvmet.testing.TestHost;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -184,10 +185,10 @@ class AnaGroupPerNamespaceTest {
 
     @Test
     void shouldAddANamespaceInItsInitialStateBeforeAnyHostSeesIt() {
-        subsystem.addNamespace(new Namespace(4, "replica",
+        subsystem.addNamespace(new Namespace(new Volume(4, "replica",
                 UUID.nameUUIDFromBytes(new byte[] {4}),
                 new MemoryBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK, Fixtures.BLOCK),
-                HostAccess.any()), AnaState.INACCESSIBLE);
+                HostAccess.any())), AnaState.INACCESSIBLE);
         ByteBuf log = anaLog(host, 0, false);
         assertThat(AnaLogHeader.ngrps(log, 0)).isEqualTo(4);
         int fourth = AnaLogHeader.LENGTH + 2 * AnaGroupDescriptor.length(1);

@@ -80,8 +80,8 @@ class IdentifyNamespaceTest {
 
     @Test
     void shouldMarkAReadOnlyStoreWriteProtected() {
-        registry.subsystem().addNamespace(new io.basalt.nvmet.subsystem.Namespace(3, "snap",
-                UUID.nameUUIDFromBytes(new byte[] {3}), new ReadOnly(), io.basalt.nvmet.subsystem.HostAccess.any()));
+        registry.subsystem().addNamespace(new io.basalt.nvmet.subsystem.Namespace(new io.basalt.volume.Volume(3, "snap",
+                UUID.nameUUIDFromBytes(new byte[] {3}), new ReadOnly(), io.basalt.volume.HostAccess.any())));
 
         assertThat((int) identify(host, CNS_NAMESPACE, 3).data().getUnsignedByte(99)).as("nsattr bit 0")
                 .isEqualTo(1);

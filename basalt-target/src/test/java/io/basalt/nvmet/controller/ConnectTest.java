@@ -4,13 +4,14 @@ import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Status;
 import io.basalt.nvmet.admin.Features;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.Pdus;
 import io.basalt.nvmet.testing.ReceivedPdu;
 import io.basalt.nvmet.testing.Sqes;
 import io.basalt.nvmet.testing.TestHost;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -165,8 +166,8 @@ class ConnectTest {
     }
 
     private void addNamespace(int nsid, HostAccess access) {
-        registry.subsystem().addNamespace(new Namespace(nsid, "ns" + nsid, UUID.randomUUID(),
-                new MemoryBlockStore(1 << 20, 512), access));
+        registry.subsystem().addNamespace(new Namespace(new Volume(nsid, "ns" + nsid, UUID.randomUUID(),
+                new MemoryBlockStore(1 << 20, 512), access)));
     }
 
     @Test

@@ -3,13 +3,14 @@ package io.basalt.nvmet.controller;
 import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvmet.admin.Features;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.Pdus;
 import io.basalt.nvmet.testing.ReceivedPdu;
 import io.basalt.nvmet.testing.Sqes;
 import io.basalt.nvmet.testing.TestHost;
+import io.basalt.volume.Volume;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,10 +147,10 @@ class ControllerTest {
         connectWithKato(0);
         host.command(Sqes.setFeatures(host.cid(), Features.FID_ASYNC_EVENT_CONFIG, 1 << 8, false), null);
         host.send(Pdus.capsule(Pdus.sqe(Opcodes.ADMIN_ASYNC_EVENT_REQUEST, 500, 0), null, false, false));
-        registry.subsystem().addNamespace(new Namespace(3, "others",
+        registry.subsystem().addNamespace(new Namespace(new Volume(3, "others",
                 UUID.nameUUIDFromBytes(new byte[] {3}),
                 new MemoryBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK, Fixtures.BLOCK),
-                HostAccess.of(Set.of(Fixtures.OTHER))));
+                HostAccess.of(Set.of(Fixtures.OTHER)))));
         assertThat(host.drain()).as("no AEN for a namespace only OTHER may see").isEmpty();
         TestHost.Reply log = host.transfer(Sqes.getLogPage(host.cid(), 0xFFFFFFFF, 0x04, 0, false, 0, 4096), 4096);
         assertThat(log.data().getIntLE(0)).as("Changed Namespace List must not name NSID 3").isZero();

@@ -6,7 +6,7 @@ import io.basalt.nvme.Status;
 import io.basalt.nvmet.admin.Features;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.PortInfo;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.PathAddress;
 import io.basalt.nvmet.subsystem.Subsystem;
@@ -15,6 +15,7 @@ import io.basalt.nvmet.testing.Pdus;
 import io.basalt.nvmet.testing.ReceivedPdu;
 import io.basalt.nvmet.testing.Sqes;
 import io.basalt.nvmet.testing.TestHost;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,8 +169,8 @@ class DiscoveryCommandsTest {
         connect("");
         assertThat(page(0, 2048).getLongLE(8)).as("numrec, nothing open to any host").isZero();
 
-        registry.subsystem().addNamespace(new Namespace(3, "open", UUID.randomUUID(),
-                new MemoryBlockStore(1 << 20, 512), HostAccess.any()));
+        registry.subsystem().addNamespace(new Namespace(new Volume(3, "open", UUID.randomUUID(),
+                new MemoryBlockStore(1 << 20, 512), HostAccess.any())));
 
         ByteBuf log = page(0, 2048);
         assertThat(log.getLongLE(8)).as("numrec").isEqualTo(1);
@@ -205,8 +206,8 @@ class DiscoveryCommandsTest {
     void shouldBumpTheGenerationWhenNamespacesChange() {
         connect(Fixtures.HOST);
         long before = page(0, 1024).getLongLE(0);
-        registry.subsystem().addNamespace(new Namespace(3, "three", UUID.nameUUIDFromBytes(new byte[] {3}),
-                new MemoryBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK, Fixtures.BLOCK), HostAccess.any()));
+        registry.subsystem().addNamespace(new Namespace(new Volume(3, "three", UUID.nameUUIDFromBytes(new byte[] {3}),
+                new MemoryBlockStore(Fixtures.BLOCKS * Fixtures.BLOCK, Fixtures.BLOCK), HostAccess.any())));
         assertThat(page(0, 1024).getLongLE(0)).isGreaterThan(before);
     }
 

@@ -7,13 +7,14 @@ import io.basalt.nvme.tcp.PduFlags;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.subsystem.AnaState;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.Pdus;
 import io.basalt.nvmet.testing.ReceivedPdu;
 import io.basalt.nvmet.testing.Sqes;
 import io.basalt.nvmet.testing.TestHost;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -228,8 +229,8 @@ class IoCommandsTest {
     @Test
     void shouldRefuseATransferAboveMdts() {
         // A 4 MiB namespace, so 1 MiB + 1 block is within its range but above the 1 MiB MDTS.
-        registry.subsystem().addNamespace(new Namespace(3, "big", UUID.nameUUIDFromBytes(new byte[] {3}),
-                new MemoryBlockStore(4L << 20, BLOCK), HostAccess.any()));
+        registry.subsystem().addNamespace(new Namespace(new Volume(3, "big", UUID.nameUUIDFromBytes(new byte[] {3}),
+                new MemoryBlockStore(4L << 20, BLOCK), HostAccess.any())));
         openIo();
         int blocks = (1 << 20) / BLOCK + 1;
         TestHost.Reply r = read(3, 0, blocks);

@@ -1,7 +1,9 @@
 package io.basalt.nvmet.subsystem;
 
+import io.basalt.volume.HostAccess;
 import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvmet.testing.Fixtures;
+import io.basalt.volume.Volume;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SubsystemTest {
 
     private static Namespace namespace(int nsid) {
-        return new Namespace(nsid, "ns" + nsid, UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}),
-                new MemoryBlockStore(1 << 20, 512), HostAccess.any());
+        return new Namespace(new Volume(nsid, "ns" + nsid, UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}),
+                new MemoryBlockStore(1 << 20, 512), HostAccess.any()));
     }
 
     @Test
@@ -52,7 +54,7 @@ class SubsystemTest {
         Subsystem s = Fixtures.clusterSubsystem();
         List<Integer> heard = new ArrayList<>();
         s.onAnaChange((nsid, access) -> {
-            assertThat(access).isSameAs(s.namespace(nsid).access());
+            assertThat(access).isSameAs(s.namespace(nsid).volume().access());
             heard.add(nsid);
         });
         s.setAnaState(3, AnaState.INACCESSIBLE);

@@ -3,10 +3,11 @@ package io.basalt.nvmet.testing;
 import io.basalt.block.testing.MemoryBlockStore;
 import io.basalt.nvmet.TargetConfig;
 import io.basalt.nvmet.controller.ControllerRegistry;
-import io.basalt.nvmet.subsystem.HostAccess;
+import io.basalt.volume.HostAccess;
 import io.basalt.nvmet.subsystem.MultipathConfig;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
+import io.basalt.volume.Volume;
 
 import java.net.InetSocketAddress;
 import java.util.Set;
@@ -30,10 +31,10 @@ public final class Fixtures {
 
     public static Subsystem subsystem() {
         Subsystem s = new Subsystem(SUBNQN, "SN1", "Basalt", "0.1.0");
-        s.addNamespace(new Namespace(1, "one", UUID.nameUUIDFromBytes(new byte[] {1}),
-                new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(HOST))));
-        s.addNamespace(new Namespace(2, "two", UUID.nameUUIDFromBytes(new byte[] {2}),
-                new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(OTHER))));
+        s.addNamespace(new Namespace(new Volume(1, "one", UUID.nameUUIDFromBytes(new byte[] {1}),
+                new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(HOST)))));
+        s.addNamespace(new Namespace(new Volume(2, "two", UUID.nameUUIDFromBytes(new byte[] {2}),
+                new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(OTHER)))));
         return s;
     }
 
@@ -46,8 +47,8 @@ public final class Fixtures {
         Subsystem s = new Subsystem(SUBNQN, "SN1", "Basalt", "0.1.0",
                 MultipathConfig.groupPerNamespace(CLUSTER_ANATT));
         for (int nsid : new int[] {1, 2, 3, 5}) {
-            s.addNamespace(new Namespace(nsid, "ns" + nsid, UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}),
-                    new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(nsid == 2 ? OTHER : HOST))));
+            s.addNamespace(new Namespace(new Volume(nsid, "ns" + nsid, UUID.nameUUIDFromBytes(new byte[] {(byte) nsid}),
+                    new MemoryBlockStore(BLOCKS * BLOCK, BLOCK), HostAccess.of(Set.of(nsid == 2 ? OTHER : HOST)))));
         }
         return s;
     }

@@ -1,4 +1,4 @@
-package io.basalt.nvmet.qos;
+package io.basalt.volume.qos;
 
 import java.util.function.LongSupplier;
 

@@ -1,4 +1,4 @@
-package io.basalt.nvmet.qos;
+package io.basalt.volume.qos;
 
 /**
  * A volume's QoS limits. Zero means unlimited. IOPS count commands; bandwidth counts bytes per
