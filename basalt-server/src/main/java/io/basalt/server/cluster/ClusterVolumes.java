@@ -8,6 +8,7 @@ import io.basalt.control.MetadataStoreException;
 import io.basalt.control.MetadataUnavailableException;
 import io.basalt.control.RevisionConflictException;
 import io.basalt.control.placement.BrickCandidate;
+import io.basalt.control.placement.DomainRequirement;
 import io.basalt.control.placement.Placement;
 import io.basalt.control.placement.PlacementException;
 import io.basalt.control.topology.BrickDirectory;
@@ -61,9 +62,12 @@ public final class ClusterVolumes {
 
     /**
      * Creates and places a volume; idempotent: a volume of that name with the same spec and replica
-     * count is returned as it is, one with another spec is a CONFLICT naming the difference.
+     * count is returned as it is (wherever it is placed: {@code domains} steer a new volume only), one
+     * with another spec is a CONFLICT naming the difference. A placement the bricks cannot give is
+     * UNPLACEABLE, saying why.
      */
-    public Outcome create(CreateRequest r, int replicas, String failureDomainKey) throws VolumeException {
+    public Outcome create(CreateRequest r, int replicas, String failureDomainKey, DomainRequirement domains)
+            throws VolumeException {
         if (r.fromSnapshot() != null || r.readOnly()) {
             throw VolumeException.unsupported("clones and snapshot exports are not yet available on a cluster");
         }
@@ -83,7 +87,7 @@ public final class ClusterVolumes {
                     return new Outcome(same(existing.get(), wanted, replicas), false);
                 }
                 List<ClusterVolume> all = list();
-                List<String> placed = place(all, spec.sizeBytes(), replicas, failureDomainKey);
+                List<String> placed = place(all, spec.sizeBytes(), replicas, failureDomainKey, domains);
                 VolumeMetadata v = wanted.withNsid(allocateNsid(all));
                 Replicas where = Replicas.placed(placed);
                 try {
@@ -115,8 +119,8 @@ public final class ClusterVolumes {
         return existing;
     }
 
-    private List<String> place(List<ClusterVolume> all, long size, int replicas, String key)
-            throws VolumeException, MetadataStoreException {
+    private List<String> place(List<ClusterVolume> all, long size, int replicas, String key,
+                               DomainRequirement domains) throws VolumeException, MetadataStoreException {
         Map<String, Integer> primaries = new HashMap<>();
         all.forEach(v -> primaries.merge(v.replicas().primary(), 1, Integer::sum));
         List<BrickCandidate> candidates = new ArrayList<>();
@@ -125,9 +129,9 @@ public final class ClusterVolumes {
                     m.record().freeBytes(), primaries.getOrDefault(m.name(), 0)));
         }
         try {
-            return Placement.place(candidates, size, replicas, key);
+            return Placement.place(candidates, size, replicas, key, domains);
         } catch (PlacementException e) {
-            throw VolumeException.conflict("cannot place the volume: " + e.getMessage());
+            throw VolumeException.unplaceable("cannot place the volume: " + e.getMessage());
         }
     }
 
