@@ -1,7 +1,9 @@
 package io.basalt.control.placement;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where a new volume's replicas may go and where its primary should: sets of failure-domain labels,
@@ -20,6 +22,8 @@ import java.util.Map;
 public record DomainRequirement(List<Map<String, String>> allowed, List<Map<String, String>> preferred) {
     /** No requirement: placement as if no domains were named. */
     public static final DomainRequirement ANY = new DomainRequirement(List.of(), List.of());
+    /** A volume record's fields for its allowed sets: {@code allowed-domain.N.KEY = VALUE}, N from 0. */
+    private static final String ALLOWED_FIELD = "allowed-domain.";
 
     public DomainRequirement {
         allowed = allowed.stream().map(Map::copyOf).toList();
@@ -39,6 +43,36 @@ public record DomainRequirement(List<Map<String, String>> allowed, List<Map<Stri
             }
         }
         return preferred.size();
+    }
+
+    /**
+     * Records the allowed sets in a volume record's fields, so that a replica replacing a lost one
+     * later stays where the volume was allowed (a preference was for the creation and is not kept).
+     */
+    public void addAllowedTo(Map<String, String> fields) {
+        fields.keySet().removeIf(k -> k.startsWith(ALLOWED_FIELD));
+        for (int i = 0; i < allowed.size(); i++) {
+            for (var e : allowed.get(i).entrySet()) {
+                fields.put(ALLOWED_FIELD + i + "." + e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** The allowed sets a volume record's fields name (none for a volume placed without any). */
+    public static DomainRequirement allowedIn(Map<String, String> fields) {
+        TreeMap<Integer, Map<String, String>> sets = new TreeMap<>();
+        fields.forEach((k, v) -> {
+            if (k.startsWith(ALLOWED_FIELD)) {
+                int dot = k.indexOf('.', ALLOWED_FIELD.length());
+                try {
+                    int i = Integer.parseInt(k.substring(ALLOWED_FIELD.length(), dot));
+                    sets.computeIfAbsent(i, x -> new TreeMap<>()).put(k.substring(dot + 1), v);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("damaged allowed domain field '" + k + "'");
+                }
+            }
+        });
+        return new DomainRequirement(new ArrayList<>(sets.values()), List.of());
     }
 
     /** Whether the brick carries every label of the set. */

@@ -102,6 +102,19 @@ class PlacementTest {
         assertThat(Placement.place(bricks, GIB, 1, "rack", nowhere)).containsExactly("a");
     }
 
+    @Test
+    void theAllowedDomainsSurviveInAVolumeRecordsFields() {
+        DomainRequirement r = new DomainRequirement(List.of(Map.of("zone", "z1", "rack", "r2"), Map.of("zone", "z.2")),
+                List.of(Map.of("rack", "r9")));
+        Map<String, String> fields = new java.util.TreeMap<>(Map.of("name", "v", "allowed-domain.7.old", "x"));
+        r.addAllowedTo(fields);
+        assertThat(fields).containsEntry("allowed-domain.0.rack", "r2").containsEntry("allowed-domain.1.zone", "z.2")
+                .doesNotContainKey("allowed-domain.7.old");
+        assertThat(DomainRequirement.allowedIn(fields))
+                .isEqualTo(new DomainRequirement(r.allowed(), List.of()));
+        assertThat(DomainRequirement.allowedIn(Map.of("name", "v"))).isEqualTo(DomainRequirement.ANY);
+    }
+
     private static BrickCandidate zoned(String name, String rack, String zone, long free, int primaries) {
         return new BrickCandidate(name, true, Map.of("rack", rack, "zone", zone), free, primaries);
     }

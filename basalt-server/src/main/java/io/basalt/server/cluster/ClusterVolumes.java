@@ -90,12 +90,13 @@ public final class ClusterVolumes {
                 List<String> placed = place(all, spec.sizeBytes(), replicas, failureDomainKey, domains);
                 VolumeMetadata v = wanted.withNsid(allocateNsid(all));
                 Replicas where = Replicas.placed(placed);
+                DomainRequirement kept = new DomainRequirement(domains.allowed(), List.of());
                 try {
-                    MetadataEntry e = store.put(MetadataKeys.volume(v.name()), ClusterVolume.fields(v, where),
+                    MetadataEntry e = store.put(MetadataKeys.volume(v.name()), ClusterVolume.fields(v, where, kept),
                             MetadataStore.ABSENT);
                     LOG.info("Placed volume {} ({}, NSID {}) on {}, primary {}", v.name(), Sizes.format(v.sizeBytes()),
                             v.nsid(), placed, where.primary());
-                    return new Outcome(new ClusterVolume(v, where, e.modRevision()), true);
+                    return new Outcome(new ClusterVolume(v, where, kept, e.modRevision()), true);
                 } catch (RevisionConflictException raced) {
                     // Another brick created the name meanwhile: compare with what it recorded.
                 }
@@ -208,9 +209,9 @@ public final class ClusterVolumes {
                 return v;
             }
             try {
-                MetadataEntry e = store.put(MetadataKeys.volume(v.name()), ClusterVolume.fields(after, v.replicas()),
+                MetadataEntry e = store.put(MetadataKeys.volume(v.name()), v.fields(after, v.replicas()),
                         v.revision());
-                return new ClusterVolume(after, v.replicas(), e.modRevision());
+                return v.with(after, v.replicas(), e.modRevision());
             } catch (RevisionConflictException raced) {
                 // Changed meanwhile: apply the change to what it is now.
             } catch (MetadataStoreException e) {

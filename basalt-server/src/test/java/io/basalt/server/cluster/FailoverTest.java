@@ -95,4 +95,34 @@ class FailoverTest {
             assertThat(events).containsExactly("volume.replica-replaced v");
         }
     }
+
+    @Test
+    void aReplacementStaysInTheDomainsTheVolumeWasAllowedIn() throws Exception {
+        var layout = new io.basalt.control.local.LocalLayout(java.util.Set.of("volumes", "bricks", "alive"),
+                java.util.Set.of(), key -> "test");
+        try (MetadataStore store = LocalMetadataStore.open(dir, layout)) {
+            List<String> events = new ArrayList<>();
+            Failover failover = new Failover(store, (type, warning, subject, message) -> events.add(type + " " + subject));
+            var active = io.basalt.control.topology.BrickState.ACTIVE;
+            brick(store, "b1", "r1", active, true);
+            brick(store, "b2", "r2", io.basalt.control.topology.BrickState.FAILED, false);
+            brick(store, "b4", "r4", active, true);
+            Map<String, String> fields = new TreeMap<>(Map.of("name", "v", "size-bytes", Long.toString(1L << 30)));
+            new Replicas(List.of("b1", "b2"), "b1", 3, List.of("b1")).addTo(fields);
+            new io.basalt.control.placement.DomainRequirement(List.of(Map.of("rack", "r1"), Map.of("rack", "r2"),
+                    Map.of("rack", "r5")), List.of()).addAllowedTo(fields);
+            store.put(MetadataKeys.volume("v"), fields, MetadataStore.ANY);
+
+            failover.round(Set.of("b1", "b4"));
+            // b4 is apart and has room, but rack r4 is not where the volume may live.
+            assertThat(replicas(store, "v").bricks()).containsExactly("b1", "b2");
+            assertThat(events).containsExactly("volume.replacement-impossible v");
+
+            brick(store, "b5", "r5", active, true);
+            failover.round(Set.of("b1", "b4", "b5"));
+            assertThat(replicas(store, "v")).isEqualTo(new Replicas(List.of("b1", "b5"), "b1", 3, List.of("b1")));
+            assertThat(store.get(MetadataKeys.volume("v")).orElseThrow().fields())
+                    .as("the allowed domains outlive the replacement").containsEntry("allowed-domain.2.rack", "r5");
+        }
+    }
 }
