@@ -57,7 +57,7 @@ public final class CsiCommand implements Callable<Integer> {
     Map<String, String> failureDomains = new LinkedHashMap<>();
 
     @Option(names = "--failure-domain-file", paramLabel = "FILE", description = "A file of KEY=VALUE lines: more "
-            + "failure domains of this node, for values that differ per node (node).")
+            + "failure domains of this node, for values that differ per node; a missing file names none (node).")
     Path failureDomainFile;
 
     @Option(names = "--target", paramLabel = "HOST:PORT", description = "NVMe/TCP path to give nodes instead of "
@@ -87,10 +87,14 @@ public final class CsiCommand implements Callable<Integer> {
             + "(default: /var/lib/basalt-csi).")
     Path stateDir = Path.of("/var/lib/basalt-csi");
 
-    /** The file's domains, then the flags' (which win); refused unless each can be a Kubernetes label. */
-    private Map<String, String> nodeFailureDomains() throws IOException {
+    /**
+     * The file's domains, then the flags' (which win); refused unless each can be a Kubernetes label.
+     * A missing file is a node whose provisioning wrote none (the manifests mount the file's directory
+     * on every node, written or not).
+     */
+    Map<String, String> nodeFailureDomains() throws IOException {
         Map<String, String> all = new LinkedHashMap<>();
-        if (failureDomainFile != null) {
+        if (failureDomainFile != null && Files.exists(failureDomainFile)) {
             for (String line : Files.readAllLines(failureDomainFile)) {
                 String l = line.strip();
                 if (l.isEmpty() || l.startsWith("#")) {

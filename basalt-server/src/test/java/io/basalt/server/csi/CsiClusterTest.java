@@ -138,6 +138,7 @@ class CsiClusterTest {
             JsonNode placement = api.get("/api/v1/volumes/" + created.getVolumeId()).json().path("placement");
             assertThat(bricksOf(placement)).containsExactlyInAnyOrder("b1", "b2");
             assertThat(placement.path("primary").asText()).as("the preferred rack").isEqualTo("b2");
+            assertThat(placement.path("allowedDomains").toString()).isEqualTo("[{\"zone\":\"z1\"},{\"zone\":\"z9\"}]");
             // Reachable from every node of the plugin's zone, wherever its data is: no failure domain in it.
             assertThat(created.getAccessibleTopologyList())
                     .containsExactly(Topology.newBuilder().putSegments(Zone.KEY, Zone.DEFAULT).build());
