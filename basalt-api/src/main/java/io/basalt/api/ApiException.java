@@ -8,6 +8,8 @@ public final class ApiException extends RuntimeException {
     public static final String INVALID_ARGUMENT = "invalid_argument";
     public static final String NOT_FOUND = "not_found";
     public static final String CONFLICT = "conflict";
+    /** 409: no set of bricks can hold the volume as asked (room, failure domains, allowed domains). */
+    public static final String PLACEMENT_IMPOSSIBLE = "placement_impossible";
     public static final String UNSUPPORTED = "unsupported";
     public static final String UNAUTHENTICATED = "unauthenticated";
     public static final String FORBIDDEN = "forbidden";
@@ -49,6 +51,11 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException conflict(String reason) {
         return new ApiException(409, CONFLICT, reason);
+    }
+
+    /** 409: the cluster has no bricks that can hold the volume as asked; the reason says what it found. */
+    public static ApiException placementImpossible(String reason) {
+        return new ApiException(409, PLACEMENT_IMPOSSIBLE, reason);
     }
 
     /** Well formed, but this brick cannot do it (422). */

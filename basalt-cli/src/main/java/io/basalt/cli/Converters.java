@@ -4,6 +4,9 @@ import io.basalt.api.model.Sizes;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Checks of argument values while picocli parses the command line, so that a bad value is a usage
  * error naming its option (see {@link UsageErrorHandler}) and never a request to the brick.
@@ -44,6 +47,23 @@ final class Converters {
                 throw new TypeConversionException("expected KEY=VALUE (e.g. app=db), not '" + value + "'");
             }
             return value;
+        }
+    }
+
+    /** A failure-domain set, {@code KEY=VALUE[,KEY=VALUE...]} (e.g. {@code zone=a,rack=r1}). */
+    static final class DomainSet implements ITypeConverter<Map<String, String>> {
+        @Override
+        public Map<String, String> convert(String value) {
+            Map<String, String> set = new LinkedHashMap<>();
+            for (String pair : value.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0 || eq == pair.length() - 1) {
+                    throw new TypeConversionException("expected KEY=VALUE[,KEY=VALUE...] (e.g. zone=a,rack=r1), not '"
+                            + value + "'");
+                }
+                set.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+            return set;
         }
     }
 

@@ -72,6 +72,14 @@ public final class VolumeCommand {
         @Option(names = "--failure-domain-key", paramLabel = "KEY",
                 description = "Keep replicas in distinct failure domains of this key (e.g. rack); default: distinct bricks.")
         String failureDomainKey;
+        @Option(names = "--allowed-domain", paramLabel = "KEY=VALUE[,KEY=VALUE...]",
+                converter = Converters.DomainSet.class, description = "Keep every replica on bricks with all these "
+                + "failure-domain labels; repeatable: any of the sets. Default: any brick.")
+        List<Map<String, String>> allowedDomains = List.of();
+        @Option(names = "--preferred-domain", paramLabel = "KEY=VALUE[,KEY=VALUE...]",
+                converter = Converters.DomainSet.class, description = "Put the primary on a brick with these labels "
+                + "when one can take it; repeatable, best first.")
+        List<Map<String, String>> preferredDomains = List.of();
 
         @Override
         void execute(ApiClient api) throws IOException {
@@ -115,6 +123,12 @@ public final class VolumeCommand {
             }
             if (failureDomainKey != null) {
                 body.put("failureDomainKey", failureDomainKey);
+            }
+            if (!allowedDomains.isEmpty()) {
+                body.put("allowedDomains", allowedDomains);
+            }
+            if (!preferredDomains.isEmpty()) {
+                body.put("preferredDomains", preferredDomains);
             }
             printWithWarnings(api.post("/api/v1/volumes", body).json(), HEADERS, FIELDS);
         }

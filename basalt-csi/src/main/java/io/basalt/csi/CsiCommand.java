@@ -4,6 +4,7 @@ import io.basalt.csi.controller.ControllerSettings;
 import io.basalt.csi.node.NodeSettings;
 import io.basalt.csi.node.Polling;
 import io.basalt.csi.node.ProcessRunner;
+import io.basalt.csi.rpc.FailureDomains;
 import io.basalt.csi.rpc.Zone;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -48,6 +51,15 @@ public final class CsiCommand implements Callable<Integer> {
             + Zone.DEFAULT + ").")
     String zone = Zone.DEFAULT;
 
+    @Option(names = "--failure-domain", paramLabel = "KEY=VALUE", description = "A failure domain this node is in, "
+            + "in the bricks' terms (serve --failure-domain), reported as " + FailureDomains.PREFIX + "KEY "
+            + "(repeatable; node).")
+    Map<String, String> failureDomains = new LinkedHashMap<>();
+
+    @Option(names = "--failure-domain-file", paramLabel = "FILE", description = "A file of KEY=VALUE lines: more "
+            + "failure domains of this node, for values that differ per node; a missing file names none (node).")
+    Path failureDomainFile;
+
     @Option(names = "--target", paramLabel = "HOST:PORT", description = "NVMe/TCP path to give nodes instead of "
             + "the endpoints the API reports (repeatable).")
     List<String> targets = new ArrayList<>();
@@ -75,6 +87,37 @@ public final class CsiCommand implements Callable<Integer> {
             + "(default: /var/lib/basalt-csi).")
     Path stateDir = Path.of("/var/lib/basalt-csi");
 
+    /**
+     * The file's domains, then the flags' (which win); refused unless each can be a Kubernetes label.
+     * A missing file is a node whose provisioning wrote none (the manifests mount the file's directory
+     * on every node, written or not).
+     */
+    Map<String, String> nodeFailureDomains() throws IOException {
+        Map<String, String> all = new LinkedHashMap<>();
+        if (failureDomainFile != null && Files.exists(failureDomainFile)) {
+            for (String line : Files.readAllLines(failureDomainFile)) {
+                String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                int eq = l.indexOf('=');
+                if (eq <= 0) {
+                    throw new ParameterException(spec.commandLine(), failureDomainFile + ": expected KEY=VALUE, not '"
+                            + l + "'");
+                }
+                all.put(l.substring(0, eq).strip(), l.substring(eq + 1).strip());
+            }
+        }
+        all.putAll(failureDomains);
+        for (Map.Entry<String, String> e : all.entrySet()) {
+            String why = FailureDomains.invalid(e.getKey(), e.getValue());
+            if (why != null) {
+                throw new ParameterException(spec.commandLine(), why);
+            }
+        }
+        return all;
+    }
+
     @Override
     public Integer call() throws IOException {
         CsiPlugin.Mode m = switch (mode) {
@@ -101,7 +144,7 @@ public final class CsiCommand implements Callable<Integer> {
         CsiPlugin.Config config = new CsiPlugin.Config(m, socket, apiUri, token,
                 new ControllerSettings(z, apiUri == null ? "" : apiUri.getHost(), targets),
                 new NodeSettings(nodeId, hostNqnFile, z, ctrlLossTmo, reconnectDelay,
-                        Duration.ofSeconds(deviceTimeout), stateDir),
+                        Duration.ofSeconds(deviceTimeout), stateDir, nodeFailureDomains()),
                 new ProcessRunner(Duration.ofMinutes(2)), Polling.realTime());
         CsiServer server = CsiPlugin.start(config);
         Thread hook = new Thread(server::close, "csi-shutdown");

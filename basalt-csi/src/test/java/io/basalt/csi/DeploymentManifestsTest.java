@@ -145,6 +145,22 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    void shouldPassTopologyToTheControllerAndReadTheNodesFailureDomainsFromTheHost() {
+        Map<String, Object> provisioner = container(one("Deployment"), "csi-provisioner");
+        assertThat(flag(provisioner, "--feature-gates")).as("the plugin advertises accessibility constraints")
+                .contains("Topology=true");
+        assertThat(flag(provisioner, "--immediate-topology")).as("placement balances an Immediate claim itself")
+                .isEqualTo("false");
+        Map<String, Object> daemonSet = one("DaemonSet");
+        Path file = Path.of(flag(container(daemonSet, "basalt-csi"), "--failure-domain-file"));
+        String volume = volumeAt(container(daemonSet, "basalt-csi"), file);
+        Map<String, Object> hostPath = list(podSpec(daemonSet), "volumes").stream()
+                .filter(v -> volume.equals(v.get("name"))).map(v -> map(v, "hostPath")).findFirst().orElseThrow();
+        assertThat(hostPath.get("path")).as("the node's own file, written with its host NQN")
+                .isEqualTo(file.getParent().toString());
+    }
+
+    @Test
     void shouldRunOnePluginImageWithFlagsTheCommandAccepts() {
         Map<String, Object> controller = container(one("Deployment"), "basalt-csi");
         Map<String, Object> node = container(one("DaemonSet"), "basalt-csi");

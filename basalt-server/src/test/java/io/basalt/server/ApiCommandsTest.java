@@ -107,6 +107,12 @@ class ApiCommandsTest {
         assertThat(err.toString()).contains("runs without a cluster");
         assertThat(run("volume", "create", "two", "--size", "4MiB", "--replicas", "2")).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--cluster-etcd");
+        // A lone brick is in no failure domain: a volume allowed only in some cannot be placed.
+        assertThat(run("volume", "create", "near", "--size", "4MiB", "--allowed-domain", "zone=a,rack=r1"))
+                .isEqualTo(ExitCodes.CONFLICT);
+        assertThat(err.toString()).contains("409 placement_impossible", "no failure domains", "{zone=a, rack=r1}");
+        assertThat(run("volume", "create", "near", "--size", "4MiB", "--allowed-domain", "zone")).isEqualTo(ExitCodes.USAGE);
+        assertThat(run("volume", "create", "near", "--size", "4MiB", "--preferred-domain", "zone=a")).isZero();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.basalt.server;
 
 import csi.v1.IdentityGrpc;
+import csi.v1.NodeGetInfoRequest;
+import csi.v1.NodeGrpc;
 import csi.v1.ProbeRequest;
 import io.basalt.csi.CsiChannel;
 import io.basalt.server.config.ApiConfig;
@@ -14,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -64,5 +67,32 @@ class CsiCommandTest {
             assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
             assertThat(Files.exists(socket)).as("the socket is removed on stop").isFalse();
         }
+    }
+
+    @Test
+    void shouldReportTheNodesZoneAndFailureDomainsFromFlagsAndItsFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("domains"), "# written by the node's provisioning\nzone=a\nrack=r0\n");
+        assertThat(run("csi", "--mode", "node", "--endpoint", "unix://" + dir.resolve("bad.sock"), "--failure-domain",
+                "rack=r 1")).isEqualTo(BasaltMain.EXIT_USAGE);
+        assertThat(err.toString()).contains("Kubernetes labels", "rack=r 1");
+        Path socket = dir.resolve("node.sock");
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread runner = Thread.ofPlatform().name("basalt-csi-node-test").start(() -> exit.complete(run("csi", "--mode",
+                "node", "--endpoint", "unix://" + socket, "--node-id", "nqn.2014-08.org.nvmexpress:uuid:node-1",
+                "--state-dir", dir.resolve("state").toString(), "--zone", "east", "--failure-domain-file",
+                file.toString(), "--failure-domain", "rack=r7")));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!out.toString().contains("serving node") && System.nanoTime() < deadline && !exit.isDone()) {
+            TimeUnit.MILLISECONDS.sleep(20); // polling the banner, bounded by the deadline
+        }
+        try (CsiChannel channel = CsiChannel.open(socket)) {
+            assertThat(NodeGrpc.newBlockingStub(channel.channel()).nodeGetInfo(NodeGetInfoRequest.getDefaultInstance())
+                    .getAccessibleTopology().getSegmentsMap()).as("the flag wins over the file")
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("topology.basalt.io/zone", "east",
+                            "failure-domain.basalt.io/zone", "a", "failure-domain.basalt.io/rack", "r7"));
+        } finally {
+            runner.interrupt();
+        }
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
     }
 }

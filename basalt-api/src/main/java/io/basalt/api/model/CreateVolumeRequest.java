@@ -16,10 +16,15 @@ import java.util.Map;
  * {@code readOnly: true} as well, the snapshot itself is exported to hosts as a write-protected
  * namespace (for backup) instead of being cloned. {@code replicas} (1 to 3, default 1) and
  * {@code failureDomainKey} place a volume on a cluster's bricks, each replica in a distinct failure
- * domain of that key (default: distinct bricks); a single brick accepts only 1.
+ * domain of that key (default: distinct bricks); a single brick accepts only 1. {@code allowedDomains}
+ * lists failure-domain label sets (e.g. {@code [{"zone": "a"}, {"rack": "r7"}]}): every replica goes
+ * to a brick carrying all labels of one of them; {@code preferredDomains}, best first, says where the
+ * primary should go when a brick there can take it. Both steer a new volume's placement only; a
+ * placement they make impossible is refused with 409 {@code placement_impossible}.
  */
 public record CreateVolumeRequest(String name, JsonNode size, Integer blockSize, String backend, List<String> hosts,
                                   Map<String, String> labels, String qosPolicy, String compression, Boolean dedup,
                                   String encryption, String fromSnapshot, Boolean readOnly, Integer replicas,
-                                  String failureDomainKey) {
+                                  String failureDomainKey, List<Map<String, String>> allowedDomains,
+                                  List<Map<String, String>> preferredDomains) {
 }

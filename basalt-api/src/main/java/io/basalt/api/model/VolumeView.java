@@ -36,8 +36,11 @@ public record VolumeView(String name, String uuid, String nguid, int nsid, Strin
      * @param health   {@code healthy} (every replica in sync), {@code degraded} (some replica lacks
      *                 writes; the volume still serves) or {@code unavailable} (the primary's brick is not active)
      * @param replicas every brick with a replica, primary first
+     * @param allowedDomains the failure-domain sets its replicas must stay in (a replacement too), as
+     *                 created; absent when they may live anywhere
      */
-    public record Placement(String primary, long epoch, String health, List<Replica> replicas) {
+    public record Placement(String primary, long epoch, String health, List<Replica> replicas,
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Map<String, String>> allowedDomains) {
     }
 
     /**

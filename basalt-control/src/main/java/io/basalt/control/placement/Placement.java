@@ -9,10 +9,12 @@ import java.util.TreeMap;
 
 /**
  * Chooses the bricks that hold a new volume's replicas: one per failure domain, only active bricks
- * with room for the whole volume, the first of them the primary.
+ * with room for the whole volume and in the domains a {@link DomainRequirement} allows, the first of
+ * them the primary.
  *
- * <p>The primary goes to the eligible brick that serves the fewest primaries (ties: most free space,
- * then name), so host I/O spreads over the cluster as volumes are created. Secondaries go to the
+ * <p>The primary goes to an eligible brick in the requirement's most preferred domain set that has
+ * one, and among those to the brick that serves the fewest primaries (ties: most free space, then
+ * name), so host I/O spreads over the cluster as volumes are created. Secondaries go to the
  * bricks with the most free space, each in a domain not yet used. Deterministic for a given input, so
  * two API calls racing on the same view place alike (the compare-and-set on the volume's record
  * decides which one is kept).
@@ -32,18 +34,32 @@ public final class Placement {
      */
     public static List<String> place(List<BrickCandidate> bricks, long sizeBytes, int replicas,
                                      String failureDomainKey) throws PlacementException {
+        return place(bricks, sizeBytes, replicas, failureDomainKey, DomainRequirement.ANY);
+    }
+
+    /**
+     * As {@link #place(List, long, int, String)}, every replica on a brick {@code requirement} admits
+     * and the primary in its most preferred domain set that has an eligible brick.
+     *
+     * @throws PlacementException when not enough allowed domains have an active brick with room
+     */
+    public static List<String> place(List<BrickCandidate> bricks, long sizeBytes, int replicas,
+                                     String failureDomainKey, DomainRequirement requirement)
+            throws PlacementException {
         if (replicas < 1 || replicas > MAX_REPLICAS) {
             throw new IllegalArgumentException("replicas must be between 1 and " + MAX_REPLICAS + ": " + replicas);
         }
-        List<BrickCandidate> eligible = bricks.stream().filter(b -> b.active() && b.freeBytes() >= sizeBytes)
+        List<BrickCandidate> eligible = bricks.stream()
+                .filter(b -> b.active() && b.freeBytes() >= sizeBytes && requirement.admits(b))
                 .toList();
         Set<String> domains = new HashSet<>();
         eligible.forEach(b -> domains.add(b.domain(failureDomainKey)));
         if (domains.size() < replicas) {
-            throw new PlacementException(refusal(bricks, sizeBytes, replicas, failureDomainKey));
+            throw new PlacementException(refusal(bricks, sizeBytes, replicas, failureDomainKey, requirement));
         }
         List<BrickCandidate> chosen = new ArrayList<>(replicas);
-        chosen.add(eligible.stream().min(Comparator.comparingInt(BrickCandidate::primaries)
+        chosen.add(eligible.stream().min(Comparator.comparingInt(requirement::rank)
+                .thenComparingInt(BrickCandidate::primaries)
                 .thenComparing(Comparator.comparingLong(BrickCandidate::freeBytes).reversed())
                 .thenComparing(BrickCandidate::name)).orElseThrow());
         Set<String> used = new HashSet<>();
@@ -64,12 +80,16 @@ public final class Placement {
     }
 
     /** Why placement failed: what was asked, and which domains had which usable bricks. */
-    private static String refusal(List<BrickCandidate> bricks, long sizeBytes, int replicas, String key) {
+    private static String refusal(List<BrickCandidate> bricks, long sizeBytes, int replicas, String key,
+                                  DomainRequirement requirement) {
         TreeMap<String, List<String>> usable = new TreeMap<>();
         List<String> inactive = new ArrayList<>();
         List<String> full = new ArrayList<>();
+        List<String> outside = new ArrayList<>();
         for (BrickCandidate b : bricks) {
-            if (!b.active()) {
+            if (!requirement.admits(b)) {
+                outside.add(b.name());
+            } else if (!b.active()) {
                 inactive.add(b.name());
             } else if (b.freeBytes() < sizeBytes) {
                 full.add(b.name());
@@ -82,6 +102,7 @@ public final class Placement {
                 .append(" need ").append(replicas).append(" distinct failure domain")
                 .append(replicas == 1 ? "" : "s")
                 .append(key == null ? " (bricks)" : " of key '" + key + "'")
+                .append(requirement.allowed().isEmpty() ? "" : " in the allowed domains " + requirement.allowed())
                 .append(" with an active brick that has room for the volume; there ")
                 .append(usable.size() == 1 ? "is " : "are ").append(usable.size());
         if (!usable.isEmpty()) {
@@ -92,6 +113,9 @@ public final class Placement {
         }
         if (!inactive.isEmpty()) {
             why.append("; not active: ").append(inactive);
+        }
+        if (!outside.isEmpty()) {
+            why.append("; outside the allowed domains: ").append(outside);
         }
         return why.toString();
     }

@@ -32,11 +32,13 @@ import csi.v1.ValidateVolumeCapabilitiesRequest;
 import csi.v1.ValidateVolumeCapabilitiesResponse;
 import io.basalt.api.ApiException;
 import io.basalt.api.model.BrickInfo;
+import io.basalt.api.model.BrickView;
 import io.basalt.api.model.VolumePage;
 import io.basalt.api.model.VolumeView;
 import io.basalt.csi.brick.BasaltApi;
 import io.basalt.csi.rpc.Capabilities;
 import io.basalt.csi.rpc.CsiErrors;
+import io.basalt.csi.rpc.FailureDomains;
 import io.basalt.csi.rpc.PublishContext;
 import io.basalt.csi.rpc.Rpc;
 import io.grpc.stub.StreamObserver;
@@ -200,9 +202,19 @@ public final class ControllerService extends ControllerGrpc.ControllerImplBase {
             if (!here || !supported) {
                 return b.setAvailableCapacity(0).build();
             }
-            // Volumes are thin: one may be as large as the API allows whatever is free now.
-            return b.setAvailableCapacity(api.brick().capacity().freeBytes())
-                    .setMaximumVolumeSize(Int64Value.of(Sizes.MAX_BYTES)).build();
+            // The segment's failure domains name the bricks whose free space it has (none: every brick).
+            List<BrickView> bricks = api.bricks();
+            List<BrickView> in = DomainTopology.activeIn(bricks,
+                    FailureDomains.of(req.getAccessibleTopology()));
+            if (in.isEmpty()) {
+                return b.setAvailableCapacity(0).build();
+            }
+            // A lone brick's volumes are thin: one may be as large as the API allows. A cluster places a
+            // volume only on bricks with room for all of it.
+            long largest = Volumes.cluster(bricks) ? in.stream().mapToLong(BrickView::freeBytes).max().orElseThrow()
+                    : Sizes.MAX_BYTES;
+            return b.setAvailableCapacity(in.stream().mapToLong(BrickView::freeBytes).sum())
+                    .setMaximumVolumeSize(Int64Value.of(largest)).build();
         });
     }
 

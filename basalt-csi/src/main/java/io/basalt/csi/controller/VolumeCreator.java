@@ -11,6 +11,7 @@ import io.basalt.csi.brick.BasaltApi;
 import io.basalt.csi.rpc.Capabilities;
 import io.basalt.csi.rpc.CsiErrors;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -51,14 +52,12 @@ final class VolumeCreator {
         }
         Capabilities.require(req.getVolumeCapabilitiesList());
         VolumeParameters params = VolumeParameters.parse(req.getParametersMap());
-        if (!settings.zone().satisfies(req.getAccessibilityRequirements())) {
-            throw CsiErrors.resourceExhausted("no requisite topology includes zone '" + settings.zone().name() + "'");
-        }
+        DomainTopology.Domains domains = DomainTopology.of(settings.zone(), req.getAccessibilityRequirements());
         String name = Ids.apiName(req.getName());
         try (InFlight.Handle _ = inFlight.begin(name)) {
             VolumeView existing = api.volume(name).orElse(null);
             if (existing == null) {
-                existing = createNew(name, req, params);
+                existing = createNew(name, req, params, domains);
             } else {
                 requireCompatible(existing, req, params);
             }
@@ -68,11 +67,12 @@ final class VolumeCreator {
         }
     }
 
-    private VolumeView createNew(String name, CreateVolumeRequest req, VolumeParameters params) {
+    private VolumeView createNew(String name, CreateVolumeRequest req, VolumeParameters params,
+                                 DomainTopology.Domains domains) {
         Source source = req.hasVolumeContentSource() ? source(req.getVolumeContentSource()) : null;
         if (source == null) {
             long size = Sizes.choose(req.getCapacityRange(), params.blockSizeOrDefault(), 0);
-            return post(name, size, params, null, false);
+            return post(name, size, params, domains, null, false);
         }
         if (params.blockSize() != null && params.blockSize() != source.blockSize()) {
             throw CsiErrors.invalid("a clone has its source's " + source.blockSize() + "-byte blocks, not "
@@ -82,26 +82,31 @@ final class VolumeCreator {
         long size = Sizes.choose(req.getCapacityRange(), source.blockSize(), source.floorBytes());
         if (source.snapshot() != null) {
             String ref = new Ids.SnapshotId(source.volume().uuid(), source.snapshot().name()).ref();
-            return post(name, size, params, ref, true);
+            return post(name, size, params, domains, ref, true);
         }
         // A volume is cloned through a snapshot of it, taken for this clone alone.
         String temporary = Ids.apiName("csi-clone." + name);
         api.createSnapshot(source.volume().uuid(), temporary);
         try {
-            return post(name, size, params, source.volume().uuid() + "@" + temporary, true);
+            return post(name, size, params, domains, source.volume().uuid() + "@" + temporary, true);
         } finally {
             api.deleteSnapshot(source.volume().uuid(), temporary);
         }
     }
 
-    private VolumeView post(String name, long size, VolumeParameters p, String fromSnapshot, boolean clone) {
+    private VolumeView post(String name, long size, VolumeParameters p, DomainTopology.Domains domains,
+                            String fromSnapshot, boolean clone) {
         io.basalt.api.model.CreateVolumeRequest body = new io.basalt.api.model.CreateVolumeRequest(name,
                 JsonNodeFactory.instance.numberNode(size), clone ? null : p.blockSize(), null, null, p.labels(),
                 p.qosPolicy(), clone ? null : p.compression(), clone ? null : p.dedup(), clone ? null : p.encryption(),
-                fromSnapshot, null, p.replicas(), null);
+                fromSnapshot, null, p.replicas(), p.failureDomainKey(), nullIfEmpty(domains.allowed()),
+                nullIfEmpty(domains.preferred()));
         try {
             return api.createVolume(body);
         } catch (ApiException e) {
+            if (ApiException.PLACEMENT_IMPOSSIBLE.equals(e.code())) {
+                throw CsiErrors.resourceExhausted("volume '" + name + "': " + e.reason());
+            }
             throw switch (e.status()) {
                 case 409 -> CsiErrors.alreadyExists("volume '" + name + "': " + e.reason());
                 case 404 -> clone ? CsiErrors.notFound("the source is gone: " + e.reason())
@@ -110,6 +115,10 @@ final class VolumeCreator {
                 default -> e;
             };
         }
+    }
+
+    private static <T> List<T> nullIfEmpty(List<T> list) {
+        return list.isEmpty() ? null : list;
     }
 
     /** The content source, NOT_FOUND when it does not exist. */

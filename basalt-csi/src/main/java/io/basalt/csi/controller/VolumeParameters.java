@@ -23,15 +23,18 @@ import java.util.TreeSet;
  * @param encryption  {@code aes-xts} or {@code off}
  * @param qosPolicy   the name of a QoS policy the API knows
  * @param blockSize   512 or 4096: the logical block size hosts see, and what sizes round up to
+ * @param failureDomainKey the failure-domain key (e.g. {@code rack}) whose values the replicas must not share
  */
 public record VolumeParameters(Integer replicas, String compression, Boolean dedup, String encryption,
-                               String qosPolicy, Integer blockSize, Map<String, String> labels) {
+                               String qosPolicy, Integer blockSize, String failureDomainKey,
+                               Map<String, String> labels) {
     public static final String REPLICAS = "replicas";
     public static final String COMPRESSION = "compression";
     public static final String DEDUP = "dedup";
     public static final String ENCRYPTION = "encryption";
     public static final String QOS_POLICY = "qosPolicy";
     public static final String BLOCK_SIZE = "blockSize";
+    public static final String FAILURE_DOMAIN_KEY = "failureDomainKey";
     /** The prefix of the keys the CO adds about the claim (not StorageClass parameters). */
     static final String CO_PREFIX = "csi.storage.k8s.io/";
     static final int DEFAULT_BLOCK_SIZE = 4096;
@@ -54,6 +57,7 @@ public record VolumeParameters(Integer replicas, String compression, Boolean ded
         String encryption = null;
         String qos = null;
         Integer blockSize = null;
+        String failureDomainKey = null;
         Map<String, String> labels = new TreeMap<>();
         for (Map.Entry<String, String> e : params.entrySet()) {
             String v = e.getValue().trim();
@@ -64,16 +68,19 @@ public record VolumeParameters(Integer replicas, String compression, Boolean ded
                 case ENCRYPTION -> encryption = oneOf(ENCRYPTION, v, ENCRYPTIONS);
                 case QOS_POLICY -> qos = v.isEmpty() ? null : v;
                 case BLOCK_SIZE -> blockSize = blockSize(v);
+                case FAILURE_DOMAIN_KEY -> failureDomainKey = v.isEmpty() ? null : v;
                 default -> {
                     if (!e.getKey().startsWith(CO_PREFIX)) {
                         throw CsiErrors.invalid("unknown parameter '" + e.getKey() + "'; known: " + REPLICAS + ", "
-                                + COMPRESSION + ", " + DEDUP + ", " + ENCRYPTION + ", " + QOS_POLICY + ", " + BLOCK_SIZE);
+                                + COMPRESSION + ", " + DEDUP + ", " + ENCRYPTION + ", " + QOS_POLICY + ", " + BLOCK_SIZE
+                                + ", " + FAILURE_DOMAIN_KEY);
                     }
                     labels.put(e.getKey(), v);
                 }
             }
         }
-        return new VolumeParameters(replicas, compression, dedup, encryption, qos, blockSize, labels);
+        return new VolumeParameters(replicas, compression, dedup, encryption, qos, blockSize, failureDomainKey,
+                labels);
     }
 
     private static Integer replicas(String v) {

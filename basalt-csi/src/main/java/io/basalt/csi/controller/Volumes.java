@@ -58,7 +58,7 @@ final class Volumes {
             return settings.targets();
         }
         List<String> out = new ArrayList<>();
-        if (bricks.size() > 1 || bricks.stream().anyMatch(b -> b.slot() > 0)) {
+        if (cluster(bricks)) {
             for (BrickView b : bricks) {
                 if ("active".equals(b.state()) && b.nvmeAddress() != null) {
                     out.add(b.nvmeAddress());
@@ -73,6 +73,11 @@ final class Volumes {
             }
         }
         return out;
+    }
+
+    /** Whether the API is a cluster's (a lone brick answers {@code GET /bricks} with itself, slot 0). */
+    static boolean cluster(List<BrickView> bricks) {
+        return bricks.size() > 1 || bricks.stream().anyMatch(b -> b.slot() > 0);
     }
 
     private static boolean wildcard(String address) {

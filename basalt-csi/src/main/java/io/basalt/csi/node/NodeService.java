@@ -159,7 +159,7 @@ public final class NodeService extends NodeGrpc.NodeImplBase {
     @Override
     public void nodeGetInfo(NodeGetInfoRequest req, StreamObserver<NodeGetInfoResponse> out) {
         Rpc.unary("NodeGetInfo", out, () -> NodeGetInfoResponse.newBuilder().setNodeId(nodeId())
-                .setAccessibleTopology(settings.zone().topology()).build());
+                .setAccessibleTopology(settings.topology()).build());
     }
 
     private static void require(String value, String field) {

@@ -1,14 +1,13 @@
 package io.basalt.csi.rpc;
 
 import csi.v1.Topology;
-import csi.v1.TopologyRequirement;
 
 /**
- * The topology segment Basalt reports: {@code topology.basalt.io/zone}. Nodes report the zone they
- * are in and the controller the zone its volumes are reachable from, so a CO schedules pods only
- * where their volumes can attach. A single brick (or a cluster without failure domains) is one zone
- * that every node reaches, {@code default} unless configured; a cluster's failure domains become
- * zones when the cluster API reports them.
+ * The reach segment: {@code topology.basalt.io/zone}. Nodes report the zone they are in and the
+ * controller the zone its volumes are reachable from (the nodes that can connect to the bricks), so
+ * a CO schedules pods only where their volumes can attach: {@code default} unless configured, one
+ * zone every node reaches. Where a volume's data lives is another matter, told by
+ * {@link FailureDomains}.
  */
 public record Zone(String name) {
     public static final String KEY = "topology.basalt.io/zone";
@@ -22,10 +21,5 @@ public record Zone(String name) {
     public boolean within(Topology t) {
         String z = t.getSegmentsMap().get(KEY);
         return z == null || z.equals(name);
-    }
-
-    /** Whether a volume here may satisfy the requirement: no requisite, or one requisite that this zone meets. */
-    public boolean satisfies(TopologyRequirement r) {
-        return r.getRequisiteCount() == 0 || r.getRequisiteList().stream().anyMatch(this::within);
     }
 }

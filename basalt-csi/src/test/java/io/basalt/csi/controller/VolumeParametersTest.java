@@ -14,8 +14,8 @@ class VolumeParametersTest {
     void shouldReadEveryParameterAndKeepTheClaimsKeysAsLabels() {
         VolumeParameters p = VolumeParameters.parse(Map.of("replicas", "1", "compression", "off", "dedup", "on",
                 "encryption", "aes-xts", "qosPolicy", "gold", "blockSize", "512",
-                "csi.storage.k8s.io/pvc/namespace", "shop"));
-        assertThat(p).isEqualTo(new VolumeParameters(1, "off", true, "aes-xts", "gold", 512,
+                "failureDomainKey", "rack", "csi.storage.k8s.io/pvc/namespace", "shop"));
+        assertThat(p).isEqualTo(new VolumeParameters(1, "off", true, "aes-xts", "gold", 512, "rack",
                 Map.of("csi.storage.k8s.io/pvc/namespace", "shop")));
         assertThat(VolumeParameters.parse(Map.of()).blockSizeOrDefault()).isEqualTo(4096);
     }

@@ -22,6 +22,7 @@ import csi.v1.VolumeCapability.AccessMode.Mode;
 import csi.v1.VolumeCapability;
 import csi.v1.VolumeUsage;
 import io.basalt.csi.rpc.PublishContext;
+import io.basalt.csi.rpc.FailureDomains;
 import io.basalt.csi.rpc.Zone;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -318,6 +320,14 @@ class NodeServiceTest {
                 .getCapabilitiesList()).extracting(c -> c.getRpc().getType()).contains(
                 NodeServiceCapability.RPC.Type.STAGE_UNSTAGE_VOLUME, NodeServiceCapability.RPC.Type.GET_VOLUME_STATS,
                 NodeServiceCapability.RPC.Type.EXPAND_VOLUME, NodeServiceCapability.RPC.Type.VOLUME_CONDITION);
+
+        assertThat(info.getAccessibleTopology().getSegmentsMap()).as("no failure domain given, none reported")
+                .containsOnlyKeys(Zone.KEY);
+        NodeService racked = new NodeService(new NodeSettings(null, Path.of("/etc/nvme/hostnqn"), new Zone("zone-a"),
+                600, 2, Duration.ofSeconds(1), state, Map.of("rack", "r7", "zone", "a")), host, Polling.realTime());
+        assertThat(call(NodeGetInfoResponse.class, o -> racked.nodeGetInfo(NodeGetInfoRequest.getDefaultInstance(), o))
+                .getAccessibleTopology().getSegmentsMap()).containsExactlyInAnyOrderEntriesOf(Map.of(Zone.KEY, "zone-a",
+                FailureDomains.PREFIX + "rack", "r7", FailureDomains.PREFIX + "zone", "a"));
 
         RecordingRunner noNqn = new RecordingRunner().on("cat", "\n");
         NodeService bare = new NodeService(new NodeSettings(null, Path.of("/etc/nvme/hostnqn"), new Zone("z"), 600, 2,

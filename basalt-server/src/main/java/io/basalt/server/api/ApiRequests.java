@@ -7,11 +7,13 @@ import io.basalt.api.model.Sizes;
 import io.basalt.server.config.Backend;
 import io.basalt.server.volume.CreateRequest;
 import io.basalt.control.HostList;
+import io.basalt.control.placement.DomainRequirement;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.volume.VolumeException;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,6 +40,31 @@ public final class ApiRequests {
         return new CreateRequest(r.name(), size, blockSize, backend, hosts, r.labels(), blankToNull(r.qosPolicy()),
                 blankToNull(r.compression()), r.dedup(), encryption(r.encryption()), clone ? r.fromSnapshot() : null,
                 Boolean.TRUE.equals(r.readOnly()));
+    }
+
+    /** The request's allowed and preferred failure-domain sets; each set must name at least one label. */
+    static DomainRequirement domains(CreateVolumeRequest r) {
+        return new DomainRequirement(domainSets("allowedDomains", r.allowedDomains()),
+                domainSets("preferredDomains", r.preferredDomains()));
+    }
+
+    private static List<Map<String, String>> domainSets(String field, List<Map<String, String>> sets) {
+        if (sets == null) {
+            return List.of();
+        }
+        for (int i = 0; i < sets.size(); i++) {
+            Map<String, String> set = sets.get(i);
+            if (set == null || set.isEmpty()) {
+                throw ApiException.invalid(field + "[" + i + "] names no label; give each set at least one, "
+                        + "e.g. {\"rack\": \"r1\"}");
+            }
+            for (Map.Entry<String, String> e : set.entrySet()) {
+                if (e.getKey().isBlank() || e.getValue() == null || e.getValue().isBlank()) {
+                    throw ApiException.invalid(field + "[" + i + "] has a blank label or value: " + set);
+                }
+            }
+        }
+        return sets;
     }
 
     static long size(JsonNode node) {
@@ -100,6 +127,7 @@ public final class ApiRequests {
                 case INVALID -> ApiException.invalid(e.getMessage());
                 case NOT_FOUND -> ApiException.notFound(e.getMessage());
                 case CONFLICT -> ApiException.conflict(e.getMessage());
+                case UNPLACEABLE -> ApiException.placementImpossible(e.getMessage());
                 case UNSUPPORTED -> ApiException.unsupported(e.getMessage());
                 case INTERNAL -> ApiException.internal(e.getMessage());
                 case UNAVAILABLE -> ApiException.unavailable(e.getMessage());

@@ -78,7 +78,9 @@ public final class ClusterManagementService implements BrickService {
     public Outcome<VolumeView> createVolume(CreateVolumeRequest r) {
         CreateRequest request = ApiRequests.createRequest(r);
         int replicas = r.replicas() == null ? 1 : r.replicas();
-        ClusterVolumes.Outcome o = call(() -> volumes.create(request, replicas, blankToNull(r.failureDomainKey())));
+        var domains = ApiRequests.domains(r);
+        ClusterVolumes.Outcome o = call(() -> volumes.create(request, replicas, blankToNull(r.failureDomainKey()),
+                domains));
         return new Outcome<>(view(o.volume()), o.created());
     }
 

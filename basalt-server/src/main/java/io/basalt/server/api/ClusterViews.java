@@ -52,6 +52,6 @@ final class ClusterViews {
         String health = states.get(v.replicas().primary()) != BrickState.ACTIVE ? "unavailable"
                 : v.replicas().degraded() ? "degraded" : "healthy";
         return base.withPlacement(new VolumeView.Placement(v.replicas().primary(), v.replicas().epoch(), health,
-                replicas));
+                replicas, v.allowed().allowed()));
     }
 }

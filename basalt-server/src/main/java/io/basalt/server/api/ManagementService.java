@@ -87,6 +87,11 @@ public final class ManagementService implements BrickService {
                     + "of each volume; run bricks with --cluster-etcd for more (docs/cluster.md)");
         }
         CreateRequest request = ApiRequests.createRequest(r);
+        if (!ApiRequests.domains(r).allowed().isEmpty()) {
+            throw ApiException.placementImpossible("a brick without a cluster has no failure domains, so it is in "
+                    + "none of the allowedDomains " + r.allowedDomains() + "; run bricks with --cluster-etcd and "
+                    + "--failure-domain (docs/cluster.md)");
+        }
         Created c = call(() -> volumes.create(request));
         if (c.created()) {
             metrics.register(c.volume());

@@ -8,6 +8,7 @@ import io.basalt.control.MetadataStoreException;
 import io.basalt.control.MetadataUnavailableException;
 import io.basalt.control.RevisionConflictException;
 import io.basalt.control.placement.BrickCandidate;
+import io.basalt.control.placement.DomainRequirement;
 import io.basalt.control.placement.Placement;
 import io.basalt.control.placement.PlacementException;
 import io.basalt.control.topology.BrickDirectory;
@@ -61,9 +62,12 @@ public final class ClusterVolumes {
 
     /**
      * Creates and places a volume; idempotent: a volume of that name with the same spec and replica
-     * count is returned as it is, one with another spec is a CONFLICT naming the difference.
+     * count is returned as it is (wherever it is placed: {@code domains} steer a new volume only), one
+     * with another spec is a CONFLICT naming the difference. A placement the bricks cannot give is
+     * UNPLACEABLE, saying why.
      */
-    public Outcome create(CreateRequest r, int replicas, String failureDomainKey) throws VolumeException {
+    public Outcome create(CreateRequest r, int replicas, String failureDomainKey, DomainRequirement domains)
+            throws VolumeException {
         if (r.fromSnapshot() != null || r.readOnly()) {
             throw VolumeException.unsupported("clones and snapshot exports are not yet available on a cluster");
         }
@@ -83,15 +87,16 @@ public final class ClusterVolumes {
                     return new Outcome(same(existing.get(), wanted, replicas), false);
                 }
                 List<ClusterVolume> all = list();
-                List<String> placed = place(all, spec.sizeBytes(), replicas, failureDomainKey);
+                List<String> placed = place(all, spec.sizeBytes(), replicas, failureDomainKey, domains);
                 VolumeMetadata v = wanted.withNsid(allocateNsid(all));
                 Replicas where = Replicas.placed(placed);
+                DomainRequirement kept = new DomainRequirement(domains.allowed(), List.of());
                 try {
-                    MetadataEntry e = store.put(MetadataKeys.volume(v.name()), ClusterVolume.fields(v, where),
+                    MetadataEntry e = store.put(MetadataKeys.volume(v.name()), ClusterVolume.fields(v, where, kept),
                             MetadataStore.ABSENT);
                     LOG.info("Placed volume {} ({}, NSID {}) on {}, primary {}", v.name(), Sizes.format(v.sizeBytes()),
                             v.nsid(), placed, where.primary());
-                    return new Outcome(new ClusterVolume(v, where, e.modRevision()), true);
+                    return new Outcome(new ClusterVolume(v, where, kept, e.modRevision()), true);
                 } catch (RevisionConflictException raced) {
                     // Another brick created the name meanwhile: compare with what it recorded.
                 }
@@ -115,8 +120,8 @@ public final class ClusterVolumes {
         return existing;
     }
 
-    private List<String> place(List<ClusterVolume> all, long size, int replicas, String key)
-            throws VolumeException, MetadataStoreException {
+    private List<String> place(List<ClusterVolume> all, long size, int replicas, String key,
+                               DomainRequirement domains) throws VolumeException, MetadataStoreException {
         Map<String, Integer> primaries = new HashMap<>();
         all.forEach(v -> primaries.merge(v.replicas().primary(), 1, Integer::sum));
         List<BrickCandidate> candidates = new ArrayList<>();
@@ -125,9 +130,9 @@ public final class ClusterVolumes {
                     m.record().freeBytes(), primaries.getOrDefault(m.name(), 0)));
         }
         try {
-            return Placement.place(candidates, size, replicas, key);
+            return Placement.place(candidates, size, replicas, key, domains);
         } catch (PlacementException e) {
-            throw VolumeException.conflict("cannot place the volume: " + e.getMessage());
+            throw VolumeException.unplaceable("cannot place the volume: " + e.getMessage());
         }
     }
 
@@ -204,9 +209,9 @@ public final class ClusterVolumes {
                 return v;
             }
             try {
-                MetadataEntry e = store.put(MetadataKeys.volume(v.name()), ClusterVolume.fields(after, v.replicas()),
+                MetadataEntry e = store.put(MetadataKeys.volume(v.name()), v.fields(after, v.replicas()),
                         v.revision());
-                return new ClusterVolume(after, v.replicas(), e.modRevision());
+                return v.with(after, v.replicas(), e.modRevision());
             } catch (RevisionConflictException raced) {
                 // Changed meanwhile: apply the change to what it is now.
             } catch (MetadataStoreException e) {

@@ -6,6 +6,7 @@ import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.RevisionConflictException;
 import io.basalt.control.placement.BrickCandidate;
+import io.basalt.control.placement.DomainRequirement;
 import io.basalt.control.placement.Placement;
 import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.BrickState;
@@ -111,10 +112,13 @@ final class Failover {
             }
             List<BrickCandidate> candidates = new ArrayList<>();
             List<BrickCandidate> remaining = new ArrayList<>();
+            DomainRequirement allowed = DomainRequirement.allowedIn(e.fields());
             for (BrickDirectory.Member c : members.values()) {
                 BrickCandidate bc = new BrickCandidate(c.name(), c.alive() && ClusterStatus.stateOf(c) == BrickState.ACTIVE,
                         c.record().failureDomains(), c.record().freeBytes(), 0);
-                candidates.add(bc);
+                if (allowed.admits(bc)) { // the volume's data stays where its creation allowed it
+                    candidates.add(bc);
+                }
                 if (r.holds(c.name()) && !c.name().equals(b)) {
                     remaining.add(bc);
                 }
@@ -124,7 +128,8 @@ final class Failover {
             if (with == null) {
                 if (stranded.add(name + "/" + b)) {
                     events.event("volume.replacement-impossible", true, name, "its replica on failed brick " + b
-                            + " cannot be replaced: no active brick with room outside the other replicas' domains");
+                            + " cannot be replaced: no active brick with room outside the other replicas' domains"
+                            + (allowed.allowed().isEmpty() ? "" : " in its allowed domains " + allowed.allowed()));
                 }
                 continue;
             }

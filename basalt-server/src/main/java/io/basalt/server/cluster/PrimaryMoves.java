@@ -58,13 +58,12 @@ public final class PrimaryMoves {
                 String next = to != null ? check(v, to) : choose(v);
                 Replicas after = r.handOver(next);
                 try {
-                    var e = store.put(MetadataKeys.volume(v.name()), ClusterVolume.fields(v.spec(), after),
-                            v.revision());
+                    var e = store.put(MetadataKeys.volume(v.name()), v.fields(v.spec(), after), v.revision());
                     LOG.info("Volume {}: primary moved from {} to {} (epoch {})", v.name(), r.primary(), next,
                             after.epoch());
                     events.event("volume.moved", false, v.name(), "primary moved from " + r.primary() + " to " + next
                             + " (epoch " + after.epoch() + ")");
-                    return new ClusterVolume(v.spec(), after, e.modRevision());
+                    return v.with(v.spec(), after, e.modRevision());
                 } catch (RevisionConflictException raced) {
                     // Changed meanwhile (a replica dropped, a failover): decide again.
                 }

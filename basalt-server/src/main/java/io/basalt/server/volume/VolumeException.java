@@ -9,6 +9,8 @@ public final class VolumeException extends Exception {
         NOT_FOUND,
         /** The request clashes with the current state (name taken with another spec, policy in use). */
         CONFLICT,
+        /** No bricks can hold the volume as asked: too little room, too few failure domains, none allowed. */
+        UNPLACEABLE,
         /** Well formed, but this brick cannot do it (shrink a file, grow a RAM volume). */
         UNSUPPORTED,
         /** The brick failed (I/O error on the data dir). */
@@ -38,6 +40,10 @@ public final class VolumeException extends Exception {
 
     public static VolumeException conflict(String message) {
         return new VolumeException(Kind.CONFLICT, message);
+    }
+
+    public static VolumeException unplaceable(String message) {
+        return new VolumeException(Kind.UNPLACEABLE, message);
     }
 
     public static VolumeException unsupported(String message) {

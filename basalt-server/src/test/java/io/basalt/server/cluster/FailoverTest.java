@@ -72,27 +72,62 @@ class FailoverTest {
         }
     }
 
-    @Test
-    void aReplicaOnAFailedBrickIsReplacedInAnotherDomainAndLeftOutOfSync() throws Exception {
+    /** What a replacement test sees: the store, the leader's failover on it and the events it raised. */
+    private interface Replacement {
+        void run(MetadataStore store, Failover failover, List<String> events) throws Exception;
+    }
+
+    /**
+     * Runs {@code test} with volume {@code v} (1 GiB) on b1 (rack r1, active, the primary) and b2 (rack r2,
+     * failed, out of sync), within {@code allowed}.
+     */
+    private void withReplicaOnAFailedBrick(io.basalt.control.placement.DomainRequirement allowed, Replacement test)
+            throws Exception {
         var layout = new io.basalt.control.local.LocalLayout(java.util.Set.of("volumes", "bricks", "alive"),
                 java.util.Set.of(), key -> "test");
         try (MetadataStore store = LocalMetadataStore.open(dir, layout)) {
             List<String> events = new ArrayList<>();
             Failover failover = new Failover(store, (type, warning, subject, message) -> events.add(type + " " + subject));
-            var active = io.basalt.control.topology.BrickState.ACTIVE;
-            brick(store, "b1", "r1", active, true);
+            brick(store, "b1", "r1", io.basalt.control.topology.BrickState.ACTIVE, true);
             brick(store, "b2", "r2", io.basalt.control.topology.BrickState.FAILED, false);
-            brick(store, "b3", "r1", active, true);
-            brick(store, "b4", "r4", active, true);
             Map<String, String> fields = new TreeMap<>(Map.of("name", "v", "size-bytes", Long.toString(1L << 30)));
             new Replicas(List.of("b1", "b2"), "b1", 3, List.of("b1")).addTo(fields);
+            allowed.addAllowedTo(fields);
             store.put(MetadataKeys.volume("v"), fields, MetadataStore.ANY);
+            test.run(store, failover, events);
+        }
+    }
+
+    @Test
+    void aReplicaOnAFailedBrickIsReplacedInAnotherDomainAndLeftOutOfSync() throws Exception {
+        withReplicaOnAFailedBrick(io.basalt.control.placement.DomainRequirement.ANY, (store, failover, events) -> {
+            brick(store, "b3", "r1", io.basalt.control.topology.BrickState.ACTIVE, true);
+            brick(store, "b4", "r4", io.basalt.control.topology.BrickState.ACTIVE, true);
 
             failover.round(Set.of("b1", "b3", "b4"));
 
             // b3 shares rack r1 with the primary: the new replica goes to b4, empty and so out of sync.
             assertThat(replicas(store, "v")).isEqualTo(new Replicas(List.of("b1", "b4"), "b1", 3, List.of("b1")));
             assertThat(events).containsExactly("volume.replica-replaced v");
-        }
+        });
+    }
+
+    @Test
+    void aReplacementStaysInTheDomainsTheVolumeWasAllowedIn() throws Exception {
+        var allowed = new io.basalt.control.placement.DomainRequirement(List.of(Map.of("rack", "r1"),
+                Map.of("rack", "r2"), Map.of("rack", "r5")), List.of());
+        withReplicaOnAFailedBrick(allowed, (store, failover, events) -> {
+            brick(store, "b4", "r4", io.basalt.control.topology.BrickState.ACTIVE, true);
+            failover.round(Set.of("b1", "b4"));
+            // b4 is apart and has room, but rack r4 is not where the volume may live.
+            assertThat(replicas(store, "v").bricks()).containsExactly("b1", "b2");
+            assertThat(events).containsExactly("volume.replacement-impossible v");
+
+            brick(store, "b5", "r5", io.basalt.control.topology.BrickState.ACTIVE, true);
+            failover.round(Set.of("b1", "b4", "b5"));
+            assertThat(replicas(store, "v")).isEqualTo(new Replicas(List.of("b1", "b5"), "b1", 3, List.of("b1")));
+            assertThat(store.get(MetadataKeys.volume("v")).orElseThrow().fields())
+                    .as("the allowed domains outlive the replacement").containsEntry("allowed-domain.2.rack", "r5");
+        });
     }
 }

@@ -23,6 +23,7 @@ import csi.v1.ValidateVolumeCapabilitiesResponse;
 import csi.v1.Volume;
 import csi.v1.VolumeCapability;
 import csi.v1.VolumeCapability.AccessMode.Mode;
+import io.basalt.csi.rpc.FailureDomains;
 import io.basalt.csi.rpc.Zone;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -308,5 +309,22 @@ class CsiControllerTest {
                 ControllerServiceCapability.RPC.Type.VOLUME_CONDITION, ControllerServiceCapability.RPC.Type.GET_VOLUME);
         assertCode(Status.Code.NOT_FOUND, () -> f.controller.controllerGetVolume(ControllerGetVolumeRequest.newBuilder()
                 .setVolumeId("00000000-0000-0000-0000-000000000003").build()));
+    }
+
+    @Test
+    void aLoneBrickIsInNoFailureDomain() throws Exception {
+        Topology inZoneA = Topology.newBuilder().putSegments(Zone.KEY, Zone.DEFAULT)
+                .putSegments(FailureDomains.PREFIX + "zone", "a").build();
+        assertCode(Status.Code.RESOURCE_EXHAUSTED, () -> f.controller.createVolume(create("in-zone-a", MIB)
+                .setAccessibilityRequirements(TopologyRequirement.newBuilder().addRequisite(inZoneA)).build()));
+        assertThat(f.controller.getCapacity(GetCapacityRequest.newBuilder().setAccessibleTopology(inZoneA).build())
+                .getAvailableCapacity()).isZero();
+        // A preference is never a refusal; a requisite of the zone alone allows the brick.
+        Volume v = f.controller.createVolume(create("near-a", MIB).setAccessibilityRequirements(TopologyRequirement
+                .newBuilder().addRequisite(new Zone(Zone.DEFAULT).topology()).addPreferred(inZoneA)).build()).getVolume();
+        assertThat(v.getAccessibleTopologyList()).containsExactly(new Zone(Zone.DEFAULT).topology());
+        assertThat(f.controller.getCapacity(GetCapacityRequest.newBuilder()
+                .setAccessibleTopology(new Zone(Zone.DEFAULT).topology()).build()).getMaximumVolumeSize().getValue())
+                .as("a lone brick's volumes are thin").isEqualTo(1L << 50);
     }
 }
