@@ -1,6 +1,6 @@
 package io.basalt.server;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.cli.Table;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.config.Hosts;

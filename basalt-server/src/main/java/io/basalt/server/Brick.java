@@ -9,7 +9,7 @@ import io.basalt.block.BlockStore;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.local.LocalMetadataStore;
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.server.api.ManagementService;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.events.EventLog;

@@ -3,7 +3,7 @@ package io.basalt.server.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.basalt.api.ApiException;
 import io.basalt.api.model.CreateVolumeRequest;
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.server.config.Backend;
 import io.basalt.server.volume.CreateRequest;
 import io.basalt.control.HostList;

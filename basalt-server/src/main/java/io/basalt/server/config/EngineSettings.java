@@ -1,6 +1,6 @@
 package io.basalt.server.config;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.engine.pool.PoolConfig;
 
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.basalt.server.volume;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FileDevice;
 import io.basalt.engine.pool.Pool;

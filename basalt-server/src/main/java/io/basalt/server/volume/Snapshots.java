@@ -1,7 +1,7 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.engine.pool.DiffPage;
 import io.basalt.engine.pool.Pool;
 import io.basalt.engine.pool.SnapshotInfo;

@@ -1,6 +1,6 @@
 package io.basalt.server.volume;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.control.MetadataEntry;
 import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;

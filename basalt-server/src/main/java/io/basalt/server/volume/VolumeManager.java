@@ -2,7 +2,7 @@ package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.Hosts;
 import io.basalt.server.config.VolumeSpec;

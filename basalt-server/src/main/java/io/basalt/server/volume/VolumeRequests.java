@@ -1,6 +1,6 @@
 package io.basalt.server.volume;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.control.HostList;
 import io.basalt.nvmet.subsystem.Nqn;
 import io.basalt.server.config.Backend;

@@ -1,4 +1,4 @@
-package io.basalt.api.model;
+package io.basalt.units;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -9,9 +9,9 @@ import java.util.regex.Pattern;
  * TiB}, also written {@code K M G T}) and decimal units ({@code KB MB GB TB}). Units are
  * case-insensitive; a trailing {@code B} alone means bytes.
  *
- * <p>It lives with the API's model because a size is part of the API's language: a volume's
- * {@code size} may be sent as {@code "10GiB"}, and the CLI and the brick's config file read and show
- * sizes the same way. A bad size is an {@link IllegalArgumentException} whose message is one line
+ * <p>It is a module of its own because a size is part of every layer's language: a volume's
+ * {@code size} may be sent to the API as {@code "10GiB"}, the CLI and the brick's config file read and
+ * show sizes the same way, and the control plane's answers name them so. A bad size is an {@link IllegalArgumentException} whose message is one line
  * fit to show a user; each caller turns it into its own kind of error (a usage error, a config
  * error, a 400).
  */

@@ -1,4 +1,4 @@
-package io.basalt.api.model;
+package io.basalt.units;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
