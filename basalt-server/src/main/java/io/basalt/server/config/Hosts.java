@@ -1,7 +1,7 @@
 package io.basalt.server.config;
 
 import io.basalt.control.HostList;
-import io.basalt.nvmet.subsystem.Nqn;
+import io.basalt.nvme.Nqn;
 
 import java.util.Collection;
 import java.util.LinkedHashSet;

@@ -2,7 +2,7 @@ package io.basalt.server.volume;
 
 import io.basalt.units.Sizes;
 import io.basalt.control.HostList;
-import io.basalt.nvmet.subsystem.Nqn;
+import io.basalt.nvme.Nqn;
 import io.basalt.server.config.Backend;
 import io.basalt.server.config.ConfigException;
 import io.basalt.server.config.DataServices;
