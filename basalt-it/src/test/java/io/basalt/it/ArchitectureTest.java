@@ -57,7 +57,7 @@ class ArchitectureTest {
             Map.entry("netty", Set.of()),
             Map.entry("block", Set.of()),
             Map.entry("units", Set.of()),
-            Map.entry("control", Set.of()),
+            Map.entry("control", Set.of("units", "nvme")),
             Map.entry("engine", Set.of("block")),
             Map.entry("nvmet", Set.of("nvme", "netty", "block")),
             Map.entry("initiator", Set.of("nvme", "netty")),

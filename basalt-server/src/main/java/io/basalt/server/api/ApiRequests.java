@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.basalt.api.ApiException;
 import io.basalt.api.model.CreateVolumeRequest;
 import io.basalt.units.Sizes;
-import io.basalt.server.config.Backend;
-import io.basalt.server.volume.CreateRequest;
+import io.basalt.control.volume.Backend;
+import io.basalt.control.volume.CreateRequest;
 import io.basalt.control.HostList;
-import io.basalt.server.config.ConfigException;
-import io.basalt.server.config.Hosts;
-import io.basalt.server.volume.VolumeException;
+import io.basalt.control.volume.ConfigException;
+import io.basalt.control.volume.Hosts;
+import io.basalt.control.volume.VolumeException;
 
 import java.util.List;
 import java.util.Objects;

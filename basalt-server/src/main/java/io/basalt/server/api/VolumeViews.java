@@ -7,10 +7,10 @@ import io.basalt.engine.pool.EngineBlockStore;
 import io.basalt.engine.pool.VolumeUsage;
 import io.basalt.nvmet.controller.Controller;
 import io.basalt.nvmet.subsystem.HostAccess;
-import io.basalt.server.config.Hosts;
+import io.basalt.control.volume.Hosts;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.Volume;
-import io.basalt.server.volume.VolumeMetadata;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.server.volume.VolumeState;
 
 import java.time.Instant;

@@ -5,7 +5,9 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.RevisionConflictException;
-import io.basalt.server.volume.VolumeException;
+import io.basalt.control.volume.ClusterVolume;
+import io.basalt.control.volume.ClusterVolumes;
+import io.basalt.control.volume.VolumeException;
 
 import java.time.Duration;
 import java.util.ArrayList;

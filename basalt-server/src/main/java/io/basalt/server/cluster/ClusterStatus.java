@@ -8,7 +8,9 @@ import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.BrickRecord;
 import io.basalt.control.topology.BrickState;
 import io.basalt.control.topology.ClusterIdentity;
-import io.basalt.server.volume.VolumeException;
+import io.basalt.control.volume.ClusterVolume;
+import io.basalt.control.volume.ClusterVolumes;
+import io.basalt.control.volume.VolumeException;
 
 import java.time.Instant;
 import java.util.ArrayList;

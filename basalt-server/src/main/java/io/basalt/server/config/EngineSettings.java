@@ -1,5 +1,6 @@
 package io.basalt.server.config;
 
+import io.basalt.control.volume.ConfigException;
 import io.basalt.units.Sizes;
 import io.basalt.engine.pool.PoolConfig;
 

@@ -1,5 +1,6 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.volume.DataDirException;
 import io.basalt.nvmet.subsystem.Nqn;
 
 import java.io.IOException;

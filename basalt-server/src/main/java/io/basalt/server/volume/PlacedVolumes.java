@@ -1,5 +1,7 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.volume.VolumeMetadata;
+import io.basalt.control.volume.VolumeException;
 import java.util.List;
 import java.util.Objects;
 

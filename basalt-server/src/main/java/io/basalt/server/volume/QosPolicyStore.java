@@ -5,6 +5,7 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.local.LocalMetadataStore;
+import io.basalt.control.volume.DataDirException;
 import io.basalt.nvmet.qos.QosLimits;
 
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
+import io.basalt.control.volume.VolumeMetadata;
 
 /**
  * What stands between a volume's namespace and its local store: nothing on a brick of its own; on a

@@ -2,6 +2,7 @@ package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.nvmet.qos.QosLimiter;
 import io.basalt.nvmet.qos.QosLimits;
 import io.basalt.nvmet.subsystem.AnaState;

@@ -2,10 +2,8 @@ package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
+import io.basalt.control.volume.*;
 import io.basalt.units.Sizes;
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.Hosts;
-import io.basalt.server.config.VolumeSpec;
 import io.basalt.nvmet.qos.QosLimits;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.basalt.server.cluster;
+package io.basalt.control.volume;
 
 import io.basalt.units.Sizes;
 import io.basalt.control.MetadataEntry;
@@ -12,14 +12,6 @@ import io.basalt.control.placement.Placement;
 import io.basalt.control.placement.PlacementException;
 import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.Replicas;
-import io.basalt.server.config.VolumeSpec;
-import io.basalt.server.volume.CreateRequest;
-import io.basalt.server.volume.DataDirException;
-import io.basalt.server.volume.NsidAllocator;
-import io.basalt.server.volume.RepeatedCreate;
-import io.basalt.server.volume.VolumeException;
-import io.basalt.server.volume.VolumeMetadata;
-import io.basalt.server.volume.VolumeRequests;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +28,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The cluster's volume service: validates a request, places the volume's replicas, and records the
- * result in the cluster's metadata store, the one truth every brick's {@link VolumeAgent} carries
+ * result in the cluster's metadata store, the one truth every brick's volume agent carries
  * out. Any brick runs it for the API it serves; concurrent calls on different bricks are kept
  * consistent by compare-and-set on each volume's record and on the NSID counter.
  */
@@ -230,7 +222,7 @@ public final class ClusterVolumes {
     }
 
     /** etcd not answering is worth a retry (503); anything else the store says is the brick's failure (500). */
-    static VolumeException unavailable(MetadataStoreException e) {
+    public static VolumeException unavailable(MetadataStoreException e) {
         if (e instanceof MetadataUnavailableException) {
             return VolumeException.unavailable("the cluster's metadata store cannot be reached: " + e.getMessage());
         }

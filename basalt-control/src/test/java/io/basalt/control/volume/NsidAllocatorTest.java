@@ -1,4 +1,4 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,13 +1,8 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
 
 import io.basalt.units.Sizes;
 import io.basalt.control.HostList;
 import io.basalt.nvme.Nqn;
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.ConfigException;
-import io.basalt.server.config.DataServices;
-import io.basalt.server.config.Hosts;
-import io.basalt.server.config.VolumeSpec;
 
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -41,7 +36,7 @@ public final class VolumeRequests {
         return spec;
     }
 
-    static void requireValidName(String name) throws VolumeException {
+    public static void requireValidName(String name) throws VolumeException {
         try {
             VolumeSpec.requireValidName(name);
         } catch (ConfigException e) {
@@ -54,7 +49,7 @@ public final class VolumeRequests {
      * refusal for a snapshot export, a size off the block size, a shrink (which no backend can do
      * yet: without {@code force} it is refused as losing data), or growing what cannot grow.
      */
-    static boolean requireGrowth(VolumeMetadata m, long newSize, boolean force, boolean canGrow)
+    public static boolean requireGrowth(VolumeMetadata m, long newSize, boolean force, boolean canGrow)
             throws VolumeException {
         requireSize(newSize);
         if (m.isSnapshotExport()) {
@@ -93,7 +88,7 @@ public final class VolumeRequests {
         return HostList.of(hosts);
     }
 
-    static void requireSize(long size) throws VolumeException {
+    public static void requireSize(long size) throws VolumeException {
         if (size <= 0 || size > MAX_SIZE_BYTES) {
             throw VolumeException.invalid("size must be between 1 block and " + Sizes.format(MAX_SIZE_BYTES)
                     + ", not " + size + " bytes");

@@ -1,4 +1,4 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
 
 /** A management request on volumes that cannot be carried out; {@link #kind()} says whose fault it is. */
 public final class VolumeException extends Exception {

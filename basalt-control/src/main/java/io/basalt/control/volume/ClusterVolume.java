@@ -1,8 +1,7 @@
-package io.basalt.server.cluster;
+package io.basalt.control.volume;
 
 import io.basalt.control.MetadataEntry;
 import io.basalt.control.topology.Replicas;
-import io.basalt.server.volume.VolumeMetadata;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,6 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
+
+import io.basalt.control.MetadataStoreException;
 
 /**
  * What the data dir holds forbids what was asked: a shrink, a block size change, damaged metadata,
@@ -11,5 +13,10 @@ public final class DataDirException extends Exception {
 
     public DataDirException(String message, Throwable cause) {
         super(message, cause);
+    }
+
+    /** The metadata store failed: reported as the data dir's failure, in the store's words. */
+    public static DataDirException failed(MetadataStoreException e) {
+        return new DataDirException(e.getMessage(), e);
     }
 }

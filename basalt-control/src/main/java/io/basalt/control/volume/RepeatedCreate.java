@@ -1,7 +1,6 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
 
 import io.basalt.units.Sizes;
-import io.basalt.server.config.Hosts;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -69,7 +68,7 @@ public final class RepeatedCreate {
     }
 
     /** What a volume is and where it came from: "a clone of db@nightly", "a new volume". */
-    static String describe(VolumeMetadata v, Function<UUID, String> names) {
+    public static String describe(VolumeMetadata v, Function<UUID, String> names) {
         String source = source(v, names);
         return source == null ? kind(v) : kind(v) + " of " + source;
     }

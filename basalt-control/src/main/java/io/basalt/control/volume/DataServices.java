@@ -1,4 +1,4 @@
-package io.basalt.server.config;
+package io.basalt.control.volume;
 
 import java.util.Locale;
 import java.util.Map;

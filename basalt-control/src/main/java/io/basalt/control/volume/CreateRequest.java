@@ -1,8 +1,6 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
 
 import io.basalt.control.HostList;
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.DataServices;
 
 import java.util.Map;
 

@@ -1,4 +1,4 @@
-package io.basalt.server.config;
+package io.basalt.control.volume;
 
 import io.basalt.control.HostList;
 import org.junit.jupiter.api.Test;

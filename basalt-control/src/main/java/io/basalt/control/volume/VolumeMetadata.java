@@ -1,10 +1,6 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
 
 import io.basalt.control.HostList;
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.ConfigException;
-import io.basalt.server.config.DataServices;
-import io.basalt.server.config.Hosts;
 
 import java.util.Map;
 import java.util.Objects;
@@ -53,9 +49,9 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
     private static final String SNAPSHOT_OF = "snapshot-of";
     private static final String CLONED_FROM = "cloned-from";
     private static final String CLONED_FROM_ID = "cloned-from-snapshot-id";
-    static final String DATA_SUFFIX = ".img";
+    public static final String DATA_SUFFIX = ".img";
     /** The NSID of a volume being compared with an existing one before it gets its own. */
-    static final int NO_NSID_YET = 0;
+    public static final int NO_NSID_YET = 0;
 
     public VolumeMetadata {
         Objects.requireNonNull(name);
@@ -133,7 +129,10 @@ public record VolumeMetadata(String name, int nsid, UUID uuid, long sizeBytes, i
 
     /** The record's fields in a metadata store (a cluster's volume record carries placement beside them). */
     public Map<String, String> toFields() {
-        return MetadataRecords.fields(toProperties());
+        Properties p = toProperties();
+        Map<String, String> fields = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> fields.put(k, p.getProperty(k)));
+        return fields;
     }
 
     /** Reads fields written by {@link #toFields()}, ignoring others; IllegalArgumentException names what is wrong. */

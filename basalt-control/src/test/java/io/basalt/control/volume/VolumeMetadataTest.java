@@ -1,7 +1,5 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
 
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.Hosts;
 import org.junit.jupiter.api.Test;
 
 import java.util.Properties;

@@ -1,4 +1,4 @@
-package io.basalt.server.config;
+package io.basalt.control.volume;
 
 /**
  * Bad input from the command line or the config file. The message is one line that names the

@@ -1,4 +1,4 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
 
 import io.basalt.control.MetadataEntry;
 import io.basalt.control.MetadataKeys;
@@ -20,7 +20,7 @@ import java.util.Set;
  * {@code DATA_DIR/nsids.properties}), written before the volume that gets it.
  */
 public final class NsidAllocator {
-    static final String FILE_NAME = "nsids.properties";
+    public static final String FILE_NAME = "nsids.properties";
     /** What {@link #allocate} returns when every NSID is in use. */
     public static final int NONE = -1;
     private static final String LAST_ISSUED_KEY = "last-issued";
@@ -48,7 +48,7 @@ public final class NsidAllocator {
         try {
             return load(LocalMetadataStore.openDataDir(dataDir), inUse, maxNsid);
         } catch (MetadataStoreException e) {
-            throw MetadataRecords.failed(e);
+            throw DataDirException.failed(e);
         }
     }
 
@@ -59,7 +59,7 @@ public final class NsidAllocator {
         try {
             a.lastIssued(store.get(MetadataKeys.NSIDS).orElse(null));
         } catch (MetadataStoreException e) {
-            throw MetadataRecords.failed(e);
+            throw DataDirException.failed(e);
         }
         return a;
     }
@@ -86,7 +86,7 @@ public final class NsidAllocator {
                 }
             }
         } catch (MetadataStoreException e) {
-            throw MetadataRecords.failed(e);
+            throw DataDirException.failed(e);
         }
         throw new DataDirException("cannot record an NSID in " + store.locate(MetadataKeys.NSIDS) + ": "
                 + CAS_ATTEMPTS + " attempts lost to concurrent writers");

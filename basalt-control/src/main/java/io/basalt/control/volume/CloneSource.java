@@ -1,4 +1,4 @@
-package io.basalt.server.volume;
+package io.basalt.control.volume;
 
 import java.util.UUID;
 
