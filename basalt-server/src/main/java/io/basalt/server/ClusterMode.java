@@ -23,6 +23,7 @@ import io.basalt.server.cluster.LeaseAuthority;
 import io.basalt.server.cluster.VolumeReplication;
 import io.basalt.server.volume.StoreChain;
 import io.basalt.server.cluster.PathStates;
+import io.basalt.server.cluster.LocalBrick;
 import io.basalt.server.cluster.VolumeAgent;
 import io.basalt.server.config.ClusterSettings;
 import io.basalt.server.config.HostPort;
@@ -60,7 +61,7 @@ final class ClusterMode implements AutoCloseable {
     private final LeaseAuthority authority;
     private final ClusterEvents events;
     private final VolumeReplication replication;
-    private VolumeAgent agent;
+    private VolumeAgent<Volume> agent;
 
     private ClusterMode(ClusterSettings settings, EtcdMetadataStore store, ClusterMember member, ClusterEvents events) {
         this.events = events;
@@ -247,7 +248,7 @@ final class ClusterMode implements AutoCloseable {
             throw new StartupException("cannot listen for replication on "
                     + HostPort.format(settings.replicationListen()) + ": " + e.getMessage());
         }
-        agent = new VolumeAgent(settings.brickName(), store, manager, paths, new VolumeAgent.Listener() {
+        agent = LocalBrick.agent(settings.brickName(), store, manager, paths, new LocalBrick.Listener() {
             @Override
             public void exported(Volume v) {
                 metrics.register(v);
@@ -260,7 +261,7 @@ final class ClusterMode implements AutoCloseable {
         }, replication, authority);
         replication.meters(metrics.registry());
         member.onRejoin(agent::poke);
-        VolumeAgent a = agent;
+        VolumeAgent<Volume> a = agent;
         metrics.registerCluster(member::leading, () -> a.lastFailure() == null, () -> a.brickCounts());
         agent.start();
         try {
@@ -283,7 +284,7 @@ final class ClusterMode implements AutoCloseable {
         agent.poke();
     }
 
-    VolumeAgent agent() {
+    VolumeAgent<Volume> agent() {
         return agent;
     }
 

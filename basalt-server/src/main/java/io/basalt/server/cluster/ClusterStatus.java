@@ -61,10 +61,7 @@ public final class ClusterStatus {
 
     /** The state a member is in now: a record that says active but has no heartbeat is unreachable. */
     public static BrickState stateOf(BrickDirectory.Member m) {
-        if (m.alive()) {
-            return BrickState.ACTIVE;
-        }
-        return m.record().state() == BrickState.ACTIVE ? BrickState.UNREACHABLE : m.record().state();
+        return m.state();
     }
 
     public ClusterView view() throws VolumeException {

@@ -6,24 +6,28 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.Watch;
+import io.basalt.control.agent.BrickDuties;
+import io.basalt.control.agent.LocalPolicies;
+import io.basalt.control.agent.LocalVolume;
+import io.basalt.control.agent.LocalVolumes;
+import io.basalt.control.agent.ServingAuthority;
+import io.basalt.control.cluster.Lease;
 import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.BrickState;
 import io.basalt.control.volume.ClusterVolume;
-import io.basalt.nvmet.qos.QosLimits;
-import io.basalt.server.volume.PlacedVolumes;
-import io.basalt.server.volume.QosPolicyStore;
-import io.basalt.server.volume.Volume;
 import io.basalt.control.volume.VolumeException;
-import io.basalt.server.volume.VolumeManager;
+import io.basalt.server.volume.PlacedVolumes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,26 +44,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * placed here deleted, each volume's ANA state set from who its primary is. A missed or reordered
  * event can thus never leave the brick wrong for longer than one period, and when the store cannot
  * be reached nothing local changes: hosts keep their I/O.
+ *
+ * <p>It reaches the brick only through {@link LocalVolumes}, {@link LocalPolicies},
+ * {@link BrickDuties} and {@link ServingAuthority}, which the daemon implements.
+ *
+ * @param <V> the daemon's volume, handed back to it unopened
  */
-public final class VolumeAgent implements AutoCloseable {
+public final class VolumeAgent<V extends LocalVolume> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(VolumeAgent.class);
     /** How often the agent reconciles with no change heard (and re-arms a watch that failed). */
     public static final long RESYNC_MILLIS = 5_000;
 
     private final String brick;
     private final MetadataStore cluster;
-    private final PlacedVolumes volumes;
-    private final VolumeManager manager;
-    private final PathStates paths;
-    private final Listener listener;
-    private final PrimarySnapshots snapshots;
-    private final VolumeReplication replication;
-    private final LeaseAuthority authority;
+    private final PlacedVolumes<V> volumes;
+    private final LocalVolumes<V> local;
+    private final LocalPolicies policies;
+    private final BrickDuties<V> duties;
+    private final ServingAuthority authority;
     /** The local volumes this brick is the primary of, as of the last reconcile. */
-    private volatile List<Volume> primaries = List.of();
+    private volatile List<V> primaries = List.of();
     private volatile boolean authorityWas;
     /** The UUID of each local volume as last exported, to tell new exports from ones already announced. */
-    private final Map<String, java.util.UUID> announced = new HashMap<>();
+    private final Map<String, UUID> announced = new HashMap<>();
     private volatile int[] brickCounts = new int[BrickState.values().length];
     private final ScheduledExecutorService thread;
     private final ScheduledExecutorService authorityThread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,24 +80,19 @@ public final class VolumeAgent implements AutoCloseable {
     private volatile String lastFailure;
     private volatile boolean closed;
 
-    /** Hears of the volumes the agent exports and removes (for their metrics). */
-    public interface Listener {
-        void exported(Volume v);
-
-        void removed(int nsid);
-    }
-
-    public VolumeAgent(String brick, MetadataStore cluster, VolumeManager manager, PathStates paths,
-                       Listener listener, VolumeReplication replication, LeaseAuthority authority) {
-        this.replication = replication;
+    /**
+     * @param brick   this brick's name in the cluster's records
+     * @param cluster the cluster's metadata store
+     */
+    public VolumeAgent(String brick, MetadataStore cluster, LocalVolumes<V> local, LocalPolicies policies,
+                       BrickDuties<V> duties, ServingAuthority authority) {
         this.authority = authority;
-        this.listener = listener;
-        this.snapshots = new PrimarySnapshots(brick, cluster, manager);
+        this.duties = duties;
         this.brick = Objects.requireNonNull(brick);
         this.cluster = cluster;
-        this.manager = manager;
-        this.volumes = new PlacedVolumes(manager);
-        this.paths = paths;
+        this.local = local;
+        this.policies = policies;
+        this.volumes = new PlacedVolumes<>(local);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "basalt-volume-agent");
             t.setDaemon(true);
@@ -107,7 +109,7 @@ public final class VolumeAgent implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** How often the agent checks this brick's authority to serve its primaries (see {@link LeaseAuthority}). */
+    /** How often the agent checks this brick's authority to serve its primaries (see {@link ServingAuthority}). */
     static final long AUTHORITY_CHECK_MILLIS = 100;
 
     /**
@@ -127,7 +129,7 @@ public final class VolumeAgent implements AutoCloseable {
         } else {
             LOG.warn("Volume agent: this brick's cluster lease is no longer certain; its {} primary path(s) are "
                     + "inaccessible until it is", primaries.size());
-            primaries.forEach(v -> paths.volumeState(v, false));
+            primaries.forEach(v -> local.pathState(v, false));
         }
     }
 
@@ -158,20 +160,20 @@ public final class VolumeAgent implements AutoCloseable {
 
     private synchronized void reconcile() {
         try {
-            io.basalt.control.cluster.Lease lease = authority.beginReconcile();
+            Lease lease = authority.beginReconcile();
             Listing policies = cluster.list(MetadataKeys.QOS_POLICIES);
             mirrorPolicies(policies);
             Listing records = cluster.list(MetadataKeys.VOLUMES);
             List<BrickDirectory.Member> members = new BrickDirectory(cluster).members();
-            snapshots.apply(applyVolumes(records, members));
+            duties.applied(applyVolumes(records, members));
             // Records read under this lease: the brick may act as primary for as long as it holds it.
             authority.confirm(lease);
             boolean serving = authority.valid();
             authorityWas = serving;
-            primaries.forEach(v -> paths.volumeState(v, serving));
-            paths.members(members);
+            primaries.forEach(v -> local.pathState(v, serving));
+            local.members(members);
             int[] counts = new int[BrickState.values().length];
-            members.forEach(m -> counts[ClusterStatus.stateOf(m).ordinal()]++);
+            members.forEach(m -> counts[m.state().ordinal()]++);
             brickCounts = counts;
             deleteUnwantedPolicies(policies);
             ensureWatch(Math.max(policies.revision(), records.revision()));
@@ -194,16 +196,10 @@ public final class VolumeAgent implements AutoCloseable {
     }
 
     private void mirrorPolicies(Listing policies) {
-        QosPolicyStore cluster = QosPolicyStore.view(this.cluster);
         for (MetadataEntry e : policies.entries()) {
             String name = MetadataKeys.name(e.key());
-            QosLimits limits = cluster.get(name);
             try {
-                QosLimits mine = manager.policies().stream().filter(p -> p.name().equals(name))
-                        .map(QosPolicyStore.Policy::limits).findFirst().orElse(null);
-                if (limits != null && !limits.equals(mine)) {
-                    manager.putPolicy(name, limits);
-                }
+                this.policies.takePolicy(name);
             } catch (VolumeException x) {
                 LOG.warn("Volume agent: cannot take QoS policy {}: {}", name, x.getMessage());
             }
@@ -214,12 +210,12 @@ public final class VolumeAgent implements AutoCloseable {
     private void deleteUnwantedPolicies(Listing policies) {
         Set<String> wanted = new HashSet<>();
         policies.entries().forEach(e -> wanted.add(MetadataKeys.name(e.key())));
-        for (QosPolicyStore.Policy p : manager.policies()) {
-            if (!wanted.contains(p.name())) {
+        for (String name : this.policies.policyNames()) {
+            if (!wanted.contains(name)) {
                 try {
-                    manager.deletePolicy(p.name());
+                    this.policies.deletePolicy(name);
                 } catch (VolumeException x) {
-                    LOG.debug("Volume agent: local QoS policy {} stays: {}", p.name(), x.getMessage());
+                    LOG.debug("Volume agent: local QoS policy {} stays: {}", name, x.getMessage());
                 }
             }
         }
@@ -246,18 +242,18 @@ public final class VolumeAgent implements AutoCloseable {
         }
         Map<String, BrickDirectory.Member> byName = new HashMap<>();
         members.forEach(m -> byName.put(m.name(), m));
-        List<Volume> primaryHere = new java.util.ArrayList<>();
+        List<V> primaryHere = new ArrayList<>();
         for (ClusterVolume v : placedHere.values()) {
             try {
-                Volume local = volumes.realize(v.spec());
-                replication.apply(v, byName);
+                V here = volumes.realize(v.spec());
+                duties.placed(v, byName);
                 if (brick.equals(v.replicas().primary())) {
-                    primaryHere.add(local);
+                    primaryHere.add(here);
                 } else {
-                    paths.volumeState(local, false);
+                    local.pathState(here, false);
                 }
-                if (!local.metadata().uuid().equals(announced.put(v.name(), local.metadata().uuid()))) {
-                    listener.exported(local);
+                if (!here.metadata().uuid().equals(announced.put(v.name(), here.metadata().uuid()))) {
+                    duties.exported(here);
                 }
             } catch (VolumeException | RuntimeException x) {
                 LOG.warn("Volume agent: cannot carry out volume {} here: {}", v.name(), x.getMessage());
@@ -269,11 +265,11 @@ public final class VolumeAgent implements AutoCloseable {
 
     private void remove(String name) {
         try {
-            Volume gone = volumes.local(name);
+            V gone = volumes.local(name);
             if (volumes.remove(name)) {
                 announced.remove(name);
                 if (gone != null) {
-                    listener.removed(gone.metadata().nsid());
+                    duties.removed(gone.metadata().nsid());
                 }
                 LOG.info("Volume agent: deleted volume {}: the cluster no longer places it on {}", name, brick);
             }

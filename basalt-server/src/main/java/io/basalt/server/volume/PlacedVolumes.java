@@ -1,7 +1,10 @@
 package io.basalt.server.volume;
 
-import io.basalt.control.volume.VolumeMetadata;
+import io.basalt.control.agent.LocalVolume;
+import io.basalt.control.agent.LocalVolumes;
 import io.basalt.control.volume.VolumeException;
+import io.basalt.control.volume.VolumeMetadata;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -12,11 +15,13 @@ import java.util.Objects;
  *
  * <p>A local volume is the cluster's volume when their UUIDs agree. A local volume of the same name
  * but another UUID is a volume the cluster deleted and re-created meanwhile: it goes, with its data.
+ *
+ * @param <V> the daemon's volume
  */
-public final class PlacedVolumes {
-    private final VolumeManager manager;
+public final class PlacedVolumes<V extends LocalVolume> {
+    private final LocalVolumes<V> manager;
 
-    public PlacedVolumes(VolumeManager manager) {
+    public PlacedVolumes(LocalVolumes<V> manager) {
         this.manager = Objects.requireNonNull(manager);
     }
 
@@ -25,25 +30,25 @@ public final class PlacedVolumes {
      *
      * @return the local volume afterwards
      */
-    public synchronized Volume realize(VolumeMetadata wanted) throws VolumeException {
-        Volume have = local(wanted.name());
+    public synchronized V realize(VolumeMetadata wanted) throws VolumeException {
+        V have = local(wanted.name());
         if (have != null && !have.metadata().uuid().equals(wanted.uuid())) {
-            manager.delete(wanted.name(), true);
+            manager.delete(wanted.name());
             have = null;
         }
         if (have == null) {
-            VolumeMetadata mine = manager.list().stream().map(Volume::metadata)
+            VolumeMetadata mine = manager.list().stream().map(LocalVolume::metadata)
                     .filter(m -> m.uuid().equals(wanted.uuid())).findFirst().orElse(null);
             if (mine != null) {
                 // Renamed in the cluster while this brick was away: keep the data, take the name.
                 have = manager.rename(mine.name(), wanted.name());
             } else {
-                return manager.adopt(wanted, "placed on this brick").volume();
+                return manager.create(wanted);
             }
         }
         VolumeMetadata m = have.metadata();
         if (m.sizeBytes() < wanted.sizeBytes()) {
-            have = manager.resize(wanted.name(), wanted.sizeBytes(), false);
+            have = manager.grow(wanted.name(), wanted.sizeBytes());
         }
         if (!m.hosts().equals(wanted.hosts())) {
             have = manager.setHosts(wanted.name(), wanted.hosts());
@@ -62,7 +67,7 @@ public final class PlacedVolumes {
         if (local(name) == null) {
             return false;
         }
-        manager.delete(name, true);
+        manager.delete(name);
         return true;
     }
 
@@ -72,11 +77,7 @@ public final class PlacedVolumes {
     }
 
     /** The local volume of that name, or null. */
-    public Volume local(String name) {
-        try {
-            return manager.get(name);
-        } catch (VolumeException e) {
-            return null;
-        }
+    public V local(String name) {
+        return manager.get(name);
     }
 }

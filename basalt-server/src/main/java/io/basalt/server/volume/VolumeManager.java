@@ -194,7 +194,7 @@ public final class VolumeManager implements AutoCloseable {
      * Records and exports a volume whose pool image exists or is made on export (a clone, a replica
      * placed here: {@code how} says which); undoes the pool image if that fails.
      */
-    synchronized Created adopt(VolumeMetadata v, String how) throws VolumeException {
+    public synchronized Created adopt(VolumeMetadata v, String how) throws VolumeException {
         Overcommit before = overcommit();
         saveAndExport(v, () -> backendOf(v).delete(v));
         LOG.info("Created volume {} ({}): NSID {}, UUID {}, {}", v.name(), how, v.nsid(), v.uuid(),
