@@ -24,7 +24,7 @@ import io.basalt.server.cluster.VolumeReplication;
 import io.basalt.server.volume.StoreChain;
 import io.basalt.server.cluster.PathStates;
 import io.basalt.server.cluster.LocalBrick;
-import io.basalt.server.cluster.VolumeAgent;
+import io.basalt.control.agent.VolumeAgent;
 import io.basalt.server.config.ClusterSettings;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.metrics.BrickMetrics;

@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The cluster's volume service: validates a request, places the volume's replicas, and records the
- * result in the cluster's metadata store, the one truth every brick's volume agent carries
+ * result in the cluster's metadata store, the one truth every brick's {@link io.basalt.control.agent.VolumeAgent} carries
  * out. Any brick runs it for the API it serves; concurrent calls on different bricks are kept
  * consistent by compare-and-set on each volume's record and on the NSID counter.
  */

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * A cluster's snapshots, asked for through any brick: the request is recorded in etcd, the volume's
- * primary brick (its {@link VolumeAgent}) takes the snapshot and records what it took, and the call
+ * primary brick (its {@link io.basalt.control.agent.VolumeAgent}) takes the snapshot and records what it took, and the call
  * waits for that record. Deleting works the same way round. Snapshots live on the primary's copy:
  * replicas hold no data of their own until replication arrives.
  */

@@ -6,6 +6,7 @@ import io.basalt.control.MetadataStoreException;
 import io.basalt.control.agent.BrickDuties;
 import io.basalt.control.agent.LocalPolicies;
 import io.basalt.control.agent.LocalVolumes;
+import io.basalt.control.agent.VolumeAgent;
 import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.volume.ClusterVolume;
 import io.basalt.control.volume.VolumeException;

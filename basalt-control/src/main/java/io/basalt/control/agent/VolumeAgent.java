@@ -1,4 +1,4 @@
-package io.basalt.server.cluster;
+package io.basalt.control.agent;
 
 import io.basalt.control.Listing;
 import io.basalt.control.MetadataEntry;
@@ -6,17 +6,11 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.Watch;
-import io.basalt.control.agent.BrickDuties;
-import io.basalt.control.agent.LocalPolicies;
-import io.basalt.control.agent.LocalVolume;
-import io.basalt.control.agent.LocalVolumes;
-import io.basalt.control.agent.ServingAuthority;
 import io.basalt.control.cluster.Lease;
 import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.BrickState;
 import io.basalt.control.volume.ClusterVolume;
 import io.basalt.control.volume.VolumeException;
-import io.basalt.server.volume.PlacedVolumes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,5 @@
-package io.basalt.server.volume;
+package io.basalt.control.agent;
 
-import io.basalt.control.agent.LocalVolume;
-import io.basalt.control.agent.LocalVolumes;
 import io.basalt.control.volume.VolumeException;
 import io.basalt.control.volume.VolumeMetadata;
 
