@@ -13,7 +13,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * plane's host access, not the target's (converted where a volume is exported); and snapshots reach
  * the volume manager only through ManagedVolumes, so the two are not a cycle. And the daemon's
  * restructuring (issue 13): only a VolumeBackend opens a kind of store, so no class switches on
- * "which kind of backend"; only the VolumeExporter builds the target's objects for a volume.
+ * "which kind of backend"; only the VolumeExporter builds the target's objects for a volume; and
+ * the volume service, the checks a request passes and the brick agent are the control plane's
+ * (io.basalt.control.volume and .agent): the daemon wires them and implements the brick's side.
  */
 @AnalyzeClasses(packages = "io.basalt.server", importOptions = ImportOption.DoNotIncludeTests.class)
 class ServerArchitectureTest {
@@ -46,4 +48,20 @@ class ServerArchitectureTest {
                             "io\\.basalt\\.nvmet\\.(subsystem\\.Namespace|qos\\.QosLimiter)")))
             .orShould().accessClassesThat().haveFullyQualifiedName("io.basalt.server.volume.ExportedAccess")
             .because("a volume becomes a namespace, with its access and QoS, in VolumeExporter only");
+
+    @ArchTest
+    static final ArchRule theVolumeServiceAndTheAgentLiveInTheControlPlane = noClasses()
+            .that().resideInAPackage("io.basalt.server..")
+            .should().haveNameMatching(".*\\.(ClusterVolumes?|VolumeAgent|PlacedVolumes|VolumeRequests|RepeatedCreate"
+                    + "|NsidAllocator|VolumeSpec|VolumeMetadata|CreateRequest)")
+            .because("validation, idempotent create, the cluster's volume records and the agent's reconcile are "
+                    + "basalt-control's; a second copy in the daemon would drift from it");
+
+    @ArchTest
+    static final ArchRule onlyLocalBrickCarriesOutTheAgentsChanges = noClasses()
+            .that().resideInAPackage("io.basalt.server..")
+            .and().doNotHaveFullyQualifiedName("io.basalt.server.cluster.LocalBrick")
+            .should().implement("io.basalt.control.agent.LocalVolumes")
+            .orShould().implement("io.basalt.control.agent.BrickDuties")
+            .because("the brick's side of the agent is one adapter over the volume manager");
 }
