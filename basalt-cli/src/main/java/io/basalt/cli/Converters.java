@@ -1,6 +1,6 @@
 package io.basalt.cli;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -1,7 +1,7 @@
 package io.basalt.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 
 import java.io.PrintWriter;
 import java.util.List;

@@ -3,9 +3,10 @@
  *
  * <p>{@link io.basalt.control.MetadataStore} is the single source of truth for volumes (and
  * snapshots exported as volumes), QoS policies, the NSID allocator and host access
- * ({@link io.basalt.control.HostList}); the next step adds placement, epochs and leases. Typed views
- * (the server's volume catalog and QoS policies today; a volume service and a brick agent next)
- * read and write it; nothing else keeps a copy that could disagree.
+ * ({@link io.basalt.control.HostList}), and on a cluster placement, epochs and leases. Typed views
+ * read and write it — the daemon's volume catalog and QoS policies, the cluster's volume service
+ * ({@link io.basalt.control.volume.ClusterVolumes}) and every brick's agent
+ * ({@link io.basalt.control.agent.VolumeAgent}); nothing else keeps a copy that could disagree.
  *
  * <p>The interface follows etcd's v3 model so that a cluster store is a second implementation, not
  * a redesign: a key maps to an etcd key under the cluster's prefix; {@code put(key, fields, rev)} is
@@ -23,6 +24,7 @@
  * {@code MetadataStoreContract} (in this module's test jar) is the behaviour every store must show.
  *
  * <p>No Netty, storage engine or NVMe target in this module's code ({@code ControlArchitectureTest});
- * its one library is jetcd, the etcd client.
+ * its one library is jetcd, the etcd client; of Basalt it uses only {@code basalt-units} (sizes in
+ * its answers) and {@code basalt-nvme}'s NQN syntax.
  */
 package io.basalt.control;

@@ -21,6 +21,12 @@ class ControlArchitectureTest {
             .that().resideInAPackage("io.basalt.control..")
             .should().dependOnClassesThat().resideInAnyPackage("io.netty..", "io.basalt.engine..", "io.basalt.nvmet..");
 
+    /** The agent decides and the brick carries out: the volume service never drives a brick itself. */
+    @ArchTest
+    static final ArchRule theVolumeServiceDoesNotUseTheAgent = noClasses()
+            .that().resideInAPackage("io.basalt.control.volume..")
+            .should().dependOnClassesThat().resideInAPackage("io.basalt.control.agent..");
+
     @ArchTest
     static final ArchRule hasNoPackageCycles = slices().matching("io.basalt.(**)").should().beFreeOfCycles();
 }

@@ -1,11 +1,11 @@
 package io.basalt.server;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import io.basalt.cli.Table;
 import io.basalt.server.config.HostPort;
-import io.basalt.server.config.Hosts;
+import io.basalt.control.volume.Hosts;
 import io.basalt.server.version.BasaltVersion;
-import io.basalt.server.volume.VolumeMetadata;
+import io.basalt.control.volume.VolumeMetadata;
 
 import java.net.InetSocketAddress;
 import java.util.List;

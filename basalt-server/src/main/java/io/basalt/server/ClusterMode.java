@@ -13,16 +13,17 @@ import io.basalt.server.api.ManagementService;
 import io.basalt.server.cluster.ClusterEvents;
 import io.basalt.server.cluster.ClusterMember;
 import io.basalt.server.cluster.ClusterStatus;
-import io.basalt.server.cluster.ClusterVolume;
-import io.basalt.server.cluster.ClusterVolumes;
-import io.basalt.server.volume.VolumeException;
+import io.basalt.control.volume.ClusterVolume;
+import io.basalt.control.volume.ClusterVolumes;
+import io.basalt.control.volume.VolumeException;
 import io.basalt.api.model.VerifyView;
 import io.basalt.api.model.VolumeView;
 import java.util.Map;
 import io.basalt.server.cluster.LeaseAuthority;
 import io.basalt.server.cluster.VolumeReplication;
 import io.basalt.server.cluster.PathStates;
-import io.basalt.server.cluster.VolumeAgent;
+import io.basalt.server.cluster.LocalBrick;
+import io.basalt.control.agent.VolumeAgent;
 import io.basalt.server.config.ClusterSettings;
 import io.basalt.server.config.HostPort;
 import io.basalt.server.metrics.BrickMetrics;
@@ -60,7 +61,7 @@ final class ClusterMode implements AutoCloseable {
     private final LeaseAuthority authority;
     private final ClusterEvents events;
     private final VolumeReplication replication;
-    private VolumeAgent agent;
+    private VolumeAgent<Volume> agent;
 
     private ClusterMode(ClusterSettings settings, EtcdMetadataStore store, ClusterMember member, ClusterEvents events) {
         this.events = events;
@@ -181,7 +182,7 @@ final class ClusterMode implements AutoCloseable {
             List<String> own;
             try {
                 own = VolumeCatalog.load(dataDir).all().stream().map(v -> v.name()).sorted().toList();
-            } catch (io.basalt.server.volume.DataDirException e) {
+            } catch (io.basalt.control.volume.DataDirException e) {
                 throw new StartupException(e.getMessage());
             }
             if (!own.isEmpty()) {
@@ -245,7 +246,7 @@ final class ClusterMode implements AutoCloseable {
             throw new StartupException("cannot listen for replication on "
                     + HostPort.format(settings.replicationListen()) + ": " + e.getMessage());
         }
-        agent = new VolumeAgent(settings.brickName(), store, manager, paths, new VolumeAgent.Listener() {
+        agent = LocalBrick.agent(settings.brickName(), store, manager, paths, new LocalBrick.Listener() {
             @Override
             public void exported(Volume v) {
                 metrics.register(v);
@@ -258,7 +259,7 @@ final class ClusterMode implements AutoCloseable {
         }, replication, authority);
         replication.meters(metrics.registry());
         member.onRejoin(agent::poke);
-        VolumeAgent a = agent;
+        VolumeAgent<Volume> a = agent;
         metrics.registerCluster(member::leading, () -> a.lastFailure() == null, () -> a.brickCounts());
         agent.start();
         try {
@@ -281,7 +282,7 @@ final class ClusterMode implements AutoCloseable {
         agent.poke();
     }
 
-    VolumeAgent agent() {
+    VolumeAgent<Volume> agent() {
         return agent;
     }
 

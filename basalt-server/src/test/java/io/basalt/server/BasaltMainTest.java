@@ -79,7 +79,7 @@ class BasaltMainTest {
     @Test
     void shouldExitWithFailureWhenTheDataDirRefusesTheConfiguration() throws Exception {
         Brick.start(new io.basalt.server.config.ServeConfig(dir, new java.net.InetSocketAddress("127.0.0.1", 0),
-                null, java.util.List.of(io.basalt.server.config.VolumeSpec.parse("name=a,size=2MiB")))).close();
+                null, java.util.List.of(io.basalt.control.volume.VolumeSpec.parse("name=a,size=2MiB")))).close();
 
         int code = run("serve", "--data-dir", dir.toString(), "--listen", "127.0.0.1:0", "--discovery-listen", "none", "--api-listen", "none",
                 "--volume", "name=a,size=1MiB");

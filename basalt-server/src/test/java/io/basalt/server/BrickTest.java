@@ -8,7 +8,7 @@ import io.basalt.server.config.EngineSettings;
 import io.basalt.server.version.BasaltVersion;
 import io.basalt.server.config.ServeConfig;
 import io.basalt.server.events.EventLog;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.VolumeSpec;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

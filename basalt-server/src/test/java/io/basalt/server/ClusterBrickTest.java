@@ -283,7 +283,7 @@ class ClusterBrickTest {
                     .as("the CLI's exit code for a cluster without etcd").isEqualTo(io.basalt.cli.ExitCodes.UNAVAILABLE);
             assertThat(err.toString()).contains("cannot be reached");
             // Longer than the agent's period and the lease: the brick keeps the volume exported.
-            Thread.sleep(io.basalt.server.cluster.VolumeAgent.RESYNC_MILLIS + TTL.toMillis());
+            Thread.sleep(io.basalt.control.agent.VolumeAgent.RESYNC_MILLIS + TTL.toMillis());
             assertThat(holder.target().subsystem().namespace(nsid)).isNotNull();
             assertThat(local(holder, "kept")).isNotNull();
         } finally {

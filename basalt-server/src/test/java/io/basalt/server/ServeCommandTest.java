@@ -1,8 +1,8 @@
 package io.basalt.server;
 
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.Hosts;
-import io.basalt.server.volume.VolumeMetadata;
+import io.basalt.control.volume.Backend;
+import io.basalt.control.volume.Hosts;
+import io.basalt.control.volume.VolumeMetadata;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

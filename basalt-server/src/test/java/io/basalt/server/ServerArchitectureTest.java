@@ -14,7 +14,9 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
  * reach the volume manager only through ManagedVolumes, so the two are not a cycle. And the daemon's
  * restructuring (issue 13): only a VolumeBackend opens a kind of store, so no class switches on
  * "which kind of backend"; only the VolumeExporter builds the exported objects (the volume layer's
- * Volume, the target's Namespace) for a volume.
+ * Volume, the target's Namespace) for a volume; and the volume service, the checks a request passes
+ * and the brick agent are the control plane's (io.basalt.control.volume and .agent): the daemon
+ * wires them and implements the brick's side.
  */
 @AnalyzeClasses(packages = "io.basalt.server", importOptions = ImportOption.DoNotIncludeTests.class)
 class ServerArchitectureTest {
@@ -59,4 +61,20 @@ class ServerArchitectureTest {
             .orShould().accessClassesThat().haveFullyQualifiedName("io.basalt.server.volume.ExportedAccess")
             .because("a volume becomes an exported Volume and namespace, with its access and QoS, in VolumeExporter"
                     + " only");
+
+    @ArchTest
+    static final ArchRule theVolumeServiceAndTheAgentLiveInTheControlPlane = noClasses()
+            .that().resideInAPackage("io.basalt.server..")
+            .should().haveNameMatching(".*\\.(ClusterVolumes?|VolumeAgent|PlacedVolumes|VolumeRequests|RepeatedCreate"
+                    + "|NsidAllocator|VolumeSpec|VolumeMetadata|CreateRequest)")
+            .because("validation, idempotent create, the cluster's volume records and the agent's reconcile are "
+                    + "basalt-control's; a second copy in the daemon would drift from it");
+
+    @ArchTest
+    static final ArchRule onlyLocalBrickCarriesOutTheAgentsChanges = noClasses()
+            .that().resideInAPackage("io.basalt.server..")
+            .and().doNotHaveFullyQualifiedName("io.basalt.server.cluster.LocalBrick")
+            .should().implement("io.basalt.control.agent.LocalVolumes")
+            .orShould().implement("io.basalt.control.agent.BrickDuties")
+            .because("the brick's side of the agent is one adapter over the volume manager");
 }

@@ -23,6 +23,14 @@ public final class BrickDirectory {
         public String name() {
             return record.name();
         }
+
+        /** The state it is in now: a record that says active but has no heartbeat is unreachable. */
+        public BrickState state() {
+            if (alive) {
+                return BrickState.ACTIVE;
+            }
+            return record.state() == BrickState.ACTIVE ? BrickState.UNREACHABLE : record.state();
+        }
     }
 
     private final MetadataStore store;

@@ -23,13 +23,13 @@ import io.basalt.control.HostList;
 import io.basalt.server.cluster.ClusterSnapshot;
 import io.basalt.server.cluster.ClusterSnapshots;
 import io.basalt.server.cluster.ClusterStatus;
-import io.basalt.server.cluster.ClusterVolume;
+import io.basalt.control.volume.ClusterVolume;
 import io.basalt.server.cluster.ClusterEvents;
-import io.basalt.server.cluster.ClusterVolumes;
+import io.basalt.control.volume.ClusterVolumes;
 import io.basalt.server.cluster.PrimaryMoves;
-import io.basalt.server.volume.CreateRequest;
-import io.basalt.server.volume.VolumeException;
-import io.basalt.server.volume.VolumeRequests;
+import io.basalt.control.volume.CreateRequest;
+import io.basalt.control.volume.VolumeException;
+import io.basalt.control.volume.VolumeRequests;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -7,9 +7,9 @@ import io.basalt.api.model.QosPolicyView;
 import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.volume.qos.QosLimits;
-import io.basalt.server.cluster.ClusterVolume;
-import io.basalt.server.cluster.ClusterVolumes;
-import io.basalt.server.volume.DataDirException;
+import io.basalt.control.volume.ClusterVolume;
+import io.basalt.control.volume.ClusterVolumes;
+import io.basalt.control.volume.DataDirException;
 import io.basalt.server.volume.QosPolicyStore;
 
 import java.util.List;

@@ -5,8 +5,8 @@ import io.basalt.api.model.VolumeView;
 import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.BrickState;
 import io.basalt.server.cluster.ClusterStatus;
-import io.basalt.server.cluster.ClusterVolume;
-import io.basalt.server.volume.VolumeException;
+import io.basalt.control.volume.ClusterVolume;
+import io.basalt.control.volume.VolumeException;
 
 import java.util.ArrayList;
 import java.util.HashMap;

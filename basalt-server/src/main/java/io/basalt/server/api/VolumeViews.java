@@ -2,11 +2,16 @@ package io.basalt.server.api;
 
 import io.basalt.api.model.SnapshotView;
 import io.basalt.api.model.VolumeView;
-import io.basalt.server.config.Hosts;
+import io.basalt.control.volume.Hosts;
+import io.basalt.block.BlockStore;
+import io.basalt.engine.pool.EngineBlockStore;
+import io.basalt.engine.pool.VolumeUsage;
+import io.basalt.nvmet.controller.Controller;
+import io.basalt.volume.HostAccess;
 import io.basalt.server.volume.Snapshots;
 import io.basalt.server.volume.SpaceUse;
 import io.basalt.server.volume.Volume;
-import io.basalt.server.volume.VolumeMetadata;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.server.volume.VolumeState;
 import io.basalt.volume.HostAccess;
 import io.basalt.volume.IoCounters;

@@ -5,7 +5,9 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.RevisionConflictException;
-import io.basalt.server.volume.VolumeException;
+import io.basalt.control.volume.ClusterVolume;
+import io.basalt.control.volume.ClusterVolumes;
+import io.basalt.control.volume.VolumeException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
 
 /**
  * A cluster's snapshots, asked for through any brick: the request is recorded in etcd, the volume's
- * primary brick (its {@link VolumeAgent}) takes the snapshot and records what it took, and the call
+ * primary brick (its {@link io.basalt.control.agent.VolumeAgent}) takes the snapshot and records what it took, and the call
  * waits for that record. Deleting works the same way round. Snapshots live on the primary's copy:
  * replicas hold no data of their own until replication arrives.
  */

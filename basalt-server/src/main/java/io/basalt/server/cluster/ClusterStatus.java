@@ -8,7 +8,9 @@ import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.BrickRecord;
 import io.basalt.control.topology.BrickState;
 import io.basalt.control.topology.ClusterIdentity;
-import io.basalt.server.volume.VolumeException;
+import io.basalt.control.volume.ClusterVolume;
+import io.basalt.control.volume.ClusterVolumes;
+import io.basalt.control.volume.VolumeException;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,10 +61,7 @@ public final class ClusterStatus {
 
     /** The state a member is in now: a record that says active but has no heartbeat is unreachable. */
     public static BrickState stateOf(BrickDirectory.Member m) {
-        if (m.alive()) {
-            return BrickState.ACTIVE;
-        }
-        return m.record().state() == BrickState.ACTIVE ? BrickState.UNREACHABLE : m.record().state();
+        return m.state();
     }
 
     public ClusterView view() throws VolumeException {

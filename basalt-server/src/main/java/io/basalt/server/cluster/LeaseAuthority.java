@@ -1,5 +1,6 @@
 package io.basalt.server.cluster;
 
+import io.basalt.control.agent.ServingAuthority;
 import io.basalt.control.cluster.Lease;
 import io.basalt.replication.PrimaryAuthority;
 
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
  * valid — but the brick has not yet heard that its volumes moved. Until its agent completes a
  * reconcile begun under the new lease, it acknowledges nothing.
  */
-public final class LeaseAuthority implements PrimaryAuthority {
+public final class LeaseAuthority implements PrimaryAuthority, ServingAuthority {
     private final Supplier<Lease> current;
     private final long marginNanos;
     private volatile Lease confirmed;
@@ -35,12 +36,12 @@ public final class LeaseAuthority implements PrimaryAuthority {
         return l != null && l == confirmed && !l.isLost() && System.nanoTime() - (l.validUntilNanos() - marginNanos) < 0;
     }
 
-    /** The lease a reconcile starts under; pass it to {@link #confirm} when the reconcile succeeded. */
+    @Override
     public Lease beginReconcile() {
         return current.get();
     }
 
-    /** A reconcile begun under {@code lease} read and applied the cluster's records. */
+    @Override
     public void confirm(Lease lease) {
         confirmed = lease;
     }

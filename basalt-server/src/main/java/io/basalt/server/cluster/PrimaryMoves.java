@@ -7,7 +7,9 @@ import io.basalt.control.RevisionConflictException;
 import io.basalt.control.topology.BrickDirectory;
 import io.basalt.control.topology.BrickState;
 import io.basalt.control.topology.Replicas;
-import io.basalt.server.volume.VolumeException;
+import io.basalt.control.volume.ClusterVolume;
+import io.basalt.control.volume.ClusterVolumes;
+import io.basalt.control.volume.VolumeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
 package io.basalt.server.config;
 
+import io.basalt.control.volume.VolumeSpec;
+import io.basalt.control.volume.ConfigException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;

@@ -1,5 +1,7 @@
 package io.basalt.server.config;
 
+import io.basalt.control.volume.ConfigException;
+
 import java.util.Map;
 import java.util.Set;
 

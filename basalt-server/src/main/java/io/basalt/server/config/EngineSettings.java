@@ -1,6 +1,7 @@
 package io.basalt.server.config;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.control.volume.ConfigException;
+import io.basalt.units.Sizes;
 import io.basalt.engine.pool.PoolConfig;
 
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.basalt.server.config;
 
+import io.basalt.control.volume.ConfigException;
+
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;

@@ -1,5 +1,7 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.volume.DataDirException;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;

@@ -1,9 +1,12 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
+import io.basalt.control.volume.DataDirException;
+import io.basalt.control.volume.VolumeException;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.engine.pool.EngineBlockStore;
 import io.basalt.engine.pool.Pool;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.VolumeSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

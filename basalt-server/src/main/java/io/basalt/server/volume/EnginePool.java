@@ -1,6 +1,7 @@
 package io.basalt.server.volume;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.control.volume.DataDirException;
+import io.basalt.units.Sizes;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FileDevice;
 import io.basalt.engine.pool.Pool;
@@ -8,7 +9,7 @@ import io.basalt.engine.pool.VolumeOptions;
 import io.basalt.engine.services.CompressionAlgorithm;
 import io.basalt.engine.services.KekFile;
 import io.basalt.engine.services.KeyEncryptionKey;
-import io.basalt.server.config.DataServices;
+import io.basalt.control.volume.DataServices;
 import io.basalt.server.config.EngineSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

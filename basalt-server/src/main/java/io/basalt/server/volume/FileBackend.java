@@ -1,6 +1,8 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
+import io.basalt.control.volume.DataDirException;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.engine.file.FileBlockStore;
 
 import java.io.IOException;

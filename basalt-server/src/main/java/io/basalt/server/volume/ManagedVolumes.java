@@ -1,5 +1,8 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.volume.VolumeMetadata;
+import io.basalt.control.volume.VolumeException;
+
 /**
  * What {@link Snapshots} needs of the component that owns the volumes (the {@link VolumeManager}):
  * so snapshots depend on this small contract and not on the manager, which depends on them.

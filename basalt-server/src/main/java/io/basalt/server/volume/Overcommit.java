@@ -1,7 +1,7 @@
 package io.basalt.server.volume;
 
 
-import io.basalt.api.model.Sizes;
+import io.basalt.units.Sizes;
 import java.util.Locale;
 
 /**

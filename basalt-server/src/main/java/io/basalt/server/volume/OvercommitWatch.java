@@ -1,5 +1,6 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.volume.VolumeMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,11 @@
 package io.basalt.server.volume;
 
 import io.basalt.volume.qos.QosLimits;
-import io.basalt.server.config.ConfigException;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.ConfigException;
+import io.basalt.control.volume.VolumeSpec;
+import io.basalt.control.volume.DataDirException;
+import io.basalt.control.volume.VolumeException;
+import io.basalt.control.volume.VolumeMetadata;
 
 import java.util.Collection;
 import java.util.List;

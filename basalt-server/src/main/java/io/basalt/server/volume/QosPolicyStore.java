@@ -6,6 +6,7 @@ import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.local.LocalMetadataStore;
 import io.basalt.volume.qos.QosLimits;
+import io.basalt.control.volume.DataDirException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.engine.ram.RamBlockStore;
 
 /** Memory only: a fresh, zeroed store at every start; it cannot grow (the memory is sized once). */

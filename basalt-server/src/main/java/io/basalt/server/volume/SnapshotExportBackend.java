@@ -1,6 +1,8 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
+import io.basalt.control.volume.DataDirException;
+import io.basalt.control.volume.VolumeMetadata;
 
 /**
  * A snapshot of an engine volume, exported read-only: it has no space, snapshots or size of its

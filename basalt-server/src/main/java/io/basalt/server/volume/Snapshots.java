@@ -1,14 +1,20 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
-import io.basalt.api.model.Sizes;
+import io.basalt.control.volume.CloneSource;
+import io.basalt.control.volume.CreateRequest;
+import io.basalt.control.volume.DataDirException;
+import io.basalt.control.volume.RepeatedCreate;
+import io.basalt.control.volume.VolumeException;
+import io.basalt.control.volume.VolumeMetadata;
+import io.basalt.units.Sizes;
 import io.basalt.engine.pool.DiffPage;
 import io.basalt.engine.pool.Pool;
 import io.basalt.engine.pool.SnapshotInfo;
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.ConfigException;
-import io.basalt.server.config.Hosts;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.Backend;
+import io.basalt.control.volume.ConfigException;
+import io.basalt.control.volume.Hosts;
+import io.basalt.control.volume.VolumeSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

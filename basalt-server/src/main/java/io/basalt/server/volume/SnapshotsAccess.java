@@ -1,5 +1,8 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.volume.VolumeMetadata;
+import io.basalt.control.volume.VolumeException;
+
 /**
  * The {@link VolumeManager} as {@link Snapshots} sees it. A class of its own rather than an
  * interface the manager implements, so the manager's methods for snapshots stay package-private

@@ -1,8 +1,11 @@
 package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.Backend;
+import io.basalt.control.volume.DataDirException;
+import io.basalt.control.volume.VolumeException;
+import io.basalt.control.volume.VolumeMetadata;
+import io.basalt.control.volume.VolumeSpec;
 
 import java.io.IOException;
 

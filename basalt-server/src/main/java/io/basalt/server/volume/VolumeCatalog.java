@@ -1,13 +1,16 @@
 package io.basalt.server.volume;
 
-import io.basalt.api.model.Sizes;
+import io.basalt.control.volume.DataDirException;
+import io.basalt.control.volume.NsidAllocator;
+import io.basalt.control.volume.VolumeMetadata;
+import io.basalt.units.Sizes;
 import io.basalt.control.MetadataEntry;
 import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.MetadataStoreException;
 import io.basalt.control.local.LocalMetadataStore;
-import io.basalt.server.config.Hosts;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.Hosts;
+import io.basalt.control.volume.VolumeSpec;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +86,7 @@ public final class VolumeCatalog {
 
     private static VolumeMetadata read(MetadataStore store, MetadataEntry e) throws DataDirException {
         try {
-            VolumeMetadata v = VolumeMetadata.fromProperties(MetadataRecords.properties(e));
+            VolumeMetadata v = VolumeMetadata.fromFields(e.fields());
             if (!v.name().equals(MetadataKeys.name(e.key()))) {
                 throw new IllegalArgumentException("it names volume '" + v.name() + "'");
             }
@@ -337,7 +340,7 @@ public final class VolumeCatalog {
         }
         String key = MetadataKeys.volume(v.name());
         try {
-            store.put(key, MetadataRecords.fields(v.toProperties()), MetadataRecords.revisionOf(store, key));
+            store.put(key, v.toFields(), MetadataRecords.revisionOf(store, key));
         } catch (MetadataStoreException e) {
             throw MetadataRecords.failed(e);
         }

@@ -2,6 +2,9 @@ package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
+import io.basalt.control.volume.VolumeMetadata;
+import io.basalt.volume.qos.QosLimiter;
+import io.basalt.volume.qos.QosLimits;
 import io.basalt.nvmet.subsystem.AnaState;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;

@@ -2,12 +2,10 @@ package io.basalt.server.volume;
 
 import io.basalt.block.BlockStore;
 import io.basalt.control.HostList;
-import io.basalt.api.model.Sizes;
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.Hosts;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.units.Sizes;
 import io.basalt.volume.chain.StoreChain;
 import io.basalt.volume.qos.QosLimits;
+import io.basalt.control.volume.*;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -197,7 +195,7 @@ public final class VolumeManager implements AutoCloseable {
      * Records and exports a volume whose pool image exists or is made on export (a clone, a replica
      * placed here: {@code how} says which); undoes the pool image if that fails.
      */
-    synchronized Created adopt(VolumeMetadata v, String how) throws VolumeException {
+    public synchronized Created adopt(VolumeMetadata v, String how) throws VolumeException {
         Overcommit before = overcommit();
         saveAndExport(v, () -> backendOf(v).delete(v));
         LOG.info("Created volume {} ({}): NSID {}, UUID {}, {}", v.name(), how, v.nsid(), v.uuid(),

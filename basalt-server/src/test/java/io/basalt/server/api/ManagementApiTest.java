@@ -9,7 +9,7 @@ import io.basalt.initiator.NvmeTcpInitiator;
 import io.basalt.server.Brick;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.ServeConfig;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.VolumeSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package io.basalt.server.config;
 
+import io.basalt.control.volume.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;

@@ -1,5 +1,8 @@
 package io.basalt.server.config;
 
+import io.basalt.control.volume.VolumeSpec;
+import io.basalt.control.volume.Backend;
+import io.basalt.control.volume.ConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;

@@ -1,6 +1,7 @@
 package io.basalt.server.volume;
 
 import io.basalt.nvme.Nqn;
+import io.basalt.control.volume.DataDirException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.volume.DataDirException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

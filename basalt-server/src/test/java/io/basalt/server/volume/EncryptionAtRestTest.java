@@ -9,7 +9,7 @@ import io.basalt.server.Brick;
 import io.basalt.server.config.ApiConfig;
 import io.basalt.server.config.DataPathConfig;
 import io.basalt.server.config.ServeConfig;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.VolumeSpec;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,11 @@
 package io.basalt.server.volume;
 
 import io.basalt.control.MetadataKeys;
+import io.basalt.control.volume.CreateRequest;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.engine.pool.EngineBlockStore;
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.Hosts;
+import io.basalt.control.volume.Backend;
+import io.basalt.control.volume.Hosts;
 import io.basalt.volume.chain.StoreChain;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.AfterEach;

@@ -5,8 +5,9 @@ import io.basalt.control.MetadataKeys;
 import io.basalt.control.MetadataStore;
 import io.basalt.control.local.LocalMetadataStore;
 import io.basalt.volume.qos.QosLimits;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.server.config.ServeConfig;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.VolumeSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

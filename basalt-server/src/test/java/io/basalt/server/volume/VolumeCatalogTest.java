@@ -1,7 +1,10 @@
 package io.basalt.server.volume;
 
+import io.basalt.control.volume.DataDirException;
+import io.basalt.control.volume.NsidAllocator;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.server.config.ServeConfig;
-import io.basalt.server.config.VolumeSpec;
+import io.basalt.control.volume.VolumeSpec;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

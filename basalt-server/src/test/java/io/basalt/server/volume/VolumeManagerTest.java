@@ -1,9 +1,12 @@
 package io.basalt.server.volume;
 
-import io.basalt.server.config.Backend;
-import io.basalt.server.config.Hosts;
+import io.basalt.control.volume.Backend;
+import io.basalt.control.volume.Hosts;
 import io.basalt.volume.chain.StoreChain;
 import io.basalt.volume.qos.QosLimits;
+import io.basalt.control.volume.CreateRequest;
+import io.basalt.control.volume.VolumeException;
+import io.basalt.control.volume.VolumeMetadata;
 import io.basalt.control.HostList;
 import io.basalt.nvmet.subsystem.Subsystem;
 import org.junit.jupiter.api.AfterEach;
