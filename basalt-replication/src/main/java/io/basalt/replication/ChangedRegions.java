@@ -74,9 +74,12 @@ public final class ChangedRegions {
      * Unmarks {@code region}, as a resync does just before reading it (a write completing after that
      * marks it again, so it is copied again).
      *
-     * @return whether it was marked
+     * @return whether it was marked (false for a region past the volume's end)
      */
     public boolean clear(long region) {
+        if (region < 0 || region >= regions) {
+            return false;
+        }
         int word = (int) (region >>> 6);
         long bit = 1L << (region & 63);
         while (true) {

@@ -235,7 +235,7 @@ final class Resync implements Runnable {
             }
             changed.clear(r);
             long last = r;
-            while (last - r + 1 < perCopy && changed.clear(last + 1)) {
+            while (last - r + 1 < perCopy && last + 1 < changed.regions() && changed.clear(last + 1)) {
                 last++;
             }
             long offset = r * regionBytes;
@@ -250,14 +250,31 @@ final class Resync implements Runnable {
             }
             r = changed.next(last + 1);
         }
-        for (int i = 0; i < settings.copiesInFlight(); i++) {
-            Copy copy = idle.poll(timeout, TimeUnit.NANOSECONDS);
-            if (copy == null) {
-                return "a copy took longer than " + settings.gateTimeout();
+        // Every copy must be back before the pass ends: one still in flight could land on the replica
+        // after a host write to the same blocks once it rejoined, and put old data over new.
+        String late = awaitAllCopies(timeout);
+        return late != null ? late : failure;
+    }
+
+    /** Waits until no copy is in flight: all of them idle at once. Null, or why not. */
+    private String awaitAllCopies(long timeoutNanos) throws InterruptedException {
+        Copy[] back = new Copy[settings.copiesInFlight()];
+        int n = 0;
+        try {
+            long deadline = System.nanoTime() + timeoutNanos;
+            while (n < back.length) {
+                Copy copy = idle.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (copy == null) {
+                    return "a copy took longer than " + settings.gateTimeout();
+                }
+                back[n++] = copy;
             }
-            idle.add(copy);
+            return null;
+        } finally {
+            for (int i = 0; i < n; i++) {
+                idle.add(back[i]);
+            }
         }
-        return failure;
     }
 
     /** A copy finished (any thread): counts it, or re-marks its regions and stops the pass. */

@@ -69,6 +69,16 @@ class ChangedRegionsTest {
     }
 
     @Test
+    void shouldHaveNothingToClearPastTheLastRegion() {
+        ChangedRegions c = new ChangedRegions(64 * 4096, 4096);
+        c.markAll();
+        assertThat(c.clear(64)).isFalse();
+        assertThat(c.clear(127)).isFalse();
+        assertThat(c.clear(63)).isTrue();
+        assertThat(c.count()).isEqualTo(63);
+    }
+
+    @Test
     void shouldRejectARegionSizeThatIsNotAPowerOfTwo() {
         assertThatThrownBy(() -> new ChangedRegions(1 << 20, 3000)).isInstanceOf(IllegalArgumentException.class);
     }

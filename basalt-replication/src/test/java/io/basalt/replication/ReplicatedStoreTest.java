@@ -206,6 +206,25 @@ class ReplicatedStoreTest {
         }
     }
 
+    /** A run that ends at the volume's last region, shorter than one copy: the copy must stop at the end. */
+    @Test
+    void shouldResyncTheLastRegionOfTheVolume() throws Exception {
+        try (Fixture f = new Fixture(2)) {
+            f.store.apply(f.plan());
+            f.link(1).mode = FakeLink.Mode.FAIL;
+            f.link(1).connected = false;
+            assertThat(f.write(Fixture.CAPACITY - 4096, 4096, 5)).isEqualTo(IoStatus.OK);
+            f.store.apply(f.plan(f.link(1)));
+            assertThat(f.progress("b2").regionsRemaining()).isEqualTo(1);
+
+            f.link(1).mode = FakeLink.Mode.ANSWER;
+            f.link(1).connected = true;
+            Fixture.waitFor("resync of b2", () -> f.resyncDone("b2"));
+            assertThat(f.progress("b2").bytesCopied()).isEqualTo(REGION);
+            assertThat(Fixture.contents(f.link(1).store)).isEqualTo(Fixture.contents(f.local));
+        }
+    }
+
     @Test
     void shouldCopyEveryRegionOfAReplicaItHasNoTrackingFor() throws Exception {
         try (Fixture f = new Fixture(1)) {

@@ -64,18 +64,41 @@ final class EtcdWatch implements Watch {
         this.delivery = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("etcd-watch " + prefix).factory());
     }
 
-    synchronized void subscribe() {
-        if (closed || ended) {
-            return;
+    /**
+     * Watches from the first revision not yet accepted. jetcd's {@code watch} takes jetcd's own lock, and
+     * jetcd calls this watch's callbacks holding it: so the call is made without this watch's lock, or
+     * the two would deadlock (seen: a watch failing while it resumed).
+     */
+    void subscribe() {
+        long gen;
+        WatchOption option;
+        io.etcd.jetcd.Watch.Watcher superseded;
+        synchronized (this) {
+            if (closed || ended) {
+                return;
+            }
+            superseded = current;
+            current = null;
+            gen = ++generation;
+            option = WatchOption.builder().isPrefix(true).withPrevKV(true).withRevision(acceptedRevision + 1).build();
         }
-        if (current != null) {
-            scheduler.execute(current::close); // superseded; closing twice is harmless
+        if (superseded != null) {
+            scheduler.execute(superseded::close); // closing twice is harmless
         }
-        long gen = ++generation;
-        WatchOption option = WatchOption.builder().isPrefix(true).withPrevKV(true)
-                .withRevision(acceptedRevision + 1).build();
-        current = connection.watch().watch(keys.etcdKey(prefix), option, io.etcd.jetcd.Watch.listener(
-                response -> onResponse(gen, response), failure -> onFailure(gen, failure), () -> onCompleted(gen)));
+        io.etcd.jetcd.Watch.Watcher started = connection.watch().watch(keys.etcdKey(prefix), option,
+                io.etcd.jetcd.Watch.listener(response -> onResponse(gen, response), failure -> onFailure(gen, failure),
+                        () -> onCompleted(gen)));
+        boolean stale;
+        synchronized (this) {
+            // A failure, restart or close may have come meanwhile: then this watcher is already given up.
+            stale = gen != generation || closed || ended;
+            if (!stale) {
+                current = started;
+            }
+        }
+        if (stale) {
+            scheduler.execute(started::close);
+        }
     }
 
     private synchronized void onResponse(long gen, WatchResponse response) {
@@ -108,9 +131,10 @@ final class EtcdWatch implements Watch {
         }
         generation++; // whatever this watcher still sends is ignored
         io.etcd.jetcd.Watch.Watcher broken = current;
+        current = null;
         if (failure instanceof CompactedException compacted) {
             ended = true;
-            scheduler.execute(broken::close);
+            closeLater(broken);
             CompactedRevisionException end = new CompactedRevisionException(acceptedRevision + 1,
                     compacted.getCompactedRevision());
             delivery.execute(() -> {
@@ -126,9 +150,16 @@ final class EtcdWatch implements Watch {
                     + failure.getMessage() + "): resuming after revision " + acceptedRevision);
             failing = true;
         }
-        scheduler.execute(broken::close);
+        closeLater(broken);
         scheduler.execute(connection::unreachable); // not under this lock: it may restart every watch
         scheduler.schedule(this::subscribe, RESUME_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes a watcher on the scheduler (never under this lock); null when subscribe has not set it yet. */
+    private void closeLater(io.etcd.jetcd.Watch.Watcher w) {
+        if (w != null) {
+            scheduler.execute(w::close);
+        }
     }
 
     /** The connection's client was replaced: its streams ended silently, so watch again on the new one. */
