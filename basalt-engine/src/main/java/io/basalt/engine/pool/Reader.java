@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * began before tail {@code t} has finished" is simply {@code head >= t}: {@link Readers} builds its
  * epochs on that.
  */
-final class Reader implements Runnable {
+final class Reader implements ReadQueue, Runnable {
     /** Requests a reader may have queued; the engine serves reads itself when every ring is full. */
     static final int RING_SIZE = 64;
     private static final int SPINS_BEFORE_PARK = 200;
@@ -41,40 +41,50 @@ final class Reader implements Runnable {
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
     }
 
-    void start() {
+    @Override
+    public int capacity() {
+        return RING_SIZE;
+    }
+
+    @Override
+    public void start() {
         thread.start();
     }
 
-    /** Requests queued or being read. Any thread. */
-    int backlog() {
+    @Override
+    public int backlog() {
         return (int) (tail.get() - head.get());
     }
 
-    long tail() {
+    @Override
+    public long tail() {
         return tail.get();
     }
 
-    long head() {
+    @Override
+    public long head() {
         return head.get();
     }
 
-    /** The slot the engine may fill next, or null if the ring is full. Engine thread. */
-    ReadRequest claim() {
+    @Override
+    public ReadRequest claim() {
         long t = tail.get();
         return t - head.get() < RING_SIZE ? ring[(int) (t & (RING_SIZE - 1))] : null;
     }
 
-    /** Hands the claimed slot, now filled, to the reader. Engine thread. */
-    void publish() {
+    /** Hands the claimed slot, now filled, to the reader: always taken. Engine thread. */
+    @Override
+    public boolean publish() {
         // A full volatile store, so the read of sleeping below cannot pass it (no lost wake-up).
         tail.set(tail.get() + 1);
         if (sleeping) {
             LockSupport.unpark(thread);
         }
+        return true;
     }
 
-    /** Finishes what is queued, then ends the thread and waits for it. */
-    void stop() {
+    @Override
+    public void stop() {
         if (thread.getState() == Thread.State.NEW) {
             decoder.close();
             return;
@@ -94,7 +104,8 @@ final class Reader implements Runnable {
         }
     }
 
-    long checksumErrors() {
+    @Override
+    public long checksumErrors() {
         return runs.checksumErrors();
     }
 
