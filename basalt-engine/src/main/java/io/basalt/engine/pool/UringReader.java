@@ -33,14 +33,21 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Nothing is allocated and no lock taken per read: slots, their run tables and the arena exist
  * from the start, and a completion's {@code user_data} is the slot and run index.
  */
-final class UringReader implements ReadQueue, Runnable, IoUring.CompletionHandler {
+final class UringReader extends SlotRing implements Runnable, IoUring.CompletionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(UringReader.class);
     /** Requests queued at once (a power of two). */
     static final int SLOTS = 64;
-    /** Device reads in flight at once: the ring's depth. */
-    static final int DEPTH = 128;
-    /** Native bytes the runs in flight read into; a request needing more than half is served inline. */
-    static final int ARENA_BYTES = 8 << 20;
+    /**
+     * Device reads in flight at once: the ring's depth. Enough for every run of 32 queued 128 KiB reads
+     * of scattered 4 KiB blocks: a read the ring has no room for is served by the engine thread, one
+     * blocking run after another (at 128 a QD32 scattered read ran at a third of QD4's speed).
+     */
+    static final int DEPTH = 1024;
+    /**
+     * Native bytes the runs in flight read into: {@link #DEPTH} runs of up to 8 KiB (a 4 KiB payload
+     * that straddles a page), twice over; a request needing more than half is served inline.
+     */
+    static final int ARENA_BYTES = 16 << 20;
     private static final int RUN_BITS = 16;
     private static final long WAKE_UP = -1L;
 
@@ -50,7 +57,6 @@ final class UringReader implements ReadQueue, Runnable, IoUring.CompletionHandle
     private final SegmentLayout layout;
     private final PayloadDecoder decoder;
     private final int maxRun;
-    private final ReadRequest[] slots = new ReadRequest[SLOTS];
     /** Per slot and block: where the block's payload lands in the arena. Written by the engine. */
     private final int[][] payloadAt = new int[SLOTS][ReadRequest.MAX_BLOCKS];
     /** Per slot and run: the bytes its device read must return. Written by the engine. */
@@ -69,22 +75,18 @@ final class UringReader implements ReadQueue, Runnable, IoUring.CompletionHandle
     private long arenaTail;
     /** Written by the consumer as it frees slots: arena bytes before it may be reused. */
     private final AtomicLong arenaHead = new AtomicLong();
-    private final AtomicLong tail = new AtomicLong();
-    private final AtomicLong head = new AtomicLong();
     private final Thread thread;
     private volatile boolean stopping;
     /** Written by the consumer only; read by stats from any thread. */
     private volatile long checksumErrors;
 
     private UringReader(IoUring ring, int[] fds, SegmentLayout layout, PoolConfig config, String name) {
+        super(SLOTS);
         this.ring = ring;
         this.fds = fds;
         this.layout = layout;
         this.decoder = new PayloadDecoder();
         this.maxRun = config.maxBatchPayload();
-        for (int i = 0; i < SLOTS; i++) {
-            slots[i] = new ReadRequest();
-        }
         this.arena = AlignedBuffers.allocate(ARENA_BYTES);
         this.view = arena.duplicate();
         this.arenaAddress = MemorySegment.ofBuffer(arena).address();
@@ -120,32 +122,6 @@ final class UringReader implements ReadQueue, Runnable, IoUring.CompletionHandle
         }
     }
 
-    @Override
-    public int capacity() {
-        return SLOTS;
-    }
-
-    @Override
-    public int backlog() {
-        return (int) (tail.get() - head.get());
-    }
-
-    @Override
-    public long tail() {
-        return tail.get();
-    }
-
-    @Override
-    public long head() {
-        return head.get();
-    }
-
-    @Override
-    public ReadRequest claim() {
-        long t = tail.get();
-        return t - head.get() < SLOTS ? slots[(int) (t & (SLOTS - 1))] : null;
-    }
-
     /**
      * Queues one device read per run of the claimed request and submits them; false if the request has
      * nothing to read from the device, or the ring or the arena lacks room for it now.
@@ -153,8 +129,8 @@ final class UringReader implements ReadQueue, Runnable, IoUring.CompletionHandle
     @Override
     public boolean publish() {
         long t = tail.get();
-        int s = (int) (t & (SLOTS - 1));
-        ReadRequest r = slots[s];
+        int s = index(t);
+        ReadRequest r = slot(t);
         long[] addresses = r.addresses;
         int n = r.blocks;
         int runs = 0;
@@ -257,7 +233,7 @@ final class UringReader implements ReadQueue, Runnable, IoUring.CompletionHandle
         int s = (int) (userData >>> RUN_BITS);
         int run = (int) (userData & ((1 << RUN_BITS) - 1));
         if (result != runLength[s][run] && status[s] == IoStatus.OK) {
-            ReadRequest r = slots[s];
+            ReadRequest r = slot(s);
             LOG.warn("{}: a device read of {} bytes for blocks from {} returned {}", r.volume, runLength[s][run],
                     r.lba, result);
             status[s] = IoStatus.READ_ERROR;
@@ -268,7 +244,7 @@ final class UringReader implements ReadQueue, Runnable, IoUring.CompletionHandle
     }
 
     private void finish(int s) {
-        ReadRequest r = slots[s];
+        ReadRequest r = slot(s);
         BlockIo io = r.io;
         int st = status[s];
         if (st == IoStatus.OK) {
@@ -278,7 +254,7 @@ final class UringReader implements ReadQueue, Runnable, IoUring.CompletionHandle
         finished[s] = true;
         long h = head.get();
         long freedTo = -1;
-        for (int i; h < tail.get() && finished[i = (int) (h & (SLOTS - 1))]; h++) {
+        for (int i; h < tail.get() && finished[i = index(h)]; h++) {
             finished[i] = false;
             freedTo = arenaEnd[i];
         }
@@ -325,17 +301,7 @@ final class UringReader implements ReadQueue, Runnable, IoUring.CompletionHandle
             } catch (IOException e) {
                 LOG.error("io_uring wake-up failed: {}", e.toString());
             }
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            join(thread);
         } else {
             decoder.close();
         }

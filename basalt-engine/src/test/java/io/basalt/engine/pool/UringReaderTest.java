@@ -4,7 +4,9 @@ import io.basalt.block.IoStatus;
 import io.basalt.engine.TestIo;
 import io.basalt.engine.device.FaultyDevice;
 import io.basalt.engine.device.FileDevice;
+import io.basalt.engine.device.uring.RequireIoUring;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +35,11 @@ class UringReaderTest {
     @TempDir
     Path dir;
     private final String previous = System.getProperty(PoolConfig.READ_IO_PROP_NAME);
+
+    @BeforeEach
+    void requireIoUring() {
+        RequireIoUring.open(2).close();
+    }
 
     @AfterEach
     void restoreMode() {

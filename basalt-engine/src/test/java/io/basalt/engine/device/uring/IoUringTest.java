@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The binding against a real file. io_uring missing here is a failure that says how to enable it: the
@@ -45,13 +44,7 @@ class IoUringTest {
             content.putLong(i, i);
         }
         Files.write(file, content.array());
-        try {
-            ring = IoUring.open(64);
-        } catch (IoUring.UnavailableException e) {
-            fail("io_uring is unavailable (" + e.getMessage() + "): run on Linux >= 5.6 with "
-                    + "sysctl kernel.io_uring_disabled=0, outside a seccomp profile that blocks io_uring_setup, "
-                    + "and with --enable-native-access=ALL-UNNAMED");
-        }
+        ring = RequireIoUring.open(64);
         fd = IoUring.openFile(file, false);
     }
 
