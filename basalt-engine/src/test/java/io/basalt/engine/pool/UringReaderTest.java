@@ -2,6 +2,7 @@ package io.basalt.engine.pool;
 
 import io.basalt.block.IoStatus;
 import io.basalt.engine.TestIo;
+import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
 import io.basalt.engine.device.FileDevice;
 import io.basalt.engine.device.uring.RequireIoUring;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 
 import static io.basalt.engine.pool.ReadRace.stamped;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,5 +150,66 @@ class UringReaderTest {
         try (Pool pool = filePool(mode, 4 << 20)) {
             ReadRace.readWhileWritingAndCleaning(pool);
         }
+    }
+
+    /**
+     * Random writes (stamped blocks, so compressed payloads share pages), trims and cleaning on a pool
+     * of two files, reopened halfway, against a model: queued reads of 1 to 64 blocks mix mapped and
+     * unmapped blocks and blocks on both devices, and must return exactly the model's bytes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {PoolConfig.READ_IO_URING, PoolConfig.READ_IO_THREADS})
+    void shouldReadWhatAModelSaysFromAPoolOfTwoFiles(String mode) throws Exception {
+        System.setProperty(PoolConfig.READ_IO_PROP_NAME, mode);
+        int blocks = 512;
+        byte[] model = new byte[blocks * 4096];
+        Random random = new Random(16);
+        boolean throughRing = false;
+        for (int life = 0; life < 2; life++) {
+            List<BlockDevice> devices = List.of(FileDevice.open(dir.resolve("a"), 4 << 20, true),
+                    FileDevice.open(dir.resolve("b"), 4 << 20, true));
+            try (Pool pool = life == 0 ? Pool.create(devices, CONFIG) : Pool.open(devices, CONFIG)) {
+                EngineBlockStore v = life == 0 ? pool.createVolume("v", blocks * 4096L, 4096, false)
+                        : pool.volume("v");
+                for (int round = 0; round < 30; round++) {
+                    for (int w = 0; w < 24; w++) {
+                        int at = random.nextInt(blocks);
+                        int count = 1 + random.nextInt(Math.min(8, blocks - at));
+                        if (random.nextInt(6) == 0) {
+                            assertThat(TestIo.deallocate(at * 4096L, count * 4096L).runOn(v)).isEqualTo(IoStatus.OK);
+                            Arrays.fill(model, at * 4096, (at + count) * 4096, (byte) 0);
+                            continue;
+                        }
+                        byte[] data = new byte[count * 4096];
+                        for (int k = 0; k < count; k++) {
+                            System.arraycopy(stamped(at + k, round * 100L + w), 0, data, k * 4096, 4096);
+                        }
+                        assertThat(TestIo.write(at * 4096L, data).runOn(v)).isEqualTo(IoStatus.OK);
+                        System.arraycopy(data, 0, model, at * 4096, data.length);
+                    }
+                    if (round % 10 == 9) {
+                        pool.checkpoint();
+                        pool.clean(4);
+                    }
+                    List<TestIo> reads = new ArrayList<>();
+                    for (int r = 0; r < 16; r++) {
+                        int at = random.nextInt(blocks);
+                        int count = 1 + random.nextInt(Math.min(64, blocks - at));
+                        TestIo io = TestIo.read(at * 4096L, count * 4096);
+                        v.submit(io);
+                        reads.add(io);
+                    }
+                    for (TestIo io : reads) {
+                        assertThat(io.await()).isEqualTo(IoStatus.OK);
+                        int from = (int) io.offset();
+                        assertThat(io.data()).as("read at block %d of %d blocks", from / 4096, io.length() / 4096)
+                                .isEqualTo(Arrays.copyOfRange(model, from, from + io.length()));
+                        throughRing |= io.completedOn.getName().endsWith(URING_THREAD);
+                    }
+                }
+                assertThat(pool.stats().checksumErrors()).isZero();
+            }
+        }
+        assertThat(throughRing).as("reads completed by the io_uring thread").isEqualTo(mode.equals(PoolConfig.READ_IO_URING));
     }
 }
