@@ -13,15 +13,17 @@ import java.io.IOException;
 
 /**
  * Reads off the engine thread: the engine resolves a read's addresses and CRCs from the map
- * ({@link ReadRequest#resolve}) and hands it to the least busy {@link Reader}, whose thread does the
- * device reads, checks and completion. The engine serves a read itself when a hand-off cannot help:
- * no reader threads, a read too long for one request, every ring full — or the read is alone (nothing
- * else queued, no reader busy), where waking a reader would only add its wake-up to the latency (QD1).
+ * ({@link ReadRequest#resolve}) and hands it to a {@link ReadQueue}: the one {@link UringReader} (every
+ * device read of every queued request in flight at once) or the least busy {@link Reader} thread,
+ * which does the device reads, checks and completion. The engine serves a read itself when a hand-off
+ * cannot help: no reader threads, a read too long for one request, every ring full (or no room in
+ * io_uring) — or the read is alone (nothing else queued, no reader busy), where waking a reader would
+ * only add its wake-up to the latency (QD1).
  *
  * <p>Reads resolved before a segment is freed may still be reading it, so freed segments wait in
  * {@link SegmentLimbo} for the <em>read epoch</em> taken here ({@link #epoch}): every reader's tail
- * at the time of the free. A reader finishes in order, so the epoch has passed once every reader's
- * head has reached it.
+ * at the time of the free. A queue frees its slots in order, so the epoch has passed once every
+ * queue's head has reached it.
  */
 final class Readers implements ReadEpochs {
     private static final Logger LOG = LoggerFactory.getLogger(Readers.class);
