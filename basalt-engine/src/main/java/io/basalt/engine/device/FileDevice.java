@@ -148,6 +148,11 @@ public final class FileDevice implements BlockDevice {
         LOG.info("Preallocated {} in {} ms", path, (System.nanoTime() - started) / 1_000_000);
     }
 
+    /** The file or block device opened. */
+    public Path path() {
+        return path;
+    }
+
     public boolean isDirect() {
         return direct;
     }

@@ -28,7 +28,8 @@ package io.basalt.engine.pool;
  *                                blocks); when full, new blocks are stored unshared
  * @param readThreads             threads doing reads' device I/O and checks while the engine thread
  *                                resolves addresses (default {@link #readThreadsDefault()}); 0 serves
- *                                reads on the engine thread itself
+ *                                reads on the engine thread itself; with io_uring ({@link #READ_IO_PROP_NAME})
+ *                                any other number means one completion thread
  */
 public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIntervalBytes, double fillLimit,
                          double gcLowWater, double gcHighWater, int queueCapacity, int maxVolumes,
@@ -64,6 +65,23 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
         if (readThreads < 0 || readThreads > 256) {
             throw new IllegalArgumentException("read threads must be in [0, 256]: " + readThreads);
         }
+    }
+
+    /**
+     * System property choosing how reads handed off the engine thread reach the device:
+     * {@value #READ_IO_URING} (one io_uring, every run of every queued read in flight at once; the
+     * default) or {@value #READ_IO_THREADS} ({@code readThreads} threads doing blocking reads). Where
+     * io_uring cannot be set up (old kernel, a container's seccomp filter, {@code kernel.io_uring_disabled},
+     * devices that are not files) the pool uses the threads and logs why at open.
+     */
+    public static final String READ_IO_PROP_NAME = "basalt.engine.io";
+    public static final String READ_IO_URING = "uring";
+    public static final String READ_IO_THREADS = "threads";
+    public static final String READ_IO_DEFAULT = READ_IO_URING;
+
+    /** {@value #READ_IO_PROP_NAME}, or {@link #READ_IO_DEFAULT}. */
+    public static String readIo() {
+        return System.getProperty(READ_IO_PROP_NAME, READ_IO_DEFAULT);
     }
 
     /** System property that overrides {@link #readThreadsDefault()} (benchmarks, operators tuning a device). */

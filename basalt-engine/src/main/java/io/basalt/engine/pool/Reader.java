@@ -3,7 +3,6 @@ package io.basalt.engine.pool;
 import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
 
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,87 +13,55 @@ import java.util.concurrent.locks.LockSupport;
  * began before tail {@code t} has finished" is simply {@code head >= t}: {@link Readers} builds its
  * epochs on that.
  */
-final class Reader implements Runnable {
+final class Reader extends SlotRing implements Runnable {
     /** Requests a reader may have queued; the engine serves reads itself when every ring is full. */
     static final int RING_SIZE = 64;
     private static final int SPINS_BEFORE_PARK = 200;
     private static final long PARK_NANOS = 50_000_000L;
 
-    private final ReadRequest[] ring = new ReadRequest[RING_SIZE];
     private final RunReader runs;
     /** Holds codec state (native for zstd): freed when the thread ends. */
     private final PayloadDecoder decoder;
-    /** Next slot the engine fills; written by the engine thread only. */
-    private final AtomicLong tail = new AtomicLong();
-    /** Next slot the reader serves; written by the reader only. */
-    private final AtomicLong head = new AtomicLong();
     private final Thread thread;
     private volatile boolean sleeping;
     private volatile boolean running = true;
 
     Reader(String name, PayloadDecoder decoder, io.basalt.engine.log.SegmentLayout layout, PoolConfig config) {
+        super(RING_SIZE);
         this.decoder = decoder;
         this.runs = new RunReader(layout, config, decoder);
-        for (int i = 0; i < RING_SIZE; i++) {
-            ring[i] = new ReadRequest();
-        }
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
     }
 
-    void start() {
+    @Override
+    public void start() {
         thread.start();
     }
 
-    /** Requests queued or being read. Any thread. */
-    int backlog() {
-        return (int) (tail.get() - head.get());
-    }
-
-    long tail() {
-        return tail.get();
-    }
-
-    long head() {
-        return head.get();
-    }
-
-    /** The slot the engine may fill next, or null if the ring is full. Engine thread. */
-    ReadRequest claim() {
-        long t = tail.get();
-        return t - head.get() < RING_SIZE ? ring[(int) (t & (RING_SIZE - 1))] : null;
-    }
-
-    /** Hands the claimed slot, now filled, to the reader. Engine thread. */
-    void publish() {
+    /** Hands the claimed slot, now filled, to the reader: always taken. Engine thread. */
+    @Override
+    public boolean publish() {
         // A full volatile store, so the read of sleeping below cannot pass it (no lost wake-up).
         tail.set(tail.get() + 1);
         if (sleeping) {
             LockSupport.unpark(thread);
         }
+        return true;
     }
 
-    /** Finishes what is queued, then ends the thread and waits for it. */
-    void stop() {
+    @Override
+    public void stop() {
         if (thread.getState() == Thread.State.NEW) {
             decoder.close();
             return;
         }
         running = false;
         LockSupport.unpark(thread);
-        boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        join(thread);
     }
 
-    long checksumErrors() {
+    @Override
+    public long checksumErrors() {
         return runs.checksumErrors();
     }
 
@@ -121,7 +88,7 @@ final class Reader implements Runnable {
                 continue;
             }
             idle = 0;
-            ReadRequest r = ring[(int) (h & (RING_SIZE - 1))];
+            ReadRequest r = slot(h);
             BlockIo io = r.io;
             int status = serve(r);
             r.clear();

@@ -6,21 +6,28 @@ import io.basalt.engine.gc.ReadEpochs;
 import io.basalt.engine.gc.SegmentLimbo;
 import io.basalt.engine.log.SegmentLayout;
 import io.basalt.engine.map.ExtentTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
 
 /**
  * Reads off the engine thread: the engine resolves a read's addresses and CRCs from the map
- * ({@link ReadRequest#resolve}) and hands it to the least busy {@link Reader}, whose thread does the
- * device reads, checks and completion. The engine serves a read itself when a hand-off cannot help:
- * no reader threads, a read too long for one request, every ring full — or the read is alone (nothing
- * else queued, no reader busy), where waking a reader would only add its wake-up to the latency (QD1).
+ * ({@link ReadRequest#resolve}) and hands it to a {@link ReadQueue}: the one {@link UringReader} (every
+ * device read of every queued request in flight at once) or the least busy {@link Reader} thread,
+ * which does the device reads, checks and completion. The engine serves a read itself when a hand-off
+ * cannot help: no reader threads, a read too long for one request, every ring full (or no room in
+ * io_uring) — or the read is alone (nothing else queued, no reader busy), where waking a reader would
+ * only add its wake-up to the latency (QD1).
  *
  * <p>Reads resolved before a segment is freed may still be reading it, so freed segments wait in
  * {@link SegmentLimbo} for the <em>read epoch</em> taken here ({@link #epoch}): every reader's tail
- * at the time of the free. A reader finishes in order, so the epoch has passed once every reader's
- * head has reached it.
+ * at the time of the free. A queue frees its slots in order, so the epoch has passed once every
+ * queue's head has reached it.
  */
 final class Readers implements ReadEpochs {
-    private final Reader[] readers;
+    private static final Logger LOG = LoggerFactory.getLogger(Readers.class);
+    private final ReadQueue[] readers;
     /** The engine thread's own: for reads it serves itself. */
     private final RunReader inline;
     private final ReadRequest inlineRequest = new ReadRequest();
@@ -29,10 +36,35 @@ final class Readers implements ReadEpochs {
     Readers(SegmentLayout layout, PoolConfig config, String name, PayloadDecoder engineDecoder, ExtentTable extents) {
         this.extents = extents;
         this.inline = new RunReader(layout, config, engineDecoder);
-        this.readers = new Reader[config.readThreads()];
-        for (int i = 0; i < readers.length; i++) {
-            readers[i] = new Reader("basalt-read-" + name + "-" + i, new PayloadDecoder(), layout, config);
+        this.readers = queues(layout, config, name);
+    }
+
+    /**
+     * One io_uring queue where {@value PoolConfig#READ_IO_PROP_NAME} asks for it and it can serve the
+     * devices, else {@code readThreads} reader threads (none: the engine serves every read). Says which once.
+     */
+    private static ReadQueue[] queues(SegmentLayout layout, PoolConfig config, String name) {
+        if (config.readThreads() == 0) {
+            LOG.info("Pool {}: the engine thread does every device read", name);
+            return new ReadQueue[0];
         }
+        String why = "basalt.engine.io=" + PoolConfig.readIo();
+        if (PoolConfig.READ_IO_URING.equals(PoolConfig.readIo())) {
+            try {
+                UringReader uring = UringReader.open(layout, config, "basalt-read-" + name + "-uring");
+                LOG.info("Pool {}: device reads through io_uring (depth {}, {} requests)", name, UringReader.DEPTH,
+                        UringReader.SLOTS);
+                return new ReadQueue[]{uring};
+            } catch (IOException | RuntimeException e) {
+                why = "io_uring unavailable: " + e.getMessage();
+            }
+        }
+        LOG.info("Pool {}: device reads by {} reader threads ({})", name, config.readThreads(), why);
+        ReadQueue[] threads = new ReadQueue[config.readThreads()];
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Reader("basalt-read-" + name + "-" + i, new PayloadDecoder(), layout, config);
+        }
+        return threads;
     }
 
     @Override
@@ -41,14 +73,14 @@ final class Readers implements ReadEpochs {
     }
 
     void start() {
-        for (Reader r : readers) {
+        for (ReadQueue r : readers) {
             r.start();
         }
     }
 
     /** Lets every reader finish what it holds, then stops them. */
     void stop() {
-        for (Reader r : readers) {
+        for (ReadQueue r : readers) {
             r.stop();
         }
     }
@@ -61,12 +93,14 @@ final class Readers implements ReadEpochs {
         long lba = io.offset() >> v.blockShift();
         int n = io.length() >> v.blockShift();
         if (n <= ReadRequest.MAX_BLOCKS && !(alone && !busy())) {
-            Reader r = leastBusy();
+            ReadQueue r = leastBusy();
             ReadRequest slot = r == null ? null : r.claim();
             if (slot != null) {
                 slot.resolve(v, io, lba, n, extents);
-                r.publish();
-                return;
+                if (r.publish()) {
+                    return;
+                }
+                slot.clear();
             }
         }
         Engine.complete(io, readInline(v, io, lba, n));
@@ -85,10 +119,13 @@ final class Readers implements ReadEpochs {
         return IoStatus.OK;
     }
 
-    private Reader leastBusy() {
-        Reader best = null;
-        int least = Reader.RING_SIZE;
-        for (Reader r : readers) {
+    private ReadQueue leastBusy() {
+        ReadQueue best = null;
+        int least = Integer.MAX_VALUE;
+        for (ReadQueue r : readers) {
+            if (r.backlog() >= r.capacity()) {
+                continue;
+            }
             int b = r.backlog();
             if (b < least) {
                 least = b;
@@ -104,7 +141,7 @@ final class Readers implements ReadEpochs {
     /** Whether any read handed to a reader has not finished. Engine thread. */
     @Override
     public boolean busy() {
-        for (Reader r : readers) {
+        for (ReadQueue r : readers) {
             if (r.head() != r.tail()) {
                 return true;
             }
@@ -133,7 +170,7 @@ final class Readers implements ReadEpochs {
 
     long checksumErrors() {
         long n = inline.checksumErrors();
-        for (Reader r : readers) {
+        for (ReadQueue r : readers) {
             n += r.checksumErrors();
         }
         return n;

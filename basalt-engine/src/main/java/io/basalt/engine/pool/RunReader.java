@@ -51,15 +51,9 @@ final class RunReader {
                 continue;
             }
             int seg = PhysAddr.segment(a);
-            int start = PhysAddr.offset(a);
-            int end = start + PhysAddr.length(a);
-            int j = i + 1;
-            for (long b; j < n && (b = addresses[j]) != PhysAddr.NONE && PhysAddr.segment(b) == seg
-                    && PhysAddr.offset(b) == end && end + PhysAddr.length(b) - start <= maxRun; j++) {
-                end += PhysAddr.length(b);
-            }
-            int windowStart = start & -BlockDevice.ALIGNMENT;
-            int windowLength = AlignedBuffers.alignUp(end) - windowStart;
+            int j = runEnd(addresses, i, n, maxRun);
+            int windowStart = windowStart(a);
+            int windowLength = windowEnd(addresses[j - 1]) - windowStart;
             try {
                 layout.device(seg).read(layout.position(seg, windowStart), buffer.clear().limit(windowLength));
             } catch (IOException e) {
@@ -67,19 +61,56 @@ final class RunReader {
                 return IoStatus.READ_ERROR;
             }
             for (int k = i; k < j; k++) {
-                long b = addresses[k];
-                int at = PhysAddr.offset(b) - windowStart;
-                // The seam for data services: decode undoes what the write path's append did.
-                if (!decoder.decode(v, r.seeds[k], r.units[k], b, r.crcs[k], view, at, dst)) {
+                if (!decode(decoder, r, k, view, PhysAddr.offset(addresses[k]) - windowStart, dst)) {
                     checksumErrors++;
-                    LOG.error("{}: block {} at {} fails its checksum; returning a read error", v, r.lba + k,
-                            PhysAddr.toString(b));
                     return IoStatus.READ_ERROR;
                 }
             }
             i = j;
         }
         return IoStatus.OK;
+    }
+
+    /**
+     * Turns block {@code k} of {@code r}, its payload at {@code window[at...]}, back into its host block
+     * appended to {@code dst}; false, logged, if it fails its checksum or does not decode.
+     */
+    static boolean decode(PayloadDecoder decoder, ReadRequest r, int k, ByteBuffer window, int at, ByteBuf dst) {
+        long b = r.addresses[k];
+        // The seam for data services: decode undoes what the write path's append did.
+        if (decoder.decode(r.volume, r.seeds[k], r.units[k], b, r.crcs[k], window, at, dst)) {
+            return true;
+        }
+        LOG.error("{}: block {} at {} fails its checksum; returning a read error", r.volume, r.lba + k,
+                PhysAddr.toString(b));
+        return false;
+    }
+
+    /**
+     * The end (exclusive) of the run of blocks that starts at mapped block {@code i}: the blocks after it
+     * stored right behind it in the same segment, up to {@code maxRun} bytes, read in one device read.
+     */
+    static int runEnd(long[] addresses, int i, int n, int maxRun) {
+        long a = addresses[i];
+        int seg = PhysAddr.segment(a);
+        int start = PhysAddr.offset(a);
+        int end = start + PhysAddr.length(a);
+        int j = i + 1;
+        for (long b; j < n && (b = addresses[j]) != PhysAddr.NONE && PhysAddr.segment(b) == seg
+                && PhysAddr.offset(b) == end && end + PhysAddr.length(b) - start <= maxRun; j++) {
+            end += PhysAddr.length(b);
+        }
+        return j;
+    }
+
+    /** Where the aligned device read of a run starting with the payload at {@code first} begins in its segment. */
+    static int windowStart(long first) {
+        return PhysAddr.offset(first) & -BlockDevice.ALIGNMENT;
+    }
+
+    /** Where the aligned device read of a run ending with the payload at {@code last} ends in its segment. */
+    static int windowEnd(long last) {
+        return AlignedBuffers.alignUp(PhysAddr.offset(last) + PhysAddr.length(last));
     }
 
     long checksumErrors() {

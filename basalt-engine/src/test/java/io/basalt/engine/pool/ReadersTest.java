@@ -9,42 +9,22 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import static io.basalt.engine.pool.ReadRace.stamped;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ReadersTest {
     /** 64 KiB segments on 2 MiB: 32 segments, so the cleaner reuses each one often. */
     private static final PoolConfig CONFIG = PoolConfig.defaults().withSegmentSize(64 * 1024);
     private static final int DEVICE_SIZE = 2 << 20;
-
-    /** A block that says which block it is and which write put it there. */
-    private static byte[] stamped(long lba, long version) {
-        ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < 4096; i += 16) {
-            b.putLong(i, lba).putLong(i + 8, version);
-        }
-        return b.array();
-    }
-
-    private static long stampedLba(byte[] block) {
-        return ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).getLong(4080);
-    }
-
-    private static long stampedVersion(byte[] block) {
-        return ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).getLong(8);
-    }
 
     @Test
     void shouldHandReadsQueuedBehindOthersToReaderThreads() throws Exception {
@@ -186,83 +166,7 @@ class ReadersTest {
     void shouldReturnOnlyTheBlocksAskedForWhileCleaningRaces() throws Exception {
         SlowReadDevice device = new SlowReadDevice(new FaultyDevice("d", 2 * DEVICE_SIZE));
         try (Pool pool = Pool.create(List.of(device), CONFIG.withReadThreads(2))) {
-            int blocks = 256;
-            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
-            AtomicLong[] written = new AtomicLong[blocks];
-            for (int b = 0; b < blocks; b++) {
-                assertThat(TestIo.write(b * 4096L, stamped(b, 0)).runOn(v)).isEqualTo(IoStatus.OK);
-                written[b] = new AtomicLong();
-            }
-            AtomicBoolean stop = new AtomicBoolean();
-            AtomicReference<String> failure = new AtomicReference<>();
-            AtomicInteger reads = new AtomicInteger();
-            List<Thread> threads = new ArrayList<>();
-            threads.add(Thread.ofPlatform().start(() -> {
-                ThreadLocalRandom random = ThreadLocalRandom.current();
-                for (long version = 1; !stop.get(); version++) {
-                    List<TestIo> ios = new ArrayList<>();
-                    for (int k = 0; k < 16; k++) {
-                        int b = random.nextInt(blocks / 2);
-                        written[b].accumulateAndGet(version, Math::max);
-                        TestIo io = TestIo.write(b * 4096L, stamped(b, version));
-                        v.submit(io);
-                        ios.add(io);
-                    }
-                    for (TestIo io : ios) {
-                        if (io.await() != IoStatus.OK) {
-                            failure.compareAndSet(null, "write failed: " + io.await());
-                        }
-                    }
-                }
-            }));
-            for (int t = 0; t < 2; t++) {
-                threads.add(Thread.ofPlatform().start(() -> {
-                    ThreadLocalRandom random = ThreadLocalRandom.current();
-                    while (!stop.get()) {
-                        List<TestIo> ios = new ArrayList<>();
-                        for (int k = 0; k < 8; k++) {
-                            TestIo io = TestIo.read(random.nextInt(blocks) * 4096L, 4096);
-                            v.submit(io);
-                            ios.add(io);
-                        }
-                        for (TestIo io : ios) {
-                            long lba = io.offset() / 4096;
-                            int status = io.await();
-                            byte[] got = io.data();
-                            if (status != IoStatus.OK) {
-                                failure.compareAndSet(null, "read of " + lba + " failed: " + status);
-                            } else if (stampedLba(got) != lba || stampedVersion(got) > written[(int) lba].get()) {
-                                failure.compareAndSet(null, "read of " + lba + " returned block "
-                                        + stampedLba(got) + " version " + stampedVersion(got));
-                            }
-                            reads.incrementAndGet();
-                        }
-                    }
-                }));
-            }
-            threads.add(Thread.ofPlatform().start(() -> {
-                while (!stop.get()) {
-                    try {
-                        pool.checkpoint();
-                        pool.clean(2);
-                    } catch (IOException e) {
-                        failure.compareAndSet(null, "cleaning failed: " + e);
-                    }
-                }
-            }));
-            long cleanedBefore = pool.stats().segmentsCleaned();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-            while (System.nanoTime() < deadline && failure.get() == null) {
-                Thread.sleep(20);
-            }
-            stop.set(true);
-            for (Thread t : threads) {
-                t.join();
-            }
-            assertThat(failure.get()).isNull();
-            assertThat(reads.get()).isGreaterThan(1000);
-            assertThat(pool.stats().segmentsCleaned() - cleanedBefore).isGreaterThan(50);
-            assertThat(pool.stats().checksumErrors()).isZero();
+            ReadRace.readWhileWritingAndCleaning(pool);
         }
     }
 

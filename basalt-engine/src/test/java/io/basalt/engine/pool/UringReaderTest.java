@@ -1,0 +1,215 @@
+package io.basalt.engine.pool;
+
+import io.basalt.block.IoStatus;
+import io.basalt.engine.TestIo;
+import io.basalt.engine.device.BlockDevice;
+import io.basalt.engine.device.FaultyDevice;
+import io.basalt.engine.device.FileDevice;
+import io.basalt.engine.device.uring.RequireIoUring;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+import static io.basalt.engine.pool.ReadRace.stamped;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reads of a pool on a real file through io_uring ({@link UringReader}), and the same races in both
+ * modes. The pool logs which mode it uses; the tests tell it by the completing thread's name.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class UringReaderTest {
+    private static final PoolConfig CONFIG = PoolConfig.defaults().withSegmentSize(64 * 1024).withReadThreads(2);
+    private static final String URING_THREAD = "-uring";
+
+    @TempDir
+    Path dir;
+    private final String previous = System.getProperty(PoolConfig.READ_IO_PROP_NAME);
+
+    @BeforeEach
+    void requireIoUring() {
+        RequireIoUring.open(2).close();
+    }
+
+    @AfterEach
+    void restoreMode() {
+        if (previous == null) {
+            System.clearProperty(PoolConfig.READ_IO_PROP_NAME);
+        } else {
+            System.setProperty(PoolConfig.READ_IO_PROP_NAME, previous);
+        }
+    }
+
+    private Pool filePool(String mode, int size) throws Exception {
+        System.setProperty(PoolConfig.READ_IO_PROP_NAME, mode);
+        return Pool.create(List.of(FileDevice.open(dir.resolve("pool"), size, true)), CONFIG);
+    }
+
+    @Test
+    void shouldReadScatteredBlocksOfManyQueuedReadsThroughTheRing() throws Exception {
+        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 16 << 20)) {
+            int blocks = 1024;
+            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
+            List<Integer> order = new ArrayList<>();
+            for (int b = 0; b < blocks; b++) {
+                order.add(b);
+            }
+            // Written in random order, so each block of an LBA range is its own device read.
+            Collections.shuffle(order);
+            for (int b : order) {
+                assertThat(TestIo.write(b * 4096L, stamped(b, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+            }
+            boolean throughRing = false;
+            for (int round = 0; round < 20 && !throughRing; round++) {
+                List<TestIo> reads = new ArrayList<>();
+                for (int r = 0; r < 32; r++) {
+                    TestIo io = TestIo.read(r * 32 * 4096L, 32 * 4096);
+                    v.submit(io);
+                    reads.add(io);
+                }
+                for (int r = 0; r < 32; r++) {
+                    TestIo io = reads.get(r);
+                    assertThat(io.await()).isEqualTo(IoStatus.OK);
+                    for (int k = 0; k < 32; k++) {
+                        long lba = r * 32L + k;
+                        assertThat(Arrays.copyOfRange(io.data(), k * 4096, (k + 1) * 4096)).as("block %d", lba)
+                                .isEqualTo(stamped(lba, 1));
+                    }
+                    throughRing |= io.completedOn.getName().endsWith(URING_THREAD);
+                }
+            }
+            assertThat(throughRing).as("some read completed by the io_uring thread").isTrue();
+            assertThat(pool.stats().checksumErrors()).isZero();
+        }
+    }
+
+    @Test
+    void shouldReturnAReadErrorWhenTheDeviceReturnsLessThanAsked() throws Exception {
+        Path file = dir.resolve("pool");
+        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 4 << 20)) {
+            EngineBlockStore v = pool.createVolume("v", 64 * 4096L, 4096, false);
+            for (int b = 0; b < 64; b++) {
+                assertThat(TestIo.write(b * 4096L, stamped(b, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+            }
+            // Cut the file under the pool: every data read now ends at end of file, short.
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(4096);
+            }
+            boolean throughRing = false;
+            for (int round = 0; round < 20 && !throughRing; round++) {
+                List<TestIo> reads = new ArrayList<>();
+                for (int b = 0; b < 64; b++) {
+                    TestIo io = TestIo.read(b * 4096L, 4096);
+                    v.submit(io);
+                    reads.add(io);
+                }
+                for (TestIo io : reads) {
+                    assertThat(io.await()).isEqualTo(IoStatus.READ_ERROR);
+                    throughRing |= io.completedOn.getName().endsWith(URING_THREAD);
+                }
+            }
+            assertThat(throughRing).as("some read completed by the io_uring thread").isTrue();
+        }
+    }
+
+    @Test
+    void shouldFallBackToReaderThreadsForDevicesThatAreNotFiles() throws Exception {
+        System.setProperty(PoolConfig.READ_IO_PROP_NAME, PoolConfig.READ_IO_URING);
+        try (Pool pool = Pool.create(List.of(new FaultyDevice("d", 4 << 20)), CONFIG)) {
+            EngineBlockStore v = pool.createVolume("v", 64 * 4096L, 4096, false);
+            assertThat(TestIo.write(0, stamped(0, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+            List<TestIo> reads = new ArrayList<>();
+            for (int r = 0; r < 64; r++) {
+                TestIo io = TestIo.read(0, 4096);
+                v.submit(io);
+                reads.add(io);
+            }
+            for (TestIo io : reads) {
+                assertThat(io.await()).isEqualTo(IoStatus.OK);
+                assertThat(io.data()).isEqualTo(stamped(0, 1));
+                assertThat(io.completedOn.getName()).doesNotEndWith(URING_THREAD);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {PoolConfig.READ_IO_URING, PoolConfig.READ_IO_THREADS})
+    void shouldReturnOnlyTheBlocksAskedForWhileCleaningRaces(String mode) throws Exception {
+        try (Pool pool = filePool(mode, 4 << 20)) {
+            ReadRace.readWhileWritingAndCleaning(pool);
+        }
+    }
+
+    /**
+     * Random writes (stamped blocks, so compressed payloads share pages), trims and cleaning on a pool
+     * of two files, reopened halfway, against a model: queued reads of 1 to 64 blocks mix mapped and
+     * unmapped blocks and blocks on both devices, and must return exactly the model's bytes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {PoolConfig.READ_IO_URING, PoolConfig.READ_IO_THREADS})
+    void shouldReadWhatAModelSaysFromAPoolOfTwoFiles(String mode) throws Exception {
+        System.setProperty(PoolConfig.READ_IO_PROP_NAME, mode);
+        int blocks = 512;
+        byte[] model = new byte[blocks * 4096];
+        Random random = new Random(16);
+        boolean throughRing = false;
+        for (int life = 0; life < 2; life++) {
+            List<BlockDevice> devices = List.of(FileDevice.open(dir.resolve("a"), 4 << 20, true),
+                    FileDevice.open(dir.resolve("b"), 4 << 20, true));
+            try (Pool pool = life == 0 ? Pool.create(devices, CONFIG) : Pool.open(devices, CONFIG)) {
+                EngineBlockStore v = life == 0 ? pool.createVolume("v", blocks * 4096L, 4096, false)
+                        : pool.volume("v");
+                for (int round = 0; round < 30; round++) {
+                    for (int w = 0; w < 24; w++) {
+                        int at = random.nextInt(blocks);
+                        int count = 1 + random.nextInt(Math.min(8, blocks - at));
+                        if (random.nextInt(6) == 0) {
+                            assertThat(TestIo.deallocate(at * 4096L, count * 4096L).runOn(v)).isEqualTo(IoStatus.OK);
+                            Arrays.fill(model, at * 4096, (at + count) * 4096, (byte) 0);
+                            continue;
+                        }
+                        byte[] data = new byte[count * 4096];
+                        for (int k = 0; k < count; k++) {
+                            System.arraycopy(stamped(at + k, round * 100L + w), 0, data, k * 4096, 4096);
+                        }
+                        assertThat(TestIo.write(at * 4096L, data).runOn(v)).isEqualTo(IoStatus.OK);
+                        System.arraycopy(data, 0, model, at * 4096, data.length);
+                    }
+                    if (round % 10 == 9) {
+                        pool.checkpoint();
+                        pool.clean(4);
+                    }
+                    List<TestIo> reads = new ArrayList<>();
+                    for (int r = 0; r < 16; r++) {
+                        int at = random.nextInt(blocks);
+                        int count = 1 + random.nextInt(Math.min(64, blocks - at));
+                        TestIo io = TestIo.read(at * 4096L, count * 4096);
+                        v.submit(io);
+                        reads.add(io);
+                    }
+                    for (TestIo io : reads) {
+                        assertThat(io.await()).isEqualTo(IoStatus.OK);
+                        int from = (int) io.offset();
+                        assertThat(io.data()).as("read at block %d of %d blocks", from / 4096, io.length() / 4096)
+                                .isEqualTo(Arrays.copyOfRange(model, from, from + io.length()));
+                        throughRing |= io.completedOn.getName().endsWith(URING_THREAD);
+                    }
+                }
+                assertThat(pool.stats().checksumErrors()).isZero();
+            }
+        }
+        assertThat(throughRing).as("reads completed by the io_uring thread").isEqualTo(mode.equals(PoolConfig.READ_IO_URING));
+    }
+}
