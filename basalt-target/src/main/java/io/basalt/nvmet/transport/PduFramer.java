@@ -44,6 +44,8 @@ final class PduFramer {
     private ByteBuf pending;
     /** The pending PDU's PLEN; -1 while its common header is not whole. */
     private long pendingPlen;
+    /** A gathering buffer no slice holds any more, kept for the next pending PDU; or null. */
+    private ByteBuf spare;
 
     PduFramer(Sink sink, ByteBufAllocator alloc) {
         this.sink = sink;
@@ -79,7 +81,13 @@ final class PduFramer {
 
     /** Copies the rest of {@code in}, the start of a PDU, into a buffer of its own. */
     private void keep(ByteBuf in, long plen) {
-        pending = alloc.directBuffer(plen < 0 ? CommonHeader.LENGTH : (int) plen);
+        int capacity = Math.max(in.readableBytes(), plen < 0 ? CommonHeader.LENGTH : (int) plen);
+        if (spare != null && spare.capacity() >= capacity) {
+            pending = spare;
+            spare = null;
+        } else {
+            pending = alloc.directBuffer(capacity);
+        }
         pendingPlen = plen;
         pending.writeBytes(in);
     }
@@ -110,9 +118,21 @@ final class PduFramer {
         try {
             sink.pdu(whole, 0, (int) pendingPlen);
         } finally {
-            whole.release();
+            spare = reuse(whole);
         }
         return sink.receiving();
+    }
+
+    /** Keeps a gathering buffer nothing else holds (its slices were released) for the next PDU that spans reads. */
+    private ByteBuf reuse(ByteBuf used) {
+        if (spare != null) {
+            spare.release();
+        }
+        if (used.refCnt() == 1) {
+            return used.clear();
+        }
+        used.release();
+        return null;
     }
 
     /** Drops a partly received PDU (the connection closed). */
@@ -120,6 +140,10 @@ final class PduFramer {
         if (pending != null) {
             pending.release();
             pending = null;
+        }
+        if (spare != null) {
+            spare.release();
+            spare = null;
         }
     }
 }

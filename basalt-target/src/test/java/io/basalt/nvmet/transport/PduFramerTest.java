@@ -110,6 +110,7 @@ class PduFramerTest {
             }
             assertThat(first.refCnt()).as("first read released, cut at %d", cut).isZero();
             assertThat(second.refCnt()).as("second read released, cut at %d", cut).isZero();
+            framer.release();
             for (ByteBuf carrier : sink.carriers) {
                 assertThat(carrier.refCnt()).as("copy of a spanning PDU released").isZero();
             }
