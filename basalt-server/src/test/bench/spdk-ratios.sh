@@ -7,11 +7,12 @@
 # SPDK is a directory holding target.sh, deps.sh and spdk_nvme_perf (SPDK v24.01, not part of this repo).
 # A side is "spdk" or a checkout built with `./mvnw -B -q package -DskipTests`; ":poll" adds
 # --busy-poll, ":spin=NANOS" -Dbasalt.target.spinNanos (event loops poll that long before sleeping). Bricks run one event loop (--io-threads 1), as SPDK runs one reactor. The order of
-# the sides is reversed every other round. Loopback only.
+# the sides is reversed every other round. WORKLOADS (default "128:randwrite 1:randread") lists
+# QD:pattern pairs of 4 KiB I/O. Loopback only.
 set -euo pipefail
 SPDK=${SPDK:?set SPDK to the directory of target.sh and spdk_nvme_perf}
 "$SPDK/deps.sh"
-SIDES=${SIDES:-spdk .}; ROUNDS=${ROUNDS:-3}; RT=${RT:-5}
+SIDES=${SIDES:-spdk .}; ROUNDS=${ROUNDS:-3}; RT=${RT:-5}; WORKLOADS=${WORKLOADS:-128:randwrite 1:randread}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 # Only ever run in the background: exec makes that subshell the process, so $! is what kill stops.
 serve() { local T=$1/basalt-server/target; shift
@@ -45,8 +46,8 @@ for r in $(seq $ROUNDS); do
       nqn=$(python3 -c "import json; print(json.load(open('$dir/b.json'))['subsystemNqn'])")
     fi
     perf $port $nqn 128 randwrite 2 > /dev/null || true   # warm-up (and the JIT), not counted
-    for t in "128 randwrite" "1 randread"; do
-      set -- $t
+    for t in $WORKLOADS; do
+      set -- ${t/:/ }
       # IOPS MiB/s average min max (µs), p50 (µs); cpu_us = the target's CPU µs per I/O.
       t0=$(ticks $pid)
       report=$(perf $port $nqn $1 $2 $RT || true)

@@ -82,6 +82,14 @@ class PduFramerTest {
         return ALLOC.directBuffer(to - from).writeBytes(bytes, from, to - from);
     }
 
+    /** Feeds the stream as two reads cut at {@code cut}; returns them (released by the framer). */
+    private static ByteBuf[] receiveCut(PduFramer framer, byte[] stream, int cut) {
+        ByteBuf[] reads = {pooled(stream, 0, cut), pooled(stream, cut, stream.length)};
+        framer.receive(reads[0]);
+        framer.receive(reads[1]);
+        return reads;
+    }
+
     @Test
     void shouldHandOnIdenticalPdusWhereverTheStreamIsCut() {
         byte[][] pdus = {pdu(72 + 4096, 1), pdu(8, 2), pdu(24 + 512, 3), pdu(72, 4)};
@@ -89,10 +97,9 @@ class PduFramerTest {
         for (int cut = 1; cut < stream.length; cut++) {
             Recorder sink = new Recorder();
             PduFramer framer = new PduFramer(sink, ALLOC);
-            ByteBuf first = pooled(stream, 0, cut);
-            ByteBuf second = pooled(stream, cut, stream.length);
-            framer.receive(first);
-            framer.receive(second);
+            ByteBuf[] reads = receiveCut(framer, stream, cut);
+            ByteBuf first = reads[0];
+            ByteBuf second = reads[1];
             assertThat(sink.pdus).as("cut at %d", cut).hasSize(pdus.length);
             int start = 0;
             for (int i = 0; i < pdus.length; i++) {
@@ -162,10 +169,9 @@ class PduFramerTest {
         for (int cut = 1; cut < stream.length; cut++) {
             Recorder sink = new Recorder();
             PduFramer framer = new PduFramer(sink, ALLOC);
-            ByteBuf first = pooled(stream, 0, cut);
-            ByteBuf second = pooled(stream, cut, stream.length);
-            framer.receive(first);
-            framer.receive(second);
+            ByteBuf[] reads = receiveCut(framer, stream, cut);
+            ByteBuf first = reads[0];
+            ByteBuf second = reads[1];
             assertThat(sink.pdus).as("cut at %d", cut).hasSize(1);
             assertThat(sink.ended).isTrue();
             framer.release();
