@@ -55,6 +55,10 @@ final class PduFramer {
     /** Frames what one socket read produced, handing on every PDU it completes; releases {@code in}. */
     void receive(ByteBuf in) {
         try {
+            if (!sink.receiving()) {
+                release();
+                return;
+            }
             if (pending != null && !completePending(in)) {
                 return;
             }

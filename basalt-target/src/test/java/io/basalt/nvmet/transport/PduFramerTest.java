@@ -181,6 +181,21 @@ class PduFramerTest {
     }
 
     @Test
+    void shouldDropAPartlyReceivedPduWhenTheConnectionEndsBeforeItsRest() {
+        byte[] p = pdu(72 + 512, 4);
+        UnpooledByteBufAllocator counting = new UnpooledByteBufAllocator(true);
+        Recorder sink = new Recorder();
+        PduFramer framer = new PduFramer(sink, counting);
+        framer.receive(pooled(p, 0, 100));
+        sink.ended = true;
+        ByteBuf rest = pooled(p, 100, p.length);
+        framer.receive(rest);
+        assertThat(sink.pdus).as("nothing handed on after the end").isEmpty();
+        assertThat(rest.refCnt()).isZero();
+        assertThat(counting.metric().usedDirectMemory()).isZero();
+    }
+
+    @Test
     void shouldReleaseAPartlyReceivedPduOnClose() {
         byte[] p = pdu(72 + 512, 3);
         UnpooledByteBufAllocator counting = new UnpooledByteBufAllocator(true);
