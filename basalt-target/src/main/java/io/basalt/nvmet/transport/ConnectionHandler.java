@@ -41,7 +41,7 @@ import java.util.zip.CRC32C;
  * transfer) goes to the store as a retained slice of that buffer, not a copy; only data that spans
  * reads or several H2CData PDUs is copied into a buffer of the request's own.
  */
-public final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Transport, PduFramer.Sink {
+public final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
     /** The connection's receive states. */
@@ -154,7 +154,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        this.framer = new PduFramer(this, ctx.alloc());
+        this.framer = new PduFramer(new Input(), ctx.alloc());
         writer.attach(ctx);
     }
 
@@ -200,19 +200,26 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
         framer.receive((ByteBuf) msg);
     }
 
-    @Override
-    public boolean receiving() {
-        return state != State.TERMINATED;
+    /** What the framer hands on: this connection's header check and PDU handling, kept off its public face. */
+    private final class Input implements PduFramer.Sink {
+        @Override
+        public boolean receiving() {
+            return state != State.TERMINATED;
+        }
+
+        @Override
+        public long checkHeader(ByteBuf in, int base) {
+            long plen = headerCheck.check(in, base, state == State.AWAIT_IC_REQ, headerDigest, dataDigest);
+            return plen < 0 ? fatal(headerCheck.fes(), headerCheck.fei(), in, base) : plen;
+        }
+
+        @Override
+        public void pdu(ByteBuf in, int base, int plen) {
+            handlePdu(in, base, plen);
+        }
     }
 
-    @Override
-    public long checkHeader(ByteBuf in, int base) {
-        long plen = headerCheck.check(in, base, state == State.AWAIT_IC_REQ, headerDigest, dataDigest);
-        return plen < 0 ? fatal(headerCheck.fes(), headerCheck.fei(), in, base) : plen;
-    }
-
-    @Override
-    public void pdu(ByteBuf in, int base, int plen) {
+    private void handlePdu(ByteBuf in, int base, int plen) {
         int type = CommonHeader.type(in, base);
         int hlen = CommonHeader.hlen(in, base);
         int hd = PduHeaderCheck.digestLength(type, headerDigest);
