@@ -37,6 +37,10 @@ public interface BlockIo {
      * The caller owns it: the store neither retains nor releases it, and keeps no reference once it
      * has completed. A write or deallocate reads from the reader index without moving it; a read
      * writes at the writer index, which the caller has left room for.
+     *
+     * <p>A write's buffer may be a slice of a larger buffer the caller received from the network,
+     * whose other bytes belong to other operations, and it stays valid only until completion: the
+     * store reads its readable bytes and never writes to it.
      */
     ByteBuf buffer();
 

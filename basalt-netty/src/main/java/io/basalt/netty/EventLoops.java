@@ -42,6 +42,17 @@ public final class EventLoops {
                 : NioIoHandler.newFactory();
     }
 
+    /**
+     * Event loops that sleep in {@code epoll_wait} only after {@code spinNanos} without work (see
+     * {@link SpinThenSleep}); 0 is the plain sleeping loop. Epoll only: NIO loops ignore it.
+     */
+    public static IoHandlerFactory ioHandlerFactory(boolean nativeTransport, boolean busyPoll, long spinNanos) {
+        if (busyPoll || spinNanos <= 0 || !epoll(nativeTransport)) {
+            return ioHandlerFactory(nativeTransport, busyPoll);
+        }
+        return EpollIoHandler.newFactory(0, () -> new SpinThenSleep(spinNanos, System::nanoTime));
+    }
+
     public static Class<? extends SocketChannel> socketChannel(boolean nativeTransport) {
         return epoll(nativeTransport) ? EpollSocketChannel.class : NioSocketChannel.class;
     }

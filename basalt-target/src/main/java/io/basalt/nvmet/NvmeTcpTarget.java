@@ -77,7 +77,8 @@ public final class NvmeTcpTarget implements AutoCloseable {
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("basalt-accept"),
                 EventLoops.ioHandlerFactory(config.nativeTransport(), false));
         workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopCount(), new DefaultThreadFactory("basalt-io"),
-                EventLoops.ioHandlerFactory(config.nativeTransport(), config.busyPoll()));
+                EventLoops.ioHandlerFactory(config.nativeTransport(), config.busyPoll(),
+                        Long.getLong("basalt.target.spinNanos", 0)));
         // Summaries of the log lines hosts had held back, once their window is over.
         bossGroup.next().scheduleAtFixedRate(errors::sweep, LOG_SWEEP_SECONDS, LOG_SWEEP_SECONDS,
                 TimeUnit.SECONDS);

@@ -20,12 +20,11 @@ import io.basalt.nvmet.core.Transport;
 import io.basalt.nvmet.dispatch.CommandDispatcher;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.SocketAddress;
-import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.zip.CRC32C;
@@ -37,9 +36,12 @@ import java.util.zip.CRC32C;
  * on the connection's event loop.
  *
  * <p>A PDU is handled once it is whole; its header is checked before waiting for the rest, so a
- * hostile PLEN is refused before anything is buffered for it.
+ * hostile PLEN is refused before anything is buffered for it. The {@link PduFramer} hands on a PDU
+ * in the buffer it was read into, so write data (in-capsule, or one H2CData PDU carrying the whole
+ * transfer) goes to the store as a retained slice of that buffer, not a copy; only data that spans
+ * reads or several H2CData PDUs is copied into a buffer of the request's own.
  */
-public final class ConnectionHandler extends ByteToMessageDecoder implements Transport {
+public final class ConnectionHandler extends ChannelInboundHandlerAdapter implements Transport {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
     /** The connection's receive states. */
@@ -61,6 +63,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     private final RequestPool pool;
     private final PduWriter writer;
     private final PduHeaderCheck headerCheck;
+    private PduFramer framer;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_IC_REQ;
     /** Digests the host asked for in its ICReq: checked on every PDU received (the writer adds them). */
@@ -151,7 +154,13 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.framer = new PduFramer(new Input(), ctx.alloc());
         writer.attach(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        framer.release();
     }
 
     @Override
@@ -159,6 +168,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         state = State.TERMINATED;
         queue.closed();
         pool.releaseAllButStore();
+        framer.release();
         super.channelInactive(ctx);
     }
 
@@ -185,26 +195,27 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
     // ---- receive ---------------------------------------------------------------------------
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
         writer.readStarted();
-        while (state != State.TERMINATED && in.readableBytes() >= CommonHeader.LENGTH) {
-            int base = in.readerIndex();
-            long plen = headerCheck.check(in, base, state == State.AWAIT_IC_REQ, headerDigest, dataDigest);
-            if (plen < 0) {
-                fatal(headerCheck.fes(), headerCheck.fei(), in, base);
-                break;
-            }
-            if (in.readableBytes() < plen) {
-                return;
-            }
-            handlePdu(in, base, (int) plen);
-            if (state == State.TERMINATED) {
-                break;
-            }
-            in.readerIndex(base + (int) plen);
+        framer.receive((ByteBuf) msg);
+    }
+
+    /** What the framer hands on: this connection's header check and PDU handling, kept off its public face. */
+    private final class Input implements PduFramer.Sink {
+        @Override
+        public boolean receiving() {
+            return state != State.TERMINATED;
         }
-        if (state == State.TERMINATED) {
-            in.skipBytes(in.readableBytes());
+
+        @Override
+        public long checkHeader(ByteBuf in, int base) {
+            long plen = headerCheck.check(in, base, state == State.AWAIT_IC_REQ, headerDigest, dataDigest);
+            return plen < 0 ? fatal(headerCheck.fes(), headerCheck.fei(), in, base) : plen;
+        }
+
+        @Override
+        public void pdu(ByteBuf in, int base, int plen) {
+            handlePdu(in, base, plen);
         }
     }
 
@@ -289,7 +300,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         execute(req);
     }
 
-    /** Checks and copies in-capsule data; returns a status for the command. */
+    /** Checks in-capsule data and attaches it, a slice of the received buffer; returns a status for the command. */
     private int takeInCapsuleData(Request req, ByteBuf in, int dataOffset, int dataLength) {
         int limit = queue.connected() && !queue.isAdmin() ? config.inCapsuleDataSize() : CapsulePdu.ADMIN_IN_CAPSULE_LIMIT;
         ByteBuf sqe = req.sqe();
@@ -305,9 +316,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
         if (dataDigest && !dataDigestMatches(in, dataOffset, dataLength)) {
             return Status.TRANSIENT_TRANSPORT_ERROR;
         }
-        ByteBuf data = ctx.alloc().directBuffer(dataLength, dataLength);
-        data.writeBytes(in, dataOffset, dataLength);
-        req.attachData(data);
+        req.attachData(in.retainedSlice(dataOffset, dataLength));
         req.addReceived(dataLength);
         return Status.SUCCESS;
     }
@@ -327,7 +336,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
             return;
         }
         int length = (int) req.sglLength();
-        req.attachData(ctx.alloc().directBuffer(length, length));
+        // No buffer yet: data that arrives in one H2CData PDU is kept as a slice of what was read.
         req.enter(Request.State.AWAITING_DATA);
         writer.r2t(req.cid(), req.tag(), length);
     }
@@ -361,8 +370,7 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
             // The command fails, but the stream is intact: finish receiving, then report.
             req.failTransfer(Status.TRANSIENT_TRANSPORT_ERROR);
         }
-        req.data().writeBytes(in, dataOffset, dataLength);
-        req.addReceived(dataLength);
+        takeH2cData(req, in, dataOffset, dataLength);
         if (req.received() == req.sglLength()) {
             if (req.transferFailure() != Status.SUCCESS) {
                 complete(req, req.transferFailure());
@@ -370,6 +378,20 @@ public final class ConnectionHandler extends ByteToMessageDecoder implements Tra
                 execute(req);
             }
         }
+    }
+
+    /** Keeps the whole transfer as a slice of the received buffer, or gathers its parts in a copy. */
+    private void takeH2cData(Request req, ByteBuf in, int dataOffset, int dataLength) {
+        if (dataLength == req.sglLength()) {
+            req.attachData(in.retainedSlice(dataOffset, dataLength));
+        } else {
+            if (req.data() == null) {
+                int length = (int) req.sglLength();
+                req.attachData(ctx.alloc().directBuffer(length, length));
+            }
+            req.data().writeBytes(in, dataOffset, dataLength);
+        }
+        req.addReceived(dataLength);
     }
 
     // ---- execute and complete --------------------------------------------------------------
