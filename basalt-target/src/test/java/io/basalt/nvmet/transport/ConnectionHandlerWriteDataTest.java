@@ -6,13 +6,14 @@ import io.basalt.block.IoStatus;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvmet.controller.ControllerRegistry;
-import io.basalt.nvmet.subsystem.HostAccess;
 import io.basalt.nvmet.subsystem.Namespace;
 import io.basalt.nvmet.subsystem.Subsystem;
 import io.basalt.nvmet.testing.Fixtures;
 import io.basalt.nvmet.testing.Pdus;
 import io.basalt.nvmet.testing.ReceivedPdu;
 import io.basalt.nvmet.testing.TestHost;
+import io.basalt.volume.HostAccess;
+import io.basalt.volume.Volume;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -99,8 +100,8 @@ class ConnectionHandlerWriteDataTest {
         leakLevel = ResourceLeakDetector.getLevel();
         ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
         Subsystem s = new Subsystem(Fixtures.SUBNQN, "SN1", "Basalt", "0.1.0");
-        s.addNamespace(new Namespace(1, "held", UUID.nameUUIDFromBytes(new byte[] {1}), store,
-                HostAccess.of(Set.of(Fixtures.HOST))));
+        s.addNamespace(new Namespace(new Volume(1, "held", UUID.nameUUIDFromBytes(new byte[] {1}), store,
+                HostAccess.of(Set.of(Fixtures.HOST)))));
         ControllerRegistry registry = new ControllerRegistry(s, Fixtures.config());
         admin = new TestHost(registry);
         int cntlid = admin.connectAndEnable(Fixtures.SUBNQN, Fixtures.HOST);
