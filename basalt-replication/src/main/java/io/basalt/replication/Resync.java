@@ -173,40 +173,10 @@ final class Resync implements Runnable {
 
     /** Flushes the replica through its link under this epoch; null once it answered OK, or why not. */
     private String flushReplica(long timeoutNanos) throws InterruptedException {
-        java.util.concurrent.CompletableFuture<Integer> answered = new java.util.concurrent.CompletableFuture<>();
-        member.link.submit(new io.basalt.block.BlockIo() {
-            @Override
-            public int op() {
-                return OP_FLUSH;
-            }
-
-            @Override
-            public long offset() {
-                return 0;
-            }
-
-            @Override
-            public int length() {
-                return 0;
-            }
-
-            @Override
-            public io.netty.buffer.ByteBuf buffer() {
-                return null;
-            }
-
-            @Override
-            public boolean fua() {
-                return false;
-            }
-
-            @Override
-            public void complete(int ioStatus) {
-                answered.complete(ioStatus);
-            }
-        }, epoch);
+        FlushIo flush = new FlushIo();
+        member.link.submit(flush, epoch);
         try {
-            int status = answered.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            int status = flush.status().get(timeoutNanos, TimeUnit.NANOSECONDS);
             return status == IoStatus.OK ? null : status == IoStatus.PATH_UNAVAILABLE
                     ? "the replica knows a newer epoch: this brick is deposed"
                     : "the replica answered a flush with status " + status;

@@ -81,8 +81,8 @@ final class PoolOwnership implements EnginePool.OpenCheck {
 
     private Set<String> leftOver(Pool pool) throws IOException {
         Set<String> named = recordedImages.get();
-        Set<String> images = new HashSet<>(pool.volumes().stream().map(EngineBlockStore::name)
-                .collect(Collectors.toSet()));
+        Set<String> images = pool.volumes().stream().map(EngineBlockStore::name)
+                .collect(Collectors.toCollection(HashSet::new));
         images.removeAll(named);
         return images;
     }
