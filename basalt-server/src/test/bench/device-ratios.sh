@@ -6,6 +6,8 @@
 #   BRICKS="../before ." ROUNDS=4 basalt-server/src/test/bench/device-ratios.sh   # A/B; the order of
 #                                                    BRICKS is reversed every other round
 #   BRICKS=". .+-Dbasalt.engine.readThreads=16" ...   # CHECKOUT+JVM-OPTIONS: same build, other settings
+#   BRICKS=". .@dedup=on,encryption=aes-xts" ...      # CHECKOUT[+JVM-OPTIONS]@VOLUME-OPTIONS: the volume's
+#                                                    data services (issue 16: all on vs none, same run)
 #
 # Each round measures the raw device with fio (O_DIRECT, libaio, on a fully written SIZE file in DIR)
 # and then each checkout in BRICKS (each built with `./mvnw -B -q package -DskipTests`): a brick on a
@@ -68,16 +70,17 @@ for r in $(seq "$ROUNDS"); do
     fio --name=fill --filename="$d/pool.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
         --iodepth=8 > /dev/null
     port=$((20000 + RANDOM % 20000)); api=$((port + 1))
-    src=${side%%+*}; opts=; [[ $side == *+* ]] && opts=${side#*+}
+    vopts=; [[ $side == *@* ]] && vopts=,${side#*@}
+    base=${side%%@*}; src=${base%%+*}; opts=; [[ $base == *+* ]] && opts=${base#*+}
     EXEC=exec TASKSET=$(cpu 0) JOPTS="${opts//,/ }" jrun "$src" serve --data-dir "$d/data" --device "$d/pool.img" \
       --listen 127.0.0.1:$port --discovery-listen none --api-listen 127.0.0.1:$api \
-      --volume "name=eng,size=$VOL,hosts=any$VOLUME_OPTS" > "$d/serve.log" 2>&1 &
+      --kek-file "$d/kek" --volume "name=eng,size=$VOL,hosts=any$VOLUME_OPTS$vopts" > "$d/serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 150); do curl -sf http://127.0.0.1:$api/api/v1/brick > "$d/b.json" && break; sleep 0.2; done
     nqn=$(python3 -c "import json; print(json.load(open('$d/b.json'))['subsystemNqn'])")
     nsid=$(curl -sf http://127.0.0.1:$api/api/v1/volumes/eng | python3 -c 'import json,sys; print(json.load(sys.stdin)["nsid"])')
     B=(--target 127.0.0.1:$port --nqn "$nqn" --nsid "$nsid")
-    s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}
+    s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}${vopts:+@${vopts#,}}
     bench_run --rw write --bs 128k --iodepth 32 --runtime 3 > /dev/null   # every block written, in order
     record "$r" "$s" "read-128k-qd32" $(bench_run --rw read --bs 128k --iodepth 32 --runtime "$RT")
     record "$r" "$s" "randread-4k-qd1" $(bench_run --rw randread --bs 4k --iodepth 1 --runtime "$RT")
