@@ -27,7 +27,7 @@ RAMP=${RAMP:-1}; ROUNDS=${ROUNDS:-1}; BRICKS=${BRICKS:-.}; PIN=${PIN:-0}; VOLUME
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 command -v fio > /dev/null || { echo "fio is missing: apt-get install fio" >&2; exit 1; }
 mkdir -p "$DIR"; out=${OUT:-$DIR/ratios-$(date +%Y%m%d-%H%M%S).txt}; : > "$out"
-last=${BRICKS##* }; last=${last%%+*}
+last=${BRICKS##* }; last=${last%%@*}; last=${last%%+*}
 cpu() { if [ "$PIN" = 1 ]; then echo "taskset -c $1"; fi; }
 # exec: run in the background, the function's subshell becomes the JVM, so $! is the brick's pid.
 jrun() { local T=$1/basalt-server/target; shift
