@@ -124,7 +124,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     public void close(String reason) {
         execute(() -> {
             LOG.debug("closing queue {} of {}: {}", queue.qid(), queue.controller(), reason);
-            ctx.flush();
+            writer.flush();
             ctx.close();
         });
     }
@@ -161,6 +161,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         framer.release();
+        writer.release();
     }
 
     @Override
@@ -169,6 +170,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
         queue.closed();
         pool.releaseAllButStore();
         framer.release();
+        writer.release();
         super.channelInactive(ctx);
     }
 

@@ -25,11 +25,17 @@ import java.util.zip.CRC32C;
  * C2HData, CapsuleResp, C2HTermReq), framed with the digests and C2H data alignment the host
  * negotiated, and the flushing that batches them. Read data is framed in place where the buffer
  * has room ({@link #allocateReadBuffer}), so a read goes out as one buffer and one write.
+ * The small PDUs written between two flushes (CapsuleResps, R2Ts) are gathered into one pooled
+ * buffer, the {@linkplain #batch batch}: at queue depth 128 a flush carries dozens of 24-byte
+ * responses, and one buffer and one outbound entry for all of them cost less than one each.
+ * Whatever else is written sends the batch first, so PDUs leave in the order they were framed.
  * Everything here runs on the connection's event loop.
  */
 final class PduWriter {
     /** Room kept after read data: a data digest, then a CapsuleResp with its header digest. */
     static final int C2H_TRAILER = CommonHeader.DIGEST_LENGTH + CapsulePdu.RESP_LENGTH + CommonHeader.DIGEST_LENGTH;
+    /** The batch buffer's size: 4 KiB (a pool's small size) holds 146 responses with header digests, a full queue's. */
+    static final int BATCH_CAPACITY = 4096;
 
     private final Queue queue;
     private final CRC32C crc = new CRC32C();
@@ -42,6 +48,8 @@ final class PduWriter {
     private boolean inRead;
     private boolean flushNeeded;
     private boolean flushScheduled;
+    /** Small PDUs framed since the last flush, not yet written to the channel; null when there are none. */
+    private ByteBuf batch;
 
     PduWriter(Queue queue) {
         this.queue = queue;
@@ -55,7 +63,7 @@ final class PduWriter {
     void icResp(int dgst, int maxH2cData, boolean headerDigest, boolean dataDigest, int hostPduAlignment) {
         ByteBuf resp = ctx.alloc().directBuffer(IcResp.LENGTH);
         IcResp.write(resp, 0, dgst, maxH2cData);
-        ctx.write(resp, ctx.voidPromise());
+        write(resp);
         requestFlush();
         this.headerDigest = headerDigest;
         this.dataDigest = dataDigest;
@@ -65,10 +73,9 @@ final class PduWriter {
     /** Asks the host for {@code length} bytes of a command's data with one R2T. */
     void r2t(int cid, int ttag, int length) {
         int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        ByteBuf r2t = ctx.alloc().directBuffer(R2t.LENGTH + hd);
+        ByteBuf r2t = batch(R2t.LENGTH + hd);
         R2t.write(r2t, headerDigest ? PduFlags.HDGSTF : 0, R2t.LENGTH + hd, cid, ttag, 0, length);
         appendHeaderDigest(r2t, R2t.LENGTH);
-        ctx.write(r2t, ctx.voidPromise());
         requestFlush();
     }
 
@@ -115,7 +122,7 @@ final class PduWriter {
                 if (!successFlag) {
                     writeResponse(data, req, sqhd, status);
                 }
-                ctx.write(req.detachData(), ctx.voidPromise());
+                write(req.detachData());
                 return;
             }
             sendC2hData(req, data, length, successFlag, pdo);
@@ -124,9 +131,7 @@ final class PduWriter {
             }
         }
         int hd = headerDigest ? CommonHeader.DIGEST_LENGTH : 0;
-        ByteBuf resp = ctx.alloc().directBuffer(CapsulePdu.RESP_LENGTH + hd);
-        writeResponse(resp, req, sqhd, status);
-        ctx.write(resp, ctx.voidPromise());
+        writeResponse(batch(CapsulePdu.RESP_LENGTH + hd), req, sqhd, status);
     }
 
     private void writeResponse(ByteBuf b, Request req, int sqhd, int status) {
@@ -152,12 +157,12 @@ final class PduWriter {
     private void sendC2hData(Request req, ByteBuf data, int length, boolean successFlag, int pdo) {
         ByteBuf header = ctx.alloc().directBuffer(pdo);
         writeC2hHeader(header, req.cid(), length, successFlag, pdo);
-        ctx.write(header, ctx.voidPromise());
+        write(header);
         int index = data.readerIndex();
-        ctx.write(data.retainedSlice(index, length), ctx.voidPromise());
+        write(data.retainedSlice(index, length));
         if (dataDigest) {
             int digest = Crc32c.compute(crc, data, index, length);
-            ctx.write(ctx.alloc().directBuffer(4).writeIntLE(digest), ctx.voidPromise());
+            write(ctx.alloc().directBuffer(4).writeIntLE(digest));
         }
     }
 
@@ -167,7 +172,48 @@ final class PduWriter {
         hlen = Math.max(CommonHeader.LENGTH, Math.min(hlen, in.readableBytes()));
         ByteBuf term = ctx.alloc().directBuffer(TermReq.HEADER_LENGTH + TermReq.MAX_ERROR_DATA);
         TermReq.write(term, PduType.C2H_TERM_REQ, fes, fei, in, base, hlen);
+        writeBatch();
         ctx.writeAndFlush(term).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Room for {@code length} bytes of small PDUs at the batch's writer index; starts a new batch when full. */
+    private ByteBuf batch(int length) {
+        if (batch != null && batch.writableBytes() < length) {
+            writeBatch();
+        }
+        if (batch == null) {
+            batch = ctx.alloc().directBuffer(BATCH_CAPACITY, BATCH_CAPACITY);
+        }
+        return batch;
+    }
+
+    /** Hands the batch to the channel (which releases it once sent). */
+    private void writeBatch() {
+        if (batch != null) {
+            ByteBuf b = batch;
+            batch = null;
+            ctx.write(b, ctx.voidPromise());
+        }
+    }
+
+    /** Writes a PDU (or part of one) of its own buffer, after the batched PDUs framed before it. */
+    private void write(ByteBuf b) {
+        writeBatch();
+        ctx.write(b, ctx.voidPromise());
+    }
+
+    /** Sends everything framed so far: the batch, then a flush of the channel. */
+    void flush() {
+        writeBatch();
+        ctx.flush();
+    }
+
+    /** Frees a batch that will never be sent: the connection is gone. */
+    void release() {
+        if (batch != null) {
+            batch.release();
+            batch = null;
+        }
     }
 
     private static int align(int value, int alignment) {
@@ -193,7 +239,7 @@ final class PduWriter {
         inRead = false;
         if (flushNeeded) {
             flushNeeded = false;
-            ctx.flush();
+            flush();
         }
     }
 
@@ -208,6 +254,6 @@ final class PduWriter {
 
     private void flushNow() {
         flushScheduled = false;
-        ctx.flush();
+        flush();
     }
 }
