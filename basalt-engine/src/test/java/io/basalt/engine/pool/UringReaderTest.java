@@ -57,20 +57,25 @@ class UringReaderTest {
         return Pool.create(List.of(FileDevice.open(dir.resolve("pool"), size, true)), CONFIG);
     }
 
+    /** A volume of {@code blocks} stamped blocks written in random order, so each is its own device read. */
+    private static EngineBlockStore scatteredVolume(Pool pool, int blocks, Random random) throws Exception {
+        EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
+        List<Integer> order = new ArrayList<>();
+        for (int b = 0; b < blocks; b++) {
+            order.add(b);
+        }
+        Collections.shuffle(order, random);
+        for (int b : order) {
+            assertThat(TestIo.write(b * 4096L, stamped(b, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+        }
+        return v;
+    }
+
     @Test
     void shouldReadScatteredBlocksOfManyQueuedReadsThroughTheRing() throws Exception {
         try (Pool pool = filePool(PoolConfig.READ_IO_URING, 16 << 20)) {
             int blocks = 1024;
-            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
-            List<Integer> order = new ArrayList<>();
-            for (int b = 0; b < blocks; b++) {
-                order.add(b);
-            }
-            // Written in random order, so each block of an LBA range is its own device read.
-            Collections.shuffle(order);
-            for (int b : order) {
-                assertThat(TestIo.write(b * 4096L, stamped(b, 1)).runOn(v)).isEqualTo(IoStatus.OK);
-            }
+            EngineBlockStore v = scatteredVolume(pool, blocks, new Random());
             boolean throughRing = false;
             for (int round = 0; round < 20 && !throughRing; round++) {
                 List<TestIo> reads = new ArrayList<>();
@@ -99,15 +104,7 @@ class UringReaderTest {
     void shouldReadEveryBlockWhenMoreReadsAreQueuedThanTheRingAndItsSlotsHold() throws Exception {
         try (Pool pool = filePool(PoolConfig.READ_IO_URING, 32 << 20)) {
             int blocks = 2048;
-            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
-            List<Integer> order = new ArrayList<>();
-            for (int b = 0; b < blocks; b++) {
-                order.add(b);
-            }
-            Collections.shuffle(order, new Random(16));
-            for (int b : order) {
-                assertThat(TestIo.write(b * 4096L, stamped(b, 1)).runOn(v)).isEqualTo(IoStatus.OK);
-            }
+            EngineBlockStore v = scatteredVolume(pool, blocks, new Random(16));
             // 64 scattered 128 KiB reads are 2048 device reads (the ring holds 1024), then more single
             // blocks than the ring has request slots: whatever a turn drains, some find the ring full
             // mid-turn and are served by the engine while the entries queued before them are in flight.
