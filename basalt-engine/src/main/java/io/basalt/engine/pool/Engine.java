@@ -23,8 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * The pool's owning thread: it owns the maps, the segment table, the log streams, the cleaner and
  * checkpoints, and does all device writes. Each turn it frees retired segments whose reads are done
  * ({@link SegmentLimbo}), drains the submission ring into the hot stream's batch ({@link WritePath}),
- * resolves reads and hands them to reader threads ({@link Readers}), commits the batch (group
- * commit); between turns it starts background checkpoints and applies their end ({@link
+ * resolves reads and hands them to reader threads ({@link Readers}), starts the reads it handed off
+ * (one submit per turn), commits the batch (group commit); between turns it starts background checkpoints and applies their end ({@link
  * Checkpoints}) and cleans ({@link Cleaner}). This class
  * is the thread, its loop, submission and the pool's lifecycle.
  *
@@ -235,6 +235,8 @@ final class Engine implements Runnable {
             for (BlockIo io; writes.canTakeMore() && (io = queue.poll()) != null; n++) {
                 handle(queue.owner(), io);
             }
+            // Every turn, not only busy ones: a submit that failed is retried here.
+            reads.flush();
             if (writes.hasPending()) {
                 writes.commit();
             }

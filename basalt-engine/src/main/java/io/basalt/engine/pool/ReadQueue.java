@@ -27,6 +27,13 @@ interface ReadQueue {
      */
     boolean publish();
 
+    /**
+     * Starts what {@link #publish} queued and has not started yet: a queue that batches its hand-offs
+     * (one system call for many reads) needs this once per engine turn. Engine thread.
+     */
+    default void flush() {
+    }
+
     void start();
 
     /** Finishes what is queued, then ends the consumer and waits for it. */

@@ -92,8 +92,8 @@ final class Readers implements ReadEpochs {
     void read(EngineBlockStore v, BlockIo io, boolean alone) {
         long lba = io.offset() >> v.blockShift();
         int n = io.length() >> v.blockShift();
-        if (n <= ReadRequest.MAX_BLOCKS && !(alone && !busy())) {
-            ReadQueue r = leastBusy();
+        if (!(alone && !busy())) {
+            ReadQueue r = n <= ReadRequest.MAX_BLOCKS ? leastBusy() : null;
             ReadRequest slot = r == null ? null : r.claim();
             if (slot != null) {
                 slot.resolve(v, io, lba, n, extents);
@@ -102,8 +102,21 @@ final class Readers implements ReadEpochs {
                 }
                 slot.clear();
             }
+            // Start the reads queued earlier in this turn before blocking on this one.
+            flush();
         }
         Engine.complete(io, readInline(v, io, lba, n));
+    }
+
+    /**
+     * Starts the reads handed off since the last call (one system call for all of them, where the
+     * queue batches). Engine thread, once per turn after it has drained its queue, and whenever it
+     * blocks on a read of its own.
+     */
+    void flush() {
+        for (ReadQueue r : readers) {
+            r.flush();
+        }
     }
 
     private int readInline(EngineBlockStore v, BlockIo io, long lba, int n) {

@@ -20,9 +20,15 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Reads through io_uring instead of a thread per outstanding read: the engine thread (the producer)
- * resolves a read into a slot, queues one device read per run of the request and submits them; one
- * completion thread reaps, and when a request's last run has landed decodes its blocks and completes it.
- * Every run of every queued request is in flight at once, up to {@link #DEPTH}.
+ * resolves a read into a slot and queues one device read per run of the request; one completion thread
+ * reaps, and when a request's last run has landed decodes its blocks and completes it. Every run of
+ * every queued request is in flight at once, up to {@link #DEPTH}.
+ *
+ * <p>Submission is batched: {@link #publish} only queues entries, and the engine {@linkplain #flush
+ * submits} them once per turn, after it has drained its queue, so a turn that hands off many reads
+ * makes one {@code io_uring_enter} instead of one per read (that call was the engine thread's top
+ * native cost at QD32). So that the first read of a long turn does not wait for the resolving of all
+ * after it, {@link #publish} submits by itself once {@link #SUBMIT_BATCH} entries are waiting.
  *
  * <p>Buffer ownership: each run reads into its own region of one native arena, handed out in slot
  * order like a ring of bytes (a request's runs take one contiguous stretch) and given back in slot
@@ -35,8 +41,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class UringReader extends SlotRing implements Runnable, IoUring.CompletionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(UringReader.class);
-    /** Requests queued at once (a power of two). */
-    static final int SLOTS = 64;
+    /**
+     * Requests queued at once (a power of two): more than a host's deepest queue (128), since a read
+     * that finds no slot is served by the engine thread with blocking reads (at 64, QD128 spent its
+     * time there).
+     */
+    static final int SLOTS = 256;
+    /** Entries queued by {@link #publish} that it submits without waiting for the turn's {@link #flush}. */
+    static final int SUBMIT_BATCH = 32;
     /**
      * Device reads in flight at once: the ring's depth. Enough for every run of 32 queued 128 KiB reads
      * of scattered 4 KiB blocks: a read the ring has no room for is served by the engine thread, one
@@ -123,8 +135,9 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
     }
 
     /**
-     * Queues one device read per run of the claimed request and submits them; false if the request has
-     * nothing to read from the device, or the ring or the arena lacks room for it now.
+     * Queues one device read per run of the claimed request, submitted by the next {@link #flush} (or
+     * here, once {@link #SUBMIT_BATCH} entries wait); false if the request has nothing to read from the
+     * device, or the ring or the arena lacks room for it now.
      */
     @Override
     public boolean publish() {
@@ -177,13 +190,21 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
         arenaTail = start + bytes;
         // A full volatile store before the submit: the consumer reads tail before a slot's fields.
         tail.set(t + 1);
+        if (ring.unsubmitted() >= SUBMIT_BATCH) {
+            flush();
+        }
+        return true;
+    }
+
+    /** Submits every queued entry: one {@code io_uring_enter} for all reads published since the last. */
+    @Override
+    public void flush() {
         try {
             ring.submit();
         } catch (IOException e) {
-            // The entries stay queued in the ring; the next submit hands them over.
+            // The entries stay queued in the ring; the next flush hands them over.
             LOG.error("io_uring submit failed: {}", e.toString());
         }
-        return true;
     }
 
     /** Where {@code bytes} contiguous arena bytes start (monotonic), or -1 if they are not free now. */

@@ -57,20 +57,25 @@ class UringReaderTest {
         return Pool.create(List.of(FileDevice.open(dir.resolve("pool"), size, true)), CONFIG);
     }
 
+    /** A volume of {@code blocks} stamped blocks written in random order, so each is its own device read. */
+    private static EngineBlockStore scatteredVolume(Pool pool, int blocks, Random random) throws Exception {
+        EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
+        List<Integer> order = new ArrayList<>();
+        for (int b = 0; b < blocks; b++) {
+            order.add(b);
+        }
+        Collections.shuffle(order, random);
+        for (int b : order) {
+            assertThat(TestIo.write(b * 4096L, stamped(b, 1)).runOn(v)).isEqualTo(IoStatus.OK);
+        }
+        return v;
+    }
+
     @Test
     void shouldReadScatteredBlocksOfManyQueuedReadsThroughTheRing() throws Exception {
         try (Pool pool = filePool(PoolConfig.READ_IO_URING, 16 << 20)) {
             int blocks = 1024;
-            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
-            List<Integer> order = new ArrayList<>();
-            for (int b = 0; b < blocks; b++) {
-                order.add(b);
-            }
-            // Written in random order, so each block of an LBA range is its own device read.
-            Collections.shuffle(order);
-            for (int b : order) {
-                assertThat(TestIo.write(b * 4096L, stamped(b, 1)).runOn(v)).isEqualTo(IoStatus.OK);
-            }
+            EngineBlockStore v = scatteredVolume(pool, blocks, new Random());
             boolean throughRing = false;
             for (int round = 0; round < 20 && !throughRing; round++) {
                 List<TestIo> reads = new ArrayList<>();
@@ -91,6 +96,41 @@ class UringReaderTest {
                 }
             }
             assertThat(throughRing).as("some read completed by the io_uring thread").isTrue();
+            assertThat(pool.stats().checksumErrors()).isZero();
+        }
+    }
+
+    @Test
+    void shouldReadEveryBlockWhenMoreReadsAreQueuedThanTheRingAndItsSlotsHold() throws Exception {
+        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 32 << 20)) {
+            int blocks = 2048;
+            EngineBlockStore v = scatteredVolume(pool, blocks, new Random(16));
+            // 64 scattered 128 KiB reads are 2048 device reads (the ring holds 1024), then more single
+            // blocks than the ring has request slots: whatever a turn drains, some find the ring full
+            // mid-turn and are served by the engine while the entries queued before them are in flight.
+            int wide = 64;
+            int narrow = UringReader.SLOTS + 64;
+            Random random = new Random(7);
+            for (int round = 0; round < 3; round++) {
+                List<TestIo> reads = new ArrayList<>();
+                long[] firstLba = new long[wide + narrow];
+                for (int r = 0; r < wide + narrow; r++) {
+                    firstLba[r] = r < wide ? r * 32L : random.nextInt(blocks);
+                    TestIo io = r < wide ? TestIo.read(firstLba[r] * 4096, 32 * 4096)
+                            : TestIo.read(firstLba[r] * 4096, 4096);
+                    v.submit(io);
+                    reads.add(io);
+                }
+                for (int r = 0; r < reads.size(); r++) {
+                    TestIo io = reads.get(r);
+                    assertThat(io.await()).as("read %d", r).isEqualTo(IoStatus.OK);
+                    for (int k = 0; k < io.length() / 4096; k++) {
+                        long lba = firstLba[r] + k;
+                        assertThat(Arrays.copyOfRange(io.data(), k * 4096, (k + 1) * 4096)).as("block %d", lba)
+                                .isEqualTo(stamped(lba, 1));
+                    }
+                }
+            }
             assertThat(pool.stats().checksumErrors()).isZero();
         }
     }

@@ -225,6 +225,11 @@ public final class IoUring implements AutoCloseable {
         return depth;
     }
 
+    /** Entries prepared and not yet handed to the kernel by {@link #submit}. Producer's thread. */
+    public int unsubmitted() {
+        return unsubmitted;
+    }
+
     /** Reads prepared and not yet reaped. Producer's thread. */
     public int inFlight() {
         return (int) (prepared - (long) REAPED.getAcquire(this));

@@ -115,6 +115,25 @@ class IoUringTest {
     }
 
     @Test
+    void shouldHandTheKernelNothingUntilSubmitAndThenEveryQueuedReadInOneCall() throws IOException {
+        ByteBuffer buffer = AlignedBuffers.allocate(8 * BLOCK);
+        long base = MemorySegment.ofBuffer(buffer).address();
+        for (int i = 0; i < 8; i++) {
+            assertThat(ring.prepareRead(fd, base + (long) i * BLOCK, BLOCK, (long) (7 - i) * BLOCK, i)).isTrue();
+        }
+        assertThat(ring.unsubmitted()).isEqualTo(8);
+        // Queued entries are the kernel's only after io_uring_enter: nothing can have completed.
+        assertThat(ring.reap((userData, result) -> { })).isZero();
+        ring.submit();
+        assertThat(ring.unsubmitted()).isZero();
+        Map<Long, Integer> results = reapAll(8);
+        for (long i = 0; i < 8; i++) {
+            assertThat(results.get(i)).isEqualTo(BLOCK);
+            assertThat(buffer.getLong((int) i * BLOCK)).isEqualTo((7 - i) * BLOCK);
+        }
+    }
+
+    @Test
     void shouldWaitForReadsInFlightWhenClosed() throws IOException {
         ByteBuffer buffer = AlignedBuffers.allocate(ring.depth() * BLOCK);
         long base = MemorySegment.ofBuffer(buffer).address();
