@@ -171,8 +171,11 @@ final class WritePath {
         doneNeedsSync[doneCount++] = needsSync;
     }
 
-    /** Writes the hot batch, syncs if needed, applies it and completes everything waiting. */
-    void commit() {
+    /**
+     * Writes the hot batch, syncs if needed, applies it and completes everything waiting; returns
+     * whether it synced (attempted a sync).
+     */
+    boolean commit() {
         int status = IoStatus.OK;
         if (!hot.isEmpty()) {
             try {
@@ -187,10 +190,12 @@ final class WritePath {
             space.batchDone();
         }
         int syncStatus = status;
+        boolean synced = false;
         if (status == IoStatus.OK) {
             for (int i = 0; i < doneCount; i++) {
                 if (doneNeedsSync[i]) {
                     syncStatus = log.syncQuietly() ? IoStatus.OK : IoStatus.WRITE_ERROR;
+                    synced = true;
                     break;
                 }
             }
@@ -201,6 +206,7 @@ final class WritePath {
             Engine.complete(io, doneNeedsSync[i] ? syncStatus : status);
         }
         doneCount = 0;
+        return synced;
     }
 
     private void apply(long seq) {
