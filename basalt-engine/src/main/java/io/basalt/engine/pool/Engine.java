@@ -41,18 +41,8 @@ final class Engine implements Runnable {
      * answers a completion at once submits well within this. Costs at most this much CPU per idle spell.
      */
     static final long SPIN_NANOS = Long.getLong("basalt.engine.spinNanos", 50_000L);
-    /**
-     * Whether the engine also spins after a turn that synced. By default it parks at once: a durable
-     * write's completion wakes an event loop that slept through the write and sync, and the host's
-     * next command comes back through it later than the spin lasts; on few cores the spin only takes
-     * the CPU that wake-up needs (4K durable writes at QD1 on a 2-vCPU VM: 216-224 µs without the
-     * spin, 251-253 µs with it).
-     */
-    static final boolean SPIN_AFTER_SYNC = Boolean.getBoolean("basalt.engine.spinAfterSync");
     /** When the engine thread last found nothing to do (0: it is busy). */
     private long idleSince;
-    /** Whether the last turn that did I/O synced, so the idle spin is skipped (see {@link #SPIN_AFTER_SYNC}). */
-    private boolean lastTurnSynced;
 
     private final EngineState state;
     private final SpaceAccounting space;
@@ -246,9 +236,7 @@ final class Engine implements Runnable {
                 handle(queue.owner(), io);
             }
             if (writes.hasPending()) {
-                lastTurnSynced = writes.commit() && !SPIN_AFTER_SYNC;
-            } else if (n > 0) {
-                lastTurnSynced = false;
+                writes.commit();
             }
             if (stopRequested && n == 0 && queue.isEmpty()) {
                 try {
@@ -265,7 +253,7 @@ final class Engine implements Runnable {
                 }
                 // Not while readers work: their completions bring the next reads, and on few cores
                 // the spin would take the CPU they need (QD32 reads fell by 45% on 2 vCPUs).
-                if (System.nanoTime() - idleSince < SPIN_NANOS && !reads.busy() && !lastTurnSynced) {
+                if (System.nanoTime() - idleSince < SPIN_NANOS && !reads.busy()) {
                     Thread.onSpinWait();
                     continue;
                 }

@@ -171,11 +171,8 @@ final class WritePath {
         doneNeedsSync[doneCount++] = needsSync;
     }
 
-    /**
-     * Writes the hot batch, syncs if needed, applies it and completes everything waiting; returns
-     * whether it synced (attempted a sync).
-     */
-    boolean commit() {
+    /** Writes the hot batch, syncs if needed, applies it and completes everything waiting. */
+    void commit() {
         int status = IoStatus.OK;
         if (!hot.isEmpty()) {
             try {
@@ -190,12 +187,10 @@ final class WritePath {
             space.batchDone();
         }
         int syncStatus = status;
-        boolean synced = false;
         if (status == IoStatus.OK) {
             for (int i = 0; i < doneCount; i++) {
                 if (doneNeedsSync[i]) {
                     syncStatus = log.syncQuietly() ? IoStatus.OK : IoStatus.WRITE_ERROR;
-                    synced = true;
                     break;
                 }
             }
@@ -206,7 +201,6 @@ final class WritePath {
             Engine.complete(io, doneNeedsSync[i] ? syncStatus : status);
         }
         doneCount = 0;
-        return synced;
     }
 
     private void apply(long seq) {
