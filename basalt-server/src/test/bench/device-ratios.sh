@@ -19,12 +19,14 @@
 # PIN=1 (brick on CPU 0, fio and bench on CPU 1), OUT (a file for the raw numbers), VOLUME_OPTS
 # (e.g. ",compression=off"), ONLY (the workloads to run, by the names the script prints, e.g.
 # ONLY="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd32" for a short run; all when empty; the
-# volume is still written in order first, and the overwrites run only before a scattered read).
+# volume is still written in order first, and the overwrites run only before a scattered read),
+# BENCH_OPTS (more `basalt bench` options, e.g. "--busy-poll": a client that polls, as SPDK's
+# spdk_nvme_perf does, so its own wake-ups leave the brick's latency).
 set -euo pipefail
 DIR=${DIR:-/var/tmp/basalt-ratios}; SIZE=${SIZE:-2G}; VOL=${VOL:-1GiB}; RT=${RT:-3}; OVERWRITE=${OVERWRITE:-6}
 SCATTER=${SCATTER:-128MiB}
 RAMP=${RAMP:-1}; ROUNDS=${ROUNDS:-1}; BRICKS=${BRICKS:-.}; PIN=${PIN:-0}; VOLUME_OPTS=${VOLUME_OPTS:-}
-ONLY=${ONLY:-}
+ONLY=${ONLY:-}; BENCH_OPTS=${BENCH_OPTS:-}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 command -v fio > /dev/null || { echo "fio is missing: apt-get install fio" >&2; exit 1; }
 mkdir -p "$DIR"; out=${OUT:-$DIR/ratios-$(date +%Y%m%d-%H%M%S).txt}; : > "$out"
@@ -51,7 +53,7 @@ print(round(side["iops"]), round(side["bw_bytes"] / 2**30, 3), round(lat / 1000,
 
 # bench SIDE-CHECKOUT ARGS... -> "iops gib_s lat_us"
 bench_run() { local js=$DIR/bench.json size=(--size "$VOL"); rm -f "$js"; [[ " $* " == *" --size "* ]] && size=()
-  TASKSET=$(cpu 1) jrun "$last" bench "${B[@]}" "${size[@]}" --ramp "$RAMP" "$@" --json "$js" > /dev/null
+  TASKSET=$(cpu 1) jrun "$last" bench "${B[@]}" "${size[@]}" $BENCH_OPTS --ramp "$RAMP" "$@" --json "$js" > /dev/null
   python3 -c '
 import json, sys
 j = json.load(open(sys.argv[1])); side = j["write"] if j["write"]["ops"] else j["read"]
