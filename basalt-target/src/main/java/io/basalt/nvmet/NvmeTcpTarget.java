@@ -43,13 +43,14 @@ public final class NvmeTcpTarget implements AutoCloseable {
     /**
      * How long at most an event loop polls for the completion of a command a store took to another
      * thread (an engine read) instead of sleeping: a completion within it finds the loop awake (no
-     * {@code epoll_wait} wake-up: a QD1 read on the engine 229 → 166 µs, see docs/benchmarks.md); a
-     * slower one pays the wake-up it pays today. 0 turns it off.
+     * {@code epoll_wait} wake-up; see docs/benchmarks.md); a slower one pays the wake-up. Off (0) by
+     * default: with at most 4 awaited it cost engine reads at QD32/QD128 a third of their IOPS on a
+     * loaded 2-vCPU machine, and at most 1 is not yet measured at QD128.
      */
     public static final String AWAIT_SPIN_NANOS_PROP_NAME = "basalt.target.awaitSpinNanos";
-    public static final long AWAIT_SPIN_NANOS_DEFAULT = 1_000_000;
+    public static final long AWAIT_SPIN_NANOS_DEFAULT = 0;
     /** With more completions awaited than this the loop sleeps: they come often enough to share wake-ups. */
-    static final int MAX_AWAITED = 4;
+    static final int MAX_AWAITED = 1;
 
     private final TargetConfig config;
     private final Subsystem subsystem;
