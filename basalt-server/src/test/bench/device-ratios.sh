@@ -19,13 +19,16 @@
 # overwrites of the first SCATTER bytes, 128MiB, before the scattered reads of them, 6: several
 # passes even at 15K IOPS, so nearly every block of a 128K read lies apart), ROUNDS (1), RAMP (1),
 # PIN=1 (brick on CPU 0, fio and bench on CPU 1), OUT (a file for the raw numbers), VOLUME_OPTS
-# (e.g. ",compression=off"), ONLY (space-separated workload names to run, e.g.
-# ONLY="randwrite-4k-qd1-sync randwrite-4k-qd32": shorter runs for one goal; every brick still gets
-# its 128K sequential prefill; the ratios of workloads not run print as nan).
+# (e.g. ",compression=off"), ONLY (the workloads to run, by the names the script prints, e.g.
+# ONLY="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd32" for a short run; all when empty; the
+# volume is still written in order first, and the overwrites run only before a scattered read),
+# BENCH_OPTS (more `basalt bench` options, e.g. "--busy-poll": a client that polls, as SPDK's
+# spdk_nvme_perf does, so its own wake-ups leave the brick's latency).
 set -euo pipefail
 DIR=${DIR:-/var/tmp/basalt-ratios}; SIZE=${SIZE:-2G}; VOL=${VOL:-1GiB}; RT=${RT:-3}; OVERWRITE=${OVERWRITE:-6}
 SCATTER=${SCATTER:-128MiB}
 RAMP=${RAMP:-1}; ROUNDS=${ROUNDS:-1}; BRICKS=${BRICKS:-.}; PIN=${PIN:-0}; VOLUME_OPTS=${VOLUME_OPTS:-}
+ONLY=${ONLY:-}; BENCH_OPTS=${BENCH_OPTS:-}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 command -v fio > /dev/null || { echo "fio is missing: apt-get install fio" >&2; exit 1; }
 mkdir -p "$DIR"; out=${OUT:-$DIR/ratios-$(date +%Y%m%d-%H%M%S).txt}; : > "$out"
@@ -35,7 +38,6 @@ cpu() { if [ "$PIN" = 1 ]; then echo "taskset -c $1"; fi; }
 jrun() { local T=$1/basalt-server/target; shift
   ${EXEC:-} ${TASKSET:-} "$J" $(cat "$T/jvm.flags") -Dio.netty.leakDetection.level=disabled ${JOPTS:-} \
     -cp "$T/basalt-server-0.1.0-SNAPSHOT.jar:$T/lib/*" io.basalt.server.BasaltMain "$@"; }
-ONLY=${ONLY:-}
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6" | tee -a "$out"; }
 pid=
@@ -53,7 +55,7 @@ print(round(side["iops"]), round(side["bw_bytes"] / 2**30, 3), round(lat / 1000,
 
 # bench SIDE-CHECKOUT ARGS... -> "iops gib_s lat_us"
 bench_run() { local js=$DIR/bench.json size=(--size "$VOL"); rm -f "$js"; [[ " $* " == *" --size "* ]] && size=()
-  TASKSET=$(cpu 1) jrun "$last" bench "${B[@]}" "${size[@]}" --ramp "$RAMP" "$@" --json "$js" > /dev/null
+  TASKSET=$(cpu 1) jrun "$last" bench "${B[@]}" "${size[@]}" $BENCH_OPTS --ramp "$RAMP" "$@" --json "$js" > /dev/null
   python3 -c '
 import json, sys
 j = json.load(open(sys.argv[1])); side = j["write"] if j["write"]["ops"] else j["read"]
@@ -62,9 +64,11 @@ print(round(side["iops"]), round(side["mib_per_s"] / 1024, 3), round(side["lat_n
 for r in $(seq "$ROUNDS"); do
   fio --name=fill --filename="$DIR/raw.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
       --iodepth=8 > /dev/null
+  # The scattered-read bound is raw randread QD128: measured whenever a scattered read is.
   want randread-4k-qd1 && record "$r" raw "randread-4k-qd1" $(fio_run randread 4k 1 --ioengine=libaio)
   want randread-4k-qd32 && record "$r" raw "randread-4k-qd32" $(fio_run randread 4k 32 --ioengine=libaio)
-  want randread-4k-qd128 && record "$r" raw "randread-4k-qd128" $(fio_run randread 4k 128 --ioengine=libaio)
+  { want randread-4k-qd128 || want read-128k-qd32-scattered || want read-128k-qd4-scattered; } &&
+    record "$r" raw "randread-4k-qd128" $(fio_run randread 4k 128 --ioengine=libaio)
   want randwrite-4k-qd1-sync && record "$r" raw "randwrite-4k-qd1-sync" $(fio_run randwrite 4k 1 --ioengine=psync --fdatasync=1)
   want randwrite-4k-qd32 && record "$r" raw "randwrite-4k-qd32" $(fio_run randwrite 4k 32 --ioengine=libaio)
   want read-128k-qd32 && record "$r" raw "read-128k-qd32" $(fio_run read 128k 32 --ioengine=libaio)
@@ -87,19 +91,23 @@ for r in $(seq "$ROUNDS"); do
     s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}${vopts:+@${vopts#,}}
     bench_run --rw write --bs 128k --iodepth 32 --runtime 3 > /dev/null   # every block written, in order
     want read-128k-qd32 && record "$r" "$s" "read-128k-qd32" $(bench_run --rw read --bs 128k --iodepth 32 --runtime "$RT")
-    want randread-4k-qd1 && record "$r" "$s" "randread-4k-qd1" $(bench_run --rw randread --bs 4k --iodepth 1 --runtime "$RT")
-    want randread-4k-qd32 && record "$r" "$s" "randread-4k-qd32" $(bench_run --rw randread --bs 4k --iodepth 32 --runtime "$RT")
-    want randread-4k-qd128 && record "$r" "$s" "randread-4k-qd128" $(bench_run --rw randread --bs 4k --iodepth 128 --runtime "$RT")
-    want randwrite-4k-qd1-sync && record "$r" "$s" "randwrite-4k-qd1-sync" $(bench_run --rw randwrite --bs 4k --iodepth 1 --runtime "$RT")
-    want randwrite-4k-qd32 && record "$r" "$s" "randwrite-4k-qd32" $(bench_run --rw randwrite --bs 4k --iodepth 32 --runtime "$RT")
+    for qd in 1 32 128; do
+      want randread-4k-qd$qd &&
+        record "$r" "$s" "randread-4k-qd$qd" $(bench_run --rw randread --bs 4k --iodepth $qd --runtime "$RT")
+    done
+    want randwrite-4k-qd1-sync &&
+      record "$r" "$s" "randwrite-4k-qd1-sync" $(bench_run --rw randwrite --bs 4k --iodepth 1 --runtime "$RT")
+    want randwrite-4k-qd32 &&
+      record "$r" "$s" "randwrite-4k-qd32" $(bench_run --rw randwrite --bs 4k --iodepth 32 --runtime "$RT")
     # Scatter the first SCATTER bytes: random 4K overwrites, several times over, so nearly every block
     # of a 128K read lies in its own place; then read them in order.
-    want read-128k-qd32-scattered || want read-128k-qd4-scattered &&
+    if want read-128k-qd32-scattered || want read-128k-qd4-scattered; then
       bench_run --rw randwrite --bs 4k --iodepth 32 --runtime "$OVERWRITE" --size "$SCATTER" > /dev/null
-    for qd in 32 4; do
-      want "read-128k-qd$qd-scattered" && record "$r" "$s" "read-128k-qd$qd-scattered" \
-        $(bench_run --rw read --bs 128k --iodepth $qd --runtime "$RT" --size "$SCATTER")
-    done
+      for qd in 32 4; do
+        want read-128k-qd$qd-scattered && record "$r" "$s" "read-128k-qd$qd-scattered" \
+          $(bench_run --rw read --bs 128k --iodepth $qd --runtime "$RT" --size "$SCATTER")
+      done
+    fi
     kill $pid; wait $pid 2> /dev/null || true; pid=; rm -rf "$d"
   done
 done

@@ -43,14 +43,19 @@ public final class EventLoops {
     }
 
     /**
-     * Event loops that sleep in {@code epoll_wait} only after {@code spinNanos} without work (see
-     * {@link SpinThenSleep}); 0 is the plain sleeping loop. Epoll only: NIO loops ignore it.
+     * Event loops that poll instead of sleeping in {@code epoll_wait} while a wake-up is near (see
+     * {@link SpinThenSleep}): for {@code spinNanos} after their last work, and for up to {@code
+     * awaitNanos} while they wait for the completions of at most {@code maxAwaited} commands handed
+     * to another thread ({@link Handoffs}). Both 0: the plain sleeping loop. Epoll only: NIO loops
+     * ignore it.
      */
-    public static IoHandlerFactory ioHandlerFactory(boolean nativeTransport, boolean busyPoll, long spinNanos) {
-        if (busyPoll || spinNanos <= 0 || !epoll(nativeTransport)) {
+    public static IoHandlerFactory ioHandlerFactory(boolean nativeTransport, boolean busyPoll, long spinNanos,
+                                                    long awaitNanos, int maxAwaited) {
+        if (busyPoll || (spinNanos <= 0 && (awaitNanos <= 0 || maxAwaited <= 0)) || !epoll(nativeTransport)) {
             return ioHandlerFactory(nativeTransport, busyPoll);
         }
-        return EpollIoHandler.newFactory(0, () -> new SpinThenSleep(spinNanos, System::nanoTime));
+        return EpollIoHandler.newFactory(0, () -> new SpinThenSleep(spinNanos, awaitNanos, maxAwaited,
+                System::nanoTime, Handoffs::ofThisThread));
     }
 
     public static Class<? extends SocketChannel> socketChannel(boolean nativeTransport) {

@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SpinThenSleepTest {
     private long now = 1_000_000;
-    private final SpinThenSleep strategy = new SpinThenSleep(50_000, () -> now);
+    private final Handoffs handoffs = new Handoffs();
+    private final SpinThenSleep strategy = new SpinThenSleep(50_000, 1_000_000, 2, () -> now, () -> handoffs);
+    private final SpinThenSleep awaitOnly = new SpinThenSleep(0, 1_000_000, 2, () -> now, () -> handoffs);
 
     @Test
     void shouldReturnReadyEventsAtOnce() throws Exception {
@@ -34,5 +36,41 @@ class SpinThenSleepTest {
         assertThat(strategy.calculateStrategy(() -> 0, true)).isZero();
         now += 10_000;
         assertThat(strategy.calculateStrategy(() -> 0, false)).as("tasks ran 10 µs ago").isZero();
+    }
+
+    @Test
+    void shouldStayAwakeForACompletionItHandedOff() throws Exception {
+        awaitOnly.calculateStrategy(() -> 1, false);
+        handoffs.handedOff();
+        now += 999_999;
+        assertThat(awaitOnly.calculateStrategy(() -> 0, false)).as("a device read in flight").isZero();
+        handoffs.returned();
+        assertThat(awaitOnly.calculateStrategy(() -> 0, false)).as("nothing awaited").isEqualTo(SelectStrategy.SELECT);
+    }
+
+    @Test
+    void shouldSleepWhenTheAwaitedCompletionIsLate() throws Exception {
+        awaitOnly.calculateStrategy(() -> 1, false);
+        handoffs.handedOff();
+        now += 1_000_000;
+        assertThat(awaitOnly.calculateStrategy(() -> 0, false)).isEqualTo(SelectStrategy.SELECT);
+    }
+
+    @Test
+    void shouldSleepWhileManyCompletionsAreAwaited() throws Exception {
+        awaitOnly.calculateStrategy(() -> 1, false);
+        handoffs.handedOff();
+        handoffs.handedOff();
+        now += 1_000;
+        assertThat(awaitOnly.calculateStrategy(() -> 0, false)).as("two awaited").isZero();
+        handoffs.handedOff();
+        assertThat(awaitOnly.calculateStrategy(() -> 0, false)).as("three: completions come often")
+                .isEqualTo(SelectStrategy.SELECT);
+    }
+
+    @Test
+    void shouldSleepWhenIdleWithNothingAwaited() throws Exception {
+        now += 1;
+        assertThat(awaitOnly.calculateStrategy(() -> 0, false)).isEqualTo(SelectStrategy.SELECT);
     }
 }

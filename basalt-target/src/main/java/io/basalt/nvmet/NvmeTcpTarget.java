@@ -34,6 +34,23 @@ public final class NvmeTcpTarget implements AutoCloseable {
 
     /** How often the log limiter's finished windows are reported. */
     private static final long LOG_SWEEP_SECONDS = 10;
+    /**
+     * Event loops poll instead of sleeping for this long after their last work (opt-in: while I/O
+     * comes at least this often a loop holds a core, as with busy polling).
+     */
+    public static final String SPIN_NANOS_PROP_NAME = "basalt.target.spinNanos";
+    public static final long SPIN_NANOS_DEFAULT = 0;
+    /**
+     * How long at most an event loop polls for the completion of a command a store took to another
+     * thread (an engine read) instead of sleeping: a completion within it finds the loop awake (no
+     * {@code epoll_wait} wake-up; see docs/benchmarks.md); a slower one pays the wake-up. Off (0) by
+     * default: with at most 4 awaited it cost engine reads at QD32/QD128 a third of their IOPS on a
+     * loaded 2-vCPU machine, and at most 1 is not yet measured at QD128.
+     */
+    public static final String AWAIT_SPIN_NANOS_PROP_NAME = "basalt.target.awaitSpinNanos";
+    public static final long AWAIT_SPIN_NANOS_DEFAULT = 0;
+    /** With more completions awaited than this the loop sleeps: they come often enough to share wake-ups. */
+    static final int MAX_AWAITED = 1;
 
     private final TargetConfig config;
     private final Subsystem subsystem;
@@ -78,7 +95,8 @@ public final class NvmeTcpTarget implements AutoCloseable {
                 EventLoops.ioHandlerFactory(config.nativeTransport(), false));
         workerGroup = new MultiThreadIoEventLoopGroup(config.eventLoopCount(), new DefaultThreadFactory("basalt-io"),
                 EventLoops.ioHandlerFactory(config.nativeTransport(), config.busyPoll(),
-                        Long.getLong("basalt.target.spinNanos", 0)));
+                        Long.getLong(SPIN_NANOS_PROP_NAME, SPIN_NANOS_DEFAULT),
+                        Long.getLong(AWAIT_SPIN_NANOS_PROP_NAME, AWAIT_SPIN_NANOS_DEFAULT), MAX_AWAITED));
         // Summaries of the log lines hosts had held back, once their window is over.
         bossGroup.next().scheduleAtFixedRate(errors::sweep, LOG_SWEEP_SECONDS, LOG_SWEEP_SECONDS,
                 TimeUnit.SECONDS);

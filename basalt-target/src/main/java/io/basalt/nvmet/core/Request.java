@@ -66,6 +66,8 @@ public final class Request implements BlockIo, Command, Runnable {
     private int length;
     private boolean fua;
     private int ioStatus;
+    /** The store did not complete the block operation in {@link #submitToStore}: its completion comes from another thread. */
+    private boolean handedOff;
     /** When the command arrived, for latency metrics. */
     private long startNanos;
     /** What {@link #runAfter} runs; set by the command set, always a static (non-capturing) function. */
@@ -291,6 +293,19 @@ public final class Request implements BlockIo, Command, Runnable {
         connection.executor().schedule(delayed, delayNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Called once the store's submit returned. A store that has not completed the operation by then
+     * completes it later from its own thread (an engine): the transport counts it as awaited until
+     * that completion runs on the owning thread, so its event loop can stay awake for it.
+     */
+    public void submitted() {
+        // Completed inline, the request went back to its pool and left IN_STORE.
+        if (state == State.IN_STORE) {
+            handedOff = true;
+            connection.completionAwaited();
+        }
+    }
+
     /** When the command arrived (System.nanoTime). */
     public long startNanos() {
         return startNanos;
@@ -335,6 +350,10 @@ public final class Request implements BlockIo, Command, Runnable {
     /** Runs on the owning thread after a store completion. */
     @Override
     public void run() {
+        if (handedOff) {
+            handedOff = false;
+            connection.completionReturned();
+        }
         connection.blockOpDone(this, ioStatus);
     }
 }

@@ -32,6 +32,15 @@ public interface Transport extends Queue.Transport {
     /** Completes a request that finished outside the normal flow (an AER); any thread. */
     void completeLater(Request req);
 
+    /**
+     * A store took a block operation that it will complete from another thread; on the owning
+     * thread. Until {@link #completionReturned} the transport may keep its thread awake for it.
+     */
+    void completionAwaited();
+
+    /** The completion of an operation counted by {@link #completionAwaited} runs; on the owning thread. */
+    void completionReturned();
+
     /** A block operation of {@code req} finished with an engine status; on the owning thread. */
     void blockOpDone(Request req, int ioStatus);
 }

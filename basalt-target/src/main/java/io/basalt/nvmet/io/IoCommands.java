@@ -145,6 +145,7 @@ public final class IoCommands implements CommandSet {
     private static void submit(Request req) {
         req.enter(Request.State.IN_STORE);
         req.volume().store().submit(req);
+        req.submitted();
     }
 
     /** Rewrites the host's DSM ranges as the engine's (byte offset, byte length) pairs. */

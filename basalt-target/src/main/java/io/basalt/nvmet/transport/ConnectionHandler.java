@@ -1,5 +1,6 @@
 package io.basalt.nvmet.transport;
 
+import io.basalt.netty.Handoffs;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.Sqe;
 import io.basalt.nvme.Status;
@@ -64,6 +65,8 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     private final PduWriter writer;
     private final PduHeaderCheck headerCheck;
     private PduFramer framer;
+    /** The event loop's count of completions it awaits from stores on other threads. */
+    private Handoffs handoffs;
     private ChannelHandlerContext ctx;
     private State state = State.AWAIT_IC_REQ;
     /** Digests the host asked for in its ICReq: checked on every PDU received (the writer adds them). */
@@ -104,6 +107,16 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
         } catch (RejectedExecutionException e) {
             LOG.debug("event loop gone; dropping a completion");
         }
+    }
+
+    @Override
+    public void completionAwaited() {
+        handoffs.handedOff();
+    }
+
+    @Override
+    public void completionReturned() {
+        handoffs.returned();
     }
 
     @Override
@@ -154,6 +167,7 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.handoffs = Handoffs.ofThisThread();
         this.framer = new PduFramer(new Input(), ctx.alloc());
         writer.attach(ctx);
     }

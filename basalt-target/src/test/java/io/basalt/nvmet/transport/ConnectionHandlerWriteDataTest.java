@@ -3,6 +3,7 @@ package io.basalt.nvmet.transport;
 import io.basalt.block.BlockIo;
 import io.basalt.block.BlockStore;
 import io.basalt.block.IoStatus;
+import io.basalt.netty.Handoffs;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.tcp.PduType;
 import io.basalt.nvmet.controller.ControllerRegistry;
@@ -181,6 +182,26 @@ class ConnectionHandlerWriteDataTest {
             assertThat(first.refCnt()).as("first part released, cut at %d", cut).isZero();
             assertThat(second.refCnt()).as("second part released, cut at %d", cut).isZero();
         }
+    }
+
+    @Test
+    void shouldCountAWriteTheStoreHoldsAsAwaitedByTheLoopUntilItsCompletionRuns() {
+        Handoffs loop = Handoffs.ofThisThread();
+        int before = loop.outstanding();
+        io.send(pooled(inCapsuleWrite(5, pattern(4096, 1)), 0, 72 + 4096));
+        assertThat(loop.outstanding()).as("the store holds it: the loop may stay awake for it").isEqualTo(before + 1);
+        assertCompletesWithSuccess(5);
+        assertThat(loop.outstanding()).isEqualTo(before);
+    }
+
+    @Test
+    void shouldNotCountAWriteTheStoreCompletesInline() {
+        store.inline = true;
+        Handoffs loop = Handoffs.ofThisThread();
+        int before = loop.outstanding();
+        io.send(pooled(inCapsuleWrite(6, pattern(4096, 2)), 0, 72 + 4096));
+        assertThat(io.next().cqeStatus()).isZero();
+        assertThat(loop.outstanding()).isEqualTo(before);
     }
 
     /** Sends a write by R2T; returns its transfer tag. */
