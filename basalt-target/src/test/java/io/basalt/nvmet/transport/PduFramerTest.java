@@ -141,6 +141,8 @@ class PduFramerTest {
             assertThat(sink.pdus.get(i)).isEqualTo(pdus[i]);
         }
         assertThat(reads).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+        // The framer keeps its gathering buffer for the next PDU until the connection ends.
+        framer.release();
     }
 
     @Test
