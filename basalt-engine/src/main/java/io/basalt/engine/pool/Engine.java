@@ -24,9 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * checkpoints, and does all device writes. Each turn it frees retired segments whose reads are done
  * ({@link SegmentLimbo}), drains the submission ring into the hot stream's batch ({@link WritePath}),
  * resolves reads and hands them to reader threads ({@link Readers}), starts the reads it handed off
- * (one submit per turn), commits the batch (group commit); between turns it starts background checkpoints and applies their end ({@link
- * Checkpoints}) and cleans ({@link Cleaner}). This class
- * is the thread, its loop, submission and the pool's lifecycle.
+ * (one submit per turn), commits the batch (group commit); between turns it starts background
+ * checkpoints and applies their end ({@link Checkpoints}) and cleans ({@link Cleaner}). This class is
+ * the thread, its loop, submission and the pool's lifecycle.
  *
  * <p>Durability invariant: an operation that needs durability (a write to a volume without a
  * volatile write cache, FUA, Flush) completes only after its batch and every earlier batch on every

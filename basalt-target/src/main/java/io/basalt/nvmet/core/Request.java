@@ -66,7 +66,10 @@ public final class Request implements BlockIo, Command, Runnable {
     private int length;
     private boolean fua;
     private int ioStatus;
-    /** The store did not complete the block operation in {@link #submitToStore}: its completion comes from another thread. */
+    /**
+     * The store did not complete the block operation in {@link #submitToStore}: its completion comes
+     * from another thread.
+     */
     private boolean handedOff;
     /** When the command arrived, for latency metrics. */
     private long startNanos;
