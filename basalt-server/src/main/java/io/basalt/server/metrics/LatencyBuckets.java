@@ -15,21 +15,20 @@ final class LatencyBuckets {
     static final long MAX_EXPECTED_NANOS = 10_000_000_000L;
 
     private final long[] bounds;
-    /** For each power of two k, the first bucket whose bound is at least 2^k. */
-    private final int[] firstAtLeastPow2 = new int[64];
+    /** For each power of two k (a positive long's highest bit), the first bucket whose bound is at least 2^k. */
+    private final int[] firstAtLeastPow2 = new int[63];
 
     LatencyBuckets() {
         NavigableSet<Double> micrometer = DistributionStatisticConfig.builder().percentilesHistogram(true)
                 .minimumExpectedValue((double) MIN_EXPECTED_NANOS).maximumExpectedValue((double) MAX_EXPECTED_NANOS)
                 .build().merge(DistributionStatisticConfig.DEFAULT).getHistogramBuckets(true);
         bounds = micrometer.stream().mapToLong(Double::longValue).toArray();
-        for (int k = 0; k < 64; k++) {
-            long pow2 = 1L << k;
-            int i = 0;
-            while (i < bounds.length && bounds[i] < pow2 && k < 63) {
+        int i = 0;
+        for (int k = 0; k < firstAtLeastPow2.length; k++) {
+            while (i < bounds.length && bounds[i] < 1L << k) {
                 i++;
             }
-            firstAtLeastPow2[k] = k == 63 ? bounds.length : i;
+            firstAtLeastPow2[k] = i;
         }
     }
 
