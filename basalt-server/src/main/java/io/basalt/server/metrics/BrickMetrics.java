@@ -15,31 +15,30 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The brick's Prometheus metrics. Per-volume counters are read from the exported volume's own
- * {@link IoCounters} when scraped (nothing extra on the data path); latency goes into one Micrometer
- * timer per volume and direction, fed by the volume's {@link io.basalt.volume.IoObserver} — a
- * lock-free histogram update.
+ * {@link IoCounters} when scraped (nothing extra on the data path); latency goes into
+ * {@link VolumeLatencies}, fed by the volume's {@link io.basalt.volume.IoObserver}: counts in arrays of
+ * the completing thread's own, summed when scraped.
  * Every per-volume series carries {@code volume} (name) and {@code uuid} tags.
  */
 public final class BrickMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<Integer, List<Meter>> volumeMeters = new HashMap<>();
+    private final VolumeLatencies latencies = new VolumeLatencies(System::currentTimeMillis);
+    private final Map<Integer, VolumeLatencies.VolumeLatency> volumeLatencies = new HashMap<>();
     private final Counter hostConnects;
     private final Counter hostDisconnects;
     /**
@@ -70,6 +69,7 @@ public final class BrickMetrics {
                 .register(registry);
         hostDisconnects = Counter.builder("basalt.host.disconnects").description("Controllers torn down")
                 .register(registry);
+        registry.getPrometheusRegistry().register(latencies);
     }
 
     private synchronized <T> Snapshot<T> keep(Snapshot<T> snapshot) {
@@ -186,12 +186,10 @@ public final class BrickMetrics {
                 .baseUnit("bytes").tags(tags).register(registry));
         meters.add(Gauge.builder("basalt.volume.physical", exported, e -> e.store().allocatedBytes())
                 .baseUnit("bytes").tags(tags).register(registry));
-        Timer read = timer(tags.and("op", "read"));
-        Timer write = timer(tags.and("op", "write"));
-        meters.add(read);
-        meters.add(write);
-        exported.setObserver((isWrite, bytes, latencyNanos, ok) ->
-                (isWrite ? write : read).record(latencyNanos, TimeUnit.NANOSECONDS));
+        VolumeLatencies.VolumeLatency latency = latencies.add(List.of("uuid", "volume"),
+                List.of(v.metadata().uuid().toString(), v.metadata().name()));
+        exported.setObserver(latency);
+        volumeLatencies.put(v.metadata().nsid(), latency);
         volumeMeters.put(v.metadata().nsid(), meters);
     }
 
@@ -200,17 +198,14 @@ public final class BrickMetrics {
         return FunctionCounter.builder(name, io, f).description(description).tags(tags).register(registry);
     }
 
-    private Timer timer(Tags tags) {
-        return Timer.builder("basalt.volume.latency").description("Read and write latency, arrival to completion")
-                .tags(tags).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(10))
-                .register(registry);
-    }
-
     public synchronized void unregister(int nsid) {
         List<Meter> meters = volumeMeters.remove(nsid);
         if (meters != null) {
             meters.forEach(registry::remove);
+        }
+        VolumeLatencies.VolumeLatency latency = volumeLatencies.remove(nsid);
+        if (latency != null) {
+            latencies.remove(latency);
         }
     }
 
