@@ -50,6 +50,13 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
     /** Entries queued by {@link #publish} that it submits without waiting for the turn's {@link #flush}. */
     static final int SUBMIT_BATCH = 32;
     /**
+     * Below this many device reads in flight, {@link #publish} submits at once instead of waiting for
+     * the turn's {@link #flush}: a device with little to do gains nothing from a batch and loses the
+     * time the read waits for it (reads then reach the device in waves, idle between them: 4K QD32
+     * fell while QD128 rose). {@code -Dbasalt.engine.uringEagerBelow}, for measuring.
+     */
+    static final int EAGER_BELOW = Integer.getInteger("basalt.engine.uringEagerBelow", 16);
+    /**
      * Device reads in flight at once: the ring's depth. Enough for every run of 32 queued 128 KiB reads
      * of scattered 4 KiB blocks: a read the ring has no room for is served by the engine thread, one
      * blocking run after another (at 128 a QD32 scattered read ran at a third of QD4's speed).
@@ -190,10 +197,19 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
         arenaTail = start + bytes;
         // A full volatile store before the submit: the consumer reads tail before a slot's fields.
         tail.set(t + 1);
-        if (ring.unsubmitted() >= SUBMIT_BATCH) {
+        if (submitNow(ring.unsubmitted(), ring.inFlight())) {
             flush();
         }
         return true;
+    }
+
+    /**
+     * Whether {@link #publish} submits now rather than leaving it to the turn's {@link #flush}: a batch
+     * is big enough ({@link #SUBMIT_BATCH}), or the device has fewer than {@link #EAGER_BELOW} reads to
+     * work on ({@code inFlight} counts the {@code waiting} entries too).
+     */
+    static boolean submitNow(int waiting, int inFlight) {
+        return waiting >= SUBMIT_BATCH || inFlight - waiting < EAGER_BELOW;
     }
 
     /** Submits every queued entry: one {@code io_uring_enter} for all reads published since the last. */

@@ -136,6 +136,19 @@ class UringReaderTest {
     }
 
     @Test
+    void shouldSubmitAtOnceWhileTheDeviceHasLittleToDoAndBatchOnlyWhenItIsBusy() {
+        // An idle device: the first read goes at once, not at the end of the engine's turn.
+        assertThat(UringReader.submitNow(1, 1)).isTrue();
+        assertThat(UringReader.submitNow(1, UringReader.EAGER_BELOW)).isTrue();
+        // Enough submitted reads at the device: wait for the turn's flush...
+        assertThat(UringReader.submitNow(1, UringReader.EAGER_BELOW + 1)).isFalse();
+        assertThat(UringReader.submitNow(UringReader.SUBMIT_BATCH - 1,
+                UringReader.EAGER_BELOW + UringReader.SUBMIT_BATCH - 1)).isFalse();
+        // ...unless a whole batch is waiting.
+        assertThat(UringReader.submitNow(UringReader.SUBMIT_BATCH, UringReader.SUBMIT_BATCH + 500)).isTrue();
+    }
+
+    @Test
     void shouldReturnAReadErrorWhenTheDeviceReturnsLessThanAsked() throws Exception {
         Path file = dir.resolve("pool");
         try (Pool pool = filePool(PoolConfig.READ_IO_URING, 4 << 20)) {
