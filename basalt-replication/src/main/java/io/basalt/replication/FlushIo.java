@@ -1,7 +1,6 @@
 package io.basalt.replication;
 
-import io.basalt.block.BlockIo;
-import io.netty.buffer.ByteBuf;
+import io.basalt.block.FlushOp;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -9,37 +8,12 @@ import java.util.concurrent.CompletableFuture;
  * A flush whose status arrives as a future: for the rare flushes the replication control path sends
  * and waits for (a resync's last step), not for host I/O, so allocating one per call is fine.
  */
-final class FlushIo implements BlockIo {
+final class FlushIo extends FlushOp {
     private final CompletableFuture<Integer> status = new CompletableFuture<>();
 
     /** Completes with the {@link io.basalt.block.IoStatus} the store answered. */
     CompletableFuture<Integer> status() {
         return status;
-    }
-
-    @Override
-    public int op() {
-        return OP_FLUSH;
-    }
-
-    @Override
-    public long offset() {
-        return 0;
-    }
-
-    @Override
-    public int length() {
-        return 0;
-    }
-
-    @Override
-    public ByteBuf buffer() {
-        return null;
-    }
-
-    @Override
-    public boolean fua() {
-        return false;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.basalt.engine.file;
 import com.sun.nio.file.ExtendedOpenOption;
 import io.basalt.block.BlockIo;
 import io.basalt.block.BlockStore;
+import io.basalt.block.FlushOp;
 import io.basalt.block.IoStatus;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
@@ -448,32 +449,7 @@ public final class FileBlockStore implements BlockStore {
     }
 
     /** Queue entries that are not caller I/O: the stop signal, and a flush when the cache is disabled. */
-    private static final class Marker implements BlockIo {
-        @Override
-        public int op() {
-            return OP_FLUSH;
-        }
-
-        @Override
-        public long offset() {
-            return 0;
-        }
-
-        @Override
-        public int length() {
-            return 0;
-        }
-
-        @Override
-        public ByteBuf buffer() {
-            return null;
-        }
-
-        @Override
-        public boolean fua() {
-            return false;
-        }
-
+    private static final class Marker extends FlushOp {
         @Override
         public void complete(int ioStatus) {
         }
