@@ -45,7 +45,8 @@ public final class NvmeTcpTarget implements AutoCloseable {
      * thread (an engine read) instead of sleeping: a completion within it finds the loop awake (no
      * {@code epoll_wait} wake-up; see docs/benchmarks.md); a slower one pays the wake-up. Off (0) by
      * default: with at most 4 awaited it cost engine reads at QD32/QD128 a third of their IOPS on a
-     * loaded 2-vCPU machine, and at most 1 is not yet measured at QD128.
+     * loaded 2-vCPU machine; with at most 1, one quiet same-run measurement showed QD1 40 µs faster and
+     * QD32/QD128 no lower (docs/benchmarks.md) — one run, not yet enough to make it the default.
      */
     public static final String AWAIT_SPIN_NANOS_PROP_NAME = "basalt.target.awaitSpinNanos";
     public static final long AWAIT_SPIN_NANOS_DEFAULT = 0;
