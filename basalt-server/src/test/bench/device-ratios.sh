@@ -18,7 +18,10 @@
 # the range benchmarked), RT (seconds per measurement, 3), OVERWRITE (seconds of 4K random
 # overwrites of the first SCATTER bytes, 128MiB, before the scattered reads of them, 6: several
 # passes even at 15K IOPS, so nearly every block of a 128K read lies apart), ROUNDS (1), RAMP (1),
-# PIN=1 (brick on CPU 0, fio and bench on CPU 1), OUT (a file for the raw numbers), VOLUME_OPTS
+# PIN=1 (brick on BRICK_CPU, 0; bench on CLIENT_CPU, 1; fio on RAW_CPU, the brick's: the device as
+# the brick's CPU sees it — where the device's interrupts all go to one CPU, an I/O issued from
+# another pays a cross-CPU wake-up per completion, and fio on the interrupts' CPU would measure a
+# device the brick never gets; see docs/benchmarks.md), OUT (a file for the raw numbers), VOLUME_OPTS
 # (e.g. ",compression=off"), ONLY (the workloads to run, by the names the script prints, e.g.
 # ONLY="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd32" for a short run; all when empty; the
 # volume is still written in order first, and the overwrites run only before a scattered read),
@@ -28,6 +31,7 @@ set -euo pipefail
 DIR=${DIR:-/var/tmp/basalt-ratios}; SIZE=${SIZE:-2G}; VOL=${VOL:-1GiB}; RT=${RT:-3}; OVERWRITE=${OVERWRITE:-6}
 SCATTER=${SCATTER:-128MiB}
 RAMP=${RAMP:-1}; ROUNDS=${ROUNDS:-1}; BRICKS=${BRICKS:-.}; PIN=${PIN:-0}; VOLUME_OPTS=${VOLUME_OPTS:-}
+BRICK_CPU=${BRICK_CPU:-0}; CLIENT_CPU=${CLIENT_CPU:-1}; RAW_CPU=${RAW_CPU:-$BRICK_CPU}
 ONLY=${ONLY:-}; BENCH_OPTS=${BENCH_OPTS:-}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 command -v fio > /dev/null || { echo "fio is missing: apt-get install fio" >&2; exit 1; }
@@ -45,7 +49,7 @@ trap '[ -n "$pid" ] && kill "$pid" 2> /dev/null; true' EXIT   # never leave a br
 
 # fio JOB RW BS QD [extra...] -> "iops gib_s lat_us" of its read or write side
 fio_run() { local rw=$1 bs=$2 qd=$3; shift 3
-  $(cpu 1) fio --name=r --filename="$DIR/raw.img" --size="$SIZE" --rw="$rw" --bs="$bs" --iodepth="$qd" \
+  $(cpu "$RAW_CPU") fio --name=r --filename="$DIR/raw.img" --size="$SIZE" --rw="$rw" --bs="$bs" --iodepth="$qd" \
       --direct=1 --runtime="$RT" --time_based --output-format=json "$@" 2> /dev/null |
     python3 -c '
 import json, sys
@@ -55,7 +59,7 @@ print(round(side["iops"]), round(side["bw_bytes"] / 2**30, 3), round(lat / 1000,
 
 # bench SIDE-CHECKOUT ARGS... -> "iops gib_s lat_us"
 bench_run() { local js=$DIR/bench.json size=(--size "$VOL"); rm -f "$js"; [[ " $* " == *" --size "* ]] && size=()
-  TASKSET=$(cpu 1) jrun "$last" bench "${B[@]}" "${size[@]}" $BENCH_OPTS --ramp "$RAMP" "$@" --json "$js" > /dev/null
+  TASKSET=$(cpu "$CLIENT_CPU") jrun "$last" bench "${B[@]}" "${size[@]}" $BENCH_OPTS --ramp "$RAMP" "$@" --json "$js" > /dev/null
   python3 -c '
 import json, sys
 j = json.load(open(sys.argv[1])); side = j["write"] if j["write"]["ops"] else j["read"]
@@ -80,7 +84,7 @@ for r in $(seq "$ROUNDS"); do
     port=$((20000 + RANDOM % 20000)); api=$((port + 1))
     vopts=; [[ $side == *@* ]] && vopts=,${side#*@}
     base=${side%%@*}; src=${base%%+*}; opts=; [[ $base == *+* ]] && opts=${base#*+}
-    EXEC=exec TASKSET=$(cpu 0) JOPTS="${opts//,/ }" jrun "$src" serve --data-dir "$d/data" --device "$d/pool.img" \
+    EXEC=exec TASKSET=$(cpu "$BRICK_CPU") JOPTS="${opts//,/ }" jrun "$src" serve --data-dir "$d/data" --device "$d/pool.img" \
       --listen 127.0.0.1:$port --discovery-listen none --api-listen 127.0.0.1:$api \
       --kek-file "$d/kek" --volume "name=eng,size=$VOL,hosts=any$VOLUME_OPTS$vopts" > "$d/serve.log" 2>&1 &
     pid=$!
