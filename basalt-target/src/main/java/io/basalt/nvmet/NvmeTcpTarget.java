@@ -1,6 +1,7 @@
 package io.basalt.nvmet;
 
 import io.basalt.netty.EventLoops;
+import io.basalt.netty.IdlePoller;
 import io.basalt.nvme.admin.AnaLogHeader;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.PortInfo;
@@ -52,6 +53,13 @@ public final class NvmeTcpTarget implements AutoCloseable {
     public static final long AWAIT_SPIN_NANOS_DEFAULT = 0;
     /** With more completions awaited than this the loop sleeps: they come often enough to share wake-ups. */
     static final int MAX_AWAITED = 1;
+    /**
+     * How long the {@link IdlePoller} keeps polling after the last completion it awaited (0: no
+     * poller). It runs at Linux's lowest scheduling policy, so it takes no CPU anyone else wants,
+     * but the CPU shows busy while engine I/O is in flight (docs/configuration.md).
+     */
+    public static final String IDLE_POLL_NANOS_PROP_NAME = "basalt.target.idlePollNanos";
+    public static final long IDLE_POLL_NANOS_DEFAULT = 0;
 
     private final TargetConfig config;
     private final Subsystem subsystem;
@@ -61,6 +69,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
     private EventLoopGroup workerGroup;
     private Channel ioChannel;
     private Channel discoveryChannel;
+    private IdlePoller idlePoller;
 
     public NvmeTcpTarget(TargetConfig config, Subsystem subsystem) {
         this(config, subsystem, new TransportErrors());
@@ -102,6 +111,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
         bossGroup.next().scheduleAtFixedRate(errors::sweep, LOG_SWEEP_SECONDS, LOG_SWEEP_SECONDS,
                 TimeUnit.SECONDS);
         try {
+            startIdlePoller(Long.getLong(IDLE_POLL_NANOS_PROP_NAME, IDLE_POLL_NANOS_DEFAULT));
             ioChannel = bind(channelClass, config.listen(), false);
             if (config.discoveryListen() != null) {
                 discoveryChannel = bind(channelClass, config.discoveryListen(), true);
@@ -114,6 +124,21 @@ public final class NvmeTcpTarget implements AutoCloseable {
                 subsystem.nqn(), hostPort(ioAddress()), discoveryAddress() == null ? "none" : hostPort(discoveryAddress()),
                 epoll ? "epoll" : "nio", config.eventLoopCount(),
                 config.busyPoll() ? " (busy polling)" : "");
+    }
+
+    private void startIdlePoller(long tailNanos) throws InterruptedException {
+        if (tailNanos <= 0) {
+            return;
+        }
+        IdlePoller poller = new IdlePoller(tailNanos, "basalt-idle-poll");
+        String failure = poller.start();
+        if (failure == null) {
+            idlePoller = poller;
+            LOG.info("Idle poller at SCHED_IDLE: polls while engine I/O is in flight and {} µs after",
+                    tailNanos / 1000);
+        } else {
+            LOG.warn("Idle poller not started ({}): {} is ignored", failure, IDLE_POLL_NANOS_PROP_NAME);
+        }
     }
 
     private Channel bind(Class<? extends ServerChannel> channelClass, InetSocketAddress address,
@@ -189,5 +214,13 @@ public final class NvmeTcpTarget implements AutoCloseable {
         }
         controllers.closeAll();
         errors.flush();
+        if (idlePoller != null) {
+            try {
+                idlePoller.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            idlePoller = null;
+        }
     }
 }
