@@ -47,8 +47,8 @@ public final class IdlePoller implements AutoCloseable {
     private volatile String failure;
 
     /**
-     * A poller (not started) that polls while a hand-off is outstanding and for {@code tailNanos}
-     * after the last one it saw.
+     * A poller (not started) that polls while 1 to {@value #MAX_AWAITED} hand-offs are outstanding
+     * and for {@code tailNanos} after it last saw that.
      */
     public IdlePoller(long tailNanos, String threadName) {
         this(tailNanos, System::nanoTime, PARK_NANOS, threadName);
@@ -111,7 +111,8 @@ public final class IdlePoller implements AutoCloseable {
                     lastBusy = nanoTime.getAsLong();
                     continue;
                 }
-                // no PAUSE (Thread.onSpinWait): a VM may treat a PAUSE loop as a spinning lock and deschedule the vCPU
+                // No Thread.onSpinWait(): a VM may take a loop of x86 PAUSE for a spinning lock and
+                // deschedule the vCPU — the halt this thread is here to prevent (QD32 41K vs 48K IOPS).
             }
         } finally {
             unregister(this);
