@@ -90,10 +90,11 @@ public final class IdlePoller implements AutoCloseable {
             started.countDown();
             return;
         }
+        // The tail counts from the start, read before start() returns: a caller's clock moves after.
+        long lastBusy = nanoTime.getAsLong();
         register(this);
         started.countDown();
         try {
-            long lastBusy = nanoTime.getAsLong();
             while (!stopped) {
                 int awaited = Handoffs.outstandingOfAll(MAX_AWAITED + 1);
                 if (awaited > 0 && awaited <= MAX_AWAITED) {
@@ -119,9 +120,12 @@ public final class IdlePoller implements AutoCloseable {
         }
     }
 
-    /** Whether the thread is parked (nothing awaited for longer than the tail). For tests. */
+    /**
+     * Whether the thread is parked (nothing awaited for longer than the tail). For tests: the thread's
+     * state, not {@code parked}, which is also true for the moment of the last check before a park.
+     */
     boolean isParked() {
-        return parked;
+        return thread.getState() == Thread.State.TIMED_WAITING;
     }
 
     @Override

@@ -47,8 +47,7 @@ class IdlePollerTest {
         awaitTrue(() -> !poller.isParked());
         loop.returned();
         assertStaysFalse(poller::isParked);
-        now.addAndGet(TAIL);
-        awaitTrue(poller::isParked);
+        awaitParked();
     }
 
     @Test
@@ -56,8 +55,7 @@ class IdlePollerTest {
         for (int i = 0; i <= IdlePoller.MAX_AWAITED; i++) {
             loop.handedOff();
         }
-        now.addAndGet(TAIL);
-        awaitTrue(poller::isParked);
+        awaitParked();
         // Down to the depth it polls for: the next first hand-off of a loop wakes it (here: one more).
         loop.returned();
         Handoffs other = new Handoffs();
@@ -74,8 +72,7 @@ class IdlePollerTest {
 
     @Test
     void aLoopsFirstHandOffWakesTheParkedPoller() throws InterruptedException {
-        now.addAndGet(TAIL);
-        awaitTrue(poller::isParked);
+        awaitParked();
         loop.handedOff();
         awaitTrue(() -> !poller.isParked());
         // A second hand-off while one is outstanding changes nothing.
@@ -96,9 +93,19 @@ class IdlePollerTest {
 
     @Test
     void closeEndsAParkedPoller() throws InterruptedException {
-        now.addAndGet(TAIL);
-        awaitTrue(poller::isParked);
+        awaitParked();
         poller.close(); // joins the thread: returns only if the park ended
+    }
+
+    /**
+     * Moves the clock a tail on until the poller parks: it may have read the clock before it saw the
+     * counts the test set, and then counts the tail from a later time.
+     */
+    private void awaitParked() throws InterruptedException {
+        awaitTrue(() -> {
+            now.addAndGet(TAIL);
+            return poller.isParked();
+        });
     }
 
     private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
