@@ -6,7 +6,8 @@
 #       basalt-server/src/test/bench/spdk-ratios.sh
 # SPDK is a directory holding target.sh, deps.sh and spdk_nvme_perf (SPDK v24.01, not part of this repo).
 # A side is "spdk" or a checkout built with `./mvnw -B -q package -DskipTests`; ":poll" adds
-# --busy-poll, ":spin=NANOS" -Dbasalt.target.spinNanos (event loops poll that long before sleeping). Bricks run one event loop (--io-threads 1), as SPDK runs one reactor. The order of
+# --busy-poll, ":spin=NANOS" -Dbasalt.target.spinNanos (event loops poll that long before sleeping),
+# ":idle=NANOS" -Dbasalt.target.idlePollNanos (the SCHED_IDLE idle poller, docs/configuration.md). Bricks run one event loop (--io-threads 1), as SPDK runs one reactor. The order of
 # the sides is reversed every other round. WORKLOADS (default "128:randwrite 1:randread") lists
 # QD:pattern pairs of 4 KiB I/O. Loopback only.
 set -euo pipefail
@@ -36,7 +37,8 @@ for r in $(seq $ROUNDS); do
       for _ in $(seq 100); do listening $port && break; sleep 0.1; done
     else
       src=${side%%:*}; poll=false; JOPTS=
-      case $side in *:poll) poll=true ;; *:spin=*) JOPTS=-Dbasalt.target.spinNanos=${side##*=} ;; esac
+      case $side in *:poll) poll=true ;; *:spin=*) JOPTS=-Dbasalt.target.spinNanos=${side##*=} ;;
+        *:idle=*) JOPTS=-Dbasalt.target.idlePollNanos=${side##*=} ;; esac
       api=$((port + 1))
       serve "$src" --data-dir $dir/data --listen 127.0.0.1:$port --discovery-listen none --io-threads 1 \
         --busy-poll $poll --api-listen 127.0.0.1:$api --volume name=ram,size=1GiB,hosts=any,backend=ram \
