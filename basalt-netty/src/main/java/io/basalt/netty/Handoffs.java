@@ -16,12 +16,10 @@ import java.util.Arrays;
  */
 public final class Handoffs {
     private static final VarHandle OUTSTANDING;
-    private static final VarHandle RECEIVED;
 
     static {
         try {
             OUTSTANDING = MethodHandles.lookup().findVarHandle(Handoffs.class, "outstanding", int.class);
-            RECEIVED = MethodHandles.lookup().findVarHandle(Handoffs.class, "received", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -44,8 +42,6 @@ public final class Handoffs {
     private static volatile Handoffs[] all = new Handoffs[0];
 
     private int outstanding;
-    /** Reads from a socket, counted (wrapping) so the idle poller can tell a loop that gets commands. */
-    private int received;
 
     Handoffs() {
     }
@@ -62,18 +58,6 @@ public final class Handoffs {
         if (n == 1) {
             // The store before the poller's check of it (IdlePoller.run): a poller that decided to park
             // either sees this count or is seen parked here.
-            VarHandle.fullFence();
-            IdlePoller.wakeAll();
-        }
-    }
-
-    /**
-     * The loop read from a connection: commands are coming. Wakes a parked idle poller when nothing
-     * is awaited (a RAM volume completes at once: only this tells the poller the brick is busy).
-     */
-    public void received() {
-        RECEIVED.setOpaque(this, received + 1);
-        if (outstanding == 0) {
             VarHandle.fullFence();
             IdlePoller.wakeAll();
         }
@@ -104,15 +88,6 @@ public final class Handoffs {
             }
         }
         return Math.max(n, 0);
-    }
-
-    /** The sum of every live loop's reads (wrapping): changes whenever any loop reads; any thread. */
-    static int receivedOfAll() {
-        int n = 0;
-        for (Handoffs h : all) {
-            n += (int) RECEIVED.getOpaque(h);
-        }
-        return n;
     }
 
     static synchronized void register(Handoffs h) {

@@ -10,9 +10,8 @@ import java.util.function.LongSupplier;
  * Keeps a CPU awake while the target waits for work it has handed off, without taking the CPU from
  * anyone: a thread at Linux's {@code SCHED_IDLE} policy that polls while the event loops await the
  * completions of between 1 and {@link #MAX_AWAITED} commands they handed to another thread
- * ({@link Handoffs}: engine reads and writes) or, with no more than that awaited, keep reading
- * commands (RAM volumes, which complete at once), and for {@code tailNanos} after it last saw either
- * (the host's next command at queue depth 1), then parks until a loop hands off or reads. With more in
+ * ({@link Handoffs}: engine reads and writes), and for {@code tailNanos} after it last saw that
+ * (the host's next command at queue depth 1), then parks until the next hand-off. With more in
  * flight the CPU has work and completions share wake-ups; polling then measured slower (random
  * 4K writes at QD32 −26% on a 2-vCPU VM, where a spinning vCPU takes the host CPU the hypervisor's
  * own I/O thread needed).
@@ -46,8 +45,6 @@ public final class IdlePoller implements AutoCloseable {
     private volatile boolean stopped;
     private volatile boolean parked;
     private volatile String failure;
-    /** When the poller last saw work (its clock); volatile only so tests can read it. */
-    private volatile long lastBusy;
 
     /**
      * A poller (not started) that polls while 1 to {@value #MAX_AWAITED} hand-offs are outstanding
@@ -94,26 +91,21 @@ public final class IdlePoller implements AutoCloseable {
             return;
         }
         // The tail counts from the start, read before start() returns: a caller's clock moves after.
-        lastBusy = nanoTime.getAsLong();
-        int lastReceived = Handoffs.receivedOfAll();
+        long lastBusy = nanoTime.getAsLong();
         register(this);
         started.countDown();
         try {
             while (!stopped) {
                 int awaited = Handoffs.outstandingOfAll(MAX_AWAITED + 1);
-                int received = Handoffs.receivedOfAll();
-                boolean commandsCame = received != lastReceived;
-                lastReceived = received;
-                if (awaited <= MAX_AWAITED && (awaited > 0 || commandsCame)) {
+                if (awaited > 0 && awaited <= MAX_AWAITED) {
                     lastBusy = nanoTime.getAsLong();
                 } else if (nanoTime.getAsLong() - lastBusy >= tailNanos) {
                     parked = true;
                     VarHandle.fullFence();
-                    // Dekker with Handoffs.handedOff and received: the volatile store above, then the
-                    // checks; a loop stores its count, fences, then reads parked — one sees the other.
+                    // Dekker with Handoffs.handedOff: the volatile store above, then the check; the loop
+                    // stores its count, fences, then reads parked — one of the two sees the other.
                     int now = Handoffs.outstandingOfAll(MAX_AWAITED + 1);
-                    boolean quiet = Handoffs.receivedOfAll() == lastReceived;
-                    if ((now == 0 || now > MAX_AWAITED) && quiet && !stopped) {
+                    if ((now == 0 || now > MAX_AWAITED) && !stopped) {
                         LockSupport.parkNanos(this, parkNanos);
                     }
                     parked = false;
@@ -126,11 +118,6 @@ public final class IdlePoller implements AutoCloseable {
         } finally {
             unregister(this);
         }
-    }
-
-    /** When the poller last saw work, by its clock. For tests. */
-    long lastBusy() {
-        return lastBusy;
     }
 
     /**

@@ -81,22 +81,6 @@ class IdlePollerTest {
     }
 
     @Test
-    void commandsReadCountAsWorkWhileNothingIsAwaited() throws InterruptedException {
-        // A RAM volume: nothing handed off, but the loop reads commands; each moves the tail on.
-        long later = now.addAndGet(TAIL / 2);
-        loop.received();
-        awaitTrue(() -> poller.lastBusy() == later);
-        assertThat(poller.isParked()).isFalse();
-    }
-
-    @Test
-    void aLoopThatReadsACommandWakesTheParkedPoller() throws InterruptedException {
-        awaitParked();
-        loop.received();
-        awaitTrue(() -> !poller.isParked());
-    }
-
-    @Test
     void seesOnlyOutstandingCompletionsOfRegisteredLoops() {
         Handoffs other = new Handoffs();
         other.handedOff();

@@ -212,7 +212,6 @@ public final class ConnectionHandler extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        handoffs.received();
         writer.readStarted();
         framer.receive((ByteBuf) msg);
     }
