@@ -55,9 +55,9 @@ public final class Handoffs {
     public void handedOff() {
         int n = outstanding + 1;
         OUTSTANDING.setOpaque(this, n);
-        if (n == 1) {
+        if (n == 1 && IdlePoller.anyRunning()) {
             // The store before the poller's check of it (IdlePoller.run): a poller that decided to park
-            // either sees this count or is seen parked here.
+            // either sees this count or is seen parked here. Without a poller: no fence per command.
             VarHandle.fullFence();
             IdlePoller.wakeAll();
         }

@@ -75,6 +75,14 @@ public final class IdlePoller implements AutoCloseable {
         return failure;
     }
 
+    /**
+     * Whether any poller runs. A poller that registers while a loop reads false here misses at most
+     * that wake-up: it parks for {@link #PARK_NANOS} at worst.
+     */
+    static boolean anyRunning() {
+        return running.length > 0;
+    }
+
     /** Wakes every parked poller: an event loop handed off its first outstanding command. */
     static void wakeAll() {
         for (IdlePoller p : running) {
