@@ -60,8 +60,7 @@ class LogPagesTest {
     private void writeOneBlock() {
         if (io == null) {
             io = new TestHost(registry);
-            io.initialize(false, false);
-            assertThat(io.connect(1, 31, cntlid, Fixtures.SUBNQN, Fixtures.HOST, 0, 0).cqeStatus()).isZero();
+            io.connectIoQueue(31, cntlid, Fixtures.SUBNQN, Fixtures.HOST, false);
         }
         ByteBuf data = Unpooled.buffer().writeZero(Fixtures.BLOCK);
         assertThat(io.command(Sqes.blocks(Opcodes.IO_WRITE, io.cid(), 1, 0, 1), data).cqeStatus()).isZero();

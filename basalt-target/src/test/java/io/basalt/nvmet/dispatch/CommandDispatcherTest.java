@@ -27,8 +27,7 @@ class CommandDispatcherTest {
         admin = new TestHost(registry);
         int cntlid = admin.connectAndEnable(Fixtures.SUBNQN, Fixtures.HOST);
         io = new TestHost(registry);
-        io.initialize(false, false);
-        assertThat(io.connect(1, 31, cntlid, Fixtures.SUBNQN, Fixtures.HOST, 0, 0).cqeStatus()).isZero();
+        io.connectIoQueue(31, cntlid, Fixtures.SUBNQN, Fixtures.HOST, false);
     }
 
     @AfterEach

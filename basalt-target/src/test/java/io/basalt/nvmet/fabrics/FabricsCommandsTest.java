@@ -211,8 +211,7 @@ class FabricsCommandsTest {
     void shouldRefusePropertiesOnAnIoQueue() {
         int cntlid = host.connectAndEnable(Fixtures.SUBNQN, Fixtures.HOST);
         io = new TestHost(registry);
-        io.initialize(false, false);
-        assertThat(io.connect(1, 31, cntlid, Fixtures.SUBNQN, Fixtures.HOST, 0, 0).cqeStatus()).isZero();
+        io.connectIoQueue(31, cntlid, Fixtures.SUBNQN, Fixtures.HOST, false);
         assertStatus(io.propertyGet(CAP, true), Status.INVALID_FIELD | Status.DNR);
         assertStatus(io.propertySet(CC, 0), Status.INVALID_FIELD | Status.DNR);
     }

@@ -183,6 +183,13 @@ public final class TestHost implements AutoCloseable {
         return (int) resp.cqeResult() & 0xFFFF;
     }
 
+    /** ICReq, then Connect of I/O queue 1 with {@code sqsize} to controller {@code cntlid}, which must succeed. */
+    public void connectIoQueue(int sqsize, int cntlid, String subNqn, String hostNqn, boolean headerDigest) {
+        initialize(headerDigest, false);
+        ReceivedPdu resp = connect(1, sqsize, cntlid, subNqn, hostNqn, 0, 0);
+        assertThat(resp.cqeStatus()).as(Status.describe(resp.cqeStatus())).isZero();
+    }
+
     public ReceivedPdu propertySet(int offset, int value) {
         ByteBuf sqe = Pdus.sqe(Opcodes.FABRICS, cid(), 0);
         sqe.setByte(4, Opcodes.FCTYPE_PROPERTY_SET);

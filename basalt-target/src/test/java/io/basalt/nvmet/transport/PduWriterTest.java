@@ -36,8 +36,7 @@ class PduWriterTest {
         admin = new TestHost(registry);
         int cntlid = admin.connectAndEnable(Fixtures.SUBNQN, Fixtures.HOST);
         io = new TestHost(registry);
-        io.initialize(headerDigest, false);
-        assertThat(io.connect(1, 127, cntlid, Fixtures.SUBNQN, Fixtures.HOST, 0, 0).cqeStatus()).isZero();
+        io.connectIoQueue(127, cntlid, Fixtures.SUBNQN, Fixtures.HOST, headerDigest);
     }
 
     @AfterEach
