@@ -1,6 +1,7 @@
 package io.basalt.netty;
 
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
@@ -144,12 +145,12 @@ public final class IdlePoller implements AutoCloseable {
     }
 
     private static synchronized void register(IdlePoller p) {
-        IdlePoller[] r = java.util.Arrays.copyOf(running, running.length + 1);
+        IdlePoller[] r = Arrays.copyOf(running, running.length + 1);
         r[r.length - 1] = p;
         running = r;
     }
 
     private static synchronized void unregister(IdlePoller p) {
-        running = java.util.Arrays.stream(running).filter(x -> x != p).toArray(IdlePoller[]::new);
+        running = Arrays.stream(running).filter(x -> x != p).toArray(IdlePoller[]::new);
     }
 }
