@@ -26,15 +26,21 @@
 # ONLY="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd32" for a short run; all when empty; the
 # volume is still written in order first, and the overwrites run only before a scattered read),
 # BENCH_OPTS (more `basalt bench` options, e.g. "--busy-poll": a client that polls, as SPDK's
-# spdk_nvme_perf does, so its own wake-ups leave the brick's latency).
+# spdk_nvme_perf does, so its own wake-ups leave the brick's latency), SPDK_PERF (the path of SPDK's
+# spdk_nvme_perf: then it, not `basalt bench`, drives every workload but the scattered reads, which
+# need a range — the client issue 16's own table used; a native client that polls costs the shared
+# machine less CPU than a JVM started per measurement), WARMUP (seconds of 4K random reads at QD32,
+# 3, run on each brick before its measured reads and not counted, so the brick's JIT has compiled
+# the read path: a brick measured in its first seconds spends a sixth of its CPU compiling).
 set -euo pipefail
 DIR=${DIR:-/var/tmp/basalt-ratios}; SIZE=${SIZE:-2G}; VOL=${VOL:-1GiB}; RT=${RT:-3}; OVERWRITE=${OVERWRITE:-6}
 SCATTER=${SCATTER:-128MiB}
 RAMP=${RAMP:-1}; ROUNDS=${ROUNDS:-1}; BRICKS=${BRICKS:-.}; PIN=${PIN:-0}; VOLUME_OPTS=${VOLUME_OPTS:-}
 BRICK_CPU=${BRICK_CPU:-0}; CLIENT_CPU=${CLIENT_CPU:-1}; RAW_CPU=${RAW_CPU:-$BRICK_CPU}
-ONLY=${ONLY:-}; BENCH_OPTS=${BENCH_OPTS:-}
+ONLY=${ONLY:-}; BENCH_OPTS=${BENCH_OPTS:-}; SPDK_PERF=${SPDK_PERF:-}; WARMUP=${WARMUP:-3}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 command -v fio > /dev/null || { echo "fio is missing: apt-get install fio" >&2; exit 1; }
+[ -z "$SPDK_PERF" ] || [ -x "$SPDK_PERF" ] || { echo "SPDK_PERF=$SPDK_PERF is not an executable spdk_nvme_perf" >&2; exit 1; }
 mkdir -p "$DIR"; out=${OUT:-$DIR/ratios-$(date +%Y%m%d-%H%M%S).txt}; : > "$out"
 last=${BRICKS##* }; last=${last%%@*}; last=${last%%+*}
 cpu() { if [ "$PIN" = 1 ]; then echo "taskset -c $1"; fi; }
@@ -65,6 +71,15 @@ import json, sys
 j = json.load(open(sys.argv[1])); side = j["write"] if j["write"]["ops"] else j["read"]
 print(round(side["iops"]), round(side["mib_per_s"] / 1024, 3), round(side["lat_ns"]["avg"] / 1000, 1))' "$js"; }
 
+# perf RW BS QD -> "iops gib_s lat_us" from spdk_nvme_perf's Total line (IOPS, MiB/s, average µs), on
+# CLIENT_CPU, the brick's NQN and any host NQN (the brick's volume admits any host).
+perf_run() { local mask=0x$(printf '%x' $((1 << CLIENT_CPU)))
+  "$SPDK_PERF" --no-huge -s 1024 -c "$mask" -q "$3" -o "$2" -w "$1" -t "$RT" \
+      -r "trtype:TCP adrfam:IPv4 traddr:127.0.0.1 trsvcid:$port subnqn:$nqn hostnqn:nqn.2026-01.io.basalt:ratios" 2>&1 |
+    awk '/^Total/ { printf "%.0f %.3f %.1f\n", $3, $4 / 1024, $5; found = 1 } END { if (!found) exit 1 }'; }
+# client RW BS QD -> the measured workload through SPDK_PERF if set, else `basalt bench` (with its ramp).
+client_run() { if [ -n "$SPDK_PERF" ]; then perf_run "$@"; else bench_run --rw "$1" --bs "$2" --iodepth "$3" --runtime "$RT"; fi; }
+
 for r in $(seq "$ROUNDS"); do
   fio --name=fill --filename="$DIR/raw.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
       --iodepth=8 > /dev/null
@@ -94,15 +109,13 @@ for r in $(seq "$ROUNDS"); do
     B=(--target 127.0.0.1:$port --nqn "$nqn" --nsid "$nsid")
     s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}${vopts:+@${vopts#,}}
     bench_run --rw write --bs 128k --iodepth 32 --runtime 3 > /dev/null   # every block written, in order
-    want read-128k-qd32 && record "$r" "$s" "read-128k-qd32" $(bench_run --rw read --bs 128k --iodepth 32 --runtime "$RT")
+    [ "$WARMUP" -gt 0 ] && bench_run --rw randread --bs 4k --iodepth 32 --runtime "$WARMUP" > /dev/null
+    want read-128k-qd32 && record "$r" "$s" "read-128k-qd32" $(client_run read 131072 32)
     for qd in 1 32 128; do
-      want randread-4k-qd$qd &&
-        record "$r" "$s" "randread-4k-qd$qd" $(bench_run --rw randread --bs 4k --iodepth $qd --runtime "$RT")
+      want randread-4k-qd$qd && record "$r" "$s" "randread-4k-qd$qd" $(client_run randread 4096 $qd)
     done
-    want randwrite-4k-qd1-sync &&
-      record "$r" "$s" "randwrite-4k-qd1-sync" $(bench_run --rw randwrite --bs 4k --iodepth 1 --runtime "$RT")
-    want randwrite-4k-qd32 &&
-      record "$r" "$s" "randwrite-4k-qd32" $(bench_run --rw randwrite --bs 4k --iodepth 32 --runtime "$RT")
+    want randwrite-4k-qd1-sync && record "$r" "$s" "randwrite-4k-qd1-sync" $(client_run randwrite 4096 1)
+    want randwrite-4k-qd32 && record "$r" "$s" "randwrite-4k-qd32" $(client_run randwrite 4096 32)
     # Scatter the first SCATTER bytes: random 4K overwrites, several times over, so nearly every block
     # of a 128K read lies in its own place; then read them in order.
     if want read-128k-qd32-scattered || want read-128k-qd4-scattered; then
@@ -116,6 +129,7 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 rm -f "$DIR/raw.img" "$DIR/bench.json"
+echo "client: ${SPDK_PERF:-basalt bench} (scattered reads: basalt bench); warm-up ${WARMUP} s of reads per brick"
 python3 - "$out" <<'EOF'
 import statistics, sys
 rows = {}
