@@ -131,13 +131,29 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
                 FileDevice f = (FileDevice) devices.get(opened);
                 fds[opened] = IoUring.openFile(f.path(), f.isDirect());
             }
-            return new UringReader(ring, fds, layout, config, name);
+            UringReader reader = new UringReader(ring, fds, layout, config, name);
+            reader.register();
+            return reader;
         } catch (IOException | RuntimeException e) {
             for (int i = 0; i < opened; i++) {
                 IoUring.closeFile(fds[i]);
             }
             ring.close();
             throw e;
+        }
+    }
+
+    /**
+     * Registers the descriptors and the arena with the ring, so a read costs the kernel no descriptor
+     * lookup and no pinning of its pages; where the kernel refuses (a low {@code RLIMIT_MEMLOCK} for the
+     * arena's 16 MiB), reads go on without and the log says why.
+     */
+    private void register() {
+        try {
+            ring.registerFiles(fds);
+            ring.registerBuffer(arenaAddress, ARENA_BYTES);
+        } catch (IOException e) {
+            LOG.info("{}: io_uring reads without registered buffers: {}", thread.getName(), e.getMessage());
         }
     }
 

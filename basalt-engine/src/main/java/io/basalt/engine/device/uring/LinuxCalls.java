@@ -20,10 +20,12 @@ final class LinuxCalls {
     /** System call numbers, the same on x86_64 and aarch64 (asm-generic numbered these after 5.1). */
     static final long SYS_IO_URING_SETUP = 425;
     static final long SYS_IO_URING_ENTER = 426;
+    static final long SYS_IO_URING_REGISTER = 427;
 
     static final int EPERM = 1;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    static final int ENOMEM = 12;
     static final int EBUSY = 16;
     static final int ENOSYS = 38;
 
@@ -49,6 +51,8 @@ final class LinuxCalls {
     static final MethodHandle SETUP;
     /** {@code long syscall(SYS_io_uring_enter, fd, to_submit, min_complete, flags, NULL, 0)}. */
     static final MethodHandle ENTER;
+    /** {@code long syscall(SYS_io_uring_register, fd, opcode, arg, nr_args)}. */
+    static final MethodHandle REGISTER;
     static final MethodHandle MMAP;
     static final MethodHandle MUNMAP;
     static final MethodHandle OPEN;
@@ -57,6 +61,7 @@ final class LinuxCalls {
     static {
         MethodHandle setup = null;
         MethodHandle enter = null;
+        MethodHandle register = null;
         MethodHandle mmap = null;
         MethodHandle munmap = null;
         MethodHandle open = null;
@@ -76,6 +81,9 @@ final class LinuxCalls {
                         ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
                         ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG),
                         errno, Linker.Option.firstVariadicArg(1));
+                register = linker.downcallHandle(syscall, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                        ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                        ValueLayout.JAVA_LONG), errno, Linker.Option.firstVariadicArg(1));
                 mmap = linker.downcallHandle(libc.findOrThrow("mmap"), FunctionDescriptor.of(ValueLayout.JAVA_LONG,
                         ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), errno);
@@ -94,6 +102,7 @@ final class LinuxCalls {
         }
         SETUP = setup;
         ENTER = enter;
+        REGISTER = register;
         MMAP = mmap;
         MUNMAP = munmap;
         OPEN = open;

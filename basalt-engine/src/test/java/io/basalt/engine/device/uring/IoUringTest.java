@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The binding against a real file. io_uring missing here is a failure that says how to enable it: the
@@ -131,6 +132,48 @@ class IoUringTest {
             assertThat(results.get(i)).isEqualTo(BLOCK);
             assertThat(buffer.getLong((int) i * BLOCK)).isEqualTo((7 - i) * BLOCK);
         }
+    }
+
+    @Test
+    void shouldReadThroughTheRegisteredBufferAndDescriptorAsWellAsPlainOnesInOneRing() throws IOException {
+        ByteBuffer fixed = AlignedBuffers.allocate(10 * BLOCK);
+        ByteBuffer plain = AlignedBuffers.allocate(8 * BLOCK);
+        long fixedBase = MemorySegment.ofBuffer(fixed).address();
+        long plainBase = MemorySegment.ofBuffer(plain).address();
+        int other = IoUring.openFile(file, false);
+        try {
+            ring.registerFiles(new int[] {fd});
+            ring.registerBuffer(fixedBase, 8 * BLOCK);
+            // Registered buffer and descriptor; plain buffer, registered descriptor; registered buffer,
+            // plain descriptor; neither — each at its own offset, all in flight at once.
+            for (int i = 0; i < 8; i++) {
+                long into = (i % 2 == 0 ? fixedBase : plainBase) + (long) i * BLOCK;
+                assertThat(ring.prepareRead(i % 4 < 2 ? fd : other, into, BLOCK, (long) (100 + i) * BLOCK, i)).isTrue();
+            }
+            ring.submit();
+            Map<Long, Integer> results = reapAll(8);
+            for (int i = 0; i < 8; i++) {
+                assertThat(results.get((long) i)).isEqualTo(BLOCK);
+                ByteBuffer b = i % 2 == 0 ? fixed : plain;
+                for (int at = 0; at < BLOCK; at += 8) {
+                    assertThat(b.getLong(i * BLOCK + at)).as("read %d at %d", i, at).isEqualTo((100L + i) * BLOCK + at);
+                }
+            }
+            // A read that runs past the registered buffer's end is a plain read (a fixed one would fail).
+            assertThat(ring.prepareRead(fd, fixedBase + 7 * BLOCK, 3 * BLOCK, 0, 9)).isTrue();
+            ring.submit();
+            assertThat(reapAll(1)).containsEntry(9L, 3 * BLOCK);
+            assertThat(fixed.getLong(9 * BLOCK)).isEqualTo(2L * BLOCK);
+        } finally {
+            IoUring.closeFile(other);
+        }
+    }
+
+    @Test
+    void shouldSayWhyTheKernelRefusesARegistration() {
+        assertThatThrownBy(() -> ring.registerFiles(new int[] {Integer.MAX_VALUE}))
+                .isInstanceOf(IOException.class)
+                .hasMessage("io_uring_register (files) failed: errno 9");
     }
 
     @Test
