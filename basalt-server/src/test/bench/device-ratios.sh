@@ -8,6 +8,7 @@
 #   BRICKS=". .+-Dbasalt.engine.readThreads=16" ...   # CHECKOUT+JVM-OPTIONS: same build, other settings
 #   BRICKS=". .@dedup=on,encryption=aes-xts" ...      # CHECKOUT[+JVM-OPTIONS]@VOLUME-OPTIONS: the volume's
 #                                                    data services (issue 16: all on vs none, same run)
+#   BRICKS=". .:poll" ...                             # CHECKOUT...:poll: the brick serves with --busy-poll
 #
 # Each round measures the raw device with fio (O_DIRECT, libaio, on a fully written SIZE file in DIR)
 # and then each checkout in BRICKS (each built with `./mvnw -B -q package -DskipTests`): a brick on a
@@ -42,7 +43,7 @@ J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 command -v fio > /dev/null || { echo "fio is missing: apt-get install fio" >&2; exit 1; }
 [ -z "$SPDK_PERF" ] || [ -x "$SPDK_PERF" ] || { echo "SPDK_PERF=$SPDK_PERF is not an executable spdk_nvme_perf" >&2; exit 1; }
 mkdir -p "$DIR"; out=${OUT:-$DIR/ratios-$(date +%Y%m%d-%H%M%S).txt}; : > "$out"
-last=${BRICKS##* }; last=${last%%@*}; last=${last%%+*}
+last=${BRICKS##* }; last=${last%:poll}; last=${last%%@*}; last=${last%%+*}
 cpu() { if [ "$PIN" = 1 ]; then echo "taskset -c $1"; fi; }
 # exec: run in the background, the function's subshell becomes the JVM, so $! is the brick's pid.
 jrun() { local T=$1/basalt-server/target; shift
@@ -97,17 +98,18 @@ for r in $(seq "$ROUNDS"); do
     fio --name=fill --filename="$d/pool.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
         --iodepth=8 > /dev/null
     port=$((20000 + RANDOM % 20000)); api=$((port + 1))
-    vopts=; [[ $side == *@* ]] && vopts=,${side#*@}
-    base=${side%%@*}; src=${base%%+*}; opts=; [[ $base == *+* ]] && opts=${base#*+}
+    poll=false; spec=$side; [[ $spec == *:poll ]] && { poll=true; spec=${spec%:poll}; }
+    vopts=; [[ $spec == *@* ]] && vopts=,${spec#*@}
+    base=${spec%%@*}; src=${base%%+*}; opts=; [[ $base == *+* ]] && opts=${base#*+}
     EXEC=exec TASKSET=$(cpu "$BRICK_CPU") JOPTS="${opts//,/ }" jrun "$src" serve --data-dir "$d/data" --device "$d/pool.img" \
-      --listen 127.0.0.1:$port --discovery-listen none --api-listen 127.0.0.1:$api \
+      --listen 127.0.0.1:$port --discovery-listen none --api-listen 127.0.0.1:$api --busy-poll $poll \
       --kek-file "$d/kek" --volume "name=eng,size=$VOL,hosts=any$VOLUME_OPTS$vopts" > "$d/serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 150); do curl -sf http://127.0.0.1:$api/api/v1/brick > "$d/b.json" && break; sleep 0.2; done
     nqn=$(python3 -c "import json; print(json.load(open('$d/b.json'))['subsystemNqn'])")
     nsid=$(curl -sf http://127.0.0.1:$api/api/v1/volumes/eng | python3 -c 'import json,sys; print(json.load(sys.stdin)["nsid"])')
     B=(--target 127.0.0.1:$port --nqn "$nqn" --nsid "$nsid")
-    s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}${vopts:+@${vopts#,}}
+    s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}${vopts:+@${vopts#,}}; [ "$poll" = true ] && s=$s:poll
     bench_run --rw write --bs 128k --iodepth 32 --runtime 3 > /dev/null   # every block written, in order
     [ "$WARMUP" -gt 0 ] && bench_run --rw randread --bs 4k --iodepth 32 --runtime "$WARMUP" > /dev/null
     want read-128k-qd32 && record "$r" "$s" "read-128k-qd32" $(client_run read 131072 32)
