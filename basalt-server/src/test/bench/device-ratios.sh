@@ -50,7 +50,7 @@ jrun() { local T=$1/basalt-server/target; shift
   ${EXEC:-} ${TASKSET:-} "$J" $(cat "$T/jvm.flags") -Dio.netty.leakDetection.level=disabled ${JOPTS:-} \
     -cp "$T/basalt-server-0.1.0-SNAPSHOT.jar:$T/lib/*" io.basalt.server.BasaltMain "$@"; }
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
-record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6" | tee -a "$out"; }
+record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6${7:+ cpu_us=$7}" | tee -a "$out"; }
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2> /dev/null; true' EXIT   # never leave a brick running
 
@@ -72,12 +72,18 @@ import json, sys
 j = json.load(open(sys.argv[1])); side = j["write"] if j["write"]["ops"] else j["read"]
 print(round(side["iops"]), round(side["mib_per_s"] / 1024, 3), round(side["lat_ns"]["avg"] / 1000, 1))' "$js"; }
 
-# perf RW BS QD -> "iops gib_s lat_us" from spdk_nvme_perf's Total line (IOPS, MiB/s, average µs), on
-# CLIENT_CPU, the brick's NQN and any host NQN (the brick's volume admits any host).
-perf_run() { local mask=0x$(printf '%x' $((1 << CLIENT_CPU)))
-  "$SPDK_PERF" --no-huge -s 1024 -c "$mask" -q "$3" -o "$2" -w "$1" -t "$RT" \
-      -r "trtype:TCP adrfam:IPv4 traddr:127.0.0.1 trsvcid:$port subnqn:$nqn hostnqn:nqn.2026-01.io.basalt:ratios" 2>&1 |
-    awk '/^Total/ { printf "%.0f %.3f %.1f\n", $3, $4 / 1024, $5; found = 1 } END { if (!found) exit 1 }'; }
+# The brick's CPU time so far, in clock ticks (all its threads).
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# perf RW BS QD -> "iops gib_s lat_us cpu_us" from spdk_nvme_perf's Total line (IOPS, MiB/s, average
+# µs), on CLIENT_CPU, the brick's NQN and any host NQN (the brick's volume admits any host); cpu_us is
+# the brick's CPU µs per I/O over the run (spdk_nvme_perf starts in well under a second, so the window
+# is nearly all measurement): at a queue depth that saturates the brick's CPU, what to make smaller.
+perf_run() { local mask=0x$(printf '%x' $((1 << CLIENT_CPU))) t0 report; t0=$(ticks)
+  report=$("$SPDK_PERF" --no-huge -s 1024 -c "$mask" -q "$3" -o "$2" -w "$1" -t "$RT" \
+      -r "trtype:TCP adrfam:IPv4 traddr:127.0.0.1 trsvcid:$port subnqn:$nqn hostnqn:nqn.2026-01.io.basalt:ratios" 2>&1 || true)
+  echo "$report" | awk -v t=$(( $(ticks) - t0 )) -v hz="$(getconf CLK_TCK)" -v rt="$RT" '/^Total/ {
+      printf "%.0f %.3f %.1f %.1f\n", $3, $4 / 1024, $5, ($3 > 0 ? t / hz * 1e6 / ($3 * rt) : 0); found = 1 }
+      END { if (!found) exit 1 }'; }
 # client RW BS QD -> the measured workload through SPDK_PERF if set, else `basalt bench` (with its ramp).
 client_run() { if [ -n "$SPDK_PERF" ]; then perf_run "$@"; else bench_run --rw "$1" --bs "$2" --iodepth "$3" --runtime "$RT"; fi; }
 
@@ -138,17 +144,19 @@ rows = {}
 for line in open(sys.argv[1]):
     m = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
     test = line.split()[2]
-    rows.setdefault((m["side"], test), []).append((float(m["iops"]), float(m["gib_s"]), float(m["lat_us"])))
+    rows.setdefault((m["side"], test), []).append((float(m["iops"]), float(m["gib_s"]), float(m["lat_us"]),
+                                                   float(m.get("cpu_us", "nan"))))
 def med(side, test, i):
     v = rows.get((side, test))
     return statistics.median(x[i] for x in v) if v else float("nan")
 def spread(side, test, i):
-    v = [x[i] for x in rows.get((side, test), [])]
+    v = [x[i] for x in rows.get((side, test), []) if x[i] == x[i]]
     return f"{min(v):g}-{max(v):g}" if v else "-"
 print("\nmedians (min-max over rounds):")
 for (side, test) in sorted(rows):
     print(f"  {side:10} {test:26} IOPS {med(side, test, 0):>9.0f} ({spread(side, test, 0)})  "
-          f"GiB/s {med(side, test, 1):.3f}  avg µs {med(side, test, 2):.1f} ({spread(side, test, 2)})")
+          f"GiB/s {med(side, test, 1):.3f}  avg µs {med(side, test, 2):.1f} ({spread(side, test, 2)})"
+          + (f"  brick CPU µs/IO {med(side, test, 3):.1f}" if med(side, test, 3) == med(side, test, 3) else ""))
 raw = lambda t, i: med("raw", t, i)
 bound = raw("randread-4k-qd128", 0) * 4096 / 2**30
 print(f"\nraw: 128K read {raw('read-128k-qd32', 1):.3f} GiB/s; scattered-read bound (4K QD128 IOPS x 4 KiB) "
