@@ -30,7 +30,8 @@
 # spdk_nvme_perf does, so its own wake-ups leave the brick's latency), SPDK_PERF (the path of SPDK's
 # spdk_nvme_perf: then it, not `basalt bench`, drives every workload but the scattered reads, which
 # need a range — the client issue 16's own table used; a native client that polls costs the shared
-# machine less CPU than a JVM started per measurement), WARMUP (seconds of 4K random reads at QD32,
+# machine less CPU than a JVM started per measurement; each brick row then also shows the brick's CPU
+# µs per I/O), WARMUP (seconds of 4K random reads at QD32,
 # 3, run on each brick before its measured reads and not counted, so the brick's JIT has compiled
 # the read path: a brick measured in its first seconds spends a sixth of its CPU compiling).
 set -euo pipefail
