@@ -25,6 +25,13 @@ public interface BlockIo {
      * (byte offset, byte length). Afterwards the ranges read as zeros and use no space.
      */
     int OP_DEALLOCATE = 4;
+    /**
+     * The native-memory alignment at which a read's data may land without a copy: when a read's
+     * buffer is direct and its writer index sits at an address that is a multiple of this, a store
+     * may have the device write the data there itself (O_DIRECT), instead of reading into its own
+     * memory and copying. Any other buffer works too, at the cost of that copy.
+     */
+    int BUFFER_ALIGNMENT = 4096;
 
     int op();
 

@@ -30,6 +30,12 @@ public final class TestIo implements BlockIo {
         return new TestIo(OP_READ, offset, length, Unpooled.buffer(length), false);
     }
 
+    /** A read into {@code buffer}, at its writer index (where the data's readable bytes begin afterwards). */
+    public static TestIo readInto(long offset, int length, ByteBuf buffer) {
+        buffer.readerIndex(buffer.writerIndex());
+        return new TestIo(OP_READ, offset, length, buffer, false);
+    }
+
     public static TestIo write(long offset, byte[] data) {
         return new TestIo(OP_WRITE, offset, data.length, Unpooled.wrappedBuffer(data), false);
     }

@@ -51,6 +51,15 @@ final class PayloadDecoder implements AutoCloseable {
     }
 
     /**
+     * Whether a block stored as it is (neither compressed nor encrypted) and already where the host
+     * wants it, at {@code window[at, at + length)}, matches its stored CRC: all a read that landed in
+     * the host's buffer still needs. Moves the window's position and limit.
+     */
+    boolean checks(int seed, long unit, int expectedCrc, ByteBuffer window, int at, int length) {
+        return BatchFormat.payloadCrc(window, at, length, seed, unit, crc) == expectedCrc;
+    }
+
+    /**
      * As {@link #decode(EngineBlockStore, int, long, long, int, ByteBuffer, int, ByteBuf)}, into
      * this decoder's buffer: returns the array whose first {@code v.blockSize()} bytes are the
      * block (valid until the next call), or null.

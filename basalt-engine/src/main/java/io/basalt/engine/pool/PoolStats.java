@@ -14,11 +14,13 @@ package io.basalt.engine.pool;
  * @param dedupExtents       dedup extents (unique blocks of dedup volumes) in use
  * @param dedupIndexRejects  new blocks the full dedup index could not take since open: duplicates
  *                           of them written later are stored unshared
+ * @param readsInPlace       reads since open whose data the device wrote straight into the host's
+ *                           buffer, with no copy (blocks stored uncompressed and unencrypted, io_uring)
  */
 public record PoolStats(int segments, int freeSegments, int segmentSize, long usableBytes, long liveBytes,
                         long mappedBytes, long hostBytesWritten, long deviceBytesWritten, long gcBytesWritten,
                         long checksumErrors, long checkpoints, long segmentsCleaned, int volumes, long storedBytes,
-                        long dedupExtents, long dedupIndexRejects) {
+                        long dedupExtents, long dedupIndexRejects, long readsInPlace) {
     /** Stored bytes per live (physical) byte: what compression saves; 1 when nothing is stored. */
     public double compressionRatio() {
         return VolumeUsage.ratio(storedBytes, liveBytes);

@@ -40,4 +40,9 @@ interface ReadQueue {
     void stop();
 
     long checksumErrors();
+
+    /** Reads whose device data landed straight in the host's buffer, with no copy (see {@link UringReader}). */
+    default long readsInPlace() {
+        return 0;
+    }
 }

@@ -181,6 +181,14 @@ final class Readers implements ReadEpochs {
         return true;
     }
 
+    long readsInPlace() {
+        long n = 0;
+        for (ReadQueue r : readers) {
+            n += r.readsInPlace();
+        }
+        return n;
+    }
+
     long checksumErrors() {
         long n = inline.checksumErrors();
         for (ReadQueue r : readers) {

@@ -81,9 +81,14 @@ final class RunReader {
         if (decoder.decode(r.volume, r.seeds[k], r.units[k], b, r.crcs[k], window, at, dst)) {
             return true;
         }
-        LOG.error("{}: block {} at {} fails its checksum; returning a read error", r.volume, r.lba + k,
-                PhysAddr.toString(b));
+        logCorrupt(r, k);
         return false;
+    }
+
+    /** Logs that block {@code k} of {@code r} failed its checksum or did not decode. */
+    static void logCorrupt(ReadRequest r, int k) {
+        LOG.error("{}: block {} at {} fails its checksum; returning a read error", r.volume, r.lba + k,
+                PhysAddr.toString(r.addresses[k]));
     }
 
     /**

@@ -1,11 +1,14 @@
 package io.basalt.engine.pool;
 
+import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
 import io.basalt.engine.TestIo;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FaultyDevice;
 import io.basalt.engine.device.FileDevice;
 import io.basalt.engine.device.uring.RequireIoUring;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -264,5 +268,183 @@ class UringReaderTest {
             }
         }
         assertThat(throughRing).as("reads completed by the io_uring thread").isEqualTo(mode.equals(PoolConfig.READ_IO_URING));
+    }
+
+    private static final byte MARKER = 0x5A;
+
+    /** {@code blocks} blocks of random bytes (they do not compress), written in runs of 1 to 8 blocks in random order; every fifth block left unmapped. */
+    private static byte[] randomVolume(EngineBlockStore v, int blocks, Random random) {
+        byte[] model = new byte[blocks * 4096];
+        List<int[]> runs = new ArrayList<>();
+        for (int b = 0; b < blocks; ) {
+            int n = Math.min(1 + random.nextInt(8), blocks - b);
+            runs.add(new int[]{b, n});
+            b += n;
+        }
+        Collections.shuffle(runs, random);
+        for (int[] run : runs) {
+            byte[] data = new byte[run[1] * 4096];
+            random.nextBytes(data);
+            for (int k = 0; k < run[1]; k++) {
+                if ((run[0] + k) % 5 == 4) {
+                    Arrays.fill(data, k * 4096, (k + 1) * 4096, (byte) 0);
+                }
+            }
+            assertThat(TestIo.write(run[0] * 4096L, data).runOn(v)).isEqualTo(IoStatus.OK);
+            for (int k = 0; k < run[1]; k++) {
+                if ((run[0] + k) % 5 == 4) {
+                    assertThat(TestIo.deallocate((run[0] + k) * 4096L, 4096).runOn(v)).isEqualTo(IoStatus.OK);
+                }
+            }
+            System.arraycopy(data, 0, model, run[0] * 4096, data.length);
+        }
+        return model;
+    }
+
+    /**
+     * A pooled direct buffer like the target's read buffers: its writer index at {@link BlockIo#BUFFER_ALIGNMENT}
+     * in memory, then {@code skew} bytes on; the bytes before it hold {@link #MARKER}.
+     */
+    private static ByteBuf hostBuffer(int length, int skew) {
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(length + 2 * BlockIo.BUFFER_ALIGNMENT);
+        int at = (int) (-b.memoryAddress() & (BlockIo.BUFFER_ALIGNMENT - 1)) + skew;
+        for (int i = 0; i < at; i++) {
+            b.writeByte(MARKER);
+        }
+        return b;
+    }
+
+    /** Checks a completed read into a {@link #hostBuffer}: the model's bytes, nothing before them touched; frees it. */
+    private static void assertReadAndRelease(TestIo io, byte[] model) {
+        try {
+            assertThat(io.await()).as("read at %d", io.offset()).isEqualTo(IoStatus.OK);
+            int from = (int) io.offset();
+            assertThat(io.data()).as("read at block %d of %d blocks", from / 4096, io.length() / 4096)
+                    .isEqualTo(Arrays.copyOfRange(model, from, from + io.length()));
+            for (int i = 0; i < io.buffer().readerIndex(); i++) {
+                assertThat(io.buffer().getByte(i)).as("byte %d before the data", i).isEqualTo(MARKER);
+            }
+        } finally {
+            io.buffer().release();
+        }
+    }
+
+    @Test
+    void shouldReadBlocksStoredAsTheyAreStraightIntoAlignedHostBuffers() throws Exception {
+        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 16 << 20)) {
+            int blocks = 512;
+            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
+            Random random = new Random(11);
+            byte[] model = randomVolume(v, blocks, random);
+            for (int round = 0; round < 20 && pool.stats().readsInPlace() == 0; round++) {
+                List<TestIo> reads = new ArrayList<>();
+                for (int r = 0; r < 32; r++) {
+                    int at = random.nextInt(blocks);
+                    int count = 1 + random.nextInt(Math.min(32, blocks - at));
+                    TestIo io = TestIo.readInto(at * 4096L, count * 4096, hostBuffer(count * 4096, 0));
+                    v.submit(io);
+                    reads.add(io);
+                }
+                for (TestIo io : reads) {
+                    assertReadAndRelease(io, model);
+                }
+            }
+            assertThat(pool.stats().readsInPlace()).as("reads the device wrote into the host's buffer").isPositive();
+            assertThat(pool.stats().checksumErrors()).isZero();
+        }
+    }
+
+    @Test
+    void shouldCopyThroughTheArenaWhatCannotLandInPlace() throws Exception {
+        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 16 << 20)) {
+            int blocks = 256;
+            Random random = new Random(12);
+            EngineBlockStore compressed = scatteredVolume(pool, blocks, random);
+            byte[] stampedModel = new byte[blocks * 4096];
+            for (int b = 0; b < blocks; b++) {
+                System.arraycopy(stamped(b, 1), 0, stampedModel, b * 4096, 4096);
+            }
+            EngineBlockStore incompressible = pool.createVolume("r", blocks * 4096L, 4096, false);
+            byte[] model = randomVolume(incompressible, blocks, random);
+            boolean throughRing = false;
+            for (int round = 0; round < 20 && !throughRing; round++) {
+                List<TestIo> reads = new ArrayList<>();
+                for (int r = 0; r < 30; r++) {
+                    int at = random.nextInt(blocks);
+                    int count = 1 + random.nextInt(Math.min(16, blocks - at));
+                    // Compressed blocks into an aligned buffer; blocks stored as they are into a buffer
+                    // off alignment, and into a heap buffer.
+                    TestIo io = switch (r % 3) {
+                        case 0 -> TestIo.readInto(at * 4096L, count * 4096, hostBuffer(count * 4096, 0));
+                        case 1 -> TestIo.readInto(at * 4096L, count * 4096, hostBuffer(count * 4096, 512));
+                        default -> TestIo.readInto(at * 4096L, count * 4096, PooledByteBufAllocator.DEFAULT
+                                .heapBuffer(count * 4096));
+                    };
+                    (r % 3 == 0 ? compressed : incompressible).submit(io);
+                    reads.add(io);
+                }
+                for (int r = 0; r < reads.size(); r++) {
+                    TestIo io = reads.get(r);
+                    assertReadAndRelease(io, r % 3 == 0 ? stampedModel : model);
+                    throughRing |= io.completedOn.getName().endsWith(URING_THREAD);
+                }
+            }
+            assertThat(throughRing).as("some read completed by the io_uring thread").isTrue();
+            assertThat(pool.stats().readsInPlace()).isZero();
+            assertThat(pool.stats().checksumErrors()).isZero();
+        }
+    }
+
+    @Test
+    void shouldFailAReadInPlaceWhoseBlockFailsItsChecksumAndServeTheOthers() throws Exception {
+        Path file = dir.resolve("pool");
+        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 4 << 20)) {
+            int blocks = 64;
+            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
+            byte[] model = randomVolume(v, blocks, new Random(13));
+            int bad = 1;
+            long at = alignedCopyOf(file, Arrays.copyOfRange(model, bad * 4096, (bad + 1) * 4096));
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.seek(at + 100);
+                int b = f.read();
+                f.seek(at + 100);
+                f.write(b ^ 0xFF);
+            }
+            boolean badOnRing = false;
+            for (int round = 0; round < 20 && !badOnRing; round++) {
+                List<TestIo> reads = new ArrayList<>();
+                for (int lba = 0; lba < blocks; lba++) {
+                    TestIo io = TestIo.readInto(lba * 4096L, 4096, hostBuffer(4096, 0));
+                    v.submit(io);
+                    reads.add(io);
+                }
+                TestIo badRead = reads.get(bad);
+                try {
+                    assertThat(badRead.await()).isEqualTo(IoStatus.READ_ERROR);
+                    badOnRing = badRead.completedOn.getName().endsWith(URING_THREAD);
+                } finally {
+                    badRead.buffer().release();
+                }
+                for (int lba = 0; lba < blocks; lba++) {
+                    if (lba != bad) {
+                        assertReadAndRelease(reads.get(lba), model);
+                    }
+                }
+            }
+            assertThat(badOnRing).as("the corrupt block's read failed on the io_uring thread").isTrue();
+            assertThat(pool.stats().readsInPlace()).isPositive();
+            assertThat(pool.stats().checksumErrors()).isPositive();
+        }
+    }
+
+    /** Where in {@code file} a 4 KiB-aligned copy of {@code block} lies (a stored payload as it is). */
+    private static long alignedCopyOf(Path file, byte[] block) throws Exception {
+        byte[] all = Files.readAllBytes(file);
+        for (int at = 0; at + block.length <= all.length; at += 4096) {
+            if (Arrays.equals(all, at, at + block.length, block, 0, block.length)) {
+                return at;
+            }
+        }
+        throw new AssertionError("the block is not stored as it is at an aligned offset");
     }
 }

@@ -119,6 +119,9 @@ public final class BrickMetrics {
                 PoolStats::segmentsCleaned);
         engineCounter("basalt.engine.checksum.errors", "Blocks that failed their CRC32C on read", snap,
                 PoolStats::checksumErrors);
+        engineCounter("basalt.engine.reads.in_place",
+                "Reads whose data the device wrote straight into the host's buffer, with no copy", snap,
+                PoolStats::readsInPlace);
         engineCounter("basalt.engine.checkpoints", "Checkpoints written since the pool opened", snap,
                 PoolStats::checkpoints);
     }

@@ -1,5 +1,6 @@
 package io.basalt.nvmet.transport;
 
+import io.basalt.block.BlockIo;
 import io.basalt.nvme.Opcodes;
 import io.basalt.nvme.tcp.CapsulePdu;
 import io.basalt.nvme.tcp.CommonHeader;
@@ -14,6 +15,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -157,6 +160,30 @@ class PduWriterTest {
         assertThat(pdus.get(0).cqeCid()).isEqualTo(1);
         assertThat(pdus.get(1).cccid()).isEqualTo(2);
         assertThat(pdus.get(2).cqeCid()).isEqualTo(3);
+    }
+
+    /**
+     * Read data framed in place starts at {@link BlockIo#BUFFER_ALIGNMENT} in memory, with or without
+     * a header digest before it, so an engine can have its device read straight into the buffer.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void shouldPlaceReadDataAtTheBufferAlignmentInMemory(boolean headerDigest) {
+        connect(headerDigest);
+        for (int cid = 1; cid <= 8; cid++) {
+            int bytes = cid * BlockIo.BUFFER_ALIGNMENT;
+            ByteBuf sqe = Pdus.sqe(Opcodes.IO_READ, cid, 1);
+            sqe.setLongLE(40, 0).setIntLE(48, bytes / BLOCK - 1);
+            List<ByteBuf> written = outboundFor(Pdus.capsule(Pdus.transport(sqe, bytes), null, headerDigest, false));
+            ByteBuf data = written.stream().filter(b -> b.getByte(b.readerIndex()) == PduType.C2H_DATA).findFirst()
+                    .orElseThrow();
+            int at = data.readerIndex() + CommonHeader.pdo(data, data.readerIndex());
+            assertThat(data.hasMemoryAddress()).isTrue();
+            assertThat((data.memoryAddress() + at) % BlockIo.BUFFER_ALIGNMENT).as("%d bytes", bytes).isZero();
+            List<ReceivedPdu> pdus = pdus(written);
+            assertThat(pdus).extracting(ReceivedPdu::type).containsExactly(PduType.C2H_DATA, PduType.CAPSULE_RESP);
+            assertThat(pdus.get(0).bytes().readableBytes() - pdus.get(0).pdo()).as("data bytes").isEqualTo(bytes);
+        }
     }
 
     @Test
