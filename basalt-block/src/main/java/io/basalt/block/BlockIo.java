@@ -32,6 +32,13 @@ public interface BlockIo {
      * memory and copying. Any other buffer works too, at the cost of that copy.
      */
     int BUFFER_ALIGNMENT = 4096;
+    /**
+     * Reads at least this long are worth a buffer aligned at {@link #BUFFER_ALIGNMENT}: below it,
+     * copying the data costs the store less than the alignment's slack and a device read into memory
+     * it has not registered with the kernel (measured: 4 KiB reads in place took ~10% more CPU, 128
+     * KiB reads ~10% less).
+     */
+    int IN_PLACE_MIN_LENGTH = 32 << 10;
 
     int op();
 

@@ -83,13 +83,13 @@ final class PduWriter {
     /**
      * A buffer for read data with room to frame it in place: the C2HData header before the data,
      * the data digest and the CapsuleResp after it. The store writes the data at the writer index,
-     * which for a read of whole blocks sits at {@link BlockIo#BUFFER_ALIGNMENT} in memory, so the
-     * engine can have the device read into it directly rather than copy (up to 4 KiB more per
-     * buffer; a 128 KiB read stays in the same pool size class).
+     * which for a read of at least {@link BlockIo#IN_PLACE_MIN_LENGTH} sits at
+     * {@link BlockIo#BUFFER_ALIGNMENT} in memory, so the engine can have the device read into it
+     * rather than copy (up to 4 KiB more per buffer; a 128 KiB read stays in the same pool size class).
      */
     ByteBuf allocateReadBuffer(int length) {
         int head = c2hDataOffset();
-        int slack = length >= BlockIo.BUFFER_ALIGNMENT ? BlockIo.BUFFER_ALIGNMENT - 1 : 0;
+        int slack = length >= BlockIo.IN_PLACE_MIN_LENGTH ? BlockIo.BUFFER_ALIGNMENT - 1 : 0;
         ByteBuf b = ctx.alloc().directBuffer(head + slack + length + C2H_TRAILER);
         int at = head;
         if (slack > 0 && b.hasMemoryAddress()) {

@@ -163,15 +163,16 @@ class PduWriterTest {
     }
 
     /**
-     * Read data framed in place starts at {@link BlockIo#BUFFER_ALIGNMENT} in memory, with or without
-     * a header digest before it, so an engine can have its device read straight into the buffer.
+     * Read data framed in place starts at {@link BlockIo#BUFFER_ALIGNMENT} in memory from
+     * {@link BlockIo#IN_PLACE_MIN_LENGTH} on, with or without a header digest before it, so an engine
+     * can have its device read straight into the buffer.
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void shouldPlaceReadDataAtTheBufferAlignmentInMemory(boolean headerDigest) {
         connect(headerDigest);
         for (int cid = 1; cid <= 8; cid++) {
-            int bytes = cid * BlockIo.BUFFER_ALIGNMENT;
+            int bytes = BlockIo.IN_PLACE_MIN_LENGTH + (cid - 1) * BlockIo.BUFFER_ALIGNMENT;
             ByteBuf sqe = Pdus.sqe(Opcodes.IO_READ, cid, 1);
             sqe.setLongLE(40, 0).setIntLE(48, bytes / BLOCK - 1);
             List<ByteBuf> written = outboundFor(Pdus.capsule(Pdus.transport(sqe, bytes), null, headerDigest, false));
