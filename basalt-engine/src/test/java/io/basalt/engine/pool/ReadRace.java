@@ -35,6 +35,18 @@ final class ReadRace {
         return b.array();
     }
 
+    /**
+     * As {@link #stamped}, but random bytes between the stamps, so it does not compress and is stored
+     * as it is: the kind of block a read in place returns.
+     */
+    static byte[] noisy(long lba, long version) {
+        byte[] b = stamped(lba, version);
+        byte[] noise = new byte[4096 - 32];
+        ThreadLocalRandom.current().nextBytes(noise);
+        System.arraycopy(noise, 0, b, 16, noise.length);
+        return b;
+    }
+
     static long stampedLba(byte[] block) {
         return ByteBuffer.wrap(block).order(ByteOrder.LITTLE_ENDIAN).getLong(4080);
     }
@@ -45,11 +57,20 @@ final class ReadRace {
 
     /** Runs the race on a new 1 MiB volume of {@code pool} (at least 4 MiB, 64 KiB segments). */
     static void readWhileWritingAndCleaning(Pool pool) throws Exception {
+        readWhileWritingAndCleaning(pool, false);
+    }
+
+    /**
+     * As {@link #readWhileWritingAndCleaning(Pool)}; with {@code inPlace}, the blocks do not compress
+     * and the reads go into aligned direct buffers, so the io_uring reader reads them in place.
+     */
+    static void readWhileWritingAndCleaning(Pool pool, boolean inPlace) throws Exception {
         int blocks = 256;
         EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
         AtomicLong[] written = new AtomicLong[blocks];
         for (int b = 0; b < blocks; b++) {
-            assertThat(TestIo.write(b * 4096L, stamped(b, 0)).runOn(v)).isEqualTo(IoStatus.OK);
+            assertThat(TestIo.write(b * 4096L, inPlace ? noisy(b, 0) : stamped(b, 0)).runOn(v))
+                    .isEqualTo(IoStatus.OK);
             written[b] = new AtomicLong();
         }
         AtomicBoolean stop = new AtomicBoolean();
@@ -63,7 +84,7 @@ final class ReadRace {
                 for (int k = 0; k < 16; k++) {
                     int b = random.nextInt(blocks / 2);
                     written[b].accumulateAndGet(version, Math::max);
-                    TestIo io = TestIo.write(b * 4096L, stamped(b, version));
+                    TestIo io = TestIo.write(b * 4096L, inPlace ? noisy(b, version) : stamped(b, version));
                     v.submit(io);
                     ios.add(io);
                 }
@@ -80,7 +101,9 @@ final class ReadRace {
                 while (!stop.get()) {
                     List<TestIo> ios = new ArrayList<>();
                     for (int k = 0; k < 8; k++) {
-                        TestIo io = TestIo.read(random.nextInt(blocks) * 4096L, 4096);
+                        long at = random.nextInt(blocks) * 4096L;
+                        TestIo io = inPlace ? TestIo.readInto(at, 4096, UringReaderTest.hostBuffer(4096, 0))
+                                : TestIo.read(at, 4096);
                         v.submit(io);
                         ios.add(io);
                     }
@@ -88,6 +111,9 @@ final class ReadRace {
                         long lba = io.offset() / 4096;
                         int status = io.await();
                         byte[] got = io.data();
+                        if (inPlace) {
+                            io.buffer().release();
+                        }
                         if (status != IoStatus.OK) {
                             failure.compareAndSet(null, "read of " + lba + " failed: " + status);
                         } else if (stampedLba(got) != lba || stampedVersion(got) > written[(int) lba].get()) {
@@ -122,5 +148,8 @@ final class ReadRace {
         assertThat(reads.get()).isGreaterThan(1000);
         assertThat(pool.stats().segmentsCleaned() - cleanedBefore).isGreaterThan(50);
         assertThat(pool.stats().checksumErrors()).isZero();
+        if (inPlace) {
+            assertThat(pool.stats().readsInPlace()).as("reads in place").isPositive();
+        }
     }
 }

@@ -209,6 +209,13 @@ class UringReaderTest {
         }
     }
 
+    @Test
+    void shouldReturnOnlyTheBlocksAskedForWhileCleaningRacesReadsInPlace() throws Exception {
+        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 4 << 20)) {
+            ReadRace.readWhileWritingAndCleaning(pool, true);
+        }
+    }
+
     /**
      * Random writes (stamped blocks, so compressed payloads share pages), trims and cleaning on a pool
      * of two files, reopened halfway, against a model: queued reads of 1 to 64 blocks mix mapped and
@@ -305,7 +312,7 @@ class UringReaderTest {
      * A pooled direct buffer like the target's read buffers: its writer index at {@link BlockIo#BUFFER_ALIGNMENT}
      * in memory, then {@code skew} bytes on; the bytes before it hold {@link #MARKER}.
      */
-    private static ByteBuf hostBuffer(int length, int skew) {
+    static ByteBuf hostBuffer(int length, int skew) {
         ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(length + 2 * BlockIo.BUFFER_ALIGNMENT);
         int at = (int) (-b.memoryAddress() & (BlockIo.BUFFER_ALIGNMENT - 1)) + skew;
         for (int i = 0; i < at; i++) {
