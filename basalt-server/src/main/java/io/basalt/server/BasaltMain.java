@@ -11,6 +11,7 @@ import io.basalt.cli.SnapshotCommand;
 import io.basalt.cli.UsageErrorHandler;
 import io.basalt.cli.VolumeCommand;
 import io.basalt.csi.CsiCommand;
+import io.basalt.netty.AllocatorDefaults;
 import io.basalt.server.version.BasaltVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,6 +44,7 @@ public final class BasaltMain implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        AllocatorDefaults.apply();
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

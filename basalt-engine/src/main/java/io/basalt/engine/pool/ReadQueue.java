@@ -41,7 +41,7 @@ interface ReadQueue {
 
     long checksumErrors();
 
-    /** Reads whose device data landed straight in the host's buffer, with no copy (see {@link UringReader}). */
+    /** Reads whose device data landed straight in the host's buffer, with no copy ({@link RunReader#inPlaceAddress}). */
     default long readsInPlace() {
         return 0;
     }

@@ -66,6 +66,11 @@ final class Reader extends SlotRing implements Runnable {
     }
 
     @Override
+    public long readsInPlace() {
+        return runs.readsInPlace();
+    }
+
+    @Override
     public void run() {
         int idle = 0;
         while (true) {

@@ -182,7 +182,7 @@ final class Readers implements ReadEpochs {
     }
 
     long readsInPlace() {
-        long n = 0;
+        long n = inline.readsInPlace();
         for (ReadQueue r : readers) {
             n += r.readsInPlace();
         }

@@ -2,9 +2,9 @@ package io.basalt.engine.pool;
 
 import io.basalt.block.BlockIo;
 import io.basalt.block.IoStatus;
-import io.basalt.engine.device.AlignedBuffers;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.device.FileDevice;
+import io.basalt.engine.device.uring.HugePageBuffer;
 import io.basalt.engine.device.uring.IoUring;
 import io.basalt.engine.log.PhysAddr;
 import io.basalt.engine.log.SegmentLayout;
@@ -98,8 +98,12 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
     private final boolean[] finished = new boolean[SLOTS];
     /** Per slot: its runs were read into the host's buffer, not the arena. Written by the engine. */
     private final boolean[] inPlace = new boolean[SLOTS];
+    /** The arena's memory, in huge pages where the kernel gives them: unmapped by {@link #stop}. */
+    private final HugePageBuffer arenaMemory;
     private final ByteBuffer arena;
     private final ByteBuffer view;
+    /** {@link PoolConfig#readInPlace()} when the pool opened. */
+    private final boolean inPlaceAllowed;
     private final long arenaAddress;
     /** The engine's: where the next request's runs go (monotonic; modulo the arena size). */
     private long arenaTail;
@@ -112,14 +116,17 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
     /** Requests read in place and completed OK; written by the consumer only. */
     private volatile long readsInPlace;
 
-    private UringReader(IoUring ring, int[] fds, SegmentLayout layout, PoolConfig config, String name) {
+    private UringReader(IoUring ring, int[] fds, HugePageBuffer arenaMemory, SegmentLayout layout, PoolConfig config,
+                        String name) {
         super(SLOTS);
         this.ring = ring;
         this.fds = fds;
         this.layout = layout;
         this.decoder = new PayloadDecoder();
         this.maxRun = config.maxBatchPayload();
-        this.arena = AlignedBuffers.allocate(ARENA_BYTES);
+        this.arenaMemory = arenaMemory;
+        this.arena = arenaMemory.buffer();
+        this.inPlaceAllowed = PoolConfig.readInPlace();
         this.view = arena.duplicate();
         this.arenaAddress = MemorySegment.ofBuffer(arena).address();
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
@@ -139,17 +146,22 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
         IoUring ring = IoUring.open(DEPTH);
         int[] fds = new int[devices.size()];
         int opened = 0;
+        HugePageBuffer arenaMemory = null;
         try {
             for (; opened < fds.length; opened++) {
                 FileDevice f = (FileDevice) devices.get(opened);
                 fds[opened] = IoUring.openFile(f.path(), f.isDirect());
             }
-            UringReader reader = new UringReader(ring, fds, layout, config, name);
+            arenaMemory = HugePageBuffer.allocate(ARENA_BYTES);
+            UringReader reader = new UringReader(ring, fds, arenaMemory, layout, config, name);
             reader.register();
             return reader;
         } catch (IOException | RuntimeException e) {
             for (int i = 0; i < opened; i++) {
                 IoUring.closeFile(fds[i]);
+            }
+            if (arenaMemory != null) {
+                arenaMemory.close();
             }
             ring.close();
             throw e;
@@ -162,6 +174,9 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
      * arena's 16 MiB), reads go on without and the log says why.
      */
     private void register() {
+        if (!arenaMemory.advised()) {
+            LOG.info("{}: the read arena is in small pages (no transparent huge pages here)", thread.getName());
+        }
         try {
             ring.registerFiles(fds);
             ring.registerBuffer(arenaAddress, ARENA_BYTES);
@@ -180,7 +195,7 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
         long t = tail.get();
         int s = index(t);
         ReadRequest r = slot(t);
-        long inPlaceAt = inPlaceAddress(r, r.io.buffer());
+        long inPlaceAt = inPlaceAllowed ? RunReader.inPlaceAddress(r, r.io.buffer()) : -1;
         if (inPlaceAt >= 0) {
             return publishInPlace(t, s, r, inPlaceAt);
         }
@@ -232,7 +247,7 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
     }
 
     /**
-     * As {@link #publish()} for a request {@link #inPlaceAddress} admits: each run is read into the
+     * As {@link #publish()} for a request {@link RunReader#inPlaceAddress} admits: each run is read into the
      * host's buffer where its first block belongs, unmapped blocks are zeroed there now, and the
      * request takes no arena bytes.
      */
@@ -288,34 +303,6 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
         }
     }
 
-    /**
-     * The native address where the request's first block belongs in {@code dst} if every block can be
-     * read straight into it, or -1: the volume is not encrypted and its blocks are whole device
-     * blocks, every mapped block is stored uncompressed at an aligned offset (so a run of them is
-     * exactly the bytes the host gets), and {@code dst} is direct memory, aligned at its writer index
-     * and with room for every block.
-     */
-    static long inPlaceAddress(ReadRequest r, ByteBuf dst) {
-        EngineBlockStore v = r.volume;
-        int blockSize = v.blockSize();
-        if (v.key() != null || blockSize % BlockDevice.ALIGNMENT != 0 || !dst.hasMemoryAddress()
-                || dst.writableBytes() < r.blocks * blockSize) {
-            return -1;
-        }
-        long base = dst.memoryAddress() + dst.writerIndex();
-        if ((base & (BlockIo.BUFFER_ALIGNMENT - 1)) != 0) {
-            return -1;
-        }
-        long[] addresses = r.addresses;
-        for (int k = 0; k < r.blocks; k++) {
-            long a = addresses[k];
-            if (a != PhysAddr.NONE && (PhysAddr.isCompressed(a) || PhysAddr.length(a) != blockSize
-                    || (PhysAddr.offset(a) & (BlockDevice.ALIGNMENT - 1)) != 0)) {
-                return -1;
-            }
-        }
-        return base;
-    }
 
     /**
      * Whether {@link #publish} submits now rather than leaving it to the turn's {@link #flush}: a batch
@@ -429,14 +416,9 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
         int bytes = r.blocks * blockSize;
         // The buffer's own cached view of its memory (pooled buffers keep one): no allocation.
         ByteBuffer memory = dst.internalNioBuffer(from, bytes);
-        int at = memory.position();
-        for (int k = 0; k < r.blocks; k++) {
-            if (r.addresses[k] != PhysAddr.NONE
-                    && !decoder.checks(r.seeds[k], r.units[k], r.crcs[k], memory, at + k * blockSize, blockSize)) {
-                RunReader.logCorrupt(r, k);
-                checksumErrors++;
-                return IoStatus.READ_ERROR;
-            }
+        if (!RunReader.checkInPlace(decoder, r, 0, r.blocks, memory, memory.position())) {
+            checksumErrors++;
+            return IoStatus.READ_ERROR;
         }
         dst.writerIndex(from + bytes);
         readsInPlace++;
@@ -485,6 +467,7 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
         for (int fd : fds) {
             IoUring.closeFile(fd);
         }
+        arenaMemory.close();
     }
 
     @Override

@@ -41,6 +41,7 @@ class UringReaderTest {
     @TempDir
     Path dir;
     private final String previous = System.getProperty(PoolConfig.READ_IO_PROP_NAME);
+    private final String previousInPlace = System.getProperty(PoolConfig.READ_IN_PLACE_PROP_NAME);
 
     @BeforeEach
     void requireIoUring() {
@@ -49,11 +50,22 @@ class UringReaderTest {
 
     @AfterEach
     void restoreMode() {
-        if (previous == null) {
-            System.clearProperty(PoolConfig.READ_IO_PROP_NAME);
+        restore(PoolConfig.READ_IO_PROP_NAME, previous);
+        restore(PoolConfig.READ_IN_PLACE_PROP_NAME, previousInPlace);
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
         } else {
-            System.setProperty(PoolConfig.READ_IO_PROP_NAME, previous);
+            System.setProperty(property, value);
         }
+    }
+
+    /** As {@link #filePool}, with reads in place allowed ({@link PoolConfig#READ_IN_PLACE_PROP_NAME}). */
+    private Pool inPlacePool(String mode, int size) throws Exception {
+        System.setProperty(PoolConfig.READ_IN_PLACE_PROP_NAME, "true");
+        return filePool(mode, size);
     }
 
     private Pool filePool(String mode, int size) throws Exception {
@@ -209,9 +221,10 @@ class UringReaderTest {
         }
     }
 
-    @Test
-    void shouldReturnOnlyTheBlocksAskedForWhileCleaningRacesReadsInPlace() throws Exception {
-        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 4 << 20)) {
+    @ParameterizedTest
+    @ValueSource(strings = {PoolConfig.READ_IO_URING, PoolConfig.READ_IO_THREADS})
+    void shouldReturnOnlyTheBlocksAskedForWhileCleaningRacesReadsInPlace(String mode) throws Exception {
+        try (Pool pool = inPlacePool(mode, 4 << 20)) {
             ReadRace.readWhileWritingAndCleaning(pool, true);
         }
     }
@@ -336,9 +349,10 @@ class UringReaderTest {
         }
     }
 
-    @Test
-    void shouldReadBlocksStoredAsTheyAreStraightIntoAlignedHostBuffers() throws Exception {
-        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 16 << 20)) {
+    @ParameterizedTest
+    @ValueSource(strings = {PoolConfig.READ_IO_URING, PoolConfig.READ_IO_THREADS})
+    void shouldReadBlocksStoredAsTheyAreStraightIntoAlignedHostBuffers(String mode) throws Exception {
+        try (Pool pool = inPlacePool(mode, 16 << 20)) {
             int blocks = 512;
             EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
             Random random = new Random(11);
@@ -362,8 +376,35 @@ class UringReaderTest {
     }
 
     @Test
-    void shouldCopyThroughTheArenaWhatCannotLandInPlace() throws Exception {
+    void shouldCopyIntoAlignedHostBuffersTooUnlessReadsInPlaceAreOn() throws Exception {
         try (Pool pool = filePool(PoolConfig.READ_IO_URING, 16 << 20)) {
+            int blocks = 256;
+            EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
+            Random random = new Random(14);
+            byte[] model = randomVolume(v, blocks, random);
+            boolean throughRing = false;
+            for (int round = 0; round < 20 && !throughRing; round++) {
+                List<TestIo> reads = new ArrayList<>();
+                for (int r = 0; r < 32; r++) {
+                    int at = random.nextInt(blocks);
+                    int count = 1 + random.nextInt(Math.min(16, blocks - at));
+                    TestIo io = TestIo.readInto(at * 4096L, count * 4096, hostBuffer(count * 4096, 0));
+                    v.submit(io);
+                    reads.add(io);
+                }
+                for (TestIo io : reads) {
+                    assertReadAndRelease(io, model);
+                    throughRing |= io.completedOn.getName().endsWith(URING_THREAD);
+                }
+            }
+            assertThat(throughRing).as("some read completed by the io_uring thread").isTrue();
+            assertThat(pool.stats().readsInPlace()).as("reads in place while they are off").isZero();
+        }
+    }
+
+    @Test
+    void shouldCopyThroughTheArenaWhatCannotLandInPlace() throws Exception {
+        try (Pool pool = inPlacePool(PoolConfig.READ_IO_URING, 16 << 20)) {
             int blocks = 256;
             Random random = new Random(12);
             EngineBlockStore compressed = scatteredVolume(pool, blocks, random);
@@ -402,10 +443,11 @@ class UringReaderTest {
         }
     }
 
-    @Test
-    void shouldFailAReadInPlaceWhoseBlockFailsItsChecksumAndServeTheOthers() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {PoolConfig.READ_IO_URING, PoolConfig.READ_IO_THREADS})
+    void shouldFailAReadInPlaceWhoseBlockFailsItsChecksumAndServeTheOthers(String mode) throws Exception {
         Path file = dir.resolve("pool");
-        try (Pool pool = filePool(PoolConfig.READ_IO_URING, 4 << 20)) {
+        try (Pool pool = inPlacePool(mode, 4 << 20)) {
             int blocks = 64;
             EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
             byte[] model = randomVolume(v, blocks, new Random(13));
@@ -417,8 +459,9 @@ class UringReaderTest {
                 f.seek(at + 100);
                 f.write(b ^ 0xFF);
             }
-            boolean badOnRing = false;
-            for (int round = 0; round < 20 && !badOnRing; round++) {
+            boolean badOnReader = false;
+            String reader = mode.equals(PoolConfig.READ_IO_URING) ? URING_THREAD : "basalt-read-";
+            for (int round = 0; round < 20 && !badOnReader; round++) {
                 List<TestIo> reads = new ArrayList<>();
                 for (int lba = 0; lba < blocks; lba++) {
                     TestIo io = TestIo.readInto(lba * 4096L, 4096, hostBuffer(4096, 0));
@@ -428,7 +471,7 @@ class UringReaderTest {
                 TestIo badRead = reads.get(bad);
                 try {
                     assertThat(badRead.await()).isEqualTo(IoStatus.READ_ERROR);
-                    badOnRing = badRead.completedOn.getName().endsWith(URING_THREAD);
+                    badOnReader = badRead.completedOn.getName().contains(reader);
                 } finally {
                     badRead.buffer().release();
                 }
@@ -438,7 +481,7 @@ class UringReaderTest {
                     }
                 }
             }
-            assertThat(badOnRing).as("the corrupt block's read failed on the io_uring thread").isTrue();
+            assertThat(badOnReader).as("the corrupt block's read failed on a reader's thread").isTrue();
             assertThat(pool.stats().readsInPlace()).isPositive();
             assertThat(pool.stats().checksumErrors()).isPositive();
         }

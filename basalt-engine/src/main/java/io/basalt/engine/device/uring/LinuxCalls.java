@@ -12,7 +12,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The libc calls io_uring needs, as FFM downcalls: {@code syscall} (glibc has no io_uring wrappers),
- * {@code mmap}/{@code munmap} for the rings and {@code open}/{@code close} for a read descriptor.
+ * {@code mmap}/{@code munmap} for the rings and buffers, {@code madvise} for huge pages and
+ * {@code open}/{@code close} for a read descriptor.
  * Every handle is null where they cannot be made (not Linux x86_64/aarch64, or native access denied):
  * {@link #available()} says so, and callers fall back to blocking I/O.
  */
@@ -41,6 +42,9 @@ final class LinuxCalls {
     static final int PROT_READ = 1;
     static final int PROT_WRITE = 2;
     static final int MAP_SHARED = 1;
+    static final int MAP_PRIVATE = 2;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MADV_HUGEPAGE = 14;
     static final int MAP_POPULATE = 0x8000;
     static final long MAP_FAILED = -1L;
 
@@ -55,6 +59,8 @@ final class LinuxCalls {
     static final MethodHandle REGISTER;
     static final MethodHandle MMAP;
     static final MethodHandle MUNMAP;
+    /** {@code int madvise(addr, length, advice)}. */
+    static final MethodHandle MADVISE;
     static final MethodHandle OPEN;
     static final MethodHandle CLOSE;
 
@@ -64,6 +70,7 @@ final class LinuxCalls {
         MethodHandle register = null;
         MethodHandle mmap = null;
         MethodHandle munmap = null;
+        MethodHandle madvise = null;
         MethodHandle open = null;
         MethodHandle close = null;
         try {
@@ -89,6 +96,8 @@ final class LinuxCalls {
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), errno);
                 munmap = linker.downcallHandle(libc.findOrThrow("munmap"), FunctionDescriptor.of(ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+                madvise = linker.downcallHandle(libc.findOrThrow("madvise"), FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT), errno);
                 // open(2) is variadic in its mode argument.
                 open = linker.downcallHandle(libc.findOrThrow("open"), FunctionDescriptor.of(ValueLayout.JAVA_INT,
                         ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
@@ -105,6 +114,7 @@ final class LinuxCalls {
         REGISTER = register;
         MMAP = mmap;
         MUNMAP = munmap;
+        MADVISE = madvise;
         OPEN = open;
         CLOSE = close;
     }
