@@ -85,18 +85,18 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
     }
 
     /**
-     * System property: {@code true} lets reads of blocks stored as they are land straight in the
-     * caller's aligned buffer, with no copy ({@link io.basalt.block.BlockIo#BUFFER_ALIGNMENT}); off by
-     * default. It saves the copy (10-20% of the brick's CPU per 128 KiB read) but reads into the
-     * network buffers' memory, which is physically scattered: on the development VM's virtual disk
-     * that made 128 KiB reads at QD32 ~20% slower than reads into the engine's own huge-page arena.
-     * Worth measuring on hardware where the device is not virtual (docs/benchmarks.md).
+     * System property, {@code true} by default: reads of blocks stored as they are land straight in
+     * the caller's aligned buffer, with no copy ({@link io.basalt.block.BlockIo#BUFFER_ALIGNMENT}).
+     * {@code false} reads every block into the engine's own arena and copies it out: the copy costs
+     * the brick CPU (an eighth of it at 128 KiB reads), but the arena is in huge pages where network
+     * buffers are in small scattered ones, which a virtual disk may serve more slowly (measured both
+     * ways on the development VM: docs/benchmarks.md).
      */
     public static final String READ_IN_PLACE_PROP_NAME = "basalt.engine.readInPlace";
 
-    /** {@value #READ_IN_PLACE_PROP_NAME}; read when a pool opens. */
+    /** {@value #READ_IN_PLACE_PROP_NAME} (default true); read when a pool opens. */
     public static boolean readInPlace() {
-        return Boolean.getBoolean(READ_IN_PLACE_PROP_NAME);
+        return Boolean.parseBoolean(System.getProperty(READ_IN_PLACE_PROP_NAME, "true"));
     }
 
     /** System property that overrides {@link #readThreadsDefault()} (benchmarks, operators tuning a device). */

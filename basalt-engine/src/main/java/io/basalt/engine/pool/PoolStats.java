@@ -15,7 +15,7 @@ package io.basalt.engine.pool;
  * @param dedupIndexRejects  new blocks the full dedup index could not take since open: duplicates
  *                           of them written later are stored unshared
  * @param readsInPlace       reads since open whose data the device wrote straight into the host's
- *                           buffer, with no copy (blocks stored uncompressed and unencrypted, io_uring)
+ *                           buffer, with no copy ({@link PoolConfig#READ_IN_PLACE_PROP_NAME})
  */
 public record PoolStats(int segments, int freeSegments, int segmentSize, long usableBytes, long liveBytes,
                         long mappedBytes, long hostBytesWritten, long deviceBytesWritten, long gcBytesWritten,

@@ -37,12 +37,15 @@ import java.util.concurrent.locks.LockSupport;
  * is reused before its request has been decoded. Requests may finish out of order; the head (the epoch
  * {@link Readers} keeps) moves only over a prefix of finished slots, as a reader thread's would.
  *
- * <p>Reads in place: when every block of a request is stored as it is (not compressed, not
- * encrypted, 4 KiB-aligned) and the host's buffer is direct with its writer index at
- * {@link BlockIo#BUFFER_ALIGNMENT} in memory (the NVMe/TCP target's buffers for reads of
- * {@link BlockIo#IN_PLACE_MIN_LENGTH} and more are), the runs are read straight into that buffer and
- * only their CRCs are checked: no arena bytes, no copy (128 KiB reads took ~10% less brick CPU). The
- * store owns the buffer until it completes the read
+ * <p>The arena is a {@link HugePageBuffer}: in 2 MiB pages, a run of up to 128 KiB is one physically
+ * contiguous piece of memory, where small pages made it up to 32 pieces for the device to fill.
+ *
+ * <p>Reads in place (unless {@link PoolConfig#READ_IN_PLACE_PROP_NAME} is false): when every block of a
+ * request is stored as it is (not compressed, not encrypted, 4 KiB-aligned) and the host's buffer is
+ * direct with its writer index at {@link BlockIo#BUFFER_ALIGNMENT} in memory (the NVMe/TCP target's
+ * buffers for reads of {@link BlockIo#IN_PLACE_MIN_LENGTH} and more are), the runs are read straight
+ * into that buffer and only their CRCs are checked: no arena bytes, no copy. The store owns the buffer until
+ * it completes the read
  * ({@link BlockIo#buffer}), so the device never writes into memory the host's side has let go.
  *
  * <p>Nothing is allocated and no lock taken per read: slots, their run tables and the arena exist

@@ -62,7 +62,7 @@ class UringReaderTest {
         }
     }
 
-    /** As {@link #filePool}, with reads in place allowed ({@link PoolConfig#READ_IN_PLACE_PROP_NAME}). */
+    /** As {@link #filePool}, with reads in place on ({@link PoolConfig#READ_IN_PLACE_PROP_NAME}, the default). */
     private Pool inPlacePool(String mode, int size) throws Exception {
         System.setProperty(PoolConfig.READ_IN_PLACE_PROP_NAME, "true");
         return filePool(mode, size);
@@ -376,7 +376,8 @@ class UringReaderTest {
     }
 
     @Test
-    void shouldCopyIntoAlignedHostBuffersTooUnlessReadsInPlaceAreOn() throws Exception {
+    void shouldCopyIntoAlignedHostBuffersTooWhenReadsInPlaceAreOff() throws Exception {
+        System.setProperty(PoolConfig.READ_IN_PLACE_PROP_NAME, "false");
         try (Pool pool = filePool(PoolConfig.READ_IO_URING, 16 << 20)) {
             int blocks = 256;
             EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);

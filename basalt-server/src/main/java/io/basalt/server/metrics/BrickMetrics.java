@@ -120,7 +120,8 @@ public final class BrickMetrics {
         engineCounter("basalt.engine.checksum.errors", "Blocks that failed their CRC32C on read", snap,
                 PoolStats::checksumErrors);
         engineCounter("basalt.engine.reads.in_place",
-                "Reads whose data the device wrote straight into the host's buffer, with no copy", snap,
+                "Reads whose data the device wrote straight into the host's buffer, with no copy"
+                        + " (basalt.engine.readInPlace)", snap,
                 PoolStats::readsInPlace);
         engineCounter("basalt.engine.checkpoints", "Checkpoints written since the pool opened", snap,
                 PoolStats::checkpoints);
