@@ -1,7 +1,7 @@
 package io.basalt.engine.pool;
 
-import io.basalt.block.IoStatus;
 import io.basalt.block.BlockIo;
+import io.basalt.block.IoStatus;
 import io.basalt.engine.device.AlignedBuffers;
 import io.basalt.engine.device.BlockDevice;
 import io.basalt.engine.log.PhysAddr;

@@ -349,6 +349,19 @@ class UringReaderTest {
         }
     }
 
+    /** Submits 32 reads of 1 to {@code maxBlocks} blocks at random into {@link #hostBuffer}s; returns them. */
+    private static List<TestIo> queueAlignedReads(EngineBlockStore v, int blocks, int maxBlocks, Random random) {
+        List<TestIo> reads = new ArrayList<>();
+        for (int r = 0; r < 32; r++) {
+            int at = random.nextInt(blocks);
+            int count = 1 + random.nextInt(Math.min(maxBlocks, blocks - at));
+            TestIo io = TestIo.readInto(at * 4096L, count * 4096, hostBuffer(count * 4096, 0));
+            v.submit(io);
+            reads.add(io);
+        }
+        return reads;
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {PoolConfig.READ_IO_URING, PoolConfig.READ_IO_THREADS})
     void shouldReadBlocksStoredAsTheyAreStraightIntoAlignedHostBuffers(String mode) throws Exception {
@@ -358,15 +371,7 @@ class UringReaderTest {
             Random random = new Random(11);
             byte[] model = randomVolume(v, blocks, random);
             for (int round = 0; round < 20 && pool.stats().readsInPlace() == 0; round++) {
-                List<TestIo> reads = new ArrayList<>();
-                for (int r = 0; r < 32; r++) {
-                    int at = random.nextInt(blocks);
-                    int count = 1 + random.nextInt(Math.min(32, blocks - at));
-                    TestIo io = TestIo.readInto(at * 4096L, count * 4096, hostBuffer(count * 4096, 0));
-                    v.submit(io);
-                    reads.add(io);
-                }
-                for (TestIo io : reads) {
+                for (TestIo io : queueAlignedReads(v, blocks, 32, random)) {
                     assertReadAndRelease(io, model);
                 }
             }
@@ -385,15 +390,7 @@ class UringReaderTest {
             byte[] model = randomVolume(v, blocks, random);
             boolean throughRing = false;
             for (int round = 0; round < 20 && !throughRing; round++) {
-                List<TestIo> reads = new ArrayList<>();
-                for (int r = 0; r < 32; r++) {
-                    int at = random.nextInt(blocks);
-                    int count = 1 + random.nextInt(Math.min(16, blocks - at));
-                    TestIo io = TestIo.readInto(at * 4096L, count * 4096, hostBuffer(count * 4096, 0));
-                    v.submit(io);
-                    reads.add(io);
-                }
-                for (TestIo io : reads) {
+                for (TestIo io : queueAlignedReads(v, blocks, 16, random)) {
                     assertReadAndRelease(io, model);
                     throughRing |= io.completedOn.getName().endsWith(URING_THREAD);
                 }
