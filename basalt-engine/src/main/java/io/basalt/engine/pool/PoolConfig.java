@@ -85,18 +85,18 @@ public record PoolConfig(int segmentSize, int maxBatchPayload, long checkpointIn
     }
 
     /**
-     * System property, {@code true} by default: reads of blocks stored as they are land straight in
-     * the caller's aligned buffer, with no copy ({@link io.basalt.block.BlockIo#BUFFER_ALIGNMENT}).
-     * {@code false} reads every block into the engine's own arena and copies it out: the copy costs
-     * the brick CPU (an eighth of it at 128 KiB reads), but the arena is in huge pages where network
-     * buffers are in small scattered ones, which a virtual disk may serve more slowly (measured both
-     * ways on the development VM: docs/benchmarks.md).
+     * System property, {@code false} by default: {@code true} lets reads of blocks stored as they are
+     * land straight in the caller's aligned buffer, with no copy
+     * ({@link io.basalt.block.BlockIo#BUFFER_ALIGNMENT}). It saves the copy, but the network buffers are
+     * in small, physically scattered pages where the engine's arena is in huge pages, and on the
+     * development VM's virtual disk 128 KiB reads at QD32 ran 20-35% slower in place
+     * (docs/benchmarks.md). Worth measuring where the device is not virtual.
      */
     public static final String READ_IN_PLACE_PROP_NAME = "basalt.engine.readInPlace";
 
-    /** {@value #READ_IN_PLACE_PROP_NAME} (default true); read when a pool opens. */
+    /** {@value #READ_IN_PLACE_PROP_NAME} (default false); read when a pool opens. */
     public static boolean readInPlace() {
-        return Boolean.parseBoolean(System.getProperty(READ_IN_PLACE_PROP_NAME, "true"));
+        return Boolean.getBoolean(READ_IN_PLACE_PROP_NAME);
     }
 
     /** System property that overrides {@link #readThreadsDefault()} (benchmarks, operators tuning a device). */

@@ -40,7 +40,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The arena is a {@link HugePageBuffer}: in 2 MiB pages, a run of up to 128 KiB is one physically
  * contiguous piece of memory, where small pages made it up to 32 pieces for the device to fill.
  *
- * <p>Reads in place (unless {@link PoolConfig#READ_IN_PLACE_PROP_NAME} is false): when every block of a
+ * <p>Reads in place (opt-in, {@link PoolConfig#READ_IN_PLACE_PROP_NAME}): when every block of a
  * request is stored as it is (not compressed, not encrypted, 4 KiB-aligned) and the host's buffer is
  * direct with its writer index at {@link BlockIo#BUFFER_ALIGNMENT} in memory (the NVMe/TCP target's
  * buffers for reads of {@link BlockIo#IN_PLACE_MIN_LENGTH} and more are), the runs are read straight

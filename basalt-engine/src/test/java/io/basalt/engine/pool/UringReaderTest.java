@@ -62,7 +62,7 @@ class UringReaderTest {
         }
     }
 
-    /** As {@link #filePool}, with reads in place on ({@link PoolConfig#READ_IN_PLACE_PROP_NAME}, the default). */
+    /** As {@link #filePool}, with reads in place on ({@link PoolConfig#READ_IN_PLACE_PROP_NAME}; off by default). */
     private Pool inPlacePool(String mode, int size) throws Exception {
         System.setProperty(PoolConfig.READ_IN_PLACE_PROP_NAME, "true");
         return filePool(mode, size);
@@ -382,7 +382,7 @@ class UringReaderTest {
 
     @Test
     void shouldCopyIntoAlignedHostBuffersTooWhenReadsInPlaceAreOff() throws Exception {
-        System.setProperty(PoolConfig.READ_IN_PLACE_PROP_NAME, "false");
+        System.clearProperty(PoolConfig.READ_IN_PLACE_PROP_NAME);
         try (Pool pool = filePool(PoolConfig.READ_IO_URING, 16 << 20)) {
             int blocks = 256;
             EngineBlockStore v = pool.createVolume("v", blocks * 4096L, 4096, false);
