@@ -60,6 +60,8 @@ public final class IoUring implements AutoCloseable {
     private static final long IORING_OFF_CQ_RING = 0x8000000L;
     private static final long IORING_OFF_SQES = 0x10000000L;
     private static final int ENTER_GETEVENTS = 1;
+    /** Submits of at most this many entries are timed for {@link #smallSubmitNanos()}. */
+    private static final int SMALL_SUBMIT = 2;
     private static final long REGISTER_BUFFERS = 0;
     private static final long REGISTER_FILES = 2;
 
@@ -117,6 +119,8 @@ public final class IoUring implements AutoCloseable {
     private int localSqTail;
     private int unsubmitted;
     private long prepared;
+    /** See {@link #smallSubmitNanos()}: written by the producer, volatile for stats. */
+    private volatile long smallSubmitNanos;
     // Consumer's side: reaped is read by the producer for back-pressure (acquire/release).
     private int localCqHead;
     private long reaped;
@@ -351,9 +355,32 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * Hands every prepared entry to the kernel (io_uring_enter), retrying when interrupted or briefly out
-     * of resources. Producer's thread.
+     * of resources; a submit of one or two entries is timed ({@link #smallSubmitNanos()}). Producer's thread.
      */
     public void submit() throws IOException {
+        int entries = unsubmitted;
+        if (entries == 0) {
+            return;
+        }
+        long start = System.nanoTime();
+        submitAll();
+        if (entries <= SMALL_SUBMIT) {
+            long took = System.nanoTime() - start;
+            smallSubmitNanos += (took - smallSubmitNanos) / 8;
+        }
+    }
+
+    /**
+     * What handing one or two entries to the kernel costs here, ns (a moving average over the last
+     * several such submits; 0 before the first): the system call and, on a virtual disk, the
+     * doorbell write that exits to the hypervisor — 18-20 µs on one VM measured, where a submit per
+     * read took most of a core. Producer's thread.
+     */
+    public long smallSubmitNanos() {
+        return smallSubmitNanos;
+    }
+
+    private void submitAll() throws IOException {
         while (unsubmitted > 0) {
             long n;
             try {

@@ -135,6 +135,29 @@ class IoUringTest {
     }
 
     @Test
+    void shouldTimeSmallSubmitsOnlyAndKeepAMovingAverage() throws IOException {
+        ByteBuffer buffer = AlignedBuffers.allocate(8 * BLOCK);
+        long base = MemorySegment.ofBuffer(buffer).address();
+        assertThat(ring.smallSubmitNanos()).as("nothing submitted yet").isZero();
+        ring.submit();
+        assertThat(ring.smallSubmitNanos()).as("an empty submit is no system call and is not timed").isZero();
+        for (int i = 0; i < 8; i++) {
+            ring.prepareRead(fd, base + (long) i * BLOCK, BLOCK, 0, i);
+        }
+        ring.submit();
+        reapAll(8);
+        assertThat(ring.smallSubmitNanos()).as("a batch of 8 is not a small submit").isZero();
+        for (int i = 0; i < 16; i++) {
+            ring.prepareRead(fd, base, BLOCK, 0, i);
+            ring.submit();
+            reapAll(1);
+        }
+        // 16 submits of one entry, each a system call of at least a few hundred ns; an eighth of each
+        // joins the average, so it has moved well off zero and is no more than the slowest could make it.
+        assertThat(ring.smallSubmitNanos()).isBetween(100L, 1_000_000_000L);
+    }
+
+    @Test
     void shouldReadThroughTheRegisteredBufferAndDescriptorAsWellAsPlainOnesInOneRing() throws IOException {
         ByteBuffer fixed = AlignedBuffers.allocate(10 * BLOCK);
         ByteBuffer plain = AlignedBuffers.allocate(8 * BLOCK);
