@@ -21,4 +21,10 @@ public interface ReadEpochs {
 
     /** Whether every read begun before the epoch stored at {@code epoch[from...]} has finished. */
     boolean passed(long[] epoch, int from);
+
+    /**
+     * Hands the reads queued but not yet started to the device, as the engine's turn does at its end:
+     * whoever waits for reads to finish calls this first, or it may wait for reads nobody started.
+     */
+    void startQueued();
 }

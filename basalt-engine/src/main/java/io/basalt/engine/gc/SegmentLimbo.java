@@ -75,6 +75,8 @@ public final class SegmentLimbo {
         if (head == tail) {
             return false;
         }
+        // Reads the engine queued this turn would otherwise start only after the wait.
+        readers.startQueued();
         long deadline = System.nanoTime() + WAIT_NANOS;
         while (reclaim() == 0) {
             if (System.nanoTime() - deadline > 0) {

@@ -162,6 +162,11 @@ final class Readers implements ReadEpochs {
         return false;
     }
 
+    @Override
+    public void startQueued() {
+        flush();
+    }
+
     /** Stores the current read epoch (each reader's tail) at {@code into[from...]}. Engine thread. */
     @Override
     public void epoch(long[] into, int from) {

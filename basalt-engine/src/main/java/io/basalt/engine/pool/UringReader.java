@@ -11,7 +11,6 @@ import io.basalt.engine.log.SegmentLayout;
 import io.netty.buffer.ByteBuf;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -30,7 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  * submits} them once per turn, after it has drained its queue, so a turn that hands off many reads
  * makes one {@code io_uring_enter} instead of one per read (that call was the engine thread's top
  * native cost at QD32). So that the first read of a long turn does not wait for the resolving of all
- * after it, {@link #publish} submits by itself once {@link #SUBMIT_BATCH} entries are waiting.
+ * after it, and so that an idle device gets work at once, {@link #publish} submits by itself when its
+ * {@link SubmitPolicy} says so.
  *
  * <p>Buffer ownership: each run reads into its own region of one native arena, handed out in slot
  * order like a ring of bytes (a request's runs take one contiguous stretch) and given back in slot
@@ -60,32 +60,6 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
      * time there).
      */
     static final int SLOTS = 256;
-    /** Entries queued by {@link #publish} that it submits without waiting for the turn's {@link #flush}. */
-    static final int SUBMIT_BATCH = 32;
-    /**
-     * Below this many device reads in flight, {@link #publish} submits at once instead of waiting for
-     * the turn's {@link #flush} — while submits are cheap ({@link #CHEAP_SUBMIT_NANOS}): a device with
-     * little to do gains nothing from a batch and loses the time the read waits for it (reads then
-     * reach the device in waves, idle between them: 4K QD32 fell while QD128 rose).
-     */
-    static final int EAGER_BELOW = 16;
-    /**
-     * A submit of one or two entries that costs more than this, ns (a moving average,
-     * {@link IoUring#smallSubmitNanos()}), makes the reader submit at once only while the device has
-     * nothing of ours ({@link #EAGER_BELOW_EXPENSIVE}) and otherwise once per engine turn: where the
-     * doorbell exits to the hypervisor dearly (18-20 µs a submit on one VM), a submit per read took
-     * most of the brick's core and 4K QD32 reached 0.7 of the device instead of 1.0. The cost must fall
-     * below half of this before reads are submitted eagerly again, so the choice does not flap.
-     * {@code -Dbasalt.engine.uringCheapSubmitNanos}.
-     */
-    static final long CHEAP_SUBMIT_NANOS = Long.getLong("basalt.engine.uringCheapSubmitNanos", 10_000L);
-    /** {@link #EAGER_BELOW} where submits are expensive: at once only to an idle device. */
-    static final int EAGER_BELOW_EXPENSIVE = 1;
-    /**
-     * A fixed bound instead of the choice above ({@code -Dbasalt.engine.uringEagerBelow}, for
-     * measuring; 0 submits once per turn only), or -1 to choose by the cost of a submit.
-     */
-    private static final int EAGER_BELOW_FIXED = Integer.getInteger("basalt.engine.uringEagerBelow", -1);
     /**
      * Device reads in flight at once: the ring's depth. Enough for every run of 32 queued 128 KiB reads
      * of scattered 4 KiB blocks: a read the ring has no room for is served by the engine thread, one
@@ -136,9 +110,8 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
     private volatile long checksumErrors;
     /** Requests read in place and completed OK; written by the consumer only. */
     private volatile long readsInPlace;
-    /** The engine's: the last {@link #expensiveSubmits} answer, and whether it was logged at INFO once. */
-    private boolean expensiveSubmits;
-    private boolean loggedCost;
+    /** The engine's: when {@link #publish} submits rather than leaving it to the turn's {@link #flush}. */
+    private final SubmitPolicy submits;
 
     private UringReader(IoUring ring, int[] fds, HugePageBuffer arenaMemory, SegmentLayout layout, PoolConfig config,
                         String name) {
@@ -154,6 +127,7 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
         this.view = arena.duplicate();
         this.arenaAddress = MemorySegment.ofBuffer(arena).address();
         this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this);
+        this.submits = new SubmitPolicy(name);
     }
 
     /**
@@ -211,7 +185,7 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
 
     /**
      * Queues one device read per run of the claimed request, submitted by the next {@link #flush} (or
-     * here, once {@link #SUBMIT_BATCH} entries wait); false if the request has nothing to read from the
+     * here, when the {@link SubmitPolicy} says so); false if the request has nothing to read from the
      * device, or the ring or the arena lacks room for it now.
      */
     @Override
@@ -322,46 +296,9 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
         status[s] = IoStatus.OK;
         // A full volatile store before the submit: the consumer reads tail before a slot's fields.
         tail.set(t + 1);
-        if (submitNow(ring.unsubmitted(), ring.inFlight(), eagerBelow())) {
+        if (submits.submitNow(ring)) {
             flush();
         }
-    }
-
-    /** The engine's: {@link #EAGER_BELOW} or {@link #EAGER_BELOW_EXPENSIVE} by what submits cost here. */
-    private int eagerBelow() {
-        if (EAGER_BELOW_FIXED >= 0) {
-            return EAGER_BELOW_FIXED;
-        }
-        boolean wasExpensive = expensiveSubmits;
-        expensiveSubmits = expensiveSubmits(ring.smallSubmitNanos(), wasExpensive);
-        if (expensiveSubmits != wasExpensive) {
-            LOG.atLevel(loggedCost ? Level.DEBUG : Level.INFO).log(
-                    "{}: a device read submit costs {} µs here: reads are submitted {}", thread.getName(),
-                    ring.smallSubmitNanos() / 1000, expensiveSubmits
-                            ? "once per engine turn (at once only to an idle device)"
-                            : "at once while fewer than " + EAGER_BELOW + " are at the device");
-            loggedCost = true;
-        }
-        return expensiveSubmits ? EAGER_BELOW_EXPENSIVE : EAGER_BELOW;
-    }
-
-    /**
-     * Whether submits cost too much to make one per read, given the moving average of a small
-     * submit's cost and the last answer (hysteresis: expensive above {@link #CHEAP_SUBMIT_NANOS},
-     * cheap again only below half of it).
-     */
-    static boolean expensiveSubmits(long smallSubmitNanos, boolean wasExpensive) {
-        return smallSubmitNanos > (wasExpensive ? CHEAP_SUBMIT_NANOS / 2 : CHEAP_SUBMIT_NANOS);
-    }
-
-
-    /**
-     * Whether {@link #publish} submits now rather than leaving it to the turn's {@link #flush}: a batch
-     * is big enough ({@link #SUBMIT_BATCH}), or the device has fewer than {@code eagerBelow} reads to
-     * work on ({@code inFlight} counts the {@code waiting} entries too).
-     */
-    static boolean submitNow(int waiting, int inFlight, int eagerBelow) {
-        return waiting >= SUBMIT_BATCH || inFlight - waiting < eagerBelow;
     }
 
     /** Submits every queued entry: one {@code io_uring_enter} for all reads published since the last. */

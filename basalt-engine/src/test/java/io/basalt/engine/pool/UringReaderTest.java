@@ -152,39 +152,6 @@ class UringReaderTest {
     }
 
     @Test
-    void shouldSubmitAtOnceWhileTheDeviceHasLittleToDoAndBatchOnlyWhenItIsBusy() {
-        int eager = UringReader.EAGER_BELOW;
-        // An idle device: the first read goes at once, not at the end of the engine's turn.
-        assertThat(UringReader.submitNow(1, 1, eager)).isTrue();
-        assertThat(UringReader.submitNow(1, eager, eager)).isTrue();
-        // Enough submitted reads at the device: wait for the turn's flush...
-        assertThat(UringReader.submitNow(1, eager + 1, eager)).isFalse();
-        assertThat(UringReader.submitNow(UringReader.SUBMIT_BATCH - 1, eager + UringReader.SUBMIT_BATCH - 1, eager))
-                .isFalse();
-        // ...unless a whole batch is waiting.
-        assertThat(UringReader.submitNow(UringReader.SUBMIT_BATCH, UringReader.SUBMIT_BATCH + 500, eager)).isTrue();
-        // Where submits are expensive, at once only when the device has nothing else of ours.
-        int expensive = UringReader.EAGER_BELOW_EXPENSIVE;
-        assertThat(UringReader.submitNow(1, 1, expensive)).isTrue();
-        assertThat(UringReader.submitNow(2, 2, expensive)).isTrue();
-        assertThat(UringReader.submitNow(1, 2, expensive)).isFalse();
-        assertThat(UringReader.submitNow(UringReader.SUBMIT_BATCH, UringReader.SUBMIT_BATCH + 1, expensive)).isTrue();
-    }
-
-    @Test
-    void shouldCallSubmitsExpensiveAboveTheLimitAndCheapAgainOnlyWellBelowIt() {
-        long limit = UringReader.CHEAP_SUBMIT_NANOS;
-        assertThat(UringReader.expensiveSubmits(0, false)).as("none measured yet").isFalse();
-        assertThat(UringReader.expensiveSubmits(limit, false)).isFalse();
-        assertThat(UringReader.expensiveSubmits(limit + 1, false)).isTrue();
-        assertThat(UringReader.expensiveSubmits(18_000, false)).as("the PVM guest's doorbell").isTrue();
-        // Hysteresis: once expensive, a cost just under the limit does not flip it back.
-        assertThat(UringReader.expensiveSubmits(limit - 1, true)).isTrue();
-        assertThat(UringReader.expensiveSubmits(limit / 2 + 1, true)).isTrue();
-        assertThat(UringReader.expensiveSubmits(limit / 2, true)).isFalse();
-    }
-
-    @Test
     void shouldReturnAReadErrorWhenTheDeviceReturnsLessThanAsked() throws Exception {
         Path file = dir.resolve("pool");
         try (Pool pool = filePool(PoolConfig.READ_IO_URING, 4 << 20)) {
