@@ -52,44 +52,38 @@ class SegmentLimboTest {
         }
     }
 
+    private final SegmentTable table = new SegmentTable(4, 1);
+    private final int segment = table.allocate(0);
+    private final QueuedReads reads = new QueuedReads();
+    private final SegmentLimbo limbo = new SegmentLimbo(table, reads);
+
     @Test
     void shouldFreeAtOnceWhenNoReadIsInFlight() {
-        SegmentTable table = new SegmentTable(4, 1);
-        int s = table.allocate(0);
-        SegmentLimbo limbo = new SegmentLimbo(table, new QueuedReads());
-        limbo.retire(s);
-        assertThat(table.state(s)).isEqualTo(SegmentTable.FREE);
+        limbo.retire(segment);
+        assertThat(table.state(segment)).isEqualTo(SegmentTable.FREE);
         assertThat(limbo.size()).isZero();
     }
 
     @Test
     void shouldKeepASegmentUntilTheReadsResolvedBeforeItsRetirementHaveFinished() {
-        SegmentTable table = new SegmentTable(4, 1);
-        int s = table.allocate(0);
-        QueuedReads reads = new QueuedReads();
-        SegmentLimbo limbo = new SegmentLimbo(table, reads);
         reads.queueRead();
-        limbo.retire(s);
-        assertThat(table.state(s)).isEqualTo(SegmentTable.RETIRED);
+        limbo.retire(segment);
+        assertThat(table.state(segment)).isEqualTo(SegmentTable.RETIRED);
         assertThat(limbo.reclaim()).as("the read was never started").isZero();
         reads.startQueued();
         reads.queueRead();
         assertThat(limbo.reclaim()).as("a read queued after the retirement does not hold it").isEqualTo(1);
-        assertThat(table.state(s)).isEqualTo(SegmentTable.FREE);
+        assertThat(table.state(segment)).isEqualTo(SegmentTable.FREE);
     }
 
     @Test
     void shouldStartQueuedReadsBeforeWaitingForThem() {
-        SegmentTable table = new SegmentTable(4, 1);
-        int s = table.allocate(0);
-        QueuedReads reads = new QueuedReads();
-        SegmentLimbo limbo = new SegmentLimbo(table, reads);
         reads.queueRead();
-        limbo.retire(s);
+        limbo.retire(segment);
         // Without the start, the wait would time out on a read that never reaches the device.
         assertThat(limbo.awaitOne()).isTrue();
         assertThat(reads.startCalls).isEqualTo(1);
-        assertThat(table.state(s)).isEqualTo(SegmentTable.FREE);
+        assertThat(table.state(segment)).isEqualTo(SegmentTable.FREE);
         assertThat(limbo.awaitOne()).as("nothing left to wait for").isFalse();
     }
 }
