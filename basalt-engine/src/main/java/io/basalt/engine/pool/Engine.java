@@ -397,6 +397,7 @@ final class Engine implements Runnable {
         return new PoolStats(table.segments(), table.freeCount(), state.layout.segmentSize(), space.usableBytes(),
                 space.liveBytes(), mapped, writes.hostBytes(), log.deviceBytes(), cleaner.gcBytes(),
                 reads.checksumErrors(), checkpoints.count(), cleaner.segmentsCleaned(), count,
-                space.storedBytes(), state.extents.count(), dedup.missedForSpace(), reads.readsInPlace());
+                space.storedBytes(), state.extents.count(), dedup.missedForSpace(), reads.readsInPlace(),
+                reads.submitNanos());
     }
 }

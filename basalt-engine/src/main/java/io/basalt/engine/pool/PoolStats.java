@@ -16,11 +16,16 @@ package io.basalt.engine.pool;
  *                           of them written later are stored unshared
  * @param readsInPlace       reads since open whose data the device wrote straight into the host's
  *                           buffer, with no copy ({@link PoolConfig#READ_IN_PLACE_PROP_NAME})
+ * @param readSubmitNanos    what handing one device read to the kernel costs here, ns: a moving
+ *                           average of io_uring submits of one or two reads, the figure by which the
+ *                           reader chooses to submit per read or per engine turn; 0 where reads do
+ *                           not go through io_uring or none was timed yet
  */
 public record PoolStats(int segments, int freeSegments, int segmentSize, long usableBytes, long liveBytes,
                         long mappedBytes, long hostBytesWritten, long deviceBytesWritten, long gcBytesWritten,
                         long checksumErrors, long checkpoints, long segmentsCleaned, int volumes, long storedBytes,
-                        long dedupExtents, long dedupIndexRejects, long readsInPlace) {
+                        long dedupExtents, long dedupIndexRejects, long readsInPlace,
+                        long readSubmitNanos) {
     /** Stored bytes per live (physical) byte: what compression saves; 1 when nothing is stored. */
     public double compressionRatio() {
         return VolumeUsage.ratio(storedBytes, liveBytes);

@@ -45,4 +45,12 @@ interface ReadQueue {
     default long readsInPlace() {
         return 0;
     }
+
+    /**
+     * What handing one device read to the kernel costs here, ns (a moving average), or 0 where the
+     * queue does not submit (reader threads) or has not yet measured it. Any thread.
+     */
+    default long submitNanos() {
+        return 0;
+    }
 }

@@ -194,6 +194,15 @@ final class Readers implements ReadEpochs {
         return n;
     }
 
+    /** The costliest {@link ReadQueue#submitNanos} of the queues (0: none submits). Any thread. */
+    long submitNanos() {
+        long most = 0;
+        for (ReadQueue r : readers) {
+            most = Math.max(most, r.submitNanos());
+        }
+        return most;
+    }
+
     long checksumErrors() {
         long n = inline.checksumErrors();
         for (ReadQueue r : readers) {

@@ -467,4 +467,9 @@ final class UringReader extends SlotRing implements Runnable, IoUring.Completion
     public long readsInPlace() {
         return readsInPlace;
     }
+
+    @Override
+    public long submitNanos() {
+        return ring.smallSubmitNanos();
+    }
 }

@@ -38,7 +38,7 @@ class BrickMetricsTest {
             "basalt_engine_dedup_ratio", "basalt_engine_host_written_total", "basalt_engine_device_written_total",
             "basalt_engine_gc_written_total", "basalt_engine_gc_segments_cleaned_total",
             "basalt_engine_checksum_errors_total", "basalt_engine_checkpoints_total",
-            "basalt_engine_reads_in_place_total");
+            "basalt_engine_reads_in_place_total", "basalt_engine_read_submit_seconds");
 
     @TempDir
     Path dataDir;

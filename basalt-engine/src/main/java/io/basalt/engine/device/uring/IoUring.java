@@ -374,7 +374,7 @@ public final class IoUring implements AutoCloseable {
      * What handing one or two entries to the kernel costs here, ns (a moving average over the last
      * several such submits; 0 before the first): the system call and, on a virtual disk, the
      * doorbell write that exits to the hypervisor — 18-20 µs on one VM measured, where a submit per
-     * read took most of a core. Producer's thread.
+     * read took most of a core. Any thread.
      */
     public long smallSubmitNanos() {
         return smallSubmitNanos;
