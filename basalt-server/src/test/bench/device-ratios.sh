@@ -34,6 +34,9 @@
 # µs per I/O), WARMUP (seconds of 4K random reads at QD32,
 # 3, run on each brick before its measured reads and not counted, so the brick's JIT has compiled
 # the read path: a brick measured in its first seconds spends a sixth of its CPU compiling).
+# Every row also shows how busy DIR's block device was during the measurement (dev_util: % of the
+# time it held a request, dev_qd: requests held on average, from /sys/class/block/DEV/stat): raw fio
+# keeps it near 100%; a brick well below raw on a device that idles is waiting on itself.
 set -euo pipefail
 DIR=${DIR:-/var/tmp/basalt-ratios}; SIZE=${SIZE:-2G}; VOL=${VOL:-1GiB}; RT=${RT:-3}; OVERWRITE=${OVERWRITE:-6}
 SCATTER=${SCATTER:-128MiB}
@@ -51,27 +54,42 @@ jrun() { local T=$1/basalt-server/target; shift
   ${EXEC:-} ${TASKSET:-} "$J" $(cat "$T/jvm.flags") -Dio.netty.leakDetection.level=disabled ${JOPTS:-} \
     -cp "$T/basalt-server-0.1.0-SNAPSHOT.jar:$T/lib/*" io.basalt.server.BasaltMain "$@"; }
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
-record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6${7:+ cpu_us=$7}" | tee -a "$out"; }
+record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6${7:+ cpu_us=$7}$(cat "$DIR/dev.txt" 2> /dev/null)" |
+  tee -a "$out"; rm -f "$DIR/dev.txt"; }
+# The block device under DIR, whose busy time each measurement reports (dev_util: % of the time it had a
+# request; dev_qd: requests it held on average) — a brick far below raw on a device that idles is
+# waiting on itself, not on the device. None where DIR is on no block device (tmpfs, overlay).
+DEV=$(basename "$(df --output=source "$DIR" 2> /dev/null | tail -1)"); [ -r "/sys/class/block/$DEV/stat" ] || DEV=
+# sample DELAY SECS: the device's counters from DELAY seconds on, for SECS seconds, into DIR/dev.txt
+# (run in the background next to a measurement; /sys/class/block/DEV/stat fields 10 and 11).
+sample() { [ -n "$DEV" ] || return 0; local a; sleep "$1"; a="$(date +%s%N) $(cat "/sys/class/block/$DEV/stat")"
+  sleep "$2"; echo "$a $(date +%s%N) $(cat "/sys/class/block/$DEV/stat")" | awk '{ n = NF / 2; ms = ($(n + 1) - $1) / 1e6
+    printf " dev_util=%.0f dev_qd=%.1f", 100 * ($(n + 11) - $11) / ms, ($(n + 12) - $12) / ms }' > "$DIR/dev.txt"; }
+# The measured part of a run of RT seconds that starts after LEAD seconds: its middle, at least 1 s.
+window() { echo "$(( $1 + 1 )) $(( RT > 2 ? RT - 1 : 1 ))"; }
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2> /dev/null; true' EXIT   # never leave a brick running
 
 # fio JOB RW BS QD [extra...] -> "iops gib_s lat_us" of its read or write side
-fio_run() { local rw=$1 bs=$2 qd=$3; shift 3
+fio_run() { local rw=$1 bs=$2 qd=$3 sp; shift 3
+  sample $(window 0) > /dev/null & sp=$!
   $(cpu "$RAW_CPU") fio --name=r --filename="$DIR/raw.img" --size="$SIZE" --rw="$rw" --bs="$bs" --iodepth="$qd" \
       --direct=1 --runtime="$RT" --time_based --output-format=json "$@" 2> /dev/null |
     python3 -c '
 import json, sys
 j = json.load(sys.stdin)["jobs"][0]; side = j["write"] if j["write"]["io_bytes"] else j["read"]
 lat = side["clat_ns"]["mean"] + side["slat_ns"]["mean"] + (j.get("sync") or {}).get("lat_ns", {}).get("mean", 0)
-print(round(side["iops"]), round(side["bw_bytes"] / 2**30, 3), round(lat / 1000, 1))'; }
+print(round(side["iops"]), round(side["bw_bytes"] / 2**30, 3), round(lat / 1000, 1))'; wait "$sp"; }
 
 # bench SIDE-CHECKOUT ARGS... -> "iops gib_s lat_us"
-bench_run() { local js=$DIR/bench.json size=(--size "$VOL"); rm -f "$js"; [[ " $* " == *" --size "* ]] && size=()
+bench_run() { local js=$DIR/bench.json size=(--size "$VOL") sp; rm -f "$js"; [[ " $* " == *" --size "* ]] && size=()
+  sample $(window "$RAMP") > /dev/null & sp=$!   # the client JVM starts in about a second
   TASKSET=$(cpu "$CLIENT_CPU") jrun "$last" bench "${B[@]}" "${size[@]}" $BENCH_OPTS --ramp "$RAMP" "$@" --json "$js" > /dev/null
   python3 -c '
 import json, sys
 j = json.load(open(sys.argv[1])); side = j["write"] if j["write"]["ops"] else j["read"]
-print(round(side["iops"]), round(side["mib_per_s"] / 1024, 3), round(side["lat_ns"]["avg"] / 1000, 1))' "$js"; }
+print(round(side["iops"]), round(side["mib_per_s"] / 1024, 3), round(side["lat_ns"]["avg"] / 1000, 1))' "$js"
+  wait "$sp"; }
 
 # The brick's CPU time so far, in clock ticks (all its threads).
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
@@ -79,12 +97,13 @@ ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 # µs), on CLIENT_CPU, the brick's NQN and any host NQN (the brick's volume admits any host); cpu_us is
 # the brick's CPU µs per I/O over the run (spdk_nvme_perf starts in well under a second, so the window
 # is nearly all measurement): at a queue depth that saturates the brick's CPU, what to make smaller.
-perf_run() { local mask=0x$(printf '%x' $((1 << CLIENT_CPU))) t0 report; t0=$(ticks)
+perf_run() { local mask=0x$(printf '%x' $((1 << CLIENT_CPU))) t0 report sp; t0=$(ticks)
+  sample $(window 0) > /dev/null & sp=$!
   report=$("$SPDK_PERF" --no-huge -s 1024 -c "$mask" -q "$3" -o "$2" -w "$1" -t "$RT" \
       -r "trtype:TCP adrfam:IPv4 traddr:127.0.0.1 trsvcid:$port subnqn:$nqn hostnqn:nqn.2026-01.io.basalt:ratios" 2>&1 || true)
   echo "$report" | awk -v t=$(( $(ticks) - t0 )) -v hz="$(getconf CLK_TCK)" -v rt="$RT" '/^Total/ {
       printf "%.0f %.3f %.1f %.1f\n", $3, $4 / 1024, $5, ($3 > 0 ? t / hz * 1e6 / ($3 * rt) : 0); found = 1 }
-      END { if (!found) exit 1 }'; }
+      END { if (!found) exit 1 }'; local rc=$?; wait "$sp"; return $rc; }
 # client RW BS QD -> the measured workload through SPDK_PERF if set, else `basalt bench` (with its ramp).
 client_run() { if [ -n "$SPDK_PERF" ]; then perf_run "$@"; else bench_run --rw "$1" --bs "$2" --iodepth "$3" --runtime "$RT"; fi; }
 
@@ -137,7 +156,7 @@ for r in $(seq "$ROUNDS"); do
     kill $pid; wait $pid 2> /dev/null || true; pid=; rm -rf "$d"
   done
 done
-rm -f "$DIR/raw.img" "$DIR/bench.json"
+rm -f "$DIR/raw.img" "$DIR/bench.json" "$DIR/dev.txt"
 echo "client: ${SPDK_PERF:-basalt bench} (scattered reads: basalt bench); warm-up ${WARMUP} s of reads per brick"
 python3 - "$out" <<'EOF'
 import statistics, sys
@@ -146,7 +165,7 @@ for line in open(sys.argv[1]):
     m = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
     test = line.split()[2]
     rows.setdefault((m["side"], test), []).append((float(m["iops"]), float(m["gib_s"]), float(m["lat_us"]),
-                                                   float(m.get("cpu_us", "nan"))))
+                                                   float(m.get("cpu_us", "nan")), float(m.get("dev_util", "nan"))))
 def med(side, test, i):
     v = rows.get((side, test))
     return statistics.median(x[i] for x in v) if v else float("nan")
@@ -157,7 +176,8 @@ print("\nmedians (min-max over rounds):")
 for (side, test) in sorted(rows):
     print(f"  {side:10} {test:26} IOPS {med(side, test, 0):>9.0f} ({spread(side, test, 0)})  "
           f"GiB/s {med(side, test, 1):.3f}  avg µs {med(side, test, 2):.1f} ({spread(side, test, 2)})"
-          + (f"  brick CPU µs/IO {med(side, test, 3):.1f}" if med(side, test, 3) == med(side, test, 3) else ""))
+          + (f"  brick CPU µs/IO {med(side, test, 3):.1f}" if med(side, test, 3) == med(side, test, 3) else "")
+          + (f"  device busy {med(side, test, 4):.0f}%" if med(side, test, 4) == med(side, test, 4) else ""))
 raw = lambda t, i: med("raw", t, i)
 bound = raw("randread-4k-qd128", 0) * 4096 / 2**30
 print(f"\nraw: 128K read {raw('read-128k-qd32', 1):.3f} GiB/s; scattered-read bound (4K QD128 IOPS x 4 KiB) "
