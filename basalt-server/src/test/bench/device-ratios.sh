@@ -56,9 +56,8 @@ jrun() { local T=$1/basalt-server/target; shift
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6${7:+ cpu_us=$7}$(cat "$DIR/dev.txt" 2> /dev/null)" |
   tee -a "$out"; rm -f "$DIR/dev.txt"; }
-# The block device under DIR, whose busy time each measurement reports (dev_util: % of the time it had a
-# request; dev_qd: requests it held on average) — a brick far below raw on a device that idles is
-# waiting on itself, not on the device. None where DIR is on no block device (tmpfs, overlay).
+# The block device under DIR, for dev_util and dev_qd (see the top); none where DIR is on no block
+# device (tmpfs, overlay).
 DEV=$(basename "$(df --output=source "$DIR" 2> /dev/null | tail -1)"); [ -r "/sys/class/block/$DEV/stat" ] || DEV=
 # sample DELAY SECS: the device's counters from DELAY seconds on, for SECS seconds, into DIR/dev.txt
 # (run in the background next to a measurement; /sys/class/block/DEV/stat fields 10 and 11).
