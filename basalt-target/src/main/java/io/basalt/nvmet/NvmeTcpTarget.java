@@ -2,6 +2,7 @@ package io.basalt.nvmet;
 
 import io.basalt.netty.EventLoops;
 import io.basalt.netty.IdlePoller;
+import io.basalt.netty.ReceiveBuffers;
 import io.basalt.nvme.admin.AnaLogHeader;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.PortInfo;
@@ -149,6 +150,7 @@ public final class NvmeTcpTarget implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.allocator())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
