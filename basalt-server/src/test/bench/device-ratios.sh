@@ -36,7 +36,10 @@
 # the read path: a brick measured in its first seconds spends a sixth of its CPU compiling).
 # Every row also shows how busy DIR's block device was during the measurement (dev_util: % of the
 # time it held a request, dev_qd: requests held on average, from /sys/class/block/DEV/stat): raw fio
-# keeps it near 100%; a brick well below raw on a device that idles is waiting on itself.
+# keeps it near 100%; a brick well below raw on a device that idles is waiting on itself. Every brick
+# row also shows how long a command spent in the brick (brick_us: average from its arrival to its
+# completion on the event loop, the brick's basalt_volume_latency_seconds over the run and its ramp);
+# the rest of the client's average (lat_us) is the network and the client, which fio does not have.
 set -euo pipefail
 DIR=${DIR:-/var/tmp/basalt-ratios}; SIZE=${SIZE:-2G}; VOL=${VOL:-1GiB}; RT=${RT:-3}; OVERWRITE=${OVERWRITE:-6}
 SCATTER=${SCATTER:-128MiB}
@@ -54,8 +57,8 @@ jrun() { local T=$1/basalt-server/target; shift
   ${EXEC:-} ${TASKSET:-} "$J" $(cat "$T/jvm.flags") -Dio.netty.leakDetection.level=disabled ${JOPTS:-} \
     -cp "$T/basalt-server-0.1.0-SNAPSHOT.jar:$T/lib/*" io.basalt.server.BasaltMain "$@"; }
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
-record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6${7:+ cpu_us=$7}$(cat "$DIR/dev.txt" 2> /dev/null)" |
-  tee -a "$out"; rm -f "$DIR/dev.txt"; }
+record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6${7:+ cpu_us=$7}$(cat "$DIR/dev.txt" "$DIR/brick.txt" 2> /dev/null)" |
+  tee -a "$out"; rm -f "$DIR/dev.txt" "$DIR/brick.txt"; }
 # The block device under DIR, for dev_util and dev_qd (see the top); none where DIR is on no block
 # device (tmpfs, overlay).
 DEV=$(basename "$(df --output=source "$DIR" 2> /dev/null | tail -1)"); [ -r "/sys/class/block/$DEV/stat" ] || DEV=
@@ -105,6 +108,14 @@ perf_run() { local mask=0x$(printf '%x' $((1 << CLIENT_CPU))) t0 report sp; t0=$
       END { if (!found) exit 1 }'; local rc=$?; wait "$sp"; return $rc; }
 # client RW BS QD -> the measured workload through SPDK_PERF if set, else `basalt bench` (with its ramp).
 client_run() { if [ -n "$SPDK_PERF" ]; then perf_run "$@"; else bench_run --rw "$1" --bs "$2" --iodepth "$3" --runtime "$RT"; fi; }
+# latency_sums OP -> "seconds commands": the brick's latency sum and count for OP (read|write).
+latency_sums() { curl -sf "http://127.0.0.1:$api/metrics" | awk -v op="op=\"$1\"" 'index($0, op) &&
+    /^basalt_volume_latency_seconds_(sum|count)[{]/ { if ($1 ~ /_sum/) s += $NF; else c += $NF }
+    END { printf "%.9f %d\n", s, c }'; }
+# in_brick RW COMMAND... -> COMMAND's output; the brick's average latency over it into DIR/brick.txt.
+in_brick() { local op=read before; [[ $1 == *write* ]] && op=write; shift; before=$(latency_sums $op)
+  "$@"; echo "$before $(latency_sums $op)" |
+    awk '{ n = $4 - $2; if (n > 0) printf " brick_us=%.1f", ($3 - $1) / n * 1e6 }' > "$DIR/brick.txt"; }
 
 for r in $(seq "$ROUNDS"); do
   fio --name=fill --filename="$DIR/raw.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
@@ -137,25 +148,25 @@ for r in $(seq "$ROUNDS"); do
     s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}${vopts:+@${vopts#,}}; [ "$poll" = true ] && s=$s:poll
     bench_run --rw write --bs 128k --iodepth 32 --runtime 3 > /dev/null   # every block written, in order
     [ "$WARMUP" -gt 0 ] && bench_run --rw randread --bs 4k --iodepth 32 --runtime "$WARMUP" > /dev/null
-    want read-128k-qd32 && record "$r" "$s" "read-128k-qd32" $(client_run read 131072 32)
+    want read-128k-qd32 && record "$r" "$s" "read-128k-qd32" $(in_brick read client_run read 131072 32)
     for qd in 1 32 128; do
-      want randread-4k-qd$qd && record "$r" "$s" "randread-4k-qd$qd" $(client_run randread 4096 $qd)
+      want randread-4k-qd$qd && record "$r" "$s" "randread-4k-qd$qd" $(in_brick read client_run randread 4096 $qd)
     done
-    want randwrite-4k-qd1-sync && record "$r" "$s" "randwrite-4k-qd1-sync" $(client_run randwrite 4096 1)
-    want randwrite-4k-qd32 && record "$r" "$s" "randwrite-4k-qd32" $(client_run randwrite 4096 32)
+    want randwrite-4k-qd1-sync && record "$r" "$s" "randwrite-4k-qd1-sync" $(in_brick write client_run randwrite 4096 1)
+    want randwrite-4k-qd32 && record "$r" "$s" "randwrite-4k-qd32" $(in_brick write client_run randwrite 4096 32)
     # Scatter the first SCATTER bytes: random 4K overwrites, several times over, so nearly every block
     # of a 128K read lies in its own place; then read them in order.
     if want read-128k-qd32-scattered || want read-128k-qd4-scattered; then
       bench_run --rw randwrite --bs 4k --iodepth 32 --runtime "$OVERWRITE" --size "$SCATTER" > /dev/null
       for qd in 32 4; do
         want read-128k-qd$qd-scattered && record "$r" "$s" "read-128k-qd$qd-scattered" \
-          $(bench_run --rw read --bs 128k --iodepth $qd --runtime "$RT" --size "$SCATTER")
+          $(in_brick read bench_run --rw read --bs 128k --iodepth $qd --runtime "$RT" --size "$SCATTER")
       done
     fi
     kill $pid; wait $pid 2> /dev/null || true; pid=; rm -rf "$d"
   done
 done
-rm -f "$DIR/raw.img" "$DIR/bench.json" "$DIR/dev.txt"
+rm -f "$DIR/raw.img" "$DIR/bench.json" "$DIR/dev.txt" "$DIR/brick.txt"
 echo "client: ${SPDK_PERF:-basalt bench} (scattered reads: basalt bench); warm-up ${WARMUP} s of reads per brick"
 python3 - "$out" <<'EOF'
 import statistics, sys
@@ -164,7 +175,8 @@ for line in open(sys.argv[1]):
     m = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
     test = line.split()[2]
     rows.setdefault((m["side"], test), []).append((float(m["iops"]), float(m["gib_s"]), float(m["lat_us"]),
-                                                   float(m.get("cpu_us", "nan")), float(m.get("dev_util", "nan"))))
+                                                   float(m.get("cpu_us", "nan")), float(m.get("dev_util", "nan")),
+                                                   float(m.get("brick_us", "nan"))))
 def med(side, test, i):
     v = rows.get((side, test))
     return statistics.median(x[i] for x in v) if v else float("nan")
@@ -176,7 +188,9 @@ for (side, test) in sorted(rows):
     print(f"  {side:10} {test:26} IOPS {med(side, test, 0):>9.0f} ({spread(side, test, 0)})  "
           f"GiB/s {med(side, test, 1):.3f}  avg µs {med(side, test, 2):.1f} ({spread(side, test, 2)})"
           + (f"  brick CPU µs/IO {med(side, test, 3):.1f}" if med(side, test, 3) == med(side, test, 3) else "")
-          + (f"  device busy {med(side, test, 4):.0f}%" if med(side, test, 4) == med(side, test, 4) else ""))
+          + (f"  device busy {med(side, test, 4):.0f}%" if med(side, test, 4) == med(side, test, 4) else "")
+          + (f"  in brick µs {med(side, test, 5):.1f} ({100 * med(side, test, 5) / med(side, test, 2):.0f}% of avg)"
+             if med(side, test, 5) == med(side, test, 5) else ""))
 raw = lambda t, i: med("raw", t, i)
 bound = raw("randread-4k-qd128", 0) * 4096 / 2**30
 print(f"\nraw: 128K read {raw('read-128k-qd32', 1):.3f} GiB/s; scattered-read bound (4K QD128 IOPS x 4 KiB) "

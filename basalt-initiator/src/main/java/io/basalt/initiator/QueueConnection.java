@@ -1,6 +1,5 @@
 package io.basalt.initiator;
 
-import io.basalt.netty.ReceiveBuffers;
 import io.basalt.nvme.Sqe;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -89,7 +88,6 @@ final class QueueConnection extends ChannelInboundHandlerAdapter {
         Bootstrap b = new Bootstrap().group(loop).channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.allocator())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, config.connectTimeoutMillis())
                 .handler(c);
         b.connect(address).addListener((ChannelFutureListener) f -> {

@@ -4,16 +4,19 @@ import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 
 /**
- * How much one read from a connection's socket may take, for target and initiator alike: Netty's
- * adaptive guess (it grows after reads that fill the buffer and shrinks after ones that do not), but
- * allowed up to {@link #MAX_BYTES} where Netty stops at 64 KiB.
+ * How much one read from a connection's socket may take on the target: Netty's adaptive guess (it
+ * grows after reads that fill the buffer and shrinks after ones that do not), but allowed up to
+ * {@link #MAX_BYTES} where Netty stops at 64 KiB.
  *
- * <p>Why: a 128 KiB read's data (C2HData, on the host) or a 128 KiB write's (H2CData, on the brick)
- * arrives as one PDU of 128 KiB and a few dozen bytes. Capped at 64 KiB, every such PDU took at least
- * three reads — three system calls, each paying for the socket lock and, on a VM, for the interrupt
- * re-enabling around it — and the handler ran once per piece. With room for a whole PDU and the
- * headers behind it, one read takes all the socket holds (measured in docs/benchmarks.md, "Receive
- * buffers"). Small PDUs are unaffected: the guess only grows when reads fill it.
+ * <p>Why: a 128 KiB write's data arrives as one H2CData PDU of 128 KiB and a few dozen bytes. Capped
+ * at 64 KiB, a loop that fell behind needed three reads for each — three system calls, each paying for
+ * the socket lock and, on a VM, for the interrupt re-enabling around it — and the handler ran once per
+ * piece; with room for a whole PDU and the headers behind it, one read takes all the socket holds.
+ * Measured (docs/benchmarks.md, "Receive buffers"): 128 KiB writes at queue depth 32 took 0.4-0.7
+ * socket reads each instead of 1.6. Small PDUs are unaffected: the guess only grows when reads fill it.
+ *
+ * <p>Not on the initiator: on loopback, where the benchmarks run, a client reading larger pieces moved
+ * CPU time to the brick (whose CPU then sends more of its data itself) rather than saving it.
  */
 public final class ReceiveBuffers {
     /** The smallest buffer a read gets (Netty's default). */
