@@ -9,9 +9,9 @@ import io.netty.channel.RecvByteBufAllocator;
  * {@link #MAX_BYTES} where Netty stops at 64 KiB.
  *
  * <p>Why: a 128 KiB write's data arrives as one H2CData PDU of 128 KiB and a few dozen bytes. Capped
- * at 64 KiB, a loop that fell behind needed three reads for each — three system calls, each paying for
- * the socket lock and, on a VM, for the interrupt re-enabling around it — and the handler ran once per
- * piece; with room for a whole PDU and the headers behind it, one read takes all the socket holds.
+ * at 64 KiB, a loop that fell behind needed at least two reads for each — system calls, each paying
+ * for the socket lock and, on a VM, for the interrupt re-enabling around it — and the handler ran once
+ * per piece; with room for a whole PDU and the headers behind it, one read takes all the socket holds.
  * Measured (docs/benchmarks.md, "Receive buffers"): 128 KiB writes at queue depth 32 took 0.4-0.7
  * socket reads each instead of 1.6. Small PDUs are unaffected: the guess only grows when reads fill it.
  *
