@@ -185,12 +185,13 @@ def spread(side, test, i):
     return f"{min(v):g}-{max(v):g}" if v else "-"
 print("\nmedians (min-max over rounds):")
 for (side, test) in sorted(rows):
+    avg, cpu, busy, in_brick = (med(side, test, i) for i in (2, 3, 4, 5))
+    # The optional columns: NaN (never equal to itself) where the rows did not have them.
     print(f"  {side:10} {test:26} IOPS {med(side, test, 0):>9.0f} ({spread(side, test, 0)})  "
-          f"GiB/s {med(side, test, 1):.3f}  avg µs {med(side, test, 2):.1f} ({spread(side, test, 2)})"
-          + (f"  brick CPU µs/IO {med(side, test, 3):.1f}" if med(side, test, 3) == med(side, test, 3) else "")
-          + (f"  device busy {med(side, test, 4):.0f}%" if med(side, test, 4) == med(side, test, 4) else "")
-          + (f"  in brick µs {med(side, test, 5):.1f} ({100 * med(side, test, 5) / med(side, test, 2):.0f}% of avg)"
-             if med(side, test, 5) == med(side, test, 5) else ""))
+          f"GiB/s {med(side, test, 1):.3f}  avg µs {avg:.1f} ({spread(side, test, 2)})"
+          + (f"  brick CPU µs/IO {cpu:.1f}" if cpu == cpu else "")
+          + (f"  device busy {busy:.0f}%" if busy == busy else "")
+          + (f"  in brick µs {in_brick:.1f} ({100 * in_brick / avg:.0f}% of avg)" if in_brick == in_brick else ""))
 raw = lambda t, i: med("raw", t, i)
 bound = raw("randread-4k-qd128", 0) * 4096 / 2**30
 print(f"\nraw: 128K read {raw('read-128k-qd32', 1):.3f} GiB/s; scattered-read bound (4K QD128 IOPS x 4 KiB) "
