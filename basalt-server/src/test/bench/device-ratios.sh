@@ -10,12 +10,13 @@
 #                                                    data services (issue 16: all on vs none, same run)
 #   BRICKS=". .:poll" ...                             # CHECKOUT...:poll: the brick serves with --busy-poll
 #
-# Each round measures the raw device with fio (O_DIRECT, libaio, on a fully written SIZE file in DIR)
-# and then each checkout in BRICKS (each built with `./mvnw -B -q package -DskipTests`): a brick on a
-# fully written SIZE pool file in DIR (so the same file system and the same kind of file), one engine
-# volume with the defaults (LZ4), driven by `basalt bench` (the last checkout's). DIR must be on the
-# file system the pool will live on, not tmpfs. Prints every round, then medians and the ratios
-# the issue asks for. Settings: DIR (/var/tmp/basalt-ratios), SIZE (2G), VOL (1GiB, the volume and
+# Each round measures, for each checkout in BRICKS (each built with `./mvnw -B -q package -DskipTests`),
+# the raw device with fio (O_DIRECT, libaio, on a fully written SIZE file in DIR) and right after it a
+# brick on a fully written SIZE pool file in DIR (so the same file system and the same kind of file),
+# one engine volume with the defaults (LZ4), driven by `basalt bench` (the last checkout's). DIR must
+# be on the file system the pool will live on, not tmpfs. Prints every round, then medians and the
+# ratios the issue asks for: per round, each brick against the raw rows measured just before it (a
+# virtual disk drifts by a third between minutes), then the median over the rounds. Settings: DIR (/var/tmp/basalt-ratios), SIZE (2G), VOL (1GiB, the volume and
 # the range benchmarked), RT (seconds per measurement, 3), OVERWRITE (seconds of 4K random
 # overwrites of the first SCATTER bytes, 128MiB, before the scattered reads of them, 6: several
 # passes even at 15K IOPS, so nearly every block of a 128K read lies apart), ROUNDS (1), RAMP (1),
@@ -57,7 +58,7 @@ jrun() { local T=$1/basalt-server/target; shift
   ${EXEC:-} ${TASKSET:-} "$J" $(cat "$T/jvm.flags") -Dio.netty.leakDetection.level=disabled ${JOPTS:-} \
     -cp "$T/basalt-server-0.1.0-SNAPSHOT.jar:$T/lib/*" io.basalt.server.BasaltMain "$@"; }
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
-record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6${7:+ cpu_us=$7}$(cat "$DIR/dev.txt" "$DIR/brick.txt" 2> /dev/null)" |
+record() { echo "round=$1 side=$2 $3 iops=$4 gib_s=$5 lat_us=$6${7:+ cpu_us=$7}$(cat "$DIR/dev.txt" "$DIR/brick.txt" 2> /dev/null)${PAIR:+ pair=$PAIR}" |
   tee -a "$out"; rm -f "$DIR/dev.txt" "$DIR/brick.txt"; }
 # The block device under DIR, for dev_util and dev_qd (see the top); none where DIR is on no block
 # device (tmpfs, overlay).
@@ -117,10 +118,10 @@ in_brick() { local op=read before; [[ $1 == *write* ]] && op=write; shift; befor
   "$@"; echo "$before $(latency_sums $op)" |
     awk '{ n = $4 - $2; if (n > 0) printf " brick_us=%.1f", ($3 - $1) / n * 1e6 }' > "$DIR/brick.txt"; }
 
-for r in $(seq "$ROUNDS"); do
-  fio --name=fill --filename="$DIR/raw.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
-      --iodepth=8 > /dev/null
-  # The scattered-read bound is raw randread QD128: measured whenever a scattered read is.
+# raw_rows ROUND: the raw device's rows for the workloads asked for, recorded with PAIR (the brick
+# measured right after them, whose ratios they give: the device drifts between minutes). The
+# scattered-read bound is raw randread QD128: measured whenever a scattered read is.
+raw_rows() { local r=$1
   want randread-4k-qd1 && record "$r" raw "randread-4k-qd1" $(fio_run randread 4k 1 --ioengine=libaio)
   want randread-4k-qd32 && record "$r" raw "randread-4k-qd32" $(fio_run randread 4k 32 --ioengine=libaio)
   { want randread-4k-qd128 || want read-128k-qd32-scattered || want read-128k-qd4-scattered; } &&
@@ -128,15 +129,22 @@ for r in $(seq "$ROUNDS"); do
   want randwrite-4k-qd1-sync && record "$r" raw "randwrite-4k-qd1-sync" $(fio_run randwrite 4k 1 --ioengine=psync --fdatasync=1)
   want randwrite-4k-qd32 && record "$r" raw "randwrite-4k-qd32" $(fio_run randwrite 4k 32 --ioengine=libaio)
   want read-128k-qd32 && record "$r" raw "read-128k-qd32" $(fio_run read 128k 32 --ioengine=libaio)
+  true; }
+
+for r in $(seq "$ROUNDS"); do
+  fio --name=fill --filename="$DIR/raw.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
+      --iodepth=8 > /dev/null
   order=$BRICKS; [ $((r % 2)) = 0 ] && order=$(printf '%s\n' $BRICKS | tac | xargs)
   for side in $order; do
+    poll=false; spec=$side; [[ $spec == *:poll ]] && { poll=true; spec=${spec%:poll}; }
+    vopts=; [[ $spec == *@* ]] && vopts=,${spec#*@}
+    base=${spec%%@*}; src=${base%%+*}; opts=; [[ $base == *+* ]] && opts=${base#*+}
+    s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}${vopts:+@${vopts#,}}; [ "$poll" = true ] && s=$s:poll
+    PAIR=$s raw_rows "$r"
     d=$(mktemp -d "$DIR/brick.XXXX")
     fio --name=fill --filename="$d/pool.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
         --iodepth=8 > /dev/null
     port=$((20000 + RANDOM % 20000)); api=$((port + 1))
-    poll=false; spec=$side; [[ $spec == *:poll ]] && { poll=true; spec=${spec%:poll}; }
-    vopts=; [[ $spec == *@* ]] && vopts=,${spec#*@}
-    base=${spec%%@*}; src=${base%%+*}; opts=; [[ $base == *+* ]] && opts=${base#*+}
     EXEC=exec TASKSET=$(cpu "$BRICK_CPU") JOPTS="${opts//,/ }" jrun "$src" serve --data-dir "$d/data" --device "$d/pool.img" \
       --listen 127.0.0.1:$port --discovery-listen none --api-listen 127.0.0.1:$api --busy-poll $poll \
       --kek-file "$d/kek" --volume "name=eng,size=$VOL,hosts=any$VOLUME_OPTS$vopts" > "$d/serve.log" 2>&1 &
@@ -145,7 +153,6 @@ for r in $(seq "$ROUNDS"); do
     nqn=$(python3 -c "import json; print(json.load(open('$d/b.json'))['subsystemNqn'])")
     nsid=$(curl -sf http://127.0.0.1:$api/api/v1/volumes/eng | python3 -c 'import json,sys; print(json.load(sys.stdin)["nsid"])')
     B=(--target 127.0.0.1:$port --nqn "$nqn" --nsid "$nsid")
-    s=$(basename "$(cd "$src" && pwd)")${opts:++$opts}${vopts:+@${vopts#,}}; [ "$poll" = true ] && s=$s:poll
     bench_run --rw write --bs 128k --iodepth 32 --runtime 3 > /dev/null   # every block written, in order
     [ "$WARMUP" -gt 0 ] && bench_run --rw randread --bs 4k --iodepth 32 --runtime "$WARMUP" > /dev/null
     want read-128k-qd32 && record "$r" "$s" "read-128k-qd32" $(in_brick read client_run read 131072 32)
@@ -171,12 +178,16 @@ echo "client: ${SPDK_PERF:-basalt bench} (scattered reads: basalt bench); warm-u
 python3 - "$out" <<'EOF'
 import statistics, sys
 rows = {}
+# Per round: each brick's values and the raw device's measured right before that brick (PAIR).
+by_round = {}
 for line in open(sys.argv[1]):
     m = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
     test = line.split()[2]
-    rows.setdefault((m["side"], test), []).append((float(m["iops"]), float(m["gib_s"]), float(m["lat_us"]),
-                                                   float(m.get("cpu_us", "nan")), float(m.get("dev_util", "nan")),
-                                                   float(m.get("brick_us", "nan"))))
+    values = (float(m["iops"]), float(m["gib_s"]), float(m["lat_us"]), float(m.get("cpu_us", "nan")),
+              float(m.get("dev_util", "nan")), float(m.get("brick_us", "nan")))
+    rows.setdefault((m["side"], test), []).append(values)
+    key = ("raw", m.get("pair", "")) if m["side"] == "raw" else (m["side"], None)
+    by_round.setdefault((m["round"], test), {})[key] = values
 def med(side, test, i):
     v = rows.get((side, test))
     return statistics.median(x[i] for x in v) if v else float("nan")
@@ -193,20 +204,34 @@ for (side, test) in sorted(rows):
           + (f"  device busy {busy:.0f}%" if busy == busy else "")
           + (f"  in brick µs {in_brick:.1f} ({100 * in_brick / avg:.0f}% of avg)" if in_brick == in_brick else ""))
 raw = lambda t, i: med("raw", t, i)
-bound = raw("randread-4k-qd128", 0) * 4096 / 2**30
 print(f"\nraw: 128K read {raw('read-128k-qd32', 1):.3f} GiB/s; scattered-read bound (4K QD128 IOPS x 4 KiB) "
-      f"{bound:.3f} GiB/s; write+fdatasync {raw('randwrite-4k-qd1-sync', 2):.1f} µs")
-print("ratios (goal):  seq128K(>=0.9)  scattered128K(>=0.8)  [QD4]  rr4K-QD32(>=0.8)  rr4K-QD128(>=0.8)  "
+      f"{raw('randread-4k-qd128', 0) * 4096 / 2**30:.3f} GiB/s; write+fdatasync {raw('randwrite-4k-qd1-sync', 2):.1f} µs")
+def paired(side, test, raw_test, f):
+    """f(brick values, raw values) per round, against the raw row measured right before this brick
+    (or the round's only raw row, in files from before raw rows were paired); their median."""
+    out = []
+    for (rnd, t), sides in by_round.items():
+        if t != test or (side, None) not in sides:
+            continue
+        raws = by_round.get((rnd, raw_test), {})
+        r = raws.get(("raw", side)) or raws.get(("raw", ""))
+        if r:
+            out.append(f(sides[(side, None)], r))
+    return statistics.median(out) if out else float("nan")
+ratio = lambda i, scale=1: lambda b, r: b[i] / (r[i] * scale)
+over = lambda b, r: b[2] - r[2]
+bound = 2**30 / 4096  # the scattered-read bound in GiB/s is raw 4K QD128 IOPS x 4 KiB
+print("ratios, median of the rounds' (each brick against the raw device measured just before it) (goal):")
+print("  seq128K(>=0.9)  scattered128K(>=0.8)  [QD4]  rr4K-QD32(>=0.8)  rr4K-QD128(>=0.8)  "
       "rr4K-QD1 +µs(<=30)  durable-w4K-QD1 +µs(<=40)  rw4K-QD32 IOPS")
 for side in sorted({s for s, _ in rows if s != "raw"}):
-    b = lambda t, i: med(side, t, i)
-    print(f"  {side:10} {b('read-128k-qd32', 1) / raw('read-128k-qd32', 1):14.2f}  "
-          f"{b('read-128k-qd32-scattered', 1) / bound:20.2f}  "
-          f"{b('read-128k-qd4-scattered', 1) / bound:5.2f}  "
-          f"{b('randread-4k-qd32', 0) / raw('randread-4k-qd32', 0):16.2f}  "
-          f"{b('randread-4k-qd128', 0) / raw('randread-4k-qd128', 0):17.2f}  "
-          f"{b('randread-4k-qd1', 2) - raw('randread-4k-qd1', 2):18.0f}  "
-          f"{b('randwrite-4k-qd1-sync', 2) - raw('randwrite-4k-qd1-sync', 2):25.0f}  "
-          f"{b('randwrite-4k-qd32', 0):14.0f}")
+    print(f"  {side:10} {paired(side, 'read-128k-qd32', 'read-128k-qd32', ratio(1)):14.2f}  "
+          f"{paired(side, 'read-128k-qd32-scattered', 'randread-4k-qd128', lambda b, r: b[1] / (r[0] / bound)):20.2f}  "
+          f"{paired(side, 'read-128k-qd4-scattered', 'randread-4k-qd128', lambda b, r: b[1] / (r[0] / bound)):5.2f}  "
+          f"{paired(side, 'randread-4k-qd32', 'randread-4k-qd32', ratio(0)):16.2f}  "
+          f"{paired(side, 'randread-4k-qd128', 'randread-4k-qd128', ratio(0)):17.2f}  "
+          f"{paired(side, 'randread-4k-qd1', 'randread-4k-qd1', over):18.0f}  "
+          f"{paired(side, 'randwrite-4k-qd1-sync', 'randwrite-4k-qd1-sync', over):25.0f}  "
+          f"{med(side, 'randwrite-4k-qd32', 0):14.0f}")
 print(f"raw numbers: {sys.argv[1]}")
 EOF
