@@ -34,7 +34,10 @@
 # machine less CPU than a JVM started per measurement; each brick row then also shows the brick's CPU
 # µs per I/O), WARMUP (seconds of 4K random reads at QD32,
 # 3, run on each brick before its measured reads and not counted, so the brick's JIT has compiled
-# the read path: a brick measured in its first seconds spends a sixth of its CPU compiling).
+# the read path: a brick measured in its first seconds spends a sixth of its CPU compiling), TCP_CC
+# (the bricks' `--tcp-congestion`, e.g. cubic: where the machine's default is bbr, its paced sends
+# arrive out of order over loopback and are retransmitted — a cost no network card has and fio does
+# not pay; the script says so when it sees bbr; bricks built before the option cannot take it).
 # Every row also shows how busy DIR's block device was during the measurement (dev_util: % of the
 # time it held a request, dev_qd: requests held on average, from /sys/class/block/DEV/stat): raw fio
 # keeps it near 100%; a brick well below raw on a device that idles is waiting on itself. Every brick
@@ -46,10 +49,13 @@ DIR=${DIR:-/var/tmp/basalt-ratios}; SIZE=${SIZE:-2G}; VOL=${VOL:-1GiB}; RT=${RT:
 SCATTER=${SCATTER:-128MiB}
 RAMP=${RAMP:-1}; ROUNDS=${ROUNDS:-1}; BRICKS=${BRICKS:-.}; PIN=${PIN:-0}; VOLUME_OPTS=${VOLUME_OPTS:-}
 BRICK_CPU=${BRICK_CPU:-0}; CLIENT_CPU=${CLIENT_CPU:-1}; RAW_CPU=${RAW_CPU:-$BRICK_CPU}
-ONLY=${ONLY:-}; BENCH_OPTS=${BENCH_OPTS:-}; SPDK_PERF=${SPDK_PERF:-}; WARMUP=${WARMUP:-3}
+ONLY=${ONLY:-}; BENCH_OPTS=${BENCH_OPTS:-}; SPDK_PERF=${SPDK_PERF:-}; WARMUP=${WARMUP:-3}; TCP_CC=${TCP_CC:-}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 command -v fio > /dev/null || { echo "fio is missing: apt-get install fio" >&2; exit 1; }
 [ -z "$SPDK_PERF" ] || [ -x "$SPDK_PERF" ] || { echo "SPDK_PERF=$SPDK_PERF is not an executable spdk_nvme_perf" >&2; exit 1; }
+machine_cc=$(cat /proc/sys/net/ipv4/tcp_congestion_control 2> /dev/null || true)
+[ "$machine_cc" = bbr ] && [ -z "$TCP_CC" ] && echo "note: TCP congestion control is bbr here; over loopback its" \
+  "paced segments arrive out of order and are resent (docs/benchmarks.md); TCP_CC=cubic gives the bricks cubic" >&2
 mkdir -p "$DIR"; out=${OUT:-$DIR/ratios-$(date +%Y%m%d-%H%M%S).txt}; : > "$out"
 last=${BRICKS##* }; last=${last%:poll}; last=${last%%@*}; last=${last%%+*}
 cpu() { if [ "$PIN" = 1 ]; then echo "taskset -c $1"; fi; }
@@ -146,7 +152,7 @@ for r in $(seq "$ROUNDS"); do
         --iodepth=8 > /dev/null
     port=$((20000 + RANDOM % 20000)); api=$((port + 1))
     EXEC=exec TASKSET=$(cpu "$BRICK_CPU") JOPTS="${opts//,/ }" jrun "$src" serve --data-dir "$d/data" --device "$d/pool.img" \
-      --listen 127.0.0.1:$port --discovery-listen none --api-listen 127.0.0.1:$api --busy-poll $poll \
+      --listen 127.0.0.1:$port --discovery-listen none --api-listen 127.0.0.1:$api --busy-poll $poll ${TCP_CC:+--tcp-congestion $TCP_CC} \
       --kek-file "$d/kek" --volume "name=eng,size=$VOL,hosts=any$VOLUME_OPTS$vopts" > "$d/serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 150); do curl -sf http://127.0.0.1:$api/api/v1/brick > "$d/b.json" && break; sleep 0.2; done
@@ -174,7 +180,8 @@ for r in $(seq "$ROUNDS"); do
   done
 done
 rm -f "$DIR/raw.img" "$DIR/bench.json" "$DIR/dev.txt" "$DIR/brick.txt"
-echo "client: ${SPDK_PERF:-basalt bench} (scattered reads: basalt bench); warm-up ${WARMUP} s of reads per brick"
+echo "client: ${SPDK_PERF:-basalt bench} (scattered reads: basalt bench); warm-up ${WARMUP} s of reads per brick;" \
+  "TCP congestion control ${TCP_CC:-$machine_cc, the default of the machine}"
 python3 - "$out" <<'EOF'
 import statistics, sys
 rows = {}

@@ -143,7 +143,8 @@ public final class Brick implements AutoCloseable {
             }
             manager.noteOvercommitAtStart();
             TargetConfig targetConfig = TargetConfig.of(config.listen(), config.discoveryListen())
-                    .withEventLoops(config.dataPath().ioThreads(), config.dataPath().busyPoll());
+                    .withEventLoops(config.dataPath().ioThreads(), config.dataPath().busyPoll())
+                    .withTcpCongestion(config.dataPath().tcpCongestion());
             if (cluster != null) {
                 // Controller IDs unique across the subsystem's bricks; the slot doubles as the port ID.
                 targetConfig = targetConfig.withPath(cluster.member().firstCntlid(), cluster.member().lastCntlid(),

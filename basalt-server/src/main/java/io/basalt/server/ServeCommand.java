@@ -99,6 +99,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Event loops spin instead of sleeping: lowest latency, one busy core each (default: false).")
     String busyPoll;
 
+    @Option(names = "--tcp-congestion", paramLabel = "ALGORITHM",
+            description = "TCP congestion control of the NVMe/TCP connections, e.g. cubic or dctcp (default: the "
+                    + "machine's, net.ipv4.tcp_congestion_control).")
+    String tcpCongestion;
+
     @Option(names = "--api-listen", paramLabel = "HOST:PORT|none",
             description = "Management REST API (and /metrics), or none (default: " + ApiConfig.LISTEN_DEFAULT + ").")
     String apiListen;
@@ -173,6 +178,7 @@ final class ServeCommand implements Callable<Integer> {
             putIfGiven(api, ApiConfig.JWT_AUDIENCE_KEY, apiJwtAudience);
             putIfGiven(api, DataPathConfig.IO_THREADS_KEY, ioThreads);
             putIfGiven(api, DataPathConfig.BUSY_POLL_KEY, busyPoll);
+            putIfGiven(api, DataPathConfig.TCP_CONGESTION_KEY, tcpCongestion);
             putIfGiven(api, EngineSettings.KEK_FILE_KEY, kekFile);
             putIfGiven(api, EngineSettings.ROTATE_KEK_FROM_KEY, rotateKekFrom);
             putIfGiven(api, EngineSettings.DEDUP_INDEX_MEMORY_KEY, dedupIndexMemory);

@@ -3,6 +3,7 @@ package io.basalt.nvmet;
 import io.basalt.netty.EventLoops;
 import io.basalt.netty.IdlePoller;
 import io.basalt.netty.ReceiveBuffers;
+import io.basalt.netty.TcpCongestion;
 import io.basalt.nvme.admin.AnaLogHeader;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.PortInfo;
@@ -97,9 +98,22 @@ public final class NvmeTcpTarget implements AutoCloseable {
         }
     }
 
-    /** Binds the ports; throws if one cannot be bound. */
+    /**
+     * Binds the ports; throws if one cannot be bound, or if the configured TCP congestion control
+     * cannot be applied (it needs the epoll transport and an algorithm the kernel has).
+     */
     public synchronized void start() throws InterruptedException {
         boolean epoll = EventLoops.epoll(config.nativeTransport());
+        if (config.tcpCongestion() != null) {
+            if (!epoll) {
+                throw new IllegalStateException("TCP congestion control '" + config.tcpCongestion()
+                        + "' needs the epoll transport, which this platform does not offer");
+            }
+            String why = TcpCongestion.whyNotApplicable(config.tcpCongestion());
+            if (why != null) {
+                throw new IllegalStateException(why);
+            }
+        }
         Class<? extends ServerChannel> channelClass = EventLoops.serverChannel(config.nativeTransport());
         // Accepting is rare: that loop always sleeps; only connection loops may busy-poll.
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("basalt-accept"),
@@ -121,10 +135,11 @@ public final class NvmeTcpTarget implements AutoCloseable {
             close();
             throw e;
         }
-        LOG.info("NVMe/TCP target for {} listening on {} (discovery on {}), transport {}, {} event loops{}",
+        LOG.info("NVMe/TCP target for {} listening on {} (discovery on {}), transport {}, {} event loops{}{}",
                 subsystem.nqn(), hostPort(ioAddress()), discoveryAddress() == null ? "none" : hostPort(discoveryAddress()),
                 epoll ? "epoll" : "nio", config.eventLoopCount(),
-                config.busyPoll() ? " (busy polling)" : "");
+                config.busyPoll() ? " (busy polling)" : "",
+                config.tcpCongestion() != null ? ", TCP congestion control " + config.tcpCongestion() : "");
     }
 
     private void startIdlePoller(long tailNanos) throws InterruptedException {
@@ -157,7 +172,19 @@ public final class NvmeTcpTarget implements AutoCloseable {
                         ch.pipeline().addLast(new ConnectionHandler(controllers, portInfo(discoveryOnly), errors));
                     }
                 });
-        return b.bind(address).sync().channel();
+        String congestion = config.tcpCongestion();
+        if (congestion != null) {
+            // On the listener, before it listens: every connection it accepts inherits the algorithm.
+            b.option(TcpCongestion.OPTION, TcpCongestion.value(congestion));
+        }
+        Channel channel = b.bind(address).sync().channel();
+        // start() tried the algorithm on a socket of its own; should the listener still lack it (a
+        // transport only logs an option it could not set), it must not run without it.
+        if (congestion != null && !congestion.equals(TcpCongestion.of(channel))) {
+            channel.close().sync();
+            throw new IllegalStateException(TcpCongestion.whyNot(congestion));
+        }
+        return channel;
     }
 
     private PortInfo portInfo(boolean discoveryOnly) {
@@ -173,6 +200,11 @@ public final class NvmeTcpTarget implements AutoCloseable {
 
     public InetSocketAddress ioAddress() {
         return ioChannel == null ? null : (InetSocketAddress) ioChannel.localAddress();
+    }
+
+    /** The TCP congestion control algorithm of the I/O listener (and so of its connections); for tests. */
+    String ioListenerTcpCongestion() {
+        return TcpCongestion.of(ioChannel);
     }
 
     /** The dedicated discovery port, or null. */

@@ -1,5 +1,6 @@
 package io.basalt.nvmet;
 
+import io.basalt.netty.TcpCongestion;
 import io.basalt.nvmet.controller.ControllerRegistry;
 import io.basalt.nvmet.controller.ProtocolLimits;
 
@@ -25,11 +26,13 @@ import java.util.Objects;
  * @param maxCntlid         the highest controller ID handed out, at most 0xFFEF
  * @param portId            the I/O port's identifier in the subsystem (discovery log PORTID); distinct
  *                          per brick of a cluster
+ * @param tcpCongestion     the TCP congestion control algorithm of the target's connections (Linux
+ *                          {@code TCP_CONGESTION}, epoll transport only), or null for the machine's default
  */
 public record TargetConfig(InetSocketAddress listen, InetSocketAddress discoveryListen, int maxH2cData,
                            int inCapsuleDataSize, int mdtsShift, int maxQueueEntries, int maxIoQueues,
                            boolean nativeTransport, int ioThreads, boolean busyPoll, int minCntlid,
-                           int maxCntlid, int portId)
+                           int maxCntlid, int portId, String tcpCongestion)
         implements ProtocolLimits {
     public static final int MAX_H2C_DATA_DEFAULT = 128 * 1024;
     public static final int IN_CAPSULE_DATA_SIZE_DEFAULT = 16 * 1024;
@@ -72,6 +75,9 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
         if (portId < 0 || portId > 0xFFFF) {
             throw new IllegalArgumentException("portId must be between 0 and 65535");
         }
+        if (tcpCongestion != null) {
+            TcpCongestion.requireValidName(tcpCongestion);
+        }
     }
 
     /** Defaults: I/O on 127.0.0.1:4420, discovery on 127.0.0.1:8009. */
@@ -84,7 +90,7 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
     public static TargetConfig of(InetSocketAddress listen, InetSocketAddress discoveryListen) {
         return new TargetConfig(listen, discoveryListen, MAX_H2C_DATA_DEFAULT, IN_CAPSULE_DATA_SIZE_DEFAULT,
                 MDTS_SHIFT_DEFAULT, MAX_QUEUE_ENTRIES_DEFAULT, MAX_IO_QUEUES_DEFAULT, true, 0, false,
-                MIN_CNTLID_DEFAULT, MAX_CNTLID_DEFAULT, PORT_ID_DEFAULT);
+                MIN_CNTLID_DEFAULT, MAX_CNTLID_DEFAULT, PORT_ID_DEFAULT, null);
     }
 
     /** Maximum data transfer size in bytes. */
@@ -95,13 +101,13 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
 
     public TargetConfig withNativeTransport(boolean use) {
         return new TargetConfig(listen, discoveryListen, maxH2cData, inCapsuleDataSize, mdtsShift,
-                maxQueueEntries, maxIoQueues, use, ioThreads, busyPoll, minCntlid, maxCntlid, portId);
+                maxQueueEntries, maxIoQueues, use, ioThreads, busyPoll, minCntlid, maxCntlid, portId, tcpCongestion);
     }
 
     /** The same settings with the given event loop count (0: one per core) and polling mode. */
     public TargetConfig withEventLoops(int threads, boolean poll) {
         return new TargetConfig(listen, discoveryListen, maxH2cData, inCapsuleDataSize, mdtsShift,
-                maxQueueEntries, maxIoQueues, nativeTransport, threads, poll, minCntlid, maxCntlid, portId);
+                maxQueueEntries, maxIoQueues, nativeTransport, threads, poll, minCntlid, maxCntlid, portId, tcpCongestion);
     }
 
     /**
@@ -111,7 +117,18 @@ public record TargetConfig(InetSocketAddress listen, InetSocketAddress discovery
      */
     public TargetConfig withPath(int minCntlid, int maxCntlid, int portId) {
         return new TargetConfig(listen, discoveryListen, maxH2cData, inCapsuleDataSize, mdtsShift,
-                maxQueueEntries, maxIoQueues, nativeTransport, ioThreads, busyPoll, minCntlid, maxCntlid, portId);
+                maxQueueEntries, maxIoQueues, nativeTransport, ioThreads, busyPoll, minCntlid, maxCntlid, portId,
+                tcpCongestion);
+    }
+
+    /**
+     * The same settings with the given TCP congestion control algorithm for the target's connections
+     * (null: the machine's default, {@code net.ipv4.tcp_congestion_control}). Needs the epoll transport.
+     */
+    public TargetConfig withTcpCongestion(String algorithm) {
+        return new TargetConfig(listen, discoveryListen, maxH2cData, inCapsuleDataSize, mdtsShift,
+                maxQueueEntries, maxIoQueues, nativeTransport, ioThreads, busyPoll, minCntlid, maxCntlid, portId,
+                algorithm);
     }
 
     /** Event loops to start: the configured count, or one per available core. */

@@ -42,7 +42,7 @@ class TargetConfigTest {
         // 16 + 1024 * 32 + 1024 * 4 = 36880 bytes: more than 32 KiB (MDTS 2^3 pages).
         TargetConfig small = new TargetConfig(DEFAULTS.listen(), null, DEFAULTS.maxH2cData(),
                 DEFAULTS.inCapsuleDataSize(), 3, DEFAULTS.maxQueueEntries(), DEFAULTS.maxIoQueues(), false, 1, false,
-                1, 0xFFEF, 1);
+                1, 0xFFEF, 1, null);
         Subsystem cluster = new Subsystem(Fixtures.SUBNQN, "SN", "Basalt", "1",
                 MultipathConfig.groupPerNamespace(10));
         assertThatThrownBy(() -> new NvmeTcpTarget(small, cluster)).isInstanceOf(IllegalArgumentException.class)

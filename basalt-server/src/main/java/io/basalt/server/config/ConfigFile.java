@@ -32,6 +32,7 @@ import java.util.Set;
  * devices: [/dev/nvme1n1, /dev/nvme2n1]      # the engine pool's devices
  * io-threads: 1                               # event loops (0: one per core)
  * busy-poll: true                             # spin for latency
+ * tcp-congestion: cubic                       # TCP congestion control of NVMe/TCP connections
  * kek-file: /etc/basalt/kek                   # key-encryption key for encrypted volumes
  * </pre>
  * Values left out are null here and take their defaults in {@link ServeConfig}.
@@ -92,7 +93,7 @@ public record ConfigFile(String dataDir, InetSocketAddress listen, boolean disco
             if (!KEYS.contains(String.valueOf(key))) {
                 String hint = "volume".equals(key) ? " (did you mean 'volumes'?)" : "";
                 throw new ConfigException(source + ": unknown key '" + key + "'" + hint
-                        + " (known: data-dir, listen, discovery-listen, volumes, devices, io-threads, busy-poll, kek-file, rotate-kek-from, dedup-index-memory, overprovision, "
+                        + " (known: data-dir, listen, discovery-listen, volumes, devices, io-threads, busy-poll, tcp-congestion, kek-file, rotate-kek-from, dedup-index-memory, overprovision, "
                         + String.join(", ", new java.util.TreeSet<>(ApiConfig.KEYS)) + ")");
             }
         }

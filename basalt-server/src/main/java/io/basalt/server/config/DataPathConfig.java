@@ -1,6 +1,7 @@
 package io.basalt.server.config;
 
 import io.basalt.control.volume.ConfigException;
+import io.basalt.netty.TcpCongestion;
 
 import java.util.Map;
 import java.util.Set;
@@ -11,14 +12,17 @@ import java.util.Set;
  * @param ioThreads event loops serving connections (each connection stays on one); 0 = one per core
  * @param busyPoll  event loops spin instead of sleeping: queue-depth-1 latency drops to a quarter on a
  *                  VM, at the price of one busy core per loop — set io-threads to the cores you give
+ * @param tcpCongestion the TCP congestion control algorithm of the brick's NVMe/TCP connections, or
+ *                  null for the machine's default ({@code net.ipv4.tcp_congestion_control})
  */
-public record DataPathConfig(int ioThreads, boolean busyPoll) {
+public record DataPathConfig(int ioThreads, boolean busyPoll, String tcpCongestion) {
     public static final String IO_THREADS_KEY = "io-threads";
     public static final int IO_THREADS_DEFAULT = 0;
     public static final String BUSY_POLL_KEY = "busy-poll";
     public static final boolean BUSY_POLL_DEFAULT = false;
-    public static final Set<String> KEYS = Set.of(IO_THREADS_KEY, BUSY_POLL_KEY);
-    public static final DataPathConfig DEFAULT = new DataPathConfig(IO_THREADS_DEFAULT, BUSY_POLL_DEFAULT);
+    public static final String TCP_CONGESTION_KEY = "tcp-congestion";
+    public static final Set<String> KEYS = Set.of(IO_THREADS_KEY, BUSY_POLL_KEY, TCP_CONGESTION_KEY);
+    public static final DataPathConfig DEFAULT = new DataPathConfig(IO_THREADS_DEFAULT, BUSY_POLL_DEFAULT, null);
     static final int IO_THREADS_MAX = 1024;
 
     public DataPathConfig {
@@ -26,14 +30,27 @@ public record DataPathConfig(int ioThreads, boolean busyPoll) {
             throw new ConfigException(IO_THREADS_KEY + ": must be between 0 (one per core) and " + IO_THREADS_MAX
                     + ", got " + ioThreads);
         }
+        if (tcpCongestion != null) {
+            try {
+                TcpCongestion.requireValidName(tcpCongestion);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(TCP_CONGESTION_KEY + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The same with the given event loops and polling: for embedding and tests. */
+    public DataPathConfig(int ioThreads, boolean busyPoll) {
+        this(ioThreads, busyPoll, null);
     }
 
     /** Flag values over file values over defaults; a missing key means "not given". */
     public static DataPathConfig resolve(Map<String, String> file, Map<String, String> flags) {
         String threads = pick(IO_THREADS_KEY, flags, file);
         String poll = pick(BUSY_POLL_KEY, flags, file);
+        String congestion = pick(TCP_CONGESTION_KEY, flags, file);
         return new DataPathConfig(threads == null ? IO_THREADS_DEFAULT : integer(threads),
-                poll == null ? BUSY_POLL_DEFAULT : bool(poll));
+                poll == null ? BUSY_POLL_DEFAULT : bool(poll), congestion == null ? null : congestion.trim());
     }
 
     private static String pick(String key, Map<String, String> flags, Map<String, String> file) {

@@ -30,6 +30,22 @@ class DataPathConfigTest {
     }
 
     @Test
+    void shouldLeaveTheCongestionControlToTheMachineUnlessGiven() {
+        assertThat(DataPathConfig.resolve(Map.of(), Map.of()).tcpCongestion()).isNull();
+        assertThat(DataPathConfig.resolve(Map.of("tcp-congestion", "dctcp"), Map.of("tcp-congestion", "cubic"))
+                .tcpCongestion()).isEqualTo("cubic");
+        ConfigFile f = ConfigFile.parse(new StringReader("tcp-congestion: reno\n"), "brick.yaml");
+        assertThat(DataPathConfig.resolve(f.settings(), Map.of())).isEqualTo(new DataPathConfig(0, false, "reno"));
+    }
+
+    @Test
+    void shouldRefuseACongestionControlNameNoAlgorithmCanHave() {
+        assertThatThrownBy(() -> DataPathConfig.resolve(Map.of(), Map.of("tcp-congestion", "BBR v2")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("tcp-congestion: ")
+                .hasMessageContaining("1-15 of a-z, 0-9 and _");
+    }
+
+    @Test
     void shouldRefuseANegativeThreadCount() {
         assertThatThrownBy(() -> DataPathConfig.resolve(Map.of(), Map.of("io-threads", "-1")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("io-threads");
