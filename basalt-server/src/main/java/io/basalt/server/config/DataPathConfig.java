@@ -39,11 +39,6 @@ public record DataPathConfig(int ioThreads, boolean busyPoll, String tcpCongesti
         }
     }
 
-    /** The same with the given event loops and polling: for embedding and tests. */
-    public DataPathConfig(int ioThreads, boolean busyPoll) {
-        this(ioThreads, busyPoll, null);
-    }
-
     /** Flag values over file values over defaults; a missing key means "not given". */
     public static DataPathConfig resolve(Map<String, String> file, Map<String, String> flags) {
         String threads = pick(IO_THREADS_KEY, flags, file);

@@ -13,20 +13,20 @@ class DataPathConfigTest {
 
     @Test
     void shouldDefaultToOneSleepingLoopPerCore() {
-        assertThat(DataPathConfig.resolve(Map.of(), Map.of())).isEqualTo(new DataPathConfig(0, false));
+        assertThat(DataPathConfig.resolve(Map.of(), Map.of())).isEqualTo(new DataPathConfig(0, false, null));
     }
 
     @Test
     void shouldTakeFlagsOverTheConfigFile() {
         DataPathConfig c = DataPathConfig.resolve(Map.of("io-threads", "4", "busy-poll", "false"),
                 Map.of("io-threads", "1", "busy-poll", "true"));
-        assertThat(c).isEqualTo(new DataPathConfig(1, true));
+        assertThat(c).isEqualTo(new DataPathConfig(1, true, null));
     }
 
     @Test
     void shouldReadBothKeysFromYaml() {
         ConfigFile f = ConfigFile.parse(new StringReader("io-threads: 2\nbusy-poll: yes\n"), "brick.yaml");
-        assertThat(DataPathConfig.resolve(f.settings(), Map.of())).isEqualTo(new DataPathConfig(2, true));
+        assertThat(DataPathConfig.resolve(f.settings(), Map.of())).isEqualTo(new DataPathConfig(2, true, null));
     }
 
     @Test
