@@ -16,9 +16,9 @@
 # one engine volume with the defaults (LZ4), driven by `basalt bench` (the last checkout's). DIR must
 # be on the file system the pool will live on, not tmpfs. Prints every round, then medians and the
 # ratios the issue asks for: per round, each brick against the raw rows measured just before it (a
-# virtual disk drifts by a third between minutes), then the median over the rounds. Settings: DIR (/var/tmp/basalt-ratios), SIZE (2G), VOL (1GiB, the volume and
-# the range benchmarked), RT (seconds per measurement, 3), OVERWRITE (seconds of 4K random
-# overwrites of the first SCATTER bytes, 128MiB, before the scattered reads of them, 6: several
+# virtual disk drifts by a third between minutes), then the median over the rounds. Settings: DIR
+# (/var/tmp/basalt-ratios), SIZE (2G), VOL (1GiB, the volume and the range benchmarked), RT (seconds
+# per measurement, 3), OVERWRITE (seconds of 4K random overwrites of the first SCATTER bytes, 128MiB, before the scattered reads of them, 6: several
 # passes even at 15K IOPS, so nearly every block of a 128K read lies apart), ROUNDS (1), RAMP (1),
 # PIN=1 (brick on BRICK_CPU, 0; bench on CLIENT_CPU, 1; fio on RAW_CPU, the brick's: the device as
 # the brick's CPU sees it — where the device's interrupts all go to one CPU, an I/O issued from
@@ -225,16 +225,16 @@ def paired(side, test, raw_test, f):
         if r:
             out.append(f(sides[(side, None)], r))
     return statistics.median(out) if out else float("nan")
-ratio = lambda i, scale=1: lambda b, r: b[i] / (r[i] * scale)
+ratio = lambda i: lambda b, r: b[i] / r[i]
 over = lambda b, r: b[2] - r[2]
-bound = 2**30 / 4096  # the scattered-read bound in GiB/s is raw 4K QD128 IOPS x 4 KiB
+scattered = lambda b, r: b[1] / (r[0] * 4096 / 2**30)  # against raw 4K QD128 IOPS x 4 KiB, in GiB/s
 print("ratios, median of the rounds' (each brick against the raw device measured just before it) (goal):")
 print("  seq128K(>=0.9)  scattered128K(>=0.8)  [QD4]  rr4K-QD32(>=0.8)  rr4K-QD128(>=0.8)  "
       "rr4K-QD1 +µs(<=30)  durable-w4K-QD1 +µs(<=40)  rw4K-QD32 IOPS")
 for side in sorted({s for s, _ in rows if s != "raw"}):
     print(f"  {side:10} {paired(side, 'read-128k-qd32', 'read-128k-qd32', ratio(1)):14.2f}  "
-          f"{paired(side, 'read-128k-qd32-scattered', 'randread-4k-qd128', lambda b, r: b[1] / (r[0] / bound)):20.2f}  "
-          f"{paired(side, 'read-128k-qd4-scattered', 'randread-4k-qd128', lambda b, r: b[1] / (r[0] / bound)):5.2f}  "
+          f"{paired(side, 'read-128k-qd32-scattered', 'randread-4k-qd128', scattered):20.2f}  "
+          f"{paired(side, 'read-128k-qd4-scattered', 'randread-4k-qd128', scattered):5.2f}  "
           f"{paired(side, 'randread-4k-qd32', 'randread-4k-qd32', ratio(0)):16.2f}  "
           f"{paired(side, 'randread-4k-qd128', 'randread-4k-qd128', ratio(0)):17.2f}  "
           f"{paired(side, 'randread-4k-qd1', 'randread-4k-qd1', over):18.0f}  "
