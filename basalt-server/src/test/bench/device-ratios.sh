@@ -18,7 +18,8 @@
 # ratios the issue asks for: per round, each brick against the raw rows measured just before it (a
 # virtual disk drifts by a third between minutes), then the median over the rounds. Settings: DIR
 # (/var/tmp/basalt-ratios), SIZE (2G), VOL (1GiB, the volume and the range benchmarked), RT (seconds
-# per measurement, 3), OVERWRITE (seconds of 4K random overwrites of the first SCATTER bytes, 128MiB, before the scattered reads of them, 6: several
+# per measurement, 3), OVERWRITE (seconds of 4K random overwrites of the first SCATTER bytes, 128MiB,
+# before the scattered reads of them, 6: several
 # passes even at 15K IOPS, so nearly every block of a 128K read lies apart), ROUNDS (1), RAMP (1),
 # PIN=1 (brick on BRICK_CPU, 0; bench on CLIENT_CPU, 1; fio on RAW_CPU, the brick's: the device as
 # the brick's CPU sees it — where the device's interrupts all go to one CPU, an I/O issued from
