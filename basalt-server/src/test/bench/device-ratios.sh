@@ -45,12 +45,16 @@
 # row also shows how long a command spent in the brick (brick_us: average from its arrival to its
 # completion on the event loop, the brick's basalt_volume_latency_seconds over the run and its ramp);
 # the rest of the client's average (lat_us) is the network and the client, which fio does not have.
+# With `basalt bench` as the client each brick also serves a RAM volume of RAM_VOL (64MiB), and
+# with each QD1 row the script measures the same workload on it (ram-randread-4k-qd1,
+# ram-randwrite-4k-qd1): no device and about 2 µs in the brick, so its latency is what the client
+# and the network alone cost — the floor under the QD1 rows, printed next to them at the end.
 set -euo pipefail
 DIR=${DIR:-/var/tmp/basalt-ratios}; SIZE=${SIZE:-2G}; VOL=${VOL:-1GiB}; RT=${RT:-3}; OVERWRITE=${OVERWRITE:-6}
 SCATTER=${SCATTER:-128MiB}
 RAMP=${RAMP:-1}; ROUNDS=${ROUNDS:-1}; BRICKS=${BRICKS:-.}; PIN=${PIN:-0}; VOLUME_OPTS=${VOLUME_OPTS:-}
 BRICK_CPU=${BRICK_CPU:-0}; CLIENT_CPU=${CLIENT_CPU:-1}; RAW_CPU=${RAW_CPU:-$BRICK_CPU}
-ONLY=${ONLY:-}; BENCH_OPTS=${BENCH_OPTS:-}; SPDK_PERF=${SPDK_PERF:-}; WARMUP=${WARMUP:-3}; TCP_CC=${TCP_CC:-}
+RAM_VOL=${RAM_VOL:-64MiB}; ONLY=${ONLY:-}; BENCH_OPTS=${BENCH_OPTS:-}; SPDK_PERF=${SPDK_PERF:-}; WARMUP=${WARMUP:-3}; TCP_CC=${TCP_CC:-}
 J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
 command -v fio > /dev/null || { echo "fio is missing: apt-get install fio" >&2; exit 1; }
 [ -z "$SPDK_PERF" ] || [ -x "$SPDK_PERF" ] || { echo "SPDK_PERF=$SPDK_PERF is not an executable spdk_nvme_perf" >&2; exit 1; }
@@ -91,10 +95,10 @@ j = json.load(sys.stdin)["jobs"][0]; side = j["write"] if j["write"]["io_bytes"]
 lat = side["clat_ns"]["mean"] + side["slat_ns"]["mean"] + (j.get("sync") or {}).get("lat_ns", {}).get("mean", 0)
 print(round(side["iops"]), round(side["bw_bytes"] / 2**30, 3), round(lat / 1000, 1))'; wait "$sp"; }
 
-# bench SIDE-CHECKOUT ARGS... -> "iops gib_s lat_us"
-bench_run() { local js=$DIR/bench.json size=(--size "$VOL") sp; rm -f "$js"; [[ " $* " == *" --size "* ]] && size=()
+# bench ARGS... -> "iops gib_s lat_us" (of the engine volume, or of namespace NSID)
+bench_run() { local js=$DIR/bench.json size=(--size "${BENCH_SIZE:-$VOL}") sp; rm -f "$js"; [[ " $* " == *" --size "* ]] && size=()
   sample $(window "$RAMP") > /dev/null & sp=$!   # the client JVM starts in about a second
-  TASKSET=$(cpu "$CLIENT_CPU") jrun "$last" bench "${B[@]}" "${size[@]}" $BENCH_OPTS --ramp "$RAMP" "$@" --json "$js" > /dev/null
+  TASKSET=$(cpu "$CLIENT_CPU") jrun "$last" bench "${B[@]}" --nsid "${NSID:-$nsid}" "${size[@]}" $BENCH_OPTS --ramp "$RAMP" "$@" --json "$js" > /dev/null
   python3 -c '
 import json, sys
 j = json.load(open(sys.argv[1])); side = j["write"] if j["write"]["ops"] else j["read"]
@@ -151,22 +155,32 @@ for r in $(seq "$ROUNDS"); do
     d=$(mktemp -d "$DIR/brick.XXXX")
     fio --name=fill --filename="$d/pool.img" --size="$SIZE" --rw=write --bs=1M --direct=1 --ioengine=libaio \
         --iodepth=8 > /dev/null
-    port=$((20000 + RANDOM % 20000)); api=$((port + 1))
+    port=$((20000 + RANDOM % 20000)); api=$((port + 1)); ram_volume=()
+    [ -z "$SPDK_PERF" ] && ram_volume=(--volume "name=ram,size=$RAM_VOL,hosts=any,backend=ram")
     EXEC=exec TASKSET=$(cpu "$BRICK_CPU") JOPTS="${opts//,/ }" jrun "$src" serve --data-dir "$d/data" --device "$d/pool.img" \
       --listen 127.0.0.1:$port --discovery-listen none --api-listen 127.0.0.1:$api --busy-poll $poll ${TCP_CC:+--tcp-congestion $TCP_CC} \
-      --kek-file "$d/kek" --volume "name=eng,size=$VOL,hosts=any$VOLUME_OPTS$vopts" > "$d/serve.log" 2>&1 &
+      --kek-file "$d/kek" --volume "name=eng,size=$VOL,hosts=any$VOLUME_OPTS$vopts" \
+      "${ram_volume[@]}" > "$d/serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 150); do curl -sf http://127.0.0.1:$api/api/v1/brick > "$d/b.json" && break; sleep 0.2; done
     nqn=$(python3 -c "import json; print(json.load(open('$d/b.json'))['subsystemNqn'])")
-    nsid=$(curl -sf http://127.0.0.1:$api/api/v1/volumes/eng | python3 -c 'import json,sys; print(json.load(sys.stdin)["nsid"])')
-    B=(--target 127.0.0.1:$port --nqn "$nqn" --nsid "$nsid")
+    nsid_of() { curl -sf "http://127.0.0.1:$api/api/v1/volumes/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["nsid"])'; }
+    nsid=$(nsid_of eng); ram_nsid=; [ ${#ram_volume[@]} -gt 0 ] && ram_nsid=$(nsid_of ram)
+    B=(--target 127.0.0.1:$port --nqn "$nqn")
     bench_run --rw write --bs 128k --iodepth 32 --runtime 3 > /dev/null   # every block written, in order
+    # The RAM volume's blocks too, so its writes below allocate nothing.
+    [ -n "$ram_nsid" ] && NSID=$ram_nsid BENCH_SIZE=$RAM_VOL bench_run --rw write --bs 128k --iodepth 32 --runtime 1 > /dev/null
     [ "$WARMUP" -gt 0 ] && bench_run --rw randread --bs 4k --iodepth 32 --runtime "$WARMUP" > /dev/null
     want read-128k-qd32 && record "$r" "$s" "read-128k-qd32" $(in_brick read client_run read 131072 32)
     for qd in 1 32 128; do
       want randread-4k-qd$qd && record "$r" "$s" "randread-4k-qd$qd" $(in_brick read client_run randread 4096 $qd)
     done
+    # The floor under the QD1 rows: the same client and workload on the RAM volume (see the top).
+    [ -n "$ram_nsid" ] && want randread-4k-qd1 && record "$r" "$s" "ram-randread-4k-qd1" \
+      $(NSID=$ram_nsid BENCH_SIZE=$RAM_VOL in_brick read client_run randread 4096 1)
     want randwrite-4k-qd1-sync && record "$r" "$s" "randwrite-4k-qd1-sync" $(in_brick write client_run randwrite 4096 1)
+    [ -n "$ram_nsid" ] && want randwrite-4k-qd1-sync && record "$r" "$s" "ram-randwrite-4k-qd1" \
+      $(NSID=$ram_nsid BENCH_SIZE=$RAM_VOL in_brick write client_run randwrite 4096 1)
     want randwrite-4k-qd32 && record "$r" "$s" "randwrite-4k-qd32" $(in_brick write client_run randwrite 4096 32)
     # Scatter the first SCATTER bytes: random 4K overwrites, several times over, so nearly every block
     # of a 128K read lies in its own place; then read them in order.
@@ -241,5 +255,18 @@ for side in sorted({s for s, _ in rows if s != "raw"}):
           f"{paired(side, 'randread-4k-qd1', 'randread-4k-qd1', over):18.0f}  "
           f"{paired(side, 'randwrite-4k-qd1-sync', 'randwrite-4k-qd1-sync', over):25.0f}  "
           f"{med(side, 'randwrite-4k-qd32', 0):14.0f}")
+in_brick_over = lambda b, r: b[5] - r[2]
+qd1 = sorted({s for s, t in rows if s != "raw" and t in ("randread-4k-qd1", "randwrite-4k-qd1-sync")})
+if qd1:
+    print("QD1, µs over the raw device: as the client sees it, and of that in the brick; the RAM volume's own"
+          " latency (the client and the network alone, no device: the floor under the first figure)")
+    for side in qd1:
+        cells = []
+        for name, test, ram in (("read", "randread-4k-qd1", "ram-randread-4k-qd1"),
+                                ("durable write", "randwrite-4k-qd1-sync", "ram-randwrite-4k-qd1")):
+            if (side, test) in rows:
+                cells.append(f"{name} +{paired(side, test, test, over):.0f} (in brick "
+                             f"+{paired(side, test, test, in_brick_over):.0f}), RAM volume {med(side, ram, 2):.1f}")
+        print(f"  {side:10} " + ";  ".join(cells))
 print(f"raw numbers: {sys.argv[1]}")
 EOF
