@@ -265,8 +265,8 @@ if qd1:
         for name, test, ram in (("read", "randread-4k-qd1", "ram-randread-4k-qd1"),
                                 ("durable write", "randwrite-4k-qd1-sync", "ram-randwrite-4k-qd1")):
             if (side, test) in rows:
-                cells.append(f"{name} +{paired(side, test, test, over):.0f} (in brick "
-                             f"+{paired(side, test, test, in_brick_over):.0f}), RAM volume {med(side, ram, 2):.1f}")
+                cells.append(f"{name} {paired(side, test, test, over):+.0f} (in brick "
+                             f"{paired(side, test, test, in_brick_over):+.0f}), RAM volume {med(side, ram, 2):.1f}")
         print(f"  {side:10} " + ";  ".join(cells))
 print(f"raw numbers: {sys.argv[1]}")
 EOF
