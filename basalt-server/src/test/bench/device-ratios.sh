@@ -105,6 +105,10 @@ j = json.load(open(sys.argv[1])); side = j["write"] if j["write"]["ops"] else j[
 print(round(side["iops"]), round(side["mib_per_s"] / 1024, 3), round(side["lat_ns"]["avg"] / 1000, 1))' "$js"
   wait "$sp"; }
 
+# nsid_of VOLUME: the running brick's namespace ID of VOLUME.
+nsid_of() { curl -sf "http://127.0.0.1:$api/api/v1/volumes/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["nsid"])'; }
+# on_ram COMMAND...: COMMAND's bench runs against the brick's RAM volume (see the top).
+on_ram() { NSID=$ram_nsid BENCH_SIZE=$RAM_VOL "$@"; }
 # The brick's CPU time so far, in clock ticks (all its threads).
 ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 # perf RW BS QD -> "iops gib_s lat_us cpu_us" from spdk_nvme_perf's Total line (IOPS, MiB/s, average
@@ -164,12 +168,11 @@ for r in $(seq "$ROUNDS"); do
     pid=$!
     for _ in $(seq 150); do curl -sf http://127.0.0.1:$api/api/v1/brick > "$d/b.json" && break; sleep 0.2; done
     nqn=$(python3 -c "import json; print(json.load(open('$d/b.json'))['subsystemNqn'])")
-    nsid_of() { curl -sf "http://127.0.0.1:$api/api/v1/volumes/$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["nsid"])'; }
     nsid=$(nsid_of eng); ram_nsid=; [ ${#ram_volume[@]} -gt 0 ] && ram_nsid=$(nsid_of ram)
     B=(--target 127.0.0.1:$port --nqn "$nqn")
     bench_run --rw write --bs 128k --iodepth 32 --runtime 3 > /dev/null   # every block written, in order
     # The RAM volume's blocks too, so its writes below allocate nothing.
-    [ -n "$ram_nsid" ] && NSID=$ram_nsid BENCH_SIZE=$RAM_VOL bench_run --rw write --bs 128k --iodepth 32 --runtime 1 > /dev/null
+    [ -n "$ram_nsid" ] && on_ram bench_run --rw write --bs 128k --iodepth 32 --runtime 1 > /dev/null
     [ "$WARMUP" -gt 0 ] && bench_run --rw randread --bs 4k --iodepth 32 --runtime "$WARMUP" > /dev/null
     want read-128k-qd32 && record "$r" "$s" "read-128k-qd32" $(in_brick read client_run read 131072 32)
     for qd in 1 32 128; do
@@ -177,10 +180,10 @@ for r in $(seq "$ROUNDS"); do
     done
     # The floor under the QD1 rows: the same client and workload on the RAM volume (see the top).
     [ -n "$ram_nsid" ] && want randread-4k-qd1 && record "$r" "$s" "ram-randread-4k-qd1" \
-      $(NSID=$ram_nsid BENCH_SIZE=$RAM_VOL in_brick read client_run randread 4096 1)
+      $(on_ram in_brick read client_run randread 4096 1)
     want randwrite-4k-qd1-sync && record "$r" "$s" "randwrite-4k-qd1-sync" $(in_brick write client_run randwrite 4096 1)
     [ -n "$ram_nsid" ] && want randwrite-4k-qd1-sync && record "$r" "$s" "ram-randwrite-4k-qd1" \
-      $(NSID=$ram_nsid BENCH_SIZE=$RAM_VOL in_brick write client_run randwrite 4096 1)
+      $(on_ram in_brick write client_run randwrite 4096 1)
     want randwrite-4k-qd32 && record "$r" "$s" "randwrite-4k-qd32" $(in_brick write client_run randwrite 4096 32)
     # Scatter the first SCATTER bytes: random 4K overwrites, several times over, so nearly every block
     # of a 128K read lies in its own place; then read them in order.
